@@ -1,0 +1,522 @@
+// Package checks is the domain of reach: the network model, the path query,
+// one evaluator per checklist layer, and the report that carries the rule
+// deciding each layer. It imports only the standard library, does no I/O and
+// starts no goroutines, so every rule can be tested exhaustively.
+package checks
+
+import (
+	"net/netip"
+	"sync"
+)
+
+// Network is an account's network configuration as the engine sees it.
+// Loaders fill the maps, then the network is compiled once (Compile) before
+// it is evaluated; a compiled Network must not be changed afterwards (build a
+// new one when more data arrives; compilation takes milliseconds).
+type Network struct {
+	VPCs                       map[string]*VPC
+	Subnets                    map[string]*Subnet
+	ENIs                       map[string]*ENI
+	Instances                  map[string]*Instance
+	RouteTables                map[string]*RouteTable
+	NetworkACLs                map[string]*NetworkACL
+	SecurityGroups             map[string]*SecurityGroup
+	PrefixLists                map[string]*PrefixList
+	Peerings                   map[string]*Peering
+	InternetGateways           map[string]*InternetGateway
+	EgressOnlyInternetGateways map[string]*EgressOnlyInternetGateway
+	NATGateways                map[string]*NATGateway
+	VPNGateways                map[string]*VPNGateway
+	TransitGateways            map[string]*TransitGateway
+	TransitGatewayAttachments  map[string]*TransitGatewayAttachment
+	TransitGatewayRouteTables  map[string]*TransitGatewayRouteTable
+	Endpoints                  map[string]*Endpoint
+
+	// Gaps records every kind of data that is missing and why. A layer that
+	// needs missing data says unknown and names the gap; it never passes.
+	Gaps []Gap
+
+	once  sync.Once
+	index *index
+}
+
+// NewNetwork returns an empty network with every map allocated.
+func NewNetwork() *Network {
+	return &Network{
+		VPCs:                       map[string]*VPC{},
+		Subnets:                    map[string]*Subnet{},
+		ENIs:                       map[string]*ENI{},
+		Instances:                  map[string]*Instance{},
+		RouteTables:                map[string]*RouteTable{},
+		NetworkACLs:                map[string]*NetworkACL{},
+		SecurityGroups:             map[string]*SecurityGroup{},
+		PrefixLists:                map[string]*PrefixList{},
+		Peerings:                   map[string]*Peering{},
+		InternetGateways:           map[string]*InternetGateway{},
+		EgressOnlyInternetGateways: map[string]*EgressOnlyInternetGateway{},
+		NATGateways:                map[string]*NATGateway{},
+		VPNGateways:                map[string]*VPNGateway{},
+		TransitGateways:            map[string]*TransitGateway{},
+		TransitGatewayAttachments:  map[string]*TransitGatewayAttachment{},
+		TransitGatewayRouteTables:  map[string]*TransitGatewayRouteTable{},
+		Endpoints:                  map[string]*Endpoint{},
+	}
+}
+
+// DataKind names one kind of AWS data the engine consumes. The names are the
+// AWS CLI commands that produce the data, without the verb's service prefix.
+type DataKind string
+
+// The kinds of data the packet-path layers read.
+const (
+	KindVPCs                      DataKind = "describe-vpcs"
+	KindSubnets                   DataKind = "describe-subnets"
+	KindNetworkInterfaces         DataKind = "describe-network-interfaces"
+	KindInstances                 DataKind = "describe-instances"
+	KindRouteTables               DataKind = "describe-route-tables"
+	KindNetworkACLs               DataKind = "describe-network-acls"
+	KindSecurityGroups            DataKind = "describe-security-groups"
+	KindPrefixLists               DataKind = "describe-managed-prefix-lists"
+	KindPeerings                  DataKind = "describe-vpc-peering-connections"
+	KindInternetGateways          DataKind = "describe-internet-gateways"
+	KindEgressOnlyGateways        DataKind = "describe-egress-only-internet-gateways"
+	KindNATGateways               DataKind = "describe-nat-gateways"
+	KindVPNGateways               DataKind = "describe-vpn-gateways"
+	KindTransitGateways           DataKind = "describe-transit-gateways"
+	KindTransitGatewayAttachments DataKind = "describe-transit-gateway-attachments"
+	KindTransitGatewayRouteTables DataKind = "describe-transit-gateway-route-tables"
+	KindVPCEndpoints              DataKind = "describe-vpc-endpoints"
+)
+
+// Gap says that one kind of data is missing, for the whole network (Scope
+// empty) or for one resource (Scope is its ID, for example the prefix list
+// whose entries could not be read).
+type Gap struct {
+	Kind  DataKind `json:"kind"`
+	Scope string   `json:"scope,omitempty"`
+	// Reason is a short human sentence: "AccessDenied", "throttled after 5
+	// retries", "not in the snapshot", "not loaded yet".
+	Reason string `json:"reason"`
+	// Action is the IAM action that would let reach read the data.
+	Action string `json:"action,omitempty"`
+	// Pending is true while the data may still arrive (a live load in
+	// progress); the terminal shows a spinner rather than unknown.
+	Pending bool `json:"pending,omitempty"`
+}
+
+// VPC is one virtual private cloud.
+type VPC struct {
+	ID      string
+	Name    string
+	OwnerID string
+	Region  string
+	// CIDRs holds the associated IPv4 blocks, the primary first.
+	CIDRs     []netip.Prefix
+	IPv6CIDRs []netip.Prefix
+	IsDefault bool
+	// DNSSupport and DNSHostnames are nil when describe-vpc-attribute was
+	// not read.
+	DNSSupport    *bool
+	DNSHostnames  *bool
+	DHCPOptionsID string
+}
+
+// Subnet is one subnet of a VPC.
+type Subnet struct {
+	ID        string
+	Name      string
+	VPCID     string
+	OwnerID   string
+	AZ        string
+	AZID      string
+	CIDR      netip.Prefix
+	IPv6CIDRs []netip.Prefix
+}
+
+// PrivateIP is one private IPv4 address of an ENI with the public address
+// (auto-assigned or Elastic IP) mapped 1:1 onto it by an internet gateway.
+type PrivateIP struct {
+	Addr    netip.Addr
+	Primary bool
+	// Public is the zero Addr when no public address is associated.
+	Public netip.Addr
+}
+
+// ENI is one elastic network interface.
+type ENI struct {
+	ID          string
+	Name        string
+	Description string
+	OwnerID     string
+	SubnetID    string
+	VPCID       string
+	AZ          string
+	// InterfaceType is AWS's value: "interface", "nat_gateway", "lambda",
+	// "vpc_endpoint", "network_load_balancer", "transit_gateway", ...
+	InterfaceType    string
+	RequesterID      string
+	RequesterManaged bool
+	Status           string
+	// PrivateIPs holds the private IPv4 addresses, the primary first.
+	PrivateIPs       []PrivateIP
+	IPv6             []netip.Addr
+	IPv4Prefixes     []netip.Prefix
+	IPv6Prefixes     []netip.Prefix
+	SecurityGroupIDs []string
+	SourceDestCheck  bool
+	InstanceID       string
+	DeviceIndex      int
+	// Platform is "windows" for Windows instances, "" otherwise; it decides
+	// the client's ephemeral port range.
+	Platform string
+}
+
+// PrimaryIP returns the ENI's primary private IPv4 address.
+func (e *ENI) PrimaryIP() netip.Addr {
+	for _, p := range e.PrivateIPs {
+		if p.Primary {
+			return p.Addr
+		}
+	}
+	if len(e.PrivateIPs) > 0 {
+		return e.PrivateIPs[0].Addr
+	}
+	if len(e.IPv6) > 0 {
+		return e.IPv6[0]
+	}
+	return netip.Addr{}
+}
+
+// Owns reports whether addr is one of the ENI's own addresses (private IPv4,
+// IPv6, or inside a delegated prefix).
+func (e *ENI) Owns(addr netip.Addr) bool {
+	for _, p := range e.PrivateIPs {
+		if p.Addr == addr {
+			return true
+		}
+	}
+	for _, a := range e.IPv6 {
+		if a == addr {
+			return true
+		}
+	}
+	for _, p := range e.IPv4Prefixes {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	for _, p := range e.IPv6Prefixes {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// PublicFor returns the public address mapped onto the private address, or
+// the zero Addr.
+func (e *ENI) PublicFor(private netip.Addr) netip.Addr {
+	for _, p := range e.PrivateIPs {
+		if p.Addr == private {
+			return p.Public
+		}
+	}
+	return netip.Addr{}
+}
+
+// Instance is one EC2 instance.
+type Instance struct {
+	ID       string
+	Name     string
+	State    string
+	Platform string
+	// ENIIDs lists the instance's interfaces, the primary (device 0) first.
+	ENIIDs          []string
+	SourceDestCheck bool
+}
+
+// TargetKind classifies a route target.
+type TargetKind string
+
+// Route target kinds.
+const (
+	TargetLocal       TargetKind = "local"
+	TargetIGW         TargetKind = "internet-gateway"
+	TargetEIGW        TargetKind = "egress-only-internet-gateway"
+	TargetNAT         TargetKind = "nat-gateway"
+	TargetVGW         TargetKind = "vpn-gateway"
+	TargetPeering     TargetKind = "vpc-peering-connection"
+	TargetTGW         TargetKind = "transit-gateway"
+	TargetEndpoint    TargetKind = "vpc-endpoint"
+	TargetENI         TargetKind = "network-interface"
+	TargetInstance    TargetKind = "instance"
+	TargetCarrier     TargetKind = "carrier-gateway"
+	TargetLocalGW     TargetKind = "local-gateway"
+	TargetCoreNetwork TargetKind = "core-network"
+	TargetOther       TargetKind = "other"
+)
+
+// RouteOrigin says how a route entered its table; it breaks ties between
+// routes of the same length.
+type RouteOrigin string
+
+// Route origins as describe-route-tables reports them.
+const (
+	OriginLocal      RouteOrigin = "CreateRouteTable"
+	OriginStatic     RouteOrigin = "CreateRoute"
+	OriginPropagated RouteOrigin = "EnableVgwRoutePropagation"
+)
+
+// Route is one entry of a VPC route table. Exactly one of Destination and
+// PrefixListID is set.
+type Route struct {
+	Destination  netip.Prefix
+	PrefixListID string
+	Target       TargetKind
+	// TargetID is the gateway, NAT, peering, ENI or instance ID ("local" for
+	// the local route).
+	TargetID string
+	// InstanceID is set with an ENI target that belongs to an instance.
+	InstanceID string
+	Origin     RouteOrigin
+	// Blackhole is true for routes whose target is gone (State blackhole).
+	Blackhole bool
+}
+
+// RouteTable is one VPC route table with its associations.
+type RouteTable struct {
+	ID        string
+	Name      string
+	VPCID     string
+	OwnerID   string
+	Main      bool
+	SubnetIDs []string
+	// GatewayIDs are edge associations: this table routes traffic that
+	// enters the VPC through these internet or virtual private gateways.
+	GatewayIDs []string
+	Routes     []Route
+}
+
+// Protocol is an IP protocol number; ProtocolAll (-1) matches every protocol.
+type Protocol int
+
+// Protocol numbers the engine treats specially.
+const (
+	ProtocolAll    Protocol = -1
+	ProtocolICMP   Protocol = 1
+	ProtocolTCP    Protocol = 6
+	ProtocolUDP    Protocol = 17
+	ProtocolICMPv6 Protocol = 58
+)
+
+// PortRange is an inclusive range of ports.
+type PortRange struct {
+	From, To uint16
+}
+
+// AllPorts covers every port.
+var AllPorts = PortRange{0, 65535}
+
+// Contains reports whether p lies in the range.
+func (r PortRange) Contains(p uint16) bool { return r.From <= p && p <= r.To }
+
+// NACLRule is one network ACL entry.
+type NACLRule struct {
+	Number   int
+	Protocol Protocol
+	Allow    bool
+	CIDR     netip.Prefix
+	// Ports applies only to TCP and UDP rules.
+	Ports PortRange
+	// ICMPType and ICMPCode apply only to ICMP rules; -1 means any.
+	ICMPType, ICMPCode int
+}
+
+// NetworkACL is one network ACL. Compile sorts the rules by number.
+type NetworkACL struct {
+	ID        string
+	Name      string
+	VPCID     string
+	OwnerID   string
+	IsDefault bool
+	SubnetIDs []string
+	Inbound   []NACLRule
+	Outbound  []NACLRule
+}
+
+// SGPeer is the other side of a security group rule. Exactly one of CIDR,
+// PrefixListID and GroupID is set.
+type SGPeer struct {
+	CIDR         netip.Prefix
+	PrefixListID string
+	GroupID      string
+	GroupOwnerID string
+	GroupVPCID   string
+	PeeringID    string
+}
+
+// SGRule is one permission of a security group with a single peer (the
+// IpPermissions of the API are flattened, one rule per range, list or group).
+type SGRule struct {
+	RuleID   string
+	Protocol Protocol
+	// Ports applies only to TCP and UDP rules.
+	Ports PortRange
+	// ICMPType and ICMPCode apply only to ICMP rules; -1 means any.
+	ICMPType, ICMPCode int
+	Peer               SGPeer
+	Description        string
+}
+
+// SecurityGroup is one security group.
+type SecurityGroup struct {
+	ID          string
+	Name        string
+	Description string
+	VPCID       string
+	OwnerID     string
+	Inbound     []SGRule
+	Outbound    []SGRule
+}
+
+// PrefixList is a managed prefix list, customer- or AWS-managed.
+type PrefixList struct {
+	ID   string
+	Name string
+	// CIDRs is nil when the entries were not read (a Gap scoped to the list
+	// then says why).
+	CIDRs []netip.Prefix
+}
+
+// PeeringSide is one VPC of a peering connection.
+type PeeringSide struct {
+	VPCID     string
+	OwnerID   string
+	Region    string
+	CIDRs     []netip.Prefix
+	IPv6CIDRs []netip.Prefix
+}
+
+// Peering is one VPC peering connection.
+type Peering struct {
+	ID        string
+	Name      string
+	Status    string
+	Requester PeeringSide
+	Accepter  PeeringSide
+}
+
+// Active reports whether the connection carries traffic.
+func (p *Peering) Active() bool { return p.Status == "active" }
+
+// InternetGateway is one internet gateway.
+type InternetGateway struct {
+	ID   string
+	Name string
+	// VPCIDs lists the VPCs it is attached to (state available or attached).
+	VPCIDs []string
+}
+
+// EgressOnlyInternetGateway is one egress-only internet gateway (IPv6).
+type EgressOnlyInternetGateway struct {
+	ID     string
+	VPCIDs []string
+}
+
+// NATGateway is one NAT gateway.
+type NATGateway struct {
+	ID       string
+	Name     string
+	VPCID    string
+	SubnetID string
+	State    string
+	// Public is false for private NAT gateways (ConnectivityType private).
+	Public    bool
+	ENIID     string
+	PrivateIP netip.Addr
+	PublicIP  netip.Addr
+}
+
+// VPNGateway is one virtual private gateway.
+type VPNGateway struct {
+	ID     string
+	Name   string
+	State  string
+	VPCIDs []string
+}
+
+// TransitGateway is one transit gateway.
+type TransitGateway struct {
+	ID                     string
+	Name                   string
+	OwnerID                string
+	State                  string
+	DefaultAssociationRTID string
+	DefaultPropagationRTID string
+	// SGReferencing is the transit gateway's SecurityGroupReferencingSupport.
+	SGReferencing bool
+}
+
+// TransitGatewayAttachment is one attachment of a transit gateway.
+type TransitGatewayAttachment struct {
+	ID    string
+	TGWID string
+	// ResourceType is "vpc", "vpn", "direct-connect-gateway", "peering",
+	// "connect", "network-function".
+	ResourceType string
+	ResourceID   string
+	State        string
+	// RouteTableID is the associated route table, empty when none;
+	// AssociationState is its state ("associated" carries traffic).
+	RouteTableID     string
+	AssociationState string
+	// SubnetIDs are the attachment subnets of a VPC attachment.
+	SubnetIDs     []string
+	ApplianceMode bool
+	SGReferencing bool
+	// PeerTGWID is the transit gateway on the other side of a peering
+	// attachment.
+	PeerTGWID string
+}
+
+// TGWRoute is one route of a transit gateway route table.
+type TGWRoute struct {
+	Destination   netip.Prefix
+	PrefixListID  string
+	AttachmentIDs []string
+	// Static is false for propagated routes.
+	Static    bool
+	Blackhole bool
+}
+
+// TransitGatewayRouteTable is one transit gateway route table.
+type TransitGatewayRouteTable struct {
+	ID    string
+	TGWID string
+	Name  string
+	// Routes as searched; routes propagated from VPC attachments are derived
+	// from Propagations at compile time when they are absent.
+	Routes []TGWRoute
+	// Propagations lists attachment IDs whose routes propagate here (state
+	// enabled).
+	Propagations []string
+	// RoutesKnown is false when the routes were not read.
+	RoutesKnown bool
+}
+
+// Endpoint is one VPC endpoint.
+type Endpoint struct {
+	ID string
+	// Type is "Gateway", "Interface" or "GatewayLoadBalancer".
+	Type              string
+	ServiceName       string
+	VPCID             string
+	State             string
+	RouteTableIDs     []string
+	SubnetIDs         []string
+	ENIIDs            []string
+	SecurityGroupIDs  []string
+	PrivateDNSEnabled bool
+	PolicyDocument    string
+	DNSNames          []string
+}
