@@ -1,8 +1,646 @@
 package checks
 
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// Ephemeral port ranges clients pick their source port from (SEMANTICS.md
+// §5.4). The reply of a connection is addressed to that port, so stateless
+// network ACLs must admit the whole range.
+var (
+	linuxPorts   = PortRange{32768, 60999}
+	windowsPorts = PortRange{49152, 65535}
+	// NAT gateways, load balancers and Lambda pick from 1024-65535; so do
+	// clients reach knows nothing about.
+	natPorts = PortRange{1024, 65535}
+)
+
+// ClientPortRange returns the ephemeral range the interface's operating
+// system or service picks source ports from.
+func ClientPortRange(e *ENI) PortRange {
+	if e == nil {
+		return natPorts
+	}
+	switch e.InterfaceType {
+	case "nat_gateway", "network_load_balancer", "lambda", "load_balancer", "gateway_load_balancer":
+		return natPorts
+	}
+	if strings.EqualFold(e.Platform, "windows") {
+		return windowsPorts
+	}
+	if e.RequesterManaged {
+		return natPorts
+	}
+	return linuxPorts
+}
+
+// InputError is a query that names something the network does not hold (an
+// unknown ENI or instance, an address no interface owns as a source).
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
+
 // Evaluate decides every packet-path layer for the query on the network and
-// returns the report. It compiles the network on first use.
-func Evaluate(n *Network, q Query) Report {
+// returns the report. It compiles the network on first use. The error is an
+// *InputError when the query names something the network does not hold
+// while the data to know it is present.
+func Evaluate(n *Network, q Query) (Report, error) {
 	n.Compile()
-	return evaluate(n, q)
+	return evaluate(n, q, false)
+}
+
+// evaluate runs one query; brief leaves out the rule listings of each
+// decision, which only people read.
+func evaluate(n *Network, q Query, brief bool) (Report, error) {
+	w := newWalker(n)
+	w.brief = brief
+	rep := Report{Protocol: q.Protocol.String(), Verdict: Unknown}
+	src, srcErr := w.resolveSource(q)
+	if srcErr != nil {
+		return rep, srcErr
+	}
+	dst, dstErr := w.resolveDestination(q, src)
+	if dstErr != nil {
+		return rep, dstErr
+	}
+	rep.Source, rep.Destination = src.end, dst.end
+	w.run(q, src, dst, &rep)
+	w.finish(&rep, q, dst)
+	return rep, nil
+}
+
+// endpoint is a resolved path end.
+type endpoint struct {
+	end  PathEnd
+	eni  *ENI
+	addr netip.Addr
+	// viaPublic is set when the destination was named by a public address
+	// that an internet gateway maps onto eni.
+	viaPublic bool
+	external  bool
+	host      bool
+}
+
+func (w *walker) resolveSource(q Query) (endpoint, error) {
+	ep := endpoint{end: PathEnd{Input: q.From.Raw}}
+	var e *ENI
+	switch q.From.Kind {
+	case EndENI:
+		e = w.n.ENIs[q.From.ID]
+		if e == nil {
+			return ep, w.notFound("--from", q.From.ID, KindNetworkInterfaces)
+		}
+		ep.addr = e.PrimaryIP()
+	case EndInstance:
+		e = w.instancePrimary(q.From.ID)
+		if e == nil {
+			return ep, w.notFound("--from", q.From.ID, KindInstances)
+		}
+		ep.addr = e.PrimaryIP()
+	case EndAddress:
+		ep.addr = q.From.Addr
+		owners := w.ix.enisByAddr[q.From.Addr]
+		if len(owners) > 1 {
+			return ep, &InputError{fmt.Sprintf("--from %s: the address belongs to %d interfaces in overlapping VPCs (%s); name the ENI instead", q.From.Addr, len(owners), eniIDs(owners))}
+		}
+		if len(owners) == 1 {
+			e = owners[0]
+		} else {
+			ep.external = true
+		}
+	}
+	if e != nil {
+		ep.eni = e
+		ep.end.ENI, ep.end.Instance, ep.end.Subnet, ep.end.VPC, ep.end.Name = e.ID, e.InstanceID, e.SubnetID, e.VPCID, e.Name
+	}
+	ep.end.Address = ep.addr.String()
+	ep.end.External = ep.external
+	return ep, nil
+}
+
+func (w *walker) resolveDestination(q Query, src endpoint) (endpoint, error) {
+	ep := endpoint{end: PathEnd{Input: q.To.Raw, Port: q.Port}}
+	var e *ENI
+	switch q.To.Kind {
+	case EndENI:
+		e = w.n.ENIs[q.To.ID]
+		if e == nil {
+			return ep, w.notFound("--to", q.To.ID, KindNetworkInterfaces)
+		}
+		ep.addr = e.PrimaryIP()
+	case EndInstance:
+		e = w.instancePrimary(q.To.ID)
+		if e == nil {
+			return ep, w.notFound("--to", q.To.ID, KindInstances)
+		}
+		ep.addr = e.PrimaryIP()
+	case EndHost:
+		ep.host = true
+		ep.end.Name = q.To.Host
+		return ep, nil
+	case EndAddress:
+		ep.addr = q.To.Addr
+		owners := w.ix.enisByAddr[q.To.Addr]
+		switch {
+		case len(owners) == 1:
+			e = owners[0]
+		case len(owners) > 1:
+			for _, o := range owners {
+				if src.eni != nil && o.VPCID == src.eni.VPCID {
+					e = o
+				}
+			}
+			if e == nil {
+				return ep, &InputError{fmt.Sprintf("--to %s: the address belongs to %d interfaces in overlapping VPCs (%s); name the ENI instead", q.To.Addr, len(owners), eniIDs(owners))}
+			}
+		default:
+			if m, ok := w.ix.byPublic[q.To.Addr]; ok && m.eni != nil {
+				e, ep.viaPublic = m.eni, true
+			} else {
+				ep.external = true
+			}
+		}
+	}
+	if e != nil {
+		ep.eni = e
+		ep.end.ENI, ep.end.Instance, ep.end.Subnet, ep.end.VPC, ep.end.Name = e.ID, e.InstanceID, e.SubnetID, e.VPCID, e.Name
+	}
+	ep.end.Address = ep.addr.String()
+	ep.end.External = ep.external
+	return ep, nil
+}
+
+func eniIDs(list []*ENI) string {
+	ids := make([]string, len(list))
+	for i, e := range list {
+		ids[i] = e.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+func (w *walker) instancePrimary(id string) *ENI {
+	if list := w.ix.instanceENIs[id]; len(list) > 0 {
+		return list[0]
+	}
+	if inst := w.n.Instances[id]; inst != nil && len(inst.ENIIDs) > 0 {
+		return w.n.ENIs[inst.ENIIDs[0]]
+	}
+	return nil
+}
+
+// notFound is an input error unless the data that would hold the resource
+// is missing, in which case the report says unknown.
+func (w *walker) notFound(flag, id string, k DataKind) error {
+	if g, ok := w.ix.gap(k); ok {
+		return &DataError{Msg: fmt.Sprintf("%s %s: cannot be found because %s is missing (%s)", flag, id, k, g.Reason)}
+	}
+	return &InputError{fmt.Sprintf("%s %s: no such resource in the network (check the ID, the account and the region)", flag, id)}
+}
+
+// DataError says the query cannot be answered because data is missing; the
+// verdict is unknown.
+type DataError struct{ Msg string }
+
+func (e *DataError) Error() string { return e.Msg }
+
+func (w *walker) run(q Query, src, dst endpoint, rep *Report) {
+	p := packet{src: src.addr, dst: dst.addr, proto: q.Protocol, icmpType: q.ICMPType, icmpCode: q.ICMPCode}
+	p.ports = PortRange{uint16(q.Port), uint16(q.Port)}
+	p.sports = ClientPortRange(src.eni)
+	if src.external {
+		p.sports = natPorts
+	}
+	if q.SourcePort != 0 {
+		p.sports = PortRange{uint16(q.SourcePort), uint16(q.SourcePort)}
+	}
+	if q.SourcePort == 0 && q.Protocol.HasPorts() {
+		w.notes = append(w.notes, fmt.Sprintf("the reply is checked against the client's whole ephemeral port range %s (set --source-port to check one port)", p.sports))
+	}
+	if dst.host {
+		w.find(LayerDNS, Finding{Code: "DNS_NOT_EVALUATED", Severity: SeverityUnknown, Component: dst.end.Name, Rule: "resolve " + dst.end.Name,
+			Detail: fmt.Sprintf("reach does not resolve hostnames yet; check %s with its IP address (dig %s from the source) so the other layers can be evaluated", dst.end.Name, dst.end.Name)})
+		for _, l := range []string{LayerRoute, LayerNACL, LayerSecurityGroup, LayerSourceDestCheck} {
+			w.find(l, Finding{Code: "DESTINATION_UNRESOLVED", Severity: SeverityUnknown, Component: dst.end.Name, Rule: "no address",
+				Detail: "the destination name was not resolved, so this layer could not be evaluated"})
+		}
+		return
+	}
+	if dst.addr.Is4() != src.addr.Is4() {
+		w.find(LayerRoute, Finding{Code: "ADDRESS_FAMILY_MISMATCH", Severity: SeverityBlock, Component: dst.end.Address, Rule: "IPv4 vs IPv6",
+			Detail: fmt.Sprintf("%s and %s are of different address families; AWS routes IPv4 and IPv6 independently", src.addr, dst.addr)})
+		return
+	}
+	if src.eni != nil {
+		w.runFromENI(p, src, dst, rep)
+		return
+	}
+	w.runFromOutside(p, src, dst, rep)
+}
+
+func (w *walker) runFromENI(p packet, src, dst endpoint, rep *Report) {
+	w.dir = Forward
+	s := w.subnetOf(src.eni, LayerRoute)
+	w.hop(src.eni.ID, "network-interface")
+	if src.eni.Status != "" && src.eni.Status != "in-use" {
+		w.find(LayerRoute, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: src.eni.ID, Rule: "status " + src.eni.Status,
+			Detail: fmt.Sprintf("%s is %s, not attached to a running resource, so it sends nothing", src.eni.ID, src.eni.Status)})
+	}
+	var end walkEnd
+	if s != nil {
+		end = w.walk(s, src.eni, p, pathFlags{}, dst.eni)
+	} else {
+		end = walkEnd{stopped: true, pkt: p}
+	}
+	// The source's outbound security group rules come first on the path;
+	// they are evaluated last because references depend on what the walk
+	// crossed.
+	w.evalSourceEgress(src.eni, p, end.flags)
+	w.finishForward(end, p, src, dst, rep)
+}
+
+func (w *walker) evalSourceEgress(e *ENI, p packet, flags pathFlags) {
+	savedOrder, savedHops := w.order, w.hops
+	savedDecisions := w.layers[LayerSecurityGroup].Decisions
+	w.order, w.hops, w.layers[LayerSecurityGroup].Decisions = -1000, nil, nil
+	w.evalSGs(e, false, p, sgContext{flags: flags}, "source sends")
+	egressHops, egressDecisions := w.hops, w.layers[LayerSecurityGroup].Decisions
+	w.order = savedOrder
+	w.layers[LayerSecurityGroup].Decisions = append(egressDecisions, savedDecisions...)
+	if len(savedHops) > 0 {
+		w.hops = append(append(slices.Clone(savedHops[:1]), egressHops...), savedHops[1:]...)
+	} else {
+		w.hops = egressHops
+	}
+}
+
+func (w *walker) finishForward(end walkEnd, p packet, src, dst endpoint, rep *Report) {
+	switch {
+	case end.delivered != nil:
+		w.hop(end.delivered.ID, "network-interface")
+		// Security groups on the destination, then the reply.
+		dw := end.delivered
+		var destHops []Hop
+		saved := w.hops
+		w.hops = nil
+		w.evalSGs(dw, true, end.pkt, sgContext{flags: end.flags, inbound: true}, "destination receives")
+		destHops = w.hops
+		w.hops = saved
+		if len(w.hops) > 0 {
+			last := w.hops[len(w.hops)-1]
+			w.hops = append(append(w.hops[:len(w.hops)-1], destHops...), last)
+		}
+		w.reply(end, src, dw)
+	case end.exit != nil:
+		rep.Exit = end.exit
+		w.replyFromExit(end, src)
+	default:
+		// Routing stopped. Still evaluate the filters at the far end when
+		// the destination is known, so every blocking rule is reported.
+		if dst.eni != nil && !dst.viaPublic {
+			w.assumeArrival(p, src, dst)
+		}
+	}
+}
+
+// assumeArrival evaluates the destination's filters as if the request had
+// arrived directly, after routing stopped short of it.
+func (w *walker) assumeArrival(p packet, src, dst endpoint) {
+	ds := w.n.Subnets[dst.eni.SubnetID]
+	if ds == nil {
+		return
+	}
+	w.dir = Forward
+	if src.eni == nil || src.eni.SubnetID != ds.ID {
+		w.evalSubnetACL(ds, true, p, "if the request arrived")
+	}
+	w.evalSGs(dst.eni, true, p, sgContext{inbound: true}, "if the request arrived")
+	w.dir = Return
+	r := replyOf(p)
+	w.evalSubnetACL(ds, false, r, "reply, if the request arrived")
+	if src.eni != nil && src.eni.SubnetID != ds.ID {
+		if ss := w.n.Subnets[src.eni.SubnetID]; ss != nil {
+			w.evalSubnetACL(ss, true, r, "reply, if the request arrived")
+		}
+	}
+	w.dir = Forward
+}
+
+func replyOf(p packet) packet {
+	r := p
+	r.src, r.dst = p.dst, p.src
+	r.ports, r.sports = p.sports, p.ports
+	if p.proto == ProtocolICMP && p.icmpType == 8 {
+		r.icmpType, r.icmpCode = 0, 0
+	}
+	if p.proto == ProtocolICMPv6 && p.icmpType == 128 {
+		r.icmpType, r.icmpCode = 129, 0
+	}
+	return r
+}
+
+// reply walks the response from the destination interface back to the
+// source: security groups pass it (stateful), network ACLs and routes are
+// evaluated again, translations are undone where they were made.
+func (w *walker) reply(end walkEnd, src endpoint, d *ENI) {
+	w.dir = Return
+	defer func() { w.dir = Forward }()
+	r := replyOf(end.pkt)
+	w.decide(LayerSecurityGroup, Decision{Component: d.ID, Step: d.ID + " outbound (reply)", Outcome: "allow", Rule: "security groups are stateful: the reply of an admitted connection is allowed"})
+	ds := w.n.Subnets[d.SubnetID]
+	if ds == nil {
+		return
+	}
+	back := w.walk(ds, d, r, pathFlags{}, src.eni)
+	w.checkReplyEnd(back, src)
+}
+
+func (w *walker) checkReplyEnd(back walkEnd, src endpoint) {
+	switch {
+	case back.delivered != nil && src.eni != nil && back.delivered.ID == src.eni.ID:
+		w.decide(LayerSecurityGroup, Decision{Component: src.eni.ID, Step: src.eni.ID + " inbound (reply)", Outcome: "allow", Rule: "security groups are stateful: the reply of an admitted connection is allowed"})
+	case back.delivered != nil:
+		w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: back.delivered.ID, Rule: "reply delivered elsewhere",
+			Detail: fmt.Sprintf("the reply is delivered to %s, not to the source", back.delivered.ID)})
+	case back.exit != nil && src.external:
+		// The reply leaves towards an outside source: that is its way back.
+	case back.exit != nil:
+		w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: back.exit.Gateway, Rule: "reply leaves through " + back.exit.Gateway,
+			Detail: fmt.Sprintf("the reply to %s is routed out through %s instead of back to the source (routing is evaluated independently for each direction)", back.pkt.dst, back.exit.Gateway)})
+	}
+}
+
+// replyFromExit walks the reply of traffic that left the account from the
+// gateway it left through back to the source.
+func (w *walker) replyFromExit(end walkEnd, src endpoint) {
+	w.dir = Return
+	defer func() { w.dir = Forward }()
+	r := replyOf(end.pkt)
+	flags := pathFlags{}
+	var pos position
+	var stop *walkEnd
+	switch {
+	case strings.HasPrefix(end.exit.Gateway, "igw-") || strings.HasPrefix(end.exit.Gateway, "eigw-"):
+		if m, ok := w.ix.byPublic[r.dst]; ok {
+			r.dst = m.private
+			if m.nat != nil {
+				// The NAT gateway's interface receives the reply.
+				pos, stop = w.ingressToNAT(end.exit.Gateway, m.nat, r, &flags, src.eni)
+				break
+			}
+		}
+		pos, stop = w.ingress(end.exit.Gateway, end.exitVPC, r, &flags, src.eni)
+	case strings.HasPrefix(end.exit.Gateway, "tgw-"):
+		if end.flags.tgwTo == nil {
+			return
+		}
+		az := ""
+		if src.eni != nil {
+			if s := w.n.Subnets[src.eni.SubnetID]; s != nil {
+				az = s.AZ
+			}
+		}
+		pos, stop = w.transitGatewayFrom(end.flags.tgwTo, az, r, &flags, src.eni)
+	default:
+		pos, stop = w.ingress(end.exit.Gateway, end.exitVPC, r, &flags, src.eni)
+	}
+	if stop != nil {
+		stop.pkt = r
+		if stop.delivered != nil {
+			w.checkReplyEnd(*stop, src)
+		}
+		return
+	}
+	back := w.walk(pos.subnet, pos.sender, pos.pkt, flags, src.eni)
+	w.checkReplyEnd(back, src)
+}
+
+func (w *walker) ingressToNAT(gatewayID string, nat *NATGateway, r packet, flags *pathFlags, final *ENI) (position, *walkEnd) {
+	natENI := w.n.ENIs[nat.ENIID]
+	if natENI == nil {
+		natENI = w.ix.natENIs[nat.ID]
+	}
+	ns := w.n.Subnets[nat.SubnetID]
+	if natENI == nil || ns == nil {
+		w.missing(LayerRoute, KindNATGateways, nat.ID, "the NAT gateway's interface or subnet")
+		return position{}, &walkEnd{stopped: true}
+	}
+	w.decide(LayerRoute, Decision{Component: gatewayID, Step: "enter " + nat.VPCID + " through " + gatewayID, Outcome: "forward", Rule: "delivered to NAT gateway " + nat.ID})
+	w.crossNACLs(nil, ns, r, "from "+gatewayID+" to NAT gateway "+nat.ID)
+	if next, ok := w.arrive(natENI, r, flags, final); next != nil {
+		return *next, nil
+	} else if ok {
+		return position{pkt: r}, &walkEnd{delivered: natENI}
+	}
+	return position{}, &walkEnd{stopped: true}
+}
+
+// runFromOutside evaluates a source outside the account: it enters through
+// the gateway the destination's VPC would route it to.
+func (w *walker) runFromOutside(p packet, src, dst endpoint, rep *Report) {
+	w.dir = Forward
+	if dst.eni == nil {
+		w.find(LayerRoute, Finding{Code: "OUTSIDE_TO_OUTSIDE", Severity: SeverityUnknown, Component: dst.end.Address, Rule: "both ends outside the account",
+			Detail: fmt.Sprintf("neither %s nor %s belongs to an interface in the network", src.addr, dst.addr)})
+		return
+	}
+	ds := w.subnetOf(dst.eni, LayerRoute)
+	if ds == nil {
+		return
+	}
+	if dst.viaPublic {
+		m := w.ix.byPublic[dst.addr]
+		pos, end := w.enterFromInternet(m, p, &pathFlags{}, dst.eni)
+		w.finishOutside(pos, end, p, src, dst)
+		return
+	}
+	// Which gateway would carry the source's traffic: the one the
+	// destination routes the source's address to.
+	ct := w.ix.tableForSubnet(ds)
+	if ct == nil {
+		w.missing(LayerRoute, KindRouteTables, ds.ID, "no route table is known for subnet "+ds.ID)
+		return
+	}
+	res := ct.lookup(src.addr)
+	if res.route == nil || res.route.route.Blackhole {
+		w.find(LayerRoute, Finding{Code: "NO_ROUTE_TO_DESTINATION", Severity: SeverityBlock, Component: ct.table.ID, Rule: "no route for " + src.addr.String(),
+			Detail: fmt.Sprintf("%s has no route back to %s, so no gateway carries traffic between them", ct.table.ID, src.addr), Fix: w.routeFix(ct.table, ds, src.addr, "")})
+		return
+	}
+	r := res.route.route
+	flags := pathFlags{}
+	var pos position
+	var end *walkEnd
+	switch r.Target {
+	case TargetIGW:
+		w.hop(r.TargetID, "internet-gateway")
+		if src.addr.Is4() && !dst.addr.IsPrivate() {
+			break
+		}
+		w.find(LayerRoute, Finding{Code: "NO_PUBLIC_IP", Severity: SeverityBlock, Component: r.TargetID, Rule: routeTextPlain(r),
+			Detail: fmt.Sprintf("%s is a private address; traffic from the internet reaches an interface only through its public IP address", dst.addr)})
+		return
+	case TargetVGW:
+		w.hop(r.TargetID, "vpn-gateway")
+		flags.enteredFrom = TargetVGW
+		pos, end = w.ingress(r.TargetID, ds.VPCID, p, &flags, dst.eni)
+	case TargetTGW:
+		w.hop(r.TargetID, "transit-gateway")
+		w.find(LayerRoute, Finding{Code: "ON_PREMISES_VIA_TGW", Severity: SeverityUnknown, Component: r.TargetID, Rule: routeTextPlain(r),
+			Detail: fmt.Sprintf("%s reaches %s through transit gateway %s; reach does not yet follow traffic entering a transit gateway from a VPN or Direct Connect attachment", src.addr, ds.VPCID, r.TargetID)})
+		return
+	default:
+		w.find(LayerRoute, Finding{Code: "UNSUPPORTED_TARGET", Severity: SeverityUnknown, Component: ct.table.ID, Rule: routeTextPlain(r),
+			Detail: fmt.Sprintf("%s routes %s to %s; reach cannot tell how traffic from there enters the VPC", ct.table.ID, src.addr, r.TargetID)})
+		return
+	}
+	w.finishOutside(pos, end, p, src, dst)
+}
+
+func (w *walker) finishOutside(pos position, end *walkEnd, p packet, src, dst endpoint) {
+	var fin walkEnd
+	switch {
+	case end != nil && end.delivered != nil:
+		fin = *end
+		fin.pkt = pos.pkt
+	case end != nil:
+		return
+	default:
+		fin = w.walk(pos.subnet, pos.sender, pos.pkt, pathFlags{enteredFrom: TargetVGW}, dst.eni)
+	}
+	if fin.delivered == nil {
+		return
+	}
+	w.hop(fin.delivered.ID, "network-interface")
+	w.evalSGs(fin.delivered, true, fin.pkt, sgContext{flags: fin.flags, inbound: true}, "destination receives")
+	w.dir = Return
+	defer func() { w.dir = Forward }()
+	r := replyOf(fin.pkt)
+	ds := w.n.Subnets[fin.delivered.SubnetID]
+	if ds == nil {
+		return
+	}
+	back := w.walk(ds, fin.delivered, r, pathFlags{}, nil)
+	if back.exit == nil {
+		if back.delivered != nil {
+			w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: back.delivered.ID, Rule: "reply delivered inside the account",
+				Detail: fmt.Sprintf("the reply to %s is delivered to %s instead of leaving the account", r.dst, back.delivered.ID)})
+		}
+		return
+	}
+	if dst.viaPublic && !strings.HasPrefix(back.exit.Gateway, "igw-") {
+		w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: back.exit.Gateway, Rule: "reply leaves through " + back.exit.Gateway,
+			Detail: fmt.Sprintf("the reply to %s leaves through %s, not the internet gateway it came in through, so the public address is not translated back", r.dst, back.exit.Gateway)})
+	}
+}
+
+// finish turns the collected findings into layer statuses and the verdict.
+func (w *walker) finish(rep *Report, q Query, dst endpoint) {
+	dnsLayer := w.layers[LayerDNS]
+	if !dst.host {
+		dnsLayer.Summary = "the destination is an address; there is no name to resolve"
+	}
+	svc := w.layers[LayerService]
+	svc.Summary = "service-specific checks (Lambda, RDS, endpoint policies) are not evaluated yet"
+	var first *Finding
+	anyBlock, anyUnknown := false, false
+	for _, name := range LayerOrder {
+		l := w.layers[name]
+		block, unknown, warn := false, false, false
+		for i := range l.Findings {
+			f := &l.Findings[i]
+			switch f.Severity {
+			case SeverityBlock:
+				block = true
+				if first == nil || f.hop < first.hop {
+					first = f
+				}
+			case SeverityUnknown:
+				unknown = true
+			case SeverityWarn:
+				warn = true
+			}
+		}
+		slices.SortStableFunc(l.Findings, func(a, b Finding) int { return a.hop - b.hop })
+		switch {
+		case block:
+			l.Status = StatusFail
+		case unknown:
+			l.Status = StatusUnknown
+		case warn:
+			l.Status = StatusWarn
+		case len(l.Decisions) > 0 || w.evaluated[name]:
+			l.Status = StatusPass
+		default:
+			l.Status = StatusSkip
+		}
+		if !w.brief && (l.Summary == "" || l.Status == StatusFail || l.Status == StatusUnknown) {
+			l.Summary = summarize(l)
+		}
+		anyBlock = anyBlock || block
+		anyUnknown = anyUnknown || unknown
+		rep.Layers = append(rep.Layers, *l)
+	}
+	rep.Hops = w.hops
+	if rep.Hops == nil {
+		rep.Hops = []Hop{}
+	}
+	rep.Notes = w.notes
+	switch {
+	case anyBlock:
+		rep.Verdict = Unreachable
+		rep.BlockedBy = &Blocked{Layer: layerOf(rep, first), Component: first.Component, Code: first.Code, Direction: first.Direction, Rule: first.Rule}
+	case anyUnknown:
+		rep.Verdict = Unknown
+	case w.layers[LayerRoute].Status == StatusPass:
+		rep.Verdict = Reachable
+	default:
+		rep.Verdict = Unknown
+	}
+}
+
+func layerOf(rep *Report, f *Finding) string {
+	for _, l := range rep.Layers {
+		for _, g := range l.Findings {
+			if g.hop == f.hop && g.Code == f.Code {
+				return l.Name
+			}
+		}
+	}
+	return ""
+}
+
+// summarize is the one line a layer shows in the checklist: the deciding
+// rule of a failure, or of the request's path when everything passed.
+func summarize(l *Layer) string {
+	for _, sev := range []Severity{SeverityBlock, SeverityUnknown, SeverityWarn} {
+		for _, f := range l.Findings {
+			if f.Severity == sev {
+				return fmt.Sprintf("%s %s: %s", f.Direction, f.Component, f.Rule)
+			}
+		}
+	}
+	var parts []string
+	seen := map[string]bool{}
+	for _, d := range l.Decisions {
+		if d.Outcome == "skip" && len(l.Decisions) > 1 {
+			continue
+		}
+		label := "request"
+		if d.Direction == Return {
+			label = "reply"
+		}
+		text := fmt.Sprintf("%s %s", d.Component, d.Rule)
+		if seen[label] {
+			continue
+		}
+		seen[label] = true
+		parts = append(parts, label+": "+text)
+	}
+	if len(parts) == 0 {
+		return "nothing to evaluate on this path"
+	}
+	return strings.Join(parts, "; ")
 }

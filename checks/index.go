@@ -1,17 +1,462 @@
 package checks
 
-type index struct{}
+import (
+	"cmp"
+	"net/netip"
+	"slices"
+)
 
-// Compile builds the network's lookup indexes; it runs once and is safe to
-// call again.
-func (n *Network) Compile() {
-	n.once.Do(func() { n.index = &index{} })
+// vpcAddr keys an address inside one VPC: VPCs may overlap, so an address
+// alone does not name an interface.
+type vpcAddr struct {
+	vpc  string
+	addr netip.Addr
 }
 
-func evaluate(n *Network, q Query) Report {
-	r := Report{Verdict: Unknown}
-	for _, name := range LayerOrder {
-		r.Layers = append(r.Layers, Layer{Name: name, Status: StatusUnknown, Summary: "engine under construction"})
+// publicMapping is the private address an internet gateway translates a
+// public address to, and the interface or NAT gateway that owns it.
+type publicMapping struct {
+	eni     *ENI
+	nat     *NATGateway
+	private netip.Addr
+}
+
+// compiledRoute is one route table entry with its prefix list expanded: a
+// prefix-list route becomes one compiledRoute per CIDR.
+type compiledRoute struct {
+	prefix netip.Prefix
+	route  *Route
+	// text is the route as people read it, formatted once.
+	text string
+	// rank breaks ties between routes of the same length: local first, then
+	// static CIDR routes, prefix-list routes, propagated routes.
+	rank int
+}
+
+// compiledTable is a route table ready for longest-prefix match.
+type compiledTable struct {
+	table  *RouteTable
+	routes []compiledRoute
+	// unknownLists names prefix lists routed by this table whose entries
+	// are missing: any lookup may be decided by them.
+	unknownLists []string
+}
+
+type compiledTGWRoute struct {
+	prefix netip.Prefix
+	route  TGWRoute
+	rank   int
+}
+
+type compiledTGWTable struct {
+	table        *TransitGatewayRouteTable
+	routes       []compiledTGWRoute
+	unknownLists []string
+}
+
+type index struct {
+	enisByAddr     map[netip.Addr][]*ENI
+	eniByVPCAddr   map[vpcAddr]*ENI
+	byPublic       map[netip.Addr]publicMapping
+	natByENI       map[string]*NATGateway
+	natENIs        map[string]*ENI
+	instanceENIs   map[string][]*ENI
+	subnetTable    map[string]*compiledTable
+	mainTable      map[string]*compiledTable
+	edgeTable      map[string]*compiledTable
+	tables         map[string]*compiledTable
+	subnetACL      map[string]*NetworkACL
+	sgMembers      map[string][]*ENI
+	peeringsByVPC  map[string][]*Peering
+	tgwAttachByVPC map[string][]*TransitGatewayAttachment
+	tgwTables      map[string]*compiledTGWTable
+	gaps           map[DataKind]Gap
+	eniOrder       []string
+	// Rule texts formatted once at compile time, by group or ACL ID;
+	// index 0 outbound, 1 inbound.
+	aclTexts map[string]*[2][]string
+	sgTexts  map[string]*[2][]string
+}
+
+func (ix *index) aclText(acl *NetworkACL, inbound bool) []string {
+	t := ix.aclTexts[acl.ID]
+	if t == nil {
+		t = &[2][]string{formatNACL(acl.Outbound), formatNACL(acl.Inbound)}
 	}
-	return r
+	if inbound {
+		return t[1]
+	}
+	return t[0]
+}
+
+func formatNACL(rules []NACLRule) []string {
+	out := make([]string, len(rules))
+	for i, r := range rules {
+		out[i] = r.String()
+	}
+	return out
+}
+
+func (ix *index) sgText(sg *SecurityGroup, inbound bool) []string {
+	t := ix.sgTexts[sg.ID]
+	if t == nil {
+		t = &[2][]string{formatSG(sg, false), formatSG(sg, true)}
+	}
+	if inbound {
+		return t[1]
+	}
+	return t[0]
+}
+
+func formatSG(sg *SecurityGroup, inbound bool) []string {
+	rules := sg.Outbound
+	if inbound {
+		rules = sg.Inbound
+	}
+	out := make([]string, len(rules))
+	for i, r := range rules {
+		out[i] = sg.ID + " " + r.describe(inbound)
+	}
+	return out
+}
+
+// Compile builds the network's lookup indexes: addresses to interfaces,
+// subnets to their route table and network ACL, route tables sorted for
+// longest-prefix match with prefix lists expanded, network ACL rules sorted
+// by number. It runs once; later calls return at once.
+func (n *Network) Compile() {
+	n.once.Do(func() { n.index = n.buildIndex() })
+}
+
+func (n *Network) buildIndex() *index {
+	ix := &index{
+		enisByAddr:     map[netip.Addr][]*ENI{},
+		eniByVPCAddr:   map[vpcAddr]*ENI{},
+		byPublic:       map[netip.Addr]publicMapping{},
+		natByENI:       map[string]*NATGateway{},
+		natENIs:        map[string]*ENI{},
+		instanceENIs:   map[string][]*ENI{},
+		subnetTable:    map[string]*compiledTable{},
+		mainTable:      map[string]*compiledTable{},
+		edgeTable:      map[string]*compiledTable{},
+		tables:         map[string]*compiledTable{},
+		subnetACL:      map[string]*NetworkACL{},
+		sgMembers:      map[string][]*ENI{},
+		peeringsByVPC:  map[string][]*Peering{},
+		tgwAttachByVPC: map[string][]*TransitGatewayAttachment{},
+		tgwTables:      map[string]*compiledTGWTable{},
+		gaps:           map[DataKind]Gap{},
+		aclTexts:       map[string]*[2][]string{},
+		sgTexts:        map[string]*[2][]string{},
+	}
+	for _, g := range n.Gaps {
+		if g.Scope == "" {
+			if _, seen := ix.gaps[g.Kind]; !seen {
+				ix.gaps[g.Kind] = g
+			}
+		}
+	}
+	ix.eniOrder = sortedKeys(n.ENIs)
+	for _, id := range ix.eniOrder {
+		e := n.ENIs[id]
+		if e.VPCID == "" {
+			if s := n.Subnets[e.SubnetID]; s != nil {
+				e.VPCID = s.VPCID
+			}
+		}
+		add := func(a netip.Addr) {
+			ix.enisByAddr[a] = append(ix.enisByAddr[a], e)
+			ix.eniByVPCAddr[vpcAddr{e.VPCID, a}] = e
+		}
+		for _, p := range e.PrivateIPs {
+			add(p.Addr)
+			if p.Public.IsValid() {
+				ix.byPublic[p.Public] = publicMapping{eni: e, private: p.Addr}
+			}
+		}
+		for _, a := range e.IPv6 {
+			add(a)
+		}
+		for _, g := range e.SecurityGroupIDs {
+			ix.sgMembers[g] = append(ix.sgMembers[g], e)
+		}
+		if e.InstanceID != "" {
+			ix.instanceENIs[e.InstanceID] = append(ix.instanceENIs[e.InstanceID], e)
+		}
+	}
+	for _, list := range ix.instanceENIs {
+		slices.SortStableFunc(list, func(a, b *ENI) int { return cmp.Compare(a.DeviceIndex, b.DeviceIndex) })
+	}
+	for _, id := range sortedKeys(n.NATGateways) {
+		nat := n.NATGateways[id]
+		if nat.ENIID != "" {
+			ix.natByENI[nat.ENIID] = nat
+		}
+		if _, known := n.ENIs[nat.ENIID]; !known && nat.PrivateIP.IsValid() {
+			// describe-network-interfaces may not list the NAT gateway's
+			// interface; replies to the NAT must still find it.
+			synthetic := &ENI{ID: nat.ENIID, SubnetID: nat.SubnetID, VPCID: nat.VPCID, InterfaceType: "nat_gateway",
+				PrivateIPs: []PrivateIP{{Addr: nat.PrivateIP, Primary: true, Public: nat.PublicIP}}}
+			if synthetic.ID == "" {
+				synthetic.ID = nat.ID
+			}
+			ix.eniByVPCAddr[vpcAddr{nat.VPCID, nat.PrivateIP}] = synthetic
+			ix.natENIs[nat.ID] = synthetic
+		}
+		if nat.PublicIP.IsValid() {
+			ix.byPublic[nat.PublicIP] = publicMapping{nat: nat, eni: n.ENIs[nat.ENIID], private: nat.PrivateIP}
+		}
+	}
+	for _, id := range sortedKeys(n.RouteTables) {
+		rt := n.RouteTables[id]
+		ct := n.compileTable(rt)
+		ix.tables[rt.ID] = ct
+		if rt.Main {
+			ix.mainTable[rt.VPCID] = ct
+		}
+		for _, s := range rt.SubnetIDs {
+			ix.subnetTable[s] = ct
+		}
+		for _, g := range rt.GatewayIDs {
+			ix.edgeTable[g] = ct
+		}
+	}
+	defaultACL := map[string]*NetworkACL{}
+	for _, id := range sortedKeys(n.NetworkACLs) {
+		acl := n.NetworkACLs[id]
+		sortRules(acl.Inbound)
+		sortRules(acl.Outbound)
+		ix.aclTexts[acl.ID] = &[2][]string{formatNACL(acl.Outbound), formatNACL(acl.Inbound)}
+		for _, s := range acl.SubnetIDs {
+			ix.subnetACL[s] = acl
+		}
+		if acl.IsDefault {
+			defaultACL[acl.VPCID] = acl
+		}
+	}
+	for id, s := range n.Subnets {
+		if ix.subnetACL[id] == nil && defaultACL[s.VPCID] != nil {
+			ix.subnetACL[id] = defaultACL[s.VPCID]
+		}
+	}
+	for id, sg := range n.SecurityGroups {
+		ix.sgTexts[id] = &[2][]string{formatSG(sg, false), formatSG(sg, true)}
+	}
+	for _, id := range sortedKeys(n.Peerings) {
+		p := n.Peerings[id]
+		ix.peeringsByVPC[p.Requester.VPCID] = append(ix.peeringsByVPC[p.Requester.VPCID], p)
+		if p.Accepter.VPCID != p.Requester.VPCID {
+			ix.peeringsByVPC[p.Accepter.VPCID] = append(ix.peeringsByVPC[p.Accepter.VPCID], p)
+		}
+	}
+	for _, id := range sortedKeys(n.TransitGatewayAttachments) {
+		a := n.TransitGatewayAttachments[id]
+		if a.ResourceType == "vpc" {
+			ix.tgwAttachByVPC[a.ResourceID] = append(ix.tgwAttachByVPC[a.ResourceID], a)
+		}
+	}
+	for _, id := range sortedKeys(n.TransitGatewayRouteTables) {
+		ix.tgwTables[id] = n.compileTGWTable(n.TransitGatewayRouteTables[id])
+	}
+	return ix
+}
+
+func sortRules(rules []NACLRule) {
+	slices.SortStableFunc(rules, func(a, b NACLRule) int { return cmp.Compare(a.Number, b.Number) })
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Route ranks for equal-length prefixes (SEMANTICS.md §2.3, §2.4): the local
+// route wins every tie, then static CIDR routes, prefix-list routes and
+// propagated routes.
+const (
+	rankLocal = iota
+	rankStatic
+	rankPrefixList
+	rankPropagated
+)
+
+func (n *Network) compileTable(rt *RouteTable) *compiledTable {
+	ct := &compiledTable{table: rt}
+	for i := range rt.Routes {
+		r := &rt.Routes[i]
+		rank := rankStatic
+		switch {
+		case r.Origin == OriginLocal || r.Target == TargetLocal:
+			rank = rankLocal
+		case r.Origin == OriginPropagated:
+			rank = rankPropagated
+		case r.PrefixListID != "":
+			rank = rankPrefixList
+		}
+		if r.PrefixListID != "" {
+			pl := n.PrefixLists[r.PrefixListID]
+			if pl == nil || pl.CIDRs == nil {
+				ct.unknownLists = append(ct.unknownLists, r.PrefixListID)
+				continue
+			}
+			for _, c := range pl.CIDRs {
+				ct.routes = append(ct.routes, compiledRoute{prefix: c.Masked(), route: r, rank: rank})
+			}
+			continue
+		}
+		if r.Destination.IsValid() {
+			ct.routes = append(ct.routes, compiledRoute{prefix: r.Destination.Masked(), route: r, rank: rank})
+		}
+	}
+	slices.SortStableFunc(ct.routes, func(a, b compiledRoute) int {
+		if c := cmp.Compare(b.prefix.Bits(), a.prefix.Bits()); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.rank, b.rank)
+	})
+	for i := range ct.routes {
+		ct.routes[i].text = formatRoute(&ct.routes[i])
+	}
+	return ct
+}
+
+// TGW route ranks for equal-length prefixes (SEMANTICS.md §4.2).
+const (
+	tgwRankStatic = iota
+	tgwRankPrefixList
+	tgwRankPropagated
+)
+
+func (n *Network) compileTGWTable(t *TransitGatewayRouteTable) *compiledTGWTable {
+	ct := &compiledTGWTable{table: t}
+	add := func(p netip.Prefix, r TGWRoute, rank int) {
+		ct.routes = append(ct.routes, compiledTGWRoute{prefix: p.Masked(), route: r, rank: rank})
+	}
+	have := map[netip.Prefix]bool{}
+	for _, r := range t.Routes {
+		rank := tgwRankPropagated
+		if r.Static {
+			rank = tgwRankStatic
+		}
+		if r.PrefixListID != "" {
+			pl := n.PrefixLists[r.PrefixListID]
+			if pl == nil || pl.CIDRs == nil {
+				ct.unknownLists = append(ct.unknownLists, r.PrefixListID)
+				continue
+			}
+			for _, c := range pl.CIDRs {
+				add(c, r, tgwRankPrefixList)
+			}
+			continue
+		}
+		if r.Destination.IsValid() {
+			add(r.Destination, r, rank)
+			if !r.Static {
+				have[r.Destination.Masked()] = true
+			}
+		}
+	}
+	// Propagations name attachments whose VPC CIDRs land in the table; a
+	// snapshot may list the propagation without the propagated routes.
+	for _, attID := range t.Propagations {
+		a := n.TransitGatewayAttachments[attID]
+		if a == nil || a.ResourceType != "vpc" {
+			continue
+		}
+		v := n.VPCs[a.ResourceID]
+		if v == nil {
+			continue
+		}
+		for _, c := range append(slices.Clone(v.CIDRs), v.IPv6CIDRs...) {
+			if !have[c.Masked()] {
+				have[c.Masked()] = true
+				add(c, TGWRoute{Destination: c, AttachmentIDs: []string{attID}}, tgwRankPropagated)
+			}
+		}
+	}
+	slices.SortStableFunc(ct.routes, func(a, b compiledTGWRoute) int {
+		if c := cmp.Compare(b.prefix.Bits(), a.prefix.Bits()); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.rank, b.rank)
+	})
+	return ct
+}
+
+// tableForSubnet returns the subnet's route table: its explicit association,
+// else the VPC's main table.
+func (ix *index) tableForSubnet(s *Subnet) *compiledTable {
+	if t := ix.subnetTable[s.ID]; t != nil {
+		return t
+	}
+	return ix.mainTable[s.VPCID]
+}
+
+// lookupResult is the outcome of a longest-prefix match.
+type lookupResult struct {
+	route *compiledRoute
+	// ambiguous holds an equal-ranked prefix-list route to another target
+	// (AWS picks one at random, then sticks to it).
+	ambiguous *compiledRoute
+	// unknownList is set when a prefix list with unknown entries could
+	// decide the lookup.
+	unknownList string
+}
+
+func (ct *compiledTable) lookup(dst netip.Addr) lookupResult {
+	var res lookupResult
+	for i := range ct.routes {
+		r := &ct.routes[i]
+		if r.prefix.Addr().Is4() != dst.Is4() || !r.prefix.Contains(dst) {
+			continue
+		}
+		if res.route == nil {
+			res.route = r
+			continue
+		}
+		if r.prefix.Bits() == res.route.prefix.Bits() && r.rank == res.route.rank && r.rank == rankPrefixList &&
+			(r.route.Target != res.route.route.Target || r.route.TargetID != res.route.route.TargetID) {
+			res.ambiguous = r
+		}
+		break
+	}
+	if len(ct.unknownLists) > 0 {
+		// A prefix list whose entries are missing could hold a more
+		// specific prefix; only a /32 (or /128) match is safe from it.
+		if res.route == nil || res.route.prefix.Bits() < dst.BitLen() {
+			res.unknownList = ct.unknownLists[0]
+		}
+	}
+	return res
+}
+
+type tgwLookupResult struct {
+	route       *compiledTGWRoute
+	unknownList string
+}
+
+func (ct *compiledTGWTable) lookup(dst netip.Addr) tgwLookupResult {
+	var res tgwLookupResult
+	for i := range ct.routes {
+		r := &ct.routes[i]
+		if r.prefix.Addr().Is4() != dst.Is4() || !r.prefix.Contains(dst) {
+			continue
+		}
+		res.route = r
+		break
+	}
+	if len(ct.unknownLists) > 0 && (res.route == nil || res.route.prefix.Bits() < dst.BitLen()) {
+		res.unknownList = ct.unknownLists[0]
+	}
+	return res
+}
+
+// gap returns the network-wide gap for a kind, if any.
+func (ix *index) gap(k DataKind) (Gap, bool) {
+	g, ok := ix.gaps[k]
+	return g, ok
 }

@@ -1,0 +1,1206 @@
+package checks
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// maxHops bounds a walk so that a routing loop ends as a finding.
+const maxHops = 16
+
+// translation is a stateful address translation made on the request that
+// the reply must undo where it was made.
+type translation struct {
+	// at is the address the reply is sent to.
+	at netip.Addr
+	// original is the address the reply is translated back to.
+	original netip.Addr
+	// originalPorts is the client's port range before translation.
+	originalPorts PortRange
+	nat           *NATGateway
+	appliance     *ENI
+}
+
+// pathFlags records what a walk crossed; security group references stop
+// matching after a middlebox or a translation.
+type pathFlags struct {
+	appliance bool
+	natted    bool
+	peering   *Peering
+	tgwFrom   *TransitGatewayAttachment
+	tgwTo     *TransitGatewayAttachment
+	// enteredFrom is set for a packet that came into the VPC through a
+	// gateway or peering (edge-to-edge routing is not allowed).
+	enteredFrom TargetKind
+}
+
+// outcome of a walk.
+type walkEnd struct {
+	delivered *ENI
+	exit      *Exit
+	// exitGateway is the component the packet leaves through, so the reply
+	// can start from it.
+	exitVPC string
+	// stopped is true when routing dropped the packet or could not decide.
+	stopped bool
+	pkt     packet
+	flags   pathFlags
+}
+
+// walker evaluates one query. It collects findings and decisions per layer
+// in path order.
+type walker struct {
+	n      *Network
+	ix     *index
+	layers map[string]*Layer
+	order  int
+	hops   []Hop
+	notes  []string
+	// translations made on the request, undone on the reply.
+	translations []translation
+	// appliances crossed by the request (their security groups track the
+	// connection).
+	forwardAppliances map[string]bool
+	srcDstFlagged     map[string]bool
+	dir               Direction
+	brief             bool
+	evaluated         map[string]bool
+}
+
+func newWalker(n *Network) *walker {
+	w := &walker{n: n, ix: n.index, layers: make(map[string]*Layer, len(LayerOrder)), forwardAppliances: map[string]bool{}, srcDstFlagged: map[string]bool{}, evaluated: map[string]bool{}}
+	for _, name := range LayerOrder {
+		w.layers[name] = &Layer{Name: name, Findings: []Finding{}}
+	}
+	return w
+}
+
+func (w *walker) hop(component, kind string) {
+	if w.brief || w.dir != Forward || component == "" {
+		return
+	}
+	if len(w.hops) > 0 && w.hops[len(w.hops)-1].Component == component {
+		return
+	}
+	w.hops = append(w.hops, Hop{Component: component, Kind: kind})
+}
+
+func (w *walker) find(layer string, f Finding) {
+	if f.Direction == "" {
+		f.Direction = w.dir
+	}
+	w.order++
+	f.hop = w.order
+	l := w.layers[layer]
+	for _, old := range l.Findings {
+		if old.Code == f.Code && old.Component == f.Component && old.Direction == f.Direction && old.Rule == f.Rule {
+			return
+		}
+	}
+	l.Findings = append(l.Findings, f)
+}
+
+func (w *walker) decide(layer string, d Decision) {
+	if w.brief {
+		// A sweep reads only verdicts; note that a layer was evaluated.
+		w.evaluated[layer] = true
+		return
+	}
+	if d.Direction == "" {
+		d.Direction = w.dir
+	}
+	w.layers[layer].Decisions = append(w.layers[layer].Decisions, d)
+}
+
+// missing reports a gap as an unknown finding of the layer.
+func (w *walker) missing(layer string, k DataKind, component, what string) {
+	g, ok := w.ix.gap(k)
+	detail := what
+	if ok {
+		detail = fmt.Sprintf("%s: %s is missing (%s)", what, k, g.Reason)
+		if g.Action != "" {
+			detail += "; grant " + g.Action
+		}
+	}
+	w.find(layer, Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: component, Rule: string(k), Detail: detail, Fix: gapFix(g, ok)})
+}
+
+func gapFix(g Gap, ok bool) string {
+	if ok && g.Action != "" {
+		return "grant the IAM action " + g.Action + " to the identity reach runs as, then re-check"
+	}
+	return ""
+}
+
+// subnetOf returns the ENI's subnet, or reports it unknown.
+func (w *walker) subnetOf(e *ENI, layer string) *Subnet {
+	s := w.n.Subnets[e.SubnetID]
+	if s == nil {
+		w.missing(layer, KindSubnets, e.ID, fmt.Sprintf("subnet %s of %s is not in the data", e.SubnetID, e.ID))
+	}
+	return s
+}
+
+// crossNACLs evaluates the network ACLs a packet meets when it leaves
+// subnet from and enters subnet to: from's outbound rules keyed on the
+// destination, to's inbound rules keyed on the source. Within one subnet no
+// network ACL applies. A nil from or to skips that side (gateways have no
+// network ACL).
+func (w *walker) crossNACLs(from, to *Subnet, p packet, why string) {
+	if from != nil && to != nil && from.ID == to.ID {
+		w.decide(LayerNACL, Decision{Component: from.ID, Step: "within subnet " + from.ID, Outcome: "skip", Rule: "network ACLs are not evaluated for traffic within a subnet"})
+		return
+	}
+	if from != nil {
+		w.evalSubnetACL(from, false, p, why)
+	}
+	if to != nil {
+		w.evalSubnetACL(to, true, p, why)
+	}
+}
+
+func (w *walker) evalSubnetACL(s *Subnet, inbound bool, p packet, why string) {
+	acl := w.ix.subnetACL[s.ID]
+	side := "outbound"
+	if inbound {
+		side = "inbound"
+	}
+	if acl == nil {
+		w.missing(LayerNACL, KindNetworkACLs, s.ID, fmt.Sprintf("no network ACL is known for subnet %s (%s)", s.ID, side))
+		return
+	}
+	rules, peer := acl.Outbound, p.dst
+	if inbound {
+		rules, peer = acl.Inbound, p.src
+	}
+	w.hop(acl.ID, "network-acl")
+	v := evalNACL(rules, peer, p)
+	var lines []RuleLine
+	if !w.brief {
+		texts := w.ix.aclText(acl, inbound)
+		lines = make([]RuleLine, 0, len(rules)+1)
+		for i := range rules {
+			lines = append(lines, RuleLine{Text: texts[i], Matched: slices.Contains(v.deciding, i)})
+		}
+		lines = append(lines, RuleLine{Text: "* deny all traffic (implicit)", Matched: slices.Contains(v.deciding, -1)})
+	}
+	texts := w.ix.aclText(acl, inbound)
+	decidingText := make([]string, 0, len(v.deciding))
+	for _, i := range v.deciding {
+		if i < 0 {
+			decidingText = append(decidingText, "* implicit deny")
+		} else {
+			decidingText = append(decidingText, texts[i])
+		}
+	}
+	rule := strings.Join(decidingText, "; ")
+	var step string
+	if !w.brief {
+		step = fmt.Sprintf("%s %s (%s)", s.ID, side, why)
+	}
+	switch {
+	case len(v.blocked) == 0:
+		w.decide(LayerNACL, Decision{Component: acl.ID, Step: step, Outcome: "allow", Rule: rule, Rules: lines})
+	default:
+		w.decide(LayerNACL, Decision{Component: acl.ID, Step: step, Outcome: "deny", Rule: rule, Rules: lines})
+		var detail string
+		partial := len(v.allowed) > 0 && p.proto.HasPorts()
+		keyed := "to " + p.dst.String()
+		if inbound {
+			keyed = "from " + p.src.String()
+		}
+		switch {
+		case partial:
+			detail = fmt.Sprintf("network ACL %s (%s of %s) allows only ports %s of %s %s and blocks %s (%d of %d ports): connections fail intermittently, whenever the client picks a blocked port",
+				acl.ID, side, s.ID, v.allowed, p.proto, keyed, v.blocked, v.blocked.count(), portSet{p.ports}.count())
+		case p.proto.HasPorts():
+			detail = fmt.Sprintf("network ACL %s (%s of %s) denies %s %s on %s", acl.ID, side, s.ID, p.proto, keyed, v.blocked)
+		default:
+			detail = fmt.Sprintf("network ACL %s (%s of %s) denies %s %s", acl.ID, side, s.ID, p.proto, keyed)
+		}
+		if w.dir == Return {
+			detail += " (the reply of the connection; network ACLs are stateless)"
+		}
+		fix := ""
+		if !w.brief {
+			fix = naclFix(acl, inbound, p, peer, v)
+		}
+		w.find(LayerNACL, Finding{Code: "SUBNET_ACL_RESTRICTION", Severity: SeverityBlock, Component: acl.ID, Rule: rule, Detail: detail, Fix: fix})
+	}
+}
+
+// sgContext says how the packet relates to the interface whose groups are
+// evaluated, for security group references.
+type sgContext struct {
+	flags pathFlags
+	// peerENI is the interface at the other end when its private address
+	// is what the group sees.
+	inbound bool
+}
+
+// evalSGs evaluates the union of the security groups on e for a packet in
+// one direction. The peer is the packet's source (inbound) or destination.
+func (w *walker) evalSGs(e *ENI, inbound bool, p packet, ctx sgContext, step string) {
+	peer := p.dst
+	side := "outbound"
+	if inbound {
+		peer, side = p.src, "inbound"
+	}
+	if len(e.SecurityGroupIDs) == 0 {
+		if e.InterfaceType == "nat_gateway" || e.InterfaceType == "transit_gateway" || e.InterfaceType == "gateway_load_balancer_endpoint" {
+			return
+		}
+		w.find(LayerSecurityGroup, Finding{Code: "ENI_SG_RULES_MISMATCH", Severity: SeverityBlock, Component: e.ID, Rule: "no security groups",
+			Detail: fmt.Sprintf("%s has no security groups, so it admits no %s traffic", e.ID, side)})
+		return
+	}
+	var lines []RuleLine
+	var decided string
+	var decidedSG string
+	maybe := ""
+	for _, gid := range e.SecurityGroupIDs {
+		w.hop(gid, "security-group")
+		sg := w.n.SecurityGroups[gid]
+		if sg == nil {
+			if _, ok := w.ix.gap(KindSecurityGroups); ok {
+				w.missing(LayerSecurityGroup, KindSecurityGroups, gid, fmt.Sprintf("rules of %s on %s", gid, e.ID))
+			} else {
+				w.find(LayerSecurityGroup, Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: gid, Rule: gid,
+					Detail: fmt.Sprintf("security group %s on %s is not in the data (another account's group, or deleted)", gid, e.ID)})
+			}
+			maybe = gid
+			continue
+		}
+		rules := sg.Outbound
+		if inbound {
+			rules = sg.Inbound
+		}
+		texts := w.ix.sgText(sg, inbound)
+		for i, r := range rules {
+			m := w.sgRuleMatches(r, e, peer, p, ctx)
+			if m == matchYes && decided == "" {
+				decided, decidedSG = texts[i], gid
+			} else if m == matchMaybe && maybe == "" {
+				maybe = texts[i]
+			}
+			if !w.brief {
+				lines = append(lines, RuleLine{Text: texts[i], Matched: m == matchYes && decided == texts[i] && decidedSG == gid})
+			}
+			if w.brief && decided != "" {
+				break
+			}
+		}
+		if w.brief && decided != "" {
+			break
+		}
+	}
+	var stepText string
+	if !w.brief {
+		stepText = fmt.Sprintf("%s %s (%s)", e.ID, side, step)
+	}
+	switch {
+	case decided != "":
+		w.decide(LayerSecurityGroup, Decision{Component: decidedSG, Step: stepText, Outcome: "allow", Rule: decided, Rules: lines})
+	case maybe != "":
+		w.decide(LayerSecurityGroup, Decision{Component: e.ID, Step: stepText, Outcome: "unknown", Rule: maybe, Rules: lines})
+		if !strings.HasPrefix(maybe, "sg-") || strings.Contains(maybe, " ") {
+			w.find(LayerSecurityGroup, Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: e.SecurityGroupIDs[0], Rule: maybe,
+				Detail: fmt.Sprintf("only %q could admit %s %s traffic on %s, and its prefix list entries are not in the data", maybe, side, p, e.ID)})
+		}
+	default:
+		w.decide(LayerSecurityGroup, Decision{Component: e.SecurityGroupIDs[0], Step: stepText, Outcome: "deny", Rule: "no rule matches", Rules: lines})
+		keyed := "to " + p.dst.String()
+		if inbound {
+			keyed = "from " + p.src.String()
+		}
+		detail := fmt.Sprintf("no %s rule of %s on %s allows %s %s", side, strings.Join(e.SecurityGroupIDs, ", "), e.ID, protoPortText(p), keyed)
+		if ctx.flags.appliance || ctx.flags.natted {
+			detail += " (references to security groups do not match traffic that crossed a NAT or middlebox)"
+		}
+		fix := ""
+		if !w.brief {
+			fix = w.sgFix(e, inbound, p, peer, ctx)
+		}
+		w.find(LayerSecurityGroup, Finding{Code: "ENI_SG_RULES_MISMATCH", Severity: SeverityBlock, Component: e.SecurityGroupIDs[0],
+			Rule: "no " + side + " rule matches", Detail: detail, Fix: fix})
+	}
+}
+
+func protoPortText(p packet) string {
+	switch {
+	case p.proto.HasPorts():
+		return fmt.Sprintf("%s %s", p.proto, p.ports)
+	case p.proto == ProtocolICMP || p.proto == ProtocolICMPv6:
+		return fmt.Sprintf("%s type %d code %d", p.proto, p.icmpType, p.icmpCode)
+	}
+	return "protocol " + p.proto.String()
+}
+
+type match int
+
+const (
+	matchNo match = iota
+	matchYes
+	matchMaybe
+)
+
+// sgRuleMatches decides whether one rule admits the packet from or to peer.
+func (w *walker) sgRuleMatches(r SGRule, e *ENI, peer netip.Addr, p packet, ctx sgContext) match {
+	if !sgRuleCoversPacket(r, p) {
+		return matchNo
+	}
+	switch {
+	case r.Peer.CIDR.IsValid():
+		if r.Peer.CIDR.Addr().Is4() == peer.Is4() && r.Peer.CIDR.Contains(peer) {
+			return matchYes
+		}
+		return matchNo
+	case r.Peer.PrefixListID != "":
+		pl := w.n.PrefixLists[r.Peer.PrefixListID]
+		if pl == nil || pl.CIDRs == nil {
+			return matchMaybe
+		}
+		for _, c := range pl.CIDRs {
+			if c.Addr().Is4() == peer.Is4() && c.Contains(peer) {
+				return matchYes
+			}
+		}
+		return matchNo
+	case r.Peer.GroupID != "":
+		return w.groupReferenceMatches(r.Peer, e, peer, ctx)
+	}
+	return matchNo
+}
+
+// groupReferenceMatches applies SEMANTICS.md §6.3: a reference matches the
+// private IPv4 addresses of interfaces in the group, in the same VPC, in an
+// actively peered VPC of the same Region, or (inbound only, both switches
+// on) across a transit gateway; never public addresses, never after a
+// middlebox or a translation.
+func (w *walker) groupReferenceMatches(ref SGPeer, e *ENI, peer netip.Addr, ctx sgContext) match {
+	if ctx.flags.appliance || ctx.flags.natted || !peer.Is4() {
+		return matchNo
+	}
+	for _, m := range w.ix.sgMembers[ref.GroupID] {
+		owns := false
+		for _, ip := range m.PrivateIPs {
+			if ip.Addr == peer {
+				owns = true
+				break
+			}
+		}
+		if !owns {
+			continue
+		}
+		if m.VPCID == e.VPCID {
+			return matchYes
+		}
+		for _, pcx := range w.ix.peeringsByVPC[e.VPCID] {
+			if !pcx.Active() {
+				continue
+			}
+			other := pcx.Accepter
+			if other.VPCID == e.VPCID {
+				other = pcx.Requester
+			}
+			if other.VPCID == m.VPCID && (pcx.Requester.Region == pcx.Accepter.Region) {
+				return matchYes
+			}
+		}
+		if ctx.inbound && ctx.flags.tgwFrom != nil && ctx.flags.tgwTo != nil {
+			tgw := w.n.TransitGateways[ctx.flags.tgwFrom.TGWID]
+			if tgw != nil && tgw.SGReferencing && ctx.flags.tgwFrom.SGReferencing && ctx.flags.tgwTo.SGReferencing {
+				return matchYes
+			}
+		}
+		return matchNo
+	}
+	return matchNo
+}
+
+// checkSourceDest flags an interface that sends or receives a packet that
+// is not its own while its source/destination check is on.
+func (w *walker) checkSourceDest(e *ENI, p packet, receiving bool) {
+	var foreign netip.Addr
+	if receiving && !e.Owns(p.dst) {
+		foreign = p.dst
+	} else if !receiving && !e.Owns(p.src) {
+		foreign = p.src
+	} else {
+		return
+	}
+	w.forwardAppliances[e.ID] = w.forwardAppliances[e.ID] || w.dir == Forward
+	key := e.ID + string(w.dir)
+	if e.InterfaceType == "nat_gateway" || e.InterfaceType == "gateway_load_balancer_endpoint" || e.InterfaceType == "transit_gateway" {
+		return
+	}
+	if !e.SourceDestCheck {
+		if !w.srcDstFlagged[key] {
+			w.srcDstFlagged[key] = true
+			w.decide(LayerSourceDestCheck, Decision{Component: e.ID, Step: "forwarding interface " + e.ID, Outcome: "allow",
+				Rule: "source/destination check disabled", Rules: []RuleLine{{Text: fmt.Sprintf("%s forwards %s (not its own address)", e.ID, foreign), Matched: true}}})
+		}
+		return
+	}
+	if w.srcDstFlagged[key] {
+		return
+	}
+	w.srcDstFlagged[key] = true
+	verb := "receives"
+	if !receiving {
+		verb = "sends"
+	}
+	w.decide(LayerSourceDestCheck, Decision{Component: e.ID, Step: "forwarding interface " + e.ID, Outcome: "deny", Rule: "source/destination check enabled"})
+	w.find(LayerSourceDestCheck, Finding{Code: "SOURCE_DEST_CHECK_ENABLED", Severity: SeverityBlock, Component: e.ID, Rule: "SourceDestCheck=true",
+		Detail: fmt.Sprintf("%s %s traffic for %s, which is not its own address, and its source/destination check is on, so it drops the packet", e.ID, verb, foreign),
+		Fix:    fmt.Sprintf("aws ec2 modify-network-interface-attribute --network-interface-id %s --no-source-dest-check", e.ID)})
+}
+
+// walk moves a packet from subnet s (emitted by sender, nil for a gateway)
+// until it is delivered to the interface that owns its destination, leaves
+// the account, or is dropped.
+func (w *walker) walk(s *Subnet, sender *ENI, p packet, flags pathFlags, final *ENI) walkEnd {
+	for step := 0; step < maxHops; step++ {
+		vpc := s.VPCID
+		// Same subnet: layer 2, no route table, no network ACL.
+		if d := w.ix.eniByVPCAddr[vpcAddr{vpc, p.dst}]; d != nil && d.SubnetID == s.ID && (sender == nil || d.ID != sender.ID) {
+			w.decide(LayerRoute, Decision{Component: s.ID, Step: "subnet " + s.ID, Outcome: "forward", Rule: "same subnet: delivered at layer 2 without a route table"})
+			w.decide(LayerNACL, Decision{Component: s.ID, Step: "within subnet " + s.ID, Outcome: "skip", Rule: "network ACLs are not evaluated for traffic within a subnet"})
+			if next, ok := w.arrive(d, p, &flags, final); ok {
+				return walkEnd{delivered: d, pkt: p, flags: flags}
+			} else if next != nil {
+				s, sender, p = next.subnet, next.sender, next.pkt
+				continue
+			}
+			return walkEnd{stopped: true, pkt: p, flags: flags}
+		}
+		ct := w.ix.tableForSubnet(s)
+		if ct == nil {
+			w.missing(LayerRoute, KindRouteTables, s.ID, fmt.Sprintf("no route table is known for subnet %s", s.ID))
+			return walkEnd{stopped: true, pkt: p, flags: flags}
+		}
+		w.hop(ct.table.ID, "route-table")
+		res := ct.lookup(p.dst)
+		var lines []RuleLine
+		if !w.brief {
+			lines = routeLines(ct, res.route)
+		}
+		if res.unknownList != "" {
+			w.decide(LayerRoute, Decision{Component: ct.table.ID, Step: "route lookup for " + p.dst.String(), Outcome: "unknown", Rule: "prefix list " + res.unknownList + " unknown", Rules: lines})
+			w.missing(LayerRoute, KindPrefixLists, res.unknownList, fmt.Sprintf("route table %s routes prefix list %s, whose entries are not in the data, so the route for %s cannot be chosen", ct.table.ID, res.unknownList, p.dst))
+			return walkEnd{stopped: true, pkt: p, flags: flags}
+		}
+		if res.route == nil {
+			w.decide(LayerRoute, Decision{Component: ct.table.ID, Step: "route lookup for " + p.dst.String(), Outcome: "drop", Rule: "no route matches", Rules: lines})
+			w.find(LayerRoute, Finding{Code: "NO_ROUTE_TO_DESTINATION", Severity: SeverityBlock, Component: ct.table.ID, Rule: "no route for " + p.dst.String(),
+				Detail: fmt.Sprintf("route table %s (subnet %s) has no route that matches %s", ct.table.ID, s.ID, p.dst), Fix: w.routeFix(ct.table, s, p.dst, "")})
+			return walkEnd{stopped: true, pkt: p, flags: flags}
+		}
+		r := res.route.route
+		ruleText := routeText(res.route)
+		if res.ambiguous != nil {
+			w.find(LayerRoute, Finding{Code: "NONDETERMINISTIC_ROUTE", Severity: SeverityWarn, Component: ct.table.ID, Rule: ruleText + " | " + routeText(res.ambiguous),
+				Detail: fmt.Sprintf("two prefix lists route %s to different targets; AWS picks one at random and keeps it", res.route.prefix)})
+		}
+		if r.Blackhole {
+			w.decide(LayerRoute, Decision{Component: ct.table.ID, Step: "route lookup for " + p.dst.String(), Outcome: "drop", Rule: ruleText + " (blackhole)", Rules: lines})
+			w.find(LayerRoute, Finding{Code: "BAD_STATE_ROUTE", Severity: SeverityBlock, Component: ct.table.ID, Rule: ruleText + " (blackhole)",
+				Detail: fmt.Sprintf("the route %s in %s is a blackhole: its target %s no longer exists, and AWS drops the traffic rather than fall back to a less specific route", res.route.prefix, ct.table.ID, r.TargetID),
+				Fix:    w.routeFix(ct.table, s, p.dst, res.route.prefix.String())})
+			return walkEnd{stopped: true, pkt: p, flags: flags}
+		}
+		w.decide(LayerRoute, Decision{Component: ct.table.ID, Step: "route lookup for " + p.dst.String(), Outcome: "forward", Rule: ruleText, Rules: lines})
+		next, end := w.followTarget(s, sender, ct, r, p, &flags, final)
+		if end != nil {
+			end.pkt, end.flags = p, flags
+			if end.delivered != nil {
+				end.pkt = next.pkt
+			}
+			return *end
+		}
+		s, sender, p = next.subnet, next.sender, next.pkt
+	}
+	w.find(LayerRoute, Finding{Code: "ROUTING_LOOP", Severity: SeverityBlock, Component: s.ID, Rule: fmt.Sprintf("more than %d hops", maxHops),
+		Detail: fmt.Sprintf("the packet to %s loops between route tables and never arrives", p.dst)})
+	return walkEnd{stopped: true, pkt: p, flags: flags}
+}
+
+// position is where a walk continues: a packet in a subnet, emitted by an
+// interface (nil for a gateway).
+type position struct {
+	subnet *Subnet
+	sender *ENI
+	pkt    packet
+}
+
+func routeLines(ct *compiledTable, chosen *compiledRoute) []RuleLine {
+	lines := make([]RuleLine, 0, len(ct.routes))
+	for i := range ct.routes {
+		lines = append(lines, RuleLine{Text: routeText(&ct.routes[i]), Matched: chosen == &ct.routes[i]})
+	}
+	return lines
+}
+
+func routeText(r *compiledRoute) string {
+	if r.text != "" {
+		return r.text
+	}
+	return formatRoute(r)
+}
+
+func formatRoute(r *compiledRoute) string {
+	dst := r.prefix.String()
+	if r.route.PrefixListID != "" {
+		dst = r.route.PrefixListID + " (" + dst + ")"
+	}
+	s := fmt.Sprintf("%s → %s", dst, r.route.TargetID)
+	switch r.rank {
+	case rankPropagated:
+		s += " (propagated)"
+	case rankLocal:
+		if r.route.Target != TargetLocal {
+			s += " (local route replaced)"
+		}
+	}
+	return s
+}
+
+// arrive delivers p to interface d. It returns ok when d is where the walk
+// ends (the final interface, or any owner when final is nil); otherwise a
+// translation made on the request is undone and the walk continues from
+// the returned position. Both false and nil mean the packet stopped.
+func (w *walker) arrive(d *ENI, p packet, flags *pathFlags, final *ENI) (*position, bool) {
+	if final == nil || d.ID == final.ID {
+		return nil, true
+	}
+	for _, t := range w.translations {
+		if t.at != p.dst {
+			continue
+		}
+		if t.nat != nil && t.nat.ENIID == d.ID || t.appliance != nil && t.appliance.ID == d.ID {
+			s := w.n.Subnets[d.SubnetID]
+			if s == nil {
+				w.subnetOf(d, LayerRoute)
+				return nil, false
+			}
+			np := p
+			np.dst, np.ports = t.original, t.originalPorts
+			w.hop(d.ID, "network-interface")
+			if t.appliance != nil {
+				w.checkSourceDest(d, np, false)
+			}
+			return &position{subnet: s, sender: d, pkt: np}, false
+		}
+	}
+	if d.Owns(p.dst) {
+		// Delivered to an interface that owns the address but is not the
+		// one the query named: the address is shared or reassigned.
+		return nil, true
+	}
+	return nil, false
+}
+
+// followTarget applies the semantics of the chosen route's target. It
+// returns either the position to continue from or the end of the walk.
+func (w *walker) followTarget(s *Subnet, sender *ENI, ct *compiledTable, r *Route, p packet, flags *pathFlags, final *ENI) (position, *walkEnd) {
+	stop := &walkEnd{stopped: true}
+	vpc := s.VPCID
+	switch r.Target {
+	case TargetLocal:
+		d := w.ix.eniByVPCAddr[vpcAddr{vpc, p.dst}]
+		if d == nil {
+			w.find(LayerRoute, Finding{Code: "CANNOT_ROUTE", Severity: SeverityBlock, Component: ct.table.ID, Rule: "local",
+				Detail: fmt.Sprintf("%s is inside %s but no network interface owns it, so the VPC router drops the packet", p.dst, vpc)})
+			return position{}, stop
+		}
+		ds := w.subnetOf(d, LayerRoute)
+		if ds == nil {
+			return position{}, stop
+		}
+		w.crossNACLs(s, ds, p, "towards "+d.ID)
+		if next, ok := w.arrive(d, p, flags, final); ok {
+			return position{pkt: p}, &walkEnd{delivered: d}
+		} else if next != nil {
+			return *next, nil
+		}
+		return position{}, stop
+	case TargetENI, TargetInstance:
+		m := w.applianceENI(r)
+		if m == nil {
+			if _, gap := w.ix.gap(KindNetworkInterfaces); gap {
+				w.missing(LayerRoute, KindNetworkInterfaces, r.TargetID, "the route's target interface")
+			} else {
+				w.find(LayerRoute, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: r.TargetID, Rule: routeTextPlain(r),
+					Detail: fmt.Sprintf("the route's target %s does not exist", r.TargetID), Fix: w.routeFix(ct.table, s, p.dst, r.Destination.String())})
+			}
+			return position{}, stop
+		}
+		ms := w.subnetOf(m, LayerRoute)
+		if ms == nil {
+			return position{}, stop
+		}
+		w.hop(m.ID, "network-interface")
+		w.crossNACLs(s, ms, p, "towards appliance "+m.ID)
+		if m.Owns(p.dst) {
+			if next, ok := w.arrive(m, p, flags, final); ok {
+				return position{pkt: p}, &walkEnd{delivered: m}
+			} else if next != nil {
+				return *next, nil
+			}
+			return position{}, stop
+		}
+		w.checkSourceDest(m, p, true)
+		if w.dir == Forward || !w.forwardAppliances[m.ID] {
+			w.evalSGs(m, true, p, sgContext{flags: *flags, inbound: true}, "appliance receives")
+			w.evalSGs(m, false, p, sgContext{flags: *flags}, "appliance forwards")
+		}
+		flags.appliance = true
+		return position{subnet: ms, sender: m, pkt: p}, nil
+	case TargetNAT:
+		nat := w.n.NATGateways[r.TargetID]
+		if nat == nil {
+			w.missingOrGone(KindNATGateways, ct, s, r, p)
+			return position{}, stop
+		}
+		w.hop(nat.ID, "nat-gateway")
+		if nat.State != "" && nat.State != "available" {
+			w.find(LayerRoute, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: nat.ID, Rule: "state " + nat.State,
+				Detail: fmt.Sprintf("NAT gateway %s is %s, not available", nat.ID, nat.State), Fix: w.routeFix(ct.table, s, p.dst, r.Destination.String())})
+			return position{}, stop
+		}
+		if flags.enteredFrom == TargetPeering || flags.enteredFrom == TargetVGW {
+			w.find(LayerRoute, Finding{Code: "NO_EDGE_TO_EDGE", Severity: SeverityBlock, Component: nat.ID, Rule: routeTextPlain(r),
+				Detail: "traffic that entered the VPC through a peering connection or a VPN cannot use its NAT gateway (no edge-to-edge routing)"})
+			return position{}, stop
+		}
+		if p.proto != ProtocolTCP && p.proto != ProtocolUDP && p.proto != ProtocolICMP {
+			w.find(LayerRoute, Finding{Code: "UNSUPPORTED_PROTOCOL", Severity: SeverityBlock, Component: nat.ID, Rule: "protocol " + p.proto.String(),
+				Detail: fmt.Sprintf("NAT gateway %s translates only TCP, UDP and ICMP, not %s", nat.ID, p.proto)})
+			return position{}, stop
+		}
+		ns := w.n.Subnets[nat.SubnetID]
+		if ns == nil {
+			w.missing(LayerRoute, KindSubnets, nat.ID, "the NAT gateway's subnet "+nat.SubnetID)
+			return position{}, stop
+		}
+		w.crossNACLs(s, ns, p, "towards NAT gateway "+nat.ID)
+		if w.dir == Forward {
+			w.translations = append(w.translations, translation{at: nat.PrivateIP, original: p.src, originalPorts: p.sports, nat: nat})
+			flags.natted = true
+			p.src = nat.PrivateIP
+			p.sports = natPorts
+		}
+		natENI := w.n.ENIs[nat.ENIID]
+		if natENI == nil {
+			natENI = w.ix.natENIs[nat.ID]
+		}
+		return position{subnet: ns, sender: natENI, pkt: p}, nil
+	case TargetIGW:
+		return w.viaInternetGateway(s, sender, ct, r, p, flags, final)
+	case TargetEIGW:
+		if w.n.EgressOnlyInternetGateways[r.TargetID] == nil {
+			w.missingOrGone(KindEgressOnlyGateways, ct, s, r, p)
+			return position{}, stop
+		}
+		w.hop(r.TargetID, "egress-only-internet-gateway")
+		w.crossNACLs(s, nil, p, "towards the internet")
+		if !p.dst.Is6() {
+			w.find(LayerRoute, Finding{Code: "CANNOT_ROUTE", Severity: SeverityBlock, Component: r.TargetID, Rule: routeTextPlain(r), Detail: "an egress-only internet gateway carries IPv6 only"})
+			return position{}, stop
+		}
+		return position{}, &walkEnd{exit: &Exit{Gateway: r.TargetID, Kind: ExitInternet}, exitVPC: vpc}
+	case TargetVGW:
+		vgw := w.n.VPNGateways[r.TargetID]
+		if vgw == nil {
+			w.missingOrGone(KindVPNGateways, ct, s, r, p)
+			return position{}, stop
+		}
+		w.hop(vgw.ID, "vpn-gateway")
+		if !slices.Contains(vgw.VPCIDs, vpc) || vgw.State != "" && vgw.State != "available" {
+			w.find(LayerRoute, Finding{Code: "BAD_STATE_ATTACHMENT", Severity: SeverityBlock, Component: vgw.ID, Rule: routeTextPlain(r),
+				Detail: fmt.Sprintf("virtual private gateway %s is not attached to %s (state %q)", vgw.ID, vpc, vgw.State),
+				Fix:    fmt.Sprintf("aws ec2 attach-vpn-gateway --vpn-gateway-id %s --vpc-id %s", vgw.ID, vpc)})
+			return position{}, stop
+		}
+		if flags.enteredFrom == TargetPeering || flags.enteredFrom == TargetVGW {
+			w.find(LayerRoute, Finding{Code: "NO_EDGE_TO_EDGE", Severity: SeverityBlock, Component: vgw.ID, Rule: routeTextPlain(r),
+				Detail: "traffic that entered the VPC through a peering connection or a VPN cannot leave through its VPN gateway (no edge-to-edge routing)"})
+			return position{}, stop
+		}
+		w.crossNACLs(s, nil, p, "towards "+vgw.ID)
+		return position{}, &walkEnd{exit: &Exit{Gateway: vgw.ID, Kind: ExitOnPrem}, exitVPC: vpc}
+	case TargetPeering:
+		return w.viaPeering(s, ct, r, p, flags, final)
+	case TargetTGW:
+		return w.viaTransitGateway(s, ct, r, p, flags, final)
+	case TargetEndpoint:
+		ep := w.n.Endpoints[r.TargetID]
+		if ep == nil {
+			w.missingOrGone(KindVPCEndpoints, ct, s, r, p)
+			return position{}, stop
+		}
+		w.hop(ep.ID, "vpc-endpoint")
+		if ep.Type == "GatewayLoadBalancer" {
+			w.find(LayerRoute, Finding{Code: "APPLIANCE_NOT_MODELLED", Severity: SeverityUnknown, Component: ep.ID, Rule: routeTextPlain(r),
+				Detail: fmt.Sprintf("traffic goes to the appliances behind Gateway Load Balancer endpoint %s, which reach cannot see", ep.ID)})
+			return position{}, stop
+		}
+		if flags.enteredFrom != "" {
+			w.find(LayerRoute, Finding{Code: "NO_EDGE_TO_EDGE", Severity: SeverityBlock, Component: ep.ID, Rule: routeTextPlain(r),
+				Detail: "a gateway endpoint serves only traffic that starts inside its VPC, not traffic from a peering connection, VPN or transit gateway"})
+			return position{}, stop
+		}
+		if ep.State != "" && !strings.EqualFold(ep.State, "available") {
+			w.find(LayerRoute, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: ep.ID, Rule: "state " + ep.State, Detail: fmt.Sprintf("endpoint %s is %s", ep.ID, ep.State)})
+			return position{}, stop
+		}
+		w.crossNACLs(s, nil, p, "towards "+ep.ID)
+		return position{}, &walkEnd{exit: &Exit{Gateway: ep.ID, Kind: ExitAWSService}, exitVPC: vpc}
+	case TargetCarrier, TargetLocalGW, TargetCoreNetwork:
+		kind := ExitOnPrem
+		if r.Target == TargetCarrier {
+			kind = ExitInternet
+		}
+		w.hop(r.TargetID, string(r.Target))
+		w.crossNACLs(s, nil, p, "towards "+r.TargetID)
+		w.notes = append(w.notes, fmt.Sprintf("the path leaves through %s (%s); reach does not model what lies beyond it", r.TargetID, r.Target))
+		return position{}, &walkEnd{exit: &Exit{Gateway: r.TargetID, Kind: kind}, exitVPC: vpc}
+	}
+	w.find(LayerRoute, Finding{Code: "UNSUPPORTED_TARGET", Severity: SeverityUnknown, Component: ct.table.ID, Rule: routeTextPlain(r),
+		Detail: fmt.Sprintf("reach does not model the route target %s", r.TargetID)})
+	return position{}, stop
+}
+
+func routeTextPlain(r *Route) string {
+	dst := r.PrefixListID
+	if dst == "" {
+		dst = r.Destination.String()
+	}
+	return fmt.Sprintf("%s → %s", dst, r.TargetID)
+}
+
+func (w *walker) missingOrGone(k DataKind, ct *compiledTable, s *Subnet, r *Route, p packet) {
+	if _, gap := w.ix.gap(k); gap {
+		w.missing(LayerRoute, k, r.TargetID, "the route's target "+r.TargetID)
+		return
+	}
+	w.find(LayerRoute, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: r.TargetID, Rule: routeTextPlain(r),
+		Detail: fmt.Sprintf("the route's target %s does not exist", r.TargetID), Fix: w.routeFix(ct.table, s, p.dst, r.Destination.String())})
+}
+
+// applianceENI returns the interface a route hands packets to: the ENI, or
+// the primary interface of the instance.
+func (w *walker) applianceENI(r *Route) *ENI {
+	if r.Target == TargetENI {
+		return w.n.ENIs[r.TargetID]
+	}
+	id := r.TargetID
+	if r.InstanceID != "" {
+		id = r.InstanceID
+	}
+	if list := w.ix.instanceENIs[id]; len(list) > 0 {
+		return list[0]
+	}
+	return nil
+}
+
+func (w *walker) viaInternetGateway(s *Subnet, sender *ENI, ct *compiledTable, r *Route, p packet, flags *pathFlags, final *ENI) (position, *walkEnd) {
+	stop := &walkEnd{stopped: true}
+	igw := w.n.InternetGateways[r.TargetID]
+	if igw == nil {
+		w.missingOrGone(KindInternetGateways, ct, s, r, p)
+		return position{}, stop
+	}
+	w.hop(igw.ID, "internet-gateway")
+	if !slices.Contains(igw.VPCIDs, s.VPCID) {
+		w.find(LayerRoute, Finding{Code: "BAD_STATE_ATTACHMENT", Severity: SeverityBlock, Component: igw.ID, Rule: routeTextPlain(r),
+			Detail: fmt.Sprintf("internet gateway %s is not attached to %s", igw.ID, s.VPCID),
+			Fix:    fmt.Sprintf("aws ec2 attach-internet-gateway --internet-gateway-id %s --vpc-id %s", igw.ID, s.VPCID)})
+		return position{}, stop
+	}
+	w.crossNACLs(s, nil, p, "towards the internet")
+	if p.src.Is4() {
+		// A middlebox that sends others' traffic to the internet must
+		// translate it (a NAT instance); assume it does.
+		if sender != nil && !sender.Owns(p.src) && w.dir == Forward && sender.InterfaceType != "nat_gateway" {
+			w.checkSourceDest(sender, p, false)
+			w.translations = append(w.translations, translation{at: sender.PrimaryIP(), original: p.src, originalPorts: p.sports, appliance: sender})
+			w.notes = append(w.notes, fmt.Sprintf("assumed: %s translates source addresses (a NAT instance) before the internet gateway", sender.ID))
+			p.src = sender.PrimaryIP()
+			flags.natted = true
+		}
+		var public netip.Addr
+		if sender != nil {
+			public = sender.PublicFor(p.src)
+			if nat := w.ix.natByENI[sender.ID]; nat != nil {
+				if !nat.Public {
+					w.find(LayerRoute, Finding{Code: "PRIVATE_NAT_TO_IGW", Severity: SeverityBlock, Component: nat.ID, Rule: routeTextPlain(r),
+						Detail: fmt.Sprintf("%s is a private NAT gateway; the internet gateway drops its traffic", nat.ID)})
+					return position{}, stop
+				}
+				public = nat.PublicIP
+			}
+		}
+		if !public.IsValid() && w.dir == Forward {
+			owner := "the packet's source"
+			if sender != nil {
+				owner = sender.ID
+			}
+			fix := ""
+			if sender != nil {
+				fix = fmt.Sprintf("aws ec2 allocate-address --domain vpc && aws ec2 associate-address --network-interface-id %s --private-ip-address %s --allocation-id <eipalloc-…>  (or route 0.0.0.0/0 through a NAT gateway instead)", sender.ID, p.src)
+			}
+			w.find(LayerRoute, Finding{Code: "NO_PUBLIC_IP", Severity: SeverityBlock, Component: igw.ID, Rule: routeTextPlain(r),
+				Detail: fmt.Sprintf("%s (%s) has no public IPv4 address, so internet gateway %s cannot translate it and drops the packet", p.src, owner, igw.ID), Fix: fix})
+			return position{}, stop
+		}
+		if w.dir == Forward && public.IsValid() {
+			w.translations = append(w.translations, translation{at: public, original: p.src, originalPorts: p.sports})
+			p.src = public
+		}
+	}
+	if m, ok := w.ix.byPublic[p.dst]; ok && m.eni != nil && w.dir == Forward {
+		// The destination is a public address of this account: the packet
+		// comes back in through that VPC's internet gateway.
+		return w.enterFromInternet(m, p, flags, final)
+	}
+	return position{}, &walkEnd{exit: &Exit{Gateway: igw.ID, Kind: ExitInternet}, exitVPC: s.VPCID}
+}
+
+// enterFromInternet delivers a packet addressed to a public address through
+// the owning VPC's internet gateway.
+func (w *walker) enterFromInternet(m publicMapping, p packet, flags *pathFlags, final *ENI) (position, *walkEnd) {
+	stop := &walkEnd{stopped: true}
+	d := m.eni
+	ds := w.subnetOf(d, LayerRoute)
+	if ds == nil {
+		return position{}, stop
+	}
+	var igw *InternetGateway
+	for _, id := range sortedKeys(w.n.InternetGateways) {
+		if slices.Contains(w.n.InternetGateways[id].VPCIDs, d.VPCID) {
+			igw = w.n.InternetGateways[id]
+			break
+		}
+	}
+	if igw == nil {
+		w.find(LayerRoute, Finding{Code: "NO_INTERNET_GATEWAY", Severity: SeverityBlock, Component: d.VPCID, Rule: "no internet gateway attached",
+			Detail: fmt.Sprintf("%s has a public address but its VPC %s has no internet gateway", d.ID, d.VPCID)})
+		return position{}, stop
+	}
+	w.hop(igw.ID, "internet-gateway")
+	p.dst = m.private
+	flags.enteredFrom = TargetIGW
+	if m.nat != nil {
+		w.find(LayerRoute, Finding{Code: "NAT_UNSOLICITED", Severity: SeverityBlock, Component: m.nat.ID, Rule: "no session",
+			Detail: fmt.Sprintf("%s is the public address of NAT gateway %s, which drops connections it did not start", m.nat.PublicIP, m.nat.ID)})
+		return position{}, stop
+	}
+	return w.ingress(igw.ID, d.VPCID, p, flags, final)
+}
+
+// ingress delivers a packet that enters a VPC through a gateway: through the
+// gateway's edge route table when it has one, else straight to the owner of
+// the destination address.
+func (w *walker) ingress(gatewayID, vpc string, p packet, flags *pathFlags, final *ENI) (position, *walkEnd) {
+	stop := &walkEnd{stopped: true}
+	if et := w.ix.edgeTable[gatewayID]; et != nil {
+		w.hop(et.table.ID, "route-table")
+		res := et.lookup(p.dst)
+		if res.route != nil && res.route.route.Target != TargetLocal {
+			w.decide(LayerRoute, Decision{Component: et.table.ID, Step: "gateway route table of " + gatewayID, Outcome: "forward", Rule: routeText(res.route), Rules: routeLines(et, res.route)})
+			r := res.route.route
+			if r.Target == TargetENI || r.Target == TargetInstance {
+				m := w.applianceENI(r)
+				if m == nil {
+					w.find(LayerRoute, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: r.TargetID, Rule: routeText(res.route), Detail: "the gateway route's target interface does not exist"})
+					return position{}, stop
+				}
+				ms := w.subnetOf(m, LayerRoute)
+				if ms == nil {
+					return position{}, stop
+				}
+				w.hop(m.ID, "network-interface")
+				w.crossNACLs(nil, ms, p, "from "+gatewayID+" to appliance "+m.ID)
+				w.checkSourceDest(m, p, true)
+				if w.dir == Forward || !w.forwardAppliances[m.ID] {
+					w.evalSGs(m, true, p, sgContext{flags: *flags, inbound: true}, "appliance receives")
+					w.evalSGs(m, false, p, sgContext{flags: *flags}, "appliance forwards")
+				}
+				flags.appliance = true
+				return position{subnet: ms, sender: m, pkt: p}, nil
+			}
+			w.find(LayerRoute, Finding{Code: "UNSUPPORTED_TARGET", Severity: SeverityUnknown, Component: et.table.ID, Rule: routeText(res.route),
+				Detail: "reach does not model this gateway route table target"})
+			return position{}, stop
+		}
+		if res.route != nil {
+			w.decide(LayerRoute, Decision{Component: et.table.ID, Step: "gateway route table of " + gatewayID, Outcome: "forward", Rule: routeText(res.route), Rules: routeLines(et, res.route)})
+		}
+	}
+	d := w.ix.eniByVPCAddr[vpcAddr{vpc, p.dst}]
+	if d == nil {
+		w.find(LayerRoute, Finding{Code: "CANNOT_ROUTE", Severity: SeverityBlock, Component: gatewayID, Rule: "local",
+			Detail: fmt.Sprintf("no network interface in %s owns %s", vpc, p.dst)})
+		return position{}, stop
+	}
+	w.decide(LayerRoute, Decision{Component: gatewayID, Step: "enter " + vpc + " through " + gatewayID, Outcome: "forward", Rule: "delivered by the VPC router to " + d.ID})
+	ds := w.subnetOf(d, LayerRoute)
+	if ds == nil {
+		return position{}, stop
+	}
+	w.crossNACLs(nil, ds, p, "from "+gatewayID)
+	if next, ok := w.arrive(d, p, flags, final); ok {
+		return position{pkt: p}, &walkEnd{delivered: d}
+	} else if next != nil {
+		return *next, nil
+	}
+	return position{}, stop
+}
+
+func (w *walker) viaPeering(s *Subnet, ct *compiledTable, r *Route, p packet, flags *pathFlags, final *ENI) (position, *walkEnd) {
+	stop := &walkEnd{stopped: true}
+	pcx := w.n.Peerings[r.TargetID]
+	if pcx == nil {
+		w.missingOrGone(KindPeerings, ct, s, r, p)
+		return position{}, stop
+	}
+	w.hop(pcx.ID, "vpc-peering-connection")
+	if !pcx.Active() {
+		fix := fmt.Sprintf("aws ec2 accept-vpc-peering-connection --vpc-peering-connection-id %s", pcx.ID)
+		if pcx.Status != "pending-acceptance" {
+			fix = fmt.Sprintf("aws ec2 create-vpc-peering-connection --vpc-id %s --peer-vpc-id %s  (the connection is %s)", pcx.Requester.VPCID, pcx.Accepter.VPCID, pcx.Status)
+		}
+		w.find(LayerRoute, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: pcx.ID, Rule: "status " + pcx.Status,
+			Detail: fmt.Sprintf("peering connection %s is %s, not active", pcx.ID, pcx.Status), Fix: fix})
+		return position{}, stop
+	}
+	var peer PeeringSide
+	switch s.VPCID {
+	case pcx.Requester.VPCID:
+		peer = pcx.Accepter
+	case pcx.Accepter.VPCID:
+		peer = pcx.Requester
+	default:
+		w.find(LayerRoute, Finding{Code: "CANNOT_ROUTE", Severity: SeverityBlock, Component: pcx.ID, Rule: routeTextPlain(r),
+			Detail: fmt.Sprintf("peering connection %s does not connect %s", pcx.ID, s.VPCID)})
+		return position{}, stop
+	}
+	if flags.enteredFrom != "" {
+		w.find(LayerRoute, Finding{Code: "NO_EDGE_TO_EDGE", Severity: SeverityBlock, Component: pcx.ID, Rule: routeTextPlain(r),
+			Detail: fmt.Sprintf("the packet entered %s through %s; a peering connection carries only traffic that starts in the peered VPCs (no transitive or edge-to-edge routing)", s.VPCID, flags.enteredFrom)})
+		return position{}, stop
+	}
+	v4, v6 := peer.CIDRs, peer.IPv6CIDRs
+	if v := w.n.VPCs[peer.VPCID]; v != nil && len(v.CIDRs) > 0 {
+		v4, v6 = v.CIDRs, v.IPv6CIDRs
+	}
+	inPeer := false
+	for _, list := range [][]netip.Prefix{v4, v6} {
+		for _, c := range list {
+			if c.Contains(p.dst) {
+				inPeer = true
+			}
+		}
+	}
+	if !inPeer {
+		w.find(LayerRoute, Finding{Code: "NO_TRANSITIVE_PEERING", Severity: SeverityBlock, Component: pcx.ID, Rule: routeTextPlain(r),
+			Detail: fmt.Sprintf("%s is not inside the peer VPC %s; a peering connection delivers only to addresses of the peer VPC (no transitive or edge-to-edge routing)", p.dst, peer.VPCID)})
+		return position{}, stop
+	}
+	d := w.ix.eniByVPCAddr[vpcAddr{peer.VPCID, p.dst}]
+	if d == nil {
+		if _, gap := w.ix.gap(KindNetworkInterfaces); gap || w.n.VPCs[peer.VPCID] == nil {
+			w.find(LayerRoute, Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: peer.VPCID, Rule: routeTextPlain(r),
+				Detail: fmt.Sprintf("the peer VPC %s (account %s) is not in the data, so reach cannot follow the packet past %s", peer.VPCID, peer.OwnerID, pcx.ID)})
+			return position{}, stop
+		}
+		w.find(LayerRoute, Finding{Code: "CANNOT_ROUTE", Severity: SeverityBlock, Component: pcx.ID, Rule: routeTextPlain(r),
+			Detail: fmt.Sprintf("no network interface in %s owns %s", peer.VPCID, p.dst)})
+		return position{}, stop
+	}
+	ds := w.subnetOf(d, LayerRoute)
+	if ds == nil {
+		return position{}, stop
+	}
+	flags.peering = pcx
+	w.crossNACLs(s, ds, p, "across "+pcx.ID)
+	entered := *flags
+	entered.enteredFrom = TargetPeering
+	if next, ok := w.arrive(d, p, &entered, final); ok {
+		*flags = entered
+		return position{pkt: p}, &walkEnd{delivered: d}
+	} else if next != nil {
+		*flags = entered
+		return *next, nil
+	}
+	return position{}, stop
+}
+
+func (w *walker) viaTransitGateway(s *Subnet, ct *compiledTable, r *Route, p packet, flags *pathFlags, final *ENI) (position, *walkEnd) {
+	stop := &walkEnd{stopped: true}
+	tgwID := r.TargetID
+	if w.n.TransitGateways[tgwID] == nil {
+		if _, gap := w.ix.gap(KindTransitGateways); gap {
+			w.missing(LayerRoute, KindTransitGateways, tgwID, "the route's transit gateway")
+			return position{}, stop
+		}
+	}
+	w.hop(tgwID, "transit-gateway")
+	var att *TransitGatewayAttachment
+	for _, a := range w.ix.tgwAttachByVPC[s.VPCID] {
+		if a.TGWID == tgwID {
+			att = a
+			break
+		}
+	}
+	if att == nil {
+		if _, gap := w.ix.gap(KindTransitGatewayAttachments); gap {
+			w.missing(LayerRoute, KindTransitGatewayAttachments, tgwID, "the VPC's transit gateway attachment")
+			return position{}, stop
+		}
+		w.find(LayerRoute, Finding{Code: "BAD_STATE_ATTACHMENT", Severity: SeverityBlock, Component: tgwID, Rule: routeTextPlain(r),
+			Detail: fmt.Sprintf("%s routes to %s but the VPC has no attachment to it", ct.table.ID, tgwID),
+			Fix:    fmt.Sprintf("aws ec2 create-transit-gateway-vpc-attachment --transit-gateway-id %s --vpc-id %s --subnet-ids <one subnet per AZ>", tgwID, s.VPCID)})
+		return position{}, stop
+	}
+	w.hop(att.ID, "transit-gateway-attachment")
+	if att.State != "" && att.State != "available" {
+		w.find(LayerRoute, Finding{Code: "BAD_STATE_ATTACHMENT", Severity: SeverityBlock, Component: att.ID, Rule: "state " + att.State,
+			Detail: fmt.Sprintf("transit gateway attachment %s is %s", att.ID, att.State)})
+		return position{}, stop
+	}
+	attSubnet := w.attachmentSubnetInAZ(att, s.AZ)
+	if attSubnet == nil {
+		w.find(LayerRoute, Finding{Code: "TGW_NO_ATTACHMENT_IN_AZ", Severity: SeverityBlock, Component: att.ID, Rule: routeTextPlain(r),
+			Detail: fmt.Sprintf("attachment %s has no subnet in %s, the Availability Zone of %s, so the transit gateway does not take the traffic", att.ID, s.AZ, s.ID),
+			Fix:    fmt.Sprintf("aws ec2 modify-transit-gateway-vpc-attachment --transit-gateway-attachment-id %s --add-subnet-ids <a subnet of %s in %s>", att.ID, s.VPCID, s.AZ)})
+		return position{}, stop
+	}
+	// Leaving towards the transit gateway: the sender's subnet outbound
+	// rules and the attachment subnet's inbound rules (SEMANTICS.md §4.4).
+	if attSubnet.ID == s.ID {
+		w.evalSubnetACL(s, false, p, "towards "+att.ID)
+		w.evalSubnetACL(s, true, p, "into "+att.ID)
+	} else {
+		w.crossNACLs(s, attSubnet, p, "towards "+att.ID)
+	}
+	flags.tgwFrom = att
+	return w.transitGatewayFrom(att, s.AZ, p, flags, final)
+}
+
+func (w *walker) attachmentSubnetInAZ(att *TransitGatewayAttachment, az string) *Subnet {
+	var first *Subnet
+	for _, id := range att.SubnetIDs {
+		sub := w.n.Subnets[id]
+		if sub == nil {
+			continue
+		}
+		if sub.AZ == az {
+			return sub
+		}
+		if first == nil {
+			first = sub
+		}
+	}
+	if az == "" {
+		return first
+	}
+	return nil
+}
+
+// transitGatewayFrom routes a packet that entered the transit gateway from
+// attachment att, in the route table associated with att.
+func (w *walker) transitGatewayFrom(att *TransitGatewayAttachment, originAZ string, p packet, flags *pathFlags, final *ENI) (position, *walkEnd) {
+	stop := &walkEnd{stopped: true}
+	if att.RouteTableID == "" || (att.AssociationState != "" && att.AssociationState != "associated") {
+		w.find(LayerRoute, Finding{Code: "BAD_STATE_ATTACHMENT", Severity: SeverityBlock, Component: att.ID, Rule: "no associated route table",
+			Detail: fmt.Sprintf("attachment %s is not associated with a transit gateway route table, so the transit gateway drops its traffic", att.ID),
+			Fix:    fmt.Sprintf("aws ec2 associate-transit-gateway-route-table --transit-gateway-route-table-id <tgw-rtb-…> --transit-gateway-attachment-id %s", att.ID)})
+		return position{}, stop
+	}
+	tt := w.ix.tgwTables[att.RouteTableID]
+	if tt == nil {
+		w.missing(LayerRoute, KindTransitGatewayRouteTables, att.RouteTableID, "transit gateway route table "+att.RouteTableID)
+		return position{}, stop
+	}
+	w.hop(tt.table.ID, "transit-gateway-route-table")
+	res := tt.lookup(p.dst)
+	lines := make([]RuleLine, 0, len(tt.routes))
+	for i := range tt.routes {
+		lines = append(lines, RuleLine{Text: tgwRouteText(&tt.routes[i]), Matched: res.route == &tt.routes[i]})
+	}
+	if res.unknownList != "" {
+		w.missing(LayerRoute, KindPrefixLists, res.unknownList, "a prefix list routed by "+tt.table.ID)
+		return position{}, stop
+	}
+	if res.route == nil {
+		w.decide(LayerRoute, Decision{Component: tt.table.ID, Step: "transit gateway route lookup for " + p.dst.String(), Outcome: "drop", Rule: "no route matches", Rules: lines})
+		if !tt.table.RoutesKnown && len(tt.routes) == 0 {
+			w.missing(LayerRoute, KindTransitGatewayRouteTables, tt.table.ID, "routes of "+tt.table.ID)
+			return position{}, stop
+		}
+		w.find(LayerRoute, Finding{Code: "NO_ROUTE_TO_DESTINATION", Severity: SeverityBlock, Component: tt.table.ID, Rule: "no route for " + p.dst.String(),
+			Detail: fmt.Sprintf("transit gateway route table %s (associated with %s) has no route for %s: the destination attachment does not propagate to it and no static route covers it", tt.table.ID, att.ID, p.dst),
+			Fix:    fmt.Sprintf("aws ec2 enable-transit-gateway-route-table-propagation --transit-gateway-route-table-id %s --transit-gateway-attachment-id <the destination's attachment>", tt.table.ID)})
+		return position{}, stop
+	}
+	if res.route.route.Blackhole {
+		w.decide(LayerRoute, Decision{Component: tt.table.ID, Step: "transit gateway route lookup for " + p.dst.String(), Outcome: "drop", Rule: tgwRouteText(res.route), Rules: lines})
+		w.find(LayerRoute, Finding{Code: "BAD_STATE_ROUTE", Severity: SeverityBlock, Component: tt.table.ID, Rule: tgwRouteText(res.route),
+			Detail: fmt.Sprintf("transit gateway route %s in %s is a blackhole and drops the traffic", res.route.prefix, tt.table.ID),
+			Fix:    fmt.Sprintf("aws ec2 delete-transit-gateway-route --transit-gateway-route-table-id %s --destination-cidr-block %s", tt.table.ID, res.route.prefix)})
+		return position{}, stop
+	}
+	w.decide(LayerRoute, Decision{Component: tt.table.ID, Step: "transit gateway route lookup for " + p.dst.String(), Outcome: "forward", Rule: tgwRouteText(res.route), Rules: lines})
+	if len(res.route.route.AttachmentIDs) == 0 {
+		w.find(LayerRoute, Finding{Code: "CANNOT_ROUTE", Severity: SeverityUnknown, Component: tt.table.ID, Rule: tgwRouteText(res.route), Detail: "the route names no attachment"})
+		return position{}, stop
+	}
+	to := w.n.TransitGatewayAttachments[res.route.route.AttachmentIDs[0]]
+	if to == nil {
+		w.missing(LayerRoute, KindTransitGatewayAttachments, res.route.route.AttachmentIDs[0], "the route's attachment")
+		return position{}, stop
+	}
+	w.hop(to.ID, "transit-gateway-attachment")
+	if to.State != "" && to.State != "available" {
+		w.find(LayerRoute, Finding{Code: "BAD_STATE_ATTACHMENT", Severity: SeverityBlock, Component: to.ID, Rule: "state " + to.State, Detail: fmt.Sprintf("attachment %s is %s", to.ID, to.State)})
+		return position{}, stop
+	}
+	flags.tgwTo = to
+	switch to.ResourceType {
+	case "vpc":
+		sub := w.attachmentSubnetInAZ(to, originAZ)
+		if sub == nil {
+			sub = w.attachmentSubnetInAZ(to, "")
+		}
+		if sub == nil {
+			w.missing(LayerRoute, KindSubnets, to.ID, "the subnets of attachment "+to.ID)
+			return position{}, stop
+		}
+		flags.enteredFrom = TargetTGW
+		return position{subnet: sub, sender: nil, pkt: p}, nil
+	case "vpn", "direct-connect-gateway", "connect":
+		return position{}, &walkEnd{exit: &Exit{Gateway: att.TGWID, Kind: ExitOnPrem}}
+	}
+	w.find(LayerRoute, Finding{Code: "UNSUPPORTED_TARGET", Severity: SeverityUnknown, Component: to.ID, Rule: tgwRouteText(res.route),
+		Detail: fmt.Sprintf("the route leads to a %s attachment, which reach does not follow", to.ResourceType)})
+	return position{}, stop
+}
+
+func tgwRouteText(r *compiledTGWRoute) string {
+	dst := r.prefix.String()
+	if r.route.PrefixListID != "" {
+		dst = r.route.PrefixListID + " (" + dst + ")"
+	}
+	kind := "propagated"
+	if r.route.Static {
+		kind = "static"
+	}
+	if r.route.Blackhole {
+		return fmt.Sprintf("%s → blackhole (%s)", dst, kind)
+	}
+	return fmt.Sprintf("%s → %s (%s)", dst, strings.Join(r.route.AttachmentIDs, ", "), kind)
+}

@@ -1,0 +1,181 @@
+// Package render turns an engine report into the text people read: a plain
+// checklist for terminals and logs, and Markdown for incident channels.
+// JSON is the report itself.
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/reachnet/reach/checks"
+)
+
+// Mark returns the checklist glyph of a status; ascii keeps to 7-bit.
+func Mark(s checks.Status, ascii bool) string {
+	if ascii {
+		switch s {
+		case checks.StatusPass:
+			return "[ok]"
+		case checks.StatusFail:
+			return "[FAIL]"
+		case checks.StatusWarn:
+			return "[warn]"
+		case checks.StatusUnknown:
+			return "[??]"
+		}
+		return "[--]"
+	}
+	switch s {
+	case checks.StatusPass:
+		return "✓"
+	case checks.StatusFail:
+		return "✗"
+	case checks.StatusWarn:
+		return "!"
+	case checks.StatusUnknown:
+		return "?"
+	}
+	return "·"
+}
+
+// Title is the one-line question and answer: "eni-… → 10.0.2.20:443/tcp: unreachable".
+func Title(r *checks.Report) string {
+	dst := r.Destination.Input
+	if r.Destination.Port != 0 && !strings.Contains(dst, ":") {
+		dst = fmt.Sprintf("%s:%d", dst, r.Destination.Port)
+	}
+	return fmt.Sprintf("%s → %s/%s: %s", describeEnd(r.Source), dst, r.Protocol, strings.ToUpper(string(r.Verdict)))
+}
+
+func describeEnd(e checks.PathEnd) string {
+	s := e.Input
+	if e.Name != "" && e.Name != e.Input {
+		s += " (" + e.Name + ")"
+	}
+	return s
+}
+
+// Text writes the checklist: the verdict, one line per layer with its
+// deciding rule, the path, then each finding with its fix.
+func Text(w io.Writer, r *checks.Report, ascii bool) error {
+	var b strings.Builder
+	arrow := "→"
+	if ascii {
+		arrow = "->"
+	}
+	title := Title(r)
+	if ascii {
+		title = strings.ReplaceAll(title, "→", "->")
+	}
+	fmt.Fprintln(&b, title)
+	width := 0
+	for _, l := range r.Layers {
+		width = max(width, len(l.Name))
+	}
+	for _, l := range r.Layers {
+		fmt.Fprintf(&b, "  %-6s %-*s  %s\n", Mark(l.Status, ascii), width, l.Name, asciiSafe(l.Summary, ascii))
+	}
+	if len(r.Hops) > 0 {
+		parts := make([]string, len(r.Hops))
+		for i, h := range r.Hops {
+			parts[i] = h.Component
+		}
+		fmt.Fprintf(&b, "path: %s\n", strings.Join(parts, " "+arrow+" "))
+	}
+	if r.Exit != nil {
+		fmt.Fprintf(&b, "leaves the account through %s (%s)\n", r.Exit.Gateway, r.Exit.Kind)
+	}
+	if r.BlockedBy != nil {
+		fmt.Fprintf(&b, "blocked by: %s %s (%s, %s): %s\n", r.BlockedBy.Layer, r.BlockedBy.Component, r.BlockedBy.Code, r.BlockedBy.Direction, asciiSafe(r.BlockedBy.Rule, ascii))
+	}
+	for _, l := range r.Layers {
+		for _, f := range l.Findings {
+			if f.Severity == checks.SeverityInfo {
+				continue
+			}
+			fmt.Fprintf(&b, "\n[%s] %s %s %s (%s)\n  %s\n", l.Name, f.Severity, f.Component, f.Code, f.Direction, asciiSafe(f.Detail, ascii))
+			if f.Fix != "" {
+				fmt.Fprintf(&b, "  fix: %s\n", asciiSafe(f.Fix, ascii))
+			}
+		}
+	}
+	if len(r.Notes) > 0 {
+		fmt.Fprintln(&b)
+		for _, n := range r.Notes {
+			fmt.Fprintf(&b, "note: %s\n", asciiSafe(n, ascii))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Markdown writes the report for pasting into an incident channel.
+func Markdown(w io.Writer, r *checks.Report) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### reach: %s\n\n", mdEscape(Title(r)))
+	fmt.Fprintln(&b, "| layer | status | deciding rule |")
+	fmt.Fprintln(&b, "|---|---|---|")
+	for _, l := range r.Layers {
+		fmt.Fprintf(&b, "| %s | %s %s | %s |\n", l.Name, Mark(l.Status, false), l.Status, mdEscape(l.Summary))
+	}
+	if len(r.Hops) > 0 {
+		parts := make([]string, len(r.Hops))
+		for i, h := range r.Hops {
+			parts[i] = "`" + h.Component + "`"
+		}
+		fmt.Fprintf(&b, "\n**Path:** %s\n", strings.Join(parts, " → "))
+	}
+	if r.Exit != nil {
+		fmt.Fprintf(&b, "\n**Leaves through:** `%s` (%s)\n", r.Exit.Gateway, r.Exit.Kind)
+	}
+	if r.BlockedBy != nil {
+		fmt.Fprintf(&b, "\n**Blocked by:** %s `%s` (%s, %s): %s\n", r.BlockedBy.Layer, r.BlockedBy.Component, r.BlockedBy.Code, r.BlockedBy.Direction, mdEscape(r.BlockedBy.Rule))
+	}
+	for _, l := range r.Layers {
+		for _, f := range l.Findings {
+			if f.Severity == checks.SeverityInfo {
+				continue
+			}
+			fmt.Fprintf(&b, "\n- **%s** `%s` %s (%s): %s\n", l.Name, f.Component, f.Code, f.Direction, mdEscape(f.Detail))
+			if f.Fix != "" {
+				fmt.Fprintf(&b, "\n  ```sh\n  %s\n  ```\n", f.Fix)
+			}
+		}
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "\n> %s\n", mdEscape(n))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// JSON writes the report in the check contract's schema.
+func JSON(w io.Writer, r *checks.Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
+}
+
+// asciiSafe replaces the few non-ASCII glyphs reports use when the terminal
+// asked for ASCII only.
+func asciiSafe(s string, ascii bool) string {
+	if !ascii {
+		return s
+	}
+	s = strings.NewReplacer("→", "->", "←", "<-", "…", "...", "·", "-").Replace(s)
+	var b strings.Builder
+	for _, r := range s {
+		if r < 128 {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('?')
+		}
+	}
+	return b.String()
+}
