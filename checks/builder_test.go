@@ -184,3 +184,14 @@ func finding(r Report, layer, code string) *Finding {
 	}
 	return nil
 }
+
+// vgw attaches a VPN gateway to vpc with one static-routes-only VPN
+// connection to the given on-premises networks.
+func (b *netBuilder) vgw(id, vpc string, onPrem ...string) {
+	b.n.VPNGateways[id] = &VPNGateway{ID: id, State: "available", VPCIDs: []string{vpc}}
+	c := &VPNConnection{ID: "vpn-" + id, VGWID: id, State: "available", StaticRoutesOnly: true}
+	for _, p := range onPrem {
+		c.Routes = append(c.Routes, pfx(p))
+	}
+	b.n.VPNConnections[c.ID] = c
+}

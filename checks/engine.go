@@ -62,12 +62,16 @@ func evaluate(n *Network, q Query, brief bool) (Report, error) {
 	if srcErr != nil {
 		return rep, srcErr
 	}
+	if q.To.Kind == EndHost {
+		return evaluateHost(n, q, src, brief), nil
+	}
 	dst, dstErr := w.resolveDestination(q, src)
 	if dstErr != nil {
 		return rep, dstErr
 	}
 	rep.Source, rep.Destination = src.end, dst.end
 	w.run(q, src, dst, &rep)
+	w.evalService(q, src, dst, &rep)
 	w.finish(&rep, q, dst)
 	return rep, nil
 }
@@ -114,7 +118,7 @@ func (w *walker) resolveSource(q Query) (endpoint, error) {
 	}
 	if e != nil {
 		ep.eni = e
-		ep.end.ENI, ep.end.Instance, ep.end.Subnet, ep.end.VPC, ep.end.Name = e.ID, e.InstanceID, e.SubnetID, e.VPCID, e.Name
+		ep.end.ENI, ep.end.Instance, ep.end.Subnet, ep.end.VPC, ep.end.Name = e.ID, e.InstanceID, e.SubnetID, e.VPCID, w.nameOf(e)
 	}
 	ep.end.Address = ep.addr.String()
 	ep.end.External = ep.external
@@ -166,11 +170,22 @@ func (w *walker) resolveDestination(q Query, src endpoint) (endpoint, error) {
 	}
 	if e != nil {
 		ep.eni = e
-		ep.end.ENI, ep.end.Instance, ep.end.Subnet, ep.end.VPC, ep.end.Name = e.ID, e.InstanceID, e.SubnetID, e.VPCID, e.Name
+		ep.end.ENI, ep.end.Instance, ep.end.Subnet, ep.end.VPC, ep.end.Name = e.ID, e.InstanceID, e.SubnetID, e.VPCID, w.nameOf(e)
 	}
 	ep.end.Address = ep.addr.String()
 	ep.end.External = ep.external
 	return ep, nil
+}
+
+// nameOf is the ENI's Name tag, else its instance's.
+func (w *walker) nameOf(e *ENI) string {
+	if e.Name != "" {
+		return e.Name
+	}
+	if inst := w.n.Instances[e.InstanceID]; inst != nil {
+		return inst.Name
+	}
+	return ""
 }
 
 func eniIDs(list []*ENI) string {
@@ -213,6 +228,20 @@ func (w *walker) run(q Query, src, dst endpoint, rep *Report) {
 	if src.external {
 		p.sports = natPorts
 	}
+	if _, gap := w.ix.gap(KindInstances); gap && src.eni != nil && src.eni.InstanceID != "" && src.eni.Platform == "" {
+		// Without the instance its operating system is unknown: check the
+		// ports of Linux and Windows clients both.
+		p.sports = PortRange{linuxPorts.From, windowsPorts.To}
+	}
+	if _, gap := w.ix.gap(KindNetworkInterfaces); gap {
+		// Any address of the path may belong to an interface that did
+		// not load: where the packet goes cannot be known.
+		comp := dst.end.Address
+		if src.eni != nil {
+			comp = src.eni.ID
+		}
+		w.missing(LayerRoute, KindNetworkInterfaces, comp, "the network interfaces, which decide where addresses are delivered")
+	}
 	if q.SourcePort != 0 {
 		p.sports = PortRange{uint16(q.SourcePort), uint16(q.SourcePort)}
 	}
@@ -220,12 +249,11 @@ func (w *walker) run(q Query, src, dst endpoint, rep *Report) {
 		w.notes = append(w.notes, fmt.Sprintf("the reply is checked against the client's whole ephemeral port range %s (set --source-port to check one port)", p.sports))
 	}
 	if dst.host {
-		w.find(LayerDNS, Finding{Code: "DNS_NOT_EVALUATED", Severity: SeverityUnknown, Component: dst.end.Name, Rule: "resolve " + dst.end.Name,
-			Detail: fmt.Sprintf("reach does not resolve hostnames yet; check %s with its IP address (dig %s from the source) so the other layers can be evaluated", dst.end.Name, dst.end.Name)})
-		for _, l := range []string{LayerRoute, LayerNACL, LayerSecurityGroup, LayerSourceDestCheck} {
-			w.find(l, Finding{Code: "DESTINATION_UNRESOLVED", Severity: SeverityUnknown, Component: dst.end.Name, Rule: "no address",
-				Detail: "the destination name was not resolved, so this layer could not be evaluated"})
-		}
+		// Names are resolved by evaluateHost, which runs one path per
+		// address; a name never reaches the walker.
+		return
+	}
+	if w.runToResolver(p, src, dst) {
 		return
 	}
 	if dst.addr.Is4() != src.addr.Is4() {
@@ -442,6 +470,13 @@ func (w *walker) ingressToNAT(gatewayID string, nat *NATGateway, r packet, flags
 func (w *walker) runFromOutside(p packet, src, dst endpoint, rep *Report) {
 	w.dir = Forward
 	if dst.eni == nil {
+		if v := w.vpcContaining(dst.addr); v != nil {
+			// Inside a VPC but owned by no interface: the VPC router has
+			// nowhere to deliver it, whichever gateway it came through.
+			w.find(LayerRoute, Finding{Code: "CANNOT_ROUTE", Severity: SeverityBlock, Component: v.ID, Rule: "local",
+				Detail: fmt.Sprintf("%s is inside %s but no network interface owns it, so the VPC router drops traffic to it", dst.addr, v.ID)})
+			return
+		}
 		w.find(LayerRoute, Finding{Code: "OUTSIDE_TO_OUTSIDE", Severity: SeverityUnknown, Component: dst.end.Address, Rule: "both ends outside the account",
 			Detail: fmt.Sprintf("neither %s nor %s belongs to an interface in the network", src.addr, dst.addr)})
 		return
@@ -475,12 +510,18 @@ func (w *walker) runFromOutside(p packet, src, dst endpoint, rep *Report) {
 	var end *walkEnd
 	switch r.Target {
 	case TargetIGW:
-		w.hop(r.TargetID, "internet-gateway")
-		if src.addr.Is4() && !dst.addr.IsPrivate() {
+		// An internet gateway delivers only to public addresses. A private
+		// address is reached from outside through the VPC's VPN gateway,
+		// whose reply then takes whatever route the subnet has.
+		if vgw := w.entryVGW(ds.VPCID, src.addr); vgw != "" {
+			w.hop(vgw, "vpn-gateway")
+			flags.enteredFrom = TargetVGW
+			pos, end = w.ingress(vgw, ds.VPCID, p, &flags, dst.eni)
 			break
 		}
+		w.hop(r.TargetID, "internet-gateway")
 		w.find(LayerRoute, Finding{Code: "NO_PUBLIC_IP", Severity: SeverityBlock, Component: r.TargetID, Rule: routeTextPlain(r),
-			Detail: fmt.Sprintf("%s is a private address; traffic from the internet reaches an interface only through its public IP address", dst.addr)})
+			Detail: fmt.Sprintf("%s has no public address mapped to it; traffic from the internet reaches an interface only through its public IP address", dst.addr)})
 		return
 	case TargetVGW:
 		w.hop(r.TargetID, "vpn-gateway")
@@ -488,15 +529,69 @@ func (w *walker) runFromOutside(p packet, src, dst endpoint, rep *Report) {
 		pos, end = w.ingress(r.TargetID, ds.VPCID, p, &flags, dst.eni)
 	case TargetTGW:
 		w.hop(r.TargetID, "transit-gateway")
-		w.find(LayerRoute, Finding{Code: "ON_PREMISES_VIA_TGW", Severity: SeverityUnknown, Component: r.TargetID, Rule: routeTextPlain(r),
-			Detail: fmt.Sprintf("%s reaches %s through transit gateway %s; reach does not yet follow traffic entering a transit gateway from a VPN or Direct Connect attachment", src.addr, ds.VPCID, r.TargetID)})
-		return
+		var ok bool
+		if pos, end, ok = w.enterFromTGW(r, ds, p, &flags, dst.eni); !ok {
+			return
+		}
 	default:
 		w.find(LayerRoute, Finding{Code: "UNSUPPORTED_TARGET", Severity: SeverityUnknown, Component: ct.table.ID, Rule: routeTextPlain(r),
 			Detail: fmt.Sprintf("%s routes %s to %s; reach cannot tell how traffic from there enters the VPC", ct.table.ID, src.addr, r.TargetID)})
 		return
 	}
 	w.finishOutside(pos, end, p, src, dst)
+}
+
+// vpcContaining returns the one VPC whose CIDRs hold addr, or nil.
+func (w *walker) vpcContaining(addr netip.Addr) *VPC {
+	var found *VPC
+	for _, id := range sortedKeys(w.n.VPCs) {
+		v := w.n.VPCs[id]
+		for _, c := range append(slices.Clone(v.CIDRs), v.IPv6CIDRs...) {
+			if c.Contains(addr) {
+				if found != nil && found != v {
+					return nil
+				}
+				found = v
+			}
+		}
+	}
+	return found
+}
+
+// entryVGW picks the VPN gateway that would carry src into the VPC: one
+// whose Direct Connect or BGP VPN may have learned it, or whose static VPN
+// routes cover it; without VPN data, the only one attached.
+func (w *walker) entryVGW(vpc string, src netip.Addr) string {
+	_, vpnUnknown := w.ix.gap(KindVPNConnections)
+	var attached []string
+	for _, id := range sortedKeys(w.n.VPNGateways) {
+		g := w.n.VPNGateways[id]
+		if !slices.Contains(g.VPCIDs, vpc) || g.State != "" && g.State != "available" {
+			continue
+		}
+		attached = append(attached, id)
+		if len(g.DirectConnectVIFs) > 0 {
+			return id
+		}
+		for _, cid := range sortedKeys(w.n.VPNConnections) {
+			c := w.n.VPNConnections[cid]
+			if c.VGWID != id || c.State != "" && c.State != "available" {
+				continue
+			}
+			if !c.StaticRoutesOnly {
+				return id
+			}
+			for _, r := range c.Routes {
+				if r.Contains(src) {
+					return id
+				}
+			}
+		}
+	}
+	if vpnUnknown && len(attached) == 1 {
+		return attached[0]
+	}
+	return ""
 }
 
 func (w *walker) finishOutside(pos position, end *walkEnd, p packet, src, dst endpoint) {
@@ -513,8 +608,8 @@ func (w *walker) finishOutside(pos position, end *walkEnd, p packet, src, dst en
 	if fin.delivered == nil {
 		return
 	}
-	w.hop(fin.delivered.ID, "network-interface")
 	w.evalSGs(fin.delivered, true, fin.pkt, sgContext{flags: fin.flags, inbound: true}, "destination receives")
+	w.hop(fin.delivered.ID, "network-interface")
 	w.dir = Return
 	defer func() { w.dir = Forward }()
 	r := replyOf(fin.pkt)
@@ -539,11 +634,12 @@ func (w *walker) finishOutside(pos position, end *walkEnd, p packet, src, dst en
 // finish turns the collected findings into layer statuses and the verdict.
 func (w *walker) finish(rep *Report, q Query, dst endpoint) {
 	dnsLayer := w.layers[LayerDNS]
-	if !dst.host {
+	if !dst.host && dnsLayer.Summary == "" && len(dnsLayer.Decisions) == 0 && len(dnsLayer.Findings) == 0 {
 		dnsLayer.Summary = "the destination is an address; there is no name to resolve"
 	}
-	svc := w.layers[LayerService]
-	svc.Summary = "service-specific checks (Lambda, RDS, endpoint policies) are not evaluated yet"
+	if svc := w.layers[LayerService]; svc.Summary == "" && len(svc.Decisions) == 0 && len(svc.Findings) == 0 && !w.evaluated[LayerService] {
+		svc.Summary = "no service-specific rule applies to these interfaces"
+	}
 	var first *Finding
 	anyBlock, anyUnknown := false, false
 	for _, name := range LayerOrder {
@@ -618,28 +714,46 @@ func summarize(l *Layer) string {
 	for _, sev := range []Severity{SeverityBlock, SeverityUnknown, SeverityWarn} {
 		for _, f := range l.Findings {
 			if f.Severity == sev {
-				return fmt.Sprintf("%s %s: %s", f.Direction, f.Component, f.Rule)
+				return fmt.Sprintf("%s %s: %s (%s)", f.Direction, f.Component, f.Rule, f.Code)
 			}
 		}
 	}
+	// The request's deciding rule: for security groups the destination's
+	// (the last one asked), for the others the source's (the first).
 	var parts []string
-	seen := map[string]bool{}
-	for _, d := range l.Decisions {
-		if d.Outcome == "skip" && len(l.Decisions) > 1 {
-			continue
+	pick := func(dir Direction, label string, last bool) {
+		var chosen *Decision
+		for i := range l.Decisions {
+			d := &l.Decisions[i]
+			if d.Direction != dir || d.Outcome == "skip" && len(l.Decisions) > 1 {
+				continue
+			}
+			if chosen == nil || last {
+				chosen = d
+			}
 		}
-		label := "request"
-		if d.Direction == Return {
-			label = "reply"
+		if chosen == nil {
+			return
 		}
-		text := fmt.Sprintf("%s %s", d.Component, d.Rule)
-		if seen[label] {
-			continue
+		text := chosen.Rule
+		if !strings.HasPrefix(text, chosen.Component) {
+			text = chosen.Component + " " + text
 		}
-		seen[label] = true
 		parts = append(parts, label+": "+text)
 	}
+	if l.Name == LayerSecurityGroup {
+		pick(Forward, "request", true)
+	} else {
+		pick(Forward, "request", false)
+		pick(Return, "reply", false)
+	}
+	if len(parts) == 0 && len(l.Decisions) > 0 {
+		return l.Decisions[0].Rule
+	}
 	if len(parts) == 0 {
+		if l.Name == LayerSourceDestCheck {
+			return "no interface on the path forwards traffic that is not its own"
+		}
 		return "nothing to evaluate on this path"
 	}
 	return strings.Join(parts, "; ")

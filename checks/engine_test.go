@@ -258,7 +258,7 @@ func TestMissingSecurityGroupsUnknown(t *testing.T) {
 
 func TestStaticBeatsPropagatedAndLongestPrefixWins(t *testing.T) {
 	b := twoVPCs()
-	b.n.VPNGateways["vgw-1"] = &VPNGateway{ID: "vgw-1", State: "available", VPCIDs: []string{"vpc-app"}}
+	b.vgw("vgw-1", "vpc-app", "172.16.0.0/12")
 	rt := b.n.RouteTables["rtb-main-vpc-app"]
 	// Propagated 10.1.0.0/16 to the VPN ties with the static peering route:
 	// the static route wins.
@@ -290,4 +290,25 @@ func TestPrefixListRoutes(t *testing.T) {
 	b2.route("rtb-main-vpc-app", "pl-data", TargetPeering, "pcx-1")
 	r = check(t, b2.n, "eni-client", "10.1.1.30:5432")
 	expect(t, r, Unknown, map[string]Status{LayerRoute: StatusUnknown})
+}
+
+func TestMissingInterfacesNeverReachable(t *testing.T) {
+	b := internetVPC()
+	b.n.Gaps = append(b.n.Gaps, Gap{Kind: KindNetworkInterfaces, Reason: "AccessDenied", Action: "ec2:DescribeNetworkInterfaces"})
+	// 93.184.216.34 could be an address of an interface that did not load.
+	r := check(t, b.n, "eni-client", "93.184.216.34:443")
+	expect(t, r, Unknown, map[string]Status{LayerRoute: StatusUnknown})
+}
+
+func TestMissingInstancesWidenTheClientRange(t *testing.T) {
+	b := twoVPCs()
+	b.n.ENIs["eni-client"].InstanceID = "i-client"
+	// Replies allowed only to Linux's range: a Windows client would fail.
+	b.acl("acl-b", "vpc-app", []string{"subnet-b"}, []NACLRule{allowAll(100)}, []NACLRule{naclTCP(100, true, "0.0.0.0/0", 32768, 60999)})
+	r := check(t, b.n, "eni-client", "10.0.2.20:443")
+	expect(t, r, Reachable, nil)
+	b.n.Gaps = append(b.n.Gaps, Gap{Kind: KindInstances, Reason: "AccessDenied"})
+	recompile(b.n)
+	r = check(t, b.n, "eni-client", "10.0.2.20:443")
+	expect(t, r, Unreachable, map[string]Status{LayerNACL: StatusFail})
 }

@@ -25,6 +25,10 @@ func cliProtocol(p Protocol) string {
 	return fmt.Sprint(int(p))
 }
 
+// defaultRuleNumber is the number describe-network-acls gives the rule
+// shown as "*" in the console (32768 for its IPv6 twin).
+const defaultRuleNumber = 32767
+
 // naclFix proposes an allow entry numbered just below the rule that denied
 // the traffic, at the first free number.
 func naclFix(acl *NetworkACL, inbound bool, p packet, peer netip.Addr, v naclVerdict) string {
@@ -39,11 +43,15 @@ func naclFix(acl *NetworkACL, inbound bool, p packet, peer netip.Addr, v naclVer
 	used := map[int]bool{}
 	for _, r := range rules {
 		used[r.Number] = true
-		highest = max(highest, r.Number)
+		if r.Number < defaultRuleNumber {
+			highest = max(highest, r.Number)
+		}
 	}
 	ceiling := min((highest/10+1)*10, 32766)
 	for _, i := range v.deciding {
-		if i >= 0 && !rules[i].Allow {
+		// describe-network-acls lists the default "*" rule as #32767;
+		// that one is the implicit deny.
+		if i >= 0 && !rules[i].Allow && rules[i].Number < defaultRuleNumber {
 			ceiling = rules[i].Number - 1
 			break
 		}
@@ -173,4 +181,15 @@ func (w *walker) routeFix(rt *RouteTable, s *Subnet, dst netip.Addr, replacing s
 		return fmt.Sprintf("aws ec2 replace-route --route-table-id %s --destination-cidr-block %s %s", rt.ID, replacing, target)
 	}
 	return strings.TrimSpace(fmt.Sprintf("aws ec2 create-route --route-table-id %s --destination-cidr-block %s %s", rt.ID, dstCIDR, target))
+}
+
+// natRouteFix sends a table's default route through a NAT gateway of the
+// VPC, the way out for interfaces that cannot hold a public address.
+func (w *walker) natRouteFix(rt *RouteTable, vpc string) string {
+	for _, id := range sortedKeys(w.n.NATGateways) {
+		if nat := w.n.NATGateways[id]; nat.VPCID == vpc && nat.Public && (nat.State == "" || nat.State == "available") {
+			return fmt.Sprintf("aws ec2 replace-route --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id %s", rt.ID, nat.ID)
+		}
+	}
+	return fmt.Sprintf("aws ec2 create-nat-gateway --subnet-id <a public subnet of %s> --allocation-id <eipalloc-…>, then aws ec2 replace-route --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <nat-…>", vpc, rt.ID)
 }

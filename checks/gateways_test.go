@@ -254,7 +254,7 @@ func TestTransitGatewaySecurityGroupReferencing(t *testing.T) {
 
 func TestVPNExitAndReturn(t *testing.T) {
 	b := twoVPCs()
-	b.n.VPNGateways["vgw-1"] = &VPNGateway{ID: "vgw-1", State: "available", VPCIDs: []string{"vpc-app"}}
+	b.vgw("vgw-1", "vpc-app", "172.16.0.0/12")
 	b.route("rtb-main-vpc-app", "172.16.0.0/12", TargetVGW, "vgw-1")
 	r := check(t, b.n, "eni-client", "172.16.5.10:22")
 	expect(t, r, Reachable, nil)
@@ -270,7 +270,7 @@ func TestVPNExitAndReturn(t *testing.T) {
 
 func TestOnPremisesSourceThroughVGW(t *testing.T) {
 	b := twoVPCs()
-	b.n.VPNGateways["vgw-1"] = &VPNGateway{ID: "vgw-1", State: "available", VPCIDs: []string{"vpc-app"}}
+	b.vgw("vgw-1", "vpc-app", "172.16.0.0/12")
 	b.route("rtb-main-vpc-app", "172.16.0.0/12", TargetVGW, "vgw-1")
 	b.n.SecurityGroups["sg-server"].Inbound = append(b.n.SecurityGroups["sg-server"].Inbound, tcpFrom(443, "172.16.0.0/12"))
 	r := check(t, b.n, "172.16.5.10", "10.0.2.20:443")

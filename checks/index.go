@@ -52,6 +52,9 @@ type compiledTGWTable struct {
 	table        *TransitGatewayRouteTable
 	routes       []compiledTGWRoute
 	unknownLists []string
+	// learnedUnknown names an attachment whose BGP-learned routes
+	// propagate into the table but are not in the data.
+	learnedUnknown string
 }
 
 type index struct {
@@ -76,6 +79,8 @@ type index struct {
 	// index 0 outbound, 1 inbound.
 	aclTexts map[string]*[2][]string
 	sgTexts  map[string]*[2][]string
+	// dns holds the compiled DNS data (dns_index.go).
+	dns *dnsIndex
 }
 
 func (ix *index) aclText(acl *NetworkACL, inbound bool) []string {
@@ -258,6 +263,7 @@ func (n *Network) buildIndex() *index {
 	for _, id := range sortedKeys(n.TransitGatewayRouteTables) {
 		ix.tgwTables[id] = n.compileTGWTable(n.TransitGatewayRouteTables[id])
 	}
+	ix.dns = n.buildDNSIndex(ix)
 	return ix
 }
 
@@ -364,6 +370,9 @@ func (n *Network) compileTGWTable(t *TransitGatewayRouteTable) *compiledTGWTable
 	// snapshot may list the propagation without the propagated routes.
 	for _, attID := range t.Propagations {
 		a := n.TransitGatewayAttachments[attID]
+		if (a == nil || a.ResourceType != "vpc") && (t.StaticOnly || !t.RoutesKnown) && ct.learnedUnknown == "" {
+			ct.learnedUnknown = attID
+		}
 		if a == nil || a.ResourceType != "vpc" {
 			continue
 		}

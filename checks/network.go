@@ -31,6 +31,15 @@ type Network struct {
 	TransitGatewayAttachments  map[string]*TransitGatewayAttachment
 	TransitGatewayRouteTables  map[string]*TransitGatewayRouteTable
 	Endpoints                  map[string]*Endpoint
+	VPNConnections             map[string]*VPNConnection
+
+	// The DNS data (SEMANTICS.md §9), by ID; ResolverRuleAssociations is
+	// keyed by the association's ID.
+	HostedZones              map[string]*HostedZone
+	ResolverEndpoints        map[string]*ResolverEndpoint
+	ResolverRules            map[string]*ResolverRule
+	ResolverRuleAssociations map[string]*ResolverRuleAssociation
+	DHCPOptions              map[string]*DHCPOptions
 
 	// Gaps records every kind of data that is missing and why. A layer that
 	// needs missing data says unknown and names the gap; it never passes.
@@ -60,6 +69,12 @@ func NewNetwork() *Network {
 		TransitGatewayAttachments:  map[string]*TransitGatewayAttachment{},
 		TransitGatewayRouteTables:  map[string]*TransitGatewayRouteTable{},
 		Endpoints:                  map[string]*Endpoint{},
+		VPNConnections:             map[string]*VPNConnection{},
+		HostedZones:                map[string]*HostedZone{},
+		ResolverEndpoints:          map[string]*ResolverEndpoint{},
+		ResolverRules:              map[string]*ResolverRule{},
+		ResolverRuleAssociations:   map[string]*ResolverRuleAssociation{},
+		DHCPOptions:                map[string]*DHCPOptions{},
 	}
 }
 
@@ -86,6 +101,7 @@ const (
 	KindTransitGatewayAttachments DataKind = "describe-transit-gateway-attachments"
 	KindTransitGatewayRouteTables DataKind = "describe-transit-gateway-route-tables"
 	KindVPCEndpoints              DataKind = "describe-vpc-endpoints"
+	KindVPNConnections            DataKind = "describe-vpn-connections"
 )
 
 // Gap says that one kind of data is missing, for the whole network (Scope
@@ -443,6 +459,9 @@ type VPNGateway struct {
 	Name   string
 	State  string
 	VPCIDs []string
+	// DirectConnectVIFs lists the available Direct Connect virtual
+	// interfaces on the gateway, when Direct Connect data was read.
+	DirectConnectVIFs []string
 }
 
 // TransitGateway is one transit gateway.
@@ -475,8 +494,12 @@ type TransitGatewayAttachment struct {
 	ApplianceMode bool
 	SGReferencing bool
 	// PeerTGWID is the transit gateway on the other side of a peering
-	// attachment.
-	PeerTGWID string
+	// attachment. A peering attachment has one ID on both transit
+	// gateways, each with its own association: PeerRouteTableID and
+	// PeerAssociationState are the other side's.
+	PeerTGWID            string
+	PeerRouteTableID     string
+	PeerAssociationState string
 }
 
 // TGWRoute is one route of a transit gateway route table.
@@ -502,6 +525,22 @@ type TransitGatewayRouteTable struct {
 	Propagations []string
 	// RoutesKnown is false when the routes were not read.
 	RoutesKnown bool
+	// StaticOnly is true when only the static routes were read: routes
+	// propagated from VPN or Direct Connect attachments are then unknown.
+	StaticOnly bool
+}
+
+// VPNConnection is one Site-to-Site VPN connection, on a virtual private
+// gateway or a transit gateway.
+type VPNConnection struct {
+	ID    string
+	VGWID string
+	TGWID string
+	State string
+	// StaticRoutesOnly connections carry only Routes; the others learn
+	// their routes over BGP, which reach cannot see.
+	StaticRoutesOnly bool
+	Routes           []netip.Prefix
 }
 
 // Endpoint is one VPC endpoint.

@@ -192,7 +192,7 @@ func ParseProtocol(s string) (Protocol, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 || n > 255 {
-		return 0, fmt.Errorf("protocol %q: expected tcp, udp, icmp, all or a number from 0 to 255", s)
+		return 0, fmt.Errorf("%q: expected tcp, udp, icmp, all or a number from 0 to 255", s)
 	}
 	return Protocol(n), nil
 }

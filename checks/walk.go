@@ -67,6 +67,8 @@ type walker struct {
 	dir               Direction
 	brief             bool
 	evaluated         map[string]bool
+	deferred          []Hop
+	tgwDepth          int
 }
 
 func newWalker(n *Network) *walker {
@@ -81,10 +83,30 @@ func (w *walker) hop(component, kind string) {
 	if w.brief || w.dir != Forward || component == "" {
 		return
 	}
+	if kind != "network-acl" {
+		w.flushHops()
+	}
 	if len(w.hops) > 0 && w.hops[len(w.hops)-1].Component == component {
 		return
 	}
 	w.hops = append(w.hops, Hop{Component: component, Kind: kind})
+}
+
+// hopAfterExit records a gateway or appliance the packet goes to; it lands
+// in the path after the network ACL of the subnet the packet leaves.
+func (w *walker) hopAfterExit(component, kind string) {
+	if w.brief || w.dir != Forward || component == "" {
+		return
+	}
+	w.deferred = append(w.deferred, Hop{Component: component, Kind: kind})
+}
+
+func (w *walker) flushHops() {
+	pending := w.deferred
+	w.deferred = nil
+	for _, h := range pending {
+		w.hop(h.Component, h.Kind)
+	}
 }
 
 func (w *walker) find(layer string, f Finding) {
@@ -151,11 +173,13 @@ func (w *walker) subnetOf(e *ENI, layer string) *Subnet {
 func (w *walker) crossNACLs(from, to *Subnet, p packet, why string) {
 	if from != nil && to != nil && from.ID == to.ID {
 		w.decide(LayerNACL, Decision{Component: from.ID, Step: "within subnet " + from.ID, Outcome: "skip", Rule: "network ACLs are not evaluated for traffic within a subnet"})
+		w.flushHops()
 		return
 	}
 	if from != nil {
 		w.evalSubnetACL(from, false, p, why)
 	}
+	w.flushHops()
 	if to != nil {
 		w.evalSubnetACL(to, true, p, why)
 	}
@@ -249,11 +273,19 @@ func (w *walker) evalSGs(e *ENI, inbound bool, p packet, ctx sgContext, step str
 		peer, side = p.src, "inbound"
 	}
 	if len(e.SecurityGroupIDs) == 0 {
-		if e.InterfaceType == "nat_gateway" || e.InterfaceType == "transit_gateway" || e.InterfaceType == "gateway_load_balancer_endpoint" {
+		switch {
+		case e.InterfaceType == "nat_gateway" || e.InterfaceType == "transit_gateway" || e.InterfaceType == "gateway_load_balancer_endpoint":
+			// These interfaces never carry security groups.
+			return
+		case e.RequesterManaged || e.InterfaceType == "network_load_balancer" || e.InterfaceType == "gateway_load_balancer":
+			// Security groups are optional on load balancers and other
+			// managed interfaces; without one nothing is filtered there.
+			w.decide(LayerSecurityGroup, Decision{Component: e.ID, Step: e.ID + " " + side + " (" + step + ")", Outcome: "allow",
+				Rule: "no security groups: " + e.InterfaceType + " interfaces without groups do not filter"})
 			return
 		}
-		w.find(LayerSecurityGroup, Finding{Code: "ENI_SG_RULES_MISMATCH", Severity: SeverityBlock, Component: e.ID, Rule: "no security groups",
-			Detail: fmt.Sprintf("%s has no security groups, so it admits no %s traffic", e.ID, side)})
+		w.find(LayerSecurityGroup, Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: e.ID, Rule: "no security groups",
+			Detail: fmt.Sprintf("%s lists no security groups, which AWS does not allow for an interface of type %q; the data looks incomplete", e.ID, e.InterfaceType)})
 		return
 	}
 	var lines []RuleLine
@@ -462,6 +494,7 @@ func (w *walker) checkSourceDest(e *ENI, p packet, receiving bool) {
 // until it is delivered to the interface that owns its destination, leaves
 // the account, or is dropped.
 func (w *walker) walk(s *Subnet, sender *ENI, p packet, flags pathFlags, final *ENI) walkEnd {
+	defer w.flushHops()
 	for step := 0; step < maxHops; step++ {
 		vpc := s.VPCID
 		// Same subnet: layer 2, no route table, no network ACL.
@@ -641,7 +674,7 @@ func (w *walker) followTarget(s *Subnet, sender *ENI, ct *compiledTable, r *Rout
 		if ms == nil {
 			return position{}, stop
 		}
-		w.hop(m.ID, "network-interface")
+		w.hopAfterExit(m.ID, "network-interface")
 		w.crossNACLs(s, ms, p, "towards appliance "+m.ID)
 		if m.Owns(p.dst) {
 			if next, ok := w.arrive(m, p, flags, final); ok {
@@ -664,7 +697,7 @@ func (w *walker) followTarget(s *Subnet, sender *ENI, ct *compiledTable, r *Rout
 			w.missingOrGone(KindNATGateways, ct, s, r, p)
 			return position{}, stop
 		}
-		w.hop(nat.ID, "nat-gateway")
+		w.hopAfterExit(nat.ID, "nat-gateway")
 		if nat.State != "" && nat.State != "available" {
 			w.find(LayerRoute, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: nat.ID, Rule: "state " + nat.State,
 				Detail: fmt.Sprintf("NAT gateway %s is %s, not available", nat.ID, nat.State), Fix: w.routeFix(ct.table, s, p.dst, r.Destination.String())})
@@ -704,7 +737,7 @@ func (w *walker) followTarget(s *Subnet, sender *ENI, ct *compiledTable, r *Rout
 			w.missingOrGone(KindEgressOnlyGateways, ct, s, r, p)
 			return position{}, stop
 		}
-		w.hop(r.TargetID, "egress-only-internet-gateway")
+		w.hopAfterExit(r.TargetID, "egress-only-internet-gateway")
 		w.crossNACLs(s, nil, p, "towards the internet")
 		if !p.dst.Is6() {
 			w.find(LayerRoute, Finding{Code: "CANNOT_ROUTE", Severity: SeverityBlock, Component: r.TargetID, Rule: routeTextPlain(r), Detail: "an egress-only internet gateway carries IPv6 only"})
@@ -717,7 +750,7 @@ func (w *walker) followTarget(s *Subnet, sender *ENI, ct *compiledTable, r *Rout
 			w.missingOrGone(KindVPNGateways, ct, s, r, p)
 			return position{}, stop
 		}
-		w.hop(vgw.ID, "vpn-gateway")
+		w.hopAfterExit(vgw.ID, "vpn-gateway")
 		if !slices.Contains(vgw.VPCIDs, vpc) || vgw.State != "" && vgw.State != "available" {
 			w.find(LayerRoute, Finding{Code: "BAD_STATE_ATTACHMENT", Severity: SeverityBlock, Component: vgw.ID, Rule: routeTextPlain(r),
 				Detail: fmt.Sprintf("virtual private gateway %s is not attached to %s (state %q)", vgw.ID, vpc, vgw.State),
@@ -730,7 +763,11 @@ func (w *walker) followTarget(s *Subnet, sender *ENI, ct *compiledTable, r *Rout
 			return position{}, stop
 		}
 		w.crossNACLs(s, nil, p, "towards "+vgw.ID)
-		return position{}, &walkEnd{exit: &Exit{Gateway: vgw.ID, Kind: ExitOnPrem}, exitVPC: vpc}
+		end := &walkEnd{exit: &Exit{Gateway: vgw.ID, Kind: ExitOnPrem}, exitVPC: vpc}
+		if !w.vpnCarries(vgw.ID, p.dst) {
+			end.stopped = true
+		}
+		return position{}, end
 	case TargetPeering:
 		return w.viaPeering(s, ct, r, p, flags, final)
 	case TargetTGW:
@@ -741,7 +778,7 @@ func (w *walker) followTarget(s *Subnet, sender *ENI, ct *compiledTable, r *Rout
 			w.missingOrGone(KindVPCEndpoints, ct, s, r, p)
 			return position{}, stop
 		}
-		w.hop(ep.ID, "vpc-endpoint")
+		w.hopAfterExit(ep.ID, "vpc-endpoint")
 		if ep.Type == "GatewayLoadBalancer" {
 			w.find(LayerRoute, Finding{Code: "APPLIANCE_NOT_MODELLED", Severity: SeverityUnknown, Component: ep.ID, Rule: routeTextPlain(r),
 				Detail: fmt.Sprintf("traffic goes to the appliances behind Gateway Load Balancer endpoint %s, which reach cannot see", ep.ID)})
@@ -763,7 +800,7 @@ func (w *walker) followTarget(s *Subnet, sender *ENI, ct *compiledTable, r *Rout
 		if r.Target == TargetCarrier {
 			kind = ExitInternet
 		}
-		w.hop(r.TargetID, string(r.Target))
+		w.hopAfterExit(r.TargetID, string(r.Target))
 		w.crossNACLs(s, nil, p, "towards "+r.TargetID)
 		w.notes = append(w.notes, fmt.Sprintf("the path leaves through %s (%s); reach does not model what lies beyond it", r.TargetID, r.Target))
 		return position{}, &walkEnd{exit: &Exit{Gateway: r.TargetID, Kind: kind}, exitVPC: vpc}
@@ -813,7 +850,7 @@ func (w *walker) viaInternetGateway(s *Subnet, sender *ENI, ct *compiledTable, r
 		w.missingOrGone(KindInternetGateways, ct, s, r, p)
 		return position{}, stop
 	}
-	w.hop(igw.ID, "internet-gateway")
+	w.hopAfterExit(igw.ID, "internet-gateway")
 	if !slices.Contains(igw.VPCIDs, s.VPCID) {
 		w.find(LayerRoute, Finding{Code: "BAD_STATE_ATTACHMENT", Severity: SeverityBlock, Component: igw.ID, Rule: routeTextPlain(r),
 			Detail: fmt.Sprintf("internet gateway %s is not attached to %s", igw.ID, s.VPCID),
@@ -848,9 +885,9 @@ func (w *walker) viaInternetGateway(s *Subnet, sender *ENI, ct *compiledTable, r
 			if sender != nil {
 				owner = sender.ID
 			}
-			fix := ""
-			if sender != nil {
-				fix = fmt.Sprintf("aws ec2 allocate-address --domain vpc && aws ec2 associate-address --network-interface-id %s --private-ip-address %s --allocation-id <eipalloc-…>  (or route 0.0.0.0/0 through a NAT gateway instead)", sender.ID, p.src)
+			fix := w.natRouteFix(ct.table, s.VPCID)
+			if sender != nil && !sender.RequesterManaged && sender.InterfaceType != "lambda" {
+				fix = fmt.Sprintf("aws ec2 allocate-address --domain vpc && aws ec2 associate-address --network-interface-id %s --private-ip-address %s --allocation-id <eipalloc-…>  (or: %s)", sender.ID, p.src, fix)
 			}
 			w.find(LayerRoute, Finding{Code: "NO_PUBLIC_IP", Severity: SeverityBlock, Component: igw.ID, Rule: routeTextPlain(r),
 				Detail: fmt.Sprintf("%s (%s) has no public IPv4 address, so internet gateway %s cannot translate it and drops the packet", p.src, owner, igw.ID), Fix: fix})
@@ -967,7 +1004,7 @@ func (w *walker) viaPeering(s *Subnet, ct *compiledTable, r *Route, p packet, fl
 		w.missingOrGone(KindPeerings, ct, s, r, p)
 		return position{}, stop
 	}
-	w.hop(pcx.ID, "vpc-peering-connection")
+	w.hopAfterExit(pcx.ID, "vpc-peering-connection")
 	if !pcx.Active() {
 		fix := fmt.Sprintf("aws ec2 accept-vpc-peering-connection --vpc-peering-connection-id %s", pcx.ID)
 		if pcx.Status != "pending-acceptance" {
@@ -1006,8 +1043,12 @@ func (w *walker) viaPeering(s *Subnet, ct *compiledTable, r *Route, p packet, fl
 		}
 	}
 	if !inPeer {
-		w.find(LayerRoute, Finding{Code: "NO_TRANSITIVE_PEERING", Severity: SeverityBlock, Component: pcx.ID, Rule: routeTextPlain(r),
-			Detail: fmt.Sprintf("%s is not inside the peer VPC %s; a peering connection delivers only to addresses of the peer VPC (no transitive or edge-to-edge routing)", p.dst, peer.VPCID)})
+		code, why := "NO_EDGE_TO_EDGE", "the peer VPC's gateways (internet, NAT, VPN, endpoints) serve only traffic that starts inside it"
+		if v := w.vpcContaining(p.dst); v != nil {
+			code, why = "NO_TRANSITIVE_PEERING", fmt.Sprintf("it lies in %s, and peering is not transitive", v.ID)
+		}
+		w.find(LayerRoute, Finding{Code: code, Severity: SeverityBlock, Component: pcx.ID, Rule: routeTextPlain(r),
+			Detail: fmt.Sprintf("%s is not inside the peer VPC %s, and a peering connection delivers only to addresses of the peer VPC: %s", p.dst, peer.VPCID, why)})
 		return position{}, stop
 	}
 	d := w.ix.eniByVPCAddr[vpcAddr{peer.VPCID, p.dst}]
@@ -1048,7 +1089,7 @@ func (w *walker) viaTransitGateway(s *Subnet, ct *compiledTable, r *Route, p pac
 			return position{}, stop
 		}
 	}
-	w.hop(tgwID, "transit-gateway")
+	w.hopAfterExit(tgwID, "transit-gateway")
 	var att *TransitGatewayAttachment
 	for _, a := range w.ix.tgwAttachByVPC[s.VPCID] {
 		if a.TGWID == tgwID {
@@ -1066,7 +1107,7 @@ func (w *walker) viaTransitGateway(s *Subnet, ct *compiledTable, r *Route, p pac
 			Fix:    fmt.Sprintf("aws ec2 create-transit-gateway-vpc-attachment --transit-gateway-id %s --vpc-id %s --subnet-ids <one subnet per AZ>", tgwID, s.VPCID)})
 		return position{}, stop
 	}
-	w.hop(att.ID, "transit-gateway-attachment")
+	w.hopAfterExit(att.ID, "transit-gateway-attachment")
 	if att.State != "" && att.State != "available" {
 		w.find(LayerRoute, Finding{Code: "BAD_STATE_ATTACHMENT", Severity: SeverityBlock, Component: att.ID, Rule: "state " + att.State,
 			Detail: fmt.Sprintf("transit gateway attachment %s is %s", att.ID, att.State)})
@@ -1136,6 +1177,15 @@ func (w *walker) transitGatewayFrom(att *TransitGatewayAttachment, originAZ stri
 		w.missing(LayerRoute, KindPrefixLists, res.unknownList, "a prefix list routed by "+tt.table.ID)
 		return position{}, stop
 	}
+	if tt.learnedUnknown != "" && (res.route == nil || res.route.prefix.Bits() < p.dst.BitLen()) {
+		// Routes propagated from VPN or Direct Connect are learned over
+		// BGP; with only the static routes at hand, a learned route may
+		// be the one that decides.
+		w.decide(LayerRoute, Decision{Component: tt.table.ID, Step: "transit gateway route lookup for " + p.dst.String(), Outcome: "unknown", Rule: "learned routes unknown", Rules: lines})
+		w.find(LayerRoute, Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: tt.table.ID, Rule: "routes propagated from " + tt.learnedUnknown,
+			Detail: fmt.Sprintf("%s learns routes from %s, and only its static routes are in the data (search-transit-gateway-routes lists them all), so the route for %s cannot be chosen", tt.table.ID, tt.learnedUnknown, p.dst)})
+		return position{}, stop
+	}
 	if res.route == nil {
 		w.decide(LayerRoute, Decision{Component: tt.table.ID, Step: "transit gateway route lookup for " + p.dst.String(), Outcome: "drop", Rule: "no route matches", Rules: lines})
 		if !tt.table.RoutesKnown && len(tt.routes) == 0 {
@@ -1183,11 +1233,41 @@ func (w *walker) transitGatewayFrom(att *TransitGatewayAttachment, originAZ stri
 		flags.enteredFrom = TargetTGW
 		return position{subnet: sub, sender: nil, pkt: p}, nil
 	case "vpn", "direct-connect-gateway", "connect":
-		return position{}, &walkEnd{exit: &Exit{Gateway: att.TGWID, Kind: ExitOnPrem}}
+		return position{}, &walkEnd{exit: &Exit{Gateway: to.TGWID, Kind: ExitOnPrem}}
+	case "peering":
+		return w.acrossTGWPeering(att, to, originAZ, p, flags, final)
 	}
 	w.find(LayerRoute, Finding{Code: "UNSUPPORTED_TARGET", Severity: SeverityUnknown, Component: to.ID, Rule: tgwRouteText(res.route),
 		Detail: fmt.Sprintf("the route leads to a %s attachment, which reach does not follow", to.ResourceType)})
 	return position{}, stop
+}
+
+// acrossTGWPeering hands a packet to the transit gateway on the other side
+// of a peering attachment, which looks it up in the route table it
+// associates with the same attachment.
+func (w *walker) acrossTGWPeering(from, peering *TransitGatewayAttachment, originAZ string, p packet, flags *pathFlags, final *ENI) (position, *walkEnd) {
+	stop := &walkEnd{stopped: true}
+	w.tgwDepth++
+	if w.tgwDepth > 4 {
+		w.find(LayerRoute, Finding{Code: "ROUTING_LOOP", Severity: SeverityBlock, Component: peering.ID, Rule: "transit gateway peering loop",
+			Detail: fmt.Sprintf("the packet to %s goes round transit gateway peerings without arriving", p.dst)})
+		return position{}, stop
+	}
+	// The attachment has one ID on both transit gateways; the far side is
+	// whichever is not the one the packet is in.
+	far := TransitGatewayAttachment{ID: peering.ID, ResourceType: "peering", TGWID: peering.PeerTGWID,
+		RouteTableID: peering.PeerRouteTableID, AssociationState: peering.PeerAssociationState, PeerTGWID: peering.TGWID,
+		PeerRouteTableID: peering.RouteTableID, PeerAssociationState: peering.AssociationState}
+	if peering.TGWID != from.TGWID {
+		far = *peering
+	}
+	w.hop(far.TGWID, "transit-gateway")
+	if far.RouteTableID == "" && w.n.TransitGateways[far.TGWID] == nil {
+		w.find(LayerRoute, Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: peering.ID, Rule: "peer transit gateway " + far.TGWID,
+			Detail: fmt.Sprintf("the packet crosses peering attachment %s to transit gateway %s, whose configuration (another account's or Region's) is not in the data", peering.ID, far.TGWID)})
+		return position{}, stop
+	}
+	return w.transitGatewayFrom(&far, originAZ, p, flags, final)
 }
 
 func tgwRouteText(r *compiledTGWRoute) string {
@@ -1203,4 +1283,60 @@ func tgwRouteText(r *compiledTGWRoute) string {
 		return fmt.Sprintf("%s → blackhole (%s)", dst, kind)
 	}
 	return fmt.Sprintf("%s → %s (%s)", dst, strings.Join(r.route.AttachmentIDs, ", "), kind)
+}
+
+// vpnCarries decides whether a virtual private gateway hands a packet for
+// dst to a VPN tunnel: a static-routes-only connection carries only its
+// routes; a BGP connection carries what it learned, which reach cannot see
+// and takes on trust. Direct Connect virtual interfaces are not visible
+// through the EC2 API, so a gateway without a VPN connection is unknown.
+func (w *walker) vpnCarries(vgwID string, dst netip.Addr) bool {
+	if _, gap := w.ix.gap(KindVPNConnections); gap {
+		w.missing(LayerRoute, KindVPNConnections, vgwID, "the VPN connections of "+vgwID+", which decide whether it carries "+dst.String())
+		return false
+	}
+	var conns, up []*VPNConnection
+	for _, id := range sortedKeys(w.n.VPNConnections) {
+		c := w.n.VPNConnections[id]
+		if c.VGWID != vgwID || c.State == "deleted" || c.State == "deleting" {
+			continue
+		}
+		conns = append(conns, c)
+		if c.State == "" || c.State == "available" {
+			up = append(up, c)
+		}
+	}
+	step := "VPN connections of " + vgwID
+	if g := w.n.VPNGateways[vgwID]; g != nil && len(g.DirectConnectVIFs) > 0 {
+		w.decide(LayerRoute, Decision{Component: g.DirectConnectVIFs[0], Step: "Direct Connect of " + vgwID, Outcome: "forward",
+			Rule: g.DirectConnectVIFs[0] + " learns its routes over BGP; reach takes them on trust"})
+		return true
+	}
+	switch {
+	case len(conns) == 0:
+		w.find(LayerRoute, Finding{Code: "VPN_NOT_VISIBLE", Severity: SeverityUnknown, Component: vgwID, Rule: "no VPN connection",
+			Detail: fmt.Sprintf("%s has no VPN connection; a Direct Connect virtual interface, which reach cannot see, may carry %s", vgwID, dst)})
+		return false
+	case len(up) == 0:
+		w.find(LayerRoute, Finding{Code: "BAD_STATE_VPN", Severity: SeverityBlock, Component: conns[0].ID, Rule: "state " + conns[0].State,
+			Detail: fmt.Sprintf("no VPN connection of %s is available (%s is %s)", vgwID, conns[0].ID, conns[0].State)})
+		return false
+	}
+	for _, c := range up {
+		if !c.StaticRoutesOnly {
+			w.decide(LayerRoute, Decision{Component: c.ID, Step: step, Outcome: "forward", Rule: c.ID + " learns its routes over BGP; reach takes them on trust"})
+			return true
+		}
+		for _, r := range c.Routes {
+			if r.Contains(dst) {
+				w.decide(LayerRoute, Decision{Component: c.ID, Step: step, Outcome: "forward", Rule: fmt.Sprintf("%s static route %s", c.ID, r)})
+				return true
+			}
+		}
+	}
+	w.decide(LayerRoute, Decision{Component: vgwID, Step: step, Outcome: "drop", Rule: "no VPN route for " + dst.String()})
+	w.find(LayerRoute, Finding{Code: "VPN_NO_ROUTE", Severity: SeverityBlock, Component: vgwID, Rule: "no VPN route for " + dst.String(),
+		Detail: fmt.Sprintf("%s sends %s to its VPN, but no static route of %s covers it, so the gateway drops it", vgwID, dst, up[0].ID),
+		Fix:    fmt.Sprintf("aws ec2 create-vpn-connection-route --vpn-connection-id %s --destination-cidr-block <the on-premises network holding %s>", up[0].ID, dst)})
+	return false
 }
