@@ -33,6 +33,8 @@ type Inventory struct {
 	EgressOnlyInternetGateways   []ec2types.EgressOnlyInternetGateway
 	NATGateways                  []ec2types.NatGateway
 	VPNGateways                  []ec2types.VpnGateway
+	VPNConnections               []ec2types.VpnConnection
+	DXVirtualInterfaces          []DXVirtualInterface
 	TransitGateways              []ec2types.TransitGateway
 	TransitGatewayAttachments    []ec2types.TransitGatewayAttachment
 	TransitGatewayVPCAttachments []ec2types.TransitGatewayVpcAttachment
@@ -46,8 +48,8 @@ type Inventory struct {
 	FlowLogs                     []ec2types.FlowLog
 
 	HostedZones              []r53types.HostedZone
-	HostedZoneVPCs           map[string][]r53types.VPC               // by hosted zone ID (get-hosted-zone)
-	RecordSets               map[string][]r53types.ResourceRecordSet // by hosted zone ID
+	HostedZoneVPCs           map[string][]r53types.VPC               // by hosted zone ID without "/hostedzone/"
+	RecordSets               map[string][]r53types.ResourceRecordSet // by hosted zone ID without "/hostedzone/"
 	ResolverEndpoints        []resolvertypes.ResolverEndpoint
 	ResolverIPs              map[string][]resolvertypes.IpAddressResponse // by Resolver endpoint ID
 	ResolverRules            []resolvertypes.ResolverRule
@@ -60,6 +62,13 @@ type Inventory struct {
 	Gaps []checks.Gap
 	// Skipped lists snapshot files that were not recognised, with why.
 	Skipped []string
+
+	// TransitGatewayRoutesStaticOnly is true for the TGW route tables whose
+	// routes came only from Batfish's TransitGatewayStaticRoutes.json, which
+	// lists static routes alone (search-transit-gateway-routes lists the
+	// propagated ones too), so their propagated routes must be derived from
+	// the propagations. It may be nil.
+	TransitGatewayRoutesStaticOnly map[string]bool
 }
 
 // VPCAttributes holds the DNS attributes of describe-vpc-attribute.
@@ -81,3 +90,41 @@ func NewInventory() *Inventory {
 		Present:                    map[checks.DataKind]bool{},
 	}
 }
+
+// Kinds of data beyond those the packet-path layers read (checks.Kind...),
+// named like them after the AWS CLI command that produces the data. The
+// loader records a checks.Gap under these kinds when a call fails; a kind
+// read per parent resource (routes of one TGW route table, entries of one
+// prefix list) carries the parent's ID in Gap.Scope.
+const (
+	KindVPCAttribute                 checks.DataKind = "describe-vpc-attribute"
+	KindTransitGatewayVPCAttachments checks.DataKind = "describe-transit-gateway-vpc-attachments"
+	KindTransitGatewayRoutes         checks.DataKind = "search-transit-gateway-routes"
+	KindTransitGatewayPropagations   checks.DataKind = "get-transit-gateway-route-table-propagations"
+	KindPrefixListEntries            checks.DataKind = "get-managed-prefix-list-entries"
+	KindDHCPOptions                  checks.DataKind = "describe-dhcp-options"
+	KindFlowLogs                     checks.DataKind = "describe-flow-logs"
+	KindAddresses                    checks.DataKind = "describe-addresses"
+	KindHostedZones                  checks.DataKind = "list-hosted-zones"
+	KindHostedZone                   checks.DataKind = "get-hosted-zone"
+	KindRecordSets                   checks.DataKind = "list-resource-record-sets"
+	KindResolverEndpoints            checks.DataKind = "list-resolver-endpoints"
+	KindResolverEndpointIPs          checks.DataKind = "list-resolver-endpoint-ip-addresses"
+	KindResolverRules                checks.DataKind = "list-resolver-rules"
+	KindResolverRuleAssociations     checks.DataKind = "list-resolver-rule-associations"
+)
+
+// DXVirtualInterface is the part of a Direct Connect virtual interface
+// (aws directconnect describe-virtual-interfaces) that says which gateway
+// it carries traffic for.
+type DXVirtualInterface struct {
+	VirtualInterfaceId     *string
+	VirtualInterfaceType   *string
+	VirtualInterfaceState  *string
+	VirtualGatewayId       *string
+	DirectConnectGatewayId *string
+}
+
+// KindDXVirtualInterfaces is Direct Connect's describe-virtual-interfaces:
+// optional, since the EC2 API cannot see Direct Connect.
+const KindDXVirtualInterfaces checks.DataKind = "describe-virtual-interfaces"

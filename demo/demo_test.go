@@ -21,44 +21,43 @@ import (
 // outputs maps each file's command (its name up to the first dot) to the
 // SDK output type that command prints.
 var outputs = map[string]any{
-	"describe-vpcs":                        ec2.DescribeVpcsOutput{},
-	"describe-vpc-attribute-dns-support":   ec2.DescribeVpcAttributeOutput{},
-	"describe-vpc-attribute-dns-hostnames": ec2.DescribeVpcAttributeOutput{},
-	"describe-subnets":                     ec2.DescribeSubnetsOutput{},
-	"describe-network-interfaces":          ec2.DescribeNetworkInterfacesOutput{},
-	"describe-instances":                   ec2.DescribeInstancesOutput{},
-	"describe-route-tables":                ec2.DescribeRouteTablesOutput{},
-	"describe-network-acls":                ec2.DescribeNetworkAclsOutput{},
-	"describe-security-groups":             ec2.DescribeSecurityGroupsOutput{},
-	"describe-vpc-peering-connections":     ec2.DescribeVpcPeeringConnectionsOutput{},
-	"describe-internet-gateways":           ec2.DescribeInternetGatewaysOutput{},
-	"describe-nat-gateways":                ec2.DescribeNatGatewaysOutput{},
-	"describe-vpn-gateways":                ec2.DescribeVpnGatewaysOutput{},
-	"describe-vpc-endpoints":               ec2.DescribeVpcEndpointsOutput{},
-	"describe-managed-prefix-lists":        ec2.DescribeManagedPrefixListsOutput{},
-	"get-managed-prefix-list-entries":      ec2.GetManagedPrefixListEntriesOutput{},
-	"describe-dhcp-options":                ec2.DescribeDhcpOptionsOutput{},
-	"describe-flow-logs":                   ec2.DescribeFlowLogsOutput{},
-	"describe-addresses":                   ec2.DescribeAddressesOutput{},
-	"list-hosted-zones":                    route53.ListHostedZonesOutput{},
-	"get-hosted-zone":                      route53.GetHostedZoneOutput{},
-	"list-resource-record-sets":            route53.ListResourceRecordSetsOutput{},
-	"list-resolver-endpoints":              route53resolver.ListResolverEndpointsOutput{},
-	"list-resolver-endpoint-ip-addresses":  route53resolver.ListResolverEndpointIpAddressesOutput{},
-	"list-resolver-rules":                  route53resolver.ListResolverRulesOutput{},
-	"list-resolver-rule-associations":      route53resolver.ListResolverRuleAssociationsOutput{},
+	"describe-vpcs":                            ec2.DescribeVpcsOutput{},
+	"describe-vpc-attribute-dns-support":       ec2.DescribeVpcAttributeOutput{},
+	"describe-vpc-attribute-dns-hostnames":     ec2.DescribeVpcAttributeOutput{},
+	"describe-subnets":                         ec2.DescribeSubnetsOutput{},
+	"describe-network-interfaces":              ec2.DescribeNetworkInterfacesOutput{},
+	"describe-instances":                       ec2.DescribeInstancesOutput{},
+	"describe-route-tables":                    ec2.DescribeRouteTablesOutput{},
+	"describe-network-acls":                    ec2.DescribeNetworkAclsOutput{},
+	"describe-security-groups":                 ec2.DescribeSecurityGroupsOutput{},
+	"describe-vpc-peering-connections":         ec2.DescribeVpcPeeringConnectionsOutput{},
+	"describe-internet-gateways":               ec2.DescribeInternetGatewaysOutput{},
+	"describe-nat-gateways":                    ec2.DescribeNatGatewaysOutput{},
+	"describe-vpn-gateways":                    ec2.DescribeVpnGatewaysOutput{},
+	"describe-vpn-connections":                 ec2.DescribeVpnConnectionsOutput{},
+	"describe-egress-only-internet-gateways":   ec2.DescribeEgressOnlyInternetGatewaysOutput{},
+	"describe-transit-gateways":                ec2.DescribeTransitGatewaysOutput{},
+	"describe-transit-gateway-attachments":     ec2.DescribeTransitGatewayAttachmentsOutput{},
+	"describe-transit-gateway-vpc-attachments": ec2.DescribeTransitGatewayVpcAttachmentsOutput{},
+	"describe-transit-gateway-route-tables":    ec2.DescribeTransitGatewayRouteTablesOutput{},
+	"describe-vpc-endpoints":                   ec2.DescribeVpcEndpointsOutput{},
+	"describe-managed-prefix-lists":            ec2.DescribeManagedPrefixListsOutput{},
+	"get-managed-prefix-list-entries":          ec2.GetManagedPrefixListEntriesOutput{},
+	"describe-dhcp-options":                    ec2.DescribeDhcpOptionsOutput{},
+	"describe-flow-logs":                       ec2.DescribeFlowLogsOutput{},
+	"describe-addresses":                       ec2.DescribeAddressesOutput{},
+	"list-hosted-zones":                        route53.ListHostedZonesOutput{},
+	"get-hosted-zone":                          route53.GetHostedZoneOutput{},
+	"list-resource-record-sets":                route53.ListResourceRecordSetsOutput{},
+	"list-resolver-endpoints":                  route53resolver.ListResolverEndpointsOutput{},
+	"list-resolver-endpoint-ip-addresses":      route53resolver.ListResolverEndpointIpAddressesOutput{},
+	"list-resolver-rules":                      route53resolver.ListResolverRulesOutput{},
+	"list-resolver-rule-associations":          route53resolver.ListResolverRuleAssociationsOutput{},
 }
 
 func command(name string) string {
 	cmd, _, _ := strings.Cut(name, ".")
 	return cmd
-}
-
-// parentID returns the parent ID a file name carries: the last
-// dot-separated part before ".json".
-func parentID(name string) string {
-	base := strings.TrimSuffix(name, ".json")
-	return base[strings.LastIndex(base, ".")+1:]
 }
 
 func TestFSHoldsOnlyJSONFiles(t *testing.T) {

@@ -1,0 +1,139 @@
+package aws
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/smithy-go/middleware"
+)
+
+// AllowedActions is every AWS action reach may call, in IAM notation. It is
+// the one place that decides what reach can do to an account: every client
+// the loader builds refuses any other operation before it is signed or sent
+// (ReadOnlyGuard), and docs/iam-policy.json grants exactly this list (a test
+// keeps the two equal). Everything here is a read: Describe, Get, List and
+// Search calls. Adding an action means adding it here, regenerating the
+// policy, and saying why in the commit.
+var AllowedActions = []string{
+	"ec2:DescribeAddresses",
+	"ec2:DescribeDhcpOptions",
+	"ec2:DescribeEgressOnlyInternetGateways",
+	"ec2:DescribeFlowLogs",
+	"ec2:DescribeInstances",
+	"ec2:DescribeInternetGateways",
+	"ec2:DescribeManagedPrefixLists",
+	"ec2:DescribeNatGateways",
+	"ec2:DescribeNetworkAcls",
+	"ec2:DescribeNetworkInterfaces",
+	"ec2:DescribeRouteTables",
+	"ec2:DescribeSecurityGroups",
+	"ec2:DescribeSubnets",
+	"ec2:DescribeTransitGatewayAttachments",
+	"ec2:DescribeTransitGatewayPeeringAttachments",
+	"ec2:DescribeTransitGatewayRouteTables",
+	"ec2:DescribeTransitGatewayVpcAttachments",
+	"ec2:DescribeTransitGateways",
+	"ec2:DescribeVpcAttribute",
+	"ec2:DescribeVpcEndpoints",
+	"ec2:DescribeVpcPeeringConnections",
+	"ec2:DescribeVpcs",
+	"ec2:DescribeVpnConnections",
+	"ec2:DescribeVpnGateways",
+	"ec2:GetManagedPrefixListEntries",
+	"ec2:GetTransitGatewayRouteTablePropagations",
+	"ec2:SearchTransitGatewayRoutes",
+	"route53:GetHostedZone",
+	"route53:ListHostedZones",
+	"route53:ListResourceRecordSets",
+	"route53resolver:ListResolverEndpointIpAddresses",
+	"route53resolver:ListResolverEndpoints",
+	"route53resolver:ListResolverRuleAssociations",
+	"route53resolver:ListResolverRules",
+}
+
+// serviceIDs maps the SDK's service ID (what a client puts in its context)
+// to the IAM service prefix of its actions.
+var serviceIDs = map[string]string{
+	"EC2":             "ec2",
+	"Route 53":        "route53",
+	"Route53Resolver": "route53resolver",
+}
+
+// Allowed reports whether action ("ec2:DescribeVpcs") is in AllowedActions.
+func Allowed(action string) bool {
+	return slices.Contains(AllowedActions, action)
+}
+
+// NotAllowedError is returned, before anything is sent, for an operation
+// outside AllowedActions.
+type NotAllowedError struct {
+	// Action is the refused action in IAM notation.
+	Action string
+}
+
+func (e *NotAllowedError) Error() string {
+	return fmt.Sprintf("%s refused: reach only calls the read-only actions in its allowed list", e.Action)
+}
+
+// ReadOnlyGuard returns an APIOptions hook for a client of the service whose
+// IAM prefix is service ("ec2", "route53", "route53resolver"). It fails the
+// operation while its middleware stack is being built, so an action outside
+// AllowedActions is never signed nor sent; a second check in the Initialize
+// step catches a guard attached to the wrong service's client.
+func ReadOnlyGuard(service string) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		action := service + ":" + stack.ID()
+		if !Allowed(action) {
+			return &NotAllowedError{Action: action}
+		}
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("reachReadOnlyGuard",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				prefix, ok := serviceIDs[middleware.GetServiceID(ctx)]
+				op := middleware.GetOperationName(ctx)
+				if !ok || !Allowed(prefix+":"+op) {
+					if !ok {
+						prefix = strings.ToLower(middleware.GetServiceID(ctx))
+					}
+					return middleware.InitializeOutput{}, middleware.Metadata{}, &NotAllowedError{Action: prefix + ":" + op}
+				}
+				return next.HandleInitialize(ctx, in)
+			}), middleware.Before)
+	}
+}
+
+// iamPolicy is the shape of docs/iam-policy.json.
+type iamPolicy struct {
+	Version   string         `json:"Version"`
+	Statement []iamStatement `json:"Statement"`
+}
+
+type iamStatement struct {
+	Sid      string   `json:"Sid"`
+	Effect   string   `json:"Effect"`
+	Action   []string `json:"Action"`
+	Resource string   `json:"Resource"`
+}
+
+// IAMPolicy returns the least-privilege IAM policy for AllowedActions, the
+// content of docs/iam-policy.json, indented and ending in a newline.
+// Describe, Get, List and Search calls do not support resource-level
+// permissions, hence Resource "*".
+func IAMPolicy() []byte {
+	actions := slices.Clone(AllowedActions)
+	slices.Sort(actions)
+	p := iamPolicy{
+		Version: "2012-10-17",
+		Statement: []iamStatement{{
+			Sid:      "ReachReadOnlyNetworkInventory",
+			Effect:   "Allow",
+			Action:   actions,
+			Resource: "*",
+		}},
+	}
+	// Marshalling a struct of strings cannot fail.
+	b, _ := json.MarshalIndent(p, "", "  ")
+	return append(b, '\n')
+}

@@ -1,0 +1,371 @@
+package aws
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/reachnet/reach/checks"
+)
+
+// Kinds without a constant elsewhere: AWS-managed prefix lists with their
+// CIDRs (snapshots may hold them; the loader reads the same CIDRs through
+// get-managed-prefix-list-entries), and TGW peering attachments.
+const (
+	kindPrefixListsLegacy checks.DataKind = "describe-prefix-lists"
+	kindTGWPeerings       checks.DataKind = "describe-transit-gateway-peering-attachments"
+)
+
+// SaveSnapshot writes inv as a snapshot directory: one JSON file per AWS
+// CLI command, shaped as `aws ... --output json` prints it, named after the
+// command, with the parent's ID as the last dot-separated part of the name
+// for outputs that do not name their parent
+// (search-transit-gateway-routes.tgw-rtb-0abc.json). Only kinds that were
+// read are written, so a kind that could not be read stays a gap when the
+// snapshot is read back. The files are written into a new directory next to
+// dir and moved into place at the end, so a failed save leaves nothing
+// behind; dir must not exist or be empty. The directory is 0700 and the
+// files 0600: they describe an account's network.
+func SaveSnapshot(dir string, inv *Inventory) error {
+	if inv == nil {
+		return errors.New("save snapshot: no inventory")
+	}
+	if dir == "" {
+		return errors.New("save snapshot: no directory given")
+	}
+	dir = filepath.Clean(dir)
+	existed := false
+	switch entries, err := os.ReadDir(dir); {
+	case err == nil && len(entries) > 0:
+		return fmt.Errorf("save snapshot: %s is not empty; choose a new directory", dir)
+	case err == nil:
+		existed = true
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("save snapshot: %w", err)
+	}
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o700); err != nil {
+		return fmt.Errorf("save snapshot: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, ".reach-snapshot-*")
+	if err != nil {
+		return fmt.Errorf("save snapshot: %w", err)
+	}
+	defer os.RemoveAll(tmp) // a no-op once renamed
+	for _, f := range snapshotFiles(inv) {
+		data, err := cliJSON(f.doc)
+		if err != nil {
+			return fmt.Errorf("save snapshot: encode %s: %w", f.name, err)
+		}
+		if err := os.WriteFile(filepath.Join(tmp, f.name), data, 0o600); err != nil {
+			return fmt.Errorf("save snapshot: %w", err)
+		}
+	}
+	if err := os.Chmod(tmp, 0o700); err != nil {
+		return fmt.Errorf("save snapshot: %w", err)
+	}
+	if existed {
+		if err := os.Remove(dir); err != nil {
+			return fmt.Errorf("save snapshot: %w", err)
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return fmt.Errorf("save snapshot: %w", err)
+	}
+	return nil
+}
+
+type snapshotFile struct {
+	name string
+	doc  object
+}
+
+// object is a JSON object that keeps its keys in order, as the CLI does.
+type object []field
+
+type field struct {
+	key   string
+	value any
+}
+
+// snapshotFiles lists the files of a snapshot of inv.
+func snapshotFiles(inv *Inventory) []snapshotFile {
+	var files []snapshotFile
+	add := func(kind checks.DataKind, key string, value any) {
+		if inv.Present[kind] {
+			files = append(files, snapshotFile{name: string(kind) + ".json", doc: object{{key, value}}})
+		}
+	}
+	add(checks.KindVPCs, "Vpcs", inv.VPCs)
+	add(checks.KindSubnets, "Subnets", inv.Subnets)
+	add(checks.KindNetworkInterfaces, "NetworkInterfaces", inv.NetworkInterfaces)
+	add(checks.KindInstances, "Reservations", inv.Reservations)
+	add(checks.KindRouteTables, "RouteTables", inv.RouteTables)
+	add(checks.KindNetworkACLs, "NetworkAcls", inv.NetworkACLs)
+	add(checks.KindSecurityGroups, "SecurityGroups", inv.SecurityGroups)
+	add(checks.KindPrefixLists, "PrefixLists", inv.ManagedPrefixLists)
+	add(kindPrefixListsLegacy, "PrefixLists", inv.PrefixLists)
+	add(checks.KindPeerings, "VpcPeeringConnections", inv.Peerings)
+	add(checks.KindInternetGateways, "InternetGateways", inv.InternetGateways)
+	add(checks.KindEgressOnlyGateways, "EgressOnlyInternetGateways", inv.EgressOnlyInternetGateways)
+	add(checks.KindNATGateways, "NatGateways", inv.NATGateways)
+	add(checks.KindVPNGateways, "VpnGateways", inv.VPNGateways)
+	add(checks.KindVPNConnections, "VpnConnections", withoutTunnelSecrets(inv.VPNConnections))
+	add(checks.KindTransitGateways, "TransitGateways", inv.TransitGateways)
+	add(checks.KindTransitGatewayAttachments, "TransitGatewayAttachments", inv.TransitGatewayAttachments)
+	add(KindTransitGatewayVPCAttachments, "TransitGatewayVpcAttachments", inv.TransitGatewayVPCAttachments)
+	add(kindTGWPeerings, "TransitGatewayPeeringAttachments", inv.TransitGatewayPeerings)
+	add(checks.KindTransitGatewayRouteTables, "TransitGatewayRouteTables", inv.TransitGatewayRouteTables)
+	add(checks.KindVPCEndpoints, "VpcEndpoints", inv.VPCEndpoints)
+	add(KindDHCPOptions, "DhcpOptions", inv.DHCPOptions)
+	add(KindFlowLogs, "FlowLogs", inv.FlowLogs)
+	add(KindAddresses, "Addresses", inv.Addresses)
+	add(KindHostedZones, "HostedZones", inv.HostedZones)
+	add(KindResolverEndpoints, "ResolverEndpoints", inv.ResolverEndpoints)
+	add(KindResolverRules, "ResolverRules", inv.ResolverRules)
+	add(KindResolverRuleAssociations, "ResolverRuleAssociations", inv.ResolverRuleAssociations)
+
+	// Outputs read per parent: one file each, the parent's ID last in the
+	// name. IDs go into file names, so anything that is not a plain ID is
+	// left out rather than allowed to name a path.
+	perParent := func(kind checks.DataKind, ids []string, doc func(id string) object) {
+		for _, id := range ids {
+			if safeID(id) {
+				files = append(files, snapshotFile{name: string(kind) + "." + id + ".json", doc: doc(id)})
+			}
+		}
+	}
+	for _, id := range mapIDs(inv.VPCAttributes) {
+		if !safeID(id) {
+			continue
+		}
+		a := inv.VPCAttributes[id]
+		if a.EnableDNSSupport != nil {
+			files = append(files, snapshotFile{name: string(KindVPCAttribute) + ".enableDnsSupport." + id + ".json",
+				doc: object{{"EnableDnsSupport", object{{"Value", *a.EnableDNSSupport}}}, {"VpcId", id}}})
+		}
+		if a.EnableDNSHostnames != nil {
+			files = append(files, snapshotFile{name: string(KindVPCAttribute) + ".enableDnsHostnames." + id + ".json",
+				doc: object{{"EnableDnsHostnames", object{{"Value", *a.EnableDNSHostnames}}}, {"VpcId", id}}})
+		}
+	}
+	perParent(KindPrefixListEntries, mapIDs(inv.PrefixListEntries), func(id string) object {
+		return object{{"Entries", inv.PrefixListEntries[id]}}
+	})
+	perParent(KindTransitGatewayRoutes, mapIDs(inv.TransitGatewayRoutes), func(id string) object {
+		return object{{"Routes", inv.TransitGatewayRoutes[id]}, {"AdditionalRoutesAvailable", false}}
+	})
+	perParent(KindTransitGatewayPropagations, mapIDs(inv.TransitGatewayPropagations), func(id string) object {
+		return object{{"TransitGatewayRouteTablePropagations", inv.TransitGatewayPropagations[id]}}
+	})
+	perParent(KindHostedZone, mapIDs(inv.HostedZoneVPCs), func(id string) object {
+		doc := object{}
+		for _, z := range inv.HostedZones {
+			if z.Id != nil && zoneKey(*z.Id) == id {
+				doc = append(doc, field{"HostedZone", z})
+				break
+			}
+		}
+		return append(doc, field{"VPCs", inv.HostedZoneVPCs[id]})
+	})
+	perParent(KindRecordSets, mapIDs(inv.RecordSets), func(id string) object {
+		return object{{"ResourceRecordSets", inv.RecordSets[id]}}
+	})
+	perParent(KindResolverEndpointIPs, mapIDs(inv.ResolverIPs), func(id string) object {
+		return object{{"IpAddresses", inv.ResolverIPs[id]}}
+	})
+	return files
+}
+
+// withoutTunnelSecrets drops the customer gateway configuration of VPN
+// connections: it holds the tunnels' pre-shared keys. The loader never keeps
+// it; an inventory read from another tool's snapshot may.
+func withoutTunnelSecrets(conns []ec2types.VpnConnection) []ec2types.VpnConnection {
+	if conns == nil {
+		return nil
+	}
+	out := make([]ec2types.VpnConnection, len(conns))
+	for i, c := range conns {
+		c.CustomerGatewayConfiguration = nil
+		out[i] = c
+	}
+	return out
+}
+
+// mapIDs returns the keys of m, sorted.
+func mapIDs[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// safeID accepts the characters AWS IDs are made of.
+func safeID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// cliJSON encodes v as the AWS CLI prints it: keys in the API's order,
+// absent (nil) members and unset enums left out, timestamps in RFC 3339,
+// four-space indentation. Encoding SDK types with encoding/json alone would
+// print every absent member as null and unset enums as "".
+func cliJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := writeValue(&buf, reflect.ValueOf(v), ""); err != nil {
+		return nil, err
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// omitted reports whether a member is left out of the output.
+func omitted(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Invalid:
+		return true
+	case reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Map:
+		return v.IsNil()
+	case reflect.String:
+		// A non-pointer string member is an enum; "" means unset.
+		return v.Type() != reflect.TypeFor[string]() && v.Len() == 0
+	}
+	return false
+}
+
+func writeValue(buf *bytes.Buffer, v reflect.Value, indent string) error {
+	const step = "    "
+	if !v.IsValid() {
+		buf.WriteString("null")
+		return nil
+	}
+	if o, ok := v.Interface().(object); ok {
+		if len(o) == 0 {
+			buf.WriteString("{}")
+			return nil
+		}
+		buf.WriteString("{\n")
+		for i, f := range o {
+			buf.WriteString(indent + step)
+			writeString(buf, f.key)
+			buf.WriteString(": ")
+			if err := writeValue(buf, reflect.ValueOf(f.value), indent+step); err != nil {
+				return err
+			}
+			if i < len(o)-1 {
+				buf.WriteByte(',')
+			}
+			buf.WriteByte('\n')
+		}
+		buf.WriteString(indent + "}")
+		return nil
+	}
+	if v.Type() == timeType {
+		writeString(buf, v.Interface().(time.Time).Format(time.RFC3339Nano))
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			buf.WriteString("null")
+			return nil
+		}
+		return writeValue(buf, v.Elem(), indent)
+	case reflect.Struct:
+		var o object
+		t := v.Type()
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			if !sf.IsExported() || sf.Anonymous || sf.Name == "ResultMetadata" {
+				continue
+			}
+			fv := v.Field(i)
+			if omitted(fv) {
+				continue
+			}
+			o = append(o, field{sf.Name, fv.Interface()})
+		}
+		return writeValue(buf, reflect.ValueOf(o), indent)
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.IsNil() {
+			buf.WriteString("null")
+			return nil
+		}
+		if v.Len() == 0 {
+			buf.WriteString("[]")
+			return nil
+		}
+		buf.WriteString("[\n")
+		for i := range v.Len() {
+			buf.WriteString(indent + step)
+			if err := writeValue(buf, v.Index(i), indent+step); err != nil {
+				return err
+			}
+			if i < v.Len()-1 {
+				buf.WriteByte(',')
+			}
+			buf.WriteByte('\n')
+		}
+		buf.WriteString(indent + "]")
+		return nil
+	case reflect.Map:
+		if v.IsNil() {
+			buf.WriteString("null")
+			return nil
+		}
+		if v.Type().Key().Kind() != reflect.String {
+			return fmt.Errorf("map with %s keys", v.Type().Key())
+		}
+		var o object
+		ks := v.MapKeys()
+		slices.SortFunc(ks, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
+		for _, k := range ks {
+			if mv := v.MapIndex(k); !omitted(mv) {
+				o = append(o, field{k.String(), mv.Interface()})
+			}
+		}
+		return writeValue(buf, reflect.ValueOf(o), indent)
+	case reflect.String:
+		writeString(buf, v.String())
+		return nil
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		b, err := json.Marshal(v.Interface())
+		if err != nil {
+			return err
+		}
+		buf.Write(b)
+		return nil
+	}
+	return fmt.Errorf("cannot encode %s", v.Type())
+}
+
+func writeString(buf *bytes.Buffer, s string) {
+	// Marshalling a string cannot fail. The CLI prints non-ASCII text as
+	// is; encoding/json's HTML escaping of <, > and & is turned off to match.
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	buf.Truncate(buf.Len() - 1) // Encode's newline
+}
