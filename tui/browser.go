@@ -1,0 +1,401 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+)
+
+// browser is the first screen: every ENI in a table, filtered as you type.
+// Rows come precomputed in the catalog; the browser keeps only indexes into
+// them and draws the visible window.
+type browser struct {
+	env *env
+	cat *catalog
+	// visible indexes cat.rows: all of them, or those matching the filter.
+	visible []int
+	filter  string
+	input   textinput.Model
+	typing  bool
+	cursor  int // index into visible
+	offset  int // first visible row drawn
+	w, h    int
+	layout  []colLayout
+	loading bool
+}
+
+// colLayout is one drawn column: which, and how wide.
+type colLayout struct {
+	col, w int
+}
+
+func newBrowser(e *env) *browser {
+	in := textinput.New()
+	in.Prompt = "/"
+	in.Placeholder = "filter: name, ID, address, subnet, VPC, group…"
+	if e.ascii {
+		in.Placeholder = "filter: name, ID, address, subnet, VPC, group..."
+	}
+	b := &browser{env: e, input: in, loading: true}
+	b.restyle()
+	return b
+}
+
+func (b *browser) restyle() {
+	s := textinput.DefaultStyles(b.env.st.Palette.Dark)
+	s.Focused.Prompt = b.env.st.Accent
+	s.Blurred.Prompt = b.env.st.Subtle
+	s.Focused.Placeholder = b.env.st.Subtle
+	s.Cursor.Blink = false
+	b.input.SetStyles(s)
+}
+
+func (b *browser) title() string { return "ENIs" }
+
+func (b *browser) capturing() bool { return b.typing }
+
+// setCatalog swaps in rows built from a newer network, keeping the selected
+// ENI selected when it still exists.
+func (b *browser) setCatalog(c *catalog) {
+	sel := b.selectedID()
+	b.cat = c
+	b.refilter(sel)
+	b.relayout()
+}
+
+func (b *browser) selectedID() string {
+	if b.cat == nil || b.cursor < 0 || b.cursor >= len(b.visible) {
+		return ""
+	}
+	return b.cat.rows[b.visible[b.cursor]].id
+}
+
+// refilter recomputes the visible rows. It runs in Update on every keystroke:
+// a substring scan of 10,000 precomputed haystacks takes well under a
+// millisecond.
+func (b *browser) refilter(keep string) {
+	b.visible = b.visible[:0]
+	if b.cat != nil {
+		q := strings.ToLower(strings.TrimSpace(b.filter))
+		for i := range b.cat.rows {
+			if q == "" || matchAll(b.cat.rows[i].hay, q) {
+				b.visible = append(b.visible, i)
+			}
+		}
+	}
+	b.cursor = 0
+	if keep != "" {
+		if i := slices.IndexFunc(b.visible, func(r int) bool { return b.cat.rows[r].id == keep }); i >= 0 {
+			b.cursor = i
+		}
+	}
+	b.clamp()
+}
+
+// matchAll reports whether every space-separated word of q occurs in hay,
+// so "prod 10.0.1" narrows by VPC and address at once.
+func matchAll(hay, q string) bool {
+	for q != "" {
+		var word string
+		word, q, _ = strings.Cut(q, " ")
+		if word != "" && !strings.Contains(hay, word) {
+			return false
+		}
+	}
+	return true
+}
+
+func (b *browser) setSize(w, h int) {
+	b.w, b.h = w, h
+	b.input.SetWidth(max(w-20, 10))
+	b.relayout()
+	b.clamp()
+}
+
+func (b *browser) relayout() {
+	var natural [numCols]int
+	for i := range columns {
+		natural[i] = columns[i].max
+	}
+	if b.cat != nil && len(b.cat.rows) > 0 {
+		natural = b.cat.natural
+	}
+	b.layout = layoutColumns(natural, b.w)
+}
+
+// layoutColumns keeps columns in priority order while they fit at their
+// narrowest, then widens the kept ones, in priority order, up to their
+// widest cell.
+func layoutColumns(natural [numCols]int, total int) []colLayout {
+	order := make([]int, numCols)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, c int) int { return columns[a].prio - columns[c].prio })
+	widths := [numCols]int{}
+	used := 0
+	for _, c := range order {
+		w := min(columns[c].min, max(natural[c], width(columns[c].title)))
+		need := w
+		if used > 0 {
+			need++
+		}
+		if used+need <= total {
+			widths[c] = w
+			used += need
+		}
+	}
+	extra := total - used
+	for _, c := range order {
+		if widths[c] == 0 || extra == 0 {
+			continue
+		}
+		grow := min(max(natural[c], widths[c]), columns[c].max) - widths[c]
+		if grow > 0 {
+			g := min(grow, extra)
+			widths[c] += g
+			extra -= g
+		}
+	}
+	var out []colLayout
+	for c := range numCols {
+		if widths[c] > 0 {
+			out = append(out, colLayout{col: c, w: widths[c]})
+		}
+	}
+	return out
+}
+
+func (b *browser) listHeight() int {
+	h := b.h - 1 // column headers
+	if b.typing || b.filter != "" {
+		h-- // the filter line
+	}
+	return max(h, 1)
+}
+
+func (b *browser) clamp() {
+	n := len(b.visible)
+	if b.cursor >= n {
+		b.cursor = n - 1
+	}
+	if b.cursor < 0 {
+		b.cursor = 0
+	}
+	lh := b.listHeight()
+	if b.cursor < b.offset {
+		b.offset = b.cursor
+	}
+	if b.cursor >= b.offset+lh {
+		b.offset = b.cursor - lh + 1
+	}
+	if b.offset > max(n-lh, 0) {
+		b.offset = max(n-lh, 0)
+	}
+	if b.offset < 0 {
+		b.offset = 0
+	}
+}
+
+func (b *browser) update(msg tea.Msg) (tea.Cmd, intent) {
+	k := b.env.keys
+	if b.typing {
+		if km, ok := msg.(tea.KeyPressMsg); ok {
+			switch {
+			case key.Matches(km, k.filter.Apply):
+				b.typing = false
+				b.input.Blur()
+				b.clamp()
+				return nil, nil
+			case key.Matches(km, k.filter.Clear):
+				b.typing = false
+				b.input.Blur()
+				b.filter = ""
+				b.input.SetValue("")
+				b.refilter(b.selectedID())
+				return nil, nil
+			case km.String() == "up" || km.String() == "down":
+				// Arrows move the selection while the filter is typed.
+				b.move(map[string]int{"up": -1, "down": 1}[km.String()])
+				return nil, nil
+			}
+		}
+		var cmd tea.Cmd
+		b.input, cmd = b.input.Update(msg)
+		if v := b.input.Value(); v != b.filter {
+			b.filter = v
+			b.refilter(b.selectedID())
+		}
+		return cmd, nil
+	}
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil, nil
+	}
+	switch {
+	case key.Matches(km, k.browser.Filter):
+		b.typing = true
+		b.filter = ""
+		b.input.SetValue("")
+		b.refilter(b.selectedID())
+		return b.input.Focus(), nil
+	case key.Matches(km, k.global.Back):
+		if b.filter != "" {
+			b.filter = ""
+			b.input.SetValue("")
+			b.refilter(b.selectedID())
+		}
+		return nil, nil
+	case key.Matches(km, k.browser.Enter):
+		if id := b.selectedID(); id != "" {
+			return nil, openDetail{id: id}
+		}
+	case key.Matches(km, k.browser.Source):
+		if id := b.selectedID(); id != "" {
+			return nil, setEnd{dest: false, value: id}
+		}
+	case key.Matches(km, k.browser.Dest):
+		if id := b.selectedID(); id != "" {
+			return nil, setEnd{dest: true, value: id}
+		}
+	default:
+		b.listKey(km)
+	}
+	return nil, nil
+}
+
+func (b *browser) listKey(km tea.KeyPressMsg) {
+	k := b.env.keys.list
+	lh := b.listHeight()
+	switch {
+	case key.Matches(km, k.Up):
+		b.move(-1)
+	case key.Matches(km, k.Down):
+		b.move(1)
+	case key.Matches(km, k.PageUp):
+		b.move(-lh)
+	case key.Matches(km, k.PageDown):
+		b.move(lh)
+	case key.Matches(km, k.Top):
+		b.move(-len(b.visible))
+	case key.Matches(km, k.Bottom):
+		b.move(len(b.visible))
+	}
+}
+
+func (b *browser) move(d int) {
+	b.cursor += d
+	b.clamp()
+}
+
+// view draws the column headers, the visible window of rows and the filter
+// line: exactly h lines.
+func (b *browser) view() string {
+	st := b.env.st
+	lines := make([]string, 0, b.h)
+	var hdr strings.Builder
+	for i, c := range b.layout {
+		if i > 0 {
+			hdr.WriteByte(' ')
+		}
+		hdr.WriteString(fit(columns[c.col].title, c.w, b.env.g.ellipsis))
+	}
+	lines = append(lines, b.env.p.header.on(fit(hdr.String(), b.w, b.env.g.ellipsis)))
+	lh := b.listHeight()
+	switch {
+	case len(b.visible) == 0 && b.filter != "":
+		lines = append(lines, st.Subtle.Render(truncate(fmt.Sprintf("no ENI matches %q", b.filter), b.w, b.env.g.ellipsis)))
+	case len(b.visible) == 0 && b.loading:
+		lines = append(lines, st.Pending.Render(truncate("loading network interfaces"+b.env.g.ellipsis, b.w, b.env.g.ellipsis)))
+	case len(b.visible) == 0:
+		lines = append(lines, st.Subtle.Render(truncate("no network interfaces in this account and region", b.w, b.env.g.ellipsis)))
+	}
+	for i := b.offset; i < len(b.visible) && i < b.offset+lh; i++ {
+		lines = append(lines, b.drawRow(b.cat.rows[b.visible[i]], i == b.cursor))
+	}
+	for len(lines) < 1+lh {
+		lines = append(lines, "")
+	}
+	if b.typing || b.filter != "" {
+		count := fmt.Sprintf(" %d/%d", len(b.visible), b.total())
+		var f string
+		if b.typing {
+			f = b.input.View()
+		} else {
+			f = st.Accent.Render("/" + b.filter)
+		}
+		f = truncate(f, max(b.w-len(count), 1), b.env.g.ellipsis)
+		pad := max(b.w-width(f)-len(count), 0)
+		lines = append(lines, f+strings.Repeat(" ", pad)+st.Subtle.Render(count))
+	}
+	return strings.Join(lines[:min(len(lines), b.h)], "\n")
+}
+
+func (b *browser) total() int {
+	if b.cat == nil {
+		return 0
+	}
+	return len(b.cat.rows)
+}
+
+// drawRow formats one row to the layout; only visible rows pass here.
+func (b *browser) drawRow(r eniRow, selected bool) string {
+	p := &b.env.p
+	var line strings.Builder
+	line.Grow(b.w + 64)
+	if selected {
+		for i, c := range b.layout {
+			if i > 0 {
+				line.WriteByte(' ')
+			}
+			line.WriteString(fit(r.cells[c.col], c.w, b.env.g.ellipsis))
+		}
+		return p.sel.on(fit(line.String(), b.w, b.env.g.ellipsis))
+	}
+	for i, c := range b.layout {
+		if i > 0 {
+			line.WriteByte(' ')
+		}
+		cell := fit(r.cells[c.col], c.w, b.env.g.ellipsis)
+		switch c.col {
+		case colStatus:
+			if r.cells[colStatus] == "in-use" {
+				cell = p.ok.on(cell)
+			} else {
+				cell = p.warn.on(cell)
+			}
+		case colSDC:
+			if r.cells[colSDC] == "off" {
+				cell = p.warn.on(cell)
+			} else {
+				cell = p.subtle.on(cell)
+			}
+		case colID:
+			cell = p.subtle.on(cell)
+		default:
+			cell = p.text.on(cell)
+		}
+		line.WriteString(cell)
+	}
+	return line.String()
+}
+
+func (b *browser) ShortHelp() []key.Binding {
+	k := b.env.keys
+	if b.typing {
+		return []key.Binding{k.filter.Apply, k.filter.Clear}
+	}
+	return []key.Binding{k.global.Help, k.browser.Filter, k.browser.Enter, k.browser.Source, k.browser.Dest, k.global.Pick, k.global.Quit}
+}
+
+func (b *browser) FullHelp() [][]key.Binding {
+	k := b.env.keys
+	return [][]key.Binding{
+		{k.browser.Filter, k.filter.Apply, k.filter.Clear, k.browser.Enter, k.browser.Source, k.browser.Dest},
+		k.list.bindings(),
+	}
+}

@@ -1,0 +1,430 @@
+package tui
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/reachnet/reach/checks"
+)
+
+// Browser columns, in display order.
+const (
+	colName = iota
+	colID
+	colType
+	colPrivate
+	colPublic
+	colSubnet
+	colVPC
+	colSGs
+	colStatus
+	colSDC
+	numCols
+)
+
+// column describes one browser column. Columns are kept in priority order
+// while they fit; min is the narrowest a kept column gets, max the widest.
+type column struct {
+	title    string
+	min, max int
+	prio     int // 0 is kept first
+}
+
+var columns = [numCols]column{
+	colName:    {"NAME", 16, 28, 1},
+	colID:      {"ID", 21, 21, 0},
+	colType:    {"TYPE", 9, 21, 7},
+	colPrivate: {"PRIVATE IP", 15, 15, 2},
+	colPublic:  {"PUBLIC IP", 15, 15, 6},
+	colSubnet:  {"SUBNET", 12, 24, 3},
+	colVPC:     {"VPC", 7, 16, 4},
+	colSGs:     {"SECURITY GROUPS", 15, 48, 8},
+	colStatus:  {"STATUS", 6, 9, 5},
+	colSDC:     {"SDC", 3, 3, 9},
+}
+
+// eniRow is one ENI as the browser draws it: cells already cleaned of
+// control characters, and a lower-case haystack the filter searches.
+type eniRow struct {
+	id    string
+	cells [numCols]string
+	hay   string
+}
+
+// completion is one value the path picker offers.
+type completion struct {
+	value string
+	desc  string
+	lower string
+}
+
+// catalog is everything derived from one network for drawing: rows, names
+// and completions. It is built by a command, off the terminal's goroutine,
+// and never changed afterwards.
+type catalog struct {
+	version int
+	ascii   bool
+	rows    []eniRow
+	// natural is the widest cell of each column, capped at its max.
+	natural [numCols]int
+	// completions are sorted by lower-case value.
+	completions []completion
+	// names maps an ID (ENI, instance, VPC, subnet, security group) to its
+	// Name tag, for paths and hops.
+	names map[string]string
+	// byName maps a Name tag to the IDs carrying it (instances first), so
+	// people can type "app-1" for a path end.
+	byName map[string][]string
+	// kinds is the number of ENIs by interface type, for the header.
+	enis int
+}
+
+// buildCatalog derives the browser rows and the picker's completions.
+func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool) *catalog {
+	c := &catalog{version: version, ascii: ascii, names: map[string]string{}, byName: map[string][]string{}}
+	if n == nil {
+		return c
+	}
+	for id, v := range n.VPCs {
+		c.nameOf(id, v.Name, ascii)
+	}
+	for id, s := range n.Subnets {
+		c.nameOf(id, s.Name, ascii)
+	}
+	for id, g := range n.SecurityGroups {
+		c.nameOf(id, g.Name, ascii)
+	}
+	for id, i := range n.Instances {
+		c.nameOf(id, i.Name, ascii)
+	}
+	for id, e := range n.ENIs {
+		c.nameOf(id, e.Name, ascii)
+	}
+	for id, rt := range n.RouteTables {
+		c.nameOf(id, rt.Name, ascii)
+	}
+	for id, a := range n.NetworkACLs {
+		c.nameOf(id, a.Name, ascii)
+	}
+	for id, g := range n.NATGateways {
+		c.nameOf(id, g.Name, ascii)
+	}
+	for id, g := range n.InternetGateways {
+		c.nameOf(id, g.Name, ascii)
+	}
+	for id, p := range n.Peerings {
+		c.nameOf(id, p.Name, ascii)
+	}
+	rows := make([]eniRow, 0, len(n.ENIs))
+	for _, e := range n.ENIs {
+		rows = append(rows, c.row(n, e, ascii))
+	}
+	// Sort indexes by precomputed keys: moving 200-byte rows around is
+	// what made sorting 10,000 of them slow.
+	keys := make([]string, len(rows))
+	order := make([]int, len(rows))
+	for i := range rows {
+		order[i] = i
+		keys[i] = lower(rows[i].cells[colName])
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		an, bn := rows[a].cells[colName] == "-", rows[b].cells[colName] == "-"
+		if an != bn {
+			if an {
+				return 1
+			}
+			return -1
+		}
+		if r := cmp.Compare(keys[a], keys[b]); r != 0 {
+			return r
+		}
+		return cmp.Compare(rows[a].id, rows[b].id)
+	})
+	c.rows = make([]eniRow, len(rows))
+	for i, j := range order {
+		c.rows[i] = rows[j]
+	}
+	c.enis = len(c.rows)
+	for _, r := range c.rows {
+		// An ENI without a Name tag is known by its instance's name or its
+		// description in paths and hops, as in the browser.
+		if _, ok := c.names[r.id]; !ok && r.cells[colName] != "-" {
+			c.names[r.id] = r.cells[colName]
+		}
+	}
+	for i := range columns {
+		c.natural[i] = min(width(columns[i].title), columns[i].max)
+	}
+	for _, r := range c.rows {
+		for i, cell := range r.cells {
+			if w := width(cell); w > c.natural[i] {
+				c.natural[i] = min(w, columns[i].max)
+			}
+		}
+	}
+	for k, ids := range c.byName {
+		slices.SortFunc(ids, func(a, b string) int {
+			// Instances first: "app-1" names the instance rather than
+			// its interface when both carry the tag.
+			if ai, bi := strings.HasPrefix(a, "i-"), strings.HasPrefix(b, "i-"); ai != bi {
+				if ai {
+					return -1
+				}
+				return 1
+			}
+			return cmp.Compare(a, b)
+		})
+		c.byName[k] = slices.Compact(ids)
+	}
+	c.completions = buildCompletions(n, c, hostnames, ascii)
+	return c
+}
+
+func (c *catalog) nameOf(id, name string, ascii bool) {
+	name = clean(name, ascii)
+	if name == "" {
+		return
+	}
+	c.names[id] = name
+	if strings.HasPrefix(id, "eni-") || strings.HasPrefix(id, "i-") {
+		c.byName[name] = append(c.byName[name], id)
+	}
+}
+
+// label names a resource for people: "name (id)" or the ID alone. IDs come
+// from AWS (or a snapshot file) too, so they are cleaned like names.
+func (c *catalog) label(id string) string {
+	if c == nil {
+		return clean(id, false)
+	}
+	if n, ok := c.names[id]; ok {
+		return n + " (" + clean(id, c.ascii) + ")"
+	}
+	return clean(id, c.ascii)
+}
+
+func (c *catalog) row(n *checks.Network, e *checks.ENI, ascii bool) eniRow {
+	r := eniRow{id: e.ID}
+	name := clean(e.Name, ascii)
+	if name == "" && e.InstanceID != "" {
+		if inst := n.Instances[e.InstanceID]; inst != nil {
+			name = clean(inst.Name, ascii)
+		}
+	}
+	if name == "" {
+		name = clean(e.Description, ascii)
+	}
+	if name == "" {
+		name = "-"
+	}
+	r.cells[colName] = name
+	r.cells[colID] = clean(e.ID, ascii)
+	r.cells[colType] = orDash(clean(e.InterfaceType, ascii))
+	primary := e.PrimaryIP()
+	if primary.IsValid() {
+		r.cells[colPrivate] = primary.String()
+	} else {
+		r.cells[colPrivate] = "-"
+	}
+	pub := e.PublicFor(primary)
+	if !pub.IsValid() {
+		for _, p := range e.PrivateIPs {
+			if p.Public.IsValid() {
+				pub = p.Public
+				break
+			}
+		}
+	}
+	if pub.IsValid() {
+		r.cells[colPublic] = pub.String()
+	} else {
+		r.cells[colPublic] = "-"
+	}
+	r.cells[colSubnet] = orDash(c.short(e.SubnetID))
+	r.cells[colVPC] = orDash(c.short(e.VPCID))
+	sgs := make([]string, len(e.SecurityGroupIDs))
+	for i, id := range e.SecurityGroupIDs {
+		sgs[i] = c.short(id)
+	}
+	r.cells[colSGs] = orDash(strings.Join(sgs, ","))
+	r.cells[colStatus] = orDash(clean(e.Status, ascii))
+	if e.SourceDestCheck {
+		r.cells[colSDC] = "on"
+	} else {
+		r.cells[colSDC] = "off"
+	}
+	// The haystack holds every column plus what the narrow layout hides:
+	// every address, every ID behind a name, the description.
+	var hay strings.Builder
+	for _, cell := range r.cells {
+		hay.WriteString(cell)
+		hay.WriteByte(' ')
+	}
+	for _, p := range e.PrivateIPs {
+		hay.WriteString(p.Addr.String())
+		hay.WriteByte(' ')
+		if p.Public.IsValid() {
+			hay.WriteString(p.Public.String())
+			hay.WriteByte(' ')
+		}
+	}
+	for _, a := range e.IPv6 {
+		hay.WriteString(a.String())
+		hay.WriteByte(' ')
+	}
+	hay.WriteString(e.SubnetID + " " + e.VPCID + " " + e.InstanceID + " " + strings.Join(e.SecurityGroupIDs, " ") + " ")
+	hay.WriteString(clean(e.Description, ascii))
+	r.hay = lower(hay.String())
+	return r
+}
+
+// short names a resource by its Name tag, or its ID when it has none.
+func (c *catalog) short(id string) string {
+	if c == nil {
+		return clean(id, false)
+	}
+	if n, ok := c.names[id]; ok {
+		return n
+	}
+	return clean(id, c.ascii)
+}
+
+// lower is strings.ToLower without the copy for strings that are already
+// lower case ASCII, which addresses and IDs are.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func buildCompletions(n *checks.Network, c *catalog, hostnames []string, ascii bool) []completion {
+	var out []completion
+	add := func(value, desc string) {
+		value, desc = clean(value, ascii), clean(desc, ascii)
+		if value == "" {
+			return
+		}
+		out = append(out, completion{value: value, desc: desc, lower: lower(value)})
+	}
+	for _, e := range n.ENIs {
+		label := c.short(e.ID)
+		if label == e.ID {
+			label = clean(e.Description, ascii)
+		}
+		add(e.ID, label)
+		for _, p := range e.PrivateIPs {
+			add(p.Addr.String(), e.ID+" "+label)
+			if p.Public.IsValid() {
+				add(p.Public.String(), "public, "+e.ID+" "+label)
+			}
+		}
+	}
+	for id, i := range n.Instances {
+		add(id, clean(i.Name, ascii))
+	}
+	for name, ids := range c.byName {
+		add(name, strings.Join(ids, " "))
+	}
+	for _, h := range hostnames {
+		add(clean(strings.ToLower(strings.TrimSuffix(h, ".")), ascii), "DNS name")
+	}
+	for _, z := range n.HostedZones {
+		kind := "public zone " + z.Name
+		if z.Private {
+			kind = "private zone " + z.Name
+		}
+		for _, r := range z.Records {
+			switch r.Type {
+			case "A", "AAAA", "CNAME":
+			default:
+				continue
+			}
+			name := strings.ToLower(strings.TrimSuffix(r.Name, "."))
+			if strings.HasPrefix(name, `\052`) || strings.HasPrefix(name, "*") {
+				continue // a wildcard is not a name anyone types
+			}
+			add(clean(name, ascii), clean(kind, ascii))
+		}
+	}
+	slices.SortFunc(out, func(a, b completion) int {
+		if r := cmp.Compare(a.lower, b.lower); r != 0 {
+			return r
+		}
+		return cmp.Compare(a.desc, b.desc)
+	})
+	return slices.CompactFunc(out, func(a, b completion) bool { return a.lower == b.lower })
+}
+
+// complete returns up to limit values for what was typed: prefix matches
+// first (found by binary search), then values containing it.
+func (c *catalog) complete(typed string, limit int) []completion {
+	if c == nil || typed == "" {
+		return nil
+	}
+	q := strings.ToLower(typed)
+	i, _ := slices.BinarySearchFunc(c.completions, q, func(e completion, t string) int { return cmp.Compare(e.lower, t) })
+	var out []completion
+	for ; i < len(c.completions) && len(out) < limit; i++ {
+		if !strings.HasPrefix(c.completions[i].lower, q) {
+			break
+		}
+		if c.completions[i].lower != q {
+			out = append(out, c.completions[i])
+		}
+	}
+	if len(out) < limit && len(q) >= 2 {
+		for _, e := range c.completions {
+			if len(out) >= limit {
+				break
+			}
+			if !strings.HasPrefix(e.lower, q) && strings.Contains(e.lower, q) {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// resolve turns a typed path end into what the engine parses: a Name tag
+// ("app-1", "app-1:443") becomes the ID carrying it; anything else is
+// returned unchanged for checks.ParseEnd to judge.
+func resolveEnd(n *checks.Network, typed string) string {
+	host, port, hasPort := strings.Cut(typed, ":")
+	if host == "" || strings.HasPrefix(host, "eni-") || strings.HasPrefix(host, "i-") || strings.Contains(host, ".") || strings.Count(typed, ":") > 1 || strings.HasPrefix(typed, "[") {
+		return typed
+	}
+	if n == nil {
+		return typed
+	}
+	var match string
+	for id, inst := range n.Instances {
+		if inst.Name == host && (match == "" || id < match) {
+			match = id
+		}
+	}
+	if match == "" {
+		for id, e := range n.ENIs {
+			if e.Name == host && (match == "" || id < match) {
+				match = id
+			}
+		}
+	}
+	if match == "" {
+		return typed
+	}
+	if hasPort {
+		return match + ":" + port
+	}
+	return match
+}

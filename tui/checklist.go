@@ -1,0 +1,299 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/reachnet/reach/checks"
+)
+
+// checklist shows one path: the verdict, one row per layer in the
+// contract's order, the hops, and the evidence of the selected layer below
+// (or full screen after enter).
+type checklist struct {
+	env  *env
+	cat  *catalog
+	path pathSpec
+	// rep is the newest report for path; evalErr the newest error.
+	rep     *checks.Report
+	evalErr error
+	// evaluating is true from the moment a run starts until its result.
+	evaluating bool
+	pending    map[checks.DataKind]bool
+	rows       []layerRow
+	prev       map[string]rowStatus
+	changed    map[string]time.Time
+	cursor     int
+	// moved is true once the user chose a layer; until then the cursor
+	// follows the first failing layer as results arrive.
+	moved bool
+	full  bool
+	ev    pager
+	frame int
+	w, h  int
+}
+
+func newChecklist(e *env) *checklist {
+	c := &checklist{env: e, ev: pager{env: e}}
+	c.reset(pathSpec{})
+	return c
+}
+
+func (c *checklist) title() string {
+	if c.full && c.cursor < len(c.rows) {
+		return "evidence: " + c.rows[c.cursor].name
+	}
+	return "checklist"
+}
+
+func (c *checklist) capturing() bool { return false }
+
+// reset starts over for a new path: old results and flip marks belong to
+// the old path.
+func (c *checklist) reset(p pathSpec) {
+	c.path = p
+	c.rep, c.evalErr = nil, nil
+	c.evaluating = false
+	c.prev = map[string]rowStatus{}
+	c.changed = map[string]time.Time{}
+	c.cursor, c.moved, c.full = 0, false, false
+	c.ev.offset = 0
+	c.refresh()
+}
+
+// started notes that a run began with the given pending kinds.
+func (c *checklist) started(pending map[checks.DataKind]bool) {
+	c.evaluating = true
+	c.pending = pending
+	c.refresh()
+}
+
+// result takes the outcome of a run; the root has already dropped stale
+// ones.
+func (c *checklist) result(rep *checks.Report, err error, pending map[checks.DataKind]bool, now time.Time) {
+	c.evaluating = false
+	c.pending = pending
+	c.rep, c.evalErr = rep, err
+	if err != nil {
+		c.rep = nil
+	}
+	c.refresh()
+	flips(c.prev, c.changed, c.rows, now)
+	if !c.moved {
+		for i, r := range c.rows {
+			if r.status == rowStatus(checks.StatusFail) {
+				c.cursor = i
+				break
+			}
+		}
+	}
+	c.rebuildEvidence()
+}
+
+func (c *checklist) toHost() bool {
+	// A Name tag ("app-1") parses as a host too, but names a resource;
+	// only a dotted name goes to DNS.
+	host, _, _ := strings.Cut(c.path.To, ":")
+	e, err := checks.ParseEnd(host)
+	return err == nil && e.Kind == checks.EndHost && strings.Contains(host, ".")
+}
+
+func (c *checklist) refresh() {
+	rep, err := c.rep, c.evalErr
+	if c.evaluating && rep == nil && err == nil {
+		c.rows = layerRows(nil, nil, c.pending, c.toHost(), c.env.ascii)
+	} else {
+		c.rows = layerRows(rep, err, c.pending, c.toHost(), c.env.ascii)
+	}
+	for i := range c.rows {
+		c.rows[i].changed = c.changed[c.rows[i].name]
+	}
+	c.cursor = max(min(c.cursor, len(c.rows)-1), 0)
+	c.rebuildEvidence()
+}
+
+func (c *checklist) pendingAny() bool {
+	for _, r := range c.rows {
+		if r.status == rowPending {
+			return true
+		}
+	}
+	return c.evaluating
+}
+
+// layout splits the height: the header block (path, verdict, rows, hops)
+// and the evidence pane below it.
+func (c *checklist) headerHeight() int {
+	return 2 + len(c.rows) + c.hopsRoom() + 1
+}
+
+func (c *checklist) hopsRoom() int {
+	if c.h >= 20 {
+		return 2
+	}
+	return 1
+}
+
+func (c *checklist) setSize(w, h int) {
+	c.w, c.h = w, h
+	c.rebuildEvidence()
+}
+
+func (c *checklist) rebuildEvidence() {
+	if c.full {
+		c.ev.setSize(c.w, max(c.h-1, 1))
+	} else {
+		c.ev.setSize(c.w, max(c.h-c.headerHeight(), 1))
+	}
+	if c.cursor >= len(c.rows) {
+		c.ev.setLines(nil)
+		return
+	}
+	c.ev.setLines(evidenceLines(c.env, c.rep, c.rows[c.cursor], c.cat, c.w))
+}
+
+func (c *checklist) update(msg tea.Msg) (tea.Cmd, intent) {
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil, nil
+	}
+	k := c.env.keys
+	switch {
+	case key.Matches(km, k.global.Back):
+		if c.full {
+			c.full = false
+			c.rebuildEvidence()
+			return nil, nil
+		}
+		return nil, back{}
+	case key.Matches(km, k.checklist.Copy):
+		if c.cursor >= len(c.rows) {
+			return nil, nil
+		}
+		fix := fixOf(c.rep, c.rows[c.cursor].name)
+		if fix == "" {
+			return nil, note{text: "no fix to copy for " + c.rows[c.cursor].name}
+		}
+		return nil, copyText{text: fix, what: "the fix for " + c.rows[c.cursor].name}
+	case key.Matches(km, k.checklist.Enter):
+		if !c.full {
+			c.full = true
+			c.ev.offset = 0
+			c.rebuildEvidence()
+		}
+		return nil, nil
+	}
+	if c.full {
+		c.ev.scrollKey(km)
+		return nil, nil
+	}
+	l := k.list
+	switch {
+	case key.Matches(km, l.Up):
+		c.select_(c.cursor - 1)
+	case key.Matches(km, l.Down):
+		c.select_(c.cursor + 1)
+	case key.Matches(km, l.Top):
+		c.select_(0)
+	case key.Matches(km, l.Bottom):
+		c.select_(len(c.rows) - 1)
+	case key.Matches(km, l.PageDown), key.Matches(km, l.PageUp):
+		c.ev.scrollKey(km)
+	}
+	return nil, nil
+}
+
+func (c *checklist) select_(i int) {
+	i = max(min(i, len(c.rows)-1), 0)
+	if i != c.cursor {
+		c.cursor = i
+		c.moved = true
+		c.ev.offset = 0
+		c.rebuildEvidence()
+	}
+}
+
+func (c *checklist) view() string {
+	e := c.env
+	st := e.st
+	if c.full {
+		head := ""
+		if c.cursor < len(c.rows) {
+			r := c.rows[c.cursor]
+			head = e.mark(r.status, c.frame) + " " + st.Title.Render(r.name) + "  " + st.Subtle.Render("evidence "+e.g.dot+" y copies the fix "+e.g.dot+" esc back")
+		}
+		return truncate(head, c.w, e.g.ellipsis) + "\n" + c.ev.view()
+	}
+	lines := make([]string, 0, c.h)
+	lines = append(lines, truncate(st.Title.Render(c.pathTitle()), c.w, e.g.ellipsis))
+	lines = append(lines, verdictLine(e, c.rep, c.evalErr, c.rows, c.pending, c.frame, c.w, c.cat))
+	for i, r := range c.rows {
+		lines = append(lines, checklistRow(e, r, c.w, c.frame, i == c.cursor))
+	}
+	hops := hopsLines(e, c.rep, c.cat, c.w, c.hopsRoom())
+	lines = append(lines, hops...)
+	for range c.hopsRoom() - len(hops) {
+		lines = append(lines, "")
+	}
+	sel := ""
+	if c.cursor < len(c.rows) {
+		sel = c.rows[c.cursor].name
+	}
+	rule := e.g.rule + e.g.rule + " evidence: " + sel + " (enter: full screen, y: copy fix) "
+	rule += strings.Repeat(e.g.rule, max(c.w-width(rule), 0))
+	lines = append(lines, st.Border.Render(truncate(rule, c.w, e.g.ellipsis)))
+	if len(lines) >= c.h {
+		return strings.Join(lines[:c.h], "\n")
+	}
+	return strings.Join(lines, "\n") + "\n" + c.ev.view()
+}
+
+// pathTitle is the path with the names of its ends.
+func (c *checklist) pathTitle() string {
+	if c.path.empty() {
+		return "no path"
+	}
+	p := c.path
+	from := p.From
+	if h := c.endHint(p.From); h != "" {
+		from += " (" + h + ")"
+	}
+	to := p.To
+	if p.Port != 0 && !strings.Contains(to, ":") {
+		to += ":" + itoa(p.Port)
+	}
+	host, _, _ := strings.Cut(p.To, ":")
+	if h := c.endHint(host); h != "" {
+		to += " (" + h + ")"
+	}
+	return clean(from+" "+c.env.g.arrow+" "+to+" "+p.proto(), c.env.ascii)
+}
+
+func (c *checklist) endHint(v string) string {
+	if c.cat == nil {
+		return ""
+	}
+	if n, ok := c.cat.names[v]; ok {
+		return n
+	}
+	if ids, ok := c.cat.byName[v]; ok && len(ids) > 0 {
+		return ids[0]
+	}
+	return ""
+}
+
+func (c *checklist) ShortHelp() []key.Binding {
+	k := c.env.keys
+	if c.full {
+		return []key.Binding{k.global.Help, k.list.Down, k.evidence.Copy, k.global.Back}
+	}
+	return []key.Binding{k.global.Help, k.checklist.Enter, k.checklist.Copy, k.global.Refresh, k.global.Watch, k.global.Pick, k.global.Back}
+}
+
+func (c *checklist) FullHelp() [][]key.Binding {
+	k := c.env.keys
+	return [][]key.Binding{{k.checklist.Enter, k.checklist.Copy, k.global.Back}, k.list.bindings()}
+}

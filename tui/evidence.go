@@ -1,0 +1,262 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/reachnet/reach/checks"
+)
+
+// Pure renderers of the checklist: rows, the verdict, the hops and the
+// evidence of one layer. They take everything they draw as arguments, so
+// their golden files pin the output at each width.
+
+const (
+	markW = 1
+	wordW = 7
+	nameW = 17
+)
+
+// checklistRow draws one layer: cursor, mark, status word, name, summary,
+// and the time it flipped when it did.
+func checklistRow(e *env, r layerRow, w int, frame int, selected bool) string {
+	p := &e.p
+	cur := "  "
+	if selected {
+		cur = p.accent.on(e.g.cursor) + " "
+	}
+	name := fit(r.name, nameW, e.g.ellipsis)
+	switch {
+	case selected:
+		name = p.sel.on(name)
+	case r.status == rowStatus(checks.StatusFail):
+		name = p.fail.on(name)
+	default:
+		name = p.text.on(name)
+	}
+	word := e.word(r.status)
+	word += strings.Repeat(" ", max(wordW-width(word), 0))
+	fixed := 2 + markW + 1 + wordW + 1 + nameW + 1
+	rest := max(w-fixed, 0)
+	tag := ""
+	if !r.changed.IsZero() {
+		tag = " changed " + r.changed.Format("15:04:05")
+	}
+	summary := engineText(r.summary, e.ascii)
+	if r.status == rowPending && summary == "" {
+		summary = "waiting for data"
+	}
+	sumW := max(rest-width(tag), 0)
+	summary = truncate(summary, sumW, e.g.ellipsis)
+	line := cur + e.mark(r.status, frame) + " " + word + " " + name + " " + p.subtle.on(summary)
+	if tag != "" {
+		line += strings.Repeat(" ", max(sumW-width(summary), 0)) + p.changed.on(truncate(tag, rest, e.g.ellipsis))
+	}
+	return line
+}
+
+// verdictLine says where the whole path stands.
+func verdictLine(e *env, rep *checks.Report, evalErr error, rows []layerRow, pending map[checks.DataKind]bool, frame int, w int, c *catalog) string {
+	st := e.st
+	npending := 0
+	for _, r := range rows {
+		if r.status == rowPending {
+			npending++
+		}
+	}
+	var line string
+	switch {
+	case npending > 0 && (rep != nil || evalErr == nil || waitsForData(evalErr, pending)):
+		what := "evaluating"
+		if len(pending) > 0 {
+			what = fmt.Sprintf("waiting for %d kinds of data", len(pending))
+		}
+		line = e.mark(rowPending, frame) + " " + st.Pending.Render("CHECKING") + "  " + st.Subtle.Render(what)
+	case evalErr != nil:
+		line = st.Error.Render(e.g.fail+" cannot check: ") + st.Error.Render(engineText(evalErr.Error(), e.ascii))
+	case rep == nil:
+		line = st.Subtle.Render("no path chosen: press p, or s and d in the ENI list")
+	case rep.Verdict == checks.Reachable:
+		line = st.OK.Render(e.g.pass + " REACHABLE")
+	case rep.Verdict == checks.Unreachable:
+		line = st.Fail.Render(e.g.fail + " UNREACHABLE")
+		if b := rep.BlockedBy; b != nil {
+			line += "  " + st.Text.Render(fmt.Sprintf("blocked by %s %s (%s)", b.Layer, c.short(b.Component), b.Direction))
+		}
+	default:
+		line = st.Unknown.Render(e.g.unknown+" UNKNOWN") + "  " + st.Subtle.Render("data is missing; see the layers marked ?")
+	}
+	if rep != nil && rep.Exit != nil && evalErr == nil {
+		line += st.Subtle.Render(fmt.Sprintf("  exits via %s (%s)", c.label(rep.Exit.Gateway), rep.Exit.Kind))
+	}
+	return truncate(line, w, e.g.ellipsis)
+}
+
+// hopsLines draws the request's hops as one line of names, wrapped into at
+// most maxLines lines.
+func hopsLines(e *env, rep *checks.Report, c *catalog, w, maxLines int) []string {
+	if rep == nil || len(rep.Hops) == 0 || maxLines <= 0 {
+		return nil
+	}
+	parts := make([]string, len(rep.Hops))
+	for i, h := range rep.Hops {
+		parts[i] = c.short(h.Component)
+	}
+	text := "path: " + strings.Join(parts, " "+e.g.arrow+" ")
+	lines := wrap(text, w, "      ")
+	if len(lines) > maxLines {
+		lines = lines[:maxLines]
+		last := lines[maxLines-1]
+		lines[maxLines-1] = truncate(last+" "+e.g.ellipsis, w, e.g.ellipsis)
+	}
+	for i := range lines {
+		lines[i] = e.st.Subtle.Render(lines[i])
+	}
+	return lines
+}
+
+// evidenceLines renders what a layer evaluated: its findings (the plain
+// sentence, the code, the fix), then every decision by direction with the
+// rules it looked at and the one that decided highlighted, then the
+// report's notes.
+func evidenceLines(e *env, rep *checks.Report, row layerRow, c *catalog, w int) []string {
+	st := e.st
+	var out []string
+	add := func(s string) { out = append(out, s) }
+	if rep == nil {
+		if row.status == rowPending {
+			add(st.Pending.Render("waiting for the data this layer reads"))
+		}
+		return out
+	}
+	l := rep.Layer(row.name)
+	if l == nil {
+		add(st.Subtle.Render(row.name + " was not evaluated for this path"))
+		return out
+	}
+	for _, s := range wrap(engineText(l.Summary, e.ascii), w, "  ") {
+		add(st.Text.Render(s))
+	}
+	for _, f := range l.Findings {
+		add("")
+		sev := st.Subtle
+		glyph := e.g.dot
+		switch f.Severity {
+		case checks.SeverityBlock:
+			sev, glyph = st.Fail, e.g.fail
+		case checks.SeverityWarn:
+			sev, glyph = st.Warn, e.g.warn
+		case checks.SeverityUnknown:
+			sev, glyph = st.Unknown, e.g.unknown
+		}
+		head := fmt.Sprintf("%s %s %s %s (%s)", glyph, f.Severity, f.Code, c.label(f.Component), f.Direction)
+		add(sev.Render(truncate(engineText(head, e.ascii), w, e.g.ellipsis)))
+		if f.Rule != "" {
+			for _, s := range wrap("rule: "+engineText(f.Rule, e.ascii), w-2, "  ") {
+				add("  " + st.Matched.Render(s))
+			}
+		}
+		for _, s := range wrap(engineText(f.Detail, e.ascii), w-2, "  ") {
+			add("  " + st.Text.Render(s))
+		}
+		if f.Fix != "" {
+			for _, s := range wrap("fix: "+engineText(f.Fix, e.ascii), w-2, "     ") {
+				add("  " + st.Accent.Render(s))
+			}
+		}
+	}
+	var dir checks.Direction
+	for _, d := range l.Decisions {
+		if d.Direction != dir {
+			dir = d.Direction
+			label := "request (forward)"
+			if dir == checks.Return {
+				label = "reply (return)"
+			}
+			add("")
+			add(st.Header.Render(label))
+		}
+		out = append(out, decisionLines(e, d, c, w)...)
+	}
+	if len(rep.Notes) > 0 {
+		add("")
+		for _, n := range rep.Notes {
+			for _, s := range wrap("note: "+engineText(n, e.ascii), w, "      ") {
+				add(st.Subtle.Render(s))
+			}
+		}
+	}
+	return out
+}
+
+func decisionLines(e *env, d checks.Decision, c *catalog, w int) []string {
+	st := e.st
+	var out []string
+	outcome := st.Subtle
+	switch d.Outcome {
+	case "allow", "forward":
+		outcome = st.OK
+	case "deny", "drop":
+		outcome = st.Fail
+	case "unknown":
+		outcome = st.Unknown
+	}
+	head := c.label(d.Component)
+	if d.Step != "" {
+		head += "  " + engineText(d.Step, e.ascii)
+	}
+	out = append(out, " "+st.Accent.Render(truncate(head, w-1, e.g.ellipsis)))
+	verdict := fmt.Sprintf("   %-7s ", d.Outcome)
+	rule := engineText(d.Rule, e.ascii)
+	out = append(out, outcome.Render(verdict)+st.Text.Render(truncate(rule, max(w-len(verdict), 1), e.g.ellipsis)))
+	for _, r := range d.Rules {
+		text := engineText(r.Text, e.ascii)
+		if r.Matched {
+			out = append(out, "     "+st.Matched.Render(truncate(e.g.match+" "+text, w-5, e.g.ellipsis)))
+		} else {
+			out = append(out, "     "+st.Subtle.Render(truncate("  "+text, w-5, e.g.ellipsis)))
+		}
+	}
+	return out
+}
+
+// fixOf returns the fix to copy for a layer: the first blocking finding's,
+// else the first finding's that has one.
+func fixOf(rep *checks.Report, layer string) string {
+	if rep == nil {
+		return ""
+	}
+	l := rep.Layer(layer)
+	if l == nil {
+		return ""
+	}
+	for _, f := range l.Findings {
+		if f.Severity == checks.SeverityBlock && f.Fix != "" {
+			return f.Fix
+		}
+	}
+	for _, f := range l.Findings {
+		if f.Fix != "" {
+			return f.Fix
+		}
+	}
+	return ""
+}
+
+// flips compares decided statuses before and after a report and returns
+// the rows with the time of each flip carried over or set to now.
+func flips(prev map[string]rowStatus, changed map[string]time.Time, rows []layerRow, now time.Time) {
+	for i := range rows {
+		r := &rows[i]
+		if r.status == rowPending || r.status == rowNone {
+			r.changed = changed[r.name]
+			continue
+		}
+		if p, ok := prev[r.name]; ok && p != r.status {
+			changed[r.name] = now
+		}
+		prev[r.name] = r.status
+		r.changed = changed[r.name]
+	}
+}

@@ -1,0 +1,93 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+)
+
+// helpLines renders the full help: the focused screen's bindings, then the
+// global ones, every enabled binding once. It lays them out in two columns
+// when one does not fit the height, rather than dropping any.
+func helpLines(e *env, screenTitle string, km help.KeyMap, w, h int) []string {
+	type entry struct{ key, desc string }
+	type section struct {
+		title   string
+		entries []entry
+	}
+	seen := map[string]bool{}
+	collect := func(title string, groups [][]key.Binding) section {
+		s := section{title: title}
+		for _, g := range groups {
+			for _, b := range g {
+				if !b.Enabled() {
+					continue
+				}
+				hk := b.Help()
+				id := hk.Key + "\x00" + hk.Desc
+				if seen[id] {
+					continue
+				}
+				seen[id] = true
+				s.entries = append(s.entries, entry{hk.Key, hk.Desc})
+			}
+		}
+		return s
+	}
+	sections := []section{
+		collect(screenTitle, km.FullHelp()),
+		collect("everywhere", [][]key.Binding{e.keys.global.bindings()}),
+	}
+	keyW := 0
+	for _, s := range sections {
+		for _, en := range s.entries {
+			keyW = max(keyW, width(en.key))
+		}
+	}
+	render := func(s section) []string {
+		lines := []string{e.st.Title.Render(s.title)}
+		for _, en := range s.entries {
+			lines = append(lines, "  "+e.st.Key.Render(fit(en.key, keyW, e.g.ellipsis))+"  "+e.st.Desc.Render(en.desc))
+		}
+		return lines
+	}
+	left, right := render(sections[0]), render(sections[1])
+	footer := e.st.Subtle.Render("esc or ? closes this help")
+	if len(left)+len(right)+3 <= h || w < 60 {
+		all := append(append(append(left, ""), right...), "", footer)
+		return clip(all, w, h, e)
+	}
+	// Two columns: the screen's keys on the left, the global ones on the
+	// right; a column that is still too long is split in half.
+	if max(len(left), len(right))+2 > h {
+		all := append(append(left, ""), right...)
+		half := (len(all) + 1) / 2
+		left, right = all[:half], all[half:]
+	}
+	colW := (w - 2) / 2
+	var out []string
+	for i := range max(len(left), len(right)) {
+		l, r := "", ""
+		if i < len(left) {
+			l = truncate(left[i], colW, e.g.ellipsis)
+		}
+		if i < len(right) {
+			r = truncate(right[i], colW, e.g.ellipsis)
+		}
+		out = append(out, l+strings.Repeat(" ", max(colW-width(l), 0))+"  "+r)
+	}
+	out = append(out, "", footer)
+	return clip(out, w, h, e)
+}
+
+func clip(lines []string, w, h int, e *env) []string {
+	if len(lines) > h {
+		lines = append(lines[:max(h-1, 0)], e.st.Subtle.Render(fmt.Sprintf("(%d more: make the terminal taller)", len(lines)-h+1)))
+	}
+	for i := range lines {
+		lines[i] = truncate(lines[i], w, e.g.ellipsis)
+	}
+	return lines
+}

@@ -1,0 +1,658 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/themes"
+)
+
+// screen is one page of the terminal. Screens draw a string; only the root
+// returns a tea.View. Keys reach the focused screen; data reaches the
+// screen that owns it through the root's methods.
+type screen interface {
+	update(msg tea.Msg) (tea.Cmd, intent)
+	view() string
+	setSize(w, h int)
+	title() string
+	// capturing is true while the screen takes text (a filter, a form):
+	// then only ctrl+c is global.
+	capturing() bool
+	help.KeyMap
+}
+
+// Messages. Commands are verbs (loadInventory, runChecks); their results
+// end in Msg and carry the ID of the run they belong to.
+type (
+	loadUpdateMsg struct {
+		id     int
+		u      Update
+		ch     <-chan Update
+		closed bool
+	}
+	catalogMsg struct{ cat *catalog }
+	reportMsg  struct {
+		run, gen int
+		rep      checks.Report
+		err      error
+	}
+	spinMsg  struct{}
+	watchMsg struct{ gen int }
+)
+
+// Model is the root of the terminal: it owns the data, routes keys to the
+// focused screen and lays the screens out. Create it with newModel.
+type Model struct {
+	ctx  context.Context
+	env  *env
+	opts Options
+	src  Source
+
+	w, h  int
+	dark  bool
+	depth themes.Depth
+
+	net       *checks.Network
+	netVer    int
+	hostnames []string
+	pending   map[checks.DataKind]bool
+	cat       *catalog
+	// building is true while a catalog command runs; a network that
+	// arrives meanwhile is built when it ends (only the newest: rows for
+	// a snapshot that is already superseded would be wasted work).
+	building bool
+	loadID   int
+	loading  bool
+	loadErr  error
+	cancel   context.CancelFunc
+	loadedAt time.Time
+	lastKind checks.DataKind
+
+	browser   *browser
+	detail    *detail
+	picker    *picker
+	checklist *checklist
+	stack     []screen
+	helpOpen  bool
+	short     help.Model
+
+	draft   pathSpec
+	path    pathSpec
+	runID   int
+	pathGen int
+	shown   int
+
+	watch    bool
+	watchGen int
+
+	status    string
+	statusErr bool
+	frame     int
+	ticking   bool
+	recents   []recentPath
+	quitting  bool
+}
+
+func newModel(ctx context.Context, opts Options, e *env, recents []recentPath) *Model {
+	m := &Model{
+		ctx:     ctx,
+		env:     e,
+		opts:    opts,
+		src:     opts.Source,
+		dark:    true,
+		depth:   themes.TrueColor,
+		pending: map[checks.DataKind]bool{},
+		recents: recents,
+		w:       80,
+		h:       24,
+		short:   help.New(),
+	}
+	if opts.NoColor {
+		m.depth = themes.NoColor
+	}
+	m.browser = newBrowser(e)
+	m.detail = newDetail(e)
+	m.picker = newPicker(e)
+	m.picker.recents = recents
+	m.checklist = newChecklist(e)
+	m.stack = []screen{m.browser}
+	m.restyle()
+	if opts.From != "" || opts.To != "" {
+		p := pathSpec{From: opts.From, To: opts.To, Port: opts.Port, Protocol: opts.Protocol, SourcePort: opts.SourcePort}
+		m.draft = p
+		m.path = p
+		m.pathGen++
+		m.checklist.reset(p)
+		m.checklist.started(m.pending)
+		m.stack = append(m.stack, m.checklist)
+	}
+	m.layout()
+	return m
+}
+
+// Init asks the terminal for its background (the theme follows it) and
+// starts the first load.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.startLoad(), m.ensureTicking())
+}
+
+func (m *Model) top() screen { return m.stack[len(m.stack)-1] }
+
+// Update dispatches by message family; each family has its own method.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.layout()
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		m.restyle()
+	case tea.ColorProfileMsg:
+		m.setProfile(msg.Profile)
+	case tea.KeyPressMsg:
+		cmd = m.onKey(msg)
+	case tea.MouseWheelMsg:
+		cmd = m.onWheel(msg)
+	case loadUpdateMsg:
+		cmd = m.onLoad(msg)
+	case catalogMsg:
+		cmd = m.onCatalog(msg.cat)
+	case reportMsg:
+		m.onReport(msg)
+	case spinMsg:
+		cmd = m.onSpin()
+	case watchMsg:
+		cmd = m.onWatch(msg)
+	case recentsSavedMsg:
+		if msg.err != nil {
+			m.env.log.Warn("recent paths", "err", msg.err)
+			m.setStatus(msg.err.Error(), true)
+		}
+	default:
+		// Cursor blinks and pastes belong to the focused screen's inputs.
+		cmd, _ = m.top().update(msg)
+	}
+	return m, tea.Batch(cmd, m.ensureTicking())
+}
+
+// --- theme and layout ---
+
+func (m *Model) setProfile(p colorprofile.Profile) {
+	if m.opts.NoColor {
+		return
+	}
+	switch {
+	case p <= colorprofile.ASCII:
+		m.depth = themes.NoColor
+	case p == colorprofile.ANSI:
+		m.depth = themes.ANSI16
+	case p == colorprofile.ANSI256:
+		m.depth = themes.ANSI256
+	default:
+		m.depth = themes.TrueColor
+	}
+	m.restyle()
+}
+
+// restyle rebuilds the styles from the palette and redraws what caches
+// styled lines.
+func (m *Model) restyle() {
+	pal, err := themes.Resolve(m.opts.Theme, m.dark, m.depth)
+	if err != nil {
+		pal = themes.New(m.dark, m.depth)
+	}
+	m.env.setStyles(themes.NewStyles(pal))
+	m.browser.restyle()
+	m.picker.restyle()
+	m.short.Styles = help.Styles{
+		ShortKey: m.env.st.Key, ShortDesc: m.env.st.Desc, ShortSeparator: m.env.st.Subtle,
+		Ellipsis: m.env.st.Subtle, FullKey: m.env.st.Key, FullDesc: m.env.st.Desc, FullSeparator: m.env.st.Subtle,
+	}
+	if m.env.ascii {
+		m.short.ShortSeparator = " | "
+		m.short.Ellipsis = "..."
+	} else {
+		m.short.ShortSeparator = " · "
+	}
+	m.redraw()
+}
+
+// redraw rebuilds the cached lines of the screens that keep them.
+func (m *Model) redraw() {
+	if m.detail.id != "" {
+		m.detail.show(m.net, m.cat, m.detail.id)
+	}
+	m.checklist.refresh()
+}
+
+// bodyHeight is the rows between the two header lines and the status and
+// key lines.
+func (m *Model) bodyHeight() int { return max(m.h-4, 1) }
+
+func (m *Model) layout() {
+	w, h := max(m.w, 1), m.bodyHeight()
+	m.browser.setSize(w, h)
+	m.detail.setSize(w, h)
+	m.picker.setSize(w, h)
+	m.checklist.setSize(w, h)
+	m.short.SetWidth(w)
+}
+
+// --- keys ---
+
+func (m *Model) onKey(km tea.KeyPressMsg) tea.Cmd {
+	g := m.env.keys.global
+	if key.Matches(km, g.ForceQuit) {
+		return m.quit()
+	}
+	if m.helpOpen {
+		switch {
+		case key.Matches(km, g.Back), key.Matches(km, g.Help):
+			m.helpOpen = false
+		case key.Matches(km, g.Quit):
+			return m.quit()
+		}
+		return nil
+	}
+	top := m.top()
+	if !top.capturing() {
+		switch {
+		case key.Matches(km, g.Quit):
+			return m.quit()
+		case key.Matches(km, g.Help):
+			m.helpOpen = true
+			return nil
+		case key.Matches(km, g.Refresh):
+			m.setStatus("reloading from "+m.sourceName()+m.env.g.ellipsis, false)
+			return m.startLoad()
+		case key.Matches(km, g.Watch):
+			return m.toggleWatch()
+		case key.Matches(km, g.Pick):
+			return m.openPicker(fieldFrom)
+		case key.Matches(km, g.Checklist):
+			if m.path.empty() {
+				m.setStatus("no path yet: press s and d on two ENIs, or p to type one", false)
+				return nil
+			}
+			m.push(m.checklist)
+			return nil
+		}
+	}
+	cmd, it := top.update(km)
+	return tea.Batch(cmd, m.onIntent(it))
+}
+
+func (m *Model) onWheel(w tea.MouseWheelMsg) tea.Cmd {
+	var k tea.KeyPressMsg
+	switch w.Button {
+	case tea.MouseWheelUp:
+		k = tea.KeyPressMsg{Code: tea.KeyUp}
+	case tea.MouseWheelDown:
+		k = tea.KeyPressMsg{Code: tea.KeyDown}
+	default:
+		return nil
+	}
+	if m.helpOpen || m.top().capturing() {
+		return nil
+	}
+	cmd, it := m.top().update(k)
+	return tea.Batch(cmd, m.onIntent(it))
+}
+
+func (m *Model) quit() tea.Cmd {
+	m.quitting = true
+	if m.cancel != nil {
+		m.cancel()
+	}
+	return tea.Quit
+}
+
+// push focuses a screen; a screen already on the stack is returned to
+// (the screens above it close), as k9s does with its breadcrumbs.
+func (m *Model) push(s screen) {
+	if i := slices.Index(m.stack, s); i >= 0 {
+		m.stack = m.stack[:i+1]
+		return
+	}
+	m.stack = append(m.stack, s)
+}
+
+func (m *Model) pop() {
+	if len(m.stack) > 1 {
+		m.stack = m.stack[:len(m.stack)-1]
+	}
+}
+
+// onIntent carries out what a screen asked for.
+func (m *Model) onIntent(it intent) tea.Cmd {
+	switch it := it.(type) {
+	case nil:
+	case back:
+		m.pop()
+	case openDetail:
+		m.detail.show(m.net, m.cat, it.id)
+		m.push(m.detail)
+	case setEnd:
+		return m.setEnd(it)
+	case checkPath:
+		return m.checkPath(it.p)
+	case copyText:
+		m.setStatus("copied "+it.what+" to the clipboard (OSC 52)", false)
+		return tea.SetClipboard(it.text)
+	case note:
+		m.setStatus(it.text, it.err)
+	}
+	return nil
+}
+
+func (m *Model) setEnd(it setEnd) tea.Cmd {
+	label := it.value
+	if m.cat != nil {
+		label = m.cat.label(it.value)
+	}
+	if it.dest {
+		m.draft.To = it.value
+	} else {
+		m.draft.From = it.value
+	}
+	switch {
+	case m.draft.From == "":
+		m.setStatus("destination: "+label+" "+m.env.g.dot+" now press s on the source (or p to type it)", false)
+		return nil
+	case m.draft.To == "":
+		m.setStatus("source: "+label+" "+m.env.g.dot+" now press d on the destination (or p to type it)", false)
+		return nil
+	}
+	// Both ends are known: the form opens on the port, the one thing left.
+	if it.dest {
+		m.setStatus("destination: "+label, false)
+	} else {
+		m.setStatus("source: "+label, false)
+	}
+	return m.openPicker(fieldPort)
+}
+
+func (m *Model) openPicker(focus int) tea.Cmd {
+	m.picker.cat = m.cat
+	m.picker.recents = m.recents
+	cmd := m.picker.open(m.draft, focus)
+	m.push(m.picker)
+	return cmd
+}
+
+// checkPath makes p the path of the checklist and starts a run.
+func (m *Model) checkPath(p pathSpec) tea.Cmd {
+	if m.net != nil && len(m.pending) == 0 {
+		// Refuse what can never parse before leaving the form; while data
+		// loads, a Name tag may not resolve yet, so the checklist waits.
+		if _, err := p.query(m.net); err != nil {
+			m.picker.err = err.Error()
+			return nil
+		}
+	}
+	m.draft = p
+	m.path = p
+	m.pathGen++
+	m.checklist.cat = m.cat
+	m.checklist.reset(p)
+	if m.top() == m.picker {
+		m.pop()
+	}
+	m.push(m.checklist)
+	m.recents = remember(m.recents, p, m.env.now())
+	m.picker.recents = m.recents
+	m.setStatus("checking "+p.text(m.env.g.arrow), false)
+	return tea.Batch(m.runChecks(), saveRecents(m.opts.StateDir, m.recents))
+}
+
+// --- data ---
+
+func (m *Model) sourceName() string {
+	if m.src == nil {
+		return "no source"
+	}
+	return clean(m.src.Name(), m.env.ascii)
+}
+
+// startLoad cancels a running load and starts a new one; updates of the
+// old one are dropped by ID.
+func (m *Model) startLoad() tea.Cmd {
+	if m.src == nil {
+		m.loadErr = errors.New("no data source")
+		return nil
+	}
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.loadID++
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.cancel = cancel
+	m.loading = true
+	m.loadErr = nil
+	return loadInventory(m.loadID, m.src, ctx)
+}
+
+// loadInventory starts a load and waits for its first update.
+func loadInventory(id int, src Source, ctx context.Context) tea.Cmd {
+	return func() tea.Msg {
+		return nextUpdate(id, src.Load(ctx))
+	}
+}
+
+// waitForUpdate re-arms on the load's channel after each update.
+func waitForUpdate(id int, ch <-chan Update) tea.Cmd {
+	return func() tea.Msg { return nextUpdate(id, ch) }
+}
+
+func nextUpdate(id int, ch <-chan Update) tea.Msg {
+	u, ok := <-ch
+	return loadUpdateMsg{id: id, u: u, ch: ch, closed: !ok}
+}
+
+func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
+	if msg.id != m.loadID {
+		return nil // a cancelled load; its goroutines are ending
+	}
+	if msg.closed {
+		m.loading = false
+		return nil
+	}
+	u := msg.u
+	var cmds []tea.Cmd
+	if !u.Done {
+		cmds = append(cmds, waitForUpdate(msg.id, msg.ch))
+	}
+	if u.Kind != "" {
+		m.lastKind = u.Kind
+	}
+	if u.Hostnames != nil {
+		m.hostnames = u.Hostnames
+	}
+	if u.Network != nil {
+		m.net = u.Network
+		m.netVer++
+		m.pending = pendingKinds(u.Network)
+		cmds = append(cmds, m.buildCatalog())
+		if !m.path.empty() {
+			cmds = append(cmds, m.runChecks())
+		}
+	}
+	if u.Done {
+		m.loading = false
+		m.loadedAt = m.env.now()
+		if len(m.pending) > 0 {
+			// The load ended; nothing more will arrive for these kinds.
+			m.pending = map[checks.DataKind]bool{}
+			m.checklist.pending = m.pending
+			m.checklist.refresh()
+		}
+		if u.Err != nil && !errors.Is(u.Err, context.Canceled) {
+			m.loadErr = u.Err
+			m.env.log.Error("load", "source", m.sourceName(), "err", u.Err)
+			m.setStatus("load failed: "+firstLine(u.Err.Error()), true)
+		} else {
+			m.env.log.Info("load done", "source", m.sourceName(), "version", m.netVer)
+		}
+		m.browser.loading = false
+	}
+	return tea.Batch(cmds...)
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+// buildCatalogCmd derives rows and completions off the terminal's
+// goroutine; the network is compiled and only read.
+func buildCatalogCmd(version int, n *checks.Network, hostnames []string, ascii bool) tea.Cmd {
+	return func() tea.Msg {
+		return catalogMsg{cat: buildCatalog(version, n, hostnames, ascii)}
+	}
+}
+
+// buildCatalog starts a catalog build for the newest network unless one
+// is running; onCatalog starts the next when it ends.
+func (m *Model) buildCatalog() tea.Cmd {
+	if m.building || m.net == nil {
+		return nil
+	}
+	m.building = true
+	return buildCatalogCmd(m.netVer, m.net, m.hostnames, m.env.ascii)
+}
+
+func (m *Model) onCatalog(c *catalog) tea.Cmd {
+	m.building = false
+	var next tea.Cmd
+	if c.version < m.netVer {
+		next = m.buildCatalog()
+	}
+	if m.cat != nil && c.version <= m.cat.version {
+		return next // an older network finished building after a newer one
+	}
+	m.cat = c
+	m.browser.loading = m.loading
+	m.browser.setCatalog(c)
+	m.picker.cat = c
+	m.checklist.cat = c
+	m.checklist.refresh()
+	if m.detail.id != "" {
+		m.detail.show(m.net, c, m.detail.id)
+	}
+	return next
+}
+
+// runChecks evaluates the path on the newest network in a command. The
+// run carries its ID and the path's generation; onReport drops results of
+// an older path and results older than the one shown.
+func (m *Model) runChecks() tea.Cmd {
+	if m.path.empty() {
+		return nil
+	}
+	m.checklist.started(m.pending)
+	if m.net == nil {
+		return nil // the first network will start the run
+	}
+	m.runID++
+	run, gen, n, p := m.runID, m.pathGen, m.net, m.path
+	return func() tea.Msg {
+		rep, err := evaluate(n, p)
+		return reportMsg{run: run, gen: gen, rep: rep, err: err}
+	}
+}
+
+// evaluate resolves the path and runs the engine; a panic in the engine
+// becomes an error in the status line rather than a crash.
+func evaluate(n *checks.Network, p pathSpec) (rep checks.Report, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error while checking: %v", r)
+		}
+	}()
+	q, err := p.query(n)
+	if err != nil {
+		return rep, err
+	}
+	return checks.Evaluate(n, q)
+}
+
+func (m *Model) onReport(msg reportMsg) {
+	if msg.gen != m.pathGen || msg.run < m.shown {
+		return
+	}
+	m.shown = msg.run
+	var rep *checks.Report
+	if msg.err == nil {
+		rep = &msg.rep
+	}
+	m.checklist.result(rep, msg.err, m.pending, m.env.now())
+	m.checklist.evaluating = msg.run != m.runID
+	if msg.err != nil && !waitsForData(msg.err, m.pending) {
+		m.setStatus(engineText(msg.err.Error(), m.env.ascii), true)
+	} else if rep != nil && strings.HasPrefix(m.status, "checking ") {
+		m.setStatus("", false)
+	}
+}
+
+// --- timers ---
+
+func (m *Model) busy() bool {
+	return m.loading || (!m.path.empty() && m.checklist.pendingAny())
+}
+
+// ensureTicking starts the spinner when something is pending; it stops by
+// itself when nothing is, so an idle terminal sends no frames over SSH.
+func (m *Model) ensureTicking() tea.Cmd {
+	if m.ticking || !m.busy() || m.quitting {
+		return nil
+	}
+	m.ticking = true
+	return m.env.after(m.env.spinEvery, spinMsg{})
+}
+
+func (m *Model) onSpin() tea.Cmd {
+	m.ticking = false
+	if !m.busy() {
+		return nil
+	}
+	m.frame++
+	m.checklist.frame = m.frame
+	return m.ensureTicking()
+}
+
+func (m *Model) toggleWatch() tea.Cmd {
+	m.watch = !m.watch
+	m.watchGen++
+	if !m.watch {
+		m.setStatus("watch off", false)
+		return nil
+	}
+	m.setStatus(fmt.Sprintf("watching: re-reading %s every %s; layers that flip are marked", m.sourceName(), m.opts.WatchInterval), false)
+	return m.env.after(m.opts.WatchInterval, watchMsg{gen: m.watchGen})
+}
+
+func (m *Model) onWatch(msg watchMsg) tea.Cmd {
+	if msg.gen != m.watchGen || !m.watch {
+		return nil
+	}
+	var cmd tea.Cmd
+	if !m.loading {
+		cmd = m.startLoad()
+	}
+	return tea.Batch(cmd, m.env.after(m.opts.WatchInterval, watchMsg{gen: msg.gen}))
+}
+
+func (m *Model) setStatus(s string, isErr bool) {
+	m.status, m.statusErr = s, isErr
+}

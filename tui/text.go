@@ -1,0 +1,197 @@
+package tui
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// clean makes a string from AWS (a tag, a description, a name) safe to draw:
+// control characters (C0, C1, DEL, which include the escape that starts a
+// terminal sequence) and bidirectional overrides are removed, line breaks
+// and tabs become spaces. With ascii, every other non-ASCII rune becomes '?'
+// so that the screen holds no glyph beyond ASCII.
+func clean(s string, ascii bool) string {
+	if isPlainASCII(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
+			b.WriteByte(' ')
+		case r == utf8.RuneError, r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
+			// dropped: control characters and invalid UTF-8
+		case isBidiControl(r):
+			// dropped: they reorder what follows on the line
+		case ascii && r >= 0x80:
+			b.WriteString(asciiFor(r))
+		case !ascii && !unicode.IsPrint(r) && r != ' ':
+			// dropped: format characters and the like
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// engineText prepares text written by the engine (summaries, rules, fixes)
+// for the screen: it has no control characters but uses a few glyphs
+// (arrows, ellipsis) that --ascii must not draw.
+func engineText(s string, ascii bool) string {
+	return clean(s, ascii)
+}
+
+func isPlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func isBidiControl(r rune) bool {
+	return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f || r == 0x061c
+}
+
+// asciiFor spells the few glyphs reach's own texts use in ASCII.
+func asciiFor(r rune) string {
+	switch r {
+	case '→':
+		return "->"
+	case '←':
+		return "<-"
+	case '…':
+		return "..."
+	case '·', '•':
+		return "-"
+	case '✓':
+		return "+"
+	case '✗':
+		return "x"
+	case '—', '–':
+		return "-"
+	case '“', '”':
+		return `"`
+	case '‘', '’':
+		return "'"
+	}
+	return "?"
+}
+
+// width is the number of cells s takes on the screen.
+func width(s string) int {
+	if isPlainASCII(s) {
+		return len(s)
+	}
+	return ansi.StringWidth(s)
+}
+
+// fit pads or truncates s to exactly w cells; a truncated string ends with
+// tail (which must be one cell wide).
+func fit(s string, w int, tail string) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := width(s)
+	switch {
+	case sw == w:
+		return s
+	case sw < w:
+		return s + strings.Repeat(" ", w-sw)
+	}
+	return truncate(s, w, tail)
+}
+
+// truncate cuts s to at most w cells, ending with tail when it cut.
+func truncate(s string, w int, tail string) string {
+	if w <= 0 {
+		return ""
+	}
+	if isPlainASCII(s) {
+		if len(s) <= w {
+			return s
+		}
+		return s[:w-1] + tail
+	}
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	t := ansi.Truncate(s, w, tail)
+	// Truncate leaves a cell free when a wide rune does not fit; pad it so
+	// that columns stay aligned.
+	if tw := ansi.StringWidth(t); tw < w {
+		t += strings.Repeat(" ", w-tw)
+	}
+	return t
+}
+
+// wrap breaks plain text into lines of at most w cells, at spaces where it
+// can and anywhere when a word is longer than a line (a CLI command with a
+// long JSON argument). indent starts every line but the first.
+func wrap(s string, w int, indent string) []string {
+	if w <= len(indent)+4 {
+		return []string{truncate(s, max(w, 1), "~")}
+	}
+	var lines []string
+	first := true
+	for s != "" {
+		limit := w
+		if !first {
+			limit = w - len(indent)
+		}
+		if width(s) <= limit {
+			lines = append(lines, prefixed(s, indent, first))
+			break
+		}
+		cut := cutAt(s, limit)
+		lines = append(lines, prefixed(strings.TrimRight(s[:cut], " "), indent, first))
+		s = strings.TrimLeft(s[cut:], " ")
+		first = false
+	}
+	if len(lines) == 0 {
+		lines = []string{""}
+	}
+	return lines
+}
+
+func prefixed(s, indent string, first bool) string {
+	if first {
+		return s
+	}
+	return indent + s
+}
+
+// cutAt returns the byte index at which to break s so that s[:i] fits in
+// limit cells, preferring the last space.
+func cutAt(s string, limit int) int {
+	cells, lastSpace, i := 0, -1, 0
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		rw := 1
+		if r >= 0x80 {
+			rw = ansi.StringWidth(string(r))
+		}
+		if cells+rw > limit {
+			break
+		}
+		if r == ' ' {
+			lastSpace = i
+		}
+		cells += rw
+		i += size
+	}
+	if lastSpace > 0 && lastSpace > i/2 {
+		return lastSpace + 1
+	}
+	if i == 0 {
+		_, size := utf8.DecodeRuneInString(s)
+		return size
+	}
+	return i
+}

@@ -1,0 +1,189 @@
+// Package tui is reach's terminal investigator: an ENI browser, a path
+// picker, and a live checklist that turns each layer from pending to pass
+// or fail as the account's data arrives. It is a Bubble Tea v2 program with
+// one root model that routes keys to the focused screen and data to the
+// screen that owns it; all I/O happens in commands.
+//
+// The package does not import aws: the caller hands it a Source that
+// yields checks.Network values, so the same terminal runs on the live
+// account, a snapshot directory or the demo.
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/reachnet/reach/themes"
+)
+
+// DefaultWatchInterval is how often watch mode re-reads the source.
+const DefaultWatchInterval = 5 * time.Second
+
+// Options configure the terminal. main fills them from flags and the
+// environment before the program starts.
+type Options struct {
+	// Source yields the network; it is required.
+	Source Source
+
+	// From, To, Port, Protocol and SourcePort open the terminal straight
+	// on that path's checklist when From or To is set (reach --demo
+	// --from app-1 --to 10.0.33.12:5432). They take what reach check
+	// takes, plus Name tags.
+	From, To   string
+	Port       int
+	Protocol   string
+	SourcePort int
+
+	// Theme is "auto" (follow the terminal's background, the default),
+	// "dark" or "light".
+	Theme string
+	// ASCII draws no glyph beyond ASCII.
+	ASCII bool
+	// NoColor draws without colour. Run also sets it when the NO_COLOR
+	// environment variable is non-empty.
+	NoColor bool
+	// Mouse turns on mouse reporting (the wheel scrolls). It is off by
+	// default so that the terminal's own text selection keeps working.
+	Mouse bool
+	// WatchInterval is the re-poll period of watch mode
+	// (DefaultWatchInterval when zero).
+	WatchInterval time.Duration
+
+	// StateDir holds recent paths and the log; StateDir() when empty.
+	// Set it to "-" to keep no state (tests).
+	StateDir string
+	// Logger receives the log; when nil Run writes reach.log in StateDir.
+	Logger *slog.Logger
+
+	// Input and Output default to the process's terminal; tests set them.
+	Input  io.Reader
+	Output io.Writer
+	// ProgramOptions are passed to tea.NewProgram after reach's own
+	// (tests fix the size and the colour profile with them).
+	ProgramOptions []tea.ProgramOption
+}
+
+// Validate reports options that cannot work, before the terminal is
+// taken over.
+func (o Options) Validate() error {
+	if o.Source == nil {
+		return errors.New("tui: no data source (pass --demo, --snapshot DIR, or a profile and region)")
+	}
+	if _, err := themes.Resolve(o.Theme, true, themes.TrueColor); err != nil {
+		return fmt.Errorf("--theme: %w", err)
+	}
+	if o.WatchInterval < 0 {
+		return fmt.Errorf("watch interval %s: must be positive", o.WatchInterval)
+	}
+	return nil
+}
+
+// Run starts the terminal and returns when the user quits or ctx ends. The
+// error is nil on a normal quit; the terminal is restored in every case.
+func Run(ctx context.Context, opts Options) error {
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		opts.NoColor = true
+	}
+	if opts.StateDir == "" {
+		dir, err := StateDir()
+		if err != nil {
+			// No home directory: run without state rather than not at all.
+			opts.StateDir = "-"
+		} else {
+			opts.StateDir = dir
+		}
+	}
+	if opts.StateDir == "-" {
+		opts.StateDir = ""
+	}
+	logger, closeLog := opts.Logger, func() {}
+	if logger == nil {
+		logger, closeLog = openLog(opts.StateDir)
+	}
+	defer closeLog()
+
+	m, popts := newProgramModel(ctx, opts, logger)
+	if opts.NoColor {
+		popts = append(popts, tea.WithColorProfile(colorprofile.ASCII))
+	}
+	popts = append(popts, opts.ProgramOptions...)
+	p := tea.NewProgram(m, popts...)
+	_, err := p.Run()
+	if m.cancel != nil {
+		m.cancel()
+	}
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil {
+		logger.Error("terminal", "err", err)
+		return fmt.Errorf("terminal: %w", err)
+	}
+	return nil
+}
+
+// newProgramModel builds the root model and the program options from Options;
+// teatest flows use it too.
+func newProgramModel(ctx context.Context, opts Options, logger *slog.Logger) (*Model, []tea.ProgramOption) {
+	if opts.WatchInterval == 0 {
+		opts.WatchInterval = DefaultWatchInterval
+	}
+	recents, err := loadRecents(opts.StateDir)
+	if err != nil {
+		logger.Warn("recent paths", "err", err)
+	}
+	e := &env{
+		ascii:     opts.ASCII,
+		g:         newGlyphs(opts.ASCII),
+		keys:      defaultKeys(),
+		log:       logger,
+		now:       time.Now,
+		after:     tick,
+		spinEvery: 120 * time.Millisecond,
+	}
+	if opts.ASCII {
+		e.keys.asciiHelp()
+	}
+	m := newModel(ctx, opts, e, recents)
+	if err != nil {
+		m.setStatus(err.Error(), true)
+	}
+	var popts []tea.ProgramOption
+	popts = append(popts, tea.WithContext(ctx))
+	if opts.Input != nil {
+		popts = append(popts, tea.WithInput(opts.Input))
+	}
+	if opts.Output != nil {
+		popts = append(popts, tea.WithOutput(opts.Output))
+	}
+	return m, popts
+}
+
+// openLog opens reach.log in the state directory for appending; without a
+// directory the log is discarded. The screen never shows log lines.
+func openLog(dir string) (*slog.Logger, func()) {
+	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if dir == "" {
+		return discard, func() {}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return discard, func() {}
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "reach.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return discard, func() {}
+	}
+	return slog.New(slog.NewTextHandler(f, nil)), func() { f.Close() }
+}

@@ -1,0 +1,191 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/reachnet/reach/checks"
+)
+
+// knownKinds are the kinds the packet-path layers read; the progress line
+// counts them.
+var knownKinds = []checks.DataKind{
+	checks.KindVPCs, checks.KindSubnets, checks.KindNetworkInterfaces, checks.KindInstances, checks.KindRouteTables,
+	checks.KindNetworkACLs, checks.KindSecurityGroups, checks.KindPrefixLists, checks.KindPeerings,
+	checks.KindInternetGateways, checks.KindEgressOnlyGateways, checks.KindNATGateways, checks.KindVPNGateways,
+	checks.KindTransitGateways, checks.KindTransitGatewayAttachments, checks.KindTransitGatewayRouteTables,
+	checks.KindVPCEndpoints,
+}
+
+// View lays the frame out: header, progress line, the focused screen (or
+// the help), status line, key hints. It only joins strings the screens
+// format from precomputed data.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "reach"
+	if m.opts.Mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
+	return v
+}
+
+func (m *Model) render() string {
+	if m.quitting {
+		return ""
+	}
+	w := max(m.w, 1)
+	var b strings.Builder
+	b.WriteString(m.headerLine(w))
+	b.WriteByte('\n')
+	b.WriteString(m.progressLine(w))
+	b.WriteByte('\n')
+	if m.helpOpen {
+		top := m.top()
+		b.WriteString(strings.Join(padLines(helpLines(m.env, "keys: "+top.title(), top, w, m.bodyHeight()), m.bodyHeight()), "\n"))
+	} else {
+		b.WriteString(m.top().view())
+	}
+	b.WriteByte('\n')
+	b.WriteString(m.statusLine(w))
+	b.WriteByte('\n')
+	b.WriteString(m.keysLine(w))
+	return b.String()
+}
+
+func padLines(lines []string, h int) []string {
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return lines[:h]
+}
+
+// headerLine: "reach · demo · ENIs 21 · app-1 → 10.0.33.12:5432/tcp · watch".
+func (m *Model) headerLine(w int) string {
+	st := m.env.st
+	dot := " " + m.env.g.dot + " "
+	parts := []string{st.Title.Render("reach"), st.Accent.Render(m.sourceName())}
+	crumbs := make([]string, 0, len(m.stack))
+	for _, s := range m.stack {
+		crumbs = append(crumbs, s.title())
+	}
+	if m.helpOpen {
+		crumbs = append(crumbs, "help")
+	}
+	parts = append(parts, st.Text.Render(clean(strings.Join(crumbs, " > "), m.env.ascii)))
+	p := m.path
+	if p.empty() {
+		p = m.draft
+	}
+	if !p.empty() {
+		parts = append(parts, st.Subtle.Render(clean(endOrBlank(p.From)+" "+m.env.g.arrow+" "+endOrBlank(p.To), m.env.ascii)))
+	}
+	if m.watch {
+		parts = append(parts, st.Warn.Render(fmt.Sprintf("watch %s", m.opts.WatchInterval)))
+	}
+	return truncate(strings.Join(parts, st.Subtle.Render(dot)), w, m.env.g.ellipsis)
+}
+
+func endOrBlank(s string) string {
+	if s == "" {
+		return "?"
+	}
+	return s
+}
+
+// progressLine says which kinds are loaded, which are loading, and which
+// are missing and why (checks.Network.Gaps).
+func (m *Model) progressLine(w int) string {
+	st := m.env.st
+	g := m.env.g
+	if m.loadErr != nil && m.net == nil {
+		return truncate(st.Error.Render(g.fail+" load failed: "+clean(firstLine(m.loadErr.Error()), m.env.ascii)), w, g.ellipsis)
+	}
+	if m.net == nil {
+		return truncate(st.Pending.Render(g.spinner[m.frame%len(g.spinner)]+" loading from "+m.sourceName()+g.ellipsis), w, g.ellipsis)
+	}
+	var loading, missing []string
+	missingKind := map[checks.DataKind]bool{}
+	seen := map[string]bool{}
+	for _, gp := range m.net.Gaps {
+		switch {
+		case gp.Pending && m.pending[gp.Kind]:
+			if !seen["p"+string(gp.Kind)] {
+				loading = append(loading, string(gp.Kind))
+				seen["p"+string(gp.Kind)] = true
+			}
+		case gp.Pending:
+			// The load ended without it: report it as missing.
+			missingKind[gp.Kind] = true
+			if !seen["m"+string(gp.Kind)] {
+				missing = append(missing, string(gp.Kind)+" (load ended first)")
+				seen["m"+string(gp.Kind)] = true
+			}
+		default:
+			if gp.Scope == "" {
+				missingKind[gp.Kind] = true
+			}
+			text := string(gp.Kind)
+			if gp.Scope != "" {
+				text += " of " + gp.Scope
+			}
+			text += " (" + gp.Reason
+			if gp.Action != "" {
+				text += "; grant " + gp.Action
+			}
+			text += ")"
+			if !seen["m"+text] {
+				missing = append(missing, text)
+				seen["m"+text] = true
+			}
+		}
+	}
+	loaded := 0
+	for _, k := range knownKinds {
+		if !m.pending[k] && !missingKind[k] {
+			loaded++
+		}
+	}
+	enis := 0
+	if m.cat != nil {
+		enis = m.cat.enis
+	}
+	var line string
+	switch {
+	case len(loading) > 0:
+		slices.Sort(loading)
+		line = st.Pending.Render(g.spinner[m.frame%len(g.spinner)]+fmt.Sprintf(" loaded %d/%d kinds, %d ENIs", loaded, len(knownKinds), enis)) +
+			st.Subtle.Render(" "+g.dot+" loading: "+strings.Join(loading, ", "))
+	case m.loading:
+		line = st.Pending.Render(g.spinner[m.frame%len(g.spinner)] + fmt.Sprintf(" reloading %s %s %d ENIs", m.sourceName(), g.dot, enis))
+	default:
+		line = st.OK.Render(g.pass+fmt.Sprintf(" loaded %d/%d kinds, %d ENIs", loaded, len(knownKinds), enis)) +
+			st.Subtle.Render(" at "+m.loadedAt.Format("15:04:05"))
+	}
+	if len(missing) > 0 {
+		line += st.Warn.Render(" " + g.dot + " missing: " + clean(strings.Join(missing, ", "), m.env.ascii))
+	}
+	return truncate(line, w, g.ellipsis)
+}
+
+func (m *Model) statusLine(w int) string {
+	if m.status == "" {
+		return ""
+	}
+	s := clean(m.status, m.env.ascii)
+	if m.statusErr {
+		return truncate(m.env.st.Error.Render(m.env.g.fail+" "+s), w, m.env.g.ellipsis)
+	}
+	return truncate(m.env.st.Subtle.Render(s), w, m.env.g.ellipsis)
+}
+
+func (m *Model) keysLine(w int) string {
+	if m.helpOpen {
+		return m.short.ShortHelpView([]key.Binding{m.env.keys.global.Back, m.env.keys.global.Quit})
+	}
+	return truncate(m.short.View(m.top()), w, m.env.g.ellipsis)
+}
