@@ -76,6 +76,13 @@ func Text(w io.Writer, r *checks.Report, ascii bool) error {
 	}
 	for _, l := range r.Layers {
 		fmt.Fprintf(&b, "  %-6s %-*s  %s\n", Mark(l.Status, ascii), width, l.Name, asciiSafe(l.Summary, ascii))
+		if l.Name == checks.LayerDNS {
+			// How the name was resolved is the evidence people ask for
+			// first; the other layers' rules are in the findings.
+			for _, d := range l.Decisions {
+				fmt.Fprintf(&b, "  %-6s %-*s    %s: %s\n", "", width, "", asciiSafe(d.Step, ascii), asciiSafe(d.Rule, ascii))
+			}
+		}
 	}
 	if len(r.Hops) > 0 {
 		parts := make([]string, len(r.Hops))
@@ -155,6 +162,8 @@ func Markdown(w io.Writer, r *checks.Report) error {
 func JSON(w io.Writer, r *checks.Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	// Fixes are shell commands; keep their && and <…> readable.
+	enc.SetEscapeHTML(false)
 	return enc.Encode(r)
 }
 
