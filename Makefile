@@ -25,7 +25,10 @@ fuzz: ## a short run of every fuzz target
 	$(GO) test -run '^$$' -fuzz FuzzParseEnd -fuzztime 20s ./checks/
 	$(GO) test -run '^$$' -fuzz FuzzNewQuery -fuzztime 20s ./checks/
 
-demo: build ## the main job on the demo account: why can't batch-1 reach the database?
-	./reach check --demo --from batch-1 --to 10.0.32.50:5432
+e2e: ## drive the built binary in tmux at 80x24 and read the screen
+	bash scripts/e2e-tui.sh
 
-ci: lint test ## what .ci/run runs
+demo: build ## the main job on the demo account: why can't batch-1 reach the database?
+	./reach check --demo --from batch-1 --to 10.0.33.12:5432; echo "exit status $$? (0 reachable, 1 unreachable, 3 unknown)"
+
+ci: lint test e2e ## what .ci/run runs

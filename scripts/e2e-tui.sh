@@ -28,7 +28,8 @@ cleanup() {
 	if [[ -n "${REACH_E2E_KEEP:-}" ]]; then
 		echo "e2e-tui: kept $tmp" >&2
 	else
-		rm -rf "$tmp"
+		# The killed pane may still be flushing its state files.
+		for _ in 1 2 3 4 5; do rm -rf "$tmp" 2>/dev/null && break; sleep 0.2; done
 	fi
 }
 trap cleanup EXIT
