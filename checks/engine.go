@@ -69,11 +69,44 @@ func evaluate(n *Network, q Query, brief bool) (Report, error) {
 	if dstErr != nil {
 		return rep, dstErr
 	}
+	matchFamilies(q, &src, &dst)
 	rep.Source, rep.Destination = src.end, dst.end
 	w.run(q, src, dst, &rep)
 	w.evalService(q, src, dst, &rep)
 	w.finish(&rep, q, dst)
 	return rep, nil
+}
+
+// matchFamilies picks, for an end named by its ENI or instance rather than
+// an address, the address of the family the other end speaks: an IPv6
+// destination is reached from the source's IPv6 address.
+func matchFamilies(q Query, src, dst *endpoint) {
+	if !src.addr.IsValid() || !dst.addr.IsValid() || src.addr.Is6() == dst.addr.Is6() {
+		return
+	}
+	switch {
+	case q.From.Kind != EndAddress && src.eni != nil:
+		if a, ok := addrOfFamily(src.eni, dst.addr.Is6()); ok {
+			src.addr, src.end.Address = a, a.String()
+		}
+	case q.To.Kind != EndAddress && dst.eni != nil:
+		if a, ok := addrOfFamily(dst.eni, src.addr.Is6()); ok {
+			dst.addr, dst.end.Address = a, a.String()
+		}
+	}
+}
+
+func addrOfFamily(e *ENI, v6 bool) (netip.Addr, bool) {
+	if v6 {
+		if len(e.IPv6) > 0 {
+			return e.IPv6[0], true
+		}
+		return netip.Addr{}, false
+	}
+	if p := e.PrimaryIP(); p.Is4() {
+		return p, true
+	}
+	return netip.Addr{}, false
 }
 
 // endpoint is a resolved path end.

@@ -256,5 +256,8 @@ func NewQuery(from, to, protocol string, port, sourcePort int) (Query, error) {
 	}
 	q.SourcePort = sourcePort
 	q.ICMPType, q.ICMPCode = 8, 0
+	if q.Protocol == ProtocolICMPv6 {
+		q.ICMPType = 128
+	}
 	return q, nil
 }
