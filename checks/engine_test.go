@@ -312,3 +312,20 @@ func TestMissingInstancesWidenTheClientRange(t *testing.T) {
 	r = check(t, b.n, "eni-client", "10.0.2.20:443")
 	expect(t, r, Unreachable, map[string]Status{LayerNACL: StatusFail})
 }
+
+func TestStoppedInstance(t *testing.T) {
+	b := twoVPCs()
+	b.n.ENIs["eni-server"].InstanceID = "i-server"
+	b.n.Instances["i-server"] = &Instance{ID: "i-server", State: "stopped", ENIIDs: []string{"eni-server"}}
+	r := check(t, b.n, "eni-client", "10.0.2.20:443")
+	expect(t, r, Unreachable, map[string]Status{LayerService: StatusFail, LayerRoute: StatusPass})
+	if f := finding(r, LayerService, "BAD_STATE"); f == nil || f.Component != "i-server" || f.Fix != "aws ec2 start-instances --instance-ids i-server" {
+		t.Errorf("%s", dump(r))
+	}
+	// Without instance data its state is unknown, never assumed running.
+	delete(b.n.Instances, "i-server")
+	b.n.Gaps = append(b.n.Gaps, Gap{Kind: KindInstances, Reason: "AccessDenied", Action: "ec2:DescribeInstances"})
+	recompile(b.n)
+	r = check(t, b.n, "eni-client", "10.0.2.20:443")
+	expect(t, r, Unknown, map[string]Status{LayerService: StatusUnknown})
+}

@@ -58,6 +58,10 @@ func (w *walker) serviceOf(e *ENI) serviceKind {
 // been walked.
 func (w *walker) evalService(q Query, src, dst endpoint, rep *Report) {
 	w.dir = Forward
+	w.instanceRunning(src.eni, "source")
+	if !dst.host {
+		w.instanceRunning(dst.eni, "destination")
+	}
 	if src.eni != nil && w.serviceOf(src.eni) == svcLambda {
 		w.lambdaEgress(src, dst)
 	}
@@ -459,4 +463,27 @@ func (w *walker) inboundAddrs(vpc string) []string {
 		}
 	}
 	return out
+}
+
+// instanceRunning checks that the instance behind an end is running: a
+// stopped instance keeps its interface attached but answers nothing.
+func (w *walker) instanceRunning(e *ENI, role string) {
+	if e == nil || e.InstanceID == "" {
+		return
+	}
+	inst := w.n.Instances[e.InstanceID]
+	if inst == nil {
+		if _, gap := w.ix.gap(KindInstances); gap {
+			w.missing(LayerService, KindInstances, e.InstanceID, fmt.Sprintf("the state of the %s instance %s", role, e.InstanceID))
+		}
+		return
+	}
+	switch inst.State {
+	case "", "running":
+		w.decide(LayerService, Decision{Component: inst.ID, Step: role + " instance " + inst.ID, Outcome: "allow", Rule: "instance running"})
+	default:
+		w.find(LayerService, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: inst.ID, Rule: "instance " + inst.State,
+			Detail: fmt.Sprintf("the %s instance %s is %s, so it neither sends nor answers", role, inst.ID, inst.State),
+			Fix:    fmt.Sprintf("aws ec2 start-instances --instance-ids %s", inst.ID)})
+	}
 }
