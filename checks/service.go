@@ -58,10 +58,6 @@ func (w *walker) serviceOf(e *ENI) serviceKind {
 // been walked.
 func (w *walker) evalService(q Query, src, dst endpoint, rep *Report) {
 	w.dir = Forward
-	w.instanceRunning(src.eni, "source")
-	if !dst.host {
-		w.instanceRunning(dst.eni, "destination")
-	}
 	if src.eni != nil && w.serviceOf(src.eni) == svcLambda {
 		w.lambdaEgress(src, dst)
 	}
@@ -72,6 +68,11 @@ func (w *walker) evalService(q Query, src, dst endpoint, rep *Report) {
 		if ep := w.n.Endpoints[rep.Exit.Gateway]; ep != nil {
 			w.endpointPolicy(ep, "the path leaves through gateway endpoint "+ep.ID)
 		}
+	}
+	// Last, so the layer's summary names the service rule when one applies.
+	w.instanceRunning(src.eni, "source")
+	if !dst.host {
+		w.instanceRunning(dst.eni, "destination")
 	}
 }
 
