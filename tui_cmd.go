@@ -82,7 +82,7 @@ func tuiSource(src sourceFlags) tui.Source {
 			return nil
 		})
 	}
-	name := strings.Trim("live "+src.profile+" "+src.region, " ")
+	name := strings.Join(strings.Fields("live "+src.profile+" "+src.region), " ")
 	return tui.NewSource(name, func(ctx context.Context, emit func(tui.Update)) error {
 		cfg, err := aws.LoadConfig(ctx, src.profile, src.region)
 		if err == nil {

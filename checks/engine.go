@@ -712,7 +712,9 @@ func (w *walker) finish(rep *Report, q Query, dst endpoint) {
 		anyUnknown = anyUnknown || unknown
 		rep.Layers = append(rep.Layers, *l)
 	}
-	rep.Hops = w.hops
+	// Hops spliced in from the source's and destination's groups may
+	// repeat their neighbour (one group on both ends).
+	rep.Hops = slices.CompactFunc(w.hops, func(a, b Hop) bool { return a.Component == b.Component })
 	if rep.Hops == nil {
 		rep.Hops = []Hop{}
 	}
