@@ -259,8 +259,8 @@ func (w *walker) evalSubnetACL(s *Subnet, inbound bool, p packet, why string) {
 // evaluated, for security group references.
 type sgContext struct {
 	flags pathFlags
-	// peerENI is the interface at the other end when its private address
-	// is what the group sees.
+	// inbound is set for the receiving side: references across a transit
+	// gateway work only in inbound rules.
 	inbound bool
 }
 
