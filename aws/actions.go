@@ -17,6 +17,13 @@ import (
 // keeps the two equal). Everything here is a read: Describe, Get, List and
 // Search calls. Adding an action means adding it here, regenerating the
 // policy, and saying why in the commit.
+//
+// The logs: actions read flow-log records for `reach flows` and the flow
+// tail: StartLiveTail streams new log events, FilterLogEvents reads them
+// when Live Tail is denied or unavailable, and StartQuery, GetQueryResults
+// and StopQuery run a Logs Insights query over a past window (StopQuery
+// stops only the query reach started, when the user gives up on it). None
+// changes the account; their verbs are listed in ReadOnlyVerbExceptions.
 var AllowedActions = []string{
 	"ec2:DescribeAddresses",
 	"ec2:DescribeDhcpOptions",
@@ -45,6 +52,11 @@ var AllowedActions = []string{
 	"ec2:GetManagedPrefixListEntries",
 	"ec2:GetTransitGatewayRouteTablePropagations",
 	"ec2:SearchTransitGatewayRoutes",
+	"logs:FilterLogEvents",
+	"logs:GetQueryResults",
+	"logs:StartLiveTail",
+	"logs:StartQuery",
+	"logs:StopQuery",
 	"route53:GetHostedZone",
 	"route53:ListHostedZones",
 	"route53:ListResourceRecordSets",
@@ -57,10 +69,25 @@ var AllowedActions = []string{
 // serviceIDs maps the SDK's service ID (what a client puts in its context)
 // to the IAM service prefix of its actions.
 var serviceIDs = map[string]string{
+	"CloudWatch Logs": "logs",
 	"EC2":             "ec2",
 	"Route 53":        "route53",
 	"Route53Resolver": "route53resolver",
 }
+
+// ReadOnlyVerbExceptions are the allowed actions whose verb is not
+// Describe, Get, List or Search, with why each reads only.
+var ReadOnlyVerbExceptions = map[string]string{
+	"logs:FilterLogEvents": "reads log events",
+	"logs:StartLiveTail":   "streams newly ingested log events to the caller",
+	"logs:StartQuery":      "runs a read-only Logs Insights query",
+	"logs:StopQuery":       "stops a query reach itself started",
+}
+
+// FlowLogAction reports whether action is one of the CloudWatch Logs reads
+// of the flow-log sources (aws/flowlogs), which the inventory loader never
+// calls.
+func FlowLogAction(action string) bool { return strings.HasPrefix(action, "logs:") }
 
 // Allowed reports whether action ("ec2:DescribeVpcs") is in AllowedActions.
 func Allowed(action string) bool {

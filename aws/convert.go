@@ -78,6 +78,7 @@ func Convert(inv *Inventory) (*checks.Network, error) {
 	if err := convertDNS(inv, c.n); err != nil {
 		c.errs = append(c.errs, err)
 	}
+	ConvertFlowLogs(inv, c.n)
 	c.gaps()
 	return c.n, errors.Join(c.errs...)
 }

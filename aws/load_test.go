@@ -338,6 +338,11 @@ func TestDenyEachAction(t *testing.T) {
 	defer proxy.Close()
 	l := testLoader(proxy.URL)
 	for _, action := range AllowedActions {
+		if FlowLogAction(action) {
+			// The inventory load never calls the flow-log sources'
+			// actions; aws/flowlogs tests their denial.
+			continue
+		}
 		t.Run(action, func(t *testing.T) {
 			proxy.Reset()
 			proxy.Inject(action, awstest.Deny, -1)

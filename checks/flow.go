@@ -3,6 +3,7 @@ package checks
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 )
 
@@ -41,7 +42,15 @@ type Flow struct {
 	ECSClusterARN, ECSClusterName, ECSContainerInstanceARN, ECSContainerInstanceID string
 	ECSContainerID, ECSSecondContainerID, ECSServiceName, ECSTaskDefinitionARN     string
 	ECSTaskARN, ECSTaskID                                                          string
-	RejectReason                                                                   string
+	// RejectReason says why a packet was rejected (version 8): "BPA" for
+	// VPC Block Public Access, empty otherwise.
+	RejectReason string
+	// ResourceID names the resource that recorded the flow when it is not
+	// the interface (newer formats).
+	ResourceID string
+	// EncryptionStatus is VPC encryption controls' 0-3 (cleartext, Nitro
+	// encrypted, TLS, both), -1 when absent.
+	EncryptionStatus int
 }
 
 // Attribution explains one flow record with the network's configuration:
@@ -71,17 +80,30 @@ type Attribution struct {
 // the reply of a connection the destination opened, and evaluated as that
 // connection.
 func Attribute(n *Network, f Flow) Attribution {
+	return attribute(n, f, f.Protocol.HasPorts() && looksLikeReply(f.SrcPort, f.DstPort))
+}
+
+// AttributeReply explains a record known to be the reply of a connection
+// its destination opened (the caller knows the path), evaluating that
+// connection. Without ports (ICMP) a reply cannot be told from a request by
+// the record alone.
+func AttributeReply(n *Network, f Flow) Attribution {
+	return attribute(n, f, true)
+}
+
+func attribute(n *Network, f Flow, reply bool) Attribution {
 	if f.LogStatus != "" && f.LogStatus != "OK" {
 		return Attribution{Verdict: Unknown, Direction: Forward, Agrees: true,
 			Detail: fmt.Sprintf("%s record: no traffic was recorded in this window (NODATA) or records were dropped (SKIPDATA)", f.LogStatus)}
 	}
 	src, dst, sport, dport, dir := f.Src, f.Dst, f.SrcPort, f.DstPort, Forward
-	if f.Protocol.HasPorts() && looksLikeReply(f.SrcPort, f.DstPort) {
+	if reply {
 		src, dst, sport, dport, dir = f.Dst, f.Src, f.DstPort, f.SrcPort, Return
 	}
 	if !src.IsValid() || !dst.IsValid() {
 		return Attribution{Verdict: Unknown, Direction: dir, Agrees: true, Detail: "the record carries no addresses"}
 	}
+	dst = publicView(n, src, dst)
 	q := Query{
 		From:     End{Kind: EndAddress, Addr: src, Raw: src.String()},
 		To:       End{Kind: EndAddress, Addr: dst, Raw: dst.String(), Port: int(dport)},
@@ -106,6 +128,15 @@ func Attribute(n *Network, f Flow) Attribution {
 		}
 	}
 	switch {
+	case f.Action == "REJECT" && f.RejectReason == "BPA":
+		// VPC Block Public Access drops internet traffic before any rule
+		// reach models is consulted.
+		a = Attribution{Verdict: Unreachable, Direction: dir, Layer: LayerRoute, Component: f.VPCID, Code: "BLOCK_PUBLIC_ACCESS", Agrees: true,
+			Detail: "rejected by VPC Block Public Access (reject-reason BPA): the account blocks this internet traffic whatever the routes and rules say, and reach does not model it; an exclusion for the VPC or subnet admits it",
+			Fix:    "aws ec2 create-vpc-block-public-access-exclusion --vpc-id VPC_ID --internet-gateway-exclusion-mode allow-bidirectional"}
+		if f.VPCID != "" {
+			a.Fix = strings.Replace(a.Fix, "VPC_ID", f.VPCID, 1)
+		}
 	case f.Action == "REJECT" && rep.Verdict == Unreachable:
 		a.Agrees = true
 	case f.Action == "REJECT" && rep.Verdict == Reachable:
@@ -133,4 +164,29 @@ func Attribute(n *Network, f Flow) Attribution {
 func looksLikeReply(srcPort, dstPort uint16) bool {
 	return srcPort < natPorts.From && dstPort >= natPorts.From ||
 		srcPort < linuxPorts.From && dstPort >= linuxPorts.From && srcPort < dstPort
+}
+
+// publicView returns the address a client outside the account reached dst
+// by: an interface records its private address, but the internet reaches
+// it through the public address an internet gateway maps onto it, and the
+// path must be evaluated as such.
+func publicView(n *Network, src, dst netip.Addr) netip.Addr {
+	n.Compile()
+	ix := n.index
+	if ix == nil || len(ix.enisByAddr[src]) > 0 {
+		return dst
+	}
+	for _, v := range n.VPCs {
+		for _, p := range v.CIDRs {
+			if p.Contains(src) {
+				return dst
+			}
+		}
+	}
+	if es := ix.enisByAddr[dst]; len(es) == 1 {
+		if pub := es[0].PublicFor(dst); pub.IsValid() {
+			return pub
+		}
+	}
+	return dst
 }

@@ -41,6 +41,12 @@ type Network struct {
 	ResolverRuleAssociations map[string]*ResolverRuleAssociation
 	DHCPOptions              map[string]*DHCPOptions
 
+	// FlowLogs holds the flow logs (describe-flow-logs) by flow log ID. It
+	// is nil when the flow-log configuration was not read, which is not the
+	// same as an account without flow logs (an empty map); NewNetwork
+	// leaves it nil for that reason.
+	FlowLogs map[string]*FlowLog
+
 	// Gaps records every kind of data that is missing and why. A layer that
 	// needs missing data says unknown and names the gap; it never passes.
 	Gaps []Gap

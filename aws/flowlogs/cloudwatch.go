@@ -1,0 +1,171 @@
+package flowlogs
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/reachnet/reach/aws"
+	"github.com/reachnet/reach/checks"
+)
+
+// NewClient returns a CloudWatch Logs client for cfg (see aws.LoadConfig)
+// that refuses, before signing, every operation outside
+// aws.AllowedActions: reach reads flow logs and changes nothing.
+func NewClient(cfg awssdk.Config, optFns ...func(*cloudwatchlogs.Options)) *cloudwatchlogs.Client {
+	guard := func(o *cloudwatchlogs.Options) { o.APIOptions = append(o.APIOptions, aws.ReadOnlyGuard("logs")) }
+	return cloudwatchlogs.NewFromConfig(cfg, append([]func(*cloudwatchlogs.Options){guard}, optFns...)...)
+}
+
+// TargetFor builds the CloudWatch Logs target of a path from flow-log
+// discovery: the log groups of the tailable flow logs covering the ENIs,
+// the ENIs themselves (their log streams), and a filter pattern on the
+// path's addresses (none when hosts is empty). It also returns the log
+// formats of those flow logs, for Options.Formats.
+func TargetFor(d checks.FlowLogDiscovery, region, account string, hosts ...netip.Addr) (Target, []*Format, error) {
+	var t Target
+	var formats []*Format
+	seenGroup, seenFormat := map[string]bool{}, map[string]bool{}
+	for _, c := range d.Tailable() {
+		if !seenGroup[c.LogGroup] {
+			seenGroup[c.LogGroup] = true
+			arn := c.FlowLog.LogGroupARN()
+			if arn == "" && c.LogGroup != "" && region != "" && account != "" {
+				// Flow logs created with only a group name carry no ARN;
+				// Live Tail needs one, and the group lives in the flow
+				// log's own account and region.
+				arn = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", region, account, c.LogGroup)
+			}
+			t.LogGroups = append(t.LogGroups, LogGroup{Name: c.LogGroup, ARN: arn})
+		}
+		if !containsString(t.ENIs, c.ENI) {
+			t.ENIs = append(t.ENIs, c.ENI)
+		}
+		if !seenFormat[c.Format] {
+			seenFormat[c.Format] = true
+			f, err := ParseFormat(c.Format)
+			if err != nil {
+				return t, nil, fmt.Errorf("flow log %s: %w", c.FlowLogID, err)
+			}
+			formats = append(formats, f)
+		}
+	}
+	if len(t.LogGroups) == 0 {
+		return t, nil, errors.New("no flow log reach can read covers the path (CloudWatch Logs destinations only)")
+	}
+	t.Pattern = AddressPattern(hosts...)
+	return t, formats, nil
+}
+
+func containsString(ss []string, s string) bool {
+	for _, v := range ss {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// AddressPattern is a CloudWatch Logs filter pattern that matches records
+// holding every address (the traffic between two hosts, both ways). Terms
+// with dots or colons must be quoted; space-separated terms must all
+// appear. The match is on text ("10.0.1.2" also matches "10.0.1.25"), so
+// the sources filter again on the parsed records.
+func AddressPattern(hosts ...netip.Addr) string {
+	var terms []string
+	for _, h := range hosts {
+		if h.IsValid() {
+			terms = append(terms, `"`+h.String()+`"`)
+		}
+	}
+	return strings.Join(terms, " ")
+}
+
+// streamMatches reports whether a log stream belongs to one of the ENIs:
+// flow logs name each interface's stream by its ID (with a suffix such as
+// "-all" in some accounts).
+func streamMatches(stream string, enis []string) bool {
+	if len(enis) == 0 || stream == "" {
+		return true
+	}
+	for _, e := range enis {
+		if strings.HasPrefix(stream, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// errorCode returns the AWS error code of err ("AccessDeniedException"),
+// or "".
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// denied reports whether err says the caller lacks a permission.
+func denied(err error) bool {
+	var na *aws.NotAllowedError
+	if errors.As(err, &na) {
+		return true
+	}
+	switch errorCode(err) {
+	case "AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "UnrecognizedClientException":
+		return true
+	}
+	return false
+}
+
+// shortReason is one line saying why a call failed.
+func shortReason(err error) string {
+	if code := errorCode(err); code != "" {
+		var ae smithy.APIError
+		errors.As(err, &ae)
+		msg := ae.ErrorMessage()
+		if len(msg) > 120 {
+			msg = msg[:120] + "…"
+		}
+		if msg == "" {
+			return code
+		}
+		return code + ": " + msg
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && re.HTTPStatusCode() != 0 {
+		return fmt.Sprintf("HTTP %d from the endpoint", re.HTTPStatusCode())
+	}
+	var se *smithyhttp.RequestSendError
+	if errors.As(err, &se) {
+		// The innermost error says it best ("lookup stream-…: no such
+		// host", "connection refused").
+		inner := se.Err
+		for inner != nil && errors.Unwrap(inner) != nil {
+			inner = errors.Unwrap(inner)
+		}
+		if inner == nil {
+			inner = se
+		}
+		return "cannot reach the endpoint: " + inner.Error()
+	}
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) && oe.Err != nil {
+		err = oe.Err
+	}
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 160 {
+		s = s[:160] + "…"
+	}
+	return s
+}

@@ -1,0 +1,86 @@
+package flowlogs
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestInsightsQuery(t *testing.T) {
+	got := InsightsQuery([]string{"eni-0a", "eni-0b"}, []netip.Addr{ip("10.0.16.45"), ip("10.0.33.12")})
+	want := `fields @timestamp, @message, @logStream
+| filter @logStream like "eni-0a" or @logStream like "eni-0b"
+| filter @message like "10.0.16.45" and @message like "10.0.33.12"
+| sort @timestamp asc
+| limit 10000`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if q := InsightsQuery(nil, nil); strings.Contains(q, "filter") {
+		t.Errorf("no filters expected: %s", q)
+	}
+	if quote(`a"b\`) != `"a\"b\\"` {
+		t.Errorf("quote: %s", quote(`a"b\`))
+	}
+}
+
+// TestInsightsStopsQueryOnCancel: a query the user gives up on is stopped
+// on the service side (moto has no StopQuery, so a small server speaking
+// the JSON protocol stands in).
+func TestInsightsStopsQueryOnCancel(t *testing.T) {
+	var mu sync.Mutex
+	var calls []string
+	var start map[string]any
+	stopped := make(chan string, 1)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		op := r.Header.Get("X-Amz-Target")
+		op = op[strings.LastIndexByte(op, '.')+1:]
+		var in map[string]any
+		json.NewDecoder(r.Body).Decode(&in)
+		mu.Lock()
+		calls = append(calls, op)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		switch op {
+		case "StartQuery":
+			mu.Lock()
+			start = in
+			mu.Unlock()
+			json.NewEncoder(w).Encode(map[string]string{"queryId": "q-1"})
+		case "GetQueryResults":
+			json.NewEncoder(w).Encode(map[string]any{"status": "Running", "results": []any{}})
+		case "StopQuery":
+			stopped <- in["queryId"].(string)
+			json.NewEncoder(w).Encode(map[string]bool{"success": true})
+		}
+	}))
+	defer ts.Close()
+	tg := Target{LogGroups: []LogGroup{{Name: "/vpc/flow-logs/prod", ARN: groupARN}}, ENIs: []string{appENI}}
+	from, to := time.Unix(1763632800, 0), time.Unix(1763634600, 0)
+	src := NewInsightsSource(newTestLogsClient(ts.URL, nil), tg, from, to, InsightsOptions{PollEvery: 10 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := src.Run(ctx, func(Batch) {}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case id := <-stopped:
+		if id != "q-1" {
+			t.Errorf("stopped %q", id)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("StopQuery was not called: %v", calls)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if start["startTime"] != float64(1763632800) || start["endTime"] != float64(1763634600) || !equalJSON(start["logGroupNames"], []string{"/vpc/flow-logs/prod"}) ||
+		start["limit"] != float64(InsightsLimit) || !strings.Contains(start["queryString"].(string), `@logStream like "`+appENI+`"`) {
+		t.Errorf("StartQuery input %v", start)
+	}
+}

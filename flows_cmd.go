@@ -1,0 +1,694 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/reachnet/reach/aws"
+	"github.com/reachnet/reach/aws/flowlogs"
+	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/demo"
+)
+
+// The flows command, for the command table:
+//
+//	{name: "flows", summary: flowsSummary, about: flowsAbout, flags: flowsFlagSpecs, raw: runFlows}
+//
+// runFlows parses these same flags, so the table and the parser cannot
+// drift apart.
+const (
+	flowsSummary = "read a path's flow-log records, with the rule behind each reject and a diagnosis"
+	flowsAbout   = "flows prints flow-log records, one per line, each reject with the rule that explains it, and, for a path " +
+		"(--from, --to), a diagnosis of the records: a reject of the path's own source (a missing security group rule), " +
+		"accepted requests whose replies are rejected (a network ACL without return traffic), or no record at all (a routing " +
+		"miss, concluded only once the flow log's aggregation interval and delivery delay have passed).\n\n" +
+		"Records come from --file (exported flow logs, plain text or gzip, - for stdin), --live (CloudWatch Logs Live Tail " +
+		"of the path's interfaces, or FilterLogEvents polling when Live Tail is denied), --since D (a Logs Insights query " +
+		"over the last D), or, with --demo, the demo account's synthetic stream. --live and --since first find the flow logs " +
+		"that cover the path and say when none can be read (S3, Firehose) and how to create one.\n\n" +
+		"-o json prints JSON Lines: one object per record, note, malformed line, and a summary and diagnosis at the end.\n\n" +
+		"Exit status: 0 done, 1 the records could not be read, 2 bad input or usage."
+)
+
+var flowsFlagSpecs = concat(sourceFlagSpecs, []flagSpec{
+	{name: "file", arg: "PATH", usage: "read exported flow logs from PATH (- for stdin; plain text or gzip, S3 header lines understood)"},
+	{name: "live", kind: kindBool, usage: "tail the path's flow logs in CloudWatch Logs (Live Tail, or polling when denied)"},
+	{name: "since", kind: kindDuration, arg: "D", usage: "query the last D of the path's flow logs with Logs Insights"},
+	{name: "follow", kind: kindBool, usage: "with --demo: keep the synthetic stream going in real time"},
+	{name: "for", kind: kindDuration, arg: "D", usage: "stop after D (a live tail runs until interrupted)"},
+	{name: "limit", kind: kindInt, arg: "N", usage: "stop after N records"},
+	{name: "format", arg: "FORMAT", usage: "the log format, as '${version} ${srcaddr} …' (default: the flow logs' own, or version 2)"},
+}, pathFlagSpecs[:4], []flagSpec{
+	{name: "action", arg: "ACTION", usage: "only ACCEPT or REJECT records", values: []string{"ACCEPT", "REJECT"}},
+	{name: "eni", arg: "ENI[,ENI]", usage: "only records of these interfaces (and, with --live or --since, the streams to read)"},
+	{name: "o", arg: "FORMAT", def: "text", usage: "output: text or json (JSON Lines)", values: []string{"text", "json"}},
+	asciiFlag,
+})
+
+// exitFlowsFailed: the records could not be read.
+const exitFlowsFailed = 1
+
+// flowsRun is one invocation's state.
+type flowsRun struct {
+	stdout io.Writer
+	json   bool
+	ascii  bool
+	limit  int
+	cancel context.CancelFunc
+
+	net  *checks.Network
+	path *flowlogs.Path
+	// attributions caches the explanation of records by their tuple.
+	attributions map[attrKey]checks.Attribution
+
+	// display selects the records printed (--action, --eni).
+	display flowlogs.Filter
+
+	records, shown, malformed, dropped, filtered int
+	kept                                         []checks.Flow
+	source                                       string
+}
+
+type attrKey struct {
+	src, dst       netip.Addr
+	sport, dport   uint16
+	proto          checks.Protocol
+	action, reason string
+	reply          bool
+}
+
+// maxKept bounds the records kept for the diagnosis.
+const maxKept = 200_000
+
+func runFlows(args []string, stdout, stderr io.Writer) int {
+	c := &command{name: "flows", summary: flowsSummary, about: flowsAbout, flags: flowsFlagSpecs}
+	p, err := c.parse(args)
+	if errors.Is(err, errHelp) {
+		writeCommandHelp(stdout, c)
+		return 0
+	}
+	if err != nil {
+		return fail(stderr, exitUsage, "flows: %v", err)
+	}
+	src := p.source()
+	file, live, since := p.str("file"), p.flag("live"), p.dur("since")
+	output := p.str("o")
+	switch {
+	case output != "text" && output != "json":
+		return fail(stderr, exitUsage, "flows: -o %q: expected text or json", output)
+	case src.demo && src.snapshot != "":
+		return fail(stderr, exitUsage, "flows: --demo and --snapshot exclude each other: pick one")
+	case countTrue(file != "", live, since != 0) > 1:
+		return fail(stderr, exitUsage, "flows: --file, --live and --since exclude each other: pick one")
+	case since < 0 || p.dur("for") < 0 || p.num("limit") < 0:
+		return fail(stderr, exitUsage, "flows: --since, --for and --limit take positive values")
+	case src.demo && (live || since != 0):
+		return fail(stderr, exitUsage, "flows: the demo account has no CloudWatch Logs: drop --live/--since to read its synthetic stream")
+	case !src.demo && file == "" && !live && since == 0:
+		return fail(stderr, exitUsage, "flows: say where the records come from: --live, --since DURATION or --file PATH (or --demo)")
+	case p.flag("follow") && !src.demo:
+		return fail(stderr, exitUsage, "flows: --follow keeps the demo stream going; a live tail follows anyway")
+	case (p.str("from") == "") != (p.str("to") == ""):
+		return fail(stderr, exitUsage, "flows: a path needs both --from and --to")
+	}
+	action := strings.ToUpper(p.str("action"))
+	if action != "" && action != "ACCEPT" && action != "REJECT" {
+		return fail(stderr, exitUsage, "flows: --action %q: expected ACCEPT or REJECT", p.str("action"))
+	}
+	var enis []string
+	for _, e := range strings.Split(p.str("eni"), ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			if _, err := checks.ParseEnd(e); err != nil || !strings.HasPrefix(e, "eni-") {
+				return fail(stderr, exitUsage, "flows: --eni %q: expected eni-… IDs, comma-separated", e)
+			}
+			enis = append(enis, e)
+		}
+	}
+	var formats []*flowlogs.Format
+	if s := p.str("format"); s != "" {
+		f, err := flowlogs.ParseFormat(s)
+		if err != nil {
+			return fail(stderr, exitUsage, "flows: --format: %v", err)
+		}
+		formats = []*flowlogs.Format{f}
+	}
+	port := p.num("port")
+	if port < 0 || port > 65535 {
+		return fail(stderr, exitUsage, "flows: --port %d: expected 1-65535", port)
+	}
+	// The path selects what is read and diagnosed; --action and --eni only
+	// what is printed, so that the diagnosis sees both halves of a path.
+	filter := flowlogs.Filter{Port: uint16(port)}
+	if proto := p.str("protocol"); proto != "" {
+		pr, err := checks.ParseProtocol(proto)
+		if err != nil {
+			return fail(stderr, exitUsage, "flows: --protocol: %v", err)
+		}
+		if pr != checks.ProtocolAll {
+			filter.Protocol = pr
+		}
+	}
+	if (live || since != 0) && p.str("from") == "" && len(enis) == 0 {
+		return fail(stderr, exitUsage, "flows: --live and --since read the streams of a path's interfaces: give --from and --to, or --eni")
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if d := p.dur("for"); d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	r := &flowsRun{stdout: stdout, json: output == "json", ascii: p.flag("ascii"), limit: p.num("limit"), cancel: cancel,
+		attributions: map[attrKey]checks.Attribution{}}
+
+	// The network: needed to resolve the path, find its flow logs and
+	// explain the records. A file alone can be read without one.
+	needNetwork := src.demo || src.snapshot != "" || live || since != 0 || src.profile != "" || src.region != ""
+	var cfg sdkaws.Config
+	if needNetwork {
+		var code int
+		var ok bool
+		r.net, cfg, code, ok = loadFlowsNetwork(ctx, src, p.str("from"), p.str("to"), enis, live || since != 0, stderr)
+		if !ok {
+			return code
+		}
+	}
+	r.display = flowlogs.Filter{Action: action, ENIs: enis}
+	if from, to := p.str("from"), p.str("to"); from != "" {
+		path, err := resolveFlowsPath(r.net, from, to, p.str("protocol"), port)
+		if err != nil {
+			return fail(stderr, exitUsage, "flows: %v", err)
+		}
+		r.path = path
+		filter = path.Filter()
+	}
+	opts := flowlogs.Options{Formats: formats, Filter: filter}
+
+	// The records.
+	var source flowlogs.Source
+	var window checks.FlowWindow
+	var disc *checks.FlowLogDiscovery
+	pathENIs := append([]string(nil), enis...)
+	if r.path != nil {
+		for _, e := range r.path.ENIs() {
+			if !containsStr(pathENIs, e) {
+				pathENIs = append(pathENIs, e)
+			}
+		}
+	}
+	if r.net != nil && len(pathENIs) > 0 {
+		d := checks.DiscoverFlowLogs(r.net, pathENIs...)
+		disc = &d
+	}
+	now := time.Now()
+	switch {
+	case file != "":
+		in, err := flowlogs.OpenFile(file)
+		if err != nil {
+			return fail(stderr, exitUsage, "flows: --file: %v", err)
+		}
+		defer in.Close()
+		name := file
+		if file == "-" {
+			name = "stdin"
+		}
+		source = flowlogs.NewFileSource(in, name, opts)
+		if disc != nil {
+			// Exported records may come from any destination.
+			window.Recorded = disc.Recorder(false)
+		}
+	case src.demo:
+		dopts := flowlogs.DemoOptions{Options: opts, Follow: p.flag("follow"), Now: time.Now}
+		source = flowlogs.NewDemoSource(r.net, dopts)
+		window = checks.FlowWindow{Since: now.Add(-flowlogs.DefaultDemoWindow), Now: now, Interval: time.Minute}
+		if disc != nil {
+			window.Recorded = disc.Recorder(false)
+		}
+	default:
+		if disc == nil {
+			return fail(stderr, exitFlowsFailed, "flows: neither end of the path is an interface in the account, so no flow log of it can be read")
+		}
+		r.printDiscovery(*disc)
+		account := ""
+		if e := r.net.ENIs[pathENIs[0]]; e != nil {
+			account = e.OwnerID
+		}
+		var hosts []netip.Addr
+		if r.path != nil {
+			hosts = r.path.Hosts()
+		}
+		target, found, err := flowlogs.TargetFor(*disc, cfg.Region, account, hosts...)
+		if err != nil {
+			return fail(stderr, exitFlowsFailed, "flows: %v", err)
+		}
+		if len(opts.Formats) == 0 {
+			opts.Formats = found
+		}
+		client := flowlogs.NewClient(cfg)
+		interval, delay := discoveredWait(*disc, pathENIs)
+		window = checks.FlowWindow{Interval: interval, Delay: delay, Recorded: disc.Recorder(true)}
+		if live {
+			source = flowlogs.NewLiveTailSource(client, target, flowlogs.PollOptions{Options: opts})
+			window.Since = now
+		} else {
+			source = flowlogs.NewInsightsSource(client, target, now.Add(-since), now, flowlogs.InsightsOptions{Options: opts, Hosts: hosts})
+			window.Since = now.Add(-since)
+		}
+	}
+	r.source = source.Name()
+	r.note("source: " + source.Name())
+	if r.net == nil {
+		r.note("no network given (--demo, --snapshot, --profile or --region): records are printed without the rules behind them")
+	}
+	err = source.Run(ctx, r.batch)
+	window.Now = time.Now()
+	if src.demo && !p.flag("follow") {
+		// The demo's history ends where it began.
+		window.Now = now
+	}
+	r.finish(window)
+	if err != nil {
+		return fail(stderr, exitFlowsFailed, "flows: %v", err)
+	}
+	return 0
+}
+
+func countTrue(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+func containsStr(ss []string, s string) bool {
+	for _, v := range ss {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// loadFlowsNetwork reads the network as loadNetwork does, keeps the AWS
+// configuration for the CloudWatch Logs client, and converts the flow
+// logs (describe-flow-logs), which discovery reads.
+func loadFlowsNetwork(ctx context.Context, src sourceFlags, from, to string, enis []string, needLogs bool, stderr io.Writer) (*checks.Network, sdkaws.Config, int, bool) {
+	var cfg sdkaws.Config
+	var inv *aws.Inventory
+	var err error
+	live := !src.demo && src.snapshot == ""
+	if live || needLogs {
+		cfg, err = loadAWSConfig(ctx, src)
+		if err != nil {
+			return nil, cfg, fail(stderr, exitUsage, "flows: %s", aws.Explain(err)), false
+		}
+	}
+	switch {
+	case src.demo:
+		inv, err = aws.ReadSnapshotFS(demo.FS(), ".")
+	case src.snapshot != "":
+		inv, err = aws.ReadSnapshot(src.snapshot)
+	default:
+		loader := aws.NewLoader(cfg)
+		ends := append([]string(nil), enis...)
+		if from != "" {
+			ends = append(ends, from, to)
+		}
+		if len(ends) > 0 && targetable(ends) {
+			inv, _, err = loader.LoadPath(ctx, ends, nil, nil)
+		} else {
+			inv, _, err = loader.LoadAll(ctx, nil)
+		}
+		if err != nil {
+			err = errors.New(aws.Explain(err))
+		}
+	}
+	if err != nil {
+		return nil, cfg, fail(stderr, exitUsage, "flows: %v", err), false
+	}
+	net, err := aws.Convert(inv)
+	if err != nil {
+		return nil, cfg, fail(stderr, exitUsage, "flows: %v", err), false
+	}
+	aws.ConvertFlowLogs(inv, net)
+	return net, cfg, 0, true
+}
+
+// resolveFlowsPath resolves the path the user named: its interfaces and
+// addresses select the records and the streams to read.
+func resolveFlowsPath(net *checks.Network, from, to, protocol string, port int) (*flowlogs.Path, error) {
+	if net == nil {
+		// No network: only addresses can select records.
+		f, err1 := checks.ParseEnd(from)
+		t, err2 := checks.ParseEnd(to)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, err
+		}
+		if f.Kind != checks.EndAddress || t.Kind != checks.EndAddress {
+			return nil, fmt.Errorf("--from %s --to %s: without a network (--demo, --snapshot, --profile or --region) the ends must be IP addresses", from, to)
+		}
+		proto := checks.ProtocolTCP
+		if protocol != "" {
+			p, err := checks.ParseProtocol(protocol)
+			if err != nil {
+				return nil, err
+			}
+			proto = p
+		}
+		q := checks.Query{From: f, To: t, Protocol: proto, Port: port}
+		if q.Port == 0 {
+			q.Port = t.Port
+		}
+		return &flowlogs.Path{Query: q, Client: f.Addr, Server: t.Addr}, nil
+	}
+	fromArg, err := resolveName(net, from)
+	if err != nil {
+		return nil, fmt.Errorf("--from %v", err)
+	}
+	toArg, err := resolveName(net, to)
+	if err != nil {
+		return nil, fmt.Errorf("--to %v", err)
+	}
+	q, err := checks.NewQuery(fromArg, toArg, protocol, port, 0)
+	if err != nil {
+		return nil, err
+	}
+	p, err := flowlogs.ResolvePath(net, q)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// discoveredWait is the aggregation interval and delivery delay of the
+// slowest tailable flow log covering the ENIs.
+func discoveredWait(d checks.FlowLogDiscovery, enis []string) (interval, delay time.Duration) {
+	for _, c := range d.Tailable() {
+		if containsStr(enis, c.ENI) && c.FlowLog != nil {
+			interval = max(interval, c.FlowLog.Interval())
+			delay = max(delay, c.FlowLog.DeliveryDelay())
+		}
+	}
+	return interval, delay
+}
+
+// batch prints one batch as it arrives.
+func (r *flowsRun) batch(b flowlogs.Batch) {
+	if b.Note != "" {
+		r.note(b.Note)
+	}
+	if b.Source != "" && b.Source != r.source {
+		r.source = b.Source
+		r.note("source: " + b.Source)
+	}
+	if b.Sampled {
+		r.note("Live Tail sampled the stream (over 500 matching records a second): some records are missing")
+	}
+	for _, m := range b.Samples {
+		r.emit(map[string]any{"kind": "malformed", "line": m.Line, "reason": m.Reason},
+			"malformed line ("+m.Reason+"): "+m.Line)
+	}
+	r.malformed += b.Malformed
+	r.dropped += b.Dropped
+	r.filtered += b.Filtered
+	for i := range b.Flows {
+		if r.limit > 0 && r.shown >= r.limit {
+			r.cancel()
+			return
+		}
+		f := &b.Flows[i]
+		r.records++
+		if len(r.kept) < maxKept {
+			r.kept = append(r.kept, *f)
+		}
+		if !r.display.Match(f) {
+			r.filtered++
+			continue
+		}
+		r.shown++
+		r.record(f)
+	}
+	if r.limit > 0 && r.shown >= r.limit {
+		r.cancel()
+	}
+}
+
+func (r *flowsRun) note(s string) {
+	r.emit(map[string]any{"kind": "note", "note": s}, s)
+}
+
+// emit prints a non-record line: a JSON object, or a "# " comment.
+func (r *flowsRun) emit(obj map[string]any, text string) {
+	if r.json {
+		writeJSONLine(r.stdout, obj)
+		return
+	}
+	fmt.Fprintln(r.stdout, "# "+r.plain(text))
+}
+
+func writeJSONLine(w io.Writer, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	w.Write(append(b, '\n'))
+}
+
+func (r *flowsRun) plain(s string) string {
+	if !r.ascii {
+		return s
+	}
+	return strings.NewReplacer("→", "->", "…", "...", "↳", ">").Replace(s)
+}
+
+// explain attributes a record: every reject, and any record the
+// configuration disagrees with. ok is false when there is nothing to say.
+func (r *flowsRun) explain(f *checks.Flow) (checks.Attribution, bool) {
+	if r.net == nil || f.LogStatus != "" && f.LogStatus != "OK" {
+		return checks.Attribution{}, false
+	}
+	reply := r.path != nil && r.path.IsReply(f)
+	k := attrKey{f.Src, f.Dst, f.SrcPort, f.DstPort, f.Protocol, f.Action, f.RejectReason, reply}
+	a, ok := r.attributions[k]
+	if !ok {
+		if reply {
+			a = checks.AttributeReply(r.net, *f)
+		} else {
+			a = checks.Attribute(r.net, *f)
+		}
+		if len(r.attributions) > 10_000 {
+			clear(r.attributions)
+		}
+		r.attributions[k] = a
+	}
+	return a, f.Action == "REJECT" || !a.Agrees
+}
+
+func (r *flowsRun) record(f *checks.Flow) {
+	a, explained := r.explain(f)
+	if r.json {
+		obj := flowJSON(f)
+		obj["kind"] = "record"
+		if explained {
+			obj["attribution"] = a
+		}
+		writeJSONLine(r.stdout, obj)
+		return
+	}
+	var b strings.Builder
+	t := f.Start
+	if t.IsZero() {
+		t = f.End
+	}
+	if t.IsZero() {
+		b.WriteString("-")
+	} else {
+		b.WriteString(t.UTC().Format(time.RFC3339))
+	}
+	b.WriteString("  " + dash(f.InterfaceID))
+	if f.FlowDirection != "" {
+		b.WriteString(" " + f.FlowDirection)
+	}
+	if f.LogStatus == "NODATA" || f.LogStatus == "SKIPDATA" {
+		b.WriteString("  " + f.LogStatus)
+		fmt.Fprintln(r.stdout, b.String())
+		return
+	}
+	fmt.Fprintf(&b, "  %s → %s  %s  %s", endText(f.Src, f.SrcPort, f.Protocol), endText(f.Dst, f.DstPort, f.Protocol), f.Protocol, dash(f.Action))
+	if f.RejectReason != "" {
+		b.WriteString(" (" + f.RejectReason + ")")
+	}
+	if explained {
+		mark := ""
+		if !a.Agrees {
+			mark = "!"
+		}
+		fmt.Fprintf(&b, "  %s↳ %s %s (%s): %s", mark, dash(a.Layer), dash(a.Component), a.Direction, a.Detail)
+	}
+	fmt.Fprintln(r.stdout, r.plain(b.String()))
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func endText(a netip.Addr, port uint16, p checks.Protocol) string {
+	if !a.IsValid() {
+		return "-"
+	}
+	if !p.HasPorts() {
+		return a.String()
+	}
+	return netip.AddrPortFrom(a, port).String()
+}
+
+// flowJSON is a record as JSON: the fields the record has, named as the
+// log format names them.
+func flowJSON(f *checks.Flow) map[string]any {
+	m := map[string]any{}
+	set := func(k string, v any, present bool) {
+		if present {
+			m[k] = v
+		}
+	}
+	set("version", f.Version, f.Version != 0)
+	set("account_id", f.AccountID, f.AccountID != "")
+	set("interface_id", f.InterfaceID, f.InterfaceID != "")
+	set("srcaddr", f.Src.String(), f.Src.IsValid())
+	set("dstaddr", f.Dst.String(), f.Dst.IsValid())
+	withTraffic := f.LogStatus != "NODATA" && f.LogStatus != "SKIPDATA"
+	set("srcport", f.SrcPort, withTraffic && f.Protocol.HasPorts())
+	set("dstport", f.DstPort, withTraffic && f.Protocol.HasPorts())
+	set("protocol", int(f.Protocol), withTraffic)
+	set("packets", f.Packets, withTraffic)
+	set("bytes", f.Bytes, withTraffic)
+	set("start", f.Start.UTC().Format(time.RFC3339), !f.Start.IsZero())
+	set("end", f.End.UTC().Format(time.RFC3339), !f.End.IsZero())
+	set("action", f.Action, f.Action != "")
+	set("log_status", f.LogStatus, f.LogStatus != "")
+	set("vpc_id", f.VPCID, f.VPCID != "")
+	set("subnet_id", f.SubnetID, f.SubnetID != "")
+	set("instance_id", f.InstanceID, f.InstanceID != "")
+	set("tcp_flags", f.TCPFlags, f.TCPFlags >= 0)
+	set("type", f.Type, f.Type != "")
+	set("pkt_srcaddr", f.PktSrc.String(), f.PktSrc.IsValid())
+	set("pkt_dstaddr", f.PktDst.String(), f.PktDst.IsValid())
+	set("region", f.Region, f.Region != "")
+	set("az_id", f.AZID, f.AZID != "")
+	set("sublocation_type", f.SublocationType, f.SublocationType != "")
+	set("sublocation_id", f.SublocationID, f.SublocationID != "")
+	set("pkt_src_aws_service", f.PktSrcAWSService, f.PktSrcAWSService != "")
+	set("pkt_dst_aws_service", f.PktDstAWSService, f.PktDstAWSService != "")
+	set("flow_direction", f.FlowDirection, f.FlowDirection != "")
+	set("traffic_path", f.TrafficPath, f.TrafficPath >= 0)
+	set("ecs_cluster_arn", f.ECSClusterARN, f.ECSClusterARN != "")
+	set("ecs_cluster_name", f.ECSClusterName, f.ECSClusterName != "")
+	set("ecs_container_instance_arn", f.ECSContainerInstanceARN, f.ECSContainerInstanceARN != "")
+	set("ecs_container_instance_id", f.ECSContainerInstanceID, f.ECSContainerInstanceID != "")
+	set("ecs_container_id", f.ECSContainerID, f.ECSContainerID != "")
+	set("ecs_second_container_id", f.ECSSecondContainerID, f.ECSSecondContainerID != "")
+	set("ecs_service_name", f.ECSServiceName, f.ECSServiceName != "")
+	set("ecs_task_definition_arn", f.ECSTaskDefinitionARN, f.ECSTaskDefinitionARN != "")
+	set("ecs_task_arn", f.ECSTaskARN, f.ECSTaskARN != "")
+	set("ecs_task_id", f.ECSTaskID, f.ECSTaskID != "")
+	set("reject_reason", f.RejectReason, f.RejectReason != "")
+	set("resource_id", f.ResourceID, f.ResourceID != "")
+	set("encryption_status", f.EncryptionStatus, f.EncryptionStatus >= 0)
+	return m
+}
+
+// printDiscovery says which flow logs cover the path and what reach can do
+// with them.
+func (r *flowsRun) printDiscovery(d checks.FlowLogDiscovery) {
+	if r.json {
+		writeJSONLine(r.stdout, map[string]any{"kind": "coverage", "coverage": d})
+		return
+	}
+	if d.Unknown != "" {
+		r.note(d.Unknown)
+	}
+	for _, c := range d.Coverage {
+		r.note(fmt.Sprintf("%s: flow log %s (on %s %s) to %s %s, %s traffic, aggregation interval %ds",
+			c.ENI, c.FlowLogID, c.Level, c.AttachedTo, c.DestinationType, firstNonEmpty(c.LogGroup, c.Destination), c.TrafficType, c.IntervalSeconds))
+		for _, n := range c.Notes {
+			r.note("  " + n)
+		}
+	}
+	for _, n := range d.Notes {
+		r.note(n)
+	}
+	if d.CreateCommand != "" {
+		r.note("to create one: " + d.CreateCommand)
+	}
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// finish prints the counts and, for a path, the diagnosis.
+func (r *flowsRun) finish(w checks.FlowWindow) {
+	summary := fmt.Sprintf("%d records shown", r.shown)
+	if r.filtered > 0 {
+		summary += fmt.Sprintf(" (%d others filtered out)", r.filtered)
+	}
+	if r.limit > 0 && r.shown >= r.limit {
+		summary += fmt.Sprintf("; stopped at --limit %d, so the diagnosis reads only these", r.limit)
+	}
+	switch {
+	case r.malformed == 1:
+		summary += ", 1 malformed line"
+	case r.malformed > 1:
+		summary += fmt.Sprintf(", %d malformed lines", r.malformed)
+	}
+	if r.dropped > 0 {
+		summary += fmt.Sprintf(", %d dropped (reading fell behind)", r.dropped)
+	}
+	if r.json {
+		writeJSONLine(r.stdout, map[string]any{"kind": "summary", "records": r.shown, "filtered": r.filtered, "malformed": r.malformed, "dropped": r.dropped, "source": r.source})
+	} else {
+		r.note(summary)
+	}
+	if r.path == nil || r.net == nil {
+		return
+	}
+	d := checks.Diagnose(r.net, r.path.Query, r.kept, w)
+	if r.json {
+		writeJSONLine(r.stdout, map[string]any{"kind": "diagnosis", "diagnosis": d})
+		return
+	}
+	r.note(fmt.Sprintf("diagnosis of %s (the configuration says %s)", d.Path, d.Verdict))
+	for _, f := range d.Findings {
+		r.note(fmt.Sprintf("  %s: %s", f.Pattern, f.Summary))
+		if f.Fix != "" {
+			r.note("    fix: " + f.Fix)
+		}
+	}
+	if len(d.Findings) == 0 {
+		r.note("  " + d.Summary)
+	}
+}
