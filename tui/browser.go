@@ -262,6 +262,10 @@ func (b *browser) update(msg tea.Msg) (tea.Cmd, intent) {
 		if id := b.selectedID(); id != "" {
 			return nil, setEnd{dest: true, value: id}
 		}
+	case key.Matches(km, k.tail.Open):
+		if id := b.selectedID(); id != "" {
+			return nil, openTail{eni: id}
+		}
 	default:
 		b.listKey(km)
 	}
@@ -395,7 +399,7 @@ func (b *browser) ShortHelp() []key.Binding {
 func (b *browser) FullHelp() [][]key.Binding {
 	k := b.env.keys
 	return [][]key.Binding{
-		{k.browser.Filter, k.filter.Apply, k.filter.Clear, k.browser.Enter, k.browser.Source, k.browser.Dest},
+		{k.browser.Filter, k.filter.Apply, k.filter.Clear, k.browser.Enter, k.browser.Source, k.browser.Dest, k.tail.Open},
 		k.list.bindings(),
 	}
 }

@@ -178,6 +178,8 @@ func (c *checklist) update(msg tea.Msg) (tea.Cmd, intent) {
 			return nil, note{text: "no fix to copy for " + c.rows[c.cursor].name}
 		}
 		return nil, copyText{text: fix, what: "the fix for " + c.rows[c.cursor].name}
+	case key.Matches(km, k.tail.Open):
+		return nil, openTail{}
 	case key.Matches(km, k.checklist.Enter):
 		if !c.full {
 			c.full = true
@@ -290,10 +292,10 @@ func (c *checklist) ShortHelp() []key.Binding {
 	if c.full {
 		return []key.Binding{k.global.Help, k.list.Down, k.evidence.Copy, k.global.Back}
 	}
-	return []key.Binding{k.global.Help, k.checklist.Enter, k.checklist.Copy, k.global.Refresh, k.global.Watch, k.global.Pick, k.global.Back}
+	return []key.Binding{k.global.Help, k.checklist.Enter, k.tail.Open, k.checklist.Copy, k.global.Refresh, k.global.Watch, k.global.Pick, k.global.Back}
 }
 
 func (c *checklist) FullHelp() [][]key.Binding {
 	k := c.env.keys
-	return [][]key.Binding{{k.checklist.Enter, k.checklist.Copy, k.global.Back}, k.list.bindings()}
+	return [][]key.Binding{{k.checklist.Enter, k.checklist.Copy, k.tail.Open, k.global.Back}, k.list.bindings()}
 }

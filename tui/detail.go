@@ -54,6 +54,8 @@ func (d *detail) update(msg tea.Msg) (tea.Cmd, intent) {
 		return nil, setEnd{dest: false, value: d.id}
 	case key.Matches(km, k.browser.Dest):
 		return nil, setEnd{dest: true, value: d.id}
+	case key.Matches(km, k.tail.Open):
+		return nil, openTail{eni: d.id}
 	}
 	d.pg.scrollKey(km)
 	return nil, nil
@@ -68,7 +70,7 @@ func (d *detail) ShortHelp() []key.Binding {
 
 func (d *detail) FullHelp() [][]key.Binding {
 	k := d.env.keys
-	return [][]key.Binding{{k.browser.Source, k.browser.Dest, k.global.Back}, k.list.bindings()}
+	return [][]key.Binding{{k.browser.Source, k.browser.Dest, k.tail.Open, k.global.Back}, k.list.bindings()}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

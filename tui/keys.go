@@ -15,6 +15,7 @@ type keyMaps struct {
 	picker    pickerKeys
 	checklist checklistKeys
 	evidence  evidenceKeys
+	tail      tailKeys
 }
 
 type globalKeys struct {
@@ -45,6 +46,12 @@ type checklistKeys struct {
 
 type evidenceKeys struct {
 	Copy key.Binding
+}
+
+// tailKeys: Open (t) works on the browser, the detail and the checklist;
+// the others on the flow tail.
+type tailKeys struct {
+	Open, Pause, Filter, Enter key.Binding
 }
 
 func b(keys []string, help, desc string) key.Binding {
@@ -96,6 +103,12 @@ func defaultKeys() keyMaps {
 		evidence: evidenceKeys{
 			Copy: b([]string{"y"}, "y", "copy fix (OSC 52)"),
 		},
+		tail: tailKeys{
+			Open:   b([]string{"t"}, "t", "tail flow logs"),
+			Pause:  b([]string{"space"}, "space", "pause/resume"),
+			Filter: b([]string{"/"}, "/", "filter: reject port:443 10.0.1.5 tcp -term"),
+			Enter:  b([]string{"enter"}, "enter", "attribution"),
+		},
 	}
 }
 
@@ -113,4 +126,34 @@ func (k *keyMaps) asciiHelp() {
 	k.list.Down.SetHelp("down/j", "down")
 	k.picker.Up.SetHelp("up", "prev suggestion / recent")
 	k.picker.Down.SetHelp("down", "next suggestion / recent")
+}
+
+// keyAction is a binding with the name the configuration file and
+// docs/keys.md call it by ("checklist.copy").
+type keyAction struct {
+	name    string
+	binding *key.Binding
+}
+
+// actions names every binding, screen by screen in help order, for key
+// overrides (keyconfig.go) and the generated key map. A binding added to
+// keyMaps needs its line here; TestEveryBindingHasAnAction fails until it
+// has one.
+func (k *keyMaps) actions() []keyAction {
+	return []keyAction{
+		{"global.help", &k.global.Help}, {"global.back", &k.global.Back}, {"global.pick", &k.global.Pick},
+		{"global.checklist", &k.global.Checklist}, {"global.refresh", &k.global.Refresh},
+		{"global.watch", &k.global.Watch}, {"global.quit", &k.global.Quit}, {"global.force-quit", &k.global.ForceQuit},
+		{"list.up", &k.list.Up}, {"list.down", &k.list.Down}, {"list.page-up", &k.list.PageUp},
+		{"list.page-down", &k.list.PageDown}, {"list.top", &k.list.Top}, {"list.bottom", &k.list.Bottom},
+		{"browser.filter", &k.browser.Filter}, {"browser.enter", &k.browser.Enter},
+		{"browser.source", &k.browser.Source}, {"browser.dest", &k.browser.Dest},
+		{"filter.apply", &k.filter.Apply}, {"filter.clear", &k.filter.Clear},
+		{"picker.next", &k.picker.Next}, {"picker.prev", &k.picker.Prev}, {"picker.up", &k.picker.Up},
+		{"picker.down", &k.picker.Down}, {"picker.check", &k.picker.Check}, {"picker.back", &k.picker.Back},
+		{"checklist.enter", &k.checklist.Enter}, {"checklist.copy", &k.checklist.Copy},
+		{"evidence.copy", &k.evidence.Copy},
+		{"tail.open", &k.tail.Open}, {"tail.pause", &k.tail.Pause}, {"tail.filter", &k.tail.Filter},
+		{"tail.enter", &k.tail.Enter},
+	}
 }

@@ -82,6 +82,7 @@ type Model struct {
 	detail    *detail
 	picker    *picker
 	checklist *checklist
+	tail      *tail
 	stack     []screen
 	helpOpen  bool
 	short     help.Model
@@ -125,6 +126,7 @@ func newModel(ctx context.Context, opts Options, e *env, recents []recentPath) *
 	m.picker = newPicker(e)
 	m.picker.recents = recents
 	m.checklist = newChecklist(e)
+	m.tail = newTail(e)
 	m.stack = []screen{m.browser}
 	m.restyle()
 	if opts.From != "" || opts.To != "" {
@@ -174,6 +176,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onSpin()
 	case watchMsg:
 		cmd = m.onWatch(msg)
+	case tailMsg:
+		cmd = m.onTailMsg(msg)
 	case recentsSavedMsg:
 		if msg.err != nil {
 			m.env.log.Warn("recent paths", "err", msg.err)
@@ -183,6 +187,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// Cursor blinks and pastes belong to the focused screen's inputs.
 		cmd, _ = m.top().update(msg)
 	}
+	m.syncTail()
 	return m, tea.Batch(cmd, m.ensureTicking())
 }
 
@@ -215,6 +220,7 @@ func (m *Model) restyle() {
 	m.env.setStyles(themes.NewStyles(pal))
 	m.browser.restyle()
 	m.picker.restyle()
+	m.tail.restyle()
 	m.short.Styles = help.Styles{
 		ShortKey: m.env.st.Key, ShortDesc: m.env.st.Desc, ShortSeparator: m.env.st.Subtle,
 		Ellipsis: m.env.st.Subtle, FullKey: m.env.st.Key, FullDesc: m.env.st.Desc, FullSeparator: m.env.st.Subtle,
@@ -246,6 +252,7 @@ func (m *Model) layout() {
 	m.detail.setSize(w, h)
 	m.picker.setSize(w, h)
 	m.checklist.setSize(w, h)
+	m.tail.setSize(w, h)
 	m.short.SetWidth(w)
 }
 
@@ -315,6 +322,7 @@ func (m *Model) quit() tea.Cmd {
 	if m.cancel != nil {
 		m.cancel()
 	}
+	m.stopTail()
 	return tea.Quit
 }
 
@@ -352,6 +360,8 @@ func (m *Model) onIntent(it intent) tea.Cmd {
 		return tea.SetClipboard(it.text)
 	case note:
 		m.setStatus(it.text, it.err)
+	case tailIntent:
+		return m.onTailIntent(it)
 	}
 	return nil
 }
@@ -483,7 +493,7 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 		m.net = u.Network
 		m.netVer++
 		m.pending = pendingKinds(u.Network)
-		cmds = append(cmds, m.buildCatalog())
+		cmds = append(cmds, m.buildCatalog(), m.tailNetworkChanged())
 		if !m.path.empty() {
 			cmds = append(cmds, m.runChecks())
 		}
@@ -547,6 +557,7 @@ func (m *Model) onCatalog(c *catalog) tea.Cmd {
 	m.picker.cat = c
 	m.checklist.cat = c
 	m.checklist.refresh()
+	m.tail.cat = c
 	if m.detail.id != "" {
 		m.detail.show(m.net, c, m.detail.id)
 	}

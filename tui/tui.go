@@ -43,6 +43,12 @@ type Options struct {
 	Protocol   string
 	SourcePort int
 
+	// Flows opens a tail of flow-log records for a path or an interface
+	// (the t key). It is called in a command, so it may do I/O; see
+	// FlowOpener and FlowTarget. Nil when the source has no flow logs: t
+	// then says so in the status line.
+	Flows FlowOpener
+
 	// Theme is "auto" (follow the terminal's background, the default),
 	// "dark" or "light".
 	Theme string
@@ -57,6 +63,9 @@ type Options struct {
 	// WatchInterval is the re-poll period of watch mode
 	// (DefaultWatchInterval when zero).
 	WatchInterval time.Duration
+	// Keys rebind actions (the configuration file's [keys]); Validate
+	// rejects overrides that cannot work, before the terminal is taken.
+	Keys []KeyOverride
 
 	// StateDir holds recent paths and the log; StateDir() when empty.
 	// Set it to "-" to keep no state (tests).
@@ -84,7 +93,7 @@ func (o Options) Validate() error {
 	if o.WatchInterval < 0 {
 		return fmt.Errorf("watch interval %s: must be positive", o.WatchInterval)
 	}
-	return nil
+	return CheckKeys(o.Keys)
 }
 
 // Run starts the terminal and returns when the user quits or ctx ends. The
@@ -155,6 +164,13 @@ func newProgramModel(ctx context.Context, opts Options, logger *slog.Logger) (*M
 	}
 	if opts.ASCII {
 		e.keys.asciiHelp()
+	}
+	// After asciiHelp, so that an overridden key's label is what the
+	// user wrote. Validate has rejected overrides that fail; one that
+	// slips through (a test building the model directly) leaves the
+	// defaults.
+	if err := e.keys.override(opts.Keys); err != nil {
+		logger.Warn("key overrides", "err", err)
 	}
 	m := newModel(ctx, opts, e, recents)
 	if err != nil {

@@ -1,0 +1,449 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/reachnet/reach/checks"
+)
+
+// The flow tail: the t key opens a live view of the flow-log records of a
+// path or an interface. The terminal does not import aws/flowlogs: main
+// hands it a FlowOpener that builds a FlowSource (Live Tail, FilterLogEvents
+// polling, a file, the demo generator) for a FlowTarget.
+
+// FlowSource yields flow-log records in batches.
+type FlowSource interface {
+	// Name describes the source in the tail's title: "Live Tail", "polling
+	// FilterLogEvents every 5s (Live Tail denied)", "file flows.log",
+	// "demo". It is drawn after control characters are removed.
+	Name() string
+	// Run reads records until ctx ends or the source is exhausted, and
+	// hands them to emit in batches, one call per flush (about every 200
+	// ms), never one call per record. emit never blocks and may be called
+	// from any goroutine until Run returns. It takes the batch: the
+	// terminal owns b.Flows from then on (as aws/flowlogs' Batch.Flows
+	// belongs to its receiver), so a source hands a new slice each time. The error, if any, is shown on the tail;
+	// a Run that ends because ctx ended should return ctx.Err().
+	Run(ctx context.Context, emit func(FlowBatch)) error
+}
+
+// FlowBatch is one flush of a FlowSource.
+type FlowBatch struct {
+	// Flows are the parsed records, oldest first.
+	Flows []checks.Flow
+	// Malformed counts lines the parser refused since the last batch.
+	Malformed int
+	// Dropped counts records the source knows it lost since the last batch
+	// (Live Tail sampling, a full buffer).
+	Dropped int
+	// Source, when set, replaces the source's name from now on: a source
+	// that falls back ("polling FilterLogEvents every 5s (Live Tail
+	// denied)") says so here.
+	Source string
+	// Note, when set, is shown once in the status line ("Live Tail session
+	// renewed after 3h").
+	Note string
+}
+
+// FlowTarget says whose records a tail shows: one interface (from the ENI
+// browser or its detail) or one path (from its checklist). The terminal
+// builds it from the network and the path's last report; main's FlowOpener
+// uses ENIs, Subnets and VPCs to find the flow logs that publish the
+// records (describe-flow-logs by resource ID), and may use the rest to
+// narrow what it reads (a Live Tail filter pattern). The terminal keeps
+// only records for which Matches is true, whatever the source sends.
+type FlowTarget struct {
+	// Label names the target for people: "batch-1 → 10.0.33.12:5432/tcp"
+	// or "batch-1 (eni-0b01)". It is already cleaned for the screen.
+	Label string
+	// ENI is set for an interface's tail and empty for a path's.
+	ENI string
+	// ENIs are the interfaces in the account at the target's ends (one for
+	// an interface, up to two for a path; none when both ends of a path
+	// lie outside the account). Subnets and VPCs are theirs, in the same
+	// order, without repeats.
+	ENIs, Subnets, VPCs []string
+	// From and To are the addresses of the ends. For an interface, From
+	// holds its addresses and To is empty. For a path, a record belongs
+	// when one of its addresses is in From and the other in To (a reply
+	// runs from To to From); an empty side matches any address.
+	From, To []netip.Addr
+	// Protocol narrows a path's records (checks.ProtocolAll: any), and
+	// Port, when not 0, is the request's destination port, found in the
+	// request's destination port or in the reply's source port.
+	Protocol checks.Protocol
+	Port     int
+}
+
+// Matches reports whether a record belongs to the target. An interface's
+// records are those its flow log wrote (or, in a format without
+// interface-id, those to or from its addresses). A NODATA or SKIPDATA
+// record carries no addresses: it belongs to the interface it names.
+func (t FlowTarget) Matches(f checks.Flow) bool { return t.matches(&f) }
+
+// matches is Matches without copying the record: the feed asks it for
+// every record of every batch.
+func (t *FlowTarget) matches(f *checks.Flow) bool {
+	if t.ENI != "" {
+		if f.InterfaceID != "" {
+			return f.InterfaceID == t.ENI
+		}
+		return slices.Contains(t.From, f.Src) || slices.Contains(t.From, f.Dst)
+	}
+	if !f.Src.IsValid() && !f.Dst.IsValid() {
+		return f.InterfaceID != "" && slices.Contains(t.ENIs, f.InterfaceID)
+	}
+	in := func(side []netip.Addr, a netip.Addr) bool { return len(side) == 0 || slices.Contains(side, a) }
+	if !(in(t.From, f.Src) && in(t.To, f.Dst)) && !(in(t.To, f.Src) && in(t.From, f.Dst)) {
+		return false
+	}
+	if t.Protocol != checks.ProtocolAll && f.Protocol != t.Protocol {
+		return false
+	}
+	return t.Port == 0 || int(f.DstPort) == t.Port || int(f.SrcPort) == t.Port
+}
+
+// FlowOpener builds a FlowSource for a target. The terminal calls it in a
+// command, off its own goroutine, each time t opens a tail, so it may do
+// I/O (find the flow logs and their log groups, try Live Tail); ctx ends
+// when the tail is closed. Its error is shown on the tail ("no flow log
+// publishes records of eni-…").
+type FlowOpener func(ctx context.Context, target FlowTarget) (FlowSource, error)
+
+// tailCapacity is the number of records a tail keeps: the newest ones, in
+// a ring. At 20,000 records a second that is half a second of traffic,
+// which is why pause takes a copy rather than stopping the ring.
+const tailCapacity = 10000
+
+// tailMinGap spaces the tail's messages: whatever a source does (a
+// misbehaving one could emit per record), the terminal takes at most one
+// merged batch per gap.
+const tailMinGap = 100 * time.Millisecond
+
+// Messages of the tail; each carries the ID of the tail it belongs to, and
+// the root drops those of a tail that is no longer open.
+type (
+	tailMsg interface{ tailID() int }
+	// tailOpenedMsg: the opener returned (name of the source, or err).
+	tailOpenedMsg struct {
+		id   int
+		name string
+		err  error
+	}
+	// flowBatchMsg is one merged batch, prepared off the terminal's
+	// goroutine (scoped, cut to the ring's size, rows formatted).
+	flowBatchMsg struct {
+		id int
+		prepared
+		// done: the source ended (err says why, nil when exhausted).
+		done bool
+		err  error
+	}
+	// tailAttrMsg is the attribution of the record opened with enter.
+	tailAttrMsg struct {
+		id, run int
+		attr    checks.Attribution
+		err     error
+	}
+	// tailTickMsg refreshes the rate once a second while a tail is open,
+	// so that a source that went quiet shows 0 rec/s.
+	tailTickMsg struct{ id int }
+)
+
+func (m tailOpenedMsg) tailID() int { return m.id }
+func (m flowBatchMsg) tailID() int  { return m.id }
+func (m tailAttrMsg) tailID() int   { return m.id }
+func (m tailTickMsg) tailID() int   { return m.id }
+
+// pending is what the feed holds between two takes: the in-scope records
+// (the newest limit of them) and the counts of everything that arrived.
+type pending struct {
+	flows          []*checks.Flow // into the batches emit took
+	total          int            // in-scope records, kept or not
+	accept, reject int
+	overflow       int // in-scope records pushed out by newer ones
+	other          int // records outside the target
+	lost           int // records the source says it lost
+	malformed      int
+	source, note   string
+}
+
+// add scopes a batch into p, keeping the newest limit records. It runs on
+// the source's goroutine (through emit), so the terminal never sees the
+// traffic of other interfaces that share a log group.
+func (p *pending) add(b FlowBatch, target FlowTarget, limit int) {
+	// Count every record from the newest back, and note where the newest
+	// limit in-scope ones begin: only those are kept.
+	from, in := 0, 0
+	for i := len(b.Flows) - 1; i >= 0; i-- {
+		f := &b.Flows[i]
+		if !target.matches(f) {
+			p.other++
+			continue
+		}
+		switch f.Action {
+		case "ACCEPT":
+			p.accept++
+		case "REJECT":
+			p.reject++
+		}
+		if in++; in == limit {
+			from = i
+		}
+	}
+	p.total += in
+	if in > limit {
+		p.overflow += in - limit
+		in = limit
+	}
+	p.flows = slices.Grow(p.flows, in)
+	for i := from; i < len(b.Flows); i++ {
+		if target.matches(&b.Flows[i]) {
+			p.flows = append(p.flows, &b.Flows[i])
+		}
+	}
+	if over := len(p.flows) - limit; over > 0 {
+		n := copy(p.flows, p.flows[over:])
+		clear(p.flows[n:])
+		p.flows = p.flows[:n]
+		p.overflow += over
+	}
+	p.lost += b.Dropped
+	p.malformed += b.Malformed
+	if b.Source != "" {
+		p.source = b.Source
+	}
+	if b.Note != "" {
+		p.note = b.Note
+	}
+}
+
+// prepared is a batch made ready for the ring: its rows formatted, its
+// counts carried over.
+type prepared struct {
+	recs []tailRec
+	// natural is the widest cell of each column in recs, measured here
+	// rather than in Update.
+	natural        [numTailCols]int
+	total          int
+	accept, reject int
+	cut            int // in-scope records not kept: beyond the ring's size
+	other          int
+	lost           int
+	malformed      int
+	source, note   string
+}
+
+// prepare formats the rows of the records the ring will keep. It runs in
+// a command, on copied values only.
+func (p *pending) prepare(capacity int, ascii bool, loc *time.Location) prepared {
+	out := prepared{total: p.total, accept: p.accept, reject: p.reject, cut: p.overflow, other: p.other,
+		lost: p.lost, malformed: p.malformed, source: p.source, note: p.note}
+	flows := p.flows
+	if over := len(flows) - capacity; over > 0 {
+		out.cut += over
+		flows = flows[over:]
+	}
+	out.recs = make([]tailRec, len(flows))
+	for i := range flows {
+		out.recs[i] = newTailRec(*flows[i], ascii, loc)
+		for c, cell := range out.recs[i].cells {
+			out.natural[c] = max(out.natural[c], width(cell))
+		}
+	}
+	return out
+}
+
+// prepareBatch scopes and formats one batch, as the feed and the wait
+// command do together.
+func prepareBatch(b FlowBatch, target FlowTarget, capacity int, ascii bool, loc *time.Location) prepared {
+	var p pending
+	p.add(b, target, capacity)
+	return p.prepare(capacity, ascii, loc)
+}
+
+// flowFeed carries batches from a source's goroutine to the terminal.
+// emit never blocks: batches the terminal has not taken yet are merged,
+// keeping the newest limit records (as the ring would), so a slow
+// terminal (a slow SSH link) never slows or stalls the source.
+type flowFeed struct {
+	mu      sync.Mutex
+	target  FlowTarget
+	limit   int
+	pending pending
+	has     bool
+	done    bool
+	err     error
+	wake    chan struct{}
+	last    time.Time // when the terminal last took a batch
+}
+
+func newFlowFeed(target FlowTarget, limit int) *flowFeed {
+	return &flowFeed{target: target, limit: limit, wake: make(chan struct{}, 1)}
+}
+
+// emit keeps pointers into b.Flows, which the source handed over.
+func (f *flowFeed) emit(b FlowBatch) {
+	f.mu.Lock()
+	if f.done {
+		f.mu.Unlock()
+		return
+	}
+	f.pending.add(b, f.target, f.limit)
+	f.has = true
+	f.mu.Unlock()
+	f.signal()
+}
+
+func (f *flowFeed) finish(err error) {
+	f.mu.Lock()
+	if !f.done {
+		f.done, f.err = true, err
+	}
+	f.mu.Unlock()
+	f.signal()
+}
+
+func (f *flowFeed) signal() {
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
+}
+
+// take returns what is pending and whether the source ended.
+func (f *flowFeed) take() (p pending, has, done bool, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p, has = f.pending, f.has
+	f.pending, f.has = pending{}, false
+	if has {
+		f.last = time.Now()
+	}
+	return p, has, f.done, f.err
+}
+
+func (f *flowFeed) lastTaken() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.last
+}
+
+// tailSpec is what the commands of one tail copy: nothing in it is
+// changed after the tail opens.
+type tailSpec struct {
+	id       int
+	ctx      context.Context
+	feed     *flowFeed
+	target   FlowTarget
+	capacity int
+	ascii    bool
+	loc      *time.Location
+}
+
+// openFlowTail calls the opener and starts the source on a goroutine of
+// its own that ends with ctx; the root then arms waitForFlowBatch.
+func openFlowTail(s tailSpec, open FlowOpener) tea.Cmd {
+	return func() tea.Msg {
+		src, err := safeOpen(s.ctx, open, s.target)
+		if err != nil {
+			return tailOpenedMsg{id: s.id, err: err}
+		}
+		go func() { s.feed.finish(safeRun(s.ctx, src, s.feed.emit)) }()
+		return tailOpenedMsg{id: s.id, name: safeName(src)}
+	}
+}
+
+// waitForFlowBatch waits for the next batch (or the end of the source)
+// and prepares it; the root re-arms it after each batch, as bubbletea's
+// examples/realtime does with its channel.
+func waitForFlowBatch(s tailSpec) tea.Cmd {
+	return func() tea.Msg {
+		if wait := time.Until(s.feed.lastTaken().Add(tailMinGap)); wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-s.ctx.Done():
+				return flowBatchMsg{id: s.id, done: true, err: s.ctx.Err()}
+			}
+		}
+		for {
+			p, has, done, err := s.feed.take()
+			if has || done {
+				msg := flowBatchMsg{id: s.id, done: done && !has, err: err}
+				if has {
+					msg.prepared = p.prepare(s.capacity, s.ascii, s.loc)
+				}
+				return msg
+			}
+			select {
+			case <-s.feed.wake:
+			case <-s.ctx.Done():
+				return flowBatchMsg{id: s.id, done: true, err: s.ctx.Err()}
+			}
+		}
+	}
+}
+
+// attributeFlow explains one record with the network in a command; the
+// engine's verdict for a big network takes longer than a key should.
+func attributeFlow(id, run int, n *checks.Network, f checks.Flow) tea.Cmd {
+	return func() tea.Msg {
+		a, err := safeAttribute(n, f)
+		return tailAttrMsg{id: id, run: run, attr: a, err: err}
+	}
+}
+
+// The safe* helpers turn a panic in code the terminal does not own (main's
+// opener, a source, the engine) into an error on the tail: a bug there
+// must not leave the user's terminal in raw mode.
+
+func safeOpen(ctx context.Context, open FlowOpener, t FlowTarget) (src FlowSource, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			src, err = nil, fmt.Errorf("opening the flow tail failed: %v", r)
+		}
+	}()
+	src, err = open(ctx, t)
+	if err == nil && src == nil {
+		err = fmt.Errorf("no flow log source for %s", t.Label)
+	}
+	return src, err
+}
+
+func safeRun(ctx context.Context, src FlowSource, emit func(FlowBatch)) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("flow source failed: %v", r)
+		}
+	}()
+	return src.Run(ctx, emit)
+}
+
+func safeName(src FlowSource) (name string) {
+	defer func() {
+		if r := recover(); r != nil {
+			name = "flow logs"
+		}
+	}()
+	return src.Name()
+}
+
+func safeAttribute(n *checks.Network, f checks.Flow) (a checks.Attribution, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error while attributing: %v", r)
+		}
+	}()
+	return checks.Attribute(n, f), nil
+}
+
+// openTail asks the root to open a tail: of one interface (eni set) or of
+// the checklist's path.
+type openTail struct{ eni string }

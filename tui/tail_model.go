@@ -1,0 +1,239 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/reachnet/reach/checks"
+)
+
+// The root's side of the flow tail: opening and closing sessions, routing
+// their messages, attributing records with the newest network.
+
+// tailIntent marks the intents the root hands to onTailIntent.
+type tailIntent interface{ isTailIntent() }
+
+func (openTail) isTailIntent()        {}
+func (attributeRecord) isTailIntent() {}
+
+func (m *Model) onTailIntent(it tailIntent) tea.Cmd {
+	switch it := it.(type) {
+	case openTail:
+		return m.openTail(it)
+	case attributeRecord:
+		return m.attribute(it.flow, false)
+	}
+	return nil
+}
+
+// openTail closes the open tail, if any, and opens one for an interface or
+// for the checklist's path.
+func (m *Model) openTail(it openTail) tea.Cmd {
+	if m.opts.Flows == nil {
+		m.setStatus("no flow logs with this source: run reach with an account (or --demo) to tail them", false)
+		return nil
+	}
+	target, err := m.tailTarget(it)
+	if err != nil {
+		m.setStatus(err.Error(), false)
+		return nil
+	}
+	m.stopTail()
+	t := m.tail
+	t.seq++
+	ctx, cancel := context.WithCancel(m.ctx)
+	spec := tailSpec{id: t.seq, ctx: ctx, feed: newFlowFeed(target, t.capacity), target: target,
+		capacity: t.capacity, ascii: m.env.ascii, loc: t.loc}
+	t.cat = m.cat
+	t.start(spec, cancel, m.env.now())
+	m.push(t)
+	m.env.log.Info("flow tail", "target", target.Label, "enis", strings.Join(target.ENIs, ","))
+	return tea.Batch(openFlowTail(spec, m.opts.Flows), m.env.after(time.Second, tailTickMsg{id: spec.id}))
+}
+
+// stopTail ends the open session; messages already on their way carry its
+// ID and are dropped.
+func (m *Model) stopTail() {
+	if m.tail.running() {
+		m.tail.stop()
+	}
+}
+
+// syncTail closes the session once its screen has left the stack (esc,
+// or c back to the checklist): a tail nobody sees costs the account API
+// calls and the terminal memory.
+func (m *Model) syncTail() {
+	if m.tail.running() && !slices.Contains(m.stack, screen(m.tail)) {
+		m.stopTail()
+	}
+}
+
+func (m *Model) onTailMsg(msg tailMsg) tea.Cmd {
+	t := m.tail
+	if !t.running() || msg.tailID() != t.spec.id {
+		return nil // a closed tail's
+	}
+	switch msg := msg.(type) {
+	case tailOpenedMsg:
+		t.opened(msg.name, msg.err)
+		if msg.err != nil {
+			m.env.log.Warn("flow tail", "target", t.spec.target.Label, "err", msg.err)
+			m.setStatus("flow tail: "+firstLine(msg.err.Error()), true)
+			return nil
+		}
+		return waitForFlowBatch(t.spec)
+	case flowBatchMsg:
+		if msg.done {
+			if msg.err != nil && !errors.Is(msg.err, context.Canceled) {
+				m.env.log.Warn("flow tail ended", "source", t.name, "err", msg.err)
+				t.ended(msg.err)
+				m.setStatus("flow tail: "+firstLine(msg.err.Error()), true)
+			} else {
+				t.ended(nil)
+			}
+			return nil
+		}
+		t.ingest(msg.prepared, m.env.now())
+		if msg.note != "" {
+			m.setStatus(msg.note, false)
+		}
+		return tea.Batch(waitForFlowBatch(t.spec), m.diagnoseTail())
+	case tailAttrMsg:
+		t.attributed(msg)
+	case tailTickMsg:
+		t.tick(m.env.now())
+		if t.state == tailFailed || t.state == tailEnded && t.rate == 0 {
+			return nil // nothing left to change on screen
+		}
+		return m.env.after(time.Second, tailTickMsg{id: msg.id})
+	}
+	return nil
+}
+
+// attribute explains a record with the newest network in a command; the
+// run number drops a result when another record was opened since. again
+// re-runs the open record on a newer network and keeps the current
+// explanation on screen until the new one lands, so watch mode does not
+// make the view blink.
+func (m *Model) attribute(f checks.Flow, again bool) tea.Cmd {
+	t := m.tail
+	t.attrRun++
+	t.cat = m.cat
+	switch {
+	case m.net == nil:
+		t.showAttribution(f, t.attrRun, attrNoNetwork)
+		return nil
+	case !again || t.attrState == attrNoNetwork:
+		t.showAttribution(f, t.attrRun, attrRunning)
+	}
+	return attributeFlow(t.spec.id, t.attrRun, m.net, f)
+}
+
+// tailNetworkChanged re-attributes the open record when a newer network
+// lands (watch mode, a reload): whether a record agrees with the
+// configuration is a question about the configuration now.
+func (m *Model) tailNetworkChanged() tea.Cmd {
+	t := m.tail
+	t.cat = m.cat
+	if !t.running() || !t.attrOpen {
+		return nil
+	}
+	return m.attribute(t.attrFlow, true)
+}
+
+// diagnoseTail is the hook for the diagnosis of the path's patterns
+// (checks.Diagnose, being written alongside aws/flowlogs). Once it is
+// settled, this runs it for a path's tail (not an interface's) in a
+// command, at most about once a second: on the network, the path's query
+// (m.path.query(m.net)), a copy of the live ring's records, and a window
+// from the tail's opening to now; the result comes back in a message
+// carrying the tail's ID and goes to m.tail.setDiagnosis, which draws its
+// summary above the records. Until then the tail explains single records
+// only (enter) and draws no diagnosis line.
+func (m *Model) diagnoseTail() tea.Cmd { return nil }
+
+// tailTarget builds the target of t: the interface's addresses, or the
+// path's ends as the last check resolved them.
+func (m *Model) tailTarget(it openTail) (FlowTarget, error) {
+	if m.net == nil {
+		return FlowTarget{}, errors.New("the network has not loaded yet: the tail needs it to find the interfaces")
+	}
+	if it.eni != "" {
+		eni := m.net.ENIs[it.eni]
+		if eni == nil {
+			return FlowTarget{}, errors.New(clean(it.eni, m.env.ascii) + " is not in the network")
+		}
+		t := FlowTarget{Label: m.cat.label(eni.ID), ENI: eni.ID, Protocol: checks.ProtocolAll}
+		t.addENI(eni)
+		for _, p := range eni.PrivateIPs {
+			t.From = appendAddr(t.From, p.Addr)
+		}
+		for _, a := range eni.IPv6 {
+			t.From = appendAddr(t.From, a)
+		}
+		return t, nil
+	}
+	if m.path.empty() {
+		return FlowTarget{}, errors.New("no path yet: press s and d on two ENIs, or p to type one")
+	}
+	rep := m.checklist.rep
+	if rep == nil {
+		return FlowTarget{}, errors.New("the tail follows the path's resolved ends: wait for the check to finish")
+	}
+	proto, err := checks.ParseProtocol(rep.Protocol)
+	if err != nil {
+		proto = checks.ProtocolAll
+	}
+	t := FlowTarget{Label: clean(m.path.text(m.env.g.arrow), m.env.ascii), Protocol: proto}
+	if proto.HasPorts() {
+		t.Port = rep.Destination.Port
+	}
+	t.From = m.endAddrs(&t, rep.Source)
+	t.To = m.endAddrs(&t, rep.Destination)
+	return t, nil
+}
+
+// endAddrs adds an end's interface to the target and returns its
+// addresses: the one the check used, else every address of its interface.
+func (m *Model) endAddrs(t *FlowTarget, end checks.PathEnd) []netip.Addr {
+	eni := m.net.ENIs[end.ENI]
+	if eni != nil {
+		t.addENI(eni)
+	}
+	if a, err := netip.ParseAddr(end.Address); err == nil {
+		return []netip.Addr{a}
+	}
+	var out []netip.Addr
+	if eni != nil {
+		for _, p := range eni.PrivateIPs {
+			out = appendAddr(out, p.Addr)
+		}
+	}
+	return out
+}
+
+func (t *FlowTarget) addENI(e *checks.ENI) {
+	t.ENIs = appendOnce(t.ENIs, e.ID)
+	t.Subnets = appendOnce(t.Subnets, e.SubnetID)
+	t.VPCs = appendOnce(t.VPCs, e.VPCID)
+}
+
+func appendOnce(s []string, v string) []string {
+	if v == "" || slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}
+
+func appendAddr(s []netip.Addr, a netip.Addr) []netip.Addr {
+	if !a.IsValid() || slices.Contains(s, a) {
+		return s
+	}
+	return append(s, a)
+}

@@ -1,0 +1,636 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/reachnet/reach/checks"
+)
+
+// tailState is where the open tail's source stands.
+type tailState int
+
+const (
+	tailOpening tailState = iota
+	tailLive
+	tailEnded
+	tailFailed
+)
+
+// rateWindow is the span the records/s figure averages over.
+const rateWindow = 5 * time.Second
+
+type rateMark struct {
+	at time.Time
+	n  int
+}
+
+// tail is the flow tail screen: the newest records of a path or an
+// interface, newest at the bottom, with a filter, pause, and the
+// attribution of one record. The root owns its session (ID, context,
+// feed) and hands it prepared batches; the screen keeps them in a ring and
+// draws the visible rows only.
+type tail struct {
+	env *env
+	cat *catalog
+
+	// The session. spec.id is 0 when no tail is open; cancel ends the
+	// source's goroutine.
+	spec     tailSpec
+	cancel   context.CancelFunc
+	seq      int // the last ID handed out
+	state    tailState
+	err      error
+	name     string
+	capacity int
+	loc      *time.Location
+	openedAt time.Time
+
+	live   *flowList
+	frozen *flowList // non-nil while paused: the copy on screen
+
+	filter     *flowFilter
+	filterText string
+	filterErr  string
+	input      textinput.Model
+	typing     bool
+
+	cursor, offset int
+	// follow keeps the cursor on the newest record as batches land; it
+	// is off once the user moves up, on again at the bottom.
+	follow bool
+	w, h   int
+	layout []colLayout
+	laidW  int
+	laidN  [numTailCols]int
+
+	total, accept, reject, other, lost, malformed, cut int64
+	marks                                              []rateMark
+	rate                                               float64
+
+	// diagnosis holds the lines of the path's pattern diagnosis, drawn
+	// above the records; see Model.diagnoseTail.
+	diagnosis []string
+
+	// head is the title and the counters, formatted when they change.
+	head []string
+
+	// The attribution of the record opened with enter.
+	attrOpen  bool
+	attrRun   int
+	attrFlow  checks.Flow
+	attrState attrState
+	attr      *checks.Attribution
+	attrErr   error
+	pg        pager
+}
+
+func newTail(e *env) *tail {
+	in := textinput.New()
+	in.Prompt = "/"
+	in.Placeholder = filterHint
+	t := &tail{env: e, input: in, capacity: tailCapacity, loc: time.Local, pg: pager{env: e}}
+	t.live = newFlowList(t.capacity)
+	t.restyle()
+	return t
+}
+
+func (t *tail) restyle() {
+	s := textinput.DefaultStyles(t.env.st.Palette.Dark)
+	s.Focused.Prompt = t.env.st.Accent
+	s.Blurred.Prompt = t.env.st.Subtle
+	s.Focused.Placeholder = t.env.st.Subtle
+	s.Cursor.Blink = false
+	t.input.SetStyles(s)
+	t.refreshHead()
+	t.rebuildAttr()
+}
+
+func (t *tail) title() string {
+	if t.attrOpen {
+		return "flow tail > attribution"
+	}
+	return "flow tail"
+}
+
+func (t *tail) capturing() bool { return t.typing }
+
+// running reports whether a session is open.
+func (t *tail) running() bool { return t.spec.id != 0 }
+
+// start resets the screen for a new session.
+func (t *tail) start(spec tailSpec, cancel context.CancelFunc, now time.Time) {
+	t.spec, t.cancel = spec, cancel
+	t.state, t.err, t.name = tailOpening, nil, ""
+	t.openedAt = now
+	t.live = newFlowList(t.capacity)
+	t.frozen = nil
+	t.cursor, t.offset, t.follow = 0, 0, true
+	t.total, t.accept, t.reject, t.other, t.lost, t.malformed, t.cut = 0, 0, 0, 0, 0, 0, 0
+	t.marks, t.rate = nil, 0
+	t.diagnosis = nil
+	t.attrOpen, t.attr, t.attrErr = false, nil, nil
+	t.laidW = -1
+	t.relayout()
+	t.refreshHead()
+}
+
+// stop ends the session; its batches are dropped from now on.
+func (t *tail) stop() {
+	if t.cancel != nil {
+		t.cancel()
+	}
+	t.spec.id, t.cancel = 0, nil
+	if t.state == tailOpening || t.state == tailLive {
+		t.state = tailEnded
+	}
+}
+
+func (t *tail) opened(name string, err error) {
+	if err != nil {
+		t.state, t.err = tailFailed, err
+	} else {
+		t.state, t.name = tailLive, name
+	}
+	t.refreshHead()
+}
+
+// ended notes that the source stopped; err nil means it was exhausted (a
+// file read to its end).
+func (t *tail) ended(err error) {
+	if err != nil {
+		t.state, t.err = tailFailed, err
+	} else {
+		t.state = tailEnded
+	}
+	t.refreshHead()
+}
+
+// shown is the list on screen: the paused copy, or the live ring.
+func (t *tail) shown() *flowList {
+	if t.frozen != nil {
+		return t.frozen
+	}
+	return t.live
+}
+
+// ingest appends a prepared batch. It is the whole cost of a batch in
+// Update: storing pointers to the prepared records in the ring and
+// testing the filter.
+func (t *tail) ingest(p prepared, now time.Time) {
+	trimmed := t.live.push(p.recs, p.natural, t.filter)
+	t.total += int64(p.total)
+	t.accept += int64(p.accept)
+	t.reject += int64(p.reject)
+	t.other += int64(p.other)
+	t.lost += int64(p.lost)
+	t.malformed += int64(p.malformed)
+	t.cut += int64(p.cut)
+	if p.source != "" {
+		t.name = p.source
+	}
+	t.marks = append(t.marks, rateMark{at: now, n: p.total})
+	t.measure(now)
+	if t.frozen == nil {
+		t.moved(trimmed)
+	}
+	t.relayout()
+	t.refreshHead()
+}
+
+// moved keeps the cursor on its record after matches fell off the front,
+// or on the newest record while following.
+func (t *tail) moved(trimmed int) {
+	n := t.shown().count()
+	if t.follow {
+		t.cursor = n - 1
+	} else {
+		t.cursor -= trimmed
+		t.offset -= trimmed
+	}
+	t.clamp()
+}
+
+// measure recomputes records/s over the last rateWindow (less while the
+// tail is younger), so the figure falls to 0 when the source goes quiet.
+func (t *tail) measure(now time.Time) {
+	cut := 0
+	for cut < len(t.marks) && now.Sub(t.marks[cut].at) > rateWindow {
+		cut++
+	}
+	t.marks = t.marks[cut:]
+	n := 0
+	for _, m := range t.marks {
+		n += m.n
+	}
+	span := min(max(now.Sub(t.openedAt), time.Second), rateWindow)
+	t.rate = float64(n) / span.Seconds()
+}
+
+func (t *tail) tick(now time.Time) {
+	t.measure(now)
+	t.refreshHead()
+}
+
+// dropped is every in-scope record no longer kept: overwritten in the
+// ring, or beyond the ring's size within one batch.
+func (t *tail) dropped() int64 { return t.live.evicted + t.cut }
+
+func (t *tail) togglePause() {
+	if t.frozen != nil {
+		t.frozen = nil
+		t.follow = true
+		t.moved(0)
+	} else {
+		t.frozen = t.live.clone()
+		t.follow = false
+	}
+	t.refreshHead()
+}
+
+func (t *tail) setSize(w, h int) {
+	t.w, t.h = w, h
+	t.input.SetWidth(max(w-20, 10))
+	t.relayout()
+	t.refreshHead()
+	t.clamp()
+	t.pg.setSize(w, max(h-1, 1))
+	t.rebuildAttr()
+}
+
+// relayout recomputes the columns when the width or the widest cells
+// changed.
+func (t *tail) relayout() {
+	if t.w == t.laidW && t.live.natural == t.laidN {
+		return
+	}
+	t.laidW, t.laidN = t.w, t.live.natural
+	nat := t.live.natural
+	if t.live.next == 0 {
+		// No record yet: lay out for typical cells rather than titles,
+		// so the first batch does not reshuffle the columns.
+		for c := range nat {
+			nat[c] = tailColumns[c].min
+		}
+	}
+	t.layout = layoutTailColumns(nat, t.w)
+}
+
+func (t *tail) setDiagnosis(lines []string) {
+	t.diagnosis = lines
+	t.clamp()
+}
+
+// refreshHead formats the title and the counters.
+func (t *tail) refreshHead() {
+	e := t.env
+	st := e.st
+	g := e.g
+	w := max(t.w, 1)
+	dot := st.Subtle.Render(" " + g.dot + " ")
+	name := clean(t.name, e.ascii)
+	if name == "" {
+		name = "flow logs"
+	}
+	title := st.Accent.Render(name)
+	if t.spec.target.Label != "" || t.name != "" {
+		title += dot + st.Title.Render(t.spec.target.Label)
+	}
+	var state string
+	switch {
+	case t.state == tailFailed:
+		state = st.Error.Render(g.fail + " FAILED")
+	case t.state == tailOpening:
+		state = st.Pending.Render("OPENING" + g.ellipsis)
+	case t.frozen != nil:
+		state = st.Warn.Render("PAUSED")
+	case t.state == tailEnded:
+		state = st.Subtle.Render("ENDED")
+	default:
+		state = st.OK.Render("LIVE")
+	}
+	parts := []string{state, st.Text.Render(fmt.Sprintf("%s rec/s", commas(int64(t.rate+0.5))))}
+	parts = append(parts, st.Text.Render("accept "+commas(t.accept)))
+	rej := "reject " + commas(t.reject)
+	if t.reject > 0 {
+		parts = append(parts, st.Fail.Render(rej))
+	} else {
+		parts = append(parts, st.Text.Render(rej))
+	}
+	parts = append(parts, st.Subtle.Render("dropped "+commas(t.dropped())))
+	if !t.filter.empty() {
+		parts = append(parts, st.Accent.Render(fmt.Sprintf("shown %s/%s", commas(int64(t.shown().count())), commas(int64(t.shown().size())))))
+	}
+	if t.lost > 0 {
+		parts = append(parts, st.Warn.Render("lost "+commas(t.lost)))
+	}
+	if t.malformed > 0 {
+		parts = append(parts, st.Warn.Render("malformed "+commas(t.malformed)))
+	}
+	if t.other > 0 {
+		parts = append(parts, st.Subtle.Render("other traffic "+commas(t.other)))
+	}
+	t.head = []string{truncate(title, w, g.ellipsis), truncate(strings.Join(parts, dot), w, g.ellipsis)}
+}
+
+// listHeight is the rows left for records.
+func (t *tail) listHeight() int {
+	return max(t.h-len(t.head)-t.diagRoom()-1-t.filterRoom(), 1)
+}
+
+func (t *tail) diagRoom() int { return min(len(t.diagnosis), 2) }
+
+// filterRoom is the lines below the rows: the filter, and why the last
+// query was refused.
+func (t *tail) filterRoom() int {
+	n := 0
+	if t.typing || t.filterText != "" {
+		n++
+	}
+	if t.filterErr != "" {
+		n++
+	}
+	return n
+}
+
+func (t *tail) clamp() {
+	n := t.shown().count()
+	t.cursor = max(min(t.cursor, n-1), 0)
+	lh := t.listHeight()
+	if t.follow {
+		t.offset = n - lh
+	}
+	if t.cursor < t.offset {
+		t.offset = t.cursor
+	}
+	if t.cursor >= t.offset+lh {
+		t.offset = t.cursor - lh + 1
+	}
+	t.offset = max(min(t.offset, n-lh), 0)
+}
+
+// move goes d rows; the bottom row follows the newest record again.
+func (t *tail) move(d int) {
+	n := t.shown().count()
+	t.cursor = max(min(t.cursor+d, n-1), 0)
+	t.follow = t.frozen == nil && t.cursor >= n-1
+	t.clamp()
+}
+
+// setFilter parses and applies the filter; a query that does not parse
+// keeps the previous filter and says why.
+func (t *tail) setFilter(q string) {
+	t.filterText = q
+	f, err := parseFlowFilter(q)
+	if err != nil {
+		t.filterErr = "not applied: " + err.Error()
+		t.clamp()
+		return
+	}
+	t.filterErr = ""
+	var keep uint64
+	had := t.shown().count() > 0
+	if had {
+		keep = t.shown().rowSeq(t.cursor)
+	}
+	t.filter = f
+	t.live.refilter(f)
+	if t.frozen != nil {
+		t.frozen.refilter(f)
+	}
+	if had && !t.follow {
+		t.cursor = t.shown().index(keep)
+	}
+	t.moved(0)
+	t.refreshHead()
+}
+
+func (t *tail) update(msg tea.Msg) (tea.Cmd, intent) {
+	k := t.env.keys
+	if t.typing {
+		if km, ok := msg.(tea.KeyPressMsg); ok {
+			switch {
+			case key.Matches(km, k.filter.Apply):
+				t.typing = false
+				t.input.Blur()
+				t.clamp()
+				return nil, nil
+			case key.Matches(km, k.filter.Clear):
+				t.typing = false
+				t.input.Blur()
+				t.input.SetValue("")
+				t.setFilter("")
+				return nil, nil
+			case km.String() == "up" || km.String() == "down":
+				t.move(map[string]int{"up": -1, "down": 1}[km.String()])
+				return nil, nil
+			}
+		}
+		var cmd tea.Cmd
+		t.input, cmd = t.input.Update(msg)
+		if v := t.input.Value(); v != t.filterText {
+			t.setFilter(v)
+		}
+		return cmd, nil
+	}
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil, nil
+	}
+	if t.attrOpen {
+		switch {
+		case key.Matches(km, k.global.Back):
+			t.attrOpen = false
+		case key.Matches(km, k.evidence.Copy):
+			if t.attr == nil || t.attr.Fix == "" {
+				return nil, note{text: "no fix to copy for this record"}
+			}
+			return nil, copyText{text: t.attr.Fix, what: "the fix"}
+		default:
+			t.pg.scrollKey(km)
+		}
+		return nil, nil
+	}
+	switch {
+	case key.Matches(km, k.tail.Pause):
+		t.togglePause()
+	case key.Matches(km, k.tail.Filter):
+		t.typing = true
+		t.input.SetValue(t.filterText)
+		t.input.CursorEnd()
+		return t.input.Focus(), nil
+	case key.Matches(km, k.tail.Enter):
+		if t.shown().count() == 0 {
+			return nil, nil
+		}
+		return nil, attributeRecord{flow: t.shown().row(t.cursor).flow}
+	case key.Matches(km, k.global.Back):
+		if t.filterText != "" {
+			t.input.SetValue("")
+			t.setFilter("")
+			return nil, nil
+		}
+		return nil, back{}
+	default:
+		t.listKey(km)
+	}
+	return nil, nil
+}
+
+func (t *tail) listKey(km tea.KeyPressMsg) {
+	k := t.env.keys.list
+	lh := t.listHeight()
+	n := t.shown().count()
+	switch {
+	case key.Matches(km, k.Up):
+		t.move(-1)
+	case key.Matches(km, k.Down):
+		t.move(1)
+	case key.Matches(km, k.PageUp):
+		t.move(-lh)
+	case key.Matches(km, k.PageDown):
+		t.move(lh)
+	case key.Matches(km, k.Top):
+		t.move(-n)
+	case key.Matches(km, k.Bottom):
+		t.move(n)
+	}
+}
+
+// showAttribution opens the attribution view of a record; the result
+// arrives later (attributed) unless there is no network yet.
+func (t *tail) showAttribution(f checks.Flow, run int, state attrState) {
+	t.attrOpen = true
+	t.attrFlow, t.attrRun, t.attrState = f, run, state
+	t.attr, t.attrErr = nil, nil
+	t.pg.offset = 0
+	t.rebuildAttr()
+}
+
+func (t *tail) attributed(msg tailAttrMsg) {
+	if msg.run != t.attrRun {
+		return // an older enter, or the network changed since
+	}
+	t.attrState = attrDone
+	t.attr, t.attrErr = &msg.attr, msg.err
+	if msg.err != nil {
+		t.attr = nil
+	}
+	t.rebuildAttr()
+}
+
+func (t *tail) rebuildAttr() {
+	if !t.attrOpen {
+		return
+	}
+	t.pg.setSize(t.w, max(t.h-1, 1))
+	t.pg.setLines(attributionLines(t.env, t.attrFlow, t.attr, t.attrErr, t.attrState, t.cat, t.loc, t.w))
+}
+
+// view draws exactly h lines: the title, the counters, the diagnosis, the
+// column titles, the visible rows and the filter line.
+func (t *tail) view() string {
+	e := t.env
+	st := e.st
+	if t.attrOpen {
+		head := st.Title.Render("attribution") + "  " + st.Subtle.Render("why the configuration explains this record "+e.g.dot+" y copies the fix "+e.g.dot+" esc back")
+		return truncate(head, t.w, e.g.ellipsis) + "\n" + t.pg.view()
+	}
+	lines := make([]string, 0, t.h)
+	lines = append(lines, t.head...)
+	for _, d := range t.diagnosis[:t.diagRoom()] {
+		lines = append(lines, truncate(st.Warn.Render(clean(d, e.ascii)), t.w, e.g.ellipsis))
+	}
+	lines = append(lines, tailHeader(e, t.layout, t.w))
+	l := t.shown()
+	lh := t.listHeight()
+	if l.count() == 0 {
+		for _, s := range t.emptyLines() {
+			lines = append(lines, truncate(s, t.w, e.g.ellipsis))
+		}
+	}
+	for i := t.offset; i < l.count() && i < t.offset+lh; i++ {
+		lines = append(lines, tailRow(e, l.row(i), t.layout, t.w, i == t.cursor))
+	}
+	bodyEnd := len(t.head) + t.diagRoom() + 1 + lh
+	for len(lines) < bodyEnd {
+		lines = append(lines, "")
+	}
+	lines = lines[:min(len(lines), bodyEnd)]
+	if t.filterErr != "" {
+		lines = append(lines, truncate(st.Error.Render(clean(t.filterErr, e.ascii)), t.w, e.g.ellipsis))
+	}
+	if t.typing || t.filterText != "" {
+		lines = append(lines, t.filterLine())
+	}
+	for len(lines) < t.h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines[:min(len(lines), t.h)], "\n")
+}
+
+// emptyLines say why there is no row to draw.
+func (t *tail) emptyLines() []string {
+	st := t.env.st
+	switch {
+	case t.state == tailFailed && t.err != nil:
+		var out []string
+		for _, l := range wrap(firstLine(engineText(t.err.Error(), t.env.ascii)), max(t.w, 10), "  ") {
+			out = append(out, st.Error.Render(l))
+		}
+		return out
+	case t.state == tailOpening:
+		return []string{st.Pending.Render("opening the flow logs of " + t.spec.target.Label + t.env.g.ellipsis)}
+	case t.live.size() > 0 && !t.filter.empty():
+		return []string{st.Subtle.Render(fmt.Sprintf("no record matches %q", t.filterText))}
+	case t.state == tailEnded:
+		return []string{st.Subtle.Render("the source ended without a record for this target")}
+	}
+	return []string{
+		st.Subtle.Render("waiting for flow records" + t.env.g.ellipsis),
+		st.Subtle.Render("flow logs publish each interface's records after their aggregation interval (1 or 10 minutes)"),
+	}
+}
+
+func (t *tail) filterLine() string {
+	st := t.env.st
+	var f string
+	if t.typing {
+		f = t.input.View()
+	} else {
+		f = st.Accent.Render("/" + clean(t.filterText, t.env.ascii))
+	}
+	return truncate(f, t.w, t.env.g.ellipsis)
+}
+
+func (t *tail) ShortHelp() []key.Binding {
+	k := t.env.keys
+	switch {
+	case t.typing:
+		return []key.Binding{k.filter.Apply, k.filter.Clear}
+	case t.attrOpen:
+		return []key.Binding{k.global.Help, k.list.Down, k.evidence.Copy, k.global.Back}
+	}
+	// The full help spells out the filter's syntax; the key line has no
+	// room for it.
+	filter := k.tail.Filter
+	filter.SetHelp(filter.Help().Key, "filter")
+	return []key.Binding{k.global.Help, k.tail.Pause, filter, k.tail.Enter, k.list.Bottom, k.global.Back}
+}
+
+func (t *tail) FullHelp() [][]key.Binding {
+	k := t.env.keys
+	return [][]key.Binding{
+		{k.tail.Pause, k.tail.Filter, k.filter.Apply, k.filter.Clear, k.tail.Enter, k.evidence.Copy, k.global.Back},
+		k.list.bindings(),
+	}
+}
+
+// attributeRecord asks the root to attribute a record with the network.
+type attributeRecord struct{ flow checks.Flow }

@@ -1,0 +1,767 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/reachnet/reach/checks"
+)
+
+// --- fakes ---
+
+// fakeFlows is a FlowSource the test drives: each batch sent on batches is
+// emitted; when batches is closed Run returns end (nil: the source was
+// exhausted, as a file is).
+type fakeFlows struct {
+	name    string
+	batches chan FlowBatch
+	end     error
+}
+
+func newFakeFlows(name string, batches ...FlowBatch) *fakeFlows {
+	s := &fakeFlows{name: name, batches: make(chan FlowBatch, len(batches)+16)}
+	for _, b := range batches {
+		s.batches <- b
+	}
+	return s
+}
+
+func (s *fakeFlows) Name() string { return s.name }
+
+func (s *fakeFlows) Run(ctx context.Context, emit func(FlowBatch)) error {
+	for {
+		select {
+		case b, ok := <-s.batches:
+			if !ok {
+				return s.end
+			}
+			emit(b)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// fakeOpener records the targets it is asked for and hands out src (or
+// err).
+type fakeOpener struct {
+	mu      sync.Mutex
+	targets []FlowTarget
+	src     FlowSource
+	err     error
+}
+
+func (o *fakeOpener) open(ctx context.Context, t FlowTarget) (FlowSource, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.targets = append(o.targets, t)
+	return o.src, o.err
+}
+
+func (o *fakeOpener) last(t *testing.T) FlowTarget {
+	t.Helper()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.targets) == 0 {
+		t.Fatal("the opener was not called")
+	}
+	return o.targets[len(o.targets)-1]
+}
+
+var flowT0 = time.Date(2026, 11, 20, 10, 4, 5, 0, time.UTC)
+
+// tcpFlow is a record on eni-0d01 (the database's interface) unless
+// changed.
+func tcpFlow(src string, sport uint16, dst string, dport uint16, action string) checks.Flow {
+	return checks.Flow{
+		Version: 5, AccountID: "123456789012", InterfaceID: "eni-0d01",
+		Src: netip.MustParseAddr(src), Dst: netip.MustParseAddr(dst), SrcPort: sport, DstPort: dport,
+		Protocol: checks.ProtocolTCP, Packets: 3, Bytes: 180, Start: flowT0, End: flowT0.Add(59 * time.Second),
+		Action: action, LogStatus: "OK", TCPFlags: 2, FlowDirection: "ingress", TrafficPath: -1,
+	}
+}
+
+// batchToDBFlows are records of the path batch-1 → 10.0.33.12:5432:
+// n requests, every fifth rejected, with distinct client ports.
+func batchToDBFlows(n, first int) []checks.Flow {
+	out := make([]checks.Flow, n)
+	for i := range out {
+		action := "ACCEPT"
+		if (first+i)%5 == 0 {
+			action = "REJECT"
+		}
+		out[i] = tcpFlow("10.0.16.7", uint16(32768+(first+i)%28000), "10.0.33.12", 5432, action)
+		out[i].Start = flowT0.Add(time.Duration(first+i) * time.Millisecond)
+	}
+	return out
+}
+
+// tailModel is a model on smallNet whose checklist shows batch-1 → the
+// database on 5432, with o as its flow opener.
+func tailModel(t testing.TB, o *fakeOpener, opts Options) *Model {
+	t.Helper()
+	opts.Flows = o.open
+	if opts.From == "" {
+		opts.From, opts.To = "batch-1", "10.0.33.12:5432"
+	}
+	m := newTestModel(t, Static("demo", smallNet(), nil), opts)
+	m.tail.loc = time.UTC
+	start(t, m)
+	t.Cleanup(m.stopTail)
+	return m
+}
+
+// openTailKey presses t and runs what it leads to up to the tail being
+// open, without arming the wait for batches: tests hand batches to Update
+// themselves. It returns that wait command.
+func openTailKey(t testing.TB, m *Model) tea.Cmd {
+	t.Helper()
+	_, cmd := m.Update(keyMsg("t"))
+	return step(t, m, cmd)
+}
+
+// step runs cmd (and the commands of a batch), feeds their messages to
+// Update, and returns what Update asked for next without running it.
+func step(t testing.TB, m *Model, cmd tea.Cmd) tea.Cmd {
+	t.Helper()
+	if cmd == nil {
+		return nil
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("step: a command blocked")
+	}
+	switch msg := msg.(type) {
+	case nil:
+		return nil
+	case tea.BatchMsg:
+		var next []tea.Cmd
+		for _, c := range msg {
+			next = append(next, step(t, m, c))
+		}
+		return tea.Batch(next...)
+	default:
+		_, next := m.Update(msg)
+		return next
+	}
+}
+
+// batchMsg prepares flows for the open tail as its command would.
+func batchMsg(m *Model, b FlowBatch) flowBatchMsg {
+	s := m.tail.spec
+	return flowBatchMsg{id: s.id, prepared: prepareBatch(b, s.target, s.capacity, s.ascii, s.loc)}
+}
+
+func feed(m *Model, flows []checks.Flow) {
+	m.Update(batchMsg(m, FlowBatch{Flows: flows}))
+}
+
+func shownActions(m *Model) []string {
+	l := m.tail.shown()
+	out := make([]string, l.count())
+	for i := range out {
+		out[i] = l.row(i).flow.Action
+	}
+	return out
+}
+
+// --- tests ---
+
+func TestTailOpensFromChecklistWithThePathsEnds(t *testing.T) {
+	o := &fakeOpener{src: newFakeFlows("Live Tail")}
+	m := tailModel(t, o, Options{})
+	if m.top() != m.checklist || m.checklist.rep == nil {
+		t.Fatal("the model should show the path's checklist")
+	}
+	openTailKey(t, m)
+	if m.top() != m.tail || !m.tail.running() || m.tail.state != tailLive {
+		t.Fatalf("t opens a live tail; top %s state %d", m.top().title(), m.tail.state)
+	}
+	got := o.last(t)
+	want := FlowTarget{
+		Label: "batch-1 → 10.0.33.12:5432/tcp", ENIs: []string{"eni-0b01", "eni-0d01"},
+		Subnets: []string{"subnet-0011", "subnet-0012"}, VPCs: []string{"vpc-0001"},
+		From: []netip.Addr{netip.MustParseAddr("10.0.16.7")}, To: []netip.Addr{netip.MustParseAddr("10.0.33.12")},
+		Protocol: checks.ProtocolTCP, Port: 5432,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("target\n got %+v\nwant %+v", got, want)
+	}
+	s := screenText(m)
+	for _, w := range []string{"Live Tail · batch-1 → 10.0.33.12:5432/tcp", "LIVE", "waiting for flow records"} {
+		if !strings.Contains(s, w) {
+			t.Errorf("tail lacks %q:\n%s", w, s)
+		}
+	}
+}
+
+func TestTailFromBrowserAndDetail(t *testing.T) {
+	o := &fakeOpener{src: newFakeFlows("demo")}
+	m := newTestModel(t, Static("demo", smallNet(), nil), Options{Flows: o.open})
+	start(t, m)
+	t.Cleanup(m.stopTail)
+	press(t, m, "/")
+	typeText(t, m, "batch")
+	press(t, m, "enter")
+	openTailKey(t, m)
+	got := o.last(t)
+	if m.top() != m.tail || got.ENI != "eni-0b01" || got.Label != "batch-1 (eni-0b01)" ||
+		fmt.Sprint(got.From) != "[10.0.16.7]" || got.Protocol != checks.ProtocolAll || got.Port != 0 {
+		t.Fatalf("t on an ENI: top %s target %+v", m.top().title(), got)
+	}
+	press(t, m, "esc")
+	if m.tail.running() || m.top() != m.browser {
+		t.Fatal("esc closes the tail and returns to the browser")
+	}
+	press(t, m, "enter")
+	if m.top() != m.detail {
+		t.Fatal("enter opens the detail")
+	}
+	openTailKey(t, m)
+	if got := o.last(t); m.top() != m.tail || got.ENI != "eni-0b01" {
+		t.Fatalf("t in the detail: top %s target %+v", m.top().title(), got)
+	}
+}
+
+func TestTailWithoutFlowLogsSaysSo(t *testing.T) {
+	m := newTestModel(t, Static("demo", smallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
+	start(t, m)
+	press(t, m, "t")
+	if m.top() != m.checklist || !strings.Contains(m.status, "no flow logs with this source") {
+		t.Fatalf("t without an opener: top %s status %q", m.top().title(), m.status)
+	}
+}
+
+func TestTailOpenerError(t *testing.T) {
+	o := &fakeOpener{err: errors.New("no flow log publishes records of eni-0b01 or eni-0d01 (create one: aws ec2 create-flow-logs ...)")}
+	m := tailModel(t, o, Options{})
+	openTailKey(t, m)
+	s := screenText(m)
+	if m.tail.state != tailFailed || !strings.Contains(s, "FAILED") || !strings.Contains(s, "no flow log publishes records of eni-0b01") {
+		t.Fatalf("opener error:\n%s", s)
+	}
+}
+
+func TestTailRingIsBounded(t *testing.T) {
+	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
+	openTailKey(t, m)
+	// Three batches of 4,000: the ring keeps the newest 10,000.
+	for i := range 3 {
+		feed(m, batchToDBFlows(4000, i*4000))
+	}
+	tl := m.tail
+	if tl.live.size() != tailCapacity || tl.total != 12000 || tl.dropped() != 2000 {
+		t.Fatalf("ring %d, total %d, dropped %d", tl.live.size(), tl.total, tl.dropped())
+	}
+	if tl.accept != 9600 || tl.reject != 2400 {
+		t.Fatalf("accept %d reject %d", tl.accept, tl.reject)
+	}
+	if first := tl.live.row(0).flow; first.SrcPort != 32768+2000 {
+		t.Fatalf("oldest kept record has client port %d, want the 2,001st", first.SrcPort)
+	}
+	if tl.cursor != tl.live.count()-1 || !tl.follow {
+		t.Fatalf("the cursor follows the newest record: %d of %d", tl.cursor, tl.live.count())
+	}
+	// One batch larger than the ring: only its newest records are kept
+	// (and formatted); the rest count as dropped.
+	feed(m, batchToDBFlows(12000, 12000))
+	if tl.live.size() != tailCapacity || tl.dropped() != 2000+12000 || tl.cut != 2000 {
+		t.Fatalf("after an oversized batch: ring %d dropped %d cut %d", tl.live.size(), tl.dropped(), tl.cut)
+	}
+	if last := tl.live.row(tl.live.count() - 1).flow; last.Start != flowT0.Add(23999*time.Millisecond) {
+		t.Fatalf("newest record is from %s", last.Start)
+	}
+	if s := screenText(m); !strings.Contains(s, "dropped 14,000") || !strings.Contains(s, "accept 19,200") {
+		t.Errorf("counters:\n%s", s)
+	}
+}
+
+func TestTailKeepsOnlyTheTargetsRecords(t *testing.T) {
+	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
+	openTailKey(t, m)
+	reply := tcpFlow("10.0.33.12", 5432, "10.0.16.7", 40001, "ACCEPT")
+	otherPort := tcpFlow("10.0.16.7", 40001, "10.0.33.12", 22, "REJECT")
+	otherHost := tcpFlow("10.0.16.45", 40001, "10.0.33.12", 5432, "ACCEPT")
+	udp := tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "ACCEPT")
+	udp.Protocol = checks.ProtocolUDP
+	nodata := checks.Flow{InterfaceID: "eni-0d01", LogStatus: "NODATA", TCPFlags: -1}
+	elsewhere := checks.Flow{InterfaceID: "eni-0a01", LogStatus: "NODATA", TCPFlags: -1}
+	feed(m, []checks.Flow{tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT"), reply, otherPort, otherHost, udp, nodata, elsewhere})
+	if got := strings.Join(shownActions(m), ","); got != "REJECT,ACCEPT," || m.tail.other != 4 {
+		t.Fatalf("kept %q, other %d", got, m.tail.other)
+	}
+	if s := screenText(m); !strings.Contains(s, "other traffic 4") || !strings.Contains(s, "NODATA") {
+		t.Errorf("screen:\n%s", s)
+	}
+}
+
+func TestTailPauseAndResume(t *testing.T) {
+	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
+	openTailKey(t, m)
+	feed(m, batchToDBFlows(30, 0))
+	space := tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	m.Update(space)
+	if m.tail.frozen == nil || !strings.Contains(screenText(m), "PAUSED") {
+		t.Fatal("space pauses")
+	}
+	before := screenText(m)
+	// Records keep arriving while paused: counted, kept in the ring, not
+	// drawn.
+	feed(m, batchToDBFlows(20, 30))
+	if m.tail.shown().count() != 30 || m.tail.live.count() != 50 || m.tail.total != 50 {
+		t.Fatalf("paused: shown %d, ring %d, total %d", m.tail.shown().count(), m.tail.live.count(), m.tail.total)
+	}
+	rows := func(s string) string { return s[strings.Index(s, "TIME"):strings.LastIndex(s, "\n")] }
+	if after := screenText(m); rows(after) != rows(before) {
+		t.Errorf("rows moved while paused:\n%s\n---\n%s", before, after)
+	}
+	// Scrolling works on the paused copy and does not resume.
+	press(t, m, "up", "up", "G")
+	if m.tail.frozen == nil || m.tail.follow {
+		t.Fatal("moving while paused stays paused")
+	}
+	m.Update(space)
+	if m.tail.frozen != nil || !m.tail.follow || m.tail.cursor != 49 {
+		t.Fatalf("space resumes at the newest record: cursor %d follow %v", m.tail.cursor, m.tail.follow)
+	}
+	if s := screenText(m); !strings.Contains(s, "LIVE") || !strings.Contains(s, "10.0.16.7:32817") {
+		t.Errorf("after resume:\n%s", s)
+	}
+}
+
+func TestTailCursorStaysOnItsRecord(t *testing.T) {
+	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
+	openTailKey(t, m)
+	feed(m, batchToDBFlows(100, 0))
+	press(t, m, "up", "up", "up")
+	want := m.tail.shown().row(m.tail.cursor).flow.SrcPort
+	feed(m, batchToDBFlows(50, 100))
+	if got := m.tail.shown().row(m.tail.cursor).flow.SrcPort; got != want || m.tail.follow {
+		t.Fatalf("the cursor moved off its record: %d, want %d", got, want)
+	}
+	press(t, m, "G")
+	if !m.tail.follow || m.tail.cursor != 149 {
+		t.Fatal("G follows the newest record again")
+	}
+}
+
+func TestTailFilter(t *testing.T) {
+	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
+	openTailKey(t, m)
+	flows := batchToDBFlows(10, 0)
+	flows[3] = tcpFlow("10.0.33.12", 5432, "10.0.16.7", 443, "ACCEPT")
+	feed(m, flows)
+	press(t, m, "/")
+	if !m.top().capturing() {
+		t.Fatal("/ opens the filter")
+	}
+	typeText(t, m, "reject")
+	if got := strings.Join(shownActions(m), ","); got != "REJECT,REJECT" {
+		t.Fatalf("reject: %s", got)
+	}
+	press(t, m, "enter")
+	if m.top().capturing() || !strings.Contains(screenText(m), "shown 2/10") {
+		t.Fatalf("enter keeps the filter:\n%s", screenText(m))
+	}
+	// The filter applies to batches that land later.
+	feed(m, batchToDBFlows(5, 10))
+	if m.tail.shown().count() != 3 {
+		t.Fatalf("new rejects are shown: %d", m.tail.shown().count())
+	}
+	// A term that does not parse keeps the last filter and says why.
+	press(t, m, "/")
+	typeText(t, m, " prot:1")
+	if m.tail.shown().count() != 3 || !strings.Contains(screenText(m), `"prot:1" is not a filter term`) {
+		t.Fatalf("bad term:\n%s", screenText(m))
+	}
+	press(t, m, "esc")
+	if m.tail.filterText != "" || m.tail.shown().count() != 15 {
+		t.Fatal("esc clears the filter")
+	}
+	press(t, m, "/")
+	typeText(t, m, "port:443 -reject")
+	press(t, m, "enter")
+	if m.tail.shown().count() != 1 || m.tail.shown().row(0).flow.DstPort != 443 {
+		t.Fatalf("port:443 -reject: %d rows", m.tail.shown().count())
+	}
+	press(t, m, "esc")
+	if m.top() != m.tail || m.tail.filterText != "" {
+		t.Fatal("esc with a filter clears it first")
+	}
+}
+
+func TestFlowFilterTerms(t *testing.T) {
+	f := tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT")
+	f.TCPFlags = 18
+	v6 := tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "ACCEPT")
+	v6.Src = netip.MustParseAddr("fe80::1")
+	for _, tc := range []struct {
+		q    string
+		flow checks.Flow
+		want bool
+	}{
+		{"", f, true},
+		{"reject", f, true},
+		{"accept", f, false},
+		{"-accept", f, true},
+		{"!reject", f, false},
+		{"REJECT tcp", f, true},
+		{"udp", f, false},
+		{"proto:6", f, true},
+		{"port:5432", f, true},
+		{"port:40001", f, true},
+		{"port:40000-40010", f, true},
+		{"dport:40001", f, false},
+		{"sport:40001", f, true},
+		{"10.0.33.12", f, true},
+		{"10.0.16.0/20", f, true},
+		{"src:10.0.33.12", f, false},
+		{"dst:10.0.33.12", f, true},
+		{"eni-0d", f, true},
+		{"eni-0a", f, false},
+		{"in", f, true},
+		{"out", f, false},
+		{"syn ack", f, true},
+		{"rst", f, false},
+		{"fe80::1", v6, true},
+		{"src:fe80::1", v6, true},
+		{"action:accept", v6, true},
+		{"nodata", checks.Flow{LogStatus: "NODATA"}, true},
+	} {
+		ff, err := parseFlowFilter(tc.q)
+		if err != nil {
+			t.Errorf("%q: %v", tc.q, err)
+			continue
+		}
+		if got := ff.match(&tc.flow); got != tc.want {
+			t.Errorf("%q on %s: %v, want %v", tc.q, newTailRec(tc.flow, false, time.UTC).cells, got, tc.want)
+		}
+	}
+	for _, bad := range []string{"rejct", "port:x", "port:9-1", "src:10.0.0.300", "proto:tcpx", "10.0.0.0/33"} {
+		if _, err := parseFlowFilter(bad); err == nil {
+			t.Errorf("%q should not parse", bad)
+		}
+	}
+}
+
+func TestTailStaleBatchesAreDropped(t *testing.T) {
+	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
+	openTailKey(t, m)
+	old := batchMsg(m, FlowBatch{Flows: batchToDBFlows(7, 0)})
+	oldTick := tailTickMsg{id: m.tail.spec.id}
+	press(t, m, "esc")
+	if m.tail.running() || m.top() != m.checklist {
+		t.Fatal("esc closes the tail")
+	}
+	m.Update(old)
+	if m.tail.live.size() != 0 {
+		t.Fatal("a batch of a closed tail was kept")
+	}
+	openTailKey(t, m)
+	if m.tail.spec.id == old.id {
+		t.Fatal("a new tail gets a new ID")
+	}
+	m.Update(old)
+	_, cmd := m.Update(oldTick)
+	if m.tail.live.size() != 0 || m.tail.total != 0 || cmd != nil {
+		t.Fatal("messages of the previous tail reached the new one")
+	}
+	feed(m, batchToDBFlows(3, 0))
+	if m.tail.live.size() != 3 {
+		t.Fatal("the open tail takes its own batches")
+	}
+	// Leaving by another route (c: back to the checklist) closes it too.
+	press(t, m, "c")
+	if m.tail.running() {
+		t.Fatal("c left the tail running")
+	}
+}
+
+func TestTailEnterShowsAttribution(t *testing.T) {
+	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
+	openTailKey(t, m)
+	feed(m, []checks.Flow{
+		tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT"),
+		tcpFlow("10.0.16.7", 40002, "10.0.33.12", 5432, "ACCEPT"),
+	})
+	press(t, m, "up", "enter")
+	tl := m.tail
+	if !tl.attrOpen || tl.attr == nil {
+		t.Fatalf("enter attributes the record: open %v attr %v err %v", tl.attrOpen, tl.attr, tl.attrErr)
+	}
+	a := tl.attr
+	if a.Verdict != checks.Unreachable || a.Direction != checks.Forward || a.Layer != checks.LayerSecurityGroup ||
+		a.Component != "sg-0rds" || !a.Agrees || a.Fix == "" {
+		t.Fatalf("attribution %+v", a)
+	}
+	s := screenText(m)
+	for _, w := range []string{"REJECT  10.0.16.7:40001 → 10.0.33.12:5432 tcp", "UNREACHABLE", "this record is the request",
+		"the record agrees with the configuration", "decided by security-group rds-payments (sg-0rds)", "fix: aws ec2 authorize-security-group-ingress"} {
+		if !strings.Contains(s, w) {
+			t.Errorf("attribution lacks %q:\n%s", w, s)
+		}
+	}
+	_, cmd := m.Update(keyMsg("y"))
+	if cmd == nil || !strings.Contains(m.status, "copied the fix") {
+		t.Fatalf("y copies the fix: %q", m.status)
+	}
+	// An ACCEPT where the exchange fails further on still agrees: the
+	// record speaks of one interface.
+	press(t, m, "esc")
+	if tl.attrOpen || m.top() != m.tail {
+		t.Fatal("esc closes the attribution, not the tail")
+	}
+	press(t, m, "down", "enter")
+	if tl.attr == nil || !tl.attr.Agrees || tl.attr.Verdict != checks.Unreachable || !strings.Contains(tl.attr.Detail, "accepted at this interface") {
+		t.Fatalf("accepted record: %+v", tl.attr)
+	}
+	// A stale result (an earlier enter) does not replace the newer one.
+	stale := tailAttrMsg{id: tl.spec.id, run: tl.attrRun - 1, attr: checks.Attribution{Verdict: checks.Reachable}}
+	m.Update(stale)
+	if tl.attr.Verdict != checks.Unreachable {
+		t.Fatal("a stale attribution replaced the current one")
+	}
+}
+
+func TestTailThroughCommands(t *testing.T) {
+	// The real path: the opener, the source's goroutine, the feed and the
+	// re-armed wait, until a finite source (a file) ends.
+	src := newFakeFlows("file flows.log",
+		FlowBatch{Flows: batchToDBFlows(3, 0), Malformed: 2},
+		FlowBatch{Flows: batchToDBFlows(2, 3), Source: "file flows.log (rotated)", Note: "reopened flows.log"},
+	)
+	close(src.batches)
+	m := tailModel(t, &fakeOpener{src: src}, Options{})
+	press(t, m, "t")
+	tl := m.tail
+	if tl.total != 5 || tl.malformed != 2 || tl.state != tailEnded || tl.name != "file flows.log (rotated)" {
+		t.Fatalf("total %d malformed %d state %d name %q", tl.total, tl.malformed, tl.state, tl.name)
+	}
+	s := screenText(m)
+	for _, w := range []string{"ENDED", "malformed 2", "file flows.log (rotated)"} {
+		if !strings.Contains(s, w) {
+			t.Errorf("screen lacks %q:\n%s", w, s)
+		}
+	}
+	// A source that fails says why.
+	bad := newFakeFlows("Live Tail")
+	bad.end = errors.New("AccessDeniedException: not authorized to perform logs:StartLiveTail")
+	close(bad.batches)
+	m2 := tailModel(t, &fakeOpener{src: bad}, Options{})
+	press(t, m2, "t")
+	if m2.tail.state != tailFailed || !strings.Contains(screenText(m2), "logs:StartLiveTail") {
+		t.Fatalf("failing source:\n%s", screenText(m2))
+	}
+}
+
+func TestFlowFeedMergesAndBounds(t *testing.T) {
+	target := FlowTarget{From: []netip.Addr{netip.MustParseAddr("10.0.16.7")}, Protocol: checks.ProtocolAll}
+	f := newFlowFeed(target, 5)
+	other := tcpFlow("10.0.16.45", 40001, "10.0.33.12", 5432, "ACCEPT")
+	f.emit(FlowBatch{Flows: append(batchToDBFlows(3, 0), other), Malformed: 1, Dropped: 2})
+	f.emit(FlowBatch{Flows: batchToDBFlows(4, 3), Source: "polling FilterLogEvents every 5s (Live Tail denied)", Note: "n"})
+	p, has, done, _ := f.take()
+	if !has || done || len(p.flows) != 5 || p.total != 7 || p.overflow != 2 || p.other != 1 || p.lost != 2 || p.malformed != 1 ||
+		p.accept+p.reject != 7 || p.source == "" || p.note != "n" {
+		t.Fatalf("merged: %d flows, %+v", len(p.flows), p)
+	}
+	if p.flows[0].Start != flowT0.Add(2*time.Millisecond) {
+		t.Fatal("the feed keeps the newest records")
+	}
+	if pr := p.prepare(3, false, time.UTC); len(pr.recs) != 3 || pr.cut != 2+2 || pr.total != 7 {
+		t.Fatalf("prepared for a ring of 3: %d rows, cut %d", len(pr.recs), pr.cut)
+	}
+	f.emit(FlowBatch{Flows: batchToDBFlows(1, 0)})
+	f.finish(nil)
+	f.emit(FlowBatch{Flows: batchToDBFlows(1, 0)}) // after the end: ignored
+	p, has, done, err := f.take()
+	if !has || !done || err != nil || len(p.flows) != 1 {
+		t.Fatalf("after finish: has %v done %v flows %d", has, done, len(p.flows))
+	}
+	if _, has, done, _ = f.take(); has || !done {
+		t.Fatal("nothing pending after the last take")
+	}
+}
+
+func TestTailRateFollowsTheClock(t *testing.T) {
+	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
+	now := flowT0
+	m.env.now = func() time.Time { return now }
+	openTailKey(t, m)
+	for range 10 {
+		now = now.Add(200 * time.Millisecond)
+		feed(m, batchToDBFlows(400, 0))
+	}
+	if r := m.tail.rate; r < 1999 || r > 2001 {
+		t.Fatalf("rate %.1f, want 2,000/s", r)
+	}
+	now = now.Add(10 * time.Second)
+	m.Update(tailTickMsg{id: m.tail.spec.id})
+	if m.tail.rate != 0 || !strings.Contains(screenText(m), "0 rec/s") {
+		t.Fatalf("a quiet source shows 0 rec/s: %.1f", m.tail.rate)
+	}
+}
+
+func TestTailHelpAndSizes(t *testing.T) {
+	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	openTailKey(t, m)
+	feed(m, batchToDBFlows(200, 0))
+	press(t, m, "?")
+	s := screenText(m)
+	for _, g := range m.tail.FullHelp() {
+		for _, b := range g {
+			if !strings.Contains(s, b.Help().Desc) {
+				t.Errorf("tail help lacks %q", b.Help().Desc)
+			}
+		}
+	}
+	press(t, m, "esc")
+	for _, b := range []string{m.env.keys.tail.Open.Help().Desc} {
+		for _, scr := range []screen{m.browser, m.detail, m.checklist} {
+			found := false
+			for _, g := range scr.FullHelp() {
+				for _, k := range g {
+					found = found || k.Help().Desc == b
+				}
+			}
+			if !found {
+				t.Errorf("%s help lacks %q", scr.title(), b)
+			}
+		}
+	}
+	check := func(what string) {
+		for _, size := range [][2]int{{80, 24}, {100, 30}, {132, 43}, {200, 60}, {60, 20}, {40, 10}} {
+			m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			lines := strings.Split(m.render(), "\n")
+			if len(lines) != size[1] {
+				t.Errorf("%s at %dx%d: %d lines", what, size[0], size[1], len(lines))
+			}
+			for j, l := range lines {
+				if w := ansi.StringWidth(l); w > size[0] {
+					t.Errorf("%s at %dx%d: line %d is %d wide: %q", what, size[0], size[1], j, w, stripANSI(l))
+				}
+			}
+		}
+	}
+	check("tail")
+	press(t, m, "/")
+	typeText(t, m, "reject")
+	check("tail filtering")
+	press(t, m, "enter", "enter")
+	check("attribution")
+}
+
+func TestTailASCIIAndNoColor(t *testing.T) {
+	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{ASCII: true, NoColor: true})
+	openTailKey(t, m)
+	feed(m, []checks.Flow{tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT"), tcpFlow("10.0.16.7", 40002, "10.0.33.12", 5432, "ACCEPT")})
+	frame := m.render()
+	assertASCII(t, "tail", frame)
+	// Without colour a REJECT is bold, an ACCEPT is not.
+	if !strings.Contains(frame, "\x1b[1mREJECT") || strings.Contains(frame, "\x1b[1mACCEPT") {
+		t.Errorf("NO_COLOR: REJECT should be bold, ACCEPT plain: %q", frame)
+	}
+	press(t, m, "enter")
+	assertASCII(t, "attribution", m.render())
+}
+
+func TestTailRecordThatContradictsTheConfiguration(t *testing.T) {
+	// From the database's interface in the browser: app-1 may reach it on
+	// 5432, yet this record says REJECT.
+	o := &fakeOpener{src: newFakeFlows("Live Tail")}
+	m := newTestModel(t, Static("demo", smallNet(), nil), Options{Flows: o.open})
+	m.tail.loc = time.UTC
+	start(t, m)
+	t.Cleanup(m.stopTail)
+	press(t, m, "/")
+	typeText(t, m, "RDSNetwork")
+	press(t, m, "enter")
+	openTailKey(t, m)
+	if o.last(t).ENI != "eni-0d01" {
+		t.Fatalf("target %+v", o.last(t))
+	}
+	feed(m, []checks.Flow{tcpFlow("10.0.16.45", 40001, "10.0.33.12", 5432, "REJECT")})
+	press(t, m, "enter")
+	a := m.tail.attr
+	if a == nil || a.Agrees || a.Verdict != checks.Reachable {
+		t.Fatalf("attribution %+v", a)
+	}
+	s := screenText(m)
+	for _, w := range []string{"REACHABLE", "the record contradicts the configuration", "yet it was rejected"} {
+		if !strings.Contains(s, w) {
+			t.Errorf("lacks %q:\n%s", w, s)
+		}
+	}
+}
+
+func TestTailReattributesOnANewerNetwork(t *testing.T) {
+	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
+	openTailKey(t, m)
+	feed(m, []checks.Flow{tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT")})
+	press(t, m, "enter")
+	if a := m.tail.attr; a == nil || a.Verdict != checks.Unreachable || !a.Agrees {
+		t.Fatalf("first attribution %+v", a)
+	}
+	// Someone adds the missing rule; watch mode loads the new network.
+	n := smallNet()
+	n.SecurityGroups["sg-0rds"].Inbound = append(n.SecurityGroups["sg-0rds"].Inbound, tcpFromGroup(5432, "sg-0batch"))
+	n.Compile()
+	_, cmd := m.Update(loadUpdateMsg{id: m.loadID, u: Update{Network: n, Done: true}})
+	if a := m.tail.attr; a == nil || a.Verdict != checks.Unreachable || m.tail.attrState != attrDone {
+		t.Fatal("the previous attribution stays on screen until the new one lands")
+	}
+	drain(t, m, cmd)
+	a := m.tail.attr
+	if a == nil || a.Verdict != checks.Reachable || a.Agrees {
+		t.Fatalf("after the fix the REJECT contradicts the configuration: %+v", a)
+	}
+	if !strings.Contains(screenText(m), "the record contradicts the configuration") {
+		t.Errorf("screen:\n%s", screenText(m))
+	}
+}
+
+func TestFlowTailInTheProgram(t *testing.T) {
+	// The real program at 80x24 in 16 colours: t on the checklist opens
+	// the tail, the source's batch lands, and the REJECT is drawn in red.
+	src := newFakeFlows("Live Tail", FlowBatch{Flows: []checks.Flow{
+		tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT"),
+		tcpFlow("10.0.16.7", 40002, "10.0.33.12", 5432, "ACCEPT"),
+	}})
+	o := &fakeOpener{src: src}
+	tm := startFlow(t, Options{From: "batch-1", To: "10.0.33.12:5432", Flows: o.open}, 80, 24)
+	var out []byte
+	collect := func(want string) func([]byte) bool {
+		return func(b []byte) bool {
+			out = append(out, b...)
+			return strings.Contains(string(out), want)
+		}
+	}
+	waitFor(t, tm, "verdict", collect("UNREACHABLE"))
+	send(tm, "t")
+	red := regexp.MustCompile(`\x1b\[(?:[0-9]+;)*31(?:;[0-9]+)*m[^\x1b]*REJECT`)
+	waitFor(t, tm, "reject", func(b []byte) bool {
+		out = append(out, b...)
+		return red.Match(out) && strings.Contains(string(out), "LIVE")
+	})
+	send(tm, "q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	if fm.tail.total != 2 || fm.tail.reject != 1 || fm.tail.running() {
+		t.Fatalf("final tail: total %d reject %d running %v", fm.tail.total, fm.tail.reject, fm.tail.running())
+	}
+}
