@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/checks"
@@ -22,54 +24,79 @@ type sourceFlags struct {
 	demo     bool
 	profile  string
 	region   string
+	// fallbackRegion is the configuration file's region: used only when
+	// neither --region, the environment nor the profile gives one.
+	fallbackRegion string
 }
 
-func (s *sourceFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&s.snapshot, "snapshot", "", "read the network from a snapshot directory of AWS CLI JSON")
-	fs.BoolVar(&s.demo, "demo", false, "use the built-in demo account")
-	fs.StringVar(&s.profile, "profile", "", "AWS shared config profile")
-	fs.StringVar(&s.region, "region", "", "AWS Region")
+// label names the source in the inventory cache, so that a partial load
+// is merged only into the cache of the same account and Region.
+func (s sourceFlags) label() string {
+	switch {
+	case s.demo:
+		return "demo"
+	case s.snapshot != "":
+		if abs, err := filepath.Abs(s.snapshot); err == nil {
+			return "snapshot " + abs
+		}
+		return "snapshot " + s.snapshot
+	}
+	return liveLabel(s.profile, s.region)
 }
 
-func runCheck(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	var src sourceFlags
-	src.register(fs)
-	from := fs.String("from", "", "source: eni-…, i-… or an IPv4 address")
-	to := fs.String("to", "", "destination: IPv4 address, eni-…, i-… or hostname, optionally :PORT")
-	port := fs.Int("port", 0, "destination port")
-	protocol := fs.String("protocol", "tcp", "tcp, udp, icmp, all or a protocol number")
-	sourcePort := fs.Int("source-port", 0, "the client's source port (default: its whole ephemeral range)")
-	output := fs.String("o", "text", "output: text, json or markdown")
-	ascii := fs.Bool("ascii", false, "no glyphs beyond ASCII")
-	if err := fs.Parse(args); err != nil {
-		return fail(stderr, exitUsage, "check: %v", err)
+// liveLabel names a live account in the inventory cache by the profile and
+// the Region the SDK resolved, so that two accounts reached through the
+// environment do not share one cache.
+func liveLabel(profile, region string) string {
+	if profile == "" {
+		profile = os.Getenv("AWS_PROFILE")
 	}
-	if fs.NArg() > 0 {
-		return fail(stderr, exitUsage, "check: unexpected argument %q (flags only; see reach help)", fs.Arg(0))
+	if profile == "" {
+		profile = "default"
 	}
-	if *from == "" || *to == "" {
+	return strings.TrimSpace("live " + profile + " " + region)
+}
+
+// loadAWSConfig resolves credentials and Region the SDK's way; the
+// configuration file's region is a fallback, not an override, so that a
+// profile that names its own Region keeps it.
+func loadAWSConfig(ctx context.Context, src sourceFlags) (sdkaws.Config, error) {
+	cfg, err := aws.LoadConfig(ctx, src.profile, src.region)
+	if errors.Is(err, aws.ErrNoRegion) && src.region == "" && src.fallbackRegion != "" {
+		cfg, err = aws.LoadConfig(ctx, src.profile, src.fallbackRegion)
+	}
+	if err == nil {
+		err = aws.CheckCredentials(ctx, cfg, src.profile)
+	}
+	return cfg, err
+}
+
+func runCheck(p *parsed, stdout, stderr io.Writer) int {
+	if _, err := applyConfig(p); err != nil {
+		return fail(stderr, exitUsage, "%v", err)
+	}
+	from, to, output := p.str("from"), p.str("to"), p.str("o")
+	if from == "" || to == "" {
 		return fail(stderr, exitUsage, "check: --from and --to are required (for example --from eni-0abc --to 10.0.2.20:443)")
 	}
-	switch *output {
+	switch output {
 	case "text", "json", "markdown":
 	default:
-		return fail(stderr, exitUsage, "check: -o %q: expected text, json or markdown", *output)
+		return fail(stderr, exitUsage, "check: -o %q: expected text, json or markdown", output)
 	}
-	net, code, ok := loadNetwork(src, []string{*from}, []string{*to}, stderr)
+	net, code, ok := loadNetwork(p.source(), []string{from}, []string{to}, stderr)
 	if !ok {
 		return code
 	}
-	fromArg, err := resolveName(net, *from)
+	fromArg, err := resolveName(net, from)
 	if err != nil {
 		return fail(stderr, exitUsage, "check: --from %v", err)
 	}
-	toArg, err := resolveName(net, *to)
+	toArg, err := resolveName(net, to)
 	if err != nil {
 		return fail(stderr, exitUsage, "check: --to %v", err)
 	}
-	q, err := checks.NewQuery(fromArg, toArg, *protocol, *port, *sourcePort)
+	q, err := checks.NewQuery(fromArg, toArg, p.str("protocol"), p.num("port"), p.num("source-port"))
 	if err != nil {
 		return fail(stderr, exitUsage, "check: %v", err)
 	}
@@ -81,14 +108,14 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	case err != nil:
 		return fail(stderr, exitUsage, "check: %v", err)
 	}
-	rep.Source.Input, rep.Destination.Input = *from, *to
-	switch *output {
+	rep.Source.Input, rep.Destination.Input = from, to
+	switch output {
 	case "json":
 		err = render.JSON(stdout, &rep)
 	case "markdown":
 		err = render.Markdown(stdout, &rep)
 	default:
-		err = render.Text(stdout, &rep, *ascii)
+		err = render.Text(stdout, &rep, p.flag("ascii"))
 	}
 	if err != nil {
 		return fail(stderr, exitUsage, "write report: %v", err)
@@ -105,6 +132,8 @@ func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (*checks.
 	}
 	var inv *aws.Inventory
 	var err error
+	partial := false
+	label := src.label()
 	switch {
 	case src.demo:
 		inv, err = aws.ReadSnapshotFS(demo.FS(), ".")
@@ -119,16 +148,15 @@ func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (*checks.
 	default:
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
-		cfg, err := aws.LoadConfig(ctx, src.profile, src.region)
-		if err == nil {
-			err = aws.CheckCredentials(ctx, cfg, src.profile)
-		}
+		cfg, err := loadAWSConfig(ctx, src)
 		if err != nil {
 			return nil, fail(stderr, exitUsage, "%s", aws.Explain(err)), false
 		}
+		label = liveLabel(src.profile, cfg.Region)
 		loader := aws.NewLoader(cfg)
 		if targetable(from) && targetable(to) {
 			inv, _, err = loader.LoadPath(ctx, from, to, nil)
+			partial = true
 		} else {
 			inv, _, err = loader.LoadAll(ctx, nil)
 		}
@@ -139,6 +167,11 @@ func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (*checks.
 	net, err := aws.Convert(inv)
 	if err != nil {
 		return nil, fail(stderr, exitUsage, "%v", err), false
+	}
+	if !src.demo {
+		// The demo completes from the embedded data; anything else is
+		// remembered for completing the next command's --from and --to.
+		writeInventoryCache(label, net, partial)
 	}
 	return net, 0, true
 }

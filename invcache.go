@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/reachnet/reach/checks"
+)
+
+// The inventory cache lets shell completion offer the path ends a person
+// types (ENI and instance IDs, addresses, Name tags, DNS names) without
+// calling AWS on every tab. After reach loads a live account or a
+// snapshot, it writes them to $XDG_CACHE_HOME/reach/inventory.txt
+// (~/.cache/reach/inventory.txt):
+//
+//	# reach inventory: live prod us-east-1
+//	10.0.16.10	eni-0f6a7b8c9d0e10012 app-1
+//	app-1	i-01a2b3c4d5e6f0012
+//	eni-0f6a7b8c9d0e10012	app-1 10.0.16.10
+//
+// one "VALUE<TAB>DESCRIPTION" line per candidate, sorted. It holds
+// identifiers, addresses and names only: no credentials, no rules. The
+// file is 0600 in a 0700 directory all the same, since an account's
+// addresses and names are not for other users of a shared bastion.
+
+const cacheFile = "inventory.txt"
+
+// endEntry is one completion candidate.
+type endEntry struct {
+	value, desc string
+}
+
+// cacheDir is reach's directory under the XDG cache directory.
+func cacheDir() (string, error) {
+	if d := os.Getenv("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "reach"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("cache directory: %w (set XDG_CACHE_HOME)", err)
+	}
+	return filepath.Join(home, ".cache", "reach"), nil
+}
+
+// endEntries lists the candidates a network offers for --from and --to.
+func endEntries(n *checks.Network) []endEntry {
+	var out []endEntry
+	add := func(value, desc string) {
+		if value == "" || strings.IndexFunc(value, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }) >= 0 {
+			// A value with spaces or control characters cannot be one
+			// shell word; its ID is offered instead.
+			return
+		}
+		out = append(out, endEntry{value, cleanDesc(desc)})
+	}
+	instName := func(id string) string {
+		if i := n.Instances[id]; i != nil {
+			return i.Name
+		}
+		return ""
+	}
+	names := map[string][]string{}
+	for id, e := range n.ENIs {
+		label := e.Name
+		if label == "" {
+			label = instName(e.InstanceID)
+		}
+		if label == "" {
+			label = e.Description
+		}
+		add(id, strings.TrimSpace(label+" "+e.PrimaryIP().String()))
+		for _, p := range e.PrivateIPs {
+			add(p.Addr.String(), id+" "+label)
+			if p.Public.IsValid() {
+				add(p.Public.String(), "public, "+id+" "+label)
+			}
+		}
+		if e.Name != "" && e.InstanceID == "" {
+			names[e.Name] = append(names[e.Name], id)
+		}
+	}
+	for id, inst := range n.Instances {
+		add(id, strings.TrimSpace("instance "+inst.Name))
+		if inst.Name != "" {
+			names[inst.Name] = append(names[inst.Name], id)
+		}
+	}
+	for name, ids := range names {
+		slices.Sort(ids)
+		add(name, "Name tag: "+strings.Join(ids, " "))
+	}
+	for _, z := range n.HostedZones {
+		kind := "public zone " + z.Name
+		if z.Private {
+			kind = "private zone " + z.Name
+		}
+		for _, r := range z.Records {
+			if r.Type != "A" && r.Type != "AAAA" && r.Type != "CNAME" {
+				continue
+			}
+			name := strings.ToLower(strings.TrimSuffix(r.Name, "."))
+			if strings.HasPrefix(name, `\052`) || strings.HasPrefix(name, "*") {
+				continue // a wildcard is not a name anyone types
+			}
+			add(name, kind)
+		}
+	}
+	return sortEntries(out)
+}
+
+// sortEntries sorts by value and keeps the first of duplicates.
+func sortEntries(es []endEntry) []endEntry {
+	slices.SortStableFunc(es, func(a, b endEntry) int { return cmp.Compare(a.value, b.value) })
+	return slices.CompactFunc(es, func(a, b endEntry) bool { return a.value == b.value })
+}
+
+// cleanDesc makes a description one short line: Name tags and
+// descriptions come from the account and may hold anything, including
+// escape sequences meant for a terminal.
+func cleanDesc(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return ' '
+		}
+		if !unicode.IsPrint(r) {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 80 {
+		s = string(r[:79]) + "…"
+	}
+	return s
+}
+
+// writeInventoryCache records n's candidates for completion. A partial load
+// (reach check's targeted load) adds to the cache of the same source
+// instead of replacing it. Failing to write is not worth failing the
+// command for: completion is a convenience, so errors are dropped.
+func writeInventoryCache(label string, n *checks.Network, partial bool) {
+	_ = saveInventoryCache(label, n, partial)
+}
+
+func saveInventoryCache(label string, n *checks.Network, partial bool) error {
+	dir, err := cacheDir()
+	if err != nil {
+		return err
+	}
+	entries := endEntries(n)
+	if partial {
+		if old, es, err := readInventoryCache(); err == nil && old == label {
+			entries = sortEntries(append(entries, es...))
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".inventory-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	w := bufio.NewWriter(f)
+	fmt.Fprintf(w, "# reach inventory: %s\n", cleanDesc(label))
+	for _, e := range entries {
+		fmt.Fprintf(w, "%s\t%s\n", e.value, e.desc)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	// Rename, so that a completion reading the file meanwhile sees the old
+	// or the new one, never half of one.
+	return os.Rename(f.Name(), filepath.Join(dir, cacheFile))
+}
+
+// readInventoryCache returns the cache's source label and entries; a
+// missing cache is fs.ErrNotExist.
+func readInventoryCache() (string, []endEntry, error) {
+	dir, err := cacheDir()
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := os.Open(filepath.Join(dir, cacheFile))
+	if err != nil {
+		return "", nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	label := ""
+	var out []endEntry
+	for sc.Scan() {
+		line := sc.Text()
+		if l, ok := strings.CutPrefix(line, "# reach inventory: "); ok && label == "" {
+			label = l
+			continue
+		}
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		v, d, _ := strings.Cut(line, "\t")
+		out = append(out, endEntry{v, d})
+	}
+	if err := sc.Err(); err != nil {
+		return "", nil, err
+	}
+	if label == "" && out == nil {
+		return "", nil, fmt.Errorf("%s: not a reach inventory cache: %w", f.Name(), fs.ErrInvalid)
+	}
+	return label, out, nil
+}
+
+var errNoCache = errors.New("no inventory cache yet: run reach or reach check once on the account")
