@@ -72,7 +72,8 @@ func loadAWSConfig(ctx context.Context, src sourceFlags) (sdkaws.Config, error) 
 }
 
 func runCheck(p *parsed, stdout, stderr io.Writer) int {
-	if _, err := applyConfig(p); err != nil {
+	cfg, err := applyConfig(p)
+	if err != nil {
 		return fail(stderr, exitUsage, "%v", err)
 	}
 	from, to, output := p.str("from"), p.str("to"), p.str("o")
@@ -88,6 +89,7 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
+	applyPorts(net, cfg)
 	fromArg, err := resolveName(net, from)
 	if err != nil {
 		return fail(stderr, exitUsage, "check: --from %v", err)

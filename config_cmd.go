@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/config"
 	"github.com/reachnet/reach/themes"
 	"github.com/reachnet/reach/tui"
@@ -62,9 +63,20 @@ func applyConfig(p *parsed) (*config.Config, error) {
 	if cfg.WatchInterval > 0 {
 		p.setDefault("watch-interval", cfg.WatchInterval)
 	}
-	// ports.linux and ports.windows are parsed and checked, but the engine
-	// has no hook for them yet (checks.ClientPortRange decides alone).
 	return cfg, nil
+}
+
+// applyPorts sets the file's ephemeral port ranges on a loaded network.
+func applyPorts(n *checks.Network, cfg *config.Config) {
+	if n == nil || cfg == nil {
+		return
+	}
+	if r := cfg.LinuxClientPorts; !r.IsZero() {
+		n.LinuxClientPorts = checks.PortRange{From: uint16(r.From), To: uint16(r.To)}
+	}
+	if r := cfg.WindowsClientPorts; !r.IsZero() {
+		n.WindowsClientPorts = checks.PortRange{From: uint16(r.From), To: uint16(r.To)}
+	}
 }
 
 // tuiKeys converts the file's key overrides for the terminal.

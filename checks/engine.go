@@ -19,7 +19,21 @@ var (
 )
 
 // ClientPortRange returns the ephemeral range the interface's operating
-// system or service picks source ports from.
+// system or service picks source ports from, with the network's configured
+// ranges in place of the defaults.
+func (n *Network) ClientPortRange(e *ENI) PortRange {
+	r := ClientPortRange(e)
+	switch {
+	case r == linuxPorts && n.LinuxClientPorts != PortRange{}:
+		return n.LinuxClientPorts
+	case r == windowsPorts && n.WindowsClientPorts != PortRange{}:
+		return n.WindowsClientPorts
+	}
+	return r
+}
+
+// ClientPortRange returns the ephemeral range the interface's operating
+// system or service picks source ports from, by AWS's defaults.
 func ClientPortRange(e *ENI) PortRange {
 	if e == nil {
 		return natPorts
@@ -257,14 +271,15 @@ func (e *DataError) Error() string { return e.Msg }
 func (w *walker) run(q Query, src, dst endpoint, rep *Report) {
 	p := packet{src: src.addr, dst: dst.addr, proto: q.Protocol, icmpType: q.ICMPType, icmpCode: q.ICMPCode}
 	p.ports = PortRange{uint16(q.Port), uint16(q.Port)}
-	p.sports = ClientPortRange(src.eni)
+	p.sports = w.n.ClientPortRange(src.eni)
 	if src.external {
 		p.sports = natPorts
 	}
 	if _, gap := w.ix.gap(KindInstances); gap && src.eni != nil && src.eni.InstanceID != "" && src.eni.Platform == "" {
 		// Without the instance its operating system is unknown: check the
 		// ports of Linux and Windows clients both.
-		p.sports = PortRange{linuxPorts.From, windowsPorts.To}
+		linux, windows := w.n.ClientPortRange(&ENI{}), w.n.ClientPortRange(&ENI{Platform: "windows"})
+		p.sports = PortRange{min(linux.From, windows.From), max(linux.To, windows.To)}
 	}
 	if _, gap := w.ix.gap(KindNetworkInterfaces); gap {
 		// Any address of the path may belong to an interface that did

@@ -329,3 +329,14 @@ func TestStoppedInstance(t *testing.T) {
 	r = check(t, b.n, "eni-client", "10.0.2.20:443")
 	expect(t, r, Unknown, map[string]Status{LayerService: StatusUnknown})
 }
+
+func TestConfiguredClientPorts(t *testing.T) {
+	b := twoVPCs()
+	b.acl("acl-b", "vpc-app", []string{"subnet-b"}, []NACLRule{allowAll(100)}, []NACLRule{naclTCP(100, true, "0.0.0.0/0", 1024, 40000)})
+	r := check(t, b.n, "eni-client", "10.0.2.20:443")
+	expect(t, r, Unreachable, map[string]Status{LayerNACL: StatusFail})
+	// Linux clients tuned to 32768-40000 never pick a blocked port.
+	b.n.LinuxClientPorts = PortRange{32768, 40000}
+	r = check(t, b.n, "eni-client", "10.0.2.20:443")
+	expect(t, r, Reachable, nil)
+}

@@ -47,6 +47,11 @@ type Network struct {
 	// leaves it nil for that reason.
 	FlowLogs map[string]*FlowLog
 
+	// LinuxClientPorts and WindowsClientPorts replace the ephemeral port
+	// ranges clients are assumed to pick from (zero keeps AWS's defaults,
+	// 32768-60999 and 49152-65535); set them before Compile.
+	LinuxClientPorts, WindowsClientPorts PortRange
+
 	// Gaps records every kind of data that is missing and why. A layer that
 	// needs missing data says unknown and names the gap; it never passes.
 	Gaps []Gap

@@ -191,7 +191,8 @@ func detailLines(e *env, n *checks.Network, c *catalog, id string) []string {
 		kv("subnet", clean(eni.SubnetID, e.ascii)+" (not loaded)")
 	}
 	kv("vpc", c.label(eni.VPCID))
-	kv("client ports", fmt.Sprintf("%d-%d (ephemeral range of its replies)", checks.ClientPortRange(eni).From, checks.ClientPortRange(eni).To))
+	ports := n.ClientPortRange(eni)
+	kv("client ports", fmt.Sprintf("%d-%d (ephemeral range of its replies)", ports.From, ports.To))
 
 	section("Addresses")
 	for _, p := range eni.PrivateIPs {
