@@ -88,6 +88,7 @@ func TestBadConfigIsOneLineExit2(t *testing.T) {
 			path := writeConfig(t, tc.content)
 			for _, args := range [][]string{
 				{"check", "--demo", "--from", "app-1", "--to", "10.0.33.12:5432"},
+				{"flows", "--demo", "--from", "batch-1", "--to", "10.0.33.12:5432"},
 				{"--demo"},
 				{"config", "check"},
 			} {

@@ -100,6 +100,12 @@ func runFlows(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, exitUsage, "flows: %v", err)
 	}
+	// The configuration file's profile, Region, ascii and client ports
+	// apply as they do to check.
+	conf, err := applyConfig(p)
+	if err != nil {
+		return fail(stderr, exitUsage, "%v", err)
+	}
 	src := p.source()
 	file, live, since := p.str("file"), p.flag("live"), p.dur("since")
 	output := p.str("o")
@@ -176,7 +182,10 @@ func runFlows(args []string, stdout, stderr io.Writer) int {
 
 	// The network: needed to resolve the path, find its flow logs and
 	// explain the records. A file alone can be read without one.
-	needNetwork := src.demo || src.snapshot != "" || live || since != 0 || src.profile != "" || src.region != ""
+	// A profile or Region typed on the command line asks for the account's
+	// network; the configuration file's alone does not, so that a file is
+	// still read offline.
+	needNetwork := src.demo || src.snapshot != "" || live || since != 0 || p.set["profile"] || p.set["region"]
 	var cfg sdkaws.Config
 	if needNetwork {
 		var code int
@@ -185,6 +194,7 @@ func runFlows(args []string, stdout, stderr io.Writer) int {
 		if !ok {
 			return code
 		}
+		applyPorts(r.net, conf)
 	}
 	r.display = flowlogs.Filter{Action: action, ENIs: enis}
 	if from, to := p.str("from"), p.str("to"); from != "" {
@@ -313,6 +323,7 @@ func loadFlowsNetwork(ctx context.Context, src sourceFlags, from, to string, eni
 	var inv *aws.Inventory
 	var err error
 	live := !src.demo && src.snapshot == ""
+	label, partial := src.label(), false
 	if live || needLogs {
 		cfg, err = loadAWSConfig(ctx, src)
 		if err != nil {
@@ -325,6 +336,7 @@ func loadFlowsNetwork(ctx context.Context, src sourceFlags, from, to string, eni
 	case src.snapshot != "":
 		inv, err = aws.ReadSnapshot(src.snapshot)
 	default:
+		label = liveLabel(src.profile, cfg.Region)
 		loader := aws.NewLoader(cfg)
 		ends := append([]string(nil), enis...)
 		if from != "" {
@@ -332,6 +344,7 @@ func loadFlowsNetwork(ctx context.Context, src sourceFlags, from, to string, eni
 		}
 		if len(ends) > 0 && targetable(ends) {
 			inv, _, err = loader.LoadPath(ctx, ends, nil, nil)
+			partial = true
 		} else {
 			inv, _, err = loader.LoadAll(ctx, nil)
 		}
@@ -347,6 +360,12 @@ func loadFlowsNetwork(ctx context.Context, src sourceFlags, from, to string, eni
 		return nil, cfg, fail(stderr, exitUsage, "flows: %v", err), false
 	}
 	aws.ConvertFlowLogs(inv, net)
+	if !src.demo {
+		// As check does: the demo completes from the embedded data; a live
+		// account or a snapshot is remembered for completing the next
+		// command's --from and --to (a targeted load adds to the cache).
+		writeInventoryCache(label, net, partial)
+	}
 	return net, cfg, 0, true
 }
 

@@ -316,10 +316,68 @@ func TestFlowsLiveAgainstMoto(t *testing.T) {
 		}
 		t.Logf("%v:\n%s", mode, out)
 	}
+
+	// The configuration file's profile and Region apply to flows as to
+	// check: no AWS_REGION, a profile that names none, and the account
+	// loaded is remembered in the inventory cache under both.
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_DEFAULT_PROFILE", "")
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	awsDir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(awsDir, "config"), []byte("[profile moto-cfg]\noutput = json\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(awsDir, "credentials"), []byte("[moto-cfg]\naws_access_key_id = test\naws_secret_access_key = test\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(awsDir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(awsDir, "credentials"))
+	writeConfig(t, "profile = \"moto-cfg\"\nregion = \""+awstest.Region+"\"\nascii = true\n")
+	code, out, errOut := runFlowsCLI("--live", "--for", "3s", "--eni", enis[0])
+	if code != 0 || errOut != "" {
+		t.Fatalf("with the configuration file: exit %d: %s\n%s", code, errOut, out)
+	}
+	if !strings.Contains(out, "10.9.1.10:40001 -> 10.9.1.20:5432  tcp  ACCEPT") || strings.Contains(out, "→") {
+		t.Errorf("the file's ascii = true did not apply, or no record:\n%s", out)
+	}
+	b, err := os.ReadFile(filepath.Join(cache, "reach", cacheFile))
+	if err != nil {
+		t.Fatalf("flows wrote no inventory cache: %v", err)
+	}
+	if !strings.HasPrefix(string(b), "# reach inventory: live moto-cfg "+awstest.Region+"\n") || !strings.Contains(string(b), "\n"+enis[0]+"\t") {
+		t.Errorf("inventory cache:\n%s", b)
+	}
 	for _, a := range proxy.Actions() {
 		if !aws.Allowed(a) {
 			t.Errorf("called %s, which is not on the read-only list", a)
 		}
+	}
+}
+
+// TestFlowsSnapshotWritesTheCache: like check, flows on a snapshot
+// remembers its interfaces for completion; on the demo it does not.
+func TestFlowsSnapshotWritesTheCache(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	path := demoExport(t)
+	if code, _, errOut := runFlowsCLI("--demo", "--file", path, "--from", "batch-1", "--to", "10.0.33.12:5432"); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(cache, "reach", cacheFile)); err == nil {
+		t.Error("flows on the demo wrote the cache")
+	}
+	code, out, errOut := runFlowsCLI("--snapshot", "demo/snapshot", "--file", path, "--from", "batch-1", "--to", "10.0.33.12:5432")
+	if code != 0 || !strings.Contains(out, "rejected-request: ") {
+		t.Fatalf("snapshot: exit %d: %s\n%s", code, errOut, tail(out, 6))
+	}
+	b, err := os.ReadFile(filepath.Join(cache, "reach", cacheFile))
+	if err != nil || !strings.HasPrefix(string(b), "# reach inventory: snapshot ") || !strings.Contains(string(b), "\neni-0f6a7b8c9d0e10014\t") {
+		t.Errorf("cache (%v):\n%.300s", err, b)
 	}
 }
 

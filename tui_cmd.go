@@ -3,14 +3,21 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
+	"time"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/aws/flowlogs"
+	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/demo"
 	"github.com/reachnet/reach/tui"
 )
@@ -26,8 +33,9 @@ func runTUI(p *parsed, stdout, stderr io.Writer) int {
 	if src.demo && src.snapshot != "" {
 		return fail(stderr, exitUsage, "--demo and --snapshot exclude each other: pick one")
 	}
+	conf := &awsConfig{src: src}
 	o := tui.Options{
-		Source:        tuiSource(src),
+		Source:        tuiSource(src, conf),
 		From:          p.str("from"),
 		To:            p.str("to"),
 		Port:          p.num("port"),
@@ -39,8 +47,14 @@ func runTUI(p *parsed, stdout, stderr io.Writer) int {
 		WatchInterval: p.dur("watch-interval"),
 		Keys:          tuiKeys(cfg),
 	}
-	if src.demo {
+	switch {
+	case src.demo:
 		o.Flows = demoFlows
+	case src.snapshot != "":
+		// A snapshot holds the configuration, not the traffic: t says
+		// there are no flow logs to tail with this source.
+	default:
+		o.Flows = liveFlows(conf)
 	}
 	if err := o.Validate(); err != nil {
 		return fail(stderr, exitUsage, "%v", err)
@@ -53,9 +67,36 @@ func runTUI(p *parsed, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// awsConfig loads the AWS configuration once for the terminal's loader
+// and its flow tail alike: the credentials are resolved (and checked) once
+// however often watch mode reloads, and the tail reads CloudWatch Logs in
+// the account and Region the network came from.
+type awsConfig struct {
+	src sourceFlags
+	mu  sync.Mutex
+	cfg *sdkaws.Config
+}
+
+// get returns the configuration, loading it on the first call; a failure
+// is not kept, so that the next reload tries again.
+func (c *awsConfig) get(ctx context.Context) (sdkaws.Config, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cfg != nil {
+		return *c.cfg, nil
+	}
+	cfg, err := loadAWSConfig(ctx, c.src)
+	if err != nil {
+		return cfg, err
+	}
+	c.cfg = &cfg
+	return cfg, nil
+}
+
 // tuiSource reads the network inside the terminal's load function, so that
-// reload and watch mode read the files (or the account) again.
-func tuiSource(src sourceFlags) tui.Source {
+// reload and watch mode read the files (or the account) again. A live
+// source takes its AWS configuration from conf.
+func tuiSource(src sourceFlags, conf *awsConfig) tui.Source {
 	build := func(inv *aws.Inventory) func() (tui.Update, error) {
 		return func() (tui.Update, error) {
 			n, err := aws.Convert(inv)
@@ -96,8 +137,11 @@ func tuiSource(src sourceFlags) tui.Source {
 		})
 	}
 	name := strings.Join(strings.Fields("live "+src.profile+" "+src.region), " ")
+	if conf == nil {
+		conf = &awsConfig{src: src}
+	}
 	return tui.NewSource(name, func(ctx context.Context, emit func(tui.Update)) error {
-		cfg, err := loadAWSConfig(ctx, src)
+		cfg, err := conf.get(ctx)
 		if err != nil {
 			return errors.New(aws.Explain(err))
 		}
@@ -114,30 +158,163 @@ func tuiSource(src sourceFlags) tui.Source {
 
 // demoFlows opens the demo's synthetic flow-log stream for the tail (t):
 // ten minutes of history, then records in real time, every reject the
-// work of a rule of the demo's configuration.
+// work of a rule of the demo's configuration. A path's tail says its
+// window: the demo's records arrive without delivery delay.
 func demoFlows(ctx context.Context, target tui.FlowTarget) (tui.FlowSource, error) {
-	inv, err := aws.ReadSnapshotFS(demo.FS(), ".")
-	if err != nil {
-		return nil, err
+	n := target.Network
+	if n == nil {
+		inv, err := aws.ReadSnapshotFS(demo.FS(), ".")
+		if err != nil {
+			return nil, err
+		}
+		if n, err = aws.Convert(inv); err != nil {
+			return nil, err
+		}
 	}
-	n, err := aws.Convert(inv)
-	if err != nil {
-		return nil, err
-	}
-	// Which interfaces publish flow logs decides which records exist.
-	aws.ConvertFlowLogs(inv, n)
 	opts := flowlogs.DemoOptions{Follow: true}
+	if target.Query != nil {
+		p, err := flowlogs.ResolvePath(n, *target.Query)
+		if err != nil {
+			return nil, err
+		}
+		t := flowlogs.NewDemoTail(n, p, opts, time.Now())
+		return windowedSource{flowSource{src: t.Source}, t.Window}, nil
+	}
 	opts.Filter.ENIs = target.ENIs
-	return flowSource{flowlogs.NewDemoSource(n, opts)}, nil
+	return flowSource{src: flowlogs.NewDemoSource(n, opts)}, nil
 }
 
-// flowSource adapts a flow-log source to the terminal's tail.
-type flowSource struct{ src flowlogs.Source }
+// liveFlows opens the terminal's flow tail (t) on the live account, with
+// the AWS configuration the loader uses: the flow logs that record the
+// target's interfaces, found in the network the terminal shows
+// (describe-flow-logs), tailed in CloudWatch Logs with Live Tail, or by
+// polling FilterLogEvents where Live Tail is denied or unavailable.
+func liveFlows(conf *awsConfig) tui.FlowOpener {
+	var (
+		mu     sync.Mutex
+		client *cloudwatchlogs.Client
+	)
+	return func(ctx context.Context, target tui.FlowTarget) (tui.FlowSource, error) {
+		cfg, err := conf.get(ctx)
+		if err != nil {
+			return nil, errors.New(aws.Explain(err))
+		}
+		mu.Lock()
+		if client == nil {
+			client = flowlogs.NewClient(cfg)
+		}
+		api := client
+		mu.Unlock()
+		return openLiveFlows(target, api, cfg.Region, flowlogs.PollOptions{}, time.Now())
+	}
+}
+
+// openLiveFlows builds the tail of a target through api: a path's with
+// flowlogs.NewLiveTail (its flow logs, its addresses as the filter, and
+// the window its diagnosis waits for), an interface's from the flow logs
+// that cover it. When no flow log reach can read covers the target, the
+// error says why and carries the command that creates one.
+func openLiveFlows(target tui.FlowTarget, api flowlogs.TailAPI, region string, opts flowlogs.PollOptions, now time.Time) (tui.FlowSource, error) {
+	n := target.Network
+	if n == nil {
+		return nil, errors.New("the network has not loaded yet: the tail needs its flow logs")
+	}
+	if target.Query != nil {
+		p, err := flowlogs.ResolvePath(n, *target.Query)
+		if err != nil {
+			return nil, err
+		}
+		t, err := flowlogs.NewLiveTail(n, p, api, region, opts, now)
+		if err != nil {
+			if t != nil {
+				return nil, coverageError(err, t.Discovery, p.ENIs())
+			}
+			return nil, err
+		}
+		return windowedSource{flowSource{src: t.Source, note: partialCoverage(t.Discovery, p.ENIs())}, t.Window}, nil
+	}
+	if len(target.ENIs) == 0 {
+		return nil, fmt.Errorf("%s is not an interface in the account, so no flow log of it can be read", target.Label)
+	}
+	d := checks.DiscoverFlowLogs(n, target.ENIs...)
+	account := ""
+	if e := n.ENIs[target.ENIs[0]]; e != nil {
+		account = e.OwnerID
+	}
+	tg, formats, err := flowlogs.TargetFor(d, region, account)
+	if err != nil {
+		return nil, coverageError(err, d, target.ENIs)
+	}
+	if len(opts.Formats) == 0 {
+		opts.Formats = formats
+	}
+	opts.Filter.ENIs = target.ENIs
+	return flowSource{src: flowlogs.NewLiveTailSource(api, tg, opts)}, nil
+}
+
+// coverageError says why no flow log can be tailed, on one line (the
+// tail shows an error's first line): the flow-log configuration could not
+// be read, or no flow log reach can read records the interfaces, with the
+// command that creates one. Any other error (a log format reach cannot
+// parse) is returned as it is.
+func coverageError(err error, d checks.FlowLogDiscovery, enis []string) error {
+	switch {
+	case len(d.Tailable()) > 0:
+		return err
+	case d.Unknown != "":
+		return fmt.Errorf("the flow logs of %s cannot be found: %s", strings.Join(enis, " and "), d.Unknown)
+	}
+	msg := fmt.Sprintf("no flow log reach can read records %s (reach tails CloudWatch Logs; it cannot tail S3 or Firehose destinations)", strings.Join(enis, " or "))
+	if d.CreateCommand != "" {
+		msg += "; to create one: " + d.CreateCommand
+	}
+	return errors.New(msg)
+}
+
+// partialCoverage is the note of a path only one end of which is recorded
+// where reach can read it: the other end's records will be missing.
+func partialCoverage(d checks.FlowLogDiscovery, enis []string) string {
+	var missing []string
+	for _, e := range enis {
+		if !slices.ContainsFunc(d.Tailable(), func(c checks.FlowLogCoverage) bool { return c.ENI == e }) {
+			missing = append(missing, e)
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	note := fmt.Sprintf("no flow log reach can read records %s: the tail shows the other end only", strings.Join(missing, " or "))
+	if d.CreateCommand != "" {
+		note += "; to create one: " + d.CreateCommand
+	}
+	return note
+}
+
+// flowSource adapts a flow-log source to the terminal's tail; note, when
+// set, is said once, with the first batch.
+type flowSource struct {
+	src  flowlogs.Source
+	note string
+}
 
 func (s flowSource) Name() string { return s.src.Name() }
 
 func (s flowSource) Run(ctx context.Context, emit func(tui.FlowBatch)) error {
+	note := s.note
 	return s.src.Run(ctx, func(b flowlogs.Batch) {
-		emit(tui.FlowBatch{Flows: b.Flows, Malformed: b.Malformed, Dropped: b.Dropped, Source: b.Source, Note: b.Note})
+		fb := tui.FlowBatch{Flows: b.Flows, Malformed: b.Malformed, Dropped: b.Dropped, Source: b.Source, Note: b.Note}
+		if note != "" && fb.Note == "" {
+			fb.Note, note = note, ""
+		}
+		emit(fb)
 	})
 }
+
+// windowedSource is a path's source that says when its records arrive,
+// for the tail's diagnosis.
+type windowedSource struct {
+	flowSource
+	window checks.FlowWindow
+}
+
+func (s windowedSource) FlowWindow() checks.FlowWindow { return s.window }

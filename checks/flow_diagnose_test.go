@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -179,6 +180,14 @@ func TestDiagnoseCounts(t *testing.T) {
 	}
 	if !strings.Contains(d.Summary, "SKIPDATA") {
 		t.Errorf("summary does not warn of SKIPDATA: %q", d.Summary)
+	}
+	// DiagnoseRecords reads the same records in place.
+	ptrs := make([]*Flow, len(flows))
+	for i := range flows {
+		ptrs[i] = &flows[i]
+	}
+	if dr := DiagnoseRecords(b.n, mustQuery(t, "10.0.1.10", "10.0.2.20:443", "tcp", 0), ptrs, FlowWindow{}); !reflect.DeepEqual(dr, d) {
+		t.Errorf("DiagnoseRecords\n got %+v\nwant %+v", dr, d)
 	}
 }
 

@@ -194,17 +194,52 @@ func (g *FlowGenerator) connection(p *genPath, end time.Time, dst []checks.Flow)
 	if fwd == siteNone {
 		legs = append(legs, g.legs(g.site(rep, checks.Return, srv, p.src), srv, p.src, true)...)
 	}
-	dur := time.Duration(1+g.rng.IntN(20)) * time.Second
-	pkts := int64(2 + g.rng.IntN(40))
+	// What the packets are. A connection that opens exchanges data both
+	// ways and closes: SYN, ACK, PSH and FIN over the window. One that
+	// never opens (a request dropped on its way, or a reply) is the
+	// client's SYN and its retransmits (1 s, 2 s, 4 s, 8 s apart), 60
+	// bytes each, and, when they arrive, the server's SYN-ACK to each;
+	// the same packets are recorded at both ends they cross.
+	opens := rep.Verdict == checks.Reachable && rep.BlockedBy == nil
+	var dur time.Duration
+	var reqPkts, repPkts, reqBytes, repBytes int64
+	var reqFlags, repFlags int
+	switch {
+	case opens:
+		dur = time.Duration(1+g.rng.IntN(20)) * time.Second
+		// The handshake, some data and the close: a few packets at
+		// least, each direction as many as the other (ACKs).
+		reqPkts = int64(6 + g.rng.IntN(40))
+		repPkts = reqPkts
+		reqBytes = reqPkts * int64(60+g.rng.IntN(1400))
+		repBytes = repPkts * int64(60+g.rng.IntN(1400))
+		if p.Protocol == checks.ProtocolTCP {
+			reqFlags, repFlags = tcpSYN|tcpACK|tcpPSH|tcpFIN, tcpSYN|tcpACK|tcpPSH|tcpFIN
+		}
+	case p.Protocol == checks.ProtocolTCP:
+		reqPkts = int64(2 + g.rng.IntN(4))
+		dur = time.Duration(1<<(reqPkts-1)-1) * time.Second
+		repPkts = reqPkts
+		reqBytes, repBytes = reqPkts*60, repPkts*60
+		reqFlags, repFlags = tcpSYN, tcpSYN|tcpACK
+	default:
+		// A datagram the client sends again when no answer comes.
+		reqPkts = int64(1 + g.rng.IntN(3))
+		dur = time.Duration(reqPkts) * time.Second
+		repPkts = reqPkts
+		reqBytes, repBytes = reqPkts*60, repPkts*60
+	}
 	for _, l := range legs {
 		fl := g.logOf(l.eni, l.action)
 		if fl == nil {
 			continue
 		}
 		r := checks.Flow{Protocol: p.Protocol, Start: end.Add(-dur).Truncate(time.Second), End: end.Truncate(time.Second),
-			Action: l.action, LogStatus: "OK", TCPFlags: -1, TrafficPath: -1, EncryptionStatus: -1}
+			Action: l.action, LogStatus: "OK", TCPFlags: reqFlags, TrafficPath: -1, EncryptionStatus: -1}
+		r.Packets, r.Bytes = reqPkts, reqBytes
 		if l.reply {
 			r.Src, r.Dst, r.SrcPort, r.DstPort = server, client, uint16(p.Port), sport
+			r.Packets, r.Bytes, r.TCPFlags = repPkts, repBytes, repFlags
 			if l.eni == srv {
 				r.Src = atServer
 			}
@@ -217,16 +252,19 @@ func (g *FlowGenerator) connection(p *genPath, end time.Time, dst []checks.Flow)
 		if !p.Protocol.HasPorts() {
 			r.SrcPort, r.DstPort = 0, 0
 		}
-		r.Packets, r.Bytes = pkts, pkts*int64(60+g.rng.IntN(1400))
-		if l.action == "REJECT" {
-			r.Packets = int64(1 + g.rng.IntN(3))
-			r.Bytes = r.Packets * 60
-		}
 		fillFormat(&r, fl.Format, l, g.n)
 		dst = append(dst, r)
 	}
 	return dst
 }
+
+// TCP flags, as flow logs' tcp-flags field ORs them.
+const (
+	tcpFIN = 1
+	tcpSYN = 2
+	tcpPSH = 8
+	tcpACK = 16
+)
 
 // Sites where a packet is decided.
 const (
@@ -359,20 +397,8 @@ func fillFormat(r *checks.Flow, format string, l leg, n *checks.Network) {
 			r.Region = v.Region
 		}
 	}
-	if has("tcp-flags") {
-		r.TCPFlags = 0
-		if r.Protocol == checks.ProtocolTCP {
-			// SYN, ACK, PSH and FIN over a whole exchange; a rejected
-			// request is its SYN, a rejected reply its SYN-ACK.
-			switch {
-			case r.Action == "REJECT" && l.reply:
-				r.TCPFlags = 18
-			case r.Action == "REJECT":
-				r.TCPFlags = 2
-			default:
-				r.TCPFlags = 27
-			}
-		}
+	if !has("tcp-flags") {
+		r.TCPFlags = -1
 	}
 	if has("flow-direction") {
 		r.FlowDirection = "ingress"

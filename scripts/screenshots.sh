@@ -11,7 +11,7 @@
 #
 #   docs/img/browser.png    the ENI browser, the first screen
 #   docs/img/checklist.png  a red checklist with the evidence of the failing layer
-#   docs/img/tail.png       the flow tail of that path
+#   docs/img/tail.png       the flow tail of that path, with its diagnosis
 #
 # Usage: scripts/screenshots.sh
 #   REACH_BIN   use this binary instead of building one
@@ -115,4 +115,5 @@ shot checklist
 echo "screenshots: the flow tail of that path"
 keys t
 wait_for "REJECT" 15
+wait_for "diagnosis:" 15
 shot tail

@@ -55,10 +55,11 @@ type FlowBatch struct {
 // FlowTarget says whose records a tail shows: one interface (from the ENI
 // browser or its detail) or one path (from its checklist). The terminal
 // builds it from the network and the path's last report; main's FlowOpener
-// uses ENIs, Subnets and VPCs to find the flow logs that publish the
-// records (describe-flow-logs by resource ID), and may use the rest to
-// narrow what it reads (a Live Tail filter pattern). The terminal keeps
-// only records for which Matches is true, whatever the source sends.
+// finds the flow logs that publish the records in Network (by the ENIs,
+// their Subnets and VPCs), and may use the rest to narrow what it reads (a
+// Live Tail filter pattern). The terminal keeps only records for which
+// Matches is true, whatever the source sends, and diagnoses a path's
+// records with Query.
 type FlowTarget struct {
 	// Label names the target for people: "batch-1 → 10.0.33.12:5432/tcp"
 	// or "batch-1 (eni-0b01)". It is already cleaned for the screen.
@@ -80,6 +81,15 @@ type FlowTarget struct {
 	// request's destination port or in the reply's source port.
 	Protocol checks.Protocol
 	Port     int
+	// Query is the path's query as the checklist resolved it, nil for an
+	// interface. An opener that reads CloudWatch Logs finds the path's
+	// interfaces and addresses with it (flowlogs.ResolvePath); the
+	// terminal diagnoses the path's records with it (checks.Diagnose).
+	Query *checks.Query
+	// Network is the network the terminal built the target from; its
+	// FlowLogs say which flow logs record the target's interfaces
+	// (checks.DiscoverFlowLogs). It is shared: an opener only reads it.
+	Network *checks.Network
 }
 
 // Matches reports whether a record belongs to the target. An interface's
@@ -110,6 +120,26 @@ func (t *FlowTarget) matches(f *checks.Flow) bool {
 	return t.Port == 0 || int(f.DstPort) == t.Port || int(f.SrcPort) == t.Port
 }
 
+// FlowWindower is implemented by a FlowSource that knows when its records
+// can arrive: since when it holds records (the tail's opening, or the
+// start of a history it replays), the aggregation interval and delivery
+// delay of the flow logs it reads, and which traffic they record
+// (checks.FlowWindow; the terminal sets Now). The diagnosis of a path's
+// tail waits Interval+Delay after Since before it calls a missing record
+// a routing miss. For a source without it the terminal assumes the
+// slowest documented case from the tail's opening (defaultFlowWindow).
+type FlowWindower interface {
+	FlowWindow() checks.FlowWindow
+}
+
+// defaultFlowWindow is the window of a source that does not say: records
+// from the tail's opening on, a flow log's default aggregation interval
+// (10 minutes) and CloudWatch Logs' delivery delay (5 minutes), every
+// interface's traffic recorded.
+func defaultFlowWindow(since time.Time) checks.FlowWindow {
+	return checks.FlowWindow{Since: since, Interval: checks.DefaultAggregationInterval, Delay: checks.CloudWatchLogsDeliveryDelay}
+}
+
 // FlowOpener builds a FlowSource for a target. The terminal calls it in a
 // command, off its own goroutine, each time t opens a tail, so it may do
 // I/O (find the flow logs and their log groups, try Live Tail); ctx ends
@@ -131,11 +161,13 @@ const tailMinGap = 100 * time.Millisecond
 // the root drops those of a tail that is no longer open.
 type (
 	tailMsg interface{ tailID() int }
-	// tailOpenedMsg: the opener returned (name of the source, or err).
+	// tailOpenedMsg: the opener returned (name of the source, or err);
+	// window is the source's FlowWindower's, when it has one.
 	tailOpenedMsg struct {
-		id   int
-		name string
-		err  error
+		id     int
+		name   string
+		window *checks.FlowWindow
+		err    error
 	}
 	// flowBatchMsg is one merged batch, prepared off the terminal's
 	// goroutine (scoped, cut to the ring's size, rows formatted).
@@ -155,12 +187,19 @@ type (
 	// tailTickMsg refreshes the rate once a second while a tail is open,
 	// so that a source that went quiet shows 0 rec/s.
 	tailTickMsg struct{ id int }
+	// tailDiagMsg is the diagnosis of a path's records (checks.Diagnose).
+	tailDiagMsg struct {
+		id   int
+		diag checks.Diagnosis
+		err  error
+	}
 )
 
 func (m tailOpenedMsg) tailID() int { return m.id }
 func (m flowBatchMsg) tailID() int  { return m.id }
 func (m tailAttrMsg) tailID() int   { return m.id }
 func (m tailTickMsg) tailID() int   { return m.id }
+func (m tailDiagMsg) tailID() int   { return m.id }
 
 // pending is what the feed holds between two takes: the in-scope records
 // (the newest limit of them) and the counts of everything that arrived.
@@ -356,8 +395,14 @@ func openFlowTail(s tailSpec, open FlowOpener) tea.Cmd {
 		if err != nil {
 			return tailOpenedMsg{id: s.id, err: err}
 		}
+		msg := tailOpenedMsg{id: s.id, name: safeName(src)}
+		if fw, ok := src.(FlowWindower); ok {
+			if w, ok := safeWindow(fw); ok {
+				msg.window = &w
+			}
+		}
 		go func() { s.feed.finish(safeRun(s.ctx, src, s.feed.emit)) }()
-		return tailOpenedMsg{id: s.id, name: safeName(src)}
+		return msg
 	}
 }
 
@@ -400,6 +445,17 @@ func attributeFlow(id, run int, n *checks.Network, f checks.Flow) tea.Cmd {
 	}
 }
 
+// diagnoseFlows reads a path's records (a snapshot of the ring: its
+// records by pointer) in a command. Over a full ring it takes about half a
+// millisecond on the demo, more on a big network, whose evaluation of the
+// path it includes.
+func diagnoseFlows(id int, n *checks.Network, q checks.Query, ring ringSnapshot, w checks.FlowWindow) tea.Cmd {
+	return func() tea.Msg {
+		d, err := safeDiagnose(n, q, ring.flows(), w)
+		return tailDiagMsg{id: id, diag: d, err: err}
+	}
+}
+
 // The safe* helpers turn a panic in code the terminal does not own (main's
 // opener, a source, the engine) into an error on the tail: a bug there
 // must not leave the user's terminal in raw mode.
@@ -433,6 +489,24 @@ func safeName(src FlowSource) (name string) {
 		}
 	}()
 	return src.Name()
+}
+
+func safeWindow(fw FlowWindower) (w checks.FlowWindow, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			ok = false
+		}
+	}()
+	return fw.FlowWindow(), true
+}
+
+func safeDiagnose(n *checks.Network, q checks.Query, flows []*checks.Flow, w checks.FlowWindow) (d checks.Diagnosis, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error while diagnosing: %v", r)
+		}
+	}()
+	return checks.DiagnoseRecords(n, q, flows, w), nil
 }
 
 func safeAttribute(n *checks.Network, f checks.Flow) (a checks.Attribution, err error) {

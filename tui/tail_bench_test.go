@@ -253,3 +253,33 @@ func BenchmarkTailRefilter10k(b *testing.B) {
 		l.refilter(f)
 	}
 }
+
+// BenchmarkTailDiagnosisFullRing is the diagnosis of a path over a full
+// ring: what Update pays to start it (the ring's 10,000 pointers) and
+// what its command pays (checks.DiagnoseRecords).
+func BenchmarkTailDiagnosisFullRing(b *testing.B) {
+	m := tailModel(b, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
+	openTailKey(b, m)
+	for i := range 3 {
+		feed(m, batchToDBFlows(4000, i*4000))
+	}
+	b.Run("start", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			m.tail.diagBusy = false
+			if m.diagnoseTail() == nil {
+				b.Fatal("no diagnosis")
+			}
+		}
+	})
+	b.Run("command", func(b *testing.B) {
+		m.tail.diagBusy = false
+		cmd := m.diagnoseTail()
+		b.ReportAllocs()
+		for b.Loop() {
+			if msg := cmd().(tailDiagMsg); msg.err != nil || len(msg.diag.Findings) == 0 {
+				b.Fatal(msg)
+			}
+		}
+	})
+}

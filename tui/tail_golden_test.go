@@ -78,6 +78,18 @@ func goldenTail(e *env, w, h int) *tail {
 	tl.start(tailSpec{id: 1, target: target, capacity: tl.capacity, ascii: e.ascii, loc: time.UTC}, nil, flowT0)
 	tl.opened("polling FilterLogEvents every 5s (Live Tail denied)", nil)
 	tl.ingest(prepareBatch(FlowBatch{Flows: goldenFlows(), Malformed: 1}, target, tl.capacity, e.ascii, time.UTC), flowT0.Add(2*time.Second))
+	// The diagnosis of the path batch-1 → the database over those records,
+	// as the model would run it.
+	n := smallNet()
+	q, err := checks.NewQuery("eni-0b01", "10.0.33.12:5432", "tcp", 0, 0)
+	if err != nil {
+		panic(err)
+	}
+	tl.window = checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}
+	win := tl.window
+	win.Now = flowT0.Add(2 * time.Second)
+	d := checks.DiagnoseRecords(n, q, tl.live.snapshot(nil).flows(), win)
+	tl.showDiagnosis(&d, nil)
 	return tl
 }
 
@@ -143,6 +155,7 @@ func TestGoldenTailFrame(t *testing.T) {
 		openTailKey(t, m)
 		now = now.Add(time.Second)
 		feed(m, batchToDBFlows(40, 0))
+		diagnoseNow(t, m)
 		name := "frame-tail-80x24"
 		if ascii {
 			name += "-ascii"

@@ -87,7 +87,13 @@ func (m *Model) onTailMsg(msg tailMsg) tea.Cmd {
 			m.setStatus("flow tail: "+firstLine(msg.err.Error()), true)
 			return nil
 		}
-		return waitForFlowBatch(t.spec)
+		t.window = defaultFlowWindow(t.openedAt)
+		if msg.window != nil {
+			t.window = *msg.window
+		}
+		// A path's diagnosis starts before the first record: with none
+		// yet, it says until when a routing miss cannot be concluded.
+		return tea.Batch(waitForFlowBatch(t.spec), m.diagnoseTail())
 	case flowBatchMsg:
 		if msg.done {
 			if msg.err != nil && !errors.Is(msg.err, context.Canceled) {
@@ -103,15 +109,38 @@ func (m *Model) onTailMsg(msg tailMsg) tea.Cmd {
 		if msg.note != "" {
 			m.setStatus(msg.note, false)
 		}
-		return tea.Batch(waitForFlowBatch(t.spec), m.diagnoseTail())
+		var diag tea.Cmd
+		if msg.total > 0 {
+			// The path's records changed: read them again.
+			diag = m.diagnoseTail()
+		}
+		return tea.Batch(waitForFlowBatch(t.spec), diag)
 	case tailAttrMsg:
 		t.attributed(msg)
-	case tailTickMsg:
-		t.tick(m.env.now())
-		if t.state == tailFailed || t.state == tailEnded && t.rate == 0 {
-			return nil // nothing left to change on screen
+	case tailDiagMsg:
+		t.diagBusy = false
+		t.showDiagnosis(&msg.diag, msg.err)
+		if msg.err != nil {
+			m.env.log.Warn("flow tail diagnosis", "target", t.spec.target.Label, "err", msg.err)
 		}
-		return m.env.after(time.Second, tailTickMsg{id: msg.id})
+		if t.diagAgain {
+			// Records (or a network) landed while it ran.
+			return m.diagnoseTail()
+		}
+	case tailTickMsg:
+		now := m.env.now()
+		t.tick(now)
+		var diag tea.Cmd
+		waiting := t.diag != nil && !t.diag.WaitUntil.IsZero()
+		if waiting && !now.Before(t.diag.WaitUntil) {
+			// The wait is over: what was "no record yet" is now a
+			// conclusion, records or not.
+			diag = m.diagnoseTail()
+		}
+		if t.state == tailFailed || t.state == tailEnded && t.rate == 0 && !waiting {
+			return diag // nothing left to change on screen
+		}
+		return tea.Batch(diag, m.env.after(time.Second, tailTickMsg{id: msg.id}))
 	}
 	return nil
 }
@@ -141,22 +170,45 @@ func (m *Model) attribute(f checks.Flow, again bool) tea.Cmd {
 func (m *Model) tailNetworkChanged() tea.Cmd {
 	t := m.tail
 	t.cat = m.cat
-	if !t.running() || !t.attrOpen {
+	if !t.running() {
 		return nil
 	}
-	return m.attribute(t.attrFlow, true)
+	// The diagnosis compares the records with the configuration too.
+	diag := m.diagnoseTail()
+	if !t.attrOpen {
+		return diag
+	}
+	return tea.Batch(diag, m.attribute(t.attrFlow, true))
 }
 
-// diagnoseTail is the hook for the diagnosis of the path's patterns
-// (checks.Diagnose, being written alongside aws/flowlogs). Once it is
-// settled, this runs it for a path's tail (not an interface's) in a
-// command, at most about once a second: on the network, the path's query
-// (m.path.query(m.net)), a copy of the live ring's records, and a window
-// from the tail's opening to now; the result comes back in a message
-// carrying the tail's ID and goes to m.tail.setDiagnosis, which draws its
-// summary above the records. Until then the tail explains single records
-// only (enter) and draws no diagnosis line.
-func (m *Model) diagnoseTail() tea.Cmd { return nil }
+// diagnoseTail diagnoses a path's records (not an interface's: a
+// diagnosis is of a path) in a command: checks.Diagnose on the newest
+// network, the path's query as the tail opened it, the live ring's records
+// (pointers, whatever the filter or pause shows) and the source's window
+// up to now. It runs when the source opens, when a batch lands, when the
+// network changes and when a wait the diagnosis named is over; one runs
+// at a time, and what lands meanwhile is read by one more run when it
+// ends. The result goes to tail.showDiagnosis, which draws it above the
+// records.
+func (m *Model) diagnoseTail() tea.Cmd {
+	t := m.tail
+	q := t.spec.target.Query
+	if !t.running() || q == nil || m.net == nil || t.state != tailLive && t.state != tailEnded {
+		return nil
+	}
+	if t.diagBusy {
+		t.diagAgain = true
+		return nil
+	}
+	t.diagBusy, t.diagAgain = true, false
+	w := t.window
+	w.Now = m.env.now()
+	// The previous snapshot's array is free again: its diagnosis has
+	// returned, and one runs at a time.
+	snap := t.live.snapshot(t.diagBuf)
+	t.diagBuf = snap.recs
+	return diagnoseFlows(t.spec.id, m.net, *q, snap, w)
+}
 
 // tailTarget builds the target of t: the interface's addresses, or the
 // path's ends as the last check resolved them.
@@ -169,7 +221,7 @@ func (m *Model) tailTarget(it openTail) (FlowTarget, error) {
 		if eni == nil {
 			return FlowTarget{}, errors.New(clean(it.eni, m.env.ascii) + " is not in the network")
 		}
-		t := FlowTarget{Label: m.cat.label(eni.ID), ENI: eni.ID, Protocol: checks.ProtocolAll}
+		t := FlowTarget{Label: m.cat.label(eni.ID), ENI: eni.ID, Protocol: checks.ProtocolAll, Network: m.net}
 		t.addENI(eni)
 		for _, p := range eni.PrivateIPs {
 			t.From = appendAddr(t.From, p.Addr)
@@ -190,7 +242,10 @@ func (m *Model) tailTarget(it openTail) (FlowTarget, error) {
 	if err != nil {
 		proto = checks.ProtocolAll
 	}
-	t := FlowTarget{Label: clean(m.path.text(m.env.g.arrow), m.env.ascii), Protocol: proto}
+	t := FlowTarget{Label: clean(m.path.text(m.env.g.arrow), m.env.ascii), Protocol: proto, Network: m.net}
+	if q, err := m.path.query(m.net); err == nil {
+		t.Query = &q
+	}
 	if proto.HasPorts() {
 		t.Port = rep.Destination.Port
 	}

@@ -467,3 +467,109 @@ func addrOrDash(a netip.Addr) string {
 	}
 	return a.String()
 }
+
+// diagTone is how the diagnosis lines are drawn.
+type diagTone int
+
+const (
+	// toneWarn: the records show a problem (and lines set through the
+	// hook alone).
+	toneWarn diagTone = iota
+	// toneOK: the path carries traffic, as the configuration says.
+	toneOK
+	// toneWait: too early to conclude, or nothing records what would.
+	toneWait
+	// toneError: the records contradict the configuration, or the
+	// diagnosis failed.
+	toneError
+)
+
+// diagnosisLines are the (at most two) lines a path's tail draws above its
+// records: the diagnosis's summary, its first finding's sentence, on the
+// first line, and on the second either the rest of that sentence, when it
+// is too long for one line, or the finding's fix, or the counts behind it.
+// While the diagnosis waits for records still in flight, the lines say
+// until when, in the tail's time zone, and why. They are plain text; the
+// screen cleans and colours them.
+func diagnosisLines(e *env, d *checks.Diagnosis, err error, w checks.FlowWindow, loc *time.Location, width int) ([]string, diagTone) {
+	if err != nil {
+		return fitDiagnosis(e, "diagnosis failed: "+err.Error(), "", width), toneError
+	}
+	if d == nil {
+		return nil, toneWarn
+	}
+	if len(d.Findings) == 0 {
+		return fitDiagnosis(e, "diagnosis: "+d.Summary, countsLine(e, d.Counts), width), toneWait
+	}
+	f := d.Findings[0]
+	tone := toneWarn
+	switch {
+	case !f.Agrees:
+		tone = toneError
+	case f.Pattern == checks.PatternAccepted:
+		tone = toneOK
+	case f.Pattern == checks.PatternWaiting || f.Pattern == checks.PatternNoCoverage:
+		tone = toneWait
+	}
+	if f.Pattern == checks.PatternWaiting && !d.WaitUntil.IsZero() {
+		until := d.WaitUntil.In(loc).Format("15:04:05")
+		var head string
+		switch {
+		case d.Counts.Records == 0:
+			head = "waiting: no records yet; a routing miss can only be concluded after " + until
+		case d.Counts.AtDestination == 0:
+			head = "waiting: no record at the destination yet; a routing miss can only be concluded after " + until
+		default:
+			head = "waiting: no reply recorded at the source yet; a lost reply can only be concluded after " + until
+		}
+		why := fmt.Sprintf("flow logs deliver records up to %s after the traffic (aggregation interval %s, delivery delay %s)",
+			shortDuration(w.Interval+w.Delay), shortDuration(w.Interval), shortDuration(w.Delay))
+		return fitDiagnosis(e, head, why, width), tone
+	}
+	second := countsLine(e, d.Counts)
+	if f.Fix != "" {
+		second = "fix: " + f.Fix
+	}
+	return fitDiagnosis(e, "diagnosis: "+d.Summary, second, width), tone
+}
+
+// fitDiagnosis lays out the head on the first line and second below it;
+// a head too long for one line takes the second line too.
+func fitDiagnosis(e *env, head, second string, w int) []string {
+	head = engineText(head, e.ascii)
+	if width(head) <= w {
+		if second == "" {
+			return []string{head}
+		}
+		return []string{head, engineText(second, e.ascii)}
+	}
+	lines := wrap(head, w, "  ")
+	if len(lines) > 2 {
+		rest := lines[1]
+		for _, l := range lines[2:] {
+			rest += " " + strings.TrimSpace(l)
+		}
+		lines = []string{lines[0], truncate(rest, w, e.g.ellipsis)}
+	}
+	return lines
+}
+
+// countsLine sums up the records a diagnosis read.
+func countsLine(e *env, c checks.FlowCounts) string {
+	dot := " " + e.g.dot + " "
+	return fmt.Sprintf("requests: %s accepted, %s rejected%sreplies: %s accepted, %s rejected",
+		commas(int64(c.RequestsAccepted)), commas(int64(c.RequestsRejected)), dot,
+		commas(int64(c.RepliesAccepted)), commas(int64(c.RepliesRejected)))
+}
+
+// shortDuration prints 1m, 5m, 1m30s, 45s, 0s.
+func shortDuration(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d >= time.Minute && d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm%ds", d/time.Minute, d%time.Minute/time.Second)
+	}
+	return fmt.Sprintf("%ds", d/time.Second)
+}

@@ -125,6 +125,37 @@ func (l *flowList) index(seq uint64) int {
 	return lo
 }
 
+// ringSnapshot is the records a ring held at one moment: a copy of its
+// slots (pointers), oldest at first. The diagnosis takes one in Update
+// (copying 10,000 pointers) and reads the records in its command, which
+// the ring allows because it never changes a record it took.
+type ringSnapshot struct {
+	recs  []*tailRec
+	first int
+}
+
+// snapshot copies the ring's slots into buf's array when it is large
+// enough (the caller hands back a snapshot no command reads any more).
+func (l *flowList) snapshot(buf []*tailRec) ringSnapshot {
+	s := ringSnapshot{recs: append(buf[:0], l.recs...)}
+	if len(l.recs) == l.capacity {
+		s.first = int(l.oldest() % uint64(l.capacity))
+	}
+	return s
+}
+
+// flows returns the records, oldest first, whatever the filter.
+func (s ringSnapshot) flows() []*checks.Flow {
+	out := make([]*checks.Flow, 0, len(s.recs))
+	for _, r := range s.recs[s.first:] {
+		out = append(out, &r.flow)
+	}
+	for _, r := range s.recs[:s.first] {
+		out = append(out, &r.flow)
+	}
+	return out
+}
+
 // clone copies the list (the pointers, not the records): pause shows the
 // copy while the ring goes on.
 func (l *flowList) clone() *flowList {

@@ -75,8 +75,21 @@ type tail struct {
 	rate                                               float64
 
 	// diagnosis holds the lines of the path's pattern diagnosis, drawn
-	// above the records; see Model.diagnoseTail.
+	// above the records in diagTone; see Model.diagnoseTail. diag and
+	// diagErr are what they were formatted from (nil for an interface's
+	// tail, or before the first diagnosis), window the source's time
+	// frame, and diagBusy says a diagnosis is running, diagAgain that
+	// records landed since it began.
 	diagnosis []string
+	diagTone  diagTone
+	diag      *checks.Diagnosis
+	diagErr   error
+	window    checks.FlowWindow
+	diagBusy  bool
+	diagAgain bool
+	// diagBuf is the array of the last snapshot of the ring, reused by the
+	// next diagnosis of the same session.
+	diagBuf []*tailRec
 
 	// head is the title and the counters, formatted when they change.
 	head []string
@@ -134,7 +147,10 @@ func (t *tail) start(spec tailSpec, cancel context.CancelFunc, now time.Time) {
 	t.cursor, t.offset, t.follow = 0, 0, true
 	t.total, t.accept, t.reject, t.other, t.lost, t.malformed, t.cut = 0, 0, 0, 0, 0, 0, 0
 	t.marks, t.rate = nil, 0
-	t.diagnosis = nil
+	t.diagnosis, t.diagTone, t.diag, t.diagErr = nil, toneWarn, nil, nil
+	t.window = checks.FlowWindow{}
+	// A command of the previous session may still read its snapshot.
+	t.diagBusy, t.diagAgain, t.diagBuf = false, false, nil
 	t.attrOpen, t.attr, t.attrErr = false, nil, nil
 	t.laidW = -1
 	t.relayout()
@@ -262,6 +278,7 @@ func (t *tail) setSize(w, h int) {
 	t.clamp()
 	t.pg.setSize(w, max(h-1, 1))
 	t.rebuildAttr()
+	t.refreshDiagnosis()
 }
 
 // relayout recomputes the columns when the width or the widest cells
@@ -285,6 +302,24 @@ func (t *tail) relayout() {
 func (t *tail) setDiagnosis(lines []string) {
 	t.diagnosis = lines
 	t.clamp()
+}
+
+// showDiagnosis takes a diagnosis of the path's records (or why it
+// failed) and formats its lines for the width.
+func (t *tail) showDiagnosis(d *checks.Diagnosis, err error) {
+	t.diag, t.diagErr = d, err
+	t.refreshDiagnosis()
+}
+
+// refreshDiagnosis formats the diagnosis again (a new width); lines set
+// through setDiagnosis alone are kept as they are.
+func (t *tail) refreshDiagnosis() {
+	if t.diag == nil && t.diagErr == nil {
+		return
+	}
+	lines, tone := diagnosisLines(t.env, t.diag, t.diagErr, t.window, t.loc, max(t.w, 1))
+	t.diagTone = tone
+	t.setDiagnosis(lines)
 }
 
 // refreshHead formats the title and the counters.
@@ -544,8 +579,17 @@ func (t *tail) view() string {
 	}
 	lines := make([]string, 0, t.h)
 	lines = append(lines, t.head...)
+	tone := st.Warn
+	switch t.diagTone {
+	case toneOK:
+		tone = st.OK
+	case toneWait:
+		tone = st.Pending
+	case toneError:
+		tone = st.Error
+	}
 	for _, d := range t.diagnosis[:t.diagRoom()] {
-		lines = append(lines, truncate(st.Warn.Render(clean(d, e.ascii)), t.w, e.g.ellipsis))
+		lines = append(lines, tone.Render(truncate(clean(d, e.ascii), t.w, e.g.ellipsis)))
 	}
 	lines = append(lines, tailHeader(e, t.layout, t.w))
 	l := t.shown()

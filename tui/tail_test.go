@@ -199,6 +199,10 @@ func TestTailOpensFromChecklistWithThePathsEnds(t *testing.T) {
 		From: []netip.Addr{netip.MustParseAddr("10.0.16.7")}, To: []netip.Addr{netip.MustParseAddr("10.0.33.12")},
 		Protocol: checks.ProtocolTCP, Port: 5432,
 	}
+	if got.Network != m.net || got.Query == nil || got.Query.From.Raw != "eni-0b01" || got.Query.Port != 5432 {
+		t.Fatalf("the target carries the network (%p, want %p) and the path's query %+v", got.Network, m.net, got.Query)
+	}
+	got.Network, got.Query = nil, nil
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("target\n got %+v\nwant %+v", got, want)
 	}
@@ -763,5 +767,220 @@ func TestFlowTailInTheProgram(t *testing.T) {
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	if fm.tail.total != 2 || fm.tail.reject != 1 || fm.tail.running() {
 		t.Fatalf("final tail: total %d reject %d running %v", fm.tail.total, fm.tail.reject, fm.tail.running())
+	}
+}
+
+// --- the diagnosis of a path's tail ---
+
+// diagnoseNow runs the open tail's diagnosis as its command would and
+// hands the result to Update (feed drops the commands a batch asks for).
+func diagnoseNow(t testing.TB, m *Model) {
+	t.Helper()
+	m.tail.diagBusy = false
+	cmd := m.diagnoseTail()
+	if cmd == nil {
+		t.Fatal("no diagnosis for this tail")
+	}
+	m.Update(cmd())
+}
+
+// windowedFlows is a fake source that says when its records arrive.
+type windowedFlows struct {
+	*fakeFlows
+	w checks.FlowWindow
+}
+
+func (s windowedFlows) FlowWindow() checks.FlowWindow { return s.w }
+
+// diagnosisText is the diagnosis as one line: the wrapped lines joined.
+func diagnosisText(tl *tail) string {
+	var parts []string
+	for _, l := range tl.diagnosis {
+		parts = append(parts, strings.TrimSpace(l))
+	}
+	return strings.Join(parts, " ")
+}
+
+// synFlow is one record of a connection that never opens: a few SYN
+// (request) or SYN-ACK (reply) retransmits, 60 bytes each.
+func synFlow(eni, dir, src string, sport uint16, dst string, dport uint16, action string) checks.Flow {
+	f := tcpFlow(src, sport, dst, dport, action)
+	f.InterfaceID, f.FlowDirection, f.Packets, f.Bytes = eni, dir, 3, 180
+	if dir == "egress" && sport < dport || dir == "ingress" && sport < dport {
+		f.TCPFlags = 18 // a reply: SYN-ACK
+	}
+	return f
+}
+
+// TestTailDiagnosesARejectedRequest: batch-1's SYNs leave its interface
+// (ACCEPT) and the database's interface rejects them. The records land
+// through the real commands (the source, the feed, the wait, the
+// diagnosis), and the tail names the security group above the records.
+func TestTailDiagnosesARejectedRequest(t *testing.T) {
+	var flows []checks.Flow
+	for i := range uint16(3) {
+		flows = append(flows,
+			synFlow("eni-0b01", "egress", "10.0.16.7", 40001+i, "10.0.33.12", 5432, "ACCEPT"),
+			synFlow("eni-0d01", "ingress", "10.0.16.7", 40001+i, "10.0.33.12", 5432, "REJECT"))
+	}
+	src := newFakeFlows("Live Tail", FlowBatch{Flows: flows})
+	close(src.batches)
+	m := tailModel(t, &fakeOpener{src: windowedFlows{src, checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}}}, Options{})
+	press(t, m, "t")
+	tl := m.tail
+	if tl.total != 6 || tl.diag == nil {
+		t.Fatalf("total %d, diagnosis %+v", tl.total, tl.diag)
+	}
+	want := "diagnosis: 3 requests from the path's own source batch-1 (10.0.16.7) rejected at eni-0d01: security group sg-0rds has no rule that admits them (a missing security group rule)"
+	if got := "diagnosis: " + tl.diag.Summary; got != want {
+		t.Fatalf("diagnosis\n got %q\nwant %q", got, want)
+	}
+	if tl.diag.Findings[0].Pattern != checks.PatternRejectedRequest || tl.diagTone != toneWarn {
+		t.Errorf("finding %+v, tone %d", tl.diag.Findings[0], tl.diagTone)
+	}
+	// At 80 columns the sentence takes both lines, above the column titles.
+	s := screenText(m)
+	if !strings.Contains(s, "diagnosis: 3 requests from the path's own source batch-1 (10.0.16.7) rejected\n  at eni-0d01: security group sg-0rds has no rule that admits them (a missing s\u2026\nTIME") {
+		t.Errorf("screen:\n%s", s)
+	}
+	// Wide enough for the sentence, the second line is the fix.
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 30})
+	if len(tl.diagnosis) != 2 || tl.diagnosis[0] != want || !strings.HasPrefix(tl.diagnosis[1], "fix: aws ec2 authorize-security-group-ingress --group-id sg-0rds") {
+		t.Errorf("at 200 columns: %q", tl.diagnosis)
+	}
+}
+
+// TestTailDiagnosesARejectedReply: app-1 may reach the database, whose
+// subnet's network ACL lets replies out to 49152-65535 only; a Linux
+// client's ports are below. The requests are accepted at both ends, the
+// SYN-ACKs rejected on their way out of the database's interface.
+func TestTailDiagnosesARejectedReply(t *testing.T) {
+	n := smallNet()
+	n.NetworkACLs["acl-0data"] = &checks.NetworkACL{ID: "acl-0data", Name: "prod-data", VPCID: "vpc-0001", SubnetIDs: []string{"subnet-0012"},
+		Inbound:  []checks.NACLRule{{Number: 100, Protocol: checks.ProtocolAll, Allow: true, CIDR: netip.MustParsePrefix("0.0.0.0/0")}},
+		Outbound: []checks.NACLRule{{Number: 100, Protocol: checks.ProtocolTCP, Allow: true, CIDR: netip.MustParsePrefix("0.0.0.0/0"), Ports: checks.PortRange{From: 49152, To: 65535}}}}
+	var flows []checks.Flow
+	for i := range uint16(3) {
+		port := 40001 + i
+		flows = append(flows,
+			synFlow("eni-0a01", "egress", "10.0.16.45", port, "10.0.33.12", 5432, "ACCEPT"),
+			synFlow("eni-0d01", "ingress", "10.0.16.45", port, "10.0.33.12", 5432, "ACCEPT"),
+			synFlow("eni-0d01", "egress", "10.0.33.12", 5432, "10.0.16.45", port, "REJECT"))
+	}
+	src := newFakeFlows("Live Tail", FlowBatch{Flows: flows})
+	close(src.batches)
+	o := &fakeOpener{src: windowedFlows{src, checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}}}
+	m := newTestModel(t, Static("demo", n, nil), Options{Flows: o.open, From: "app-1", To: "10.0.33.12:5432"})
+	start(t, m)
+	t.Cleanup(m.stopTail)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	press(t, m, "t")
+	tl := m.tail
+	if tl.total != 9 || tl.diag == nil {
+		t.Fatalf("total %d, diagnosis %+v", tl.total, tl.diag)
+	}
+	f := tl.diag.Findings[0]
+	if f.Pattern != checks.PatternRejectedReply || f.Component != "acl-0data" || !f.Agrees {
+		t.Fatalf("finding %+v", f)
+	}
+	want := "diagnosis: 6 requests accepted, but 3 replies to ephemeral ports (40001, 40002, 40003) rejected at eni-0d01: network ACL acl-0data does not admit the return traffic"
+	if got := diagnosisText(tl); !strings.HasPrefix(got, want) {
+		t.Fatalf("diagnosis\n got %q\nwant %q…", got, want)
+	}
+	s := screenText(m)
+	if !strings.Contains(s, "\ndiagnosis: 6 requests accepted, but 3 replies to ephemeral ports (40001, 40002, 40003) rejected at eni-0d01: network\n"+
+		"  ACL acl-0data does not admit the return traffic (#100 allow tcp 49152-65535 0.0.0.0/0; * implicit deny)\nTIME") {
+		t.Errorf("screen:\n%s", s)
+	}
+}
+
+// TestTailDiagnosisWaitsThenConcludes: with no record yet the tail says
+// until when a routing miss cannot be concluded (the source's aggregation
+// interval and delivery delay after the tail opened); once that time has
+// passed, a tick runs the diagnosis again and it concludes.
+func TestTailDiagnosisWaitsThenConcludes(t *testing.T) {
+	src := newFakeFlows("Live Tail")
+	o := &fakeOpener{src: windowedFlows{src, checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}}}
+	m := tailModel(t, o, Options{})
+	now := flowT0.Add(time.Minute)
+	m.env.now = func() time.Time { return now }
+	openTailKey(t, m)
+	diagnoseNow(t, m)
+	tl := m.tail
+	want := "waiting: no records yet; a routing miss can only be concluded after 10:10:05 flow logs deliver records up to 6m after the traffic (aggregation interval 1m, delivery delay 5m)"
+	if got := diagnosisText(tl); got != want || tl.diagTone != toneWait {
+		t.Fatalf("waiting\n got %q\nwant %q (tone %d)", got, want, tl.diagTone)
+	}
+	if s := screenText(m); !strings.Contains(s, "waiting: no records yet; a routing miss can only be concluded after 10:10:05\n") {
+		t.Errorf("screen:\n%s", s)
+	}
+	// A tick before the time changes nothing; one after it concludes.
+	if _, cmd := m.Update(tailTickMsg{id: tl.spec.id}); cmd != nil {
+		drain(t, m, cmd)
+	}
+	if !strings.HasPrefix(diagnosisText(tl), "waiting:") {
+		t.Fatalf("concluded too early: %q", diagnosisText(tl))
+	}
+	now = flowT0.Add(6*time.Minute + time.Second)
+	_, cmd := m.Update(tailTickMsg{id: tl.spec.id})
+	drain(t, m, cmd)
+	if got := diagnosisText(tl); !strings.HasPrefix(got, "diagnosis: no record of the path at eni-0d01 since 10:04:05Z: the packets never reach the interface, a routing miss") {
+		t.Fatalf("after the wait: %q", got)
+	}
+	if tl.diag.Findings[0].Pattern != checks.PatternNoRecords {
+		t.Errorf("finding %+v", tl.diag.Findings[0])
+	}
+}
+
+// TestTailOfAnInterfaceHasNoDiagnosis: a diagnosis is of a path.
+func TestTailOfAnInterfaceHasNoDiagnosis(t *testing.T) {
+	src := newFakeFlows("Live Tail", FlowBatch{Flows: []checks.Flow{tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT")}})
+	close(src.batches)
+	o := &fakeOpener{src: src}
+	m := newTestModel(t, Static("demo", smallNet(), nil), Options{Flows: o.open})
+	start(t, m)
+	t.Cleanup(m.stopTail)
+	press(t, m, "/")
+	typeText(t, m, "RDSNetwork")
+	press(t, m, "enter", "t")
+	tl := m.tail
+	if got := o.last(t); got.ENI != "eni-0d01" || got.Query != nil || got.Network != m.net {
+		t.Fatalf("target %+v", got)
+	}
+	if tl.total != 1 || tl.diag != nil || len(tl.diagnosis) != 0 || m.diagnoseTail() != nil {
+		t.Fatalf("total %d, diagnosis %q", tl.total, tl.diagnosis)
+	}
+	if s := screenText(m); strings.Contains(s, "diagnosis") || strings.Contains(s, "waiting:") {
+		t.Errorf("screen:\n%s", s)
+	}
+}
+
+// TestRingSnapshotIsOldestFirst: the diagnosis reads the ring's records in
+// their order, across the ring's wrap, into a reused array.
+func TestRingSnapshotIsOldestFirst(t *testing.T) {
+	l := newFlowList(5)
+	push := func(first, n int) {
+		recs := make([]tailRec, n)
+		for i, f := range batchToDBFlows(n, first) {
+			recs[i] = tailRec{flow: f}
+		}
+		l.push(recs, [numTailCols]int{}, nil)
+	}
+	ports := func(s ringSnapshot) string {
+		var out []string
+		for _, f := range s.flows() {
+			out = append(out, fmt.Sprint(f.SrcPort-32768))
+		}
+		return strings.Join(out, ",")
+	}
+	push(0, 3)
+	if got := ports(l.snapshot(nil)); got != "0,1,2" {
+		t.Fatalf("before the wrap: %s", got)
+	}
+	push(3, 4)
+	buf := make([]*tailRec, 0, 5)
+	s := l.snapshot(buf)
+	if got := ports(s); got != "2,3,4,5,6" || &s.recs[0] != &buf[:1][0] {
+		t.Fatalf("after the wrap: %s (array reused: %v)", got, &s.recs[0] == &buf[:1][0])
 	}
 }
