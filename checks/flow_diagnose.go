@@ -79,10 +79,12 @@ func (d FlowLogDiscovery) Recorder(tailableOnly bool) func(eni, action string) b
 	}
 }
 
-// FlowCounts counts a path's records.
+// FlowCounts counts a path's records and connections.
 type FlowCounts struct {
 	// Records matched the path (requests and replies).
-	Records          int `json:"records"`
+	Records int `json:"records"`
+	// The requests and replies are counted by connection (the client's
+	// address and port), however many records each end wrote for it.
 	RequestsAccepted int `json:"requests_accepted"`
 	RequestsRejected int `json:"requests_rejected"`
 	RepliesAccepted  int `json:"replies_accepted"`
@@ -170,6 +172,7 @@ func diagnose(n *Network, q Query, records int, record func(int) *Flow, w FlowWi
 		port = uint16(rep.Destination.Port)
 	}
 	cli, srv := endAddrs(n, rep.Source), endAddrs(n, rep.Destination)
+	seen := map[connKey]bool{}
 	srcENI, dstENI := rep.Source.ENI, rep.Destination.ENI
 	d.Path = pathText(rep, port, proto)
 
@@ -217,9 +220,24 @@ func diagnose(n *Network, q Query, records int, record func(int) *Flow, w FlowWi
 			unlocated++
 		}
 		rejected := f.Action == "REJECT"
+		// Both ends record a connection, once per aggregation window:
+		// the counts are of connections (the client's address and port).
+		cat, client := uint8(0), connEnd{f.Src, f.SrcPort}
 		switch {
 		case request && rejected:
-			d.Counts.RequestsRejected++
+			cat = 1
+		case reply && rejected:
+			cat, client = 2, connEnd{f.Dst, f.DstPort}
+		case reply:
+			cat, client = 3, connEnd{f.Dst, f.DstPort}
+		}
+		first := !seen[connKey{cat, client}]
+		seen[connKey{cat, client}] = true
+		switch {
+		case request && rejected:
+			if first {
+				d.Counts.RequestsRejected++
+			}
 			if firstReqReject == nil || atDst && !firstReqRejectAtDst {
 				firstReqReject, firstReqRejectAtDst = f, atDst
 			}
@@ -230,7 +248,9 @@ func diagnose(n *Network, q Query, records int, record func(int) *Flow, w FlowWi
 				reqAtDst++
 			}
 		case request:
-			d.Counts.RequestsAccepted++
+			if first {
+				d.Counts.RequestsAccepted++
+			}
 			if atSrc {
 				reqAcceptedAtSrc++
 			}
@@ -238,7 +258,9 @@ func diagnose(n *Network, q Query, records int, record func(int) *Flow, w FlowWi
 				reqAtDst++
 			}
 		case reply && rejected:
-			d.Counts.RepliesRejected++
+			if first {
+				d.Counts.RepliesRejected++
+			}
 			if atDst {
 				repAtDst++
 			}
@@ -247,7 +269,9 @@ func diagnose(n *Network, q Query, records int, record func(int) *Flow, w FlowWi
 			}
 			rejectedPorts = addPort(rejectedPorts, f.DstPort)
 		default:
-			d.Counts.RepliesAccepted++
+			if first {
+				d.Counts.RepliesAccepted++
+			}
 			if atSrc || f.InterfaceID == "" {
 				repAtSrc++
 			}
@@ -567,4 +591,16 @@ func portList(ports []uint16) string {
 		out += ", …"
 	}
 	return out
+}
+
+// connEnd is the client side of a connection; connKey counts it once per
+// kind of record (request or reply, accepted or rejected).
+type connEnd struct {
+	addr netip.Addr
+	port uint16
+}
+
+type connKey struct {
+	kind   uint8
+	client connEnd
 }

@@ -883,12 +883,12 @@ func TestTailDiagnosesARejectedReply(t *testing.T) {
 	if f.Pattern != checks.PatternRejectedReply || f.Component != "acl-0data" || !f.Agrees {
 		t.Fatalf("finding %+v", f)
 	}
-	want := "diagnosis: 6 requests accepted, but 3 replies to ephemeral ports (40001, 40002, 40003) rejected at eni-0d01: network ACL acl-0data does not admit the return traffic"
+	want := "diagnosis: 3 requests accepted, but 3 replies to ephemeral ports (40001, 40002, 40003) rejected at eni-0d01: network ACL acl-0data does not admit the return traffic"
 	if got := diagnosisText(tl); !strings.HasPrefix(got, want) {
 		t.Fatalf("diagnosis\n got %q\nwant %q…", got, want)
 	}
 	s := screenText(m)
-	if !strings.Contains(s, "\ndiagnosis: 6 requests accepted, but 3 replies to ephemeral ports (40001, 40002, 40003) rejected at eni-0d01: network\n"+
+	if !strings.Contains(s, "\ndiagnosis: 3 requests accepted, but 3 replies to ephemeral ports (40001, 40002, 40003) rejected at eni-0d01: network\n"+
 		"  ACL acl-0data does not admit the return traffic (#100 allow tcp 49152-65535 0.0.0.0/0; * implicit deny)\nTIME") {
 		t.Errorf("screen:\n%s", s)
 	}
