@@ -135,20 +135,39 @@ type endpoint struct {
 	host      bool
 }
 
+// eniByID finds the interface an eni-… or i-… end names (an instance by its
+// primary interface).
+func (w *walker) eniByID(end End, flag string) (*ENI, error) {
+	if end.Kind == EndENI {
+		if e := w.n.ENIs[end.ID]; e != nil {
+			return e, nil
+		}
+		return nil, w.notFound(flag, end.ID, KindNetworkInterfaces)
+	}
+	if e := w.instancePrimary(end.ID); e != nil {
+		return e, nil
+	}
+	return nil, w.notFound(flag, end.ID, KindInstances)
+}
+
+// describe fills the report's view of a resolved end.
+func (w *walker) describe(ep *endpoint, e *ENI) {
+	if e != nil {
+		ep.eni = e
+		ep.end.ENI, ep.end.Instance, ep.end.Subnet, ep.end.VPC, ep.end.Name = e.ID, e.InstanceID, e.SubnetID, e.VPCID, w.nameOf(e)
+	}
+	ep.end.Address = ep.addr.String()
+	ep.end.External = ep.external
+}
+
 func (w *walker) resolveSource(q Query) (endpoint, error) {
 	ep := endpoint{end: PathEnd{Input: q.From.Raw}}
 	var e *ENI
 	switch q.From.Kind {
-	case EndENI:
-		e = w.n.ENIs[q.From.ID]
-		if e == nil {
-			return ep, w.notFound("--from", q.From.ID, KindNetworkInterfaces)
-		}
-		ep.addr = e.PrimaryIP()
-	case EndInstance:
-		e = w.instancePrimary(q.From.ID)
-		if e == nil {
-			return ep, w.notFound("--from", q.From.ID, KindInstances)
+	case EndENI, EndInstance:
+		var err error
+		if e, err = w.eniByID(q.From, "--from"); err != nil {
+			return ep, err
 		}
 		ep.addr = e.PrimaryIP()
 	case EndAddress:
@@ -163,12 +182,7 @@ func (w *walker) resolveSource(q Query) (endpoint, error) {
 			ep.external = true
 		}
 	}
-	if e != nil {
-		ep.eni = e
-		ep.end.ENI, ep.end.Instance, ep.end.Subnet, ep.end.VPC, ep.end.Name = e.ID, e.InstanceID, e.SubnetID, e.VPCID, w.nameOf(e)
-	}
-	ep.end.Address = ep.addr.String()
-	ep.end.External = ep.external
+	w.describe(&ep, e)
 	return ep, nil
 }
 
@@ -176,16 +190,10 @@ func (w *walker) resolveDestination(q Query, src endpoint) (endpoint, error) {
 	ep := endpoint{end: PathEnd{Input: q.To.Raw, Port: q.Port}}
 	var e *ENI
 	switch q.To.Kind {
-	case EndENI:
-		e = w.n.ENIs[q.To.ID]
-		if e == nil {
-			return ep, w.notFound("--to", q.To.ID, KindNetworkInterfaces)
-		}
-		ep.addr = e.PrimaryIP()
-	case EndInstance:
-		e = w.instancePrimary(q.To.ID)
-		if e == nil {
-			return ep, w.notFound("--to", q.To.ID, KindInstances)
+	case EndENI, EndInstance:
+		var err error
+		if e, err = w.eniByID(q.To, "--to"); err != nil {
+			return ep, err
 		}
 		ep.addr = e.PrimaryIP()
 	case EndHost:
@@ -215,12 +223,7 @@ func (w *walker) resolveDestination(q Query, src endpoint) (endpoint, error) {
 			}
 		}
 	}
-	if e != nil {
-		ep.eni = e
-		ep.end.ENI, ep.end.Instance, ep.end.Subnet, ep.end.VPC, ep.end.Name = e.ID, e.InstanceID, e.SubnetID, e.VPCID, w.nameOf(e)
-	}
-	ep.end.Address = ep.addr.String()
-	ep.end.External = ep.external
+	w.describe(&ep, e)
 	return ep, nil
 }
 
