@@ -635,6 +635,19 @@ func (w *walker) arrive(d *ENI, p packet, flags *pathFlags, final *ENI) (*positi
 	return nil, false
 }
 
+// deliver hands p to interface d: the walk ends there, or continues where
+// a translation made on the request is undone, or stops.
+func (w *walker) deliver(d *ENI, p packet, flags *pathFlags, final *ENI) (position, *walkEnd) {
+	next, ok := w.arrive(d, p, flags, final)
+	switch {
+	case ok:
+		return position{pkt: p}, &walkEnd{delivered: d}
+	case next != nil:
+		return *next, nil
+	}
+	return position{}, &walkEnd{stopped: true}
+}
+
 // followTarget applies the semantics of the chosen route's target. It
 // returns either the position to continue from or the end of the walk.
 func (w *walker) followTarget(s *Subnet, sender *ENI, ct *compiledTable, r *Route, p packet, flags *pathFlags, final *ENI) (position, *walkEnd) {
@@ -653,12 +666,7 @@ func (w *walker) followTarget(s *Subnet, sender *ENI, ct *compiledTable, r *Rout
 			return position{}, stop
 		}
 		w.crossNACLs(s, ds, p, "towards "+d.ID)
-		if next, ok := w.arrive(d, p, flags, final); ok {
-			return position{pkt: p}, &walkEnd{delivered: d}
-		} else if next != nil {
-			return *next, nil
-		}
-		return position{}, stop
+		return w.deliver(d, p, flags, final)
 	case TargetENI, TargetInstance:
 		m := w.applianceENI(r)
 		if m == nil {
@@ -677,12 +685,7 @@ func (w *walker) followTarget(s *Subnet, sender *ENI, ct *compiledTable, r *Rout
 		w.hopAfterExit(m.ID, "network-interface")
 		w.crossNACLs(s, ms, p, "towards appliance "+m.ID)
 		if m.Owns(p.dst) {
-			if next, ok := w.arrive(m, p, flags, final); ok {
-				return position{pkt: p}, &walkEnd{delivered: m}
-			} else if next != nil {
-				return *next, nil
-			}
-			return position{}, stop
+			return w.deliver(m, p, flags, final)
 		}
 		w.checkSourceDest(m, p, true)
 		if w.dir == Forward || !w.forwardAppliances[m.ID] {
@@ -989,12 +992,7 @@ func (w *walker) ingress(gatewayID, vpc string, p packet, flags *pathFlags, fina
 		return position{}, stop
 	}
 	w.crossNACLs(nil, ds, p, "from "+gatewayID)
-	if next, ok := w.arrive(d, p, flags, final); ok {
-		return position{pkt: p}, &walkEnd{delivered: d}
-	} else if next != nil {
-		return *next, nil
-	}
-	return position{}, stop
+	return w.deliver(d, p, flags, final)
 }
 
 func (w *walker) viaPeering(s *Subnet, ct *compiledTable, r *Route, p packet, flags *pathFlags, final *ENI) (position, *walkEnd) {
