@@ -29,7 +29,7 @@ func TestDemoFirstFrame(t *testing.T) {
 	start := time.Now()
 	done := make(chan error, 1)
 	go func() {
-		done <- tui.Run(ctx, tui.Options{Source: tuiSource(sourceFlags{demo: true}, nil), StateDir: "-", Input: pr, Output: out,
+		done <- tui.Run(ctx, tui.Options{Source: tuiSource(sourceFlags{demo: true}, nil, nil), StateDir: "-", Input: pr, Output: out,
 			ProgramOptions: []tea.ProgramOption{tea.WithWindowSize(80, 24), tea.WithoutSignals()}})
 	}()
 	deadline := time.After(10 * time.Second)

@@ -18,6 +18,7 @@ import (
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/aws/flowlogs"
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/config"
 	"github.com/reachnet/reach/demo"
 	"github.com/reachnet/reach/tui"
 )
@@ -35,7 +36,7 @@ func runTUI(p *parsed, stdout, stderr io.Writer) int {
 	}
 	conf := &awsConfig{src: src}
 	o := tui.Options{
-		Source:        tuiSource(src, conf),
+		Source:        tuiSource(src, conf, cfg),
 		From:          p.str("from"),
 		To:            p.str("to"),
 		Port:          p.num("port"),
@@ -96,10 +97,11 @@ func (c *awsConfig) get(ctx context.Context) (sdkaws.Config, error) {
 // tuiSource reads the network inside the terminal's load function, so that
 // reload and watch mode read the files (or the account) again. A live
 // source takes its AWS configuration from conf.
-func tuiSource(src sourceFlags, conf *awsConfig) tui.Source {
+func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source {
 	build := func(inv *aws.Inventory) func() (tui.Update, error) {
 		return func() (tui.Update, error) {
 			n, err := aws.Convert(inv)
+			applyPorts(n, file)
 			return tui.Update{Network: n}, err
 		}
 	}
