@@ -340,3 +340,10 @@ func TestConfiguredClientPorts(t *testing.T) {
 	r = check(t, b.n, "eni-client", "10.0.2.20:443")
 	expect(t, r, Reachable, nil)
 }
+
+func TestDetachedDestinationInterface(t *testing.T) {
+	b := twoVPCs()
+	b.n.ENIs["eni-server"].Status = "available"
+	r := check(t, b.n, "eni-client", "10.0.2.20:443")
+	expect(t, r, Unreachable, map[string]Status{LayerService: StatusFail, LayerRoute: StatusPass})
+}

@@ -469,6 +469,12 @@ func (w *walker) inboundAddrs(vpc string) []string {
 // instanceRunning checks that the instance behind an end is running: a
 // stopped instance keeps its interface attached but answers nothing.
 func (w *walker) instanceRunning(e *ENI, role string) {
+	if e != nil && role == "destination" && e.Status != "" && e.Status != "in-use" {
+		// An interface attached to nothing has no one to answer.
+		w.find(LayerService, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: e.ID, Rule: "status " + e.Status,
+			Detail: fmt.Sprintf("the destination interface %s is %s: it is attached to no running resource, so nothing answers", e.ID, e.Status)})
+		return
+	}
 	if e == nil || e.InstanceID == "" {
 		return
 	}
