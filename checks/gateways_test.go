@@ -356,3 +356,21 @@ func TestInputErrors(t *testing.T) {
 		t.Errorf("%T %v", err, err)
 	}
 }
+
+func TestHairpinThroughTheInternetToOwnPublicIP(t *testing.T) {
+	b := internetVPC()
+	// Out through the NAT gateway, in again through the internet gateway
+	// to web's public address; the reply goes to the NAT's Elastic IP and
+	// back through the NAT to the client.
+	r := check(t, b.n, "eni-client", "54.0.0.10:443")
+	expect(t, r, Reachable, map[string]Status{LayerRoute: StatusPass, LayerSecurityGroup: StatusPass})
+	var reply []string
+	for _, d := range r.Layer(LayerRoute).Decisions {
+		if d.Direction == Return {
+			reply = append(reply, d.Component)
+		}
+	}
+	if !strings.Contains(strings.Join(reply, ","), "igw-1") {
+		t.Errorf("the reply should come back through igw-1 and the NAT: %v", reply)
+	}
+}

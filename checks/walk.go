@@ -896,17 +896,61 @@ func (w *walker) viaInternetGateway(s *Subnet, sender *ENI, ct *compiledTable, r
 				Detail: fmt.Sprintf("%s (%s) has no public IPv4 address, so internet gateway %s cannot translate it and drops the packet", p.src, owner, igw.ID), Fix: fix})
 			return position{}, stop
 		}
-		if w.dir == Forward && public.IsValid() {
-			w.translations = append(w.translations, translation{at: public, original: p.src, originalPorts: p.sports})
+		if public.IsValid() {
+			// 1:1 NAT both ways: a reply leaves from the public address
+			// the connection was made to.
+			if w.dir == Forward {
+				w.translations = append(w.translations, translation{at: public, original: p.src, originalPorts: p.sports})
+			}
 			p.src = public
 		}
 	}
-	if m, ok := w.ix.byPublic[p.dst]; ok && m.eni != nil && w.dir == Forward {
+	if m, ok := w.ix.byPublic[p.dst]; ok {
 		// The destination is a public address of this account: the packet
 		// comes back in through that VPC's internet gateway.
-		return w.enterFromInternet(m, p, flags, final)
+		switch {
+		case w.dir == Forward && m.eni != nil:
+			return w.enterFromInternet(m, p, flags, final)
+		case w.dir == Return:
+			return w.replyToPublic(m, p, flags, final)
+		}
 	}
 	return position{}, &walkEnd{exit: &Exit{Gateway: igw.ID, Kind: ExitInternet}, exitVPC: s.VPCID}
+}
+
+// replyToPublic brings a reply addressed to a public address of this
+// account (a NAT gateway's or an interface's, when both ends of a
+// connection are in the account) back in through that VPC's internet
+// gateway.
+func (w *walker) replyToPublic(m publicMapping, p packet, flags *pathFlags, final *ENI) (position, *walkEnd) {
+	vpc := ""
+	switch {
+	case m.nat != nil:
+		vpc = m.nat.VPCID
+	case m.eni != nil:
+		vpc = m.eni.VPCID
+	}
+	igw := w.igwOf(vpc)
+	if igw == nil {
+		w.find(LayerRoute, Finding{Code: "NO_INTERNET_GATEWAY", Severity: SeverityBlock, Component: vpc, Rule: "no internet gateway attached",
+			Detail: fmt.Sprintf("the reply goes to %s, a public address in %s, which has no internet gateway", p.dst, vpc)})
+		return position{}, &walkEnd{stopped: true}
+	}
+	p.dst = m.private
+	if m.nat != nil {
+		return w.ingressToNAT(igw.ID, m.nat, p, flags, final)
+	}
+	return w.ingress(igw.ID, vpc, p, flags, final)
+}
+
+// igwOf returns the internet gateway attached to a VPC, or nil.
+func (w *walker) igwOf(vpc string) *InternetGateway {
+	for _, id := range sortedKeys(w.n.InternetGateways) {
+		if slices.Contains(w.n.InternetGateways[id].VPCIDs, vpc) {
+			return w.n.InternetGateways[id]
+		}
+	}
+	return nil
 }
 
 // enterFromInternet delivers a packet addressed to a public address through
@@ -918,13 +962,7 @@ func (w *walker) enterFromInternet(m publicMapping, p packet, flags *pathFlags, 
 	if ds == nil {
 		return position{}, stop
 	}
-	var igw *InternetGateway
-	for _, id := range sortedKeys(w.n.InternetGateways) {
-		if slices.Contains(w.n.InternetGateways[id].VPCIDs, d.VPCID) {
-			igw = w.n.InternetGateways[id]
-			break
-		}
-	}
+	igw := w.igwOf(d.VPCID)
 	if igw == nil {
 		w.find(LayerRoute, Finding{Code: "NO_INTERNET_GATEWAY", Severity: SeverityBlock, Component: d.VPCID, Rule: "no internet gateway attached",
 			Detail: fmt.Sprintf("%s has a public address but its VPC %s has no internet gateway", d.ID, d.VPCID)})
