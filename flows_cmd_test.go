@@ -16,8 +16,6 @@ import (
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/aws/awstest"
@@ -239,32 +237,8 @@ func TestFlowsLiveAgainstMoto(t *testing.T) {
 	defer m.Stop()
 	ctx := context.Background()
 	cfg := awstest.Config(m.URL)
-	e := ec2.NewFromConfig(cfg)
-	vpc, err := e.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: awssdk.String("10.9.0.0/16")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, err := e.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: awssdk.String("10.9.1.0/24")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var enis []string
-	for _, ip := range []string{"10.9.1.10", "10.9.1.20"} {
-		ni, err := e.CreateNetworkInterface(ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: sub.Subnet.SubnetId, PrivateIpAddress: awssdk.String(ip)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		enis = append(enis, *ni.NetworkInterface.NetworkInterfaceId)
-	}
-	if _, err := e.CreateFlowLogs(ctx, &ec2.CreateFlowLogsInput{ResourceIds: []string{*vpc.Vpc.VpcId}, ResourceType: ec2types.FlowLogsResourceTypeVpc,
-		TrafficType: ec2types.TrafficTypeAll, LogDestinationType: ec2types.LogDestinationTypeCloudWatchLogs, LogGroupName: awssdk.String("/vpc/flow-logs/moto"),
-		DeliverLogsPermissionArn: awssdk.String("arn:aws:iam::123456789012:role/flow-logs")}); err != nil {
-		t.Fatal(err)
-	}
+	_, _, enis := seedFlowLoggedVPC(t, ctx, cfg, "/vpc/flow-logs/moto", "", "10.9.1.10", "10.9.1.20")
 	logs := cloudwatchlogs.NewFromConfig(cfg)
-	if _, err := logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: awssdk.String("/vpc/flow-logs/moto")}); err != nil {
-		t.Fatal(err)
-	}
 	now := time.Now().Add(-time.Minute).Unix()
 	for i, eni := range enis {
 		stream := eni + "-all"
@@ -283,13 +257,7 @@ func TestFlowsLiveAgainstMoto(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer proxy.Close()
-	t.Setenv("AWS_ENDPOINT_URL", proxy.URL)
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_REGION", awstest.Region)
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	pointAtEndpoint(t, proxy.URL)
 
 	// A path's tail filters on both addresses on the server side; moto
 	// matches one quoted phrase only, so the live tail is run on the

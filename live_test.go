@@ -30,13 +30,7 @@ func TestLiveCheckAndSnapshotReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer proxy.Close()
-	t.Setenv("AWS_ENDPOINT_URL", proxy.URL)
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_REGION", awstest.Region)
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	pointAtEndpoint(t, proxy.URL)
 
 	paths := [][]string{
 		{"--from", topo.ENIWeb, "--to", topo.AppIP + ":8080"},

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/aws/awstest"
@@ -34,16 +33,12 @@ func TestLiveFlowsOpenerAgainstMoto(t *testing.T) {
 	defer m.Stop()
 	ctx := context.Background()
 	cfg := awstest.Config(m.URL)
-	e := ec2.NewFromConfig(cfg)
-	vpc, err := e.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: awssdk.String("10.9.0.0/16")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, err := e.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: awssdk.String("10.9.1.0/24")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	const group = "/vpc/flow-logs/tail"
+	format := "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${tcp-flags} ${flow-direction}"
+	_, _, enis := seedFlowLoggedVPC(t, ctx, cfg, group, format, "10.9.1.10", "10.9.1.20")
+	app, db := enis[0], enis[1]
 	// A second VPC that no flow log records.
+	e := ec2.NewFromConfig(cfg)
 	dark, err := e.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: awssdk.String("10.8.0.0/16")})
 	if err != nil {
 		t.Fatal(err)
@@ -52,22 +47,11 @@ func TestLiveFlowsOpenerAgainstMoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eni := func(subnet *string, ip string) string {
-		ni, err := e.CreateNetworkInterface(ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: subnet, PrivateIpAddress: awssdk.String(ip)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return *ni.NetworkInterface.NetworkInterfaceId
-	}
-	app, db, lone := eni(sub.Subnet.SubnetId, "10.9.1.10"), eni(sub.Subnet.SubnetId, "10.9.1.20"), eni(darkSub.Subnet.SubnetId, "10.8.1.5")
-	const group = "/vpc/flow-logs/tail"
-	format := "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${tcp-flags} ${flow-direction}"
-	if _, err := e.CreateFlowLogs(ctx, &ec2.CreateFlowLogsInput{ResourceIds: []string{*vpc.Vpc.VpcId}, ResourceType: ec2types.FlowLogsResourceTypeVpc,
-		TrafficType: ec2types.TrafficTypeAll, LogDestinationType: ec2types.LogDestinationTypeCloudWatchLogs, LogGroupName: awssdk.String(group),
-		DeliverLogsPermissionArn: awssdk.String("arn:aws:iam::123456789012:role/flow-logs"), LogFormat: awssdk.String(format),
-		MaxAggregationInterval: awssdk.Int32(60)}); err != nil {
+	ni, err := e.CreateNetworkInterface(ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: darkSub.Subnet.SubnetId, PrivateIpAddress: awssdk.String("10.8.1.5")})
+	if err != nil {
 		t.Fatal(err)
 	}
+	lone := *ni.NetworkInterface.NetworkInterfaceId
 	// The network as the terminal loads it.
 	inv, _, err := aws.NewLoader(cfg).LoadAll(ctx, nil)
 	if err != nil {
@@ -88,9 +72,6 @@ func TestLiveFlowsOpenerAgainstMoto(t *testing.T) {
 		t.Fatal(err)
 	}
 	logs := cloudwatchlogs.NewFromConfig(cfg)
-	if _, err := logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: awssdk.String(group)}); err != nil {
-		t.Fatal(err)
-	}
 	at := time.Now().Add(-time.Minute).Truncate(time.Second)
 	appIP, dbIP := netip.MustParseAddr("10.9.1.10"), netip.MustParseAddr("10.9.1.20")
 	for _, r := range []checks.Flow{
