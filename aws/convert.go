@@ -1308,6 +1308,21 @@ func (c *netConverter) tgwRouteTables() {
 			t.TGWID = c.tgwOfRouteTable(id)
 		}
 		_, propagationsRead := c.inv.TransitGatewayPropagations[id]
+		if t.RoutesKnown && !propagationsRead && !slices.ContainsFunc(t.Routes, func(r checks.TGWRoute) bool { return !r.Static }) {
+			// The routes read list no propagated route: either there is
+			// none, or the routes came from a source that leaves them out,
+			// and only the propagations would tell.
+			t.PropagationsUnknown = true
+			if !t.StaticOnly {
+				g := checks.Gap{Kind: checks.KindTransitGatewayRouteTables, Scope: id,
+					Reason: "propagations not in the snapshot (get-transit-gateway-route-table-propagations)",
+					Action: "ec2:GetTransitGatewayRouteTablePropagations"}
+				if lg, ok := c.inventoryGap(KindTransitGatewayPropagations, id); ok {
+					g.Reason, g.Retry = "propagations not read (get-transit-gateway-route-table-propagations: "+lg.Reason+")", lg.Retry
+				}
+				c.scoped = append(c.scoped, g)
+			}
+		}
 		switch {
 		case !t.RoutesKnown:
 			c.scoped = append(c.scoped, checks.Gap{
@@ -1512,6 +1527,24 @@ func (c *netConverter) gaps() {
 		}
 	}
 	c.n.Gaps = append(c.n.Gaps, c.scoped...)
+}
+
+// inventoryGap returns the gap the loader recorded for kind k, scoped to id
+// or for the whole kind.
+func (c *netConverter) inventoryGap(k checks.DataKind, id string) (checks.Gap, bool) {
+	var whole *checks.Gap
+	for i, g := range c.inv.Gaps {
+		switch {
+		case g.Kind == k && g.Scope == id:
+			return g, true
+		case g.Kind == k && g.Scope == "" && whole == nil:
+			whole = &c.inv.Gaps[i]
+		}
+	}
+	if whole != nil {
+		return *whole, true
+	}
+	return checks.Gap{}, false
 }
 
 func sortedIDs[V any](m map[string]V) []string {

@@ -72,13 +72,8 @@ func (w *walker) dnsDecide(d Decision) { w.decide(LayerDNS, d) }
 // dnsMissing reports data the resolution needs as unknown.
 func (w *walker) dnsMissing(k DataKind, scope, component, what string) {
 	g, ok := w.ix.scopedGap(k, scope)
-	detail := what
-	if ok {
-		detail = fmt.Sprintf("%s: %s is missing (%s)", what, k, g.Reason)
-		if g.Action != "" {
-			detail += "; grant " + g.Action
-		}
-	} else {
+	detail := gapDetail(what, k, g, ok)
+	if !ok {
 		detail += " (not in the data)"
 	}
 	w.dnsFind(Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: component, Rule: string(k), Detail: detail, Fix: gapFix(g, ok)})

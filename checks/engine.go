@@ -282,7 +282,8 @@ func (w *walker) run(q Query, src, dst endpoint, rep *Report) {
 		// Without the instance its operating system is unknown: check the
 		// ports of Linux and Windows clients both.
 		linux, windows := w.n.ClientPortRange(&ENI{}), w.n.ClientPortRange(&ENI{Platform: "windows"})
-		p.sports = PortRange{min(linux.From, windows.From), max(linux.To, windows.To)}
+		w.clientPlatforms = []PortRange{linux, windows}
+		p.sports = spanOf(w.clientPlatforms)
 	}
 	if _, gap := w.ix.gap(KindNetworkInterfaces); gap {
 		// Any address of the path may belong to an interface that did

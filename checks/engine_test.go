@@ -309,6 +309,18 @@ func TestMissingInstancesWidenTheClientRange(t *testing.T) {
 	expect(t, r, Reachable, nil)
 	b.n.Gaps = append(b.n.Gaps, Gap{Kind: KindInstances, Reason: "AccessDenied"})
 	recompile(b.n)
+	// Without the instance a Linux client (passes) and a Windows client
+	// (fails) are both possible: the missing data decides nothing.
+	r = check(t, b.n, "eni-client", "10.0.2.20:443")
+	expect(t, r, Unknown, map[string]Status{LayerNACL: StatusUnknown})
+	if f := finding(r, LayerNACL, "DATA_MISSING"); f == nil || f.Rule != string(KindInstances) {
+		t.Errorf("the nacl layer must name describe-instances:\n%s", dump(r))
+	}
+	// Replies allowed to neither range fail whatever the platform.
+	b = twoVPCs()
+	b.n.ENIs["eni-client"].InstanceID = "i-client"
+	b.acl("acl-b", "vpc-app", []string{"subnet-b"}, []NACLRule{allowAll(100)}, []NACLRule{naclTCP(100, true, "0.0.0.0/0", 50000, 65535)})
+	b.n.Gaps = append(b.n.Gaps, Gap{Kind: KindInstances, Reason: "AccessDenied"})
 	r = check(t, b.n, "eni-client", "10.0.2.20:443")
 	expect(t, r, Unreachable, map[string]Status{LayerNACL: StatusFail})
 }

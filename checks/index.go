@@ -55,6 +55,9 @@ type compiledTGWTable struct {
 	// learnedUnknown names an attachment whose BGP-learned routes
 	// propagate into the table but are not in the data.
 	learnedUnknown string
+	// propagatedUnknown names an attachment that propagates into the table
+	// a route the data does not hold (its VPC's CIDRs are not in the data).
+	propagatedUnknown string
 }
 
 type index struct {
@@ -74,6 +77,8 @@ type index struct {
 	tgwAttachByVPC map[string][]*TransitGatewayAttachment
 	tgwTables      map[string]*compiledTGWTable
 	gaps           map[DataKind]Gap
+	// scopedGaps holds the gaps of single resources, by the resource's ID.
+	scopedGaps map[string][]Gap
 	eniOrder       []string
 	// Rule texts formatted once at compile time, by group or ACL ID;
 	// index 0 outbound, 1 inbound.
@@ -151,6 +156,7 @@ func (n *Network) buildIndex() *index {
 		tgwAttachByVPC: map[string][]*TransitGatewayAttachment{},
 		tgwTables:      map[string]*compiledTGWTable{},
 		gaps:           map[DataKind]Gap{},
+		scopedGaps:     map[string][]Gap{},
 		aclTexts:       map[string]*[2][]string{},
 		sgTexts:        map[string]*[2][]string{},
 	}
@@ -159,7 +165,9 @@ func (n *Network) buildIndex() *index {
 			if _, seen := ix.gaps[g.Kind]; !seen {
 				ix.gaps[g.Kind] = g
 			}
+			continue
 		}
+		ix.scopedGaps[g.Scope] = append(ix.scopedGaps[g.Scope], g)
 	}
 	ix.eniOrder = sortedKeys(n.ENIs)
 	for _, id := range ix.eniOrder {
@@ -343,7 +351,13 @@ func (n *Network) compileTGWTable(t *TransitGatewayRouteTable) *compiledTGWTable
 		ct.routes = append(ct.routes, compiledTGWRoute{prefix: p.Masked(), route: r, rank: rank})
 	}
 	have := map[netip.Prefix]bool{}
+	// searched holds the attachments with a propagated route among the
+	// routes read: their routes need no deriving.
+	searched := map[string]bool{}
 	for _, r := range t.Routes {
+		if !r.Static && len(r.AttachmentIDs) > 0 {
+			searched[r.AttachmentIDs[0]] = true
+		}
 		rank := tgwRankPropagated
 		if r.Static {
 			rank = tgwRankStatic
@@ -378,6 +392,9 @@ func (n *Network) compileTGWTable(t *TransitGatewayRouteTable) *compiledTGWTable
 		}
 		v := n.VPCs[a.ResourceID]
 		if v == nil {
+			if !searched[attID] && ct.propagatedUnknown == "" {
+				ct.propagatedUnknown = attID
+			}
 			continue
 		}
 		for _, c := range append(slices.Clone(v.CIDRs), v.IPv6CIDRs...) {
@@ -468,4 +485,15 @@ func (ct *compiledTGWTable) lookup(dst netip.Addr) tgwLookupResult {
 func (ix *index) gap(k DataKind) (Gap, bool) {
 	g, ok := ix.gaps[k]
 	return g, ok
+}
+
+// gapFor returns the gap of kind k that covers resource id: one scoped to
+// it, else the network-wide one.
+func (ix *index) gapFor(k DataKind, id string) (Gap, bool) {
+	for _, g := range ix.scopedGaps[id] {
+		if g.Kind == k {
+			return g, true
+		}
+	}
+	return ix.gap(k)
 }

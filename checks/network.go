@@ -126,6 +126,10 @@ type Gap struct {
 	Reason string `json:"reason"`
 	// Action is the IAM action that would let reach read the data.
 	Action string `json:"action,omitempty"`
+	// Retry is true when the call failed for a passing reason (throttled,
+	// a server error, a timeout): permissions are not the problem, and
+	// running the check again may read the data.
+	Retry bool `json:"retry,omitempty"`
 	// Pending is true while the data may still arrive (a live load in
 	// progress); the terminal shows a spinner rather than unknown.
 	Pending bool `json:"pending,omitempty"`
@@ -539,6 +543,10 @@ type TransitGatewayRouteTable struct {
 	// StaticOnly is true when only the static routes were read: routes
 	// propagated from VPN or Direct Connect attachments are then unknown.
 	StaticOnly bool
+	// PropagationsUnknown is true when the routes read may lack the
+	// propagated ones and the propagations were not read either: a
+	// propagated route may then decide any lookup that no host route does.
+	PropagationsUnknown bool
 }
 
 // VPNConnection is one Site-to-Site VPN connection, on a virtual private

@@ -69,6 +69,10 @@ type walker struct {
 	evaluated         map[string]bool
 	deferred          []Hop
 	tgwDepth          int
+	// clientPlatforms holds the ephemeral ranges of a Linux and a Windows
+	// client when the source's platform is unknown (no instance data): the
+	// reply is checked against both, and only a block of both decides.
+	clientPlatforms []PortRange
 }
 
 func newWalker(n *Network) *walker {
@@ -139,18 +143,41 @@ func (w *walker) decide(layer string, d Decision) {
 // missing reports a gap as an unknown finding of the layer.
 func (w *walker) missing(layer string, k DataKind, component, what string) {
 	g, ok := w.ix.gap(k)
-	detail := what
-	if ok {
-		detail = fmt.Sprintf("%s: %s is missing (%s)", what, k, g.Reason)
-		if g.Action != "" {
-			detail += "; grant " + g.Action
-		}
+	w.reportGap(layer, k, g, ok, component, what)
+}
+
+// missingFor reports the gap of kind k that covers resource id (scoped to
+// it, or network-wide) as an unknown finding of the layer.
+func (w *walker) missingFor(layer string, k DataKind, id, component, what string) {
+	g, ok := w.ix.gapFor(k, id)
+	w.reportGap(layer, k, g, ok, component, what)
+}
+
+func (w *walker) reportGap(layer string, k DataKind, g Gap, ok bool, component, what string) {
+	w.find(layer, Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: component, Rule: string(k), Detail: gapDetail(what, k, g, ok), Fix: gapFix(g, ok)})
+}
+
+// gapDetail says what is missing, why, and what would bring it: the IAM
+// action for a refusal, a retry for a passing failure.
+func gapDetail(what string, k DataKind, g Gap, ok bool) string {
+	if !ok {
+		return what
 	}
-	w.find(layer, Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: component, Rule: string(k), Detail: detail, Fix: gapFix(g, ok)})
+	detail := fmt.Sprintf("%s: %s is missing (%s)", what, k, g.Reason)
+	switch {
+	case g.Retry:
+		detail += "; retry"
+	case g.Action != "":
+		detail += "; grant " + g.Action
+	}
+	return detail
 }
 
 func gapFix(g Gap, ok bool) string {
-	if ok && g.Action != "" {
+	switch {
+	case ok && g.Retry:
+		return "retry: run the check again once the API answers (" + g.Reason + ")"
+	case ok && g.Action != "":
 		return "grant the IAM action " + g.Action + " to the identity reach runs as, then re-check"
 	}
 	return ""
@@ -227,6 +254,9 @@ func (w *walker) evalSubnetACL(s *Subnet, inbound bool, p packet, why string) {
 	switch {
 	case len(v.blocked) == 0:
 		w.decide(LayerNACL, Decision{Component: acl.ID, Step: step, Outcome: "allow", Rule: rule, Rules: lines})
+	case w.someClientPasses(rules, peer, p):
+		w.decide(LayerNACL, Decision{Component: acl.ID, Step: step, Outcome: "unknown", Rule: rule, Rules: lines})
+		w.missing(LayerNACL, KindInstances, acl.ID, fmt.Sprintf("network ACL %s (%s of %s) blocks replies to ports %s, which only some clients use; the source's operating system, which decides its ephemeral ports, is unknown", acl.ID, side, s.ID, v.blocked))
 	default:
 		w.decide(LayerNACL, Decision{Component: acl.ID, Step: step, Outcome: "deny", Rule: rule, Rules: lines})
 		var detail string
@@ -253,6 +283,31 @@ func (w *walker) evalSubnetACL(s *Subnet, inbound bool, p packet, why string) {
 		}
 		w.find(LayerNACL, Finding{Code: "SUBNET_ACL_RESTRICTION", Severity: SeverityBlock, Component: acl.ID, Rule: rule, Detail: detail, Fix: fix})
 	}
+}
+
+// someClientPasses says whether a reply that the ACL blocks for some of the
+// ports of an unknown client platform passes for every port of one
+// platform: the platform, and so the verdict, is then unknown.
+func (w *walker) someClientPasses(rules []NACLRule, peer netip.Addr, p packet) bool {
+	if len(w.clientPlatforms) == 0 || !p.proto.HasPorts() || p.ports != spanOf(w.clientPlatforms) {
+		return false
+	}
+	for _, r := range w.clientPlatforms {
+		one := p
+		one.ports = r
+		if len(evalNACL(rules, peer, one).blocked) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func spanOf(ranges []PortRange) PortRange {
+	out := ranges[0]
+	for _, r := range ranges[1:] {
+		out = PortRange{min(out.From, r.From), max(out.To, r.To)}
+	}
+	return out
 }
 
 // sgContext says how the packet relates to the interface whose groups are
@@ -656,6 +711,10 @@ func (w *walker) followTarget(s *Subnet, sender *ENI, ct *compiledTable, r *Rout
 	switch r.Target {
 	case TargetLocal:
 		d := w.ix.eniByVPCAddr[vpcAddr{vpc, p.dst}]
+		if _, gap := w.ix.gap(KindNetworkInterfaces); d == nil && gap {
+			w.missing(LayerRoute, KindNetworkInterfaces, ct.table.ID, fmt.Sprintf("the interface that owns %s in %s", p.dst, vpc))
+			return position{}, stop
+		}
 		if d == nil {
 			w.find(LayerRoute, Finding{Code: "CANNOT_ROUTE", Severity: SeverityBlock, Component: ct.table.ID, Rule: "local",
 				Detail: fmt.Sprintf("%s is inside %s but no network interface owns it, so the VPC router drops the packet", p.dst, vpc)})
@@ -971,6 +1030,13 @@ func (w *walker) enterFromInternet(m publicMapping, p packet, flags *pathFlags, 
 	w.hop(igw.ID, "internet-gateway")
 	p.dst = m.private
 	flags.enteredFrom = TargetIGW
+	if m.nat == nil && d.InterfaceType == "nat_gateway" {
+		// The interface's type alone says a NAT gateway owns it, with or
+		// without describe-nat-gateways.
+		w.find(LayerRoute, Finding{Code: "NAT_UNSOLICITED", Severity: SeverityBlock, Component: d.ID, Rule: "no session",
+			Detail: fmt.Sprintf("%s is the public address of %s, a NAT gateway's interface; a NAT gateway drops connections it did not start", d.PublicFor(m.private), d.ID)})
+		return position{}, stop
+	}
 	if m.nat != nil {
 		w.find(LayerRoute, Finding{Code: "NAT_UNSOLICITED", Severity: SeverityBlock, Component: m.nat.ID, Rule: "no session",
 			Detail: fmt.Sprintf("%s is the public address of NAT gateway %s, which drops connections it did not start", m.nat.PublicIP, m.nat.ID)})
@@ -1019,6 +1085,10 @@ func (w *walker) ingress(gatewayID, vpc string, p packet, flags *pathFlags, fina
 		}
 	}
 	d := w.ix.eniByVPCAddr[vpcAddr{vpc, p.dst}]
+	if _, gap := w.ix.gap(KindNetworkInterfaces); d == nil && gap {
+		w.missing(LayerRoute, KindNetworkInterfaces, gatewayID, fmt.Sprintf("the interface that owns %s in %s", p.dst, vpc))
+		return position{}, stop
+	}
 	if d == nil {
 		w.find(LayerRoute, Finding{Code: "CANNOT_ROUTE", Severity: SeverityBlock, Component: gatewayID, Rule: "local",
 			Detail: fmt.Sprintf("no network interface in %s owns %s", vpc, p.dst)})
@@ -1150,6 +1220,10 @@ func (w *walker) viaTransitGateway(s *Subnet, ct *compiledTable, r *Route, p pac
 		return position{}, stop
 	}
 	attSubnet := w.attachmentSubnetInAZ(att, s.AZ)
+	if _, gap := w.ix.gapFor(KindTransitGatewayAttachments, att.ID); attSubnet == nil && gap {
+		w.missingFor(LayerRoute, KindTransitGatewayAttachments, att.ID, att.ID, fmt.Sprintf("the subnets of %s, which decide whether it takes traffic from %s", att.ID, s.AZ))
+		return position{}, stop
+	}
 	if attSubnet == nil {
 		w.find(LayerRoute, Finding{Code: "TGW_NO_ATTACHMENT_IN_AZ", Severity: SeverityBlock, Component: att.ID, Rule: routeTextPlain(r),
 			Detail: fmt.Sprintf("attachment %s has no subnet in %s, the Availability Zone of %s, so the transit gateway does not take the traffic", att.ID, s.AZ, s.ID),
@@ -1192,6 +1266,10 @@ func (w *walker) attachmentSubnetInAZ(att *TransitGatewayAttachment, az string) 
 // attachment att, in the route table associated with att.
 func (w *walker) transitGatewayFrom(att *TransitGatewayAttachment, originAZ string, p packet, flags *pathFlags, final *ENI) (position, *walkEnd) {
 	stop := &walkEnd{stopped: true}
+	if _, gap := w.ix.gapFor(KindTransitGatewayAttachments, att.ID); gap && att.RouteTableID == "" {
+		w.missingFor(LayerRoute, KindTransitGatewayAttachments, att.ID, att.ID, "the route table associated with "+att.ID)
+		return position{}, stop
+	}
 	if att.RouteTableID == "" || (att.AssociationState != "" && att.AssociationState != "associated") {
 		w.find(LayerRoute, Finding{Code: "BAD_STATE_ATTACHMENT", Severity: SeverityBlock, Component: att.ID, Rule: "no associated route table",
 			Detail: fmt.Sprintf("attachment %s is not associated with a transit gateway route table, so the transit gateway drops its traffic", att.ID),
@@ -1222,12 +1300,27 @@ func (w *walker) transitGatewayFrom(att *TransitGatewayAttachment, originAZ stri
 			Detail: fmt.Sprintf("%s learns routes from %s, and only its static routes are in the data (search-transit-gateway-routes lists them all), so the route for %s cannot be chosen", tt.table.ID, tt.learnedUnknown, p.dst)})
 		return position{}, stop
 	}
+	if !tt.table.RoutesKnown {
+		// Static routes, blackholes among them, are listed only by the
+		// routes output: without it no lookup is decided.
+		w.decide(LayerRoute, Decision{Component: tt.table.ID, Step: "transit gateway route lookup for " + p.dst.String(), Outcome: "unknown", Rule: "routes unknown", Rules: lines})
+		w.missingFor(LayerRoute, KindTransitGatewayRouteTables, tt.table.ID, tt.table.ID, "routes of "+tt.table.ID+", which decide where the transit gateway sends "+p.dst.String())
+		return position{}, stop
+	}
+	if (tt.table.PropagationsUnknown || tt.propagatedUnknown != "") && (res.route == nil || res.route.prefix.Bits() < p.dst.BitLen()) {
+		// A propagated route the data does not hold may be the longest
+		// match; only a host route is safe from it.
+		w.decide(LayerRoute, Decision{Component: tt.table.ID, Step: "transit gateway route lookup for " + p.dst.String(), Outcome: "unknown", Rule: "propagated routes unknown", Rules: lines})
+		if tt.propagatedUnknown != "" && !tt.table.PropagationsUnknown {
+			att := w.n.TransitGatewayAttachments[tt.propagatedUnknown]
+			w.missingFor(LayerRoute, KindVPCs, att.ResourceID, tt.table.ID, fmt.Sprintf("%s propagates into %s the CIDRs of %s, which are not in the data, so the route for %s cannot be chosen", att.ID, tt.table.ID, att.ResourceID, p.dst))
+		} else {
+			w.missingFor(LayerRoute, KindTransitGatewayRouteTables, tt.table.ID, tt.table.ID, fmt.Sprintf("the propagations of %s are not in the data, so the route for %s cannot be chosen", tt.table.ID, p.dst))
+		}
+		return position{}, stop
+	}
 	if res.route == nil {
 		w.decide(LayerRoute, Decision{Component: tt.table.ID, Step: "transit gateway route lookup for " + p.dst.String(), Outcome: "drop", Rule: "no route matches", Rules: lines})
-		if !tt.table.RoutesKnown && len(tt.routes) == 0 {
-			w.missing(LayerRoute, KindTransitGatewayRouteTables, tt.table.ID, "routes of "+tt.table.ID)
-			return position{}, stop
-		}
 		w.find(LayerRoute, Finding{Code: "NO_ROUTE_TO_DESTINATION", Severity: SeverityBlock, Component: tt.table.ID, Rule: "no route for " + p.dst.String(),
 			Detail: fmt.Sprintf("transit gateway route table %s (associated with %s) has no route for %s: the destination attachment does not propagate to it and no static route covers it", tt.table.ID, att.ID, p.dst),
 			Fix:    fmt.Sprintf("aws ec2 enable-transit-gateway-route-table-propagation --transit-gateway-route-table-id %s --transit-gateway-attachment-id <the destination's attachment>", tt.table.ID)})
