@@ -1524,9 +1524,29 @@ func (c *netConverter) gaps() {
 	for _, k := range convKindActions {
 		if !c.inv.Present[k.kind] && !covered[k.kind] {
 			c.n.Gaps = append(c.n.Gaps, checks.Gap{Kind: k.kind, Reason: "not in the snapshot", Action: k.action})
+			continue
+		}
+		if folder := c.folderLacking(k.kind); folder != "" && !covered[k.kind] {
+			// One account's or Region's copy of the kind is missing: the
+			// resources it would hold are unknown, wherever they are used.
+			c.n.Gaps = append(c.n.Gaps, checks.Gap{Kind: k.kind, Reason: "not in the snapshot folder " + sanitize(folder) + ", though other folders hold it", Action: k.action})
 		}
 	}
 	c.n.Gaps = append(c.n.Gaps, c.scoped...)
+}
+
+// folderLacking returns a folder of a snapshot of several folders that
+// lacks kind k while another folder holds it, or "".
+func (c *netConverter) folderLacking(k checks.DataKind) string {
+	if len(c.inv.PresentIn) < 2 {
+		return ""
+	}
+	for _, folder := range sortedIDs(c.inv.PresentIn) {
+		if !c.inv.PresentIn[folder][k] {
+			return folder
+		}
+	}
+	return ""
 }
 
 // inventoryGap returns the gap the loader recorded for kind k, scoped to id

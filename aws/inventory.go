@@ -62,6 +62,13 @@ type Inventory struct {
 	Gaps []checks.Gap
 	// Skipped lists snapshot files that were not recognised, with why.
 	Skipped []string
+	// PresentIn records, for a snapshot of several folders (one per
+	// account or Region), which kinds each folder holds, by the folder's
+	// path; a kind one folder holds and another lacks is missing there.
+	PresentIn map[string]map[checks.DataKind]bool
+
+	// readingFolder is the folder of the snapshot file being read.
+	readingFolder string
 
 	// TransitGatewayRoutesStaticOnly is true for the TGW route tables whose
 	// routes came only from Batfish's TransitGatewayStaticRoutes.json, which

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -29,11 +30,15 @@ import (
 // cases.json.
 var scenarioFixtures = filepath.Join("..", "checks", "testdata")
 
+// demoSnapshot is the demo account the binary embeds, which the demo
+// scenario's cases run on.
+var demoSnapshot = filepath.Join("..", "demo", "snapshot")
+
 // removalPath is one path through one snapshot.
 type removalPath struct {
-	name                    string
-	from, to, proto         string
-	port, sourcePort        int
+	name             string
+	from, to, proto  string
+	port, sourcePort int
 	snapshotDir      string
 }
 
@@ -60,6 +65,10 @@ func removalSnapshots(t *testing.T) map[string][]removalPath {
 	for _, casesFile := range casesFiles {
 		dir := filepath.Dir(casesFile)
 		snap := filepath.Join(dir, "snapshot")
+		if filepath.Base(dir) == "demo" {
+			// The demo scenario's snapshot is the embedded demo account.
+			snap = demoSnapshot
+		}
 		if info, err := os.Stat(snap); err != nil || !info.IsDir() {
 			continue
 		}
@@ -81,6 +90,63 @@ func removalSnapshots(t *testing.T) map[string][]removalPath {
 			key := "corpus/" + f.snapshot
 			out[key] = append(out[key], removalPath{name: f.name, from: f.from, to: f.to, proto: f.proto, snapshotDir: filepath.Join(corpusDir, f.snapshot, "aws_configs")})
 		}
+	}
+	return out
+}
+
+// heldOutPaths are paths no case names, drawn from the snapshot itself so
+// that the removals meet more of the engine: between instances, from each
+// instance to the internet, to on-premises and to its VPC's DNS server, and
+// from the internet to each public address.
+func heldOutPaths(net *checks.Network) []removalPath {
+	const maxSources, maxDestinations = 6, 8
+	var sources, destinations []*checks.ENI
+	var publics []string
+	for _, id := range slices.Sorted(maps.Keys(net.ENIs)) {
+		e := net.ENIs[id]
+		if len(e.PrivateIPs) == 0 {
+			continue
+		}
+		if e.InstanceID != "" && len(sources) < maxSources {
+			sources = append(sources, e)
+		}
+		if len(destinations) < maxDestinations {
+			destinations = append(destinations, e)
+		}
+		for _, ip := range e.PrivateIPs {
+			if ip.Public.IsValid() {
+				publics = append(publics, ip.Public.String())
+			}
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(net.NATGateways)) {
+		if a := net.NATGateways[id].PublicIP; a.IsValid() && !slices.Contains(publics, a.String()) {
+			publics = append(publics, a.String())
+		}
+	}
+	var out []removalPath
+	add := func(from, to, proto string) {
+		out = append(out, removalPath{name: "held out: " + from + " to " + to + " " + proto, from: from, to: to, proto: proto})
+	}
+	for _, src := range sources {
+		for _, dst := range destinations {
+			if dst.ID != src.ID {
+				add(src.ID, dst.PrimaryIP().String()+":22", "")
+				add(src.ID, dst.PrimaryIP().String()+":443", "")
+			}
+		}
+		add(src.ID, "93.184.216.34:443", "")
+		add(src.ID, "172.16.5.10:22", "")
+		if v := net.VPCs[src.VPCID]; v != nil && len(v.CIDRs) > 0 {
+			add(src.ID, v.CIDRs[0].Masked().Addr().Next().Next().String()+":53", "udp")
+		}
+	}
+	for _, pub := range publics {
+		add("203.0.113.50", pub+":443", "")
+		add("203.0.113.50", pub+":22", "")
+	}
+	for _, dst := range destinations {
+		add("172.16.5.10", dst.PrimaryIP().String()+":22", "")
 	}
 	return out
 }
@@ -176,6 +242,12 @@ func TestRemovingAFileNeverFlipsAVerdict(t *testing.T) {
 						t.Fatalf("%s on the whole snapshot: %v", p.name, err)
 					}
 					before[i] = v
+				}
+				for _, p := range heldOutPaths(net) {
+					if v, err := verdictOn(net, p); err == nil {
+						paths = append(paths, p)
+						before = append(before, v)
+					}
 				}
 			}
 			files := slices.Sorted(func(yield func(string) bool) {

@@ -103,6 +103,7 @@ func readSnapshot(fsys fs.FS, root, shown string, display func(string) string) (
 			errs = append(errs, fmt.Errorf("%s: %v", display(p), snapPathErr(err)))
 			return nil
 		}
+		inv.readingFolder = path.Dir(p)
 		n, err := readSnapshotFile(inv, display(p), name, data)
 		if err != nil {
 			errs = append(errs, err)
@@ -456,9 +457,9 @@ func readSnapshotDoc(inv *Inventory, shown, name string, doc map[string]any) (in
 		if err := o.read(inv, doc, parent); err != nil {
 			return used, err
 		}
-		inv.Present[o.kind] = true
+		inv.markPresent(o.kind)
 		for _, k := range o.also {
-			inv.Present[k] = true
+			inv.markPresent(k)
 		}
 		used++
 	}
@@ -481,6 +482,18 @@ func readSnapshotDoc(inv *Inventory, shown, name string, doc map[string]any) (in
 	}
 	inv.Skipped = append(inv.Skipped, fmt.Sprintf("%s: unrecognised top-level keys %v", shown, unknown))
 	return 0, nil
+}
+
+// markPresent records that the snapshot holds kind k, and in which folder.
+func (inv *Inventory) markPresent(k checks.DataKind) {
+	inv.Present[k] = true
+	if inv.PresentIn == nil {
+		inv.PresentIn = map[string]map[checks.DataKind]bool{}
+	}
+	if inv.PresentIn[inv.readingFolder] == nil {
+		inv.PresentIn[inv.readingFolder] = map[checks.DataKind]bool{}
+	}
+	inv.PresentIn[inv.readingFolder][k] = true
 }
 
 // parentFromFileName returns the last dot-separated part of the file name

@@ -392,6 +392,11 @@ func (w *walker) assumeArrival(p packet, src, dst endpoint) {
 	if ds == nil {
 		return
 	}
+	if !w.layerBlocks(LayerRoute) {
+		w.hypothetical = true
+		w.mayNotArrive = src.eni == nil || src.eni.VPCID != dst.eni.VPCID
+		defer func() { w.hypothetical, w.mayNotArrive = false, false }()
+	}
 	w.dir = Forward
 	if src.eni == nil || src.eni.SubnetID != ds.ID {
 		w.evalSubnetACL(ds, true, p, "if the request arrived")
@@ -406,6 +411,16 @@ func (w *walker) assumeArrival(p packet, src, dst endpoint) {
 		}
 	}
 	w.dir = Forward
+}
+
+// layerBlocks says whether a layer has a blocking finding so far.
+func (w *walker) layerBlocks(layer string) bool {
+	for _, f := range w.layers[layer].Findings {
+		if f.Severity == SeverityBlock {
+			return true
+		}
+	}
+	return false
 }
 
 func replyOf(p packet) packet {
@@ -522,6 +537,9 @@ func (w *walker) ingressToNAT(gatewayID string, nat *NATGateway, r packet, flags
 func (w *walker) runFromOutside(p packet, src, dst endpoint, rep *Report) {
 	w.dir = Forward
 	if dst.eni == nil {
+		if _, gap := w.ix.gap(KindNetworkInterfaces); gap {
+			return
+		}
 		if v := w.vpcContaining(dst.addr); v != nil {
 			// Inside a VPC but owned by no interface: the VPC router has
 			// nowhere to deliver it, whichever gateway it came through.
@@ -565,7 +583,12 @@ func (w *walker) runFromOutside(p packet, src, dst endpoint, rep *Report) {
 		// An internet gateway delivers only to public addresses. A private
 		// address is reached from outside through the VPC's VPN gateway,
 		// whose reply then takes whatever route the subnet has.
-		if vgw := w.entryVGW(ds.VPCID, src.addr); vgw != "" {
+		vgw, vpnUnknown := w.entryVGW(ds.VPCID, src.addr)
+		if vgw == "" && vpnUnknown {
+			w.missing(LayerRoute, KindVPNConnections, ds.VPCID, fmt.Sprintf("the VPN connections of %s, which decide whether %s comes in over a VPN", ds.VPCID, src.addr))
+			return
+		}
+		if vgw != "" {
 			w.hop(vgw, "vpn-gateway")
 			flags.enteredFrom = TargetVGW
 			pos, end = w.ingress(vgw, ds.VPCID, p, &flags, dst.eni)
@@ -612,9 +635,13 @@ func (w *walker) vpcContaining(addr netip.Addr) *VPC {
 
 // entryVGW picks the VPN gateway that would carry src into the VPC: one
 // whose Direct Connect or BGP VPN may have learned it, or whose static VPN
-// routes cover it; without VPN data, the only one attached.
-func (w *walker) entryVGW(vpc string, src netip.Addr) string {
+// routes cover it. Without the VPN gateways or connections that decide it,
+// it returns "" and unknown.
+func (w *walker) entryVGW(vpc string, src netip.Addr) (string, bool) {
 	_, vpnUnknown := w.ix.gap(KindVPNConnections)
+	if _, gap := w.ix.gap(KindVPNGateways); gap {
+		return "", true
+	}
 	var attached []string
 	for _, id := range sortedKeys(w.n.VPNGateways) {
 		g := w.n.VPNGateways[id]
@@ -623,7 +650,7 @@ func (w *walker) entryVGW(vpc string, src netip.Addr) string {
 		}
 		attached = append(attached, id)
 		if len(g.DirectConnectVIFs) > 0 {
-			return id
+			return id, false
 		}
 		for _, cid := range sortedKeys(w.n.VPNConnections) {
 			c := w.n.VPNConnections[cid]
@@ -631,19 +658,16 @@ func (w *walker) entryVGW(vpc string, src netip.Addr) string {
 				continue
 			}
 			if !c.StaticRoutesOnly {
-				return id
+				return id, false
 			}
 			for _, r := range c.Routes {
 				if r.Contains(src) {
-					return id
+					return id, false
 				}
 			}
 		}
 	}
-	if vpnUnknown && len(attached) == 1 {
-		return attached[0]
-	}
-	return ""
+	return "", vpnUnknown && len(attached) > 0
 }
 
 func (w *walker) finishOutside(pos position, end *walkEnd, p packet, src, dst endpoint) {

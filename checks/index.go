@@ -79,7 +79,7 @@ type index struct {
 	gaps           map[DataKind]Gap
 	// scopedGaps holds the gaps of single resources, by the resource's ID.
 	scopedGaps map[string][]Gap
-	eniOrder       []string
+	eniOrder   []string
 	// Rule texts formatted once at compile time, by group or ACL ID;
 	// index 0 outbound, 1 inbound.
 	aclTexts map[string]*[2][]string

@@ -73,6 +73,16 @@ type walker struct {
 	// client when the source's platform is unknown (no instance data): the
 	// reply is checked against both, and only a block of both decides.
 	clientPlatforms []PortRange
+	// hypothetical is set while the destination's filters are evaluated
+	// as if a request arrived whose routing is unknown: the packet may
+	// then arrive from another address (a NAT, an appliance), so only a
+	// block that no source address could lift decides.
+	hypothetical bool
+	// mayNotArrive is set with hypothetical when the destination lies in
+	// another VPC than the source: with its routing unknown, the packet
+	// may leave through a gateway instead, and no filter of the
+	// destination decides.
+	mayNotArrive bool
 }
 
 func newWalker(n *Network) *walker {
@@ -254,6 +264,10 @@ func (w *walker) evalSubnetACL(s *Subnet, inbound bool, p packet, why string) {
 	switch {
 	case len(v.blocked) == 0:
 		w.decide(LayerNACL, Decision{Component: acl.ID, Step: step, Outcome: "allow", Rule: rule, Rules: lines})
+	case w.hypothetical && (w.mayNotArrive || naclCouldAllow(rules, p)):
+		w.decide(LayerNACL, Decision{Component: acl.ID, Step: step, Outcome: "unknown", Rule: rule, Rules: lines})
+		w.find(LayerNACL, Finding{Code: "PATH_UNKNOWN", Severity: SeverityUnknown, Component: acl.ID, Rule: rule,
+			Detail: fmt.Sprintf("network ACL %s (%s of %s) would block %s if it arrived as sent, but the route to it is unknown (see the route layer): the packet may arrive from another address, or not come this way at all", acl.ID, side, s.ID, p)})
 	case w.someClientPasses(rules, peer, p):
 		w.decide(LayerNACL, Decision{Component: acl.ID, Step: step, Outcome: "unknown", Rule: rule, Rules: lines})
 		w.missing(LayerNACL, KindInstances, acl.ID, fmt.Sprintf("network ACL %s (%s of %s) blocks replies to ports %s, which only some clients use; the source's operating system, which decides its ephemeral ports, is unknown", acl.ID, side, s.ID, v.blocked))
@@ -396,6 +410,10 @@ func (w *walker) evalSGs(e *ENI, inbound bool, p packet, ctx sgContext, step str
 			w.find(LayerSecurityGroup, Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: e.SecurityGroupIDs[0], Rule: maybe,
 				Detail: fmt.Sprintf("only %q could admit %s %s traffic on %s, and its prefix list entries are not in the data", maybe, side, p, e.ID)})
 		}
+	case w.hypothetical && (w.mayNotArrive || w.sgCouldAdmit(e, inbound, p)):
+		w.decide(LayerSecurityGroup, Decision{Component: e.SecurityGroupIDs[0], Step: stepText, Outcome: "unknown", Rule: "no rule matches the packet as sent", Rules: lines})
+		w.find(LayerSecurityGroup, Finding{Code: "PATH_UNKNOWN", Severity: SeverityUnknown, Component: e.SecurityGroupIDs[0], Rule: "no " + side + " rule matches the packet as sent",
+			Detail: fmt.Sprintf("no %s rule of %s on %s admits %s as sent, but the route to it is unknown (see the route layer): the packet may arrive from another address (through a NAT, an appliance or a peering), or not come this way at all", side, strings.Join(e.SecurityGroupIDs, ", "), e.ID, p)})
 	default:
 		w.decide(LayerSecurityGroup, Decision{Component: e.SecurityGroupIDs[0], Step: stepText, Outcome: "deny", Rule: "no rule matches", Rules: lines})
 		keyed := "to " + p.dst.String()
@@ -413,6 +431,46 @@ func (w *walker) evalSGs(e *ENI, inbound bool, p packet, ctx sgContext, step str
 		w.find(LayerSecurityGroup, Finding{Code: "ENI_SG_RULES_MISMATCH", Severity: SeverityBlock, Component: e.SecurityGroupIDs[0],
 			Rule: "no " + side + " rule matches", Detail: detail, Fix: fix})
 	}
+}
+
+// sgCouldAdmit says whether a rule of e's groups admits the packet's
+// protocol and port from some address.
+func (w *walker) sgCouldAdmit(e *ENI, inbound bool, p packet) bool {
+	for _, gid := range e.SecurityGroupIDs {
+		sg := w.n.SecurityGroups[gid]
+		if sg == nil {
+			continue
+		}
+		rules := sg.Outbound
+		if inbound {
+			rules = sg.Inbound
+		}
+		for _, r := range rules {
+			if sgRuleCoversPacket(r, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// naclCouldAllow says whether an allow rule of the ACL admits the packet's
+// protocol and some of its ports from some address.
+func naclCouldAllow(rules []NACLRule, p packet) bool {
+	for _, r := range rules {
+		if !r.Allow {
+			continue
+		}
+		switch matchProtocol(r.Protocol, p, false) {
+		case protoAll:
+			return true
+		case protoPorts:
+			if !p.proto.HasPorts() || r.Ports.From <= p.ports.To && p.ports.From <= r.Ports.To {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func protoPortText(p packet) string {
@@ -715,6 +773,13 @@ func (w *walker) followTarget(s *Subnet, sender *ENI, ct *compiledTable, r *Rout
 			w.missing(LayerRoute, KindNetworkInterfaces, ct.table.ID, fmt.Sprintf("the interface that owns %s in %s", p.dst, vpc))
 			return position{}, stop
 		}
+		if d == nil && w.n.VPCs[vpc] == nil {
+			// The Amazon DNS server answers at an address of the VPC's
+			// CIDR that no interface owns; without the VPC it is unknown
+			// whether the destination is that address.
+			w.missingFor(LayerRoute, KindVPCs, vpc, vpc, fmt.Sprintf("VPC %s, whose CIDRs say whether %s is its DNS server", vpc, p.dst))
+			return position{}, stop
+		}
 		if d == nil {
 			w.find(LayerRoute, Finding{Code: "CANNOT_ROUTE", Severity: SeverityBlock, Component: ct.table.ID, Rule: "local",
 				Detail: fmt.Sprintf("%s is inside %s but no network interface owns it, so the VPC router drops the packet", p.dst, vpc)})
@@ -990,6 +1055,10 @@ func (w *walker) replyToPublic(m publicMapping, p packet, flags *pathFlags, fina
 		vpc = m.eni.VPCID
 	}
 	igw := w.igwOf(vpc)
+	if _, gap := w.ix.gap(KindInternetGateways); igw == nil && gap {
+		w.missing(LayerRoute, KindInternetGateways, vpc, "the internet gateway of "+vpc+", through which the reply to "+p.dst.String()+" comes back")
+		return position{}, &walkEnd{stopped: true}
+	}
 	if igw == nil {
 		w.find(LayerRoute, Finding{Code: "NO_INTERNET_GATEWAY", Severity: SeverityBlock, Component: vpc, Rule: "no internet gateway attached",
 			Detail: fmt.Sprintf("the reply goes to %s, a public address in %s, which has no internet gateway", p.dst, vpc)})
@@ -1022,6 +1091,10 @@ func (w *walker) enterFromInternet(m publicMapping, p packet, flags *pathFlags, 
 		return position{}, stop
 	}
 	igw := w.igwOf(d.VPCID)
+	if _, gap := w.ix.gap(KindInternetGateways); igw == nil && gap {
+		w.missing(LayerRoute, KindInternetGateways, d.VPCID, "the internet gateway of "+d.VPCID+", through which "+d.ID+" is reached from the internet")
+		return position{}, stop
+	}
 	if igw == nil {
 		w.find(LayerRoute, Finding{Code: "NO_INTERNET_GATEWAY", Severity: SeverityBlock, Component: d.VPCID, Rule: "no internet gateway attached",
 			Detail: fmt.Sprintf("%s has a public address but its VPC %s has no internet gateway", d.ID, d.VPCID)})
