@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -90,27 +89,12 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 		return code
 	}
 	applyPorts(net, cfg)
-	fromArg, err := resolveName(net, from)
-	if err != nil {
-		return fail(stderr, exitUsage, "check: --from %v", err)
-	}
-	toArg, err := resolveName(net, to)
-	if err != nil {
-		return fail(stderr, exitUsage, "check: --to %v", err)
-	}
-	q, err := checks.NewQuery(fromArg, toArg, p.str("protocol"), p.num("port"), p.num("source-port"))
+	// An end that cannot be found for want of data is an unknown report,
+	// printed in every output format; only bad input is an error here.
+	rep, err := checks.Check(net, checks.CheckArgs{From: from, To: to, Protocol: p.str("protocol"), Port: p.num("port"), SourcePort: p.num("source-port")})
 	if err != nil {
 		return fail(stderr, exitUsage, "check: %v", err)
 	}
-	rep, err := checks.Evaluate(net, q)
-	var dataErr *checks.DataError
-	switch {
-	case errors.As(err, &dataErr):
-		return fail(stderr, exitUnknown, "check: %v", err)
-	case err != nil:
-		return fail(stderr, exitUsage, "check: %v", err)
-	}
-	rep.Source.Input, rep.Destination.Input = from, to
 	switch output {
 	case "json":
 		err = render.JSON(stdout, &rep)
@@ -188,37 +172,4 @@ func targetable(ends []string) bool {
 		}
 	}
 	return true
-}
-
-// resolveName lets people name a path end by its Name tag ("app-1",
-// "app-1:443") as well as by ID or address; anything else passes through
-// to the query parser.
-func resolveName(net *checks.Network, arg string) (string, error) {
-	host, port, hasPort := strings.Cut(arg, ":")
-	if strings.HasPrefix(host, "eni-") || strings.HasPrefix(host, "i-") || strings.Contains(host, ".") || strings.Count(arg, ":") > 1 || strings.HasPrefix(arg, "[") {
-		return arg, nil
-	}
-	var matches []string
-	for id, inst := range net.Instances {
-		if inst.Name == host {
-			matches = append(matches, id)
-		}
-	}
-	if len(matches) == 0 {
-		for id, e := range net.ENIs {
-			if e.Name == host {
-				matches = append(matches, id)
-			}
-		}
-	}
-	switch len(matches) {
-	case 0:
-		return arg, nil
-	case 1:
-		if hasPort {
-			return matches[0] + ":" + port, nil
-		}
-		return matches[0], nil
-	}
-	return "", fmt.Errorf("%q: the name tag matches %d resources (%s); use an ID", host, len(matches), strings.Join(matches, ", "))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/aws/flowlogs"
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/render"
 	"github.com/reachnet/reach/demo"
 )
 
@@ -199,6 +200,10 @@ func runFlows(args []string, stdout, stderr io.Writer) int {
 	r.display = flowlogs.Filter{Action: action, ENIs: enis}
 	if from, to := p.str("from"), p.str("to"); from != "" {
 		path, err := resolveFlowsPath(r.net, from, to, p.str("protocol"), port)
+		var dataErr *checks.DataError
+		if errors.As(err, &dataErr) {
+			return r.unresolved(checks.UnknownReport(checks.CheckArgs{From: from, To: to, Protocol: p.str("protocol"), Port: port}, dataErr))
+		}
 		if err != nil {
 			return fail(stderr, exitUsage, "flows: %v", err)
 		}
@@ -294,6 +299,18 @@ func runFlows(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, exitFlowsFailed, "flows: %v", err)
 	}
 	return 0
+}
+
+// unresolved prints the report of a path whose end cannot be found for
+// want of data (verdict unknown), as check does, and says so in the exit
+// status.
+func (r *flowsRun) unresolved(rep checks.Report) int {
+	if r.json {
+		writeJSONLine(r.stdout, map[string]any{"kind": "report", "report": rep})
+	} else if err := render.Text(r.stdout, &rep, r.ascii); err != nil {
+		return exitUsage
+	}
+	return rep.ExitCode()
 }
 
 func countTrue(bs ...bool) int {
@@ -396,13 +413,13 @@ func resolveFlowsPath(net *checks.Network, from, to, protocol string, port int) 
 		}
 		return &flowlogs.Path{Query: q, Client: f.Addr, Server: t.Addr}, nil
 	}
-	fromArg, err := resolveName(net, from)
+	fromArg, err := checks.ResolveName(net, "--from", from)
 	if err != nil {
-		return nil, fmt.Errorf("--from %v", err)
+		return nil, err
 	}
-	toArg, err := resolveName(net, to)
+	toArg, err := checks.ResolveName(net, "--to", to)
 	if err != nil {
-		return nil, fmt.Errorf("--to %v", err)
+		return nil, err
 	}
 	q, err := checks.NewQuery(fromArg, toArg, protocol, port, 0)
 	if err != nil {

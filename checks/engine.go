@@ -260,14 +260,25 @@ func (w *walker) instancePrimary(id string) *ENI {
 // is missing, in which case the report says unknown.
 func (w *walker) notFound(flag, id string, k DataKind) error {
 	if g, ok := w.ix.gap(k); ok {
-		return &DataError{Msg: fmt.Sprintf("%s %s: cannot be found because %s is missing (%s)", flag, id, k, g.Reason)}
+		return newDataError(flag, id, fmt.Sprintf("%s %s: cannot be found because %s is missing (%s)", flag, id, k, g.Reason), g)
 	}
 	return &InputError{fmt.Sprintf("%s %s: no such resource in the network (check the ID, the account and the region)", flag, id)}
 }
 
 // DataError says the query cannot be answered because data is missing; the
-// verdict is unknown.
-type DataError struct{ Msg string }
+// verdict is unknown. UnknownReport turns it into the report of the path.
+type DataError struct {
+	Msg string
+	// Flag is the end that cannot be resolved ("--from" or "--to") and
+	// Input what was typed for it.
+	Flag, Input string
+	// Gap is the missing data: its kind, why, and the IAM action.
+	Gap Gap
+}
+
+func newDataError(flag, input, msg string, g Gap) *DataError {
+	return &DataError{Msg: msg + remedy(g), Flag: flag, Input: input, Gap: g}
+}
 
 func (e *DataError) Error() string { return e.Msg }
 

@@ -215,12 +215,7 @@ func DiscoverFlowLogs(n *Network, eniIDs ...string) FlowLogDiscovery {
 		for _, g := range n.Gaps {
 			if g.Kind == "describe-flow-logs" && g.Scope == "" {
 				d.Unknown = fmt.Sprintf("the flow-log configuration could not be read (describe-flow-logs: %s)", g.Reason)
-				switch {
-				case g.Retry:
-					d.Unknown += "; retry"
-				case g.Action != "":
-					d.Unknown += "; grant " + g.Action
-				}
+				d.Unknown += remedy(g)
 			}
 		}
 		return d

@@ -173,14 +173,19 @@ func gapDetail(what string, k DataKind, g Gap, ok bool) string {
 	if !ok {
 		return what
 	}
-	detail := fmt.Sprintf("%s: %s is missing (%s)", what, k, g.Reason)
+	return fmt.Sprintf("%s: %s is missing (%s)", what, k, g.Reason) + remedy(g)
+}
+
+// remedy says what would bring the data of a gap: a retry for a passing
+// failure, else the IAM action to grant.
+func remedy(g Gap) string {
 	switch {
 	case g.Retry:
-		detail += "; retry"
+		return "; retry"
 	case g.Action != "":
-		detail += "; grant " + g.Action
+		return "; grant " + g.Action
 	}
-	return detail
+	return ""
 }
 
 func gapFix(g Gap, ok bool) string {
