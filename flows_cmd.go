@@ -17,8 +17,8 @@ import (
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/aws/flowlogs"
 	"github.com/reachnet/reach/checks"
-	"github.com/reachnet/reach/render"
 	"github.com/reachnet/reach/demo"
+	"github.com/reachnet/reach/render"
 )
 
 // The flows command, for the command table:

@@ -135,4 +135,3 @@ func UnknownReport(a CheckArgs, de *DataError) Report {
 	}
 	return rep
 }
-
