@@ -223,6 +223,9 @@ type taskResult struct {
 type failure struct {
 	scope, reason, action string
 	err                   error
+	// retry is set for a passing failure (throttled, a server error, a
+	// timeout): the permissions are fine, and a later call may succeed.
+	retry bool
 	// partial failures kept their data (see taskResult.partial).
 	partial bool
 }
@@ -375,7 +378,8 @@ func (r *run) do(t *task) {
 			r.fatal = err
 			r.cancel(err)
 		}
-		r.failures[t.kind] = append(r.failures[t.kind], failure{scope: t.scope, reason: reason, action: t.action, err: err})
+		retry := passingFailure(err)
+		r.failures[t.kind] = append(r.failures[t.kind], failure{scope: t.scope, reason: reason, action: t.action, err: err, retry: retry})
 		for _, h := range t.holds {
 			r.attempted[h]++
 			r.failures[h] = append(r.failures[h], failure{
@@ -383,6 +387,7 @@ func (r *run) do(t *task) {
 				reason: fmt.Sprintf("not loaded: needs %s (%s)", t.kind, reason),
 				action: t.action,
 				err:    err,
+				retry:  retry,
 			})
 		}
 	} else {
@@ -464,12 +469,12 @@ func (r *run) gapsFor(k checks.DataKind) ([]checks.Gap, error) {
 		}
 	}
 	if hard == r.attempted[k] && sameReason(fs) {
-		return []checks.Gap{{Kind: k, Reason: fs[0].reason, Action: fs[0].action}}, fs[0].err
+		return []checks.Gap{{Kind: k, Reason: fs[0].reason, Action: fs[0].action, Retry: fs[0].retry}}, fs[0].err
 	}
 	var gaps []checks.Gap
 	var first error
 	for _, f := range fs {
-		g := checks.Gap{Kind: k, Scope: f.scope, Reason: f.reason, Action: f.action}
+		g := checks.Gap{Kind: k, Scope: f.scope, Reason: f.reason, Action: f.action, Retry: f.retry}
 		if !slices.Contains(gaps, g) {
 			gaps = append(gaps, g)
 		}
@@ -482,7 +487,7 @@ func (r *run) gapsFor(k checks.DataKind) ([]checks.Gap, error) {
 
 func sameReason(fs []failure) bool {
 	for _, f := range fs[1:] {
-		if f.reason != fs[0].reason || f.action != fs[0].action || f.partial != fs[0].partial {
+		if f.reason != fs[0].reason || f.action != fs[0].action || f.partial != fs[0].partial || f.retry != fs[0].retry {
 			return false
 		}
 	}
@@ -636,6 +641,28 @@ func gapReason(err error) (reason string, fatal bool) {
 		msg = msg[i+2:]
 	}
 	return firstLine(msg), false
+}
+
+// passingFailure says whether a call failed for a reason that may pass
+// (throttling, a server error, a timeout) rather than for want of
+// permission: the gap then asks for a retry, not for an IAM grant.
+func passingFailure(err error) bool {
+	var (
+		apiErr   smithy.APIError
+		respErr  *awshttp.ResponseError
+		quotaErr ratelimit.QuotaExceededError
+	)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &quotaErr):
+		return true
+	case errors.As(err, &apiErr) && (deniedCodes[apiErr.ErrorCode()] || credentialCodes[apiErr.ErrorCode()]):
+		return false
+	case errors.As(err, &apiErr) && isThrottle(apiErr.ErrorCode()):
+		return true
+	case errors.As(err, &respErr) && respErr.HTTPStatusCode() >= 500:
+		return true
+	}
+	return false
 }
 
 func firstLine(s string) string {

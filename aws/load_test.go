@@ -149,7 +149,7 @@ func TestLoadPathAgreesWithLoadAll(t *testing.T) {
 				t.Errorf("%d rounds, want at most %d", stats.Rounds, c.maxRounds)
 			}
 			if c.motoGap != "" {
-				want := []checks.Gap{{Kind: checks.KindNetworkInterfaces, Reason: "server error (HTTP 500) after 3 attempts", Action: "ec2:DescribeNetworkInterfaces"}}
+				want := []checks.Gap{{Kind: checks.KindNetworkInterfaces, Reason: "server error (HTTP 500) after 3 attempts", Action: "ec2:DescribeNetworkInterfaces", Retry: true}}
 				if !slices.Equal(inv.Gaps, want) {
 					t.Fatalf("gaps: %+v, want %+v", inv.Gaps, want)
 				}
@@ -358,6 +358,9 @@ func TestDenyEachAction(t *testing.T) {
 				if g.Reason == "AccessDenied" && g.Scope == "" {
 					denied = true
 				}
+				if g.Retry {
+					t.Errorf("gap %+v asks for a retry; a refusal needs the IAM action", g)
+				}
 			}
 			if !denied {
 				t.Errorf("no AccessDenied gap for %s in %+v", action, inv.Gaps)
@@ -436,8 +439,8 @@ func TestRetriedFaults(t *testing.T) {
 			}
 			continue
 		}
-		if len(gaps) != 1 || gaps[0].Reason != c.reason || gaps[0].Action != c.action {
-			t.Errorf("%s failing always: gaps %+v, want one with reason %q", c.action, gaps, c.reason)
+		if len(gaps) != 1 || gaps[0].Reason != c.reason || gaps[0].Action != c.action || !gaps[0].Retry {
+			t.Errorf("%s failing always: gaps %+v, want one with reason %q that asks for a retry", c.action, gaps, c.reason)
 		}
 	}
 }

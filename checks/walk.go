@@ -366,6 +366,7 @@ func (w *walker) evalSGs(e *ENI, inbound bool, p packet, ctx sgContext, step str
 	var decided string
 	var decidedSG string
 	maybe := ""
+	var maybeRule *SGRule
 	for _, gid := range e.SecurityGroupIDs {
 		w.hop(gid, "security-group")
 		sg := w.n.SecurityGroups[gid]
@@ -389,7 +390,7 @@ func (w *walker) evalSGs(e *ENI, inbound bool, p packet, ctx sgContext, step str
 			if m == matchYes && decided == "" {
 				decided, decidedSG = texts[i], gid
 			} else if m == matchMaybe && maybe == "" {
-				maybe = texts[i]
+				maybe, maybeRule = texts[i], &rules[i]
 			}
 			if !w.brief {
 				lines = append(lines, RuleLine{Text: texts[i], Matched: m == matchYes && decided == texts[i] && decidedSG == gid})
@@ -411,7 +412,10 @@ func (w *walker) evalSGs(e *ENI, inbound bool, p packet, ctx sgContext, step str
 		w.decide(LayerSecurityGroup, Decision{Component: decidedSG, Step: stepText, Outcome: "allow", Rule: decided, Rules: lines})
 	case maybe != "":
 		w.decide(LayerSecurityGroup, Decision{Component: e.ID, Step: stepText, Outcome: "unknown", Rule: maybe, Rules: lines})
-		if !strings.HasPrefix(maybe, "sg-") || strings.Contains(maybe, " ") {
+		switch {
+		case maybeRule != nil && maybeRule.Peer.GroupID != "":
+			w.missing(LayerSecurityGroup, KindPeerings, e.SecurityGroupIDs[0], fmt.Sprintf("only %q could admit %s %s traffic on %s, through a reference to a group in another VPC, which matches only across an active peering connection", maybe, side, p, e.ID))
+		case maybeRule != nil:
 			w.find(LayerSecurityGroup, Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: e.SecurityGroupIDs[0], Rule: maybe,
 				Detail: fmt.Sprintf("only %q could admit %s %s traffic on %s, and its prefix list entries are not in the data", maybe, side, p, e.ID)})
 		}
@@ -546,6 +550,11 @@ func (w *walker) groupReferenceMatches(ref SGPeer, e *ENI, peer netip.Addr, ctx 
 		}
 		if m.VPCID == e.VPCID {
 			return matchYes
+		}
+		if _, gap := w.ix.gap(KindPeerings); gap {
+			// A member in another VPC matches across an active peering,
+			// which the data cannot show.
+			return matchMaybe
 		}
 		for _, pcx := range w.ix.peeringsByVPC[e.VPCID] {
 			if !pcx.Active() {
