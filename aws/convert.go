@@ -1533,15 +1533,26 @@ func (c *netConverter) gaps() {
 		}
 	}
 	c.n.Gaps = append(c.n.Gaps, c.scoped...)
+	for _, cf := range c.inv.Conflicts {
+		c.n.Gaps = append(c.n.Gaps, checks.Gap{Kind: cf.Kind, Scope: sanitize(cf.ID), Conflict: true,
+			Reason: fmt.Sprintf("%s and %s describe %s differently", sanitize(cf.Files[0]), sanitize(cf.Files[1]), sanitize(cf.ID))})
+	}
 }
 
-// folderLacking returns a folder of a snapshot of several folders that
-// lacks kind k while another folder holds it, or "".
+// folderLacking returns a folder of a snapshot of several account or
+// Region captures (folders that hold describe-vpcs) that lacks kind k
+// while another capture holds it, or "".
 func (c *netConverter) folderLacking(k checks.DataKind) string {
-	if len(c.inv.PresentIn) < 2 {
+	var captures []string
+	for _, folder := range sortedIDs(c.inv.PresentIn) {
+		if c.inv.PresentIn[folder][checks.KindVPCs] {
+			captures = append(captures, folder)
+		}
+	}
+	if len(captures) < 2 {
 		return ""
 	}
-	for _, folder := range sortedIDs(c.inv.PresentIn) {
+	for _, folder := range captures {
 		if !c.inv.PresentIn[folder][k] {
 			return folder
 		}

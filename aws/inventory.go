@@ -67,8 +67,15 @@ type Inventory struct {
 	// path; a kind one folder holds and another lacks is missing there.
 	PresentIn map[string]map[checks.DataKind]bool
 
+	// Conflicts lists resources that two snapshot files describe
+	// differently; Convert turns each into a gap scoped to the resource.
+	Conflicts []Conflict
+
 	// readingFolder is the folder of the snapshot file being read.
 	readingFolder string
+	// copies holds the first description read of each resource, by output
+	// key and ID, to tell a second copy that differs.
+	copies map[string]resourceCopy
 
 	// TransitGatewayRoutesStaticOnly is true for the TGW route tables whose
 	// routes came only from Batfish's TransitGatewayStaticRoutes.json, which
@@ -135,3 +142,17 @@ type DXVirtualInterface struct {
 // KindDXVirtualInterfaces is Direct Connect's describe-virtual-interfaces:
 // optional, since the EC2 API cannot see Direct Connect.
 const KindDXVirtualInterfaces checks.DataKind = "describe-virtual-interfaces"
+
+// Conflict is one resource described twice with different content.
+type Conflict struct {
+	Kind checks.DataKind
+	ID   string
+	// Files are the two snapshot files, the first read first.
+	Files [2]string
+}
+
+// resourceCopy is where a resource was first described, and how.
+type resourceCopy struct {
+	file    string
+	content string
+}

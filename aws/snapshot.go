@@ -457,6 +457,7 @@ func readSnapshotDoc(inv *Inventory, shown, name string, doc map[string]any) (in
 		if err := o.read(inv, doc, parent); err != nil {
 			return used, err
 		}
+		inv.noteCopies(o, shown, doc)
 		inv.markPresent(o.kind)
 		for _, k := range o.also {
 			inv.markPresent(k)
@@ -482,6 +483,72 @@ func readSnapshotDoc(inv *Inventory, shown, name string, doc map[string]any) (in
 	}
 	inv.Skipped = append(inv.Skipped, fmt.Sprintf("%s: unrecognised top-level keys %v", shown, unknown))
 	return 0, nil
+}
+
+// snapIDFields names the ID field of the outputs whose copies in several
+// files must agree. Outputs that are views from one side are left out: a
+// transit gateway attachment or a peering connection seen by each account
+// (each sees its own side's options) differ by design, and Convert merges
+// them.
+var snapIDFields = map[string]string{
+	"Vpcs":                       "VpcId",
+	"Subnets":                    "SubnetId",
+	"NetworkInterfaces":          "NetworkInterfaceId",
+	"RouteTables":                "RouteTableId",
+	"NetworkAcls":                "NetworkAclId",
+	"SecurityGroups":             "GroupId",
+	"InternetGateways":           "InternetGatewayId",
+	"EgressOnlyInternetGateways": "EgressOnlyInternetGatewayId",
+	"NatGateways":                "NatGatewayId",
+	"VpnGateways":                "VpnGatewayId",
+	"VpnConnections":             "VpnConnectionId",
+	"TransitGateways":            "TransitGatewayId",
+	"TransitGatewayRouteTables":  "TransitGatewayRouteTableId",
+	"VpcEndpoints":               "VpcEndpointId",
+}
+
+// noteCopies compares each resource of an output with the copy another
+// file described, and records a conflict when they differ. Tags are left
+// out of the comparison: each account names a shared resource its own way.
+func (inv *Inventory) noteCopies(o *snapOutput, file string, doc map[string]any) {
+	idField, ok := snapIDFields[o.key]
+	if !ok {
+		return
+	}
+	items, _ := doc[o.key].([]any)
+	for _, it := range items {
+		obj, ok := it.(map[string]any)
+		if !ok {
+			continue
+		}
+		id, _ := obj[idField].(string)
+		if id == "" {
+			continue
+		}
+		trimmed := make(map[string]any, len(obj))
+		for k, v := range obj {
+			if k != "Tags" {
+				trimmed[k] = v
+			}
+		}
+		content, err := json.Marshal(trimmed)
+		if err != nil {
+			continue
+		}
+		if inv.copies == nil {
+			inv.copies = map[string]resourceCopy{}
+		}
+		key := o.key + "/" + id
+		first, seen := inv.copies[key]
+		switch {
+		case !seen:
+			inv.copies[key] = resourceCopy{file: file, content: string(content)}
+		case first.file != file && first.content != string(content):
+			if !slices.ContainsFunc(inv.Conflicts, func(c Conflict) bool { return c.Kind == o.kind && c.ID == id }) {
+				inv.Conflicts = append(inv.Conflicts, Conflict{Kind: o.kind, ID: id, Files: [2]string{first.file, file}})
+			}
+		}
+	}
 }
 
 // markPresent records that the snapshot holds kind k, and in which folder.

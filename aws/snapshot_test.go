@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -575,5 +576,54 @@ func TestParentFromFileName(t *testing.T) {
 		if got := parentFromFileName(name); got != want {
 			t.Errorf("parentFromFileName(%q) = %q, want %q", name, got, want)
 		}
+	}
+}
+
+// TestSnapshotConflicts: a resource two files describe differently is a
+// conflict that Convert turns into a gap scoped to it, naming both files;
+// identical copies merge silently.
+func TestSnapshotConflicts(t *testing.T) {
+	group := func(port int) string {
+		return fmt.Sprintf(`{"SecurityGroups": [{"GroupId": "sg-1", "VpcId": "vpc-1", "Tags": [{"Key": "Name", "Value": "copy %d"}],
+			"IpPermissions": [{"IpProtocol": "tcp", "FromPort": %d, "ToPort": %d, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}]}]}`, port, port, port)
+	}
+	for _, tc := range []struct {
+		name      string
+		files     fstest.MapFS
+		conflicts int
+	}{
+		{name: "a stray copy with other rules", files: fstest.MapFS{
+			"describe-security-groups.json":       {Data: []byte(group(443))},
+			"stray/describe-security-groups.json": {Data: []byte(group(1))},
+		}, conflicts: 1},
+		{name: "an identical copy, named otherwise", files: fstest.MapFS{
+			"a/describe-security-groups.json": {Data: []byte(group(443))},
+			"b/describe-security-groups.json": {Data: []byte(strings.Replace(group(443), "copy 443", "other account's name", 1))},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inv, err := ReadSnapshotFS(tc.files, ".")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(inv.Conflicts) != tc.conflicts {
+				t.Fatalf("conflicts %+v, want %d", inv.Conflicts, tc.conflicts)
+			}
+			net, _ := Convert(inv)
+			var gaps []checks.Gap
+			for _, g := range net.Gaps {
+				if g.Conflict {
+					gaps = append(gaps, g)
+				}
+			}
+			if len(gaps) != tc.conflicts {
+				t.Fatalf("conflict gaps %+v, want %d", gaps, tc.conflicts)
+			}
+			for _, g := range gaps {
+				if g.Scope != "sg-1" || g.Kind != checks.KindSecurityGroups || !strings.Contains(g.Reason, "stray/describe-security-groups.json") {
+					t.Errorf("gap %+v does not name the group and both files", g)
+				}
+			}
+		})
 	}
 }

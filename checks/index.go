@@ -487,6 +487,17 @@ func (ix *index) gap(k DataKind) (Gap, bool) {
 	return g, ok
 }
 
+// resourceGap returns a gap of kind k scoped to resource id alone: its data
+// is malformed, or two sources describe it differently.
+func (ix *index) resourceGap(k DataKind, id string) (Gap, bool) {
+	for _, g := range ix.scopedGaps[id] {
+		if g.Kind == k {
+			return g, true
+		}
+	}
+	return Gap{}, false
+}
+
 // gapFor returns the gap of kind k that covers resource id: one scoped to
 // it, else the network-wide one.
 func (ix *index) gapFor(k DataKind, id string) (Gap, bool) {

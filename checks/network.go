@@ -130,6 +130,10 @@ type Gap struct {
 	// a server error, a timeout): permissions are not the problem, and
 	// running the check again may read the data.
 	Retry bool `json:"retry,omitempty"`
+	// Conflict is true when the data was read twice with different
+	// content (two snapshot files describe the resource differently):
+	// neither copy can be trusted.
+	Conflict bool `json:"conflict,omitempty"`
 	// Pending is true while the data may still arrive (a live load in
 	// progress); the terminal shows a spinner rather than unknown.
 	Pending bool `json:"pending,omitempty"`

@@ -164,14 +164,21 @@ func (w *walker) missingFor(layer string, k DataKind, id, component, what string
 }
 
 func (w *walker) reportGap(layer string, k DataKind, g Gap, ok bool, component, what string) {
-	w.find(layer, Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: component, Rule: string(k), Detail: gapDetail(what, k, g, ok), Fix: gapFix(g, ok)})
+	code := "DATA_MISSING"
+	if g.Conflict {
+		code = "DATA_CONFLICT"
+	}
+	w.find(layer, Finding{Code: code, Severity: SeverityUnknown, Component: component, Rule: string(k), Detail: gapDetail(what, k, g, ok), Fix: gapFix(g, ok)})
 }
 
 // gapDetail says what is missing, why, and what would bring it: the IAM
 // action for a refusal, a retry for a passing failure.
 func gapDetail(what string, k DataKind, g Gap, ok bool) string {
-	if !ok {
+	switch {
+	case !ok:
 		return what
+	case g.Conflict:
+		return fmt.Sprintf("%s: %s is in conflict (%s), so neither copy decides", what, k, g.Reason)
 	}
 	return fmt.Sprintf("%s: %s is missing (%s)", what, k, g.Reason) + remedy(g)
 }
@@ -190,6 +197,8 @@ func remedy(g Gap) string {
 
 func gapFix(g Gap, ok bool) string {
 	switch {
+	case ok && g.Conflict:
+		return "remove the stale copy from the snapshot (or take the snapshot again), then re-check"
 	case ok && g.Retry:
 		return "retry: run the check again once the API answers (" + g.Reason + ")"
 	case ok && g.Action != "":
@@ -235,6 +244,11 @@ func (w *walker) evalSubnetACL(s *Subnet, inbound bool, p packet, why string) {
 	}
 	if acl == nil {
 		w.missing(LayerNACL, KindNetworkACLs, s.ID, fmt.Sprintf("no network ACL is known for subnet %s (%s)", s.ID, side))
+		return
+	}
+	if _, bad := w.ix.resourceGap(KindNetworkACLs, acl.ID); bad {
+		w.hop(acl.ID, "network-acl")
+		w.missingFor(LayerNACL, KindNetworkACLs, acl.ID, acl.ID, fmt.Sprintf("rules of %s (%s of %s)", acl.ID, side, s.ID))
 		return
 	}
 	rules, peer := acl.Outbound, p.dst
@@ -370,6 +384,13 @@ func (w *walker) evalSGs(e *ENI, inbound bool, p packet, ctx sgContext, step str
 	for _, gid := range e.SecurityGroupIDs {
 		w.hop(gid, "security-group")
 		sg := w.n.SecurityGroups[gid]
+		if _, bad := w.ix.resourceGap(KindSecurityGroups, gid); bad {
+			// Its rules cannot be trusted (two sources disagree, or they
+			// are malformed): only another group of e may decide.
+			w.missingFor(LayerSecurityGroup, KindSecurityGroups, gid, gid, fmt.Sprintf("rules of %s on %s", gid, e.ID))
+			maybe = gid
+			continue
+		}
 		if sg == nil {
 			if _, ok := w.ix.gap(KindSecurityGroups); ok {
 				w.missing(LayerSecurityGroup, KindSecurityGroups, gid, fmt.Sprintf("rules of %s on %s", gid, e.ID))
@@ -642,6 +663,10 @@ func (w *walker) walk(s *Subnet, sender *ENI, p packet, flags pathFlags, final *
 			return walkEnd{stopped: true, pkt: p, flags: flags}
 		}
 		w.hop(ct.table.ID, "route-table")
+		if _, bad := w.ix.resourceGap(KindRouteTables, ct.table.ID); bad {
+			w.missingFor(LayerRoute, KindRouteTables, ct.table.ID, ct.table.ID, fmt.Sprintf("routes of %s (subnet %s)", ct.table.ID, s.ID))
+			return walkEnd{stopped: true, pkt: p, flags: flags}
+		}
 		res := ct.lookup(p.dst)
 		var lines []RuleLine
 		if !w.brief {
