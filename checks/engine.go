@@ -403,7 +403,7 @@ func (w *walker) assumeArrival(p packet, src, dst endpoint) {
 	if ds == nil {
 		return
 	}
-	if !w.layerBlocks(LayerRoute) {
+	if !w.layerBlocks(LayerRoute) && w.layerLacksData(LayerRoute) {
 		w.hypothetical = true
 		w.mayNotArrive = src.eni == nil || src.eni.VPCID != dst.eni.VPCID
 		defer func() { w.hypothetical, w.mayNotArrive = false, false }()
@@ -428,6 +428,18 @@ func (w *walker) assumeArrival(p packet, src, dst endpoint) {
 func (w *walker) layerBlocks(layer string) bool {
 	for _, f := range w.layers[layer].Findings {
 		if f.Severity == SeverityBlock {
+			return true
+		}
+	}
+	return false
+}
+
+// layerLacksData says whether a layer is unknown for want of data (rather
+// than for something reach does not model, where the destination's filters
+// keep deciding as they always have).
+func (w *walker) layerLacksData(layer string) bool {
+	for _, f := range w.layers[layer].Findings {
+		if f.Code == "DATA_MISSING" || f.Code == "DATA_CONFLICT" {
 			return true
 		}
 	}
