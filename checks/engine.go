@@ -606,9 +606,9 @@ func (w *walker) runFromOutside(p packet, src, dst endpoint, rep *Report) {
 		// An internet gateway delivers only to public addresses. A private
 		// address is reached from outside through the VPC's VPN gateway,
 		// whose reply then takes whatever route the subnet has.
-		vgw, vpnUnknown := w.entryVGW(ds.VPCID, src.addr)
-		if vgw == "" && vpnUnknown {
-			w.missing(LayerRoute, KindVPNConnections, ds.VPCID, fmt.Sprintf("the VPN connections of %s, which decide whether %s comes in over a VPN", ds.VPCID, src.addr))
+		vgw, missing := w.entryVGW(ds.VPCID, src.addr)
+		if vgw == "" && missing != "" {
+			w.missing(LayerRoute, missing, ds.VPCID, fmt.Sprintf("the VPN gateways and connections of %s, which decide whether %s comes in over a VPN", ds.VPCID, src.addr))
 			return
 		}
 		if vgw != "" {
@@ -658,12 +658,12 @@ func (w *walker) vpcContaining(addr netip.Addr) *VPC {
 
 // entryVGW picks the VPN gateway that would carry src into the VPC: one
 // whose Direct Connect or BGP VPN may have learned it, or whose static VPN
-// routes cover it. Without the VPN gateways or connections that decide it,
-// it returns "" and unknown.
-func (w *walker) entryVGW(vpc string, src netip.Addr) (string, bool) {
+// routes cover it. Without the VPN gateways or connections that would
+// decide it, it returns "" and the kind of data that is missing.
+func (w *walker) entryVGW(vpc string, src netip.Addr) (string, DataKind) {
 	_, vpnUnknown := w.ix.gap(KindVPNConnections)
 	if _, gap := w.ix.gap(KindVPNGateways); gap {
-		return "", true
+		return "", KindVPNGateways
 	}
 	var attached []string
 	for _, id := range sortedKeys(w.n.VPNGateways) {
@@ -673,7 +673,7 @@ func (w *walker) entryVGW(vpc string, src netip.Addr) (string, bool) {
 		}
 		attached = append(attached, id)
 		if len(g.DirectConnectVIFs) > 0 {
-			return id, false
+			return id, ""
 		}
 		for _, cid := range sortedKeys(w.n.VPNConnections) {
 			c := w.n.VPNConnections[cid]
@@ -681,16 +681,19 @@ func (w *walker) entryVGW(vpc string, src netip.Addr) (string, bool) {
 				continue
 			}
 			if !c.StaticRoutesOnly {
-				return id, false
+				return id, ""
 			}
 			for _, r := range c.Routes {
 				if r.Contains(src) {
-					return id, false
+					return id, ""
 				}
 			}
 		}
 	}
-	return "", vpnUnknown && len(attached) > 0
+	if vpnUnknown && len(attached) > 0 {
+		return "", KindVPNConnections
+	}
+	return "", ""
 }
 
 func (w *walker) finishOutside(pos position, end *walkEnd, p packet, src, dst endpoint) {

@@ -501,10 +501,8 @@ func (ix *index) resourceGap(k DataKind, id string) (Gap, bool) {
 // gapFor returns the gap of kind k that covers resource id: one scoped to
 // it, else the network-wide one.
 func (ix *index) gapFor(k DataKind, id string) (Gap, bool) {
-	for _, g := range ix.scopedGaps[id] {
-		if g.Kind == k {
-			return g, true
-		}
+	if g, ok := ix.resourceGap(k, id); ok {
+		return g, true
 	}
 	return ix.gap(k)
 }
