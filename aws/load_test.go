@@ -161,10 +161,11 @@ func TestLoadPathAgreesWithLoadAll(t *testing.T) {
 					t.Error("describe-network-interfaces is marked present although a lookup failed")
 				}
 				// Whether the address is an interface of the account is
-				// unknown, so a verdict should be unknown; the engine's
-				// answer is logged for now (reported to checks/).
+				// unknown, so the verdict is unknown.
 				rep, err := checks.Evaluate(targeted, q)
-				t.Logf("engine verdict with describe-network-interfaces missing: %s (%v)", rep.Verdict, err)
+				if err != nil || rep.Verdict != checks.Unknown {
+					t.Errorf("verdict with describe-network-interfaces missing: %s (%v), want unknown", rep.Verdict, err)
+				}
 				return
 			}
 			if len(inv.Gaps) > 0 {
@@ -329,7 +330,7 @@ func TestLoadAllSeededInventory(t *testing.T) {
 // AccessDenied, and every other kind is complete (kinds read per parent of
 // the denied listing are missing too, and their gaps name the same action).
 func TestDenyEachAction(t *testing.T) {
-	m, _ := seededMoto(t)
+	m, topo := seededMoto(t)
 	ctx := context.Background()
 	proxy, err := awstest.NewProxy(m.URL)
 	if err != nil {
@@ -337,6 +338,19 @@ func TestDenyEachAction(t *testing.T) {
 	}
 	defer proxy.Close()
 	l := testLoader(proxy.URL)
+	all, _, err := l.LoadAll(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := Convert(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := deniedPaths(topo)
+	before := make([]checks.Verdict, len(paths))
+	for i, q := range paths {
+		before[i] = verdictOf(full, q)
+	}
 	for _, action := range AllowedActions {
 		if FlowLogAction(action) {
 			// The inventory load never calls the flow-log sources'
@@ -377,8 +391,60 @@ func TestDenyEachAction(t *testing.T) {
 			if !slices.ContainsFunc(net.Gaps, func(g checks.Gap) bool { return g.Action == action && g.Reason == "AccessDenied" }) {
 				t.Errorf("the network's gaps do not name %s: %+v", action, net.Gaps)
 			}
+			// Missing data never decides: no verdict turns into its
+			// opposite for want of the denied action.
+			for i, q := range paths {
+				after := verdictOf(net, q)
+				if before[i] != checks.Unknown && after != checks.Unknown && after != before[i] {
+					t.Errorf("%s → %s: %s with every action, %s without %s", q.From.Raw, q.To.Raw, before[i], after, action)
+				}
+			}
 		})
 	}
+}
+
+// deniedPaths are paths of every kind the seeded topology has.
+func deniedPaths(topo *awstest.Topology) []checks.Query {
+	var out []checks.Query
+	for _, p := range []struct {
+		from, to, proto string
+		port            int
+	}{
+		{topo.ENIWeb, topo.AppIP, "tcp", 8080},
+		{topo.InstanceApp, topo.DBIP, "tcp", 5432},
+		{topo.InstanceApp, topo.DBIP, "tcp", 5433},
+		{topo.AppIP, topo.ENIDB, "tcp", 22},
+		{topo.InstanceDB, topo.AppIP, "tcp", 8080},
+		{topo.ENIApp, topo.CIP, "icmp", 0},
+		{topo.InstanceWeb, "93.184.216.34", "tcp", 443},
+		{topo.ENIWeb, "192.168.10.5", "tcp", 443},
+		{topo.InstanceApp, topo.DBRecordName, "tcp", 5432},
+		{topo.InstanceApp, "172.31.5.5", "tcp", 443},
+		{topo.ENIApp, "10.50.1.1", "tcp", 443},
+		{topo.ENIApp, "10.60.0.1", "udp", 53},
+		{"192.168.10.5", topo.ENIWeb, "tcp", 443},
+		{"203.0.113.50", topo.EIPPublic, "tcp", 443},
+	} {
+		q, err := checks.NewQuery(p.from, p.to, p.proto, p.port, 0)
+		if err == nil {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// verdictOf is a path's verdict; an end that cannot be found for want of
+// data is unknown, and bad input is reported as such.
+func verdictOf(n *checks.Network, q checks.Query) checks.Verdict {
+	rep, err := checks.Evaluate(n, q)
+	var dataErr *checks.DataError
+	switch {
+	case errors.As(err, &dataErr):
+		return checks.Unknown
+	case err != nil:
+		return checks.Verdict("error: " + err.Error())
+	}
+	return rep.Verdict
 }
 
 // TestRetriedFaults injects throttling and server errors in each

@@ -135,6 +135,12 @@ func heldOutPaths(net *checks.Network) []removalPath {
 				add(src.ID, dst.PrimaryIP().String()+":443", "")
 			}
 		}
+		if len(destinations) > 0 && destinations[0].ID != src.ID {
+			add(src.ID, destinations[0].PrimaryIP().String(), "icmp")
+		}
+		for _, pub := range publics {
+			add(src.ID, pub+":443", "")
+		}
 		add(src.ID, "93.184.216.34:443", "")
 		add(src.ID, "172.16.5.10:22", "")
 		if v := net.VPCs[src.VPCID]; v != nil && len(v.CIDRs) > 0 {
