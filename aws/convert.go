@@ -1325,17 +1325,25 @@ func (c *netConverter) tgwRouteTables() {
 		}
 		switch {
 		case !t.RoutesKnown:
-			c.scoped = append(c.scoped, checks.Gap{
+			g := checks.Gap{
 				Kind: checks.KindTransitGatewayRouteTables, Scope: id,
 				Reason: "routes not in the snapshot (search-transit-gateway-routes)",
 				Action: "ec2:SearchTransitGatewayRoutes",
-			})
+			}
+			if lg, ok := c.inventoryGap(KindTransitGatewayRoutes, id); ok {
+				g.Reason, g.Retry = "routes not read (search-transit-gateway-routes: "+lg.Reason+")", lg.Retry
+			}
+			c.scoped = append(c.scoped, g)
 		case c.inv.TransitGatewayRoutesStaticOnly[id] && !propagationsRead:
-			c.scoped = append(c.scoped, checks.Gap{
+			g := checks.Gap{
 				Kind: checks.KindTransitGatewayRouteTables, Scope: id,
 				Reason: "only static routes, and no propagations, in the snapshot (get-transit-gateway-route-table-propagations)",
 				Action: "ec2:GetTransitGatewayRouteTablePropagations",
-			})
+			}
+			if lg, ok := c.inventoryGap(KindTransitGatewayPropagations, id); ok {
+				g.Reason, g.Retry = "only static routes, and no propagations (get-transit-gateway-route-table-propagations: "+lg.Reason+")", lg.Retry
+			}
+			c.scoped = append(c.scoped, g)
 		}
 	}
 }
