@@ -46,8 +46,8 @@ func runSnapshot(p *parsed, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "saved %s: %d API calls in %s\n", dir, stats.Calls, stats.Elapsed.Round(1e6))
 	for _, g := range inv.Gaps {
 		fmt.Fprintf(stdout, "missing %s: %s", g.Kind, g.Reason)
-		if g.Action != "" {
-			fmt.Fprintf(stdout, " (grant %s)", g.Action)
+		if r := g.Remedy(); r != "" {
+			fmt.Fprintf(stdout, " (%s)", r)
 		}
 		fmt.Fprintln(stdout)
 	}

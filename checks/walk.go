@@ -183,14 +183,23 @@ func gapDetail(what string, k DataKind, g Gap, ok bool) string {
 	return fmt.Sprintf("%s: %s is missing (%s)", what, k, g.Reason) + remedy(g)
 }
 
-// remedy says what would bring the data of a gap: a retry for a passing
-// failure, else the IAM action to grant.
+// remedy is the gap's Remedy after a "; ", or "".
 func remedy(g Gap) string {
+	if r := g.Remedy(); r != "" {
+		return "; " + r
+	}
+	return ""
+}
+
+// Remedy says what would bring the data of a gap: "retry" for a passing
+// failure (throttled, a server error, a timeout), else "grant" and the IAM
+// action; "" when neither applies.
+func (g Gap) Remedy() string {
 	switch {
 	case g.Retry:
-		return "; retry"
+		return "retry"
 	case g.Action != "":
-		return "; grant " + g.Action
+		return "grant " + g.Action
 	}
 	return ""
 }

@@ -134,8 +134,8 @@ func (m *Model) progressLine(w int) string {
 				text += " of " + gp.Scope
 			}
 			text += " (" + gp.Reason
-			if gp.Action != "" {
-				text += "; grant " + gp.Action
+			if r := gp.Remedy(); r != "" {
+				text += "; " + r
 			}
 			text += ")"
 			if !seen["m"+text] {
