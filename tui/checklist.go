@@ -24,12 +24,16 @@ type checklist struct {
 	evaluating bool
 	pending    map[checks.DataKind]bool
 	rows       []layerRow
-	prev       map[string]rowStatus
+	prev       map[string]decided
 	changed    map[string]time.Time
 	cursor     int
 	// moved is true once the user chose a layer; until then the cursor
 	// follows the first failing layer as results arrive.
 	moved bool
+	// settled is true once a report with every layer decided arrived;
+	// from then on the cursor stays where it is when a re-check flips the
+	// verdict, so watch mode never moves it under the user.
+	settled bool
 	full  bool
 	ev    pager
 	frame int
@@ -57,7 +61,8 @@ func (c *checklist) reset(p pathSpec) {
 	c.path = p
 	c.rep, c.evalErr = nil, nil
 	c.evaluating = false
-	c.prev = map[string]rowStatus{}
+	c.prev = map[string]decided{}
+	c.settled = false
 	c.changed = map[string]time.Time{}
 	c.cursor, c.moved, c.full = 0, false, false
 	c.ev.offset = 0
@@ -82,7 +87,7 @@ func (c *checklist) result(rep *checks.Report, err error, pending map[checks.Dat
 	}
 	c.refresh()
 	flips(c.prev, c.changed, c.rows, now)
-	if !c.moved {
+	if !c.moved && !c.settled {
 		for i, r := range c.rows {
 			if r.status == rowStatus(checks.StatusFail) {
 				c.cursor = i
@@ -90,6 +95,7 @@ func (c *checklist) result(rep *checks.Report, err error, pending map[checks.Dat
 			}
 		}
 	}
+	c.settled = c.settled || c.rep != nil && !c.pendingAny()
 	c.rebuildEvidence()
 }
 

@@ -244,19 +244,27 @@ func fixOf(rep *checks.Report, layer string) string {
 	return ""
 }
 
-// flips compares decided statuses before and after a report and returns
-// the rows with the time of each flip carried over or set to now.
-func flips(prev map[string]rowStatus, changed map[string]time.Time, rows []layerRow, now time.Time) {
+// decided is what a layer said: its status and the rule that decided it.
+// A layer changed only when one of them did.
+type decided struct {
+	status rowStatus
+	rule   string
+}
+
+// flips compares what each layer decided before and after a report and
+// sets the time of each change on the rows, carried over or now.
+func flips(prev map[string]decided, changed map[string]time.Time, rows []layerRow, now time.Time) {
 	for i := range rows {
 		r := &rows[i]
 		if r.status == rowPending || r.status == rowNone {
 			r.changed = changed[r.name]
 			continue
 		}
-		if p, ok := prev[r.name]; ok && p != r.status {
+		d := decided{status: r.status, rule: r.summary}
+		if p, ok := prev[r.name]; ok && p != d {
 			changed[r.name] = now
 		}
-		prev[r.name] = r.status
+		prev[r.name] = d
 		r.changed = changed[r.name]
 	}
 }

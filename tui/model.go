@@ -74,6 +74,10 @@ type Model struct {
 	loadID   int
 	loading  bool
 	loadErr  error
+	// polling is true while a watch poll loads; polled holds its newest
+	// network until the poll ends.
+	polling  bool
+	polled   *checks.Network
 	cancel   context.CancelFunc
 	loadedAt time.Time
 	lastKind checks.DataKind
@@ -407,6 +411,14 @@ func (m *Model) checkPath(p pathSpec) tea.Cmd {
 		// Refuse what can never parse before leaving the form; while data
 		// loads, a Name tag may not resolve yet, so the checklist waits.
 		if _, err := p.query(m.net); err != nil {
+			if m.top() != m.picker {
+				m.draft = p
+				m.openPicker(fieldFrom)
+			}
+			var amb *ambiguousEnd
+			if errors.As(err, &amb) {
+				return m.picker.choose(amb)
+			}
 			m.picker.err = err.Error()
 			return nil
 		}
@@ -450,6 +462,7 @@ func (m *Model) startLoad() tea.Cmd {
 	m.cancel = cancel
 	m.loading = true
 	m.loadErr = nil
+	m.polling, m.polled = false, nil
 	return loadInventory(m.loadID, m.src, ctx)
 }
 
@@ -490,12 +503,27 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 		m.hostnames = u.Hostnames
 	}
 	if u.Network != nil {
-		m.net = u.Network
-		m.netVer++
-		m.pending = pendingKinds(u.Network)
-		cmds = append(cmds, m.buildCatalog(), m.tailNetworkChanged())
-		if !m.path.empty() {
-			cmds = append(cmds, m.runChecks())
+		if m.polling {
+			// A watch poll re-checks once, on the whole new network: the
+			// partial networks of a reload would flash every layer back
+			// to pending and mark flips that are only data arriving.
+			m.polled = u.Network
+		} else {
+			cmds = append(cmds, m.useNetwork(u.Network))
+		}
+	}
+	if u.Done && m.polling {
+		m.polling = false
+		polled := m.polled
+		m.polled = nil
+		if u.Err != nil && !errors.Is(u.Err, context.Canceled) {
+			m.loading = false
+			m.env.log.Error("watch poll", "source", m.sourceName(), "err", u.Err)
+			m.setStatus(fmt.Sprintf("watch: re-reading failed (%s); the checklist still shows the data read at %s", firstLine(u.Err.Error()), m.loadedAt.Format("15:04:05")), true)
+			return tea.Batch(cmds...)
+		}
+		if polled != nil {
+			cmds = append(cmds, m.useNetwork(polled))
 		}
 	}
 	if u.Done {
@@ -515,6 +543,19 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 			m.env.log.Info("load done", "source", m.sourceName(), "version", m.netVer)
 		}
 		m.browser.loading = false
+	}
+	return tea.Batch(cmds...)
+}
+
+// useNetwork makes n the network every screen reads and re-checks the
+// path on it.
+func (m *Model) useNetwork(n *checks.Network) tea.Cmd {
+	m.net = n
+	m.netVer++
+	m.pending = pendingKinds(n)
+	cmds := []tea.Cmd{m.buildCatalog(), m.tailNetworkChanged()}
+	if !m.path.empty() {
+		cmds = append(cmds, m.runChecks())
 	}
 	return tea.Batch(cmds...)
 }
@@ -660,6 +701,7 @@ func (m *Model) onWatch(msg watchMsg) tea.Cmd {
 	var cmd tea.Cmd
 	if !m.loading {
 		cmd = m.startLoad()
+		m.polling = true
 	}
 	return tea.Batch(cmd, m.env.after(m.opts.WatchInterval, watchMsg{gen: msg.gen}))
 }
