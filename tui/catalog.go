@@ -84,6 +84,9 @@ type catalog struct {
 	managedKind map[string]string
 	// enis is the number of interfaces, for the header.
 	enis int
+	// eniGap says why the interfaces could not be read ("" when they
+	// were), so an empty list is never mistaken for an empty account.
+	eniGap string
 }
 
 // buildCatalog derives the browser rows and the picker's completions.
@@ -91,6 +94,14 @@ func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool
 	c := &catalog{version: version, ascii: ascii, names: map[string]string{}, byName: map[string][]string{}, managedKind: map[string]string{}}
 	if n == nil {
 		return c
+	}
+	for _, g := range n.Gaps {
+		if g.Kind == checks.KindNetworkInterfaces && g.Scope == "" && !g.Pending {
+			c.eniGap = clean(g.Reason, ascii)
+			if g.Action != "" {
+				c.eniGap += "; grant " + clean(g.Action, ascii)
+			}
+		}
 	}
 	for id, v := range n.VPCs {
 		c.nameOf(id, v.Name, ascii)

@@ -34,10 +34,10 @@ type checklist struct {
 	// from then on the cursor stays where it is when a re-check flips the
 	// verdict, so watch mode never moves it under the user.
 	settled bool
-	full  bool
-	ev    pager
-	frame int
-	w, h  int
+	full    bool
+	ev      pager
+	frame   int
+	w, h    int
 }
 
 func newChecklist(e *env) *checklist {
@@ -53,7 +53,7 @@ func (c *checklist) title() string {
 	return "checklist"
 }
 
-func (c *checklist) capturing() bool { return false }
+func (c *checklist) capturing() bool { return c.ev.typing }
 
 // reset starts over for a new path: old results and flip marks belong to
 // the old path.
@@ -166,9 +166,16 @@ func (c *checklist) update(msg tea.Msg) (tea.Cmd, intent) {
 	if !ok {
 		return nil, nil
 	}
+	// / filters the evidence, in the pane and full screen alike.
+	if cmd, ok := c.ev.filterKey(km); ok {
+		return cmd, nil
+	}
 	k := c.env.keys
 	switch {
 	case key.Matches(km, k.global.Back):
+		if c.ev.clearFilter() {
+			return nil, nil
+		}
 		if c.full {
 			c.full = false
 			c.rebuildEvidence()
@@ -303,5 +310,5 @@ func (c *checklist) ShortHelp() []key.Binding {
 
 func (c *checklist) FullHelp() [][]key.Binding {
 	k := c.env.keys
-	return [][]key.Binding{{k.checklist.Enter, k.checklist.Copy, k.tail.Open, k.global.Back}, k.list.bindings()}
+	return [][]key.Binding{{k.checklist.Enter, k.checklist.Copy, k.tail.Open, k.evidence.Filter, k.global.Back}, k.list.bindings()}
 }

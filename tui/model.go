@@ -90,6 +90,11 @@ type Model struct {
 	stack     []screen
 	helpOpen  bool
 	short     help.Model
+	// cmd is the ":" command line; confirmQuit is set while q asks
+	// whether to end a running check or tail.
+	cmd          cmdline
+	confirmQuit  bool
+	helpCommands bool
 
 	draft   pathSpec
 	path    pathSpec
@@ -131,6 +136,7 @@ func newModel(ctx context.Context, opts Options, e *env, recents []recentPath) *
 	m.picker.recents = recents
 	m.checklist = newChecklist(e)
 	m.tail = newTail(e)
+	m.cmd = newCmdline(e)
 	m.stack = []screen{m.browser}
 	m.restyle()
 	if opts.From != "" || opts.To != "" {
@@ -225,6 +231,7 @@ func (m *Model) restyle() {
 	m.browser.restyle()
 	m.picker.restyle()
 	m.tail.restyle()
+	m.cmd.restyle(m.env)
 	m.short.Styles = help.Styles{
 		ShortKey: m.env.st.Key, ShortDesc: m.env.st.Desc, ShortSeparator: m.env.st.Subtle,
 		Ellipsis: m.env.st.Subtle, FullKey: m.env.st.Key, FullDesc: m.env.st.Desc, FullSeparator: m.env.st.Subtle,
@@ -267,12 +274,23 @@ func (m *Model) onKey(km tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(km, g.ForceQuit) {
 		return m.quit()
 	}
+	if m.confirmQuit {
+		m.confirmQuit = false
+		if km.String() == "y" || km.String() == "Y" {
+			return m.quit()
+		}
+		m.setStatus("", false)
+		return nil
+	}
+	if m.cmd.active {
+		return m.onCmdline(km)
+	}
 	if m.helpOpen {
 		switch {
 		case key.Matches(km, g.Back), key.Matches(km, g.Help):
-			m.helpOpen = false
+			m.helpOpen, m.helpCommands = false, false
 		case key.Matches(km, g.Quit):
-			return m.quit()
+			return m.askQuit()
 		}
 		return nil
 	}
@@ -280,24 +298,20 @@ func (m *Model) onKey(km tea.KeyPressMsg) tea.Cmd {
 	if !top.capturing() {
 		switch {
 		case key.Matches(km, g.Quit):
-			return m.quit()
+			return m.askQuit()
 		case key.Matches(km, g.Help):
 			m.helpOpen = true
 			return nil
+		case key.Matches(km, g.Command):
+			return m.openCmdline()
 		case key.Matches(km, g.Refresh):
-			m.setStatus("reloading from "+m.sourceName()+m.env.g.ellipsis, false)
-			return m.startLoad()
+			return m.reload()
 		case key.Matches(km, g.Watch):
 			return m.toggleWatch()
 		case key.Matches(km, g.Pick):
 			return m.openPicker(fieldFrom)
 		case key.Matches(km, g.Checklist):
-			if m.path.empty() {
-				m.setStatus("no path yet: press s and d on two ENIs, or p to type one", false)
-				return nil
-			}
-			m.push(m.checklist)
-			return nil
+			return m.showChecklist()
 		}
 	}
 	cmd, it := top.update(km)
@@ -319,6 +333,20 @@ func (m *Model) onWheel(w tea.MouseWheelMsg) tea.Cmd {
 	}
 	cmd, it := m.top().update(k)
 	return tea.Batch(cmd, m.onIntent(it))
+}
+
+func (m *Model) reload() tea.Cmd {
+	m.setStatus("reloading from "+m.sourceName()+m.env.g.ellipsis, false)
+	return m.startLoad()
+}
+
+func (m *Model) showChecklist() tea.Cmd {
+	if m.path.empty() {
+		m.setStatus("no path yet: press s and d on two ENIs, or p to type one", false)
+		return nil
+	}
+	m.push(m.checklist)
+	return nil
 }
 
 func (m *Model) quit() tea.Cmd {
@@ -535,8 +563,10 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 			m.checklist.pending = m.pending
 			m.checklist.refresh()
 		}
+		m.browser.failed = ""
 		if u.Err != nil && !errors.Is(u.Err, context.Canceled) {
 			m.loadErr = u.Err
+			m.browser.failed = clean(firstLine(u.Err.Error()), m.env.ascii)
 			m.env.log.Error("load", "source", m.sourceName(), "err", u.Err)
 			m.setStatus("load failed: "+firstLine(u.Err.Error()), true)
 		} else {

@@ -763,7 +763,9 @@ func TestFlowTailInTheProgram(t *testing.T) {
 		out = append(out, b...)
 		return red.Match(out) && strings.Contains(string(out), "LIVE")
 	})
+	// q asks while the tail runs; y confirms.
 	send(tm, "q")
+	send(tm, "y")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	if fm.tail.total != 2 || fm.tail.reject != 1 || fm.tail.running() {
 		t.Fatalf("final tail: total %d reject %d running %v", fm.tail.total, fm.tail.reject, fm.tail.running())

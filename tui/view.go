@@ -46,7 +46,7 @@ func (m *Model) render() string {
 	b.WriteByte('\n')
 	if m.helpOpen {
 		top := m.top()
-		b.WriteString(strings.Join(padLines(helpLines(m.env, "keys: "+top.title(), top, w, m.bodyHeight()), m.bodyHeight()), "\n"))
+		b.WriteString(strings.Join(padLines(helpLines(m.env, "keys: "+top.title(), top, w, m.bodyHeight(), m.helpCommands), m.bodyHeight()), "\n"))
 	} else {
 		b.WriteString(m.top().view())
 	}
@@ -102,7 +102,8 @@ func endOrBlank(s string) string {
 func (m *Model) progressLine(w int) string {
 	st := m.env.st
 	g := m.env.g
-	if m.loadErr != nil && m.net == nil {
+	if m.loadErr != nil && !m.loading {
+		// A failed load never looks like an empty, healthy account.
 		return truncate(st.Error.Render(g.fail+" load failed: "+clean(firstLine(m.loadErr.Error()), m.env.ascii)), w, g.ellipsis)
 	}
 	if m.net == nil {
@@ -110,6 +111,7 @@ func (m *Model) progressLine(w int) string {
 	}
 	var loading, missing []string
 	missingKind := map[checks.DataKind]bool{}
+	reasons := map[string]bool{}
 	seen := map[string]bool{}
 	for _, gp := range m.net.Gaps {
 		switch {
@@ -128,6 +130,7 @@ func (m *Model) progressLine(w int) string {
 		default:
 			if gp.Scope == "" {
 				missingKind[gp.Kind] = true
+				reasons[gp.Reason] = true
 			}
 			text := string(gp.Kind)
 			if gp.Scope != "" {
@@ -162,6 +165,18 @@ func (m *Model) progressLine(w int) string {
 			st.Subtle.Render(" "+g.dot+" loading: "+strings.Join(loading, ", "))
 	case m.loading:
 		line = st.Pending.Render(g.spinner[m.frame%len(g.spinner)] + fmt.Sprintf(" reloading %s %s %d ENIs", m.sourceName(), g.dot, enis))
+	case loaded == 0 && len(reasons) == 1:
+		// One cause for every call (connection refused, expired
+		// credentials): say it once, where it cannot be missed.
+		for r := range reasons {
+			line = st.Error.Render(g.fail + fmt.Sprintf(" nothing loaded: every call failed: %s", clean(r, m.env.ascii)))
+		}
+		missing = nil
+	case loaded == 0:
+		line = st.Error.Render(g.fail + fmt.Sprintf(" nothing loaded: 0/%d kinds", len(knownKinds)))
+	case loaded < len(knownKinds):
+		line = st.Warn.Render(g.warn+fmt.Sprintf(" loaded %d/%d kinds, %d ENIs", loaded, len(knownKinds), enis)) +
+			st.Subtle.Render(" at "+m.loadedAt.Format("15:04:05"))
 	default:
 		line = st.OK.Render(g.pass+fmt.Sprintf(" loaded %d/%d kinds, %d ENIs", loaded, len(knownKinds), enis)) +
 			st.Subtle.Render(" at "+m.loadedAt.Format("15:04:05"))
@@ -173,6 +188,9 @@ func (m *Model) progressLine(w int) string {
 }
 
 func (m *Model) statusLine(w int) string {
+	if m.cmd.active {
+		return truncate(m.cmd.input.View(), w, m.env.g.ellipsis)
+	}
 	if m.status == "" {
 		return ""
 	}
