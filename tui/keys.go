@@ -53,7 +53,7 @@ type evidenceKeys struct {
 // tailKeys: Open (t) works on the browser, the detail and the checklist;
 // the others on the flow tail.
 type tailKeys struct {
-	Open, Pause, Filter, Enter key.Binding
+	Open, Pause, Filter, Enter, Diagnosis key.Binding
 }
 
 func b(keys []string, help, desc string) key.Binding {
@@ -119,6 +119,8 @@ func defaultKeys() keyMaps {
 			Pause:  b([]string{"space"}, "space", "pause/resume"),
 			Filter: b([]string{"/"}, "/", "filter: reject port:443 10.0.1.5 tcp -term"),
 			Enter:  b([]string{"enter"}, "enter", "attribution"),
+
+			Diagnosis: b([]string{"e"}, "e", "the whole diagnosis"),
 		},
 	}
 }
@@ -168,6 +170,6 @@ func (k *keyMaps) actions() []keyAction {
 		{"checklist.enter", &k.checklist.Enter}, {"checklist.copy", &k.checklist.Copy},
 		{"evidence.copy", &k.evidence.Copy}, {"evidence.filter", &k.evidence.Filter},
 		{"tail.open", &k.tail.Open}, {"tail.pause", &k.tail.Pause}, {"tail.filter", &k.tail.Filter},
-		{"tail.enter", &k.tail.Enter},
+		{"tail.enter", &k.tail.Enter}, {"tail.diagnosis", &k.tail.Diagnosis},
 	}
 }
