@@ -3,6 +3,7 @@ package tui
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -306,6 +307,25 @@ func (c *catalog) row(n *checks.Network, e *checks.ENI, ascii bool) eniRow {
 	hay.WriteString(clean(e.Description, ascii))
 	r.hay = lower(hay.String())
 	return r
+}
+
+// groupReference is a security group in rule text, with the owner's
+// account when the rule names one ("111122223333/sg-0abc").
+var groupReference = regexp.MustCompile(`\b(?:[0-9]{12}/)?(sg-[0-9A-Za-z]+)\b`)
+
+// groupNames writes the security groups a rule names as "name (sg-…)",
+// which people recognise, instead of "account/sg-…".
+func (c *catalog) groupNames(text string) string {
+	if c == nil || !strings.Contains(text, "sg-") {
+		return text
+	}
+	return groupReference.ReplaceAllStringFunc(text, func(ref string) string {
+		id := ref[strings.Index(ref, "sg-"):]
+		if n, ok := c.names[id]; ok {
+			return n + " (" + id + ")"
+		}
+		return ref
+	})
 }
 
 // whereIs tells apart resources that share a name: the interface's type,

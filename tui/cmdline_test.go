@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/themes"
 )
 
 func TestCommandLine(t *testing.T) {
@@ -198,5 +199,30 @@ func TestFailedLoadIsNeverGreen(t *testing.T) {
 				t.Errorf("the list should say %q:\n%s", c.browser, s)
 			}
 		})
+	}
+}
+
+// TestRulesNeverTruncateToTheSameText: at 80 columns two rules that differ
+// only at their end stay apart, and groups are named.
+func TestRulesNeverTruncateToTheSameText(t *testing.T) {
+	e := testEnv(true, themes.NoColor)
+	c := &catalog{names: map[string]string{"sg-0e5f6a7b8c9d00012": "app-servers"}}
+	long := "allow tcp 8080 from 111122223333/sg-0e5f6a7b8c9d00012 (peered VPC vpc-0a1b2c3d4e5f60001) description "
+	d := checks.Decision{Component: "sg-0e5f6a7b8c9d00021", Outcome: "allow", Rule: long + "A",
+		Rules: []checks.RuleLine{{Text: long + "ending one", Matched: true}, {Text: long + "ending two"}}}
+	lines := decisionLines(e, d, c, 80)
+	text := stripANSI(strings.Join(lines, "\n"))
+	for _, want := range []string{"ending one", "ending two", "app-servers (sg-0e5f6a7b8c9d00012)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("missing %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "111122223333/") {
+		t.Errorf("the group is named by account and ID:\n%s", text)
+	}
+	for _, l := range lines {
+		if width(l) > 80 {
+			t.Errorf("line wider than 80: %q", l)
+		}
 	}
 }

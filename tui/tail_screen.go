@@ -96,9 +96,9 @@ type tail struct {
 	head []string
 
 	// The attribution of the record opened with enter.
-	attrOpen  bool
+	attrOpen bool
 	// diagOpen shows the whole diagnosis full screen (the pager).
-	diagOpen bool
+	diagOpen  bool
 	attrRun   int
 	attrFlow  checks.Flow
 	attrState attrState

@@ -168,9 +168,10 @@ func prefixed(s, indent string, first bool) string {
 }
 
 // cutAt returns the byte index at which to break s so that s[:i] fits in
-// limit cells, preferring the last space.
+// limit cells: after the last space; in a word longer than the line (a JSON
+// argument), after its last comma; only then anywhere.
 func cutAt(s string, limit int) int {
-	cells, lastSpace, i := 0, -1, 0
+	cells, lastSpace, lastComma, i := 0, -1, -1, 0
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		rw := 1
@@ -180,14 +181,23 @@ func cutAt(s string, limit int) int {
 		if cells+rw > limit {
 			break
 		}
-		if r == ' ' {
+		switch r {
+		case ' ':
 			lastSpace = i
+		case ',':
+			lastComma = i
 		}
 		cells += rw
 		i += size
 	}
-	if lastSpace > 0 && lastSpace > i/2 {
+	if i >= len(s) {
+		return i
+	}
+	if lastSpace > 0 {
 		return lastSpace + 1
+	}
+	if lastComma > 0 {
+		return lastComma + 1
 	}
 	if i == 0 {
 		_, size := utf8.DecodeRuneInString(s)
