@@ -226,3 +226,19 @@ func TestRulesNeverTruncateToTheSameText(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderShowsTheScope: the header says which account, Region and
+// profile (or which snapshot) the data is, as the source learns it, even
+// when a later update replaced the one that said it.
+func TestHeaderShowsTheScope(t *testing.T) {
+	src := NewSource("live", func(_ context.Context, emit func(Update)) error {
+		emit(Update{Scope: "account 111122223333 · us-east-1 · profile prod"})
+		emit(Update{Network: smallNet()})
+		return nil
+	})
+	m := newTestModel(t, src, Options{})
+	start(t, m)
+	if h := m.headerLine(120); !strings.Contains(stripANSI(h), "account 111122223333 · us-east-1 · profile prod") {
+		t.Errorf("header: %q", stripANSI(h))
+	}
+}

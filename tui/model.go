@@ -81,6 +81,9 @@ type Model struct {
 	cancel   context.CancelFunc
 	loadedAt time.Time
 	lastKind checks.DataKind
+	// scope is what the source said its data is (account, Region and
+	// profile; snapshot and when it was taken); empty until it says.
+	scope string
 
 	browser   *browser
 	detail    *detail
@@ -529,6 +532,9 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 	}
 	if u.Hostnames != nil {
 		m.hostnames = u.Hostnames
+	}
+	if u.Scope != "" {
+		m.scope = u.Scope
 	}
 	if u.Network != nil {
 		if m.polling {

@@ -68,7 +68,11 @@ func padLines(lines []string, h int) []string {
 func (m *Model) headerLine(w int) string {
 	st := m.env.st
 	dot := " " + m.env.g.dot + " "
-	parts := []string{st.Title.Render("reach"), st.Accent.Render(m.sourceName())}
+	where := m.sourceName()
+	if m.scope != "" {
+		where = clean(m.scope, m.env.ascii)
+	}
+	parts := []string{st.Title.Render("reach"), st.Accent.Render(where)}
 	crumbs := make([]string, 0, len(m.stack))
 	for _, s := range m.stack {
 		crumbs = append(crumbs, s.title())
