@@ -8,6 +8,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
+// IdentityAction is the one call that is not about the network: who reach
+// runs as, for the terminal's header.
+const IdentityAction = "sts:GetCallerIdentity"
+
 // Identity is who reach runs as, for the terminal's header.
 type Identity struct {
 	Account string
