@@ -80,7 +80,9 @@ type Model struct {
 	polled   *checks.Network
 	cancel   context.CancelFunc
 	loadedAt time.Time
-	lastKind checks.DataKind
+	// loadStarted is when the running load began, for its elapsed time.
+	loadStarted time.Time
+	lastKind    checks.DataKind
 	// scope is what the source said its data is (account, Region and
 	// profile; snapshot and when it was taken); empty until it says.
 	scope string
@@ -493,6 +495,7 @@ func (m *Model) startLoad() tea.Cmd {
 	m.cancel = cancel
 	m.loading = true
 	m.loadErr = nil
+	m.loadStarted = m.env.now()
 	m.polling, m.polled = false, nil
 	return loadInventory(m.loadID, m.src, ctx)
 }

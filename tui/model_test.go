@@ -243,7 +243,7 @@ func TestLayersTurnAsDataArrives(t *testing.T) {
 	if st["route"] != "pass" || st["security-group"] != rowPending || st["nacl"] != rowPending {
 		t.Fatalf("with groups and ACLs loading: %+v", st)
 	}
-	if !strings.Contains(screenText(m), "loading: describe-network-acls, describe-securit") {
+	if s := screenText(m); !strings.Contains(s, "0s loaded") || !strings.Contains(s, "waiting on: describe-network-acls, describe-s") {
 		t.Errorf("progress line should name what is loading:\n%s", screenText(m))
 	}
 	// The groups and ACLs land: the layers turn.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -111,7 +112,7 @@ func (m *Model) progressLine(w int) string {
 		return truncate(st.Error.Render(g.fail+" load failed: "+clean(firstLine(m.loadErr.Error()), m.env.ascii)), w, g.ellipsis)
 	}
 	if m.net == nil {
-		return truncate(st.Pending.Render(g.spinner[m.frame%len(g.spinner)]+" loading from "+m.sourceName()+g.ellipsis), w, g.ellipsis)
+		return truncate(st.Pending.Render(g.spinner[m.frame%len(g.spinner)]+" loading from "+m.sourceName()+g.ellipsis+" "+m.elapsed()), w, g.ellipsis)
 	}
 	var loading, missing []string
 	missingKind := map[checks.DataKind]bool{}
@@ -165,10 +166,10 @@ func (m *Model) progressLine(w int) string {
 	switch {
 	case len(loading) > 0:
 		slices.Sort(loading)
-		line = st.Pending.Render(g.spinner[m.frame%len(g.spinner)]+fmt.Sprintf(" loaded %d/%d kinds, %d ENIs", loaded, len(knownKinds), enis)) +
-			st.Subtle.Render(" "+g.dot+" loading: "+strings.Join(loading, ", "))
+		line = st.Pending.Render(g.spinner[m.frame%len(g.spinner)]+fmt.Sprintf(" %s loaded %d/%d kinds, %d ENIs", m.elapsed(), loaded, len(knownKinds), enis)) +
+			st.Subtle.Render(" "+g.dot+" waiting on: "+strings.Join(loading, ", "))
 	case m.loading:
-		line = st.Pending.Render(g.spinner[m.frame%len(g.spinner)] + fmt.Sprintf(" reloading %s %s %d ENIs", m.sourceName(), g.dot, enis))
+		line = st.Pending.Render(g.spinner[m.frame%len(g.spinner)] + fmt.Sprintf(" %s reloading %s %s %d ENIs", m.elapsed(), m.sourceName(), g.dot, enis))
 	case loaded == 0 && len(reasons) == 1:
 		// One cause for every call (connection refused, expired
 		// credentials): say it once, where it cannot be missed.
@@ -189,6 +190,16 @@ func (m *Model) progressLine(w int) string {
 		line += st.Warn.Render(" " + g.dot + " missing: " + clean(strings.Join(missing, ", "), m.env.ascii))
 	}
 	return truncate(line, w, g.ellipsis)
+}
+
+// elapsed is how long the running load has taken, so that a slow or
+// stalled account is seen as such: "12s", "2m05s".
+func (m *Model) elapsed() string {
+	d := m.env.now().Sub(m.loadStarted).Round(time.Second)
+	if d < time.Minute {
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	}
+	return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 }
 
 func (m *Model) statusLine(w int) string {
