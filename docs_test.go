@@ -28,7 +28,7 @@ var screenTitles = map[string]string{
 	"list":      "Moving in lists (the browser, the checklist, evidence, the detail, the flow tail)",
 	"browser":   "ENI browser (the first screen)",
 	"filter":    "Browser filter (after /, while typing)",
-	"picker":    "Path picker (p or :)",
+	"picker":    "Path picker (p, or :pick)",
 	"checklist": "Checklist",
 	"evidence":  "Evidence (enter on a checklist row)",
 	"tail":      "Flow tail",
@@ -71,6 +71,20 @@ one screen, naming both; ` + "`reach config check`" + ` tells before the termina
 			keys = append(keys, "`"+strings.ReplaceAll(k, "|", `\|`)+"`")
 		}
 		fmt.Fprintf(&b, "| %s | %s | `%s` |\n", strings.Join(keys, " "), strings.ReplaceAll(a.Desc, "|", `\|`), a.Name)
+	}
+	b.WriteString("\n## Commands (after `:`, as in k9s and vi)\n\n" +
+		"Tab takes the suggested command name; `:help` lists them in the terminal.\n\n" +
+		"| command | arguments | does |\n|---|---|---|\n")
+	for _, c := range tui.Commands() {
+		names := "`:" + c.Name + "`"
+		for _, a := range c.Aliases {
+			names += " `:" + a + "`"
+		}
+		args := ""
+		if c.Args != "" {
+			args = "`" + c.Args + "`"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", names, strings.ReplaceAll(args, "|", `\|`), c.Desc)
 	}
 	return b.String()
 }

@@ -64,6 +64,7 @@ var AllowedActions = []string{
 	"route53resolver:ListResolverEndpoints",
 	"route53resolver:ListResolverRuleAssociations",
 	"route53resolver:ListResolverRules",
+	"sts:GetCallerIdentity",
 }
 
 // serviceIDs maps the SDK's service ID (what a client puts in its context)
@@ -73,6 +74,7 @@ var serviceIDs = map[string]string{
 	"EC2":             "ec2",
 	"Route 53":        "route53",
 	"Route53Resolver": "route53resolver",
+	"STS":             "sts",
 }
 
 // ReadOnlyVerbExceptions are the allowed actions whose verb is not

@@ -74,7 +74,7 @@ func TestAllowedActionsAreReads(t *testing.T) {
 	}
 	for _, a := range AllowedActions {
 		service, op, ok := strings.Cut(a, ":")
-		if !ok || strings.ContainsAny(a, "*?") || !slices.Contains([]string{"ec2", "logs", "route53", "route53resolver"}, service) {
+		if !ok || strings.ContainsAny(a, "*?") || !slices.Contains([]string{"ec2", "logs", "route53", "route53resolver", "sts"}, service) {
 			t.Errorf("%s: not service:Operation of a service reach reads", a)
 		}
 		if _, why := ReadOnlyVerbExceptions[a]; why {
@@ -151,6 +151,12 @@ func TestRecordedActionsAreAllowed(t *testing.T) {
 	}
 	if err := SaveSnapshot(filepath.Join(t.TempDir(), "snap"), inv); err != nil {
 		t.Fatal(err)
+	}
+	// The terminal's header asks who reach runs as; moto answers with its
+	// fixed account.
+	id, err := CallerIdentity(ctx, awstest.Config(proxy.URL))
+	if err != nil || id.Account != "123456789012" {
+		t.Errorf("caller identity: %+v %v", id, err)
 	}
 	full := proxy.Actions()
 	// The flow-log sources' logs: actions are exercised by aws/flowlogs'

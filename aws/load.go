@@ -78,6 +78,8 @@ type loaderOptions struct {
 	// retryer replaces the adaptive retryer; tests use it to keep the
 	// adaptive rate limit from sleeping seconds after injected throttles.
 	retryer func() awssdk.Retryer
+	// callTimeout bounds one attempt of a call, loadTimeout a whole load.
+	callTimeout, loadTimeout time.Duration
 }
 
 // WithConcurrency bounds the calls in flight (DefaultConcurrency when n < 1).
@@ -101,6 +103,7 @@ type Loader struct {
 	resolver    *route53resolver.Client
 	region      string
 	concurrency int
+	loadTimeout time.Duration
 }
 
 // NewLoader builds the clients from cfg (see LoadConfig). The retryer is
@@ -113,6 +116,13 @@ func NewLoader(cfg awssdk.Config, opts ...Option) *Loader {
 	if o.concurrency < 1 {
 		o.concurrency = DefaultConcurrency
 	}
+	if o.callTimeout <= 0 {
+		o.callTimeout = DefaultCallTimeout
+	}
+	if o.loadTimeout <= 0 {
+		o.loadTimeout = DefaultLoadTimeout
+	}
+	bound := attemptTimeout(o.callTimeout)
 	cfg = cfg.Copy()
 	cfg.Retryer = NewRetryer(o.maxAttempts, o.maxBackoff)
 	if o.retryer != nil {
@@ -125,16 +135,17 @@ func NewLoader(cfg awssdk.Config, opts ...Option) *Loader {
 	}
 	return &Loader{
 		ec2: ec2.NewFromConfig(cfg, func(c *ec2.Options) {
-			c.APIOptions = append(c.APIOptions, ReadOnlyGuard("ec2"), instrument)
+			c.APIOptions = append(c.APIOptions, ReadOnlyGuard("ec2"), instrument, bound)
 		}),
 		r53: route53.NewFromConfig(cfg, func(c *route53.Options) {
-			c.APIOptions = append(c.APIOptions, ReadOnlyGuard("route53"), instrument)
+			c.APIOptions = append(c.APIOptions, ReadOnlyGuard("route53"), instrument, bound)
 		}),
 		resolver: route53resolver.NewFromConfig(cfg, func(c *route53resolver.Options) {
-			c.APIOptions = append(c.APIOptions, ReadOnlyGuard("route53resolver"), instrument)
+			c.APIOptions = append(c.APIOptions, ReadOnlyGuard("route53resolver"), instrument, bound)
 		}),
 		region:      cfg.Region,
 		concurrency: o.concurrency,
+		loadTimeout: o.loadTimeout,
 	}
 }
 
@@ -269,7 +280,13 @@ func (l *Loader) newRun(ctx context.Context, onEvent func(Event)) *run {
 		attempted: map[checks.DataKind]int{},
 		failures:  map[checks.DataKind][]failure{},
 	}
-	r.ctx, r.cancel = context.WithCancelCause(context.WithValue(ctx, runKey{}, r))
+	budget, stopBudget := context.WithTimeoutCause(context.WithValue(ctx, runKey{}, r), l.loadTimeout, &loadBudgetError{after: l.loadTimeout})
+	runCtx, cancelRun := context.WithCancelCause(budget)
+	r.ctx = runCtx
+	r.cancel = func(cause error) {
+		cancelRun(cause)
+		stopBudget()
+	}
 	return r
 }
 
@@ -368,8 +385,13 @@ func (r *run) release(kinds ...checks.DataKind) {
 func (r *run) do(t *task) {
 	defer r.wg.Done()
 	res, err := t.run(withRound(r.ctx, t.round), t.round)
-	if err == nil && r.ctx.Err() != nil {
+	switch {
+	case err == nil && r.ctx.Err() != nil:
 		err = context.Cause(r.ctx)
+	case err != nil && r.ctx.Err() != nil:
+		// The SDK reports a bare deadline or cancellation; the cause says
+		// whether the user gave up or the load's budget ran out.
+		err = fmt.Errorf("%w: %w", context.Cause(r.ctx), err)
 	}
 	r.mu.Lock()
 	if err != nil {
@@ -541,8 +563,9 @@ func (r *run) finish() (*Inventory, Stats, error) {
 	if r.fatal != nil {
 		return r.inv, stats, r.fatal
 	}
-	if err := r.ctx.Err(); err != nil {
-		return r.inv, stats, context.Cause(r.ctx)
+	var budget *loadBudgetError
+	if err := context.Cause(r.ctx); err != nil && !errors.As(err, &budget) {
+		return r.inv, stats, err
 	}
 	if r.succeeded == 0 {
 		for _, k := range slices.Sorted(maps.Keys(r.failures)) {
@@ -611,6 +634,8 @@ func gapReason(err error) (reason string, fatal bool) {
 		maxErr     *retry.MaxAttemptsError
 		respErr    *awshttp.ResponseError
 		quotaErr   ratelimit.QuotaExceededError
+		budgetErr  *loadBudgetError
+		attemptErr *attemptTimeoutError
 	)
 	attempts := 1
 	if errors.As(err, &maxErr) {
@@ -620,6 +645,10 @@ func gapReason(err error) (reason string, fatal bool) {
 	switch {
 	case errors.As(err, &notAllowed):
 		return "refused: not in reach's allowed actions", false
+	case errors.As(err, &budgetErr):
+		return "not read: " + budgetErr.Error() + "; retry, or allow more time (--load-timeout)", false
+	case errors.As(err, &attemptErr):
+		return fmt.Sprintf("timed out: %s (%d attempts); retry, or allow more time (--call-timeout)", attemptErr.Error(), attempts), false
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "canceled", false
 	case strings.Contains(msg, "get identity: "), isSSOTokenError(msg), isNoCredentials(msg):

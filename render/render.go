@@ -4,10 +4,12 @@
 package render
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/reachnet/reach/checks"
 )
@@ -114,61 +116,102 @@ func Text(w io.Writer, r *checks.Report, ascii bool) error {
 			fmt.Fprintf(&b, "note: %s\n", asciiSafe(n, ascii))
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	// Every line holds strings from AWS: the one filter makes them inert.
+	_, err := io.WriteString(w, InertLines(b.String()))
 	return err
 }
 
 // Markdown writes the report for pasting into an incident channel.
 func Markdown(w io.Writer, r *checks.Report) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "### reach: %s\n\n", mdEscape(Title(r)))
+	fmt.Fprintf(&b, "### reach: %s\n\n", MarkdownText(Title(r)))
 	fmt.Fprintln(&b, "| layer | status | deciding rule |")
 	fmt.Fprintln(&b, "|---|---|---|")
 	for _, l := range r.Layers {
-		fmt.Fprintf(&b, "| %s | %s %s | %s |\n", l.Name, Mark(l.Status, false), l.Status, mdEscape(l.Summary))
+		fmt.Fprintf(&b, "| %s | %s %s | %s |\n", MarkdownText(l.Name), Mark(l.Status, false), l.Status, MarkdownText(l.Summary))
 	}
 	if len(r.Hops) > 0 {
 		parts := make([]string, len(r.Hops))
 		for i, h := range r.Hops {
-			parts[i] = "`" + h.Component + "`"
+			parts[i] = MarkdownCode(h.Component)
 		}
 		fmt.Fprintf(&b, "\n**Path:** %s\n", strings.Join(parts, " → "))
 	}
 	if r.Exit != nil {
-		fmt.Fprintf(&b, "\n**Leaves through:** `%s` (%s)\n", r.Exit.Gateway, r.Exit.Kind)
+		fmt.Fprintf(&b, "\n**Leaves through:** %s (%s)\n", MarkdownCode(r.Exit.Gateway), MarkdownText(string(r.Exit.Kind)))
 	}
 	if r.BlockedBy != nil {
-		fmt.Fprintf(&b, "\n**Blocked by:** %s `%s` (%s, %s): %s\n", r.BlockedBy.Layer, r.BlockedBy.Component, r.BlockedBy.Code, r.BlockedBy.Direction, mdEscape(r.BlockedBy.Rule))
+		bb := r.BlockedBy
+		fmt.Fprintf(&b, "\n**Blocked by:** %s %s (%s, %s): %s\n", MarkdownText(bb.Layer), MarkdownCode(bb.Component), MarkdownText(bb.Code), MarkdownText(string(bb.Direction)), MarkdownText(bb.Rule))
 	}
 	for _, l := range r.Layers {
 		for _, f := range l.Findings {
 			if f.Severity == checks.SeverityInfo {
 				continue
 			}
-			fmt.Fprintf(&b, "\n- **%s** `%s` %s (%s): %s\n", l.Name, f.Component, f.Code, f.Direction, mdEscape(f.Detail))
+			fmt.Fprintf(&b, "\n- **%s** %s %s (%s): %s\n", MarkdownText(l.Name), MarkdownCode(f.Component), MarkdownText(f.Code), MarkdownText(string(f.Direction)), MarkdownText(f.Detail))
 			if f.Fix != "" {
-				fmt.Fprintf(&b, "\n  ```sh\n  %s\n  ```\n", f.Fix)
+				fence := codeFence(f.Fix)
+				fmt.Fprintf(&b, "\n  %ssh\n  %s\n  %s\n", fence, Inert(f.Fix), fence)
 			}
 		}
 	}
 	for _, n := range r.Notes {
-		fmt.Fprintf(&b, "\n> %s\n", mdEscape(n))
+		fmt.Fprintf(&b, "\n> %s\n", MarkdownText(n))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
+// codeFence is a fence for a code block that nothing in s can close: more
+// backticks than s holds in a row, and never fewer than three.
+func codeFence(s string) string {
+	fence := "```"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	return fence
+}
+
 // JSON writes the report in the check contract's schema.
 func JSON(w io.Writer, r *checks.Report) error {
-	enc := json.NewEncoder(w)
+	return WriteJSON(w, r)
+}
+
+// WriteJSON encodes v indented, with every rune that could act on a
+// terminal written as a \u escape: encoding/json escapes C0 controls but
+// passes C1 controls, bidirectional overrides and zero-width characters
+// through. The escape is lossless: a JSON reader gets the same strings.
+func WriteJSON(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	// Fixes are shell commands; keep their && and <…> readable.
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
-}
-
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	out := buf.Bytes()
+	if plain(string(out), true) {
+		_, err := w.Write(out)
+		return err
+	}
+	var b strings.Builder
+	b.Grow(len(out) + 16)
+	for _, r := range string(out) {
+		if r != '\n' && Dangerous(r) {
+			if r > 0xffff {
+				hi, lo := utf16.EncodeRune(r)
+				fmt.Fprintf(&b, `\u%04x\u%04x`, hi, lo)
+			} else {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			}
+			continue
+		}
+		b.WriteRune(r)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // asciiSafe replaces the few non-ASCII glyphs reports use when the terminal

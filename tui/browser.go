@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -16,16 +17,24 @@ import (
 type browser struct {
 	env *env
 	cat *catalog
-	// visible indexes cat.rows: all of them, or those matching the filter.
+	// visible indexes cat.rows: all of them, or those matching the filter,
+	// in the order of order.
 	visible []int
-	filter  string
-	input   textinput.Model
-	typing  bool
-	cursor  int // index into visible
-	offset  int // first visible row drawn
-	w, h    int
-	layout  []colLayout
-	loading bool
+	// order is cat.rows sorted by sortCol (nil: the catalog's own order,
+	// by name); sortDesc reverses it.
+	order    []int
+	sortCol  int
+	sortDesc bool
+	filter   string
+	input    textinput.Model
+	typing   bool
+	cursor   int // index into visible
+	offset   int // first visible row drawn
+	w, h     int
+	layout   []colLayout
+	loading  bool
+	// failed is the error that ended the last load, "" when it did not.
+	failed string
 }
 
 // colLayout is one drawn column: which, and how wide.
@@ -40,7 +49,7 @@ func newBrowser(e *env) *browser {
 	if e.ascii {
 		in.Placeholder = "filter: name, ID, address, subnet, VPC, group..."
 	}
-	b := &browser{env: e, input: in, loading: true}
+	b := &browser{env: e, input: in, loading: true, sortCol: -1}
 	b.restyle()
 	return b
 }
@@ -63,6 +72,7 @@ func (b *browser) capturing() bool { return b.typing }
 func (b *browser) setCatalog(c *catalog) {
 	sel := b.selectedID()
 	b.cat = c
+	b.resort()
 	b.refilter(sel)
 	b.relayout()
 }
@@ -81,7 +91,11 @@ func (b *browser) refilter(keep string) {
 	b.visible = b.visible[:0]
 	if b.cat != nil {
 		q := strings.ToLower(strings.TrimSpace(b.filter))
-		for i := range b.cat.rows {
+		for n := range b.cat.rows {
+			i := n
+			if b.order != nil {
+				i = b.order[n]
+			}
 			if q == "" || matchAll(b.cat.rows[i].hay, q) {
 				b.visible = append(b.visible, i)
 			}
@@ -94,6 +108,86 @@ func (b *browser) refilter(keep string) {
 		}
 	}
 	b.clamp()
+}
+
+// setFilter applies a filter as if it had been typed after /.
+func (b *browser) setFilter(text string) {
+	b.typing = false
+	b.input.Blur()
+	b.filter = text
+	b.input.SetValue(text)
+	b.refilter(b.selectedID())
+}
+
+// sortBy sorts the list by a column, as k9s does: the column's key again
+// reverses the order.
+func (b *browser) sortBy(col int) {
+	if b.sortCol == col {
+		b.sortDesc = !b.sortDesc
+	} else {
+		b.sortCol, b.sortDesc = col, false
+	}
+	sel := b.selectedID()
+	b.resort()
+	b.refilter(sel)
+	b.relayout()
+}
+
+// resort computes the sorted order once per catalog or sort change, so
+// filtering as you type stays a scan.
+func (b *browser) resort() {
+	if b.cat == nil || b.sortCol < 0 {
+		b.order = nil
+		return
+	}
+	rows := b.cat.rows
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	col := b.sortCol
+	slices.SortStableFunc(order, func(x, y int) int {
+		r := compareCells(col, rows[x].cells[col], rows[y].cells[col])
+		if b.sortDesc {
+			r = -r
+		}
+		if r == 0 {
+			r = strings.Compare(rows[x].id, rows[y].id)
+		}
+		return r
+	})
+	b.order = order
+}
+
+// compareCells orders addresses numerically and everything else as text,
+// with the "-" of an empty cell last.
+func compareCells(col int, a, c string) int {
+	if (a == "-") != (c == "-") {
+		if a == "-" {
+			return 1
+		}
+		return -1
+	}
+	if col == colPrivate || col == colPublic {
+		pa, errA := netip.ParseAddr(a)
+		pc, errC := netip.ParseAddr(c)
+		if errA == nil && errC == nil {
+			return pa.Compare(pc)
+		}
+	}
+	return strings.Compare(lower(a), lower(c))
+}
+
+// sortColumn maps a column's name (as :sort takes it) to its index.
+func sortColumn(name string) (int, bool) {
+	name = strings.ToLower(strings.TrimSpace(name))
+	for i, c := range columns {
+		title := strings.ToLower(c.title)
+		if name == title || strings.ReplaceAll(title, " ", "-") == name || strings.Fields(title)[0] == name {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // matchAll reports whether every space-separated word of q occurs in hay,
@@ -123,6 +217,10 @@ func (b *browser) relayout() {
 	}
 	if b.cat != nil && len(b.cat.rows) > 0 {
 		natural = b.cat.natural
+	}
+	if b.sortCol >= 0 {
+		// Room for the sort mark after the title.
+		natural[b.sortCol] = max(natural[b.sortCol], width(columns[b.sortCol].title)+1)
 	}
 	b.layout = layoutColumns(natural, b.w)
 }
@@ -266,6 +364,18 @@ func (b *browser) update(msg tea.Msg) (tea.Cmd, intent) {
 		if id := b.selectedID(); id != "" {
 			return nil, openTail{eni: id}
 		}
+	case key.Matches(km, k.browser.SortName):
+		b.sortBy(colName)
+	case key.Matches(km, k.browser.SortID):
+		b.sortBy(colID)
+	case key.Matches(km, k.browser.SortType):
+		b.sortBy(colType)
+	case key.Matches(km, k.browser.SortPrivate):
+		b.sortBy(colPrivate)
+	case key.Matches(km, k.browser.SortSubnet):
+		b.sortBy(colSubnet)
+	case key.Matches(km, k.browser.SortVPC):
+		b.sortBy(colVPC)
 	default:
 		b.listKey(km)
 	}
@@ -306,7 +416,12 @@ func (b *browser) view() string {
 		if i > 0 {
 			hdr.WriteByte(' ')
 		}
-		hdr.WriteString(fit(columns[c.col].title, c.w, b.env.g.ellipsis))
+		title := columns[c.col].title
+		if c.col == b.sortCol {
+			// The sorted column says so, and which way, as in k9s.
+			title += b.env.g.sortMark(b.sortDesc)
+		}
+		hdr.WriteString(fit(title, c.w, b.env.g.ellipsis))
 	}
 	lines = append(lines, b.env.p.header.on(fit(hdr.String(), b.w, b.env.g.ellipsis)))
 	lh := b.listHeight()
@@ -315,6 +430,10 @@ func (b *browser) view() string {
 		lines = append(lines, st.Subtle.Render(truncate(fmt.Sprintf("no ENI matches %q", b.filter), b.w, b.env.g.ellipsis)))
 	case len(b.visible) == 0 && b.loading:
 		lines = append(lines, st.Pending.Render(truncate("loading network interfaces"+b.env.g.ellipsis, b.w, b.env.g.ellipsis)))
+	case len(b.visible) == 0 && b.failed != "":
+		lines = append(lines, st.Error.Render(truncate(b.env.g.fail+" the network interfaces could not be read: "+b.failed, b.w, b.env.g.ellipsis)))
+	case len(b.visible) == 0 && b.cat != nil && b.cat.eniGap != "":
+		lines = append(lines, st.Error.Render(truncate(b.env.g.fail+" the network interfaces could not be read: "+b.cat.eniGap, b.w, b.env.g.ellipsis)))
 	case len(b.visible) == 0:
 		lines = append(lines, st.Subtle.Render(truncate("no network interfaces in this account and region", b.w, b.env.g.ellipsis)))
 	}
@@ -400,6 +519,7 @@ func (b *browser) FullHelp() [][]key.Binding {
 	k := b.env.keys
 	return [][]key.Binding{
 		{k.browser.Filter, k.filter.Apply, k.filter.Clear, k.browser.Enter, k.browser.Source, k.browser.Dest, k.tail.Open},
+		{k.browser.SortName, k.browser.SortID, k.browser.SortType, k.browser.SortPrivate, k.browser.SortSubnet, k.browser.SortVPC},
 		k.list.bindings(),
 	}
 }

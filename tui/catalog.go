@@ -2,6 +2,8 @@ package tui
 
 import (
 	"cmp"
+	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -47,9 +49,11 @@ var columns = [numCols]column{
 // eniRow is one ENI as the browser draws it: cells already cleaned of
 // control characters, and a lower-case haystack the filter searches.
 type eniRow struct {
-	id    string
-	cells [numCols]string
-	hay   string
+	id string
+	// instanceID is the instance the interface is attached to, if any.
+	instanceID string
+	cells      [numCols]string
+	hay        string
 }
 
 // completion is one value the path picker offers.
@@ -76,15 +80,29 @@ type catalog struct {
 	// byName maps a Name tag to the IDs carrying it (instances first), so
 	// people can type "app-1" for a path end.
 	byName map[string][]string
-	// kinds is the number of ENIs by interface type, for the header.
+	// managedKind says which kind of AWS resource a name in byName
+	// belongs to when it is not a Name tag ("load balancer").
+	managedKind map[string]string
+	// enis is the number of interfaces, for the header.
 	enis int
+	// eniGap says why the interfaces could not be read ("" when they
+	// were), so an empty list is never mistaken for an empty account.
+	eniGap string
 }
 
 // buildCatalog derives the browser rows and the picker's completions.
 func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool) *catalog {
-	c := &catalog{version: version, ascii: ascii, names: map[string]string{}, byName: map[string][]string{}}
+	c := &catalog{version: version, ascii: ascii, names: map[string]string{}, byName: map[string][]string{}, managedKind: map[string]string{}}
 	if n == nil {
 		return c
+	}
+	for _, g := range n.Gaps {
+		if g.Kind == checks.KindNetworkInterfaces && g.Scope == "" && !g.Pending {
+			c.eniGap = clean(g.Reason, ascii)
+			if g.Action != "" {
+				c.eniGap += "; grant " + clean(g.Action, ascii)
+			}
+		}
 	}
 	for id, v := range n.VPCs {
 		c.nameOf(id, v.Name, ascii)
@@ -119,6 +137,15 @@ func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool
 	rows := make([]eniRow, 0, len(n.ENIs))
 	for _, e := range n.ENIs {
 		rows = append(rows, c.row(n, e, ascii))
+		// An interface AWS created for a load balancer, a function or a
+		// Resolver endpoint is named by that resource, so "payment-api-nlb"
+		// completes and resolves like a Name tag.
+		if m := n.ManagedBy(e); m.Name != "" && e.Name == "" {
+			if name := clean(m.Name, ascii); name != "" {
+				c.byName[name] = append(c.byName[name], e.ID)
+				c.managedKind[name] = m.Kind
+			}
+		}
 	}
 	// Sort indexes by precomputed keys: moving 200-byte rows around is
 	// what made sorting 10,000 of them slow.
@@ -205,12 +232,15 @@ func (c *catalog) label(id string) string {
 }
 
 func (c *catalog) row(n *checks.Network, e *checks.ENI, ascii bool) eniRow {
-	r := eniRow{id: e.ID}
+	r := eniRow{id: e.ID, instanceID: e.InstanceID}
 	name := clean(e.Name, ascii)
 	if name == "" && e.InstanceID != "" {
 		if inst := n.Instances[e.InstanceID]; inst != nil {
 			name = clean(inst.Name, ascii)
 		}
+	}
+	if name == "" {
+		name = clean(n.ManagedBy(e).Name, ascii)
 	}
 	if name == "" {
 		name = clean(e.Description, ascii)
@@ -279,6 +309,39 @@ func (c *catalog) row(n *checks.Network, e *checks.ENI, ascii bool) eniRow {
 	return r
 }
 
+// groupReference is a security group in rule text, with the owner's
+// account when the rule names one ("111122223333/sg-0abc").
+var groupReference = regexp.MustCompile(`\b(?:[0-9]{12}/)?(sg-[0-9A-Za-z]+)\b`)
+
+// groupNames writes the security groups a rule names as "name (sg-…)",
+// which people recognise, instead of "account/sg-…".
+func (c *catalog) groupNames(text string) string {
+	if c == nil || !strings.Contains(text, "sg-") {
+		return text
+	}
+	return groupReference.ReplaceAllStringFunc(text, func(ref string) string {
+		id := ref[strings.Index(ref, "sg-"):]
+		if n, ok := c.names[id]; ok {
+			return n + " (" + id + ")"
+		}
+		return ref
+	})
+}
+
+// whereIs tells apart resources that share a name: the interface's type,
+// address, subnet and VPC, or an instance's state and primary interface.
+func (c *catalog) whereIs(id string) string {
+	if c == nil {
+		return ""
+	}
+	for _, r := range c.rows {
+		if r.id == id || r.instanceID == id && r.instanceID != "" {
+			return strings.Join([]string{r.cells[colType], r.cells[colPrivate], r.cells[colSubnet], r.cells[colVPC]}, "  ")
+		}
+	}
+	return ""
+}
+
 // short names a resource by its Name tag, or its ID when it has none.
 func (c *catalog) short(id string) string {
 	if c == nil {
@@ -334,7 +397,11 @@ func buildCompletions(n *checks.Network, c *catalog, hostnames []string, ascii b
 		add(id, clean(i.Name, ascii))
 	}
 	for name, ids := range c.byName {
-		add(name, strings.Join(ids, " "))
+		desc := strings.Join(ids, " ")
+		if kind := c.managedKind[name]; kind != "" {
+			desc = kind + ": " + desc
+		}
+		add(name, desc)
 	}
 	for _, h := range hostnames {
 		add(clean(strings.ToLower(strings.TrimSuffix(h, ".")), ascii), "DNS name")
@@ -366,8 +433,10 @@ func buildCompletions(n *checks.Network, c *catalog, hostnames []string, ascii b
 	return slices.CompactFunc(out, func(a, b completion) bool { return a.lower == b.lower })
 }
 
-// complete returns up to limit values for what was typed: prefix matches
-// first (found by binary search), then values containing it.
+// complete returns up to limit values for what was typed: the value typed
+// exactly, when the inventory has it (it always wins: "app-1" must never
+// become "staging-app-1"), then prefix matches (found by binary search),
+// then values containing it.
 func (c *catalog) complete(typed string, limit int) []completion {
 	if c == nil || typed == "" {
 		return nil
@@ -379,9 +448,7 @@ func (c *catalog) complete(typed string, limit int) []completion {
 		if !strings.HasPrefix(c.completions[i].lower, q) {
 			break
 		}
-		if c.completions[i].lower != q {
-			out = append(out, c.completions[i])
-		}
+		out = append(out, c.completions[i])
 	}
 	if len(out) < limit && len(q) >= 2 {
 		for _, e := range c.completions {
@@ -396,35 +463,40 @@ func (c *catalog) complete(typed string, limit int) []completion {
 	return out
 }
 
-// resolve turns a typed path end into what the engine parses: a Name tag
-// ("app-1", "app-1:443") becomes the ID carrying it; anything else is
-// returned unchanged for checks.ParseEnd to judge.
-func resolveEnd(n *checks.Network, typed string) string {
+// ambiguousEnd is a path end whose name stands for several resources;
+// the picker asks which one.
+type ambiguousEnd struct {
+	dest bool
+	name string
+	ids  []string
+}
+
+func (a *ambiguousEnd) Error() string {
+	end := "from"
+	if a.dest {
+		end = "to"
+	}
+	return fmt.Sprintf("%s: %q names %d resources (%s); pick one", end, a.name, len(a.ids), strings.Join(a.ids, ", "))
+}
+
+// resolveEnd turns a typed path end into what the engine parses: a name
+// ("app-1", "app-1:443") becomes the ID it stands for; anything else is
+// returned unchanged for checks.ParseEnd to judge. A name that stands for
+// several resources is an *ambiguousEnd.
+func resolveEnd(n *checks.Network, typed string, dest bool) (string, error) {
+	if n == nil || !checks.IsResourceName(typed) {
+		return typed, nil
+	}
 	host, port, hasPort := strings.Cut(typed, ":")
-	if host == "" || strings.HasPrefix(host, "eni-") || strings.HasPrefix(host, "i-") || strings.Contains(host, ".") || strings.Count(typed, ":") > 1 || strings.HasPrefix(typed, "[") {
-		return typed
-	}
-	if n == nil {
-		return typed
-	}
-	var match string
-	for id, inst := range n.Instances {
-		if inst.Name == host && (match == "" || id < match) {
-			match = id
+	ids := n.NamedEnds(host)
+	switch len(ids) {
+	case 0:
+		return typed, nil
+	case 1:
+		if hasPort {
+			return ids[0] + ":" + port, nil
 		}
+		return ids[0], nil
 	}
-	if match == "" {
-		for id, e := range n.ENIs {
-			if e.Name == host && (match == "" || id < match) {
-				match = id
-			}
-		}
-	}
-	if match == "" {
-		return typed
-	}
-	if hasPort {
-		return match + ":" + port
-	}
-	return match
+	return "", &ambiguousEnd{dest: dest, name: host, ids: ids}
 }

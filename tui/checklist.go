@@ -24,16 +24,20 @@ type checklist struct {
 	evaluating bool
 	pending    map[checks.DataKind]bool
 	rows       []layerRow
-	prev       map[string]rowStatus
+	prev       map[string]decided
 	changed    map[string]time.Time
 	cursor     int
 	// moved is true once the user chose a layer; until then the cursor
 	// follows the first failing layer as results arrive.
 	moved bool
-	full  bool
-	ev    pager
-	frame int
-	w, h  int
+	// settled is true once a report with every layer decided arrived;
+	// from then on the cursor stays where it is when a re-check flips the
+	// verdict, so watch mode never moves it under the user.
+	settled bool
+	full    bool
+	ev      pager
+	frame   int
+	w, h    int
 }
 
 func newChecklist(e *env) *checklist {
@@ -49,7 +53,7 @@ func (c *checklist) title() string {
 	return "checklist"
 }
 
-func (c *checklist) capturing() bool { return false }
+func (c *checklist) capturing() bool { return c.ev.typing }
 
 // reset starts over for a new path: old results and flip marks belong to
 // the old path.
@@ -57,7 +61,8 @@ func (c *checklist) reset(p pathSpec) {
 	c.path = p
 	c.rep, c.evalErr = nil, nil
 	c.evaluating = false
-	c.prev = map[string]rowStatus{}
+	c.prev = map[string]decided{}
+	c.settled = false
 	c.changed = map[string]time.Time{}
 	c.cursor, c.moved, c.full = 0, false, false
 	c.ev.offset = 0
@@ -82,7 +87,7 @@ func (c *checklist) result(rep *checks.Report, err error, pending map[checks.Dat
 	}
 	c.refresh()
 	flips(c.prev, c.changed, c.rows, now)
-	if !c.moved {
+	if !c.moved && !c.settled {
 		for i, r := range c.rows {
 			if r.status == rowStatus(checks.StatusFail) {
 				c.cursor = i
@@ -90,6 +95,7 @@ func (c *checklist) result(rep *checks.Report, err error, pending map[checks.Dat
 			}
 		}
 	}
+	c.settled = c.settled || c.rep != nil && !c.pendingAny()
 	c.rebuildEvidence()
 }
 
@@ -160,9 +166,16 @@ func (c *checklist) update(msg tea.Msg) (tea.Cmd, intent) {
 	if !ok {
 		return nil, nil
 	}
+	// / filters the evidence, in the pane and full screen alike.
+	if cmd, ok := c.ev.filterKey(km); ok {
+		return cmd, nil
+	}
 	k := c.env.keys
 	switch {
 	case key.Matches(km, k.global.Back):
+		if c.ev.clearFilter() {
+			return nil, nil
+		}
 		if c.full {
 			c.full = false
 			c.rebuildEvidence()
@@ -297,5 +310,5 @@ func (c *checklist) ShortHelp() []key.Binding {
 
 func (c *checklist) FullHelp() [][]key.Binding {
 	k := c.env.keys
-	return [][]key.Binding{{k.checklist.Enter, k.checklist.Copy, k.tail.Open, k.global.Back}, k.list.bindings()}
+	return [][]key.Binding{{k.checklist.Enter, k.checklist.Copy, k.tail.Open, k.evidence.Filter, k.global.Back}, k.list.bindings()}
 }

@@ -23,13 +23,14 @@ func newDetail(e *env) *detail {
 
 func (d *detail) title() string { return "ENI " + d.id }
 
-func (d *detail) capturing() bool { return false }
+func (d *detail) capturing() bool { return d.pg.typing }
 
 // show builds the lines for an ENI from the newest network; the root calls
 // it when the screen opens and whenever the network or the theme changes.
 func (d *detail) show(n *checks.Network, c *catalog, id string) {
 	if id != d.id {
 		d.pg.offset = 0
+		d.pg.filter = ""
 	}
 	d.id = id
 	if n == nil {
@@ -46,9 +47,15 @@ func (d *detail) update(msg tea.Msg) (tea.Cmd, intent) {
 	if !ok {
 		return nil, nil
 	}
+	if cmd, ok := d.pg.filterKey(km); ok {
+		return cmd, nil
+	}
 	k := d.env.keys
 	switch {
 	case key.Matches(km, k.global.Back):
+		if d.pg.clearFilter() {
+			return nil, nil
+		}
 		return nil, back{}
 	case key.Matches(km, k.browser.Source):
 		return nil, setEnd{dest: false, value: d.id}
@@ -70,7 +77,7 @@ func (d *detail) ShortHelp() []key.Binding {
 
 func (d *detail) FullHelp() [][]key.Binding {
 	k := d.env.keys
-	return [][]key.Binding{{k.browser.Source, k.browser.Dest, k.tail.Open, k.global.Back}, k.list.bindings()}
+	return [][]key.Binding{{k.browser.Source, k.browser.Dest, k.tail.Open, k.evidence.Filter, k.global.Back}, k.list.bindings()}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

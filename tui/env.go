@@ -86,15 +86,24 @@ type glyphs struct {
 	match                           string // the deciding rule's marker
 	rule                            string // horizontal rule
 	dot                             string
+	up, down                        string // a sorted column's direction
+}
+
+// sortMark is appended to the title of the column a list is sorted by.
+func (g glyphs) sortMark(desc bool) string {
+	if desc {
+		return g.down
+	}
+	return g.up
 }
 
 func newGlyphs(ascii bool) glyphs {
 	if ascii {
 		return glyphs{pass: "+", fail: "x", warn: "!", unknown: "?", skip: "-",
-			spinner: []string{"|", "/", "-", "\\"}, arrow: "->", ellipsis: "~", cursor: ">", match: ">", rule: "-", dot: "-"}
+			spinner: []string{"|", "/", "-", "\\"}, arrow: "->", ellipsis: "~", cursor: ">", match: ">", rule: "-", dot: "-", up: "^", down: "v"}
 	}
 	return glyphs{pass: "✓", fail: "✗", warn: "!", unknown: "?", skip: "·",
-		spinner: []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}, arrow: "→", ellipsis: "…", cursor: "▸", match: "▶", rule: "─", dot: "·"}
+		spinner: []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}, arrow: "→", ellipsis: "…", cursor: "▸", match: "▶", rule: "─", dot: "·", up: "↑", down: "↓"}
 }
 
 // rowStatus is a checklist row's state: the engine's statuses plus pending

@@ -208,14 +208,27 @@ func decisionLines(e *env, d checks.Decision, c *catalog, w int) []string {
 	}
 	out = append(out, " "+st.Accent.Render(truncate(head, w-1, e.g.ellipsis)))
 	verdict := fmt.Sprintf("   %-7s ", d.Outcome)
-	rule := engineText(d.Rule, e.ascii)
-	out = append(out, outcome.Render(verdict)+st.Text.Render(truncate(rule, max(w-len(verdict), 1), e.g.ellipsis)))
-	for _, r := range d.Rules {
-		text := engineText(r.Text, e.ascii)
-		if r.Matched {
-			out = append(out, "     "+st.Matched.Render(truncate(e.g.match+" "+text, w-5, e.g.ellipsis)))
+	rule := c.groupNames(engineText(d.Rule, e.ascii))
+	for i, s := range wrap(rule, max(w-len(verdict), 1), "  ") {
+		if i == 0 {
+			out = append(out, outcome.Render(verdict)+st.Text.Render(s))
 		} else {
-			out = append(out, "     "+st.Subtle.Render(truncate("  "+text, w-5, e.g.ellipsis)))
+			out = append(out, strings.Repeat(" ", len(verdict))+st.Text.Render(s))
+		}
+	}
+	// Rules wrap rather than truncate: two rules that differ only at
+	// their end must not look the same at 80 columns.
+	for _, r := range d.Rules {
+		text := c.groupNames(engineText(r.Text, e.ascii))
+		style, mark := st.Subtle, "  "
+		if r.Matched {
+			style, mark = st.Matched, e.g.match+" "
+		}
+		for i, s := range wrap(mark+text, max(w-5, 1), "    ") {
+			if i > 0 {
+				s = strings.TrimPrefix(s, "  ")
+			}
+			out = append(out, "     "+style.Render(s))
 		}
 	}
 	return out
@@ -244,19 +257,27 @@ func fixOf(rep *checks.Report, layer string) string {
 	return ""
 }
 
-// flips compares decided statuses before and after a report and returns
-// the rows with the time of each flip carried over or set to now.
-func flips(prev map[string]rowStatus, changed map[string]time.Time, rows []layerRow, now time.Time) {
+// decided is what a layer said: its status and the rule that decided it.
+// A layer changed only when one of them did.
+type decided struct {
+	status rowStatus
+	rule   string
+}
+
+// flips compares what each layer decided before and after a report and
+// sets the time of each change on the rows, carried over or now.
+func flips(prev map[string]decided, changed map[string]time.Time, rows []layerRow, now time.Time) {
 	for i := range rows {
 		r := &rows[i]
 		if r.status == rowPending || r.status == rowNone {
 			r.changed = changed[r.name]
 			continue
 		}
-		if p, ok := prev[r.name]; ok && p != r.status {
+		d := decided{status: r.status, rule: r.summary}
+		if p, ok := prev[r.name]; ok && p != d {
 			changed[r.name] = now
 		}
-		prev[r.name] = r.status
+		prev[r.name] = d
 		r.changed = changed[r.name]
 	}
 }

@@ -195,7 +195,7 @@ func TestGoldenDetail(t *testing.T) {
 func TestGoldenHelp(t *testing.T) {
 	e := testEnv(false, themes.ANSI16)
 	b := newBrowser(e)
-	out := strings.Join(helpLines(e, "keys: ENIs", b, 80, 20), "\n")
+	out := strings.Join(helpLines(e, "keys: ENIs", b, 80, 20, false), "\n")
 	golden(t, "help-browser-80x20", out, 80)
 }
 

@@ -11,7 +11,7 @@ import (
 // helpLines renders the full help: the focused screen's bindings, then the
 // global ones, every enabled binding once. It lays them out in two columns
 // when one does not fit the height, rather than dropping any.
-func helpLines(e *env, screenTitle string, km help.KeyMap, w, h int) []string {
+func helpLines(e *env, screenTitle string, km help.KeyMap, w, h int, withCommands bool) []string {
 	type entry struct{ key, desc string }
 	type section struct {
 		title   string
@@ -40,6 +40,23 @@ func helpLines(e *env, screenTitle string, km help.KeyMap, w, h int) []string {
 		collect(screenTitle, km.FullHelp()),
 		collect("everywhere", [][]key.Binding{e.keys.global.bindings()}),
 	}
+	footer := e.st.Subtle.Render("esc or ? closes this help; :help lists the commands")
+	if withCommands {
+		// The commands replace the screen's keys: ":quit :q" and what it does.
+		sections[0] = section{title: "commands (type : then the command; tab completes)"}
+		for _, c := range commands {
+			k := ":" + c.name
+			if len(c.aliases) > 0 {
+				k += " :" + c.aliases[0]
+			}
+			desc := c.desc
+			if c.args != "" {
+				desc = c.args + "  " + desc
+			}
+			sections[0].entries = append(sections[0].entries, entry{k, desc})
+		}
+		footer = e.st.Subtle.Render("esc closes this help; ? shows the keys of the screen")
+	}
 	keyW := 0
 	for _, s := range sections {
 		for _, en := range s.entries {
@@ -54,7 +71,6 @@ func helpLines(e *env, screenTitle string, km help.KeyMap, w, h int) []string {
 		return lines
 	}
 	left, right := render(sections[0]), render(sections[1])
-	footer := e.st.Subtle.Render("esc or ? closes this help")
 	if len(left)+len(right)+3 <= h || w < 60 {
 		all := append(append(append(left, ""), right...), "", footer)
 		return clip(all, w, h, e)

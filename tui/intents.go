@@ -68,8 +68,14 @@ func (p pathSpec) key() string { return p.text("->") + "@" + strconv.Itoa(p.Sour
 // query resolves Name tags against the network and builds the engine's
 // query; the error is the one to show the user.
 func (p pathSpec) query(n *checks.Network) (checks.Query, error) {
-	from := resolveEnd(n, strings.TrimSpace(p.From))
-	to := resolveEnd(n, strings.TrimSpace(p.To))
+	from, err := resolveEnd(n, strings.TrimSpace(p.From), false)
+	if err != nil {
+		return checks.Query{}, err
+	}
+	to, err := resolveEnd(n, strings.TrimSpace(p.To), true)
+	if err != nil {
+		return checks.Query{}, err
+	}
 	port := p.Port
 	if port != 0 && strings.Count(to, ":") == 1 {
 		// A port typed in the destination wins over the port field.

@@ -19,7 +19,7 @@ type keyMaps struct {
 }
 
 type globalKeys struct {
-	Help, Quit, ForceQuit, Back, Refresh, Watch, Pick, Checklist key.Binding
+	Help, Quit, ForceQuit, Back, Refresh, Watch, Pick, Checklist, Command key.Binding
 }
 
 // listKeys move a cursor or a scroll position; every list-like screen uses
@@ -30,6 +30,8 @@ type listKeys struct {
 
 type browserKeys struct {
 	Filter, Enter, Source, Dest key.Binding
+	// Sort keys are k9s's shift+letter of the column.
+	SortName, SortID, SortType, SortPrivate, SortSubnet, SortVPC key.Binding
 }
 
 type filterKeys struct {
@@ -45,13 +47,13 @@ type checklistKeys struct {
 }
 
 type evidenceKeys struct {
-	Copy key.Binding
+	Copy, Filter key.Binding
 }
 
 // tailKeys: Open (t) works on the browser, the detail and the checklist;
 // the others on the flow tail.
 type tailKeys struct {
-	Open, Pause, Filter, Enter key.Binding
+	Open, Pause, Filter, Enter, Diagnosis key.Binding
 }
 
 func b(keys []string, help, desc string) key.Binding {
@@ -67,7 +69,8 @@ func defaultKeys() keyMaps {
 			Back:      b([]string{"esc"}, "esc", "back"),
 			Refresh:   b([]string{"r"}, "r", "reload & re-check"),
 			Watch:     b([]string{"w"}, "w", "watch (re-poll)"),
-			Pick:      b([]string{"p", ":"}, "p/:", "pick path"),
+			Pick:      b([]string{"p"}, "p", "pick path"),
+			Command:   b([]string{":"}, ":", "command line (:q :help :pick :tail :sort)"),
 			Checklist: b([]string{"c"}, "c", "checklist"),
 		},
 		list: listKeys{
@@ -83,6 +86,13 @@ func defaultKeys() keyMaps {
 			Enter:  b([]string{"enter"}, "enter", "details"),
 			Source: b([]string{"s"}, "s", "source"),
 			Dest:   b([]string{"d"}, "d", "destination"),
+
+			SortName:    b([]string{"N"}, "N", "sort by name"),
+			SortID:      b([]string{"I"}, "I", "sort by ID"),
+			SortType:    b([]string{"T"}, "T", "sort by type"),
+			SortPrivate: b([]string{"P"}, "P", "sort by private IP"),
+			SortSubnet:  b([]string{"S"}, "S", "sort by subnet"),
+			SortVPC:     b([]string{"V"}, "V", "sort by VPC"),
 		},
 		filter: filterKeys{
 			Apply: b([]string{"enter"}, "enter", "keep filter"),
@@ -101,19 +111,22 @@ func defaultKeys() keyMaps {
 			Copy:  b([]string{"y"}, "y", "copy fix (OSC 52)"),
 		},
 		evidence: evidenceKeys{
-			Copy: b([]string{"y"}, "y", "copy fix (OSC 52)"),
+			Copy:   b([]string{"y"}, "y", "copy fix (OSC 52)"),
+			Filter: b([]string{"/"}, "/", "filter lines"),
 		},
 		tail: tailKeys{
 			Open:   b([]string{"t"}, "t", "tail flow logs"),
 			Pause:  b([]string{"space"}, "space", "pause/resume"),
 			Filter: b([]string{"/"}, "/", "filter: reject port:443 10.0.1.5 tcp -term"),
 			Enter:  b([]string{"enter"}, "enter", "attribution"),
+
+			Diagnosis: b([]string{"e"}, "e", "the whole diagnosis"),
 		},
 	}
 }
 
 func (g globalKeys) bindings() []key.Binding {
-	return []key.Binding{g.Help, g.Back, g.Pick, g.Checklist, g.Refresh, g.Watch, g.Quit, g.ForceQuit}
+	return []key.Binding{g.Help, g.Command, g.Back, g.Pick, g.Checklist, g.Refresh, g.Watch, g.Quit, g.ForceQuit}
 }
 
 func (l listKeys) bindings() []key.Binding {
@@ -141,19 +154,22 @@ type keyAction struct {
 // has one.
 func (k *keyMaps) actions() []keyAction {
 	return []keyAction{
-		{"global.help", &k.global.Help}, {"global.back", &k.global.Back}, {"global.pick", &k.global.Pick},
+		{"global.help", &k.global.Help}, {"global.command", &k.global.Command}, {"global.back", &k.global.Back}, {"global.pick", &k.global.Pick},
 		{"global.checklist", &k.global.Checklist}, {"global.refresh", &k.global.Refresh},
 		{"global.watch", &k.global.Watch}, {"global.quit", &k.global.Quit}, {"global.force-quit", &k.global.ForceQuit},
 		{"list.up", &k.list.Up}, {"list.down", &k.list.Down}, {"list.page-up", &k.list.PageUp},
 		{"list.page-down", &k.list.PageDown}, {"list.top", &k.list.Top}, {"list.bottom", &k.list.Bottom},
 		{"browser.filter", &k.browser.Filter}, {"browser.enter", &k.browser.Enter},
 		{"browser.source", &k.browser.Source}, {"browser.dest", &k.browser.Dest},
+		{"browser.sort-name", &k.browser.SortName}, {"browser.sort-id", &k.browser.SortID},
+		{"browser.sort-type", &k.browser.SortType}, {"browser.sort-private-ip", &k.browser.SortPrivate},
+		{"browser.sort-subnet", &k.browser.SortSubnet}, {"browser.sort-vpc", &k.browser.SortVPC},
 		{"filter.apply", &k.filter.Apply}, {"filter.clear", &k.filter.Clear},
 		{"picker.next", &k.picker.Next}, {"picker.prev", &k.picker.Prev}, {"picker.up", &k.picker.Up},
 		{"picker.down", &k.picker.Down}, {"picker.check", &k.picker.Check}, {"picker.back", &k.picker.Back},
 		{"checklist.enter", &k.checklist.Enter}, {"checklist.copy", &k.checklist.Copy},
-		{"evidence.copy", &k.evidence.Copy},
+		{"evidence.copy", &k.evidence.Copy}, {"evidence.filter", &k.evidence.Filter},
 		{"tail.open", &k.tail.Open}, {"tail.pause", &k.tail.Pause}, {"tail.filter", &k.tail.Filter},
-		{"tail.enter", &k.tail.Enter},
+		{"tail.enter", &k.tail.Enter}, {"tail.diagnosis", &k.tail.Diagnosis},
 	}
 }

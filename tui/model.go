@@ -74,9 +74,18 @@ type Model struct {
 	loadID   int
 	loading  bool
 	loadErr  error
+	// polling is true while a watch poll loads; polled holds its newest
+	// network until the poll ends.
+	polling  bool
+	polled   *checks.Network
 	cancel   context.CancelFunc
 	loadedAt time.Time
-	lastKind checks.DataKind
+	// loadStarted is when the running load began, for its elapsed time.
+	loadStarted time.Time
+	lastKind    checks.DataKind
+	// scope is what the source said its data is (account, Region and
+	// profile; snapshot and when it was taken); empty until it says.
+	scope string
 
 	browser   *browser
 	detail    *detail
@@ -86,6 +95,11 @@ type Model struct {
 	stack     []screen
 	helpOpen  bool
 	short     help.Model
+	// cmd is the ":" command line; confirmQuit is set while q asks
+	// whether to end a running check or tail.
+	cmd          cmdline
+	confirmQuit  bool
+	helpCommands bool
 
 	draft   pathSpec
 	path    pathSpec
@@ -127,6 +141,7 @@ func newModel(ctx context.Context, opts Options, e *env, recents []recentPath) *
 	m.picker.recents = recents
 	m.checklist = newChecklist(e)
 	m.tail = newTail(e)
+	m.cmd = newCmdline(e)
 	m.stack = []screen{m.browser}
 	m.restyle()
 	if opts.From != "" || opts.To != "" {
@@ -221,6 +236,7 @@ func (m *Model) restyle() {
 	m.browser.restyle()
 	m.picker.restyle()
 	m.tail.restyle()
+	m.cmd.restyle(m.env)
 	m.short.Styles = help.Styles{
 		ShortKey: m.env.st.Key, ShortDesc: m.env.st.Desc, ShortSeparator: m.env.st.Subtle,
 		Ellipsis: m.env.st.Subtle, FullKey: m.env.st.Key, FullDesc: m.env.st.Desc, FullSeparator: m.env.st.Subtle,
@@ -263,12 +279,23 @@ func (m *Model) onKey(km tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(km, g.ForceQuit) {
 		return m.quit()
 	}
+	if m.confirmQuit {
+		m.confirmQuit = false
+		if km.String() == "y" || km.String() == "Y" {
+			return m.quit()
+		}
+		m.setStatus("", false)
+		return nil
+	}
+	if m.cmd.active {
+		return m.onCmdline(km)
+	}
 	if m.helpOpen {
 		switch {
 		case key.Matches(km, g.Back), key.Matches(km, g.Help):
-			m.helpOpen = false
+			m.helpOpen, m.helpCommands = false, false
 		case key.Matches(km, g.Quit):
-			return m.quit()
+			return m.askQuit()
 		}
 		return nil
 	}
@@ -276,24 +303,20 @@ func (m *Model) onKey(km tea.KeyPressMsg) tea.Cmd {
 	if !top.capturing() {
 		switch {
 		case key.Matches(km, g.Quit):
-			return m.quit()
+			return m.askQuit()
 		case key.Matches(km, g.Help):
 			m.helpOpen = true
 			return nil
+		case key.Matches(km, g.Command):
+			return m.openCmdline()
 		case key.Matches(km, g.Refresh):
-			m.setStatus("reloading from "+m.sourceName()+m.env.g.ellipsis, false)
-			return m.startLoad()
+			return m.reload()
 		case key.Matches(km, g.Watch):
 			return m.toggleWatch()
 		case key.Matches(km, g.Pick):
 			return m.openPicker(fieldFrom)
 		case key.Matches(km, g.Checklist):
-			if m.path.empty() {
-				m.setStatus("no path yet: press s and d on two ENIs, or p to type one", false)
-				return nil
-			}
-			m.push(m.checklist)
-			return nil
+			return m.showChecklist()
 		}
 	}
 	cmd, it := top.update(km)
@@ -315,6 +338,20 @@ func (m *Model) onWheel(w tea.MouseWheelMsg) tea.Cmd {
 	}
 	cmd, it := m.top().update(k)
 	return tea.Batch(cmd, m.onIntent(it))
+}
+
+func (m *Model) reload() tea.Cmd {
+	m.setStatus("reloading from "+m.sourceName()+m.env.g.ellipsis, false)
+	return m.startLoad()
+}
+
+func (m *Model) showChecklist() tea.Cmd {
+	if m.path.empty() {
+		m.setStatus("no path yet: press s and d on two ENIs, or p to type one", false)
+		return nil
+	}
+	m.push(m.checklist)
+	return nil
 }
 
 func (m *Model) quit() tea.Cmd {
@@ -407,6 +444,14 @@ func (m *Model) checkPath(p pathSpec) tea.Cmd {
 		// Refuse what can never parse before leaving the form; while data
 		// loads, a Name tag may not resolve yet, so the checklist waits.
 		if _, err := p.query(m.net); err != nil {
+			if m.top() != m.picker {
+				m.draft = p
+				m.openPicker(fieldFrom)
+			}
+			var amb *ambiguousEnd
+			if errors.As(err, &amb) {
+				return m.picker.choose(amb)
+			}
 			m.picker.err = err.Error()
 			return nil
 		}
@@ -450,6 +495,8 @@ func (m *Model) startLoad() tea.Cmd {
 	m.cancel = cancel
 	m.loading = true
 	m.loadErr = nil
+	m.loadStarted = m.env.now()
+	m.polling, m.polled = false, nil
 	return loadInventory(m.loadID, m.src, ctx)
 }
 
@@ -489,13 +536,31 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 	if u.Hostnames != nil {
 		m.hostnames = u.Hostnames
 	}
+	if u.Scope != "" {
+		m.scope = u.Scope
+	}
 	if u.Network != nil {
-		m.net = u.Network
-		m.netVer++
-		m.pending = pendingKinds(u.Network)
-		cmds = append(cmds, m.buildCatalog(), m.tailNetworkChanged())
-		if !m.path.empty() {
-			cmds = append(cmds, m.runChecks())
+		if m.polling {
+			// A watch poll re-checks once, on the whole new network: the
+			// partial networks of a reload would flash every layer back
+			// to pending and mark flips that are only data arriving.
+			m.polled = u.Network
+		} else {
+			cmds = append(cmds, m.useNetwork(u.Network))
+		}
+	}
+	if u.Done && m.polling {
+		m.polling = false
+		polled := m.polled
+		m.polled = nil
+		if u.Err != nil && !errors.Is(u.Err, context.Canceled) {
+			m.loading = false
+			m.env.log.Error("watch poll", "source", m.sourceName(), "err", u.Err)
+			m.setStatus(fmt.Sprintf("watch: re-reading failed (%s); the checklist still shows the data read at %s", firstLine(u.Err.Error()), m.loadedAt.Format("15:04:05")), true)
+			return tea.Batch(cmds...)
+		}
+		if polled != nil {
+			cmds = append(cmds, m.useNetwork(polled))
 		}
 	}
 	if u.Done {
@@ -507,14 +572,29 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 			m.checklist.pending = m.pending
 			m.checklist.refresh()
 		}
+		m.browser.failed = ""
 		if u.Err != nil && !errors.Is(u.Err, context.Canceled) {
 			m.loadErr = u.Err
+			m.browser.failed = clean(firstLine(u.Err.Error()), m.env.ascii)
 			m.env.log.Error("load", "source", m.sourceName(), "err", u.Err)
 			m.setStatus("load failed: "+firstLine(u.Err.Error()), true)
 		} else {
 			m.env.log.Info("load done", "source", m.sourceName(), "version", m.netVer)
 		}
 		m.browser.loading = false
+	}
+	return tea.Batch(cmds...)
+}
+
+// useNetwork makes n the network every screen reads and re-checks the
+// path on it.
+func (m *Model) useNetwork(n *checks.Network) tea.Cmd {
+	m.net = n
+	m.netVer++
+	m.pending = pendingKinds(n)
+	cmds := []tea.Cmd{m.buildCatalog(), m.tailNetworkChanged()}
+	if !m.path.empty() {
+		cmds = append(cmds, m.runChecks())
 	}
 	return tea.Batch(cmds...)
 }
@@ -660,6 +740,7 @@ func (m *Model) onWatch(msg watchMsg) tea.Cmd {
 	var cmd tea.Cmd
 	if !m.loading {
 		cmd = m.startLoad()
+		m.polling = true
 	}
 	return tea.Batch(cmd, m.env.after(m.opts.WatchInterval, watchMsg{gen: msg.gen}))
 }

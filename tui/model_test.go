@@ -18,6 +18,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/render"
 	"github.com/reachnet/reach/themes"
 )
 
@@ -243,7 +244,7 @@ func TestLayersTurnAsDataArrives(t *testing.T) {
 	if st["route"] != "pass" || st["security-group"] != rowPending || st["nacl"] != rowPending {
 		t.Fatalf("with groups and ACLs loading: %+v", st)
 	}
-	if !strings.Contains(screenText(m), "loading: describe-network-acls, describe-securit") {
+	if s := screenText(m); !strings.Contains(s, "0s loaded") || !strings.Contains(s, "waiting on: describe-network-acls, describe-s") {
 		t.Errorf("progress line should name what is loading:\n%s", screenText(m))
 	}
 	// The groups and ACLs land: the layers turn.
@@ -560,25 +561,20 @@ func TestASCIIFrames(t *testing.T) {
 	}
 }
 
+// TestSanitizeTags: the terminal draws strings from AWS through the one
+// sanitizer (render.Inert: its own tests list the cases), and --ascii
+// spells the rest in ASCII.
 func TestSanitizeTags(t *testing.T) {
-	cases := map[string]string{
-		"plain":                  "plain",
-		"red\x1b[31mtext":        "red[31mtext",
-		"bell\x07":               "bell",
-		"multi\nline\ttab":       "multi line tab",
-		"bidi\u202eevil":         "bidievil",
-		"c1\u009b31m":            "c131m",
-		"invalid\xff":            "invalid",
-		"日本語":                    "日本語",
-		"osc\x1b]52;c;aGk=\x07!": "osc]52;c;aGk=!",
-	}
-	for in, want := range cases {
-		if got := clean(in, false); got != want {
-			t.Errorf("clean(%q) = %q, want %q", in, got, want)
+	for _, in := range []string{"plain", "red\x1b[31mtext", "bidi\u202eevil", "osc\x1b]52;c;aGk=\x07!", "日本語"} {
+		if got, want := clean(in, false), render.Inert(in); got != want {
+			t.Errorf("clean(%q) = %q, want render.Inert's %q", in, got, want)
 		}
 	}
 	if got := clean("日本 → ok…", true); got != "?? -> ok..." {
 		t.Errorf("ascii clean = %q", got)
+	}
+	if got := clean("x\u202ey", true); got != `x\u202ey` {
+		t.Errorf("ascii clean of an override = %q", got)
 	}
 }
 
@@ -632,5 +628,78 @@ func TestStateDirFollowsXDG(t *testing.T) {
 	t.Setenv("HOME", "/home/u")
 	if d, _ := StateDir(); d != "/home/u/.local/state/reach" {
 		t.Fatalf("StateDir with a relative XDG_STATE_HOME = %s", d)
+	}
+}
+
+// TestWatchPollIsQuiet: a watch poll re-checks once, on the whole network,
+// keeps the cursor where it was, and marks only layers that changed.
+func TestWatchPollIsQuiet(t *testing.T) {
+	var mu sync.Mutex
+	next := smallNet()
+	fail := error(nil)
+	src := NewSource("snapshot test", func(ctx context.Context, emit func(Update)) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if fail != nil {
+			return fail
+		}
+		// A reload arrives kind by kind, as a live one does.
+		emit(Update{Network: withPending(next, checks.KindSecurityGroups, checks.KindNetworkACLs)})
+		emit(Update{Network: next, Done: true})
+		return nil
+	})
+	m := newTestModel(t, src, Options{From: "app-1", To: "10.0.33.12:5432"})
+	start(t, m)
+	if m.checklist.rep == nil || m.checklist.rep.Verdict != checks.Reachable {
+		t.Fatal("setup: app-1 reaches the database")
+	}
+	cursor := m.checklist.cursor
+	press(t, m, "w")
+	poll := func(at time.Time) {
+		t.Helper()
+		m.env.now = func() time.Time { return at }
+		before := m.netVer
+		_, cmd := m.Update(watchMsg{gen: m.watchGen})
+		drain(t, m, cmd)
+		if m.netVer != before+1 {
+			t.Fatalf("a poll applies one network, the whole one; applied %d", m.netVer-before)
+		}
+	}
+	poll(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC))
+	for _, r := range m.checklist.rows {
+		if !r.changed.IsZero() {
+			t.Errorf("nothing changed, yet %s is marked changed", r.name)
+		}
+	}
+	// The group loses its rule: the verdict flips, the cursor stays.
+	broken := smallNet()
+	broken.SecurityGroups["sg-0rds"].Inbound = nil
+	mu.Lock()
+	next = broken
+	mu.Unlock()
+	at := time.Date(2026, 11, 20, 10, 0, 5, 0, time.UTC)
+	poll(at)
+	if m.checklist.rep.Verdict != checks.Unreachable {
+		t.Fatalf("verdict after the rule went: %s", m.checklist.rep.Verdict)
+	}
+	if m.checklist.cursor != cursor {
+		t.Errorf("the cursor moved from row %d to %d when the verdict flipped", cursor, m.checklist.cursor)
+	}
+	for _, r := range m.checklist.rows {
+		if want := r.name == checks.LayerSecurityGroup; !r.changed.IsZero() != want {
+			t.Errorf("%s changed=%v, want marked %v", r.name, r.changed, want)
+		}
+	}
+	// A poll that fails keeps the last checklist and says so.
+	mu.Lock()
+	fail = errors.New("dial tcp 127.0.0.1:1: connect: connection refused")
+	mu.Unlock()
+	_, cmd := m.Update(watchMsg{gen: m.watchGen})
+	drain(t, m, cmd)
+	if m.checklist.rep == nil || m.checklist.rep.Verdict != checks.Unreachable {
+		t.Fatal("a failed poll dropped the checklist")
+	}
+	if !m.statusErr || !strings.Contains(m.status, "connection refused") || !strings.Contains(m.status, "10:00:05") {
+		t.Errorf("status after a failed poll: %q", m.status)
 	}
 }

@@ -167,7 +167,9 @@ func (p *picker) update(msg tea.Msg) (tea.Cmd, intent) {
 			p.err = ""
 			return nil, checkPath{p: s}
 		case key.Matches(km, k.Next):
-			if len(p.sugg) > 0 {
+			// Tab completes; only when nothing is left to complete does
+			// it move on, so it never does both by surprise.
+			if p.completes() {
 				p.accept()
 				return nil, nil
 			}
@@ -211,6 +213,37 @@ func (p *picker) step(d int) {
 	p.sugg = nil
 }
 
+// completes reports whether accepting the chosen suggestion would change
+// the focused field (the port typed after a destination aside).
+func (p *picker) completes() bool {
+	if len(p.sugg) == 0 {
+		return false
+	}
+	typed := strings.TrimSpace(p.fields[p.focus].Value())
+	if p.focus == fieldFrom || p.focus == fieldTo {
+		if host, _, ok := strings.Cut(typed, ":"); ok && strings.Count(typed, ":") == 1 {
+			typed = host
+		}
+	}
+	return !strings.EqualFold(typed, p.sugg[p.sel].value)
+}
+
+// choose asks which resource an ambiguous name means: the field's
+// suggestions become the resources it names, each with where it is.
+func (p *picker) choose(a *ambiguousEnd) tea.Cmd {
+	field := fieldFrom
+	if a.dest {
+		field = fieldTo
+	}
+	cmd := p.setFocus(field)
+	p.err = a.Error() + ": up/down and tab"
+	p.sugg, p.sel = nil, 0
+	for _, id := range a.ids {
+		p.sugg = append(p.sugg, completion{value: id, desc: p.cat.whereIs(id), lower: lower(id)})
+	}
+	return cmd
+}
+
 // accept completes the focused field with the chosen suggestion.
 func (p *picker) accept() {
 	c := p.sugg[p.sel]
@@ -225,6 +258,7 @@ func (p *picker) accept() {
 	f.SetValue(v)
 	f.CursorEnd()
 	p.sugg, p.sel = nil, 0
+	p.err = ""
 	p.fitFields()
 }
 

@@ -43,6 +43,12 @@ type Update struct {
 	// Hostnames are DNS names the path picker offers as destinations
 	// (record names of the hosted zones); nil keeps the previous ones.
 	Hostnames []string
+	// Scope says what the data is, for the header: "account 111122223333
+	// · us-east-1 · profile prod", "snapshot ./incident-4711 · taken
+	// 2026-12-05 14:02", "demo". Empty keeps the previous one; a source
+	// learns it during the load (the account needs a call), so it comes
+	// with an update rather than with the source.
+	Scope string
 	// Done marks the last update of a load; Err is then the reason the
 	// load failed, if it did.
 	Done bool
@@ -117,6 +123,11 @@ func (mb *mailbox) put(u Update) {
 	if mb.done {
 		mb.mu.Unlock()
 		return
+	}
+	if u.Scope == "" && mb.latest != nil {
+		// A newer update replaces an undelivered one; what it says of the
+		// source must not be lost with it.
+		u.Scope = mb.latest.Scope
 	}
 	mb.latest = &u
 	mb.mu.Unlock()

@@ -52,7 +52,7 @@ func TestGoldenTailRows(t *testing.T) {
 			layout := layoutTailColumns(l.natural, w)
 			lines := []string{tailHeader(e, layout, w)}
 			for i := range l.count() {
-				lines = append(lines, tailRow(e, l.row(i), layout, w, i == 1))
+				lines = append(lines, tailRow(e, l.row(i), layout, w, i == 1, nil))
 			}
 			out := strings.Join(lines, "\n")
 			name := fmt.Sprintf("tail-rows-%d", w)
@@ -119,10 +119,50 @@ func TestGoldenTailScreen(t *testing.T) {
 func TestTailDrawsTheDiagnosisHook(t *testing.T) {
 	e := testEnv(false, themes.ANSI16)
 	tl := goldenTail(e, 80, 20)
-	tl.setDiagnosis([]string{"diagnosis line one", "line two", "a third line is not drawn"})
+	// A short diagnosis is drawn whole.
+	tl.setDiagnosis([]string{"diagnosis line one", "line two", "line three"})
 	out := stripANSI(tl.view())
-	if strings.Count(out, "\n")+1 != 20 || !strings.Contains(out, "diagnosis line one\nline two\nTIME") || strings.Contains(out, "third") {
+	if strings.Count(out, "\n")+1 != 20 || !strings.Contains(out, "diagnosis line one\nline two\nline three\nTIME") {
 		t.Fatalf("diagnosis:\n%s", out)
+	}
+	// A long one gets a third of the screen and says how to read the rest;
+	// e shows all of it.
+	long := []string{"one", "two", "three", "four", "five", "six", "seven", "eight"}
+	tl.setDiagnosis(long)
+	out = stripANSI(tl.view())
+	if !strings.Contains(out, "five\n→ 3 more lines: e shows the whole diagnosis\nTIME") || strings.Contains(out, "six") {
+		t.Fatalf("long diagnosis:\n%s", out)
+	}
+	tl.update(keyMsg("e"))
+	out = stripANSI(tl.view())
+	if !strings.Contains(out, "diagnosis") || !strings.Contains(out, "eight") || strings.Contains(out, "TIME") {
+		t.Fatalf("e shows the whole diagnosis:\n%s", out)
+	}
+	tl.update(keyMsg("esc"))
+	if tl.diagOpen {
+		t.Fatal("esc closes the diagnosis")
+	}
+}
+
+// TestTailKeepsTheInterfaceColumn: the column that tells which side wrote
+// a record stays at 80 columns, narrowed to the interface's name.
+func TestTailKeepsTheInterfaceColumn(t *testing.T) {
+	for _, w := range []int{80, 100, 120} {
+		layout := layoutTailColumns([numTailCols]int{8, 21, 21, 21, 3, 6, 4, 5, 7, 3}, w)
+		kept := false
+		for _, c := range layout {
+			kept = kept || c.col == tcENI
+		}
+		if !kept {
+			t.Errorf("at %d columns the INTERFACE column is dropped: %+v", w, layout)
+		}
+	}
+	c := &catalog{names: map[string]string{"eni-0f6a7b8c9d0e10012": "batch-1"}}
+	if got := shortInterface("eni-0f6a7b8c9d0e10012", 10, c, "…"); got != "batch-1" {
+		t.Errorf("named: %q", got)
+	}
+	if got := shortInterface("eni-0f6a7b8c9d0e10099", 10, c, "…"); got != "…9d0e10099" {
+		t.Errorf("unnamed: %q", got)
 	}
 }
 

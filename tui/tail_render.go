@@ -39,17 +39,19 @@ type tailColumn struct {
 	right    bool // numbers align right
 }
 
+// The interface that wrote a record tells which side rejected it, so it
+// is kept right after the action and the source, narrowed to its name.
 var tailColumns = [numTailCols]tailColumn{
-	tcTime:   {title: "TIME", min: 8, max: 8, prio: 3},
-	tcENI:    {title: "INTERFACE", min: 12, max: 21, prio: 9},
+	tcTime:   {title: "TIME", min: 8, max: 8, prio: 4},
+	tcENI:    {title: "INTERFACE", min: 10, max: 21, prio: 2},
 	tcSrc:    {title: "SOURCE", min: 15, max: 47, prio: 1},
-	tcDst:    {title: "DESTINATION", min: 15, max: 47, prio: 2},
-	tcProto:  {title: "PROTO", min: 3, max: 6, prio: 4},
+	tcDst:    {title: "DESTINATION", min: 15, max: 47, prio: 3},
+	tcProto:  {title: "PROTO", min: 3, max: 6, prio: 5},
 	tcAction: {title: "ACTION", min: 6, max: 8, prio: 0},
-	tcPkts:   {title: "PKTS", min: 4, max: 6, prio: 6, right: true},
-	tcBytes:  {title: "BYTES", min: 5, max: 6, prio: 7, right: true},
-	tcFlags:  {title: "FLAGS", min: 7, max: 15, prio: 5},
-	tcDir:    {title: "DIR", min: 3, max: 3, prio: 8},
+	tcPkts:   {title: "PKTS", min: 4, max: 6, prio: 7, right: true},
+	tcBytes:  {title: "BYTES", min: 5, max: 6, prio: 8, right: true},
+	tcFlags:  {title: "FLAGS", min: 7, max: 15, prio: 6},
+	tcDir:    {title: "DIR", min: 3, max: 3, prio: 9},
 }
 
 // layoutTailColumns keeps columns in priority order while they fit at
@@ -268,7 +270,7 @@ func alignCell(s string, w int, right bool, tail string) string {
 // tailRow draws one record to the layout; only visible rows pass here. A
 // REJECT is drawn in the Fail style (bold without colour), so it stands
 // out in 16 colours and with NO_COLOR; the word says it as well.
-func tailRow(e *env, r *tailRec, layout []colLayout, w int, selected bool) string {
+func tailRow(e *env, r *tailRec, layout []colLayout, w int, selected bool, cat *catalog) string {
 	p := &e.p
 	var line strings.Builder
 	line.Grow(w + 48)
@@ -276,7 +278,11 @@ func tailRow(e *env, r *tailRec, layout []colLayout, w int, selected bool) strin
 		if i > 0 {
 			line.WriteByte(' ')
 		}
-		cell := alignCell(r.cells[c.col], c.w, tailColumns[c.col].right, e.g.ellipsis)
+		text := r.cells[c.col]
+		if c.col == tcENI && width(text) > c.w {
+			text = shortInterface(text, c.w, cat, e.g.ellipsis)
+		}
+		cell := alignCell(text, c.w, tailColumns[c.col].right, e.g.ellipsis)
 		if selected {
 			line.WriteString(cell)
 			continue
@@ -302,6 +308,23 @@ func tailRow(e *env, r *tailRec, layout []colLayout, w int, selected bool) strin
 		return p.sel.on(fit(line.String(), w, e.g.ellipsis))
 	}
 	return line.String()
+}
+
+// shortInterface fits an interface ID into a narrow column: its name when
+// the inventory has one that fits, otherwise the end of the ID, which is
+// the part that tells interfaces apart.
+func shortInterface(id string, w int, cat *catalog, ellipsis string) string {
+	if cat != nil {
+		if n, ok := cat.names[id]; ok && width(n) <= w {
+			return n
+		}
+	}
+	r := []rune(id)
+	keep := w - width(ellipsis)
+	if keep <= 0 || len(r) <= keep {
+		return id
+	}
+	return ellipsis + string(r[len(r)-keep:])
 }
 
 // commas writes 1234567 as 1,234,567.
@@ -530,26 +553,24 @@ func diagnosisLines(e *env, d *checks.Diagnosis, err error, w checks.FlowWindow,
 	if f.Fix != "" {
 		second = "fix: " + f.Fix
 	}
-	return fitDiagnosis(e, "diagnosis: "+d.Summary, second, width), tone
+	lines := fitDiagnosis(e, "diagnosis: "+d.Summary, second, width)
+	// Below what fits above the records: the other patterns, and the
+	// counts when the fix took their line.
+	for _, other := range d.Findings[1:] {
+		lines = append(lines, wrap(engineText("also: "+other.Summary, e.ascii), width, "  ")...)
+	}
+	if f.Fix != "" {
+		lines = append(lines, wrap(engineText(countsLine(e, d.Counts), e.ascii), width, "  ")...)
+	}
+	return lines, tone
 }
 
-// fitDiagnosis lays out the head on the first line and second below it;
-// a head too long for one line takes the second line too.
+// fitDiagnosis wraps the head and the line below it to the width, whole:
+// the view draws what fits above the records, and e shows all of it.
 func fitDiagnosis(e *env, head, second string, w int) []string {
-	head = engineText(head, e.ascii)
-	if width(head) <= w {
-		if second == "" {
-			return []string{head}
-		}
-		return []string{head, engineText(second, e.ascii)}
-	}
-	lines := wrap(head, w, "  ")
-	if len(lines) > 2 {
-		rest := lines[1]
-		for _, l := range lines[2:] {
-			rest += " " + strings.TrimSpace(l)
-		}
-		lines = []string{lines[0], truncate(rest, w, e.g.ellipsis)}
+	lines := wrap(engineText(head, e.ascii), w, "  ")
+	if second != "" {
+		lines = append(lines, wrap(engineText(second, e.ascii), w, "  ")...)
 	}
 	return lines
 }

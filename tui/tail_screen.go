@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,7 +96,9 @@ type tail struct {
 	head []string
 
 	// The attribution of the record opened with enter.
-	attrOpen  bool
+	attrOpen bool
+	// diagOpen shows the whole diagnosis full screen (the pager).
+	diagOpen  bool
 	attrRun   int
 	attrFlow  checks.Flow
 	attrState attrState
@@ -126,8 +129,11 @@ func (t *tail) restyle() {
 }
 
 func (t *tail) title() string {
-	if t.attrOpen {
+	switch {
+	case t.attrOpen:
 		return "flow tail > attribution"
+	case t.diagOpen:
+		return "flow tail > diagnosis"
 	}
 	return "flow tail"
 }
@@ -152,6 +158,7 @@ func (t *tail) start(spec tailSpec, cancel context.CancelFunc, now time.Time) {
 	// A command of the previous session may still read its snapshot.
 	t.diagBusy, t.diagAgain, t.diagBuf = false, false, nil
 	t.attrOpen, t.attr, t.attrErr = false, nil, nil
+	t.diagOpen = false
 	t.laidW = -1
 	t.relayout()
 	t.refreshHead()
@@ -302,6 +309,20 @@ func (t *tail) relayout() {
 func (t *tail) setDiagnosis(lines []string) {
 	t.diagnosis = lines
 	t.clamp()
+	t.rebuildDiag()
+}
+
+// rebuildDiag fills the pager with the whole diagnosis when it is open.
+func (t *tail) rebuildDiag() {
+	if !t.diagOpen {
+		return
+	}
+	t.pg.setSize(t.w, max(t.h-1, 1))
+	lines := make([]string, len(t.diagnosis))
+	for i, l := range t.diagnosis {
+		lines[i] = clean(l, t.env.ascii)
+	}
+	t.pg.setLines(lines)
 }
 
 // showDiagnosis takes a diagnosis of the path's records (or why it
@@ -379,7 +400,21 @@ func (t *tail) listHeight() int {
 	return max(t.h-len(t.head)-t.diagRoom()-1-t.filterRoom(), 1)
 }
 
-func (t *tail) diagRoom() int { return min(len(t.diagnosis), 2) }
+// diagRoom is the lines the diagnosis gets above the records: all of it
+// when it is short, otherwise a third of the screen, the last line saying
+// that e shows the rest.
+func (t *tail) diagRoom() int { return min(len(t.diagnosis), max(t.h/3, 3)) }
+
+// diagLines are the diagnosis lines drawn above the records.
+func (t *tail) diagLines() []string {
+	room := t.diagRoom()
+	lines := t.diagnosis[:room]
+	if room < len(t.diagnosis) {
+		more := fmt.Sprintf("%s %d more lines: e shows the whole diagnosis", t.env.g.arrow, len(t.diagnosis)-room+1)
+		lines = append(slices.Clone(lines[:room-1]), more)
+	}
+	return lines
+}
 
 // filterRoom is the lines below the rows: the filter, and why the last
 // query was refused.
@@ -478,6 +513,14 @@ func (t *tail) update(msg tea.Msg) (tea.Cmd, intent) {
 	if !ok {
 		return nil, nil
 	}
+	if t.diagOpen {
+		if key.Matches(km, k.global.Back) {
+			t.diagOpen = false
+		} else {
+			t.pg.scrollKey(km)
+		}
+		return nil, nil
+	}
 	if t.attrOpen {
 		switch {
 		case key.Matches(km, k.global.Back):
@@ -493,6 +536,13 @@ func (t *tail) update(msg tea.Msg) (tea.Cmd, intent) {
 		return nil, nil
 	}
 	switch {
+	case key.Matches(km, k.tail.Diagnosis):
+		if len(t.diagnosis) == 0 {
+			return nil, note{text: "no diagnosis yet: it comes with the records of a path's tail"}
+		}
+		t.diagOpen = true
+		t.rebuildDiag()
+		return nil, nil
 	case key.Matches(km, k.tail.Pause):
 		t.togglePause()
 	case key.Matches(km, k.tail.Filter):
@@ -573,6 +623,10 @@ func (t *tail) rebuildAttr() {
 func (t *tail) view() string {
 	e := t.env
 	st := e.st
+	if t.diagOpen {
+		head := st.Title.Render("diagnosis") + "  " + st.Subtle.Render("what the path's records show "+e.g.dot+" esc back")
+		return truncate(head, t.w, e.g.ellipsis) + "\n" + t.pg.view()
+	}
 	if t.attrOpen {
 		head := st.Title.Render("attribution") + "  " + st.Subtle.Render("why the configuration explains this record "+e.g.dot+" y copies the fix "+e.g.dot+" esc back")
 		return truncate(head, t.w, e.g.ellipsis) + "\n" + t.pg.view()
@@ -588,7 +642,7 @@ func (t *tail) view() string {
 	case toneError:
 		tone = st.Error
 	}
-	for _, d := range t.diagnosis[:t.diagRoom()] {
+	for _, d := range t.diagLines() {
 		lines = append(lines, tone.Render(truncate(clean(d, e.ascii), t.w, e.g.ellipsis)))
 	}
 	lines = append(lines, tailHeader(e, t.layout, t.w))
@@ -600,7 +654,7 @@ func (t *tail) view() string {
 		}
 	}
 	for i := t.offset; i < l.count() && i < t.offset+lh; i++ {
-		lines = append(lines, tailRow(e, l.row(i), t.layout, t.w, i == t.cursor))
+		lines = append(lines, tailRow(e, l.row(i), t.layout, t.w, i == t.cursor, t.cat))
 	}
 	bodyEnd := len(t.head) + t.diagRoom() + 1 + lh
 	for len(lines) < bodyEnd {
@@ -660,18 +714,20 @@ func (t *tail) ShortHelp() []key.Binding {
 		return []key.Binding{k.filter.Apply, k.filter.Clear}
 	case t.attrOpen:
 		return []key.Binding{k.global.Help, k.list.Down, k.evidence.Copy, k.global.Back}
+	case t.diagOpen:
+		return []key.Binding{k.global.Help, k.list.Down, k.global.Back}
 	}
 	// The full help spells out the filter's syntax; the key line has no
 	// room for it.
 	filter := k.tail.Filter
 	filter.SetHelp(filter.Help().Key, "filter")
-	return []key.Binding{k.global.Help, k.tail.Pause, filter, k.tail.Enter, k.list.Bottom, k.global.Back}
+	return []key.Binding{k.global.Help, k.tail.Pause, filter, k.tail.Enter, k.tail.Diagnosis, k.list.Bottom, k.global.Back}
 }
 
 func (t *tail) FullHelp() [][]key.Binding {
 	k := t.env.keys
 	return [][]key.Binding{
-		{k.tail.Pause, k.tail.Filter, k.filter.Apply, k.filter.Clear, k.tail.Enter, k.evidence.Copy, k.global.Back},
+		{k.tail.Pause, k.tail.Filter, k.filter.Apply, k.filter.Clear, k.tail.Enter, k.tail.Diagnosis, k.evidence.Copy, k.global.Back},
 		k.list.bindings(),
 	}
 }

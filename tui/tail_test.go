@@ -763,7 +763,9 @@ func TestFlowTailInTheProgram(t *testing.T) {
 		out = append(out, b...)
 		return red.Match(out) && strings.Contains(string(out), "LIVE")
 	})
+	// q asks while the tail runs; y confirms.
 	send(tm, "q")
+	send(tm, "y")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	if fm.tail.total != 2 || fm.tail.reject != 1 || fm.tail.running() {
 		t.Fatalf("final tail: total %d reject %d running %v", fm.tail.total, fm.tail.reject, fm.tail.running())
@@ -838,14 +840,16 @@ func TestTailDiagnosesARejectedRequest(t *testing.T) {
 	if tl.diag.Findings[0].Pattern != checks.PatternRejectedRequest || tl.diagTone != toneWarn {
 		t.Errorf("finding %+v, tone %d", tl.diag.Findings[0], tl.diagTone)
 	}
-	// At 80 columns the sentence takes both lines, above the column titles.
+	// At 80 columns the whole sentence is drawn, wrapped, with the start
+	// of the fix, above the column titles; nothing of the sentence is cut.
 	s := screenText(m)
-	if !strings.Contains(s, "diagnosis: 3 requests from the path's own source batch-1 (10.0.16.7) rejected\n  at eni-0d01: security group sg-0rds has no rule that admits them (a missing s\u2026\nTIME") {
+	if !strings.Contains(s, "diagnosis: 3 requests from the path's own source batch-1 (10.0.16.7) rejected\n  at eni-0d01: security group sg-0rds has no rule that admits them (a missing\n  security group rule)\nfix: aws ec2 authorize-security-group-ingress") {
 		t.Errorf("screen:\n%s", s)
 	}
-	// Wide enough for the sentence, the second line is the fix.
+	// Wide enough for the sentence: the sentence, the fix, the counts.
 	m.Update(tea.WindowSizeMsg{Width: 200, Height: 30})
-	if len(tl.diagnosis) != 2 || tl.diagnosis[0] != want || !strings.HasPrefix(tl.diagnosis[1], "fix: aws ec2 authorize-security-group-ingress --group-id sg-0rds") {
+	if len(tl.diagnosis) != 3 || tl.diagnosis[0] != want || !strings.HasPrefix(tl.diagnosis[1], "fix: aws ec2 authorize-security-group-ingress --group-id sg-0rds") ||
+		!strings.HasPrefix(tl.diagnosis[2], "requests: 3 accepted, 3 rejected") {
 		t.Errorf("at 200 columns: %q", tl.diagnosis)
 	}
 }
@@ -889,7 +893,7 @@ func TestTailDiagnosesARejectedReply(t *testing.T) {
 	}
 	s := screenText(m)
 	if !strings.Contains(s, "\ndiagnosis: 3 requests accepted, but 3 replies to ephemeral ports (40001, 40002, 40003) rejected at eni-0d01: network\n"+
-		"  ACL acl-0data does not admit the return traffic (#100 allow tcp 49152-65535 0.0.0.0/0; * implicit deny)\nTIME") {
+		"  ACL acl-0data does not admit the return traffic (#100 allow tcp 49152-65535 0.0.0.0/0; * implicit deny)\n") {
 		t.Errorf("screen:\n%s", s)
 	}
 }

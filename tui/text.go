@@ -2,36 +2,33 @@ package tui
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/reachnet/reach/render"
 )
 
-// clean makes a string from AWS (a tag, a description, a name) safe to draw:
-// control characters (C0, C1, DEL, which include the escape that starts a
-// terminal sequence) and bidirectional overrides are removed, line breaks
-// and tabs become spaces. With ascii, every other non-ASCII rune becomes '?'
-// so that the screen holds no glyph beyond ASCII.
+// clean makes a string from AWS (a tag, a description, a name) safe to draw
+// with render.Inert, the one sanitizer every output uses: line breaks and
+// tabs become spaces, control characters (which include the escape that
+// starts a terminal sequence), bidirectional overrides and invisible
+// characters are shown escaped. With ascii, every other non-ASCII rune
+// becomes '?' so that the screen holds no glyph beyond ASCII.
 func clean(s string, ascii bool) string {
 	if isPlainASCII(s) {
+		return s
+	}
+	s = render.Inert(s)
+	if !ascii || isPlainASCII(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\t' || r == '\r':
-			b.WriteByte(' ')
-		case r == utf8.RuneError, r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
-			// dropped: control characters and invalid UTF-8
-		case isBidiControl(r):
-			// dropped: they reorder what follows on the line
-		case ascii && r >= 0x80:
+		if r >= 0x80 {
 			b.WriteString(asciiFor(r))
-		case !ascii && !unicode.IsPrint(r) && r != ' ':
-			// dropped: format characters and the like
-		default:
+		} else {
 			b.WriteRune(r)
 		}
 	}
@@ -53,10 +50,6 @@ func isPlainASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-func isBidiControl(r rune) bool {
-	return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f || r == 0x061c
 }
 
 // asciiFor spells the few glyphs reach's own texts use in ASCII.
@@ -168,9 +161,10 @@ func prefixed(s, indent string, first bool) string {
 }
 
 // cutAt returns the byte index at which to break s so that s[:i] fits in
-// limit cells, preferring the last space.
+// limit cells: after the last space; in a word longer than the line (a JSON
+// argument), after its last comma; only then anywhere.
 func cutAt(s string, limit int) int {
-	cells, lastSpace, i := 0, -1, 0
+	cells, lastSpace, lastComma, i := 0, -1, -1, 0
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		rw := 1
@@ -180,14 +174,23 @@ func cutAt(s string, limit int) int {
 		if cells+rw > limit {
 			break
 		}
-		if r == ' ' {
+		switch r {
+		case ' ':
 			lastSpace = i
+		case ',':
+			lastComma = i
 		}
 		cells += rw
 		i += size
 	}
-	if lastSpace > 0 && lastSpace > i/2 {
+	if i >= len(s) {
+		return i
+	}
+	if lastSpace > 0 {
 		return lastSpace + 1
+	}
+	if lastComma > 0 {
+		return lastComma + 1
 	}
 	if i == 0 {
 		_, size := utf8.DecodeRuneInString(s)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -46,7 +47,7 @@ func (m *Model) render() string {
 	b.WriteByte('\n')
 	if m.helpOpen {
 		top := m.top()
-		b.WriteString(strings.Join(padLines(helpLines(m.env, "keys: "+top.title(), top, w, m.bodyHeight()), m.bodyHeight()), "\n"))
+		b.WriteString(strings.Join(padLines(helpLines(m.env, "keys: "+top.title(), top, w, m.bodyHeight(), m.helpCommands), m.bodyHeight()), "\n"))
 	} else {
 		b.WriteString(m.top().view())
 	}
@@ -68,7 +69,11 @@ func padLines(lines []string, h int) []string {
 func (m *Model) headerLine(w int) string {
 	st := m.env.st
 	dot := " " + m.env.g.dot + " "
-	parts := []string{st.Title.Render("reach"), st.Accent.Render(m.sourceName())}
+	where := m.sourceName()
+	if m.scope != "" {
+		where = clean(m.scope, m.env.ascii)
+	}
+	parts := []string{st.Title.Render("reach"), st.Accent.Render(where)}
 	crumbs := make([]string, 0, len(m.stack))
 	for _, s := range m.stack {
 		crumbs = append(crumbs, s.title())
@@ -102,14 +107,16 @@ func endOrBlank(s string) string {
 func (m *Model) progressLine(w int) string {
 	st := m.env.st
 	g := m.env.g
-	if m.loadErr != nil && m.net == nil {
+	if m.loadErr != nil && !m.loading {
+		// A failed load never looks like an empty, healthy account.
 		return truncate(st.Error.Render(g.fail+" load failed: "+clean(firstLine(m.loadErr.Error()), m.env.ascii)), w, g.ellipsis)
 	}
 	if m.net == nil {
-		return truncate(st.Pending.Render(g.spinner[m.frame%len(g.spinner)]+" loading from "+m.sourceName()+g.ellipsis), w, g.ellipsis)
+		return truncate(st.Pending.Render(g.spinner[m.frame%len(g.spinner)]+" loading from "+m.sourceName()+g.ellipsis+" "+m.elapsed()), w, g.ellipsis)
 	}
 	var loading, missing []string
 	missingKind := map[checks.DataKind]bool{}
+	reasons := map[string]bool{}
 	seen := map[string]bool{}
 	for _, gp := range m.net.Gaps {
 		switch {
@@ -128,6 +135,7 @@ func (m *Model) progressLine(w int) string {
 		default:
 			if gp.Scope == "" {
 				missingKind[gp.Kind] = true
+				reasons[gp.Reason] = true
 			}
 			text := string(gp.Kind)
 			if gp.Scope != "" {
@@ -158,10 +166,22 @@ func (m *Model) progressLine(w int) string {
 	switch {
 	case len(loading) > 0:
 		slices.Sort(loading)
-		line = st.Pending.Render(g.spinner[m.frame%len(g.spinner)]+fmt.Sprintf(" loaded %d/%d kinds, %d ENIs", loaded, len(knownKinds), enis)) +
-			st.Subtle.Render(" "+g.dot+" loading: "+strings.Join(loading, ", "))
+		line = st.Pending.Render(g.spinner[m.frame%len(g.spinner)]+fmt.Sprintf(" %s loaded %d/%d kinds, %d ENIs", m.elapsed(), loaded, len(knownKinds), enis)) +
+			st.Subtle.Render(" "+g.dot+" waiting on: "+strings.Join(loading, ", "))
 	case m.loading:
-		line = st.Pending.Render(g.spinner[m.frame%len(g.spinner)] + fmt.Sprintf(" reloading %s %s %d ENIs", m.sourceName(), g.dot, enis))
+		line = st.Pending.Render(g.spinner[m.frame%len(g.spinner)] + fmt.Sprintf(" %s reloading %s %s %d ENIs", m.elapsed(), m.sourceName(), g.dot, enis))
+	case loaded == 0 && len(reasons) == 1:
+		// One cause for every call (connection refused, expired
+		// credentials): say it once, where it cannot be missed.
+		for r := range reasons {
+			line = st.Error.Render(g.fail + fmt.Sprintf(" nothing loaded: every call failed: %s", clean(r, m.env.ascii)))
+		}
+		missing = nil
+	case loaded == 0:
+		line = st.Error.Render(g.fail + fmt.Sprintf(" nothing loaded: 0/%d kinds", len(knownKinds)))
+	case loaded < len(knownKinds):
+		line = st.Warn.Render(g.warn+fmt.Sprintf(" loaded %d/%d kinds, %d ENIs", loaded, len(knownKinds), enis)) +
+			st.Subtle.Render(" at "+m.loadedAt.Format("15:04:05"))
 	default:
 		line = st.OK.Render(g.pass+fmt.Sprintf(" loaded %d/%d kinds, %d ENIs", loaded, len(knownKinds), enis)) +
 			st.Subtle.Render(" at "+m.loadedAt.Format("15:04:05"))
@@ -172,7 +192,20 @@ func (m *Model) progressLine(w int) string {
 	return truncate(line, w, g.ellipsis)
 }
 
+// elapsed is how long the running load has taken, so that a slow or
+// stalled account is seen as such: "12s", "2m05s".
+func (m *Model) elapsed() string {
+	d := m.env.now().Sub(m.loadStarted).Round(time.Second)
+	if d < time.Minute {
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	}
+	return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+}
+
 func (m *Model) statusLine(w int) string {
+	if m.cmd.active {
+		return truncate(m.cmd.input.View(), w, m.env.g.ellipsis)
+	}
 	if m.status == "" {
 		return ""
 	}

@@ -28,6 +28,9 @@ const (
 	Throttle
 	// ServerError answers HTTP 500 with the service's internal error.
 	ServerError
+	// Hang accepts the request and never answers, until the client gives
+	// up or the proxy closes: a stalled endpoint.
+	Hang
 )
 
 // Proxy is a reverse proxy in front of moto that records the AWS action of
@@ -92,6 +95,10 @@ func NewProxy(target string) (*Proxy, error) {
 			case <-r.Context().Done():
 				return
 			}
+		}
+		if kind == Hang {
+			<-r.Context().Done()
+			return
 		}
 		if kind != 0 {
 			writeFault(w, service, kind)
