@@ -646,9 +646,9 @@ func gapReason(err error) (reason string, fatal bool) {
 	case errors.As(err, &notAllowed):
 		return "refused: not in reach's allowed actions", false
 	case errors.As(err, &budgetErr):
-		return "not read: " + budgetErr.Error() + "; retry, or allow more time (--load-timeout)", false
+		return "not read: " + budgetErr.Error() + " (--load-timeout allows more)", false
 	case errors.As(err, &attemptErr):
-		return fmt.Sprintf("timed out: %s (%d attempts); retry, or allow more time (--call-timeout)", attemptErr.Error(), attempts), false
+		return fmt.Sprintf("timed out: %s, %d attempts (--call-timeout allows more)", attemptErr.Error(), attempts), false
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "canceled", false
 	case strings.Contains(msg, "get identity: "), isSSOTokenError(msg), isNoCredentials(msg):
@@ -677,12 +677,14 @@ func gapReason(err error) (reason string, fatal bool) {
 // permission: the gap then asks for a retry, not for an IAM grant.
 func passingFailure(err error) bool {
 	var (
-		apiErr   smithy.APIError
-		respErr  *awshttp.ResponseError
-		quotaErr ratelimit.QuotaExceededError
+		apiErr     smithy.APIError
+		respErr    *awshttp.ResponseError
+		quotaErr   ratelimit.QuotaExceededError
+		budgetErr  *loadBudgetError
+		attemptErr *attemptTimeoutError
 	)
 	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &quotaErr):
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &quotaErr), errors.As(err, &budgetErr), errors.As(err, &attemptErr):
 		return true
 	case errors.As(err, &apiErr) && (deniedCodes[apiErr.ErrorCode()] || credentialCodes[apiErr.ErrorCode()]):
 		return false

@@ -3,7 +3,6 @@ package checks
 import (
 	"cmp"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -56,24 +55,11 @@ func unknownOr(a CheckArgs, err error) (Report, error) {
 // the instances and interfaces were read, and a *DataError when they were
 // not: the name may belong to one of them.
 func ResolveName(n *Network, flag, arg string) (string, error) {
-	host, port, hasPort := strings.Cut(arg, ":")
-	if strings.HasPrefix(host, "eni-") || strings.HasPrefix(host, "i-") || strings.Contains(host, ".") || strings.Count(arg, ":") > 1 || strings.HasPrefix(arg, "[") {
+	if !IsResourceName(arg) {
 		return arg, nil
 	}
-	var matches []string
-	for id, inst := range n.Instances {
-		if inst.Name == host {
-			matches = append(matches, id)
-		}
-	}
-	if len(matches) == 0 {
-		for id, e := range n.ENIs {
-			if e.Name == host {
-				matches = append(matches, id)
-			}
-		}
-	}
-	slices.Sort(matches)
+	host, port, hasPort := strings.Cut(arg, ":")
+	matches := n.NamedEnds(host)
 	switch len(matches) {
 	case 0:
 		if host == "" {

@@ -99,8 +99,8 @@ func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool
 	for _, g := range n.Gaps {
 		if g.Kind == checks.KindNetworkInterfaces && g.Scope == "" && !g.Pending {
 			c.eniGap = clean(g.Reason, ascii)
-			if g.Action != "" {
-				c.eniGap += "; grant " + clean(g.Action, ascii)
+			if r := g.Remedy(); r != "" {
+				c.eniGap += "; " + clean(r, ascii)
 			}
 		}
 	}
