@@ -35,6 +35,7 @@ type Inventory struct {
 	VPNGateways                  []ec2types.VpnGateway
 	VPNConnections               []ec2types.VpnConnection
 	DXVirtualInterfaces          []DXVirtualInterface
+	DXAssociations               []DXGatewayAssociation
 	TransitGateways              []ec2types.TransitGateway
 	TransitGatewayAttachments    []ec2types.TransitGatewayAttachment
 	TransitGatewayVPCAttachments []ec2types.TransitGatewayVpcAttachment
@@ -116,15 +117,50 @@ const (
 
 // DXVirtualInterface is the part of a Direct Connect virtual interface
 // (aws directconnect describe-virtual-interfaces) that says which gateway
-// it carries traffic for.
+// it carries traffic for and whether it is up. The Direct Connect API
+// speaks lowerCamel JSON, and so does a saved snapshot; the reader also
+// takes Batfish's PascalCase copies.
 type DXVirtualInterface struct {
-	VirtualInterfaceId     *string
-	VirtualInterfaceType   *string
-	VirtualInterfaceState  *string
-	VirtualGatewayId       *string
-	DirectConnectGatewayId *string
+	VirtualInterfaceId     *string `json:"virtualInterfaceId,omitempty"`
+	VirtualInterfaceName   *string `json:"virtualInterfaceName,omitempty"`
+	VirtualInterfaceType   *string `json:"virtualInterfaceType,omitempty"`
+	VirtualInterfaceState  *string `json:"virtualInterfaceState,omitempty"`
+	VirtualGatewayId       *string `json:"virtualGatewayId,omitempty"`
+	DirectConnectGatewayId *string `json:"directConnectGatewayId,omitempty"`
+	OwnerAccount           *string `json:"ownerAccount,omitempty"`
+	Region                 *string `json:"region,omitempty"`
 }
 
-// KindDXVirtualInterfaces is Direct Connect's describe-virtual-interfaces:
-// optional, since the EC2 API cannot see Direct Connect.
-const KindDXVirtualInterfaces checks.DataKind = "describe-virtual-interfaces"
+// DXGatewayAssociation is one association of a Direct Connect gateway with
+// a virtual private gateway or a transit gateway (aws directconnect
+// describe-direct-connect-gateway-associations).
+type DXGatewayAssociation struct {
+	AssociationId          *string              `json:"associationId,omitempty"`
+	DirectConnectGatewayId *string              `json:"directConnectGatewayId,omitempty"`
+	AssociatedGateway      *DXAssociatedGateway `json:"associatedGateway,omitempty"`
+	AssociationState       *string              `json:"associationState,omitempty"`
+	// VirtualGatewayId is the older field for a virtual private gateway.
+	VirtualGatewayId                      *string               `json:"virtualGatewayId,omitempty"`
+	AllowedPrefixesToDirectConnectGateway []DXRouteFilterPrefix `json:"allowedPrefixesToDirectConnectGateway,omitempty"`
+}
+
+// DXAssociatedGateway is the gateway of a Direct Connect gateway
+// association.
+type DXAssociatedGateway struct {
+	Id           *string `json:"id,omitempty"`
+	Type         *string `json:"type,omitempty"`
+	OwnerAccount *string `json:"ownerAccount,omitempty"`
+	Region       *string `json:"region,omitempty"`
+}
+
+// DXRouteFilterPrefix is one allowed prefix of an association.
+type DXRouteFilterPrefix struct {
+	Cidr *string `json:"cidr,omitempty"`
+}
+
+// The Direct Connect kinds, optional: the EC2 API cannot see Direct
+// Connect, and an account without it has nothing to read.
+const (
+	KindDXVirtualInterfaces = checks.KindDirectConnectVIFs
+	KindDXAssociations      = checks.KindDirectConnectAssociations
+)

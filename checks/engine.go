@@ -566,6 +566,9 @@ func (w *walker) runFromOutside(p packet, src, dst endpoint, rep *Report) {
 		// whose reply then takes whatever route the subnet has.
 		if vgw := w.entryVGW(ds.VPCID, src.addr); vgw != "" {
 			w.hop(vgw, "vpn-gateway")
+			if !w.vgwAccepts(vgw, src.addr) {
+				return
+			}
 			flags.enteredFrom = TargetVGW
 			pos, end = w.ingress(vgw, ds.VPCID, p, &flags, dst.eni)
 			break
@@ -576,6 +579,9 @@ func (w *walker) runFromOutside(p packet, src, dst endpoint, rep *Report) {
 		return
 	case TargetVGW:
 		w.hop(r.TargetID, "vpn-gateway")
+		if !w.vgwAccepts(r.TargetID, src.addr) {
+			return
+		}
 		flags.enteredFrom = TargetVGW
 		pos, end = w.ingress(r.TargetID, ds.VPCID, p, &flags, dst.eni)
 	case TargetTGW:
@@ -621,7 +627,7 @@ func (w *walker) entryVGW(vpc string, src netip.Addr) string {
 			continue
 		}
 		attached = append(attached, id)
-		if len(g.DirectConnectVIFs) > 0 {
+		if dx, _ := w.dxForVGW(id); len(dx) > 0 {
 			return id
 		}
 		for _, cid := range sortedKeys(w.n.VPNConnections) {

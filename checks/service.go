@@ -152,6 +152,11 @@ func (w *walker) serviceDestination(q Query, src, dst endpoint) {
 	e := dst.eni
 	kind := w.serviceOf(e)
 	switch kind {
+	case svcLambda:
+		w.decide(LayerService, Decision{Component: e.ID, Step: "destination " + e.ID, Outcome: "deny", Rule: "Lambda function interface: outbound connections of the function only"})
+		w.find(LayerService, Finding{Code: "LAMBDA_NOT_A_DESTINATION", Severity: SeverityBlock, Component: e.ID, Rule: "Lambda interface " + e.ID,
+			Detail: fmt.Sprintf("%s (%s) is a Lambda function's interface (Hyperplane ENI): it carries only the connections the function itself opens, and nothing listens on it for connections from %s", e.ID, dst.addr, src.addr),
+			Fix:    "invoke the function through its API instead (aws lambda invoke --function-name <function>, a function URL, or a trigger such as API Gateway or a load balancer target)"})
 	case svcNAT:
 		if dst.viaPublic {
 			break

@@ -138,6 +138,11 @@ func (w *walker) decide(layer string, d Decision) {
 
 // missing reports a gap as an unknown finding of the layer.
 func (w *walker) missing(layer string, k DataKind, component, what string) {
+	w.find(layer, w.missingFinding(k, component, what))
+}
+
+// missingFinding is the unknown finding missing records.
+func (w *walker) missingFinding(k DataKind, component, what string) Finding {
 	g, ok := w.ix.gap(k)
 	detail := what
 	if ok {
@@ -146,7 +151,7 @@ func (w *walker) missing(layer string, k DataKind, component, what string) {
 			detail += "; grant " + g.Action
 		}
 	}
-	w.find(layer, Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: component, Rule: string(k), Detail: detail, Fix: gapFix(g, ok)})
+	return Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: component, Rule: string(k), Detail: detail, Fix: gapFix(g, ok)}
 }
 
 func gapFix(g Gap, ok bool) string {
@@ -683,6 +688,9 @@ func (w *walker) followTarget(s *Subnet, sender *ENI, ct *compiledTable, r *Rout
 			return position{}, stop
 		}
 		w.hopAfterExit(m.ID, "network-interface")
+		if !w.nextHopAlive(ct.table.ID, routeTextPlain(r), m) {
+			return position{}, stop
+		}
 		w.crossNACLs(s, ms, p, "towards appliance "+m.ID)
 		if m.Owns(p.dst) {
 			return w.deliver(m, p, flags, final)
@@ -828,6 +836,38 @@ func (w *walker) missingOrGone(k DataKind, ct *compiledTable, s *Subnet, r *Rout
 	}
 	w.find(LayerRoute, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: r.TargetID, Rule: routeTextPlain(r),
 		Detail: fmt.Sprintf("the route's target %s does not exist", r.TargetID), Fix: w.routeFix(ct.table, s, p.dst, r.Destination.String())})
+}
+
+// nextHopAlive checks that the interface a route hands packets to can
+// take them: it is attached, and the instance it is attached to is
+// running. A stopped appliance keeps its interface and its routes (they
+// are not blackholed), and the traffic is dropped: "the target network
+// interface must be attached to a running instance" (SEMANTICS.md §2.5).
+func (w *walker) nextHopAlive(table, route string, m *ENI) bool {
+	if m.Status != "" && m.Status != "in-use" {
+		w.find(LayerRoute, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: table, Rule: route,
+			Detail: fmt.Sprintf("the route %s in %s hands the packet to %s, which is %s: attached to no instance, so nothing forwards it", route, table, m.ID, m.Status),
+			Fix:    fmt.Sprintf("aws ec2 attach-network-interface --network-interface-id %s --instance-id <the appliance instance> --device-index 1  (or point the route at a working appliance)", m.ID)})
+		return false
+	}
+	if m.InstanceID == "" {
+		return true
+	}
+	inst := w.n.Instances[m.InstanceID]
+	if inst == nil {
+		if _, gap := w.ix.gap(KindInstances); gap {
+			w.missing(LayerRoute, KindInstances, m.InstanceID, fmt.Sprintf("the state of instance %s, the next hop of %s in %s", m.InstanceID, route, table))
+			return false
+		}
+		return true
+	}
+	if inst.State == "" || inst.State == "running" {
+		return true
+	}
+	w.find(LayerRoute, Finding{Code: "INSTANCE_NOT_RUNNING", Severity: SeverityBlock, Component: table, Rule: route,
+		Detail: fmt.Sprintf("the route %s in %s hands the packet to %s of instance %s, which is %s, so nothing forwards it and the traffic is dropped (the route stays active)", route, table, m.ID, inst.ID, inst.State),
+		Fix:    fmt.Sprintf("aws ec2 start-instances --instance-ids %s  (or point the route at a running appliance)", inst.ID)})
+	return false
 }
 
 // applianceENI returns the interface a route hands packets to: the ENI, or
@@ -1001,6 +1041,9 @@ func (w *walker) ingress(gatewayID, vpc string, p packet, flags *pathFlags, fina
 					return position{}, stop
 				}
 				w.hop(m.ID, "network-interface")
+				if !w.nextHopAlive(et.table.ID, routeText(res.route), m) {
+					return position{}, stop
+				}
 				w.crossNACLs(nil, ms, p, "from "+gatewayID+" to appliance "+m.ID)
 				w.checkSourceDest(m, p, true)
 				if w.dir == Forward || !w.forwardAppliances[m.ID] {
@@ -1269,7 +1312,14 @@ func (w *walker) transitGatewayFrom(att *TransitGatewayAttachment, originAZ stri
 		flags.enteredFrom = TargetTGW
 		return position{subnet: sub, sender: nil, pkt: p}, nil
 	case "vpn", "direct-connect-gateway", "connect":
-		return position{}, &walkEnd{exit: &Exit{Gateway: to.TGWID, Kind: ExitOnPrem}}
+		end := &walkEnd{exit: &Exit{Gateway: to.TGWID, Kind: ExitOnPrem}}
+		switch to.ResourceType {
+		case "vpn":
+			end.stopped = !w.tgwVPNCarries(to, p.dst, res.route.route.Static)
+		case "direct-connect-gateway":
+			end.stopped = !w.applyLink(w.dxForTGW(to))
+		}
+		return position{}, end
 	case "peering":
 		return w.acrossTGWPeering(att, to, originAZ, p, flags, final)
 	}
@@ -1319,60 +1369,4 @@ func tgwRouteText(r *compiledTGWRoute) string {
 		return fmt.Sprintf("%s → blackhole (%s)", dst, kind)
 	}
 	return fmt.Sprintf("%s → %s (%s)", dst, strings.Join(r.route.AttachmentIDs, ", "), kind)
-}
-
-// vpnCarries decides whether a virtual private gateway hands a packet for
-// dst to a VPN tunnel: a static-routes-only connection carries only its
-// routes; a BGP connection carries what it learned, which reach cannot see
-// and takes on trust. Direct Connect virtual interfaces are not visible
-// through the EC2 API, so a gateway without a VPN connection is unknown.
-func (w *walker) vpnCarries(vgwID string, dst netip.Addr) bool {
-	if _, gap := w.ix.gap(KindVPNConnections); gap {
-		w.missing(LayerRoute, KindVPNConnections, vgwID, "the VPN connections of "+vgwID+", which decide whether it carries "+dst.String())
-		return false
-	}
-	var conns, up []*VPNConnection
-	for _, id := range sortedKeys(w.n.VPNConnections) {
-		c := w.n.VPNConnections[id]
-		if c.VGWID != vgwID || c.State == "deleted" || c.State == "deleting" {
-			continue
-		}
-		conns = append(conns, c)
-		if c.State == "" || c.State == "available" {
-			up = append(up, c)
-		}
-	}
-	step := "VPN connections of " + vgwID
-	if g := w.n.VPNGateways[vgwID]; g != nil && len(g.DirectConnectVIFs) > 0 {
-		w.decide(LayerRoute, Decision{Component: g.DirectConnectVIFs[0], Step: "Direct Connect of " + vgwID, Outcome: "forward",
-			Rule: g.DirectConnectVIFs[0] + " learns its routes over BGP; reach takes them on trust"})
-		return true
-	}
-	switch {
-	case len(conns) == 0:
-		w.find(LayerRoute, Finding{Code: "VPN_NOT_VISIBLE", Severity: SeverityUnknown, Component: vgwID, Rule: "no VPN connection",
-			Detail: fmt.Sprintf("%s has no VPN connection; a Direct Connect virtual interface, which reach cannot see, may carry %s", vgwID, dst)})
-		return false
-	case len(up) == 0:
-		w.find(LayerRoute, Finding{Code: "BAD_STATE_VPN", Severity: SeverityBlock, Component: conns[0].ID, Rule: "state " + conns[0].State,
-			Detail: fmt.Sprintf("no VPN connection of %s is available (%s is %s)", vgwID, conns[0].ID, conns[0].State)})
-		return false
-	}
-	for _, c := range up {
-		if !c.StaticRoutesOnly {
-			w.decide(LayerRoute, Decision{Component: c.ID, Step: step, Outcome: "forward", Rule: c.ID + " learns its routes over BGP; reach takes them on trust"})
-			return true
-		}
-		for _, r := range c.Routes {
-			if r.Contains(dst) {
-				w.decide(LayerRoute, Decision{Component: c.ID, Step: step, Outcome: "forward", Rule: fmt.Sprintf("%s static route %s", c.ID, r)})
-				return true
-			}
-		}
-	}
-	w.decide(LayerRoute, Decision{Component: vgwID, Step: step, Outcome: "drop", Rule: "no VPN route for " + dst.String()})
-	w.find(LayerRoute, Finding{Code: "VPN_NO_ROUTE", Severity: SeverityBlock, Component: vgwID, Rule: "no VPN route for " + dst.String(),
-		Detail: fmt.Sprintf("%s sends %s to its VPN, but no static route of %s covers it, so the gateway drops it", vgwID, dst, up[0].ID),
-		Fix:    fmt.Sprintf("aws ec2 create-vpn-connection-route --vpn-connection-id %s --destination-cidr-block <the on-premises network holding %s>", up[0].ID, dst)})
-	return false
 }
