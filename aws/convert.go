@@ -982,6 +982,9 @@ func convPeeringSide(field string, info *ec2types.VpcPeeringConnectionVpcInfo, b
 			*dst = append(*dst, p)
 		}
 	}
+	if info.PeeringOptions != nil {
+		s.AllowDNSFromRemote = awsBool(info.PeeringOptions.AllowDnsResolutionFromRemoteVpc, false)
+	}
 	add(&s.CIDRs, field+".CidrBlock", info.CidrBlock)
 	for i, b := range info.CidrBlockSet {
 		add(&s.CIDRs, fmt.Sprintf("%s.CidrBlockSet[%d].CidrBlock", field, i), b.CidrBlock)

@@ -432,6 +432,7 @@ func (w *walker) reply(end walkEnd, src endpoint, d *ENI) {
 	if ds == nil {
 		return
 	}
+	w.lastRoute = routeRef{}
 	back := w.walk(ds, d, r, pathFlags{}, src.eni)
 	w.checkReplyEnd(back, src)
 }
@@ -441,14 +442,26 @@ func (w *walker) checkReplyEnd(back walkEnd, src endpoint) {
 	case back.delivered != nil && src.eni != nil && back.delivered.ID == src.eni.ID:
 		w.decide(LayerSecurityGroup, Decision{Component: src.eni.ID, Step: src.eni.ID + " inbound (reply)", Outcome: "allow", Rule: "security groups are stateful: the reply of an admitted connection is allowed"})
 	case back.delivered != nil:
-		w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: back.delivered.ID, Rule: "reply delivered elsewhere",
-			Detail: fmt.Sprintf("the reply is delivered to %s, not to the source", back.delivered.ID)})
+		w.replyMisrouted(fmt.Sprintf("the reply to %s is delivered to %s, not to the source", back.pkt.dst, back.delivered.ID), back.delivered.ID)
 	case back.exit != nil && src.external:
 		// The reply leaves towards an outside source: that is its way back.
 	case back.exit != nil:
-		w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: back.exit.Gateway, Rule: "reply leaves through " + back.exit.Gateway,
-			Detail: fmt.Sprintf("the reply to %s is routed out through %s instead of back to the source (routing is evaluated independently for each direction)", back.pkt.dst, back.exit.Gateway)})
+		w.replyMisrouted(fmt.Sprintf("the reply to %s is routed out through %s instead of back to the source (routing is evaluated independently for each direction)", back.pkt.dst, back.exit.Gateway), back.exit.Gateway)
 	}
+}
+
+// replyMisrouted blames a reply that went astray on the route that sent
+// it there: the route table and the route (destination → target), not the
+// interface or gateway that received it.
+func (w *walker) replyMisrouted(what, reached string) {
+	comp, rule := reached, "reply reaches "+reached
+	detail := what
+	if w.lastRoute.table != "" {
+		comp, rule = w.lastRoute.table, w.lastRoute.route
+		detail = fmt.Sprintf("%s: route %s in %s sends it there", what, w.lastRoute.route, w.lastRoute.table)
+	}
+	w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: comp, Direction: Return, Rule: rule, Detail: detail,
+		Fix: "route the source's address back the way the request came, in " + comp})
 }
 
 // replyFromExit walks the reply of traffic that left the account from the
@@ -458,6 +471,7 @@ func (w *walker) replyFromExit(end walkEnd, src endpoint) {
 	defer func() { w.dir = Forward }()
 	r := replyOf(end.pkt)
 	flags := pathFlags{}
+	w.lastRoute = routeRef{}
 	var pos position
 	var stop *walkEnd
 	switch {
@@ -674,17 +688,16 @@ func (w *walker) finishOutside(pos position, end *walkEnd, p packet, src, dst en
 	if ds == nil {
 		return
 	}
+	w.lastRoute = routeRef{}
 	back := w.walk(ds, fin.delivered, r, pathFlags{}, nil)
 	if back.exit == nil {
 		if back.delivered != nil {
-			w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: back.delivered.ID, Rule: "reply delivered inside the account",
-				Detail: fmt.Sprintf("the reply to %s is delivered to %s instead of leaving the account", r.dst, back.delivered.ID)})
+			w.replyMisrouted(fmt.Sprintf("the reply to %s is delivered to %s instead of leaving the account", r.dst, back.delivered.ID), back.delivered.ID)
 		}
 		return
 	}
 	if dst.viaPublic && !strings.HasPrefix(back.exit.Gateway, "igw-") {
-		w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: back.exit.Gateway, Rule: "reply leaves through " + back.exit.Gateway,
-			Detail: fmt.Sprintf("the reply to %s leaves through %s, not the internet gateway it came in through, so the public address is not translated back", r.dst, back.exit.Gateway)})
+		w.replyMisrouted(fmt.Sprintf("the reply to %s leaves through %s, not the internet gateway it came in through, so the public address is not translated back", r.dst, back.exit.Gateway), back.exit.Gateway)
 	}
 }
 

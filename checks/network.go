@@ -433,6 +433,10 @@ type PeeringSide struct {
 	Region    string
 	CIDRs     []netip.Prefix
 	IPv6CIDRs []netip.Prefix
+	// AllowDNSFromRemote is this side's AllowDnsResolutionFromRemoteVpc:
+	// the public DNS hostnames of instances in this VPC resolve to their
+	// private addresses when queried from the peer VPC.
+	AllowDNSFromRemote bool
 }
 
 // Peering is one VPC peering connection.

@@ -69,6 +69,14 @@ type walker struct {
 	evaluated         map[string]bool
 	deferred          []Hop
 	tgwDepth          int
+	// lastRoute is the route table and the route that last forwarded the
+	// packet: the one to blame when a reply goes astray.
+	lastRoute routeRef
+}
+
+// routeRef names one route of one route table.
+type routeRef struct {
+	table, route string
 }
 
 func newWalker(n *Network) *walker {
@@ -550,6 +558,7 @@ func (w *walker) walk(s *Subnet, sender *ENI, p packet, flags pathFlags, final *
 			return walkEnd{stopped: true, pkt: p, flags: flags}
 		}
 		w.decide(LayerRoute, Decision{Component: ct.table.ID, Step: "route lookup for " + p.dst.String(), Outcome: "forward", Rule: ruleText, Rules: lines})
+		w.lastRoute = routeRef{ct.table.ID, ruleText}
 		next, end := w.followTarget(s, sender, ct, r, p, &flags, final)
 		if end != nil {
 			end.pkt, end.flags = p, flags
@@ -1029,6 +1038,7 @@ func (w *walker) ingress(gatewayID, vpc string, p packet, flags *pathFlags, fina
 		res := et.lookup(p.dst)
 		if res.route != nil && res.route.route.Target != TargetLocal {
 			w.decide(LayerRoute, Decision{Component: et.table.ID, Step: "gateway route table of " + gatewayID, Outcome: "forward", Rule: routeText(res.route), Rules: routeLines(et, res.route)})
+			w.lastRoute = routeRef{et.table.ID, routeText(res.route)}
 			r := res.route.route
 			if r.Target == TargetENI || r.Target == TargetInstance {
 				m := w.applianceENI(r)
@@ -1135,6 +1145,12 @@ func (w *walker) viaPeering(s *Subnet, ct *compiledTable, r *Route, p packet, fl
 		if _, gap := w.ix.gap(KindNetworkInterfaces); gap || w.n.VPCs[peer.VPCID] == nil {
 			w.find(LayerRoute, Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: peer.VPCID, Rule: routeTextPlain(r),
 				Detail: fmt.Sprintf("the peer VPC %s (account %s) is not in the data, so reach cannot follow the packet past %s", peer.VPCID, peer.OwnerID, pcx.ID)})
+			return position{}, stop
+		}
+		if w.dir == Return {
+			// The reply's own route sent it to a VPC that does not hold the
+			// source: blame that route, not the peering.
+			w.replyMisrouted(fmt.Sprintf("the reply to %s crosses %s into %s, where no network interface owns %s", p.dst, pcx.ID, peer.VPCID, p.dst), pcx.ID)
 			return position{}, stop
 		}
 		w.find(LayerRoute, Finding{Code: "CANNOT_ROUTE", Severity: SeverityBlock, Component: pcx.ID, Rule: routeTextPlain(r),
@@ -1284,6 +1300,7 @@ func (w *walker) transitGatewayFrom(att *TransitGatewayAttachment, originAZ stri
 		return position{}, stop
 	}
 	w.decide(LayerRoute, Decision{Component: tt.table.ID, Step: "transit gateway route lookup for " + p.dst.String(), Outcome: "forward", Rule: tgwRouteText(res.route), Rules: lines})
+	w.lastRoute = routeRef{tt.table.ID, tgwRouteText(res.route)}
 	if len(res.route.route.AttachmentIDs) == 0 {
 		w.find(LayerRoute, Finding{Code: "CANNOT_ROUTE", Severity: SeverityUnknown, Component: tt.table.ID, Rule: tgwRouteText(res.route), Detail: "the route names no attachment"})
 		return position{}, stop
