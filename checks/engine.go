@@ -762,7 +762,9 @@ func (w *walker) finish(rep *Report, q Query, dst endpoint) {
 		rep.BlockedBy = &Blocked{Layer: layerOf(rep, first), Component: first.Component, Code: first.Code, Direction: first.Direction, Rule: first.Rule}
 	case anyUnknown:
 		rep.Verdict = Unknown
-	case w.layers[LayerRoute].Status == StatusPass:
+	case w.layers[LayerRoute].Status == StatusPass || w.layers[LayerRoute].Status == StatusWarn:
+		// A warning is a path that works now but is fragile (a VPN with
+		// one tunnel left).
 		rep.Verdict = Reachable
 	default:
 		rep.Verdict = Unknown

@@ -185,7 +185,7 @@ func (w *walker) dxForVGW(vgwID string) (links []linkResult, read bool) {
 			links = append(links, linkResult{state: linkUnknown, findings: []Finding{w.missingFinding(KindDirectConnectAssociations, v.DXGatewayID,
 				fmt.Sprintf("whether Direct Connect gateway %s (of virtual interface %s) is associated with %s", v.DXGatewayID, v.ID, vgwID))}})
 		case v.DXGatewayID != "" && slices.Contains(associated, v.DXGatewayID):
-			links = append(links, vifLink(v, vgwID+" through Direct Connect gateway "+v.DXGatewayID))
+			links = append(links, vifLink(v, vgwID+" (through Direct Connect gateway "+v.DXGatewayID+")"))
 		}
 	}
 	return links, true
@@ -209,7 +209,7 @@ func (w *walker) dxForTGW(att *TransitGatewayAttachment) linkResult {
 	}
 	for _, id := range sortedKeys(w.n.DirectConnectVIFs) {
 		if v := w.n.DirectConnectVIFs[id]; v.DXGatewayID == dxgw && (v.Type == "" || v.Type == "transit") {
-			links = append(links, vifLink(v, att.TGWID+" through Direct Connect gateway "+dxgw))
+			links = append(links, vifLink(v, att.TGWID+" (through Direct Connect gateway "+dxgw+")"))
 		}
 	}
 	if len(links) == 0 {
