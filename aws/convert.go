@@ -1540,7 +1540,7 @@ func (c *netConverter) directConnect() {
 			continue
 		}
 		c.n.DirectConnectVIFs[id] = &checks.DirectConnectVIF{ID: id, Name: sanitize(awsString(v.VirtualInterfaceName)),
-			Type: strings.ToLower(sanitize(awsString(v.VirtualInterfaceType))), State: strings.ToLower(sanitize(awsString(v.VirtualInterfaceState))),
+			Type: strings.ToLower(sanitize(awsString(v.VirtualInterfaceType))), State: strings.ToLower(sanitize(string(v.VirtualInterfaceState))),
 			VGWID: sanitize(awsString(v.VirtualGatewayId)), DXGatewayID: sanitize(awsString(v.DirectConnectGatewayId))}
 	}
 	if c.inv.Present[KindDXAssociations] {
@@ -1548,9 +1548,9 @@ func (c *netConverter) directConnect() {
 	}
 	for i, a := range c.inv.DXAssociations {
 		assoc := &checks.DirectConnectAssociation{ID: sanitize(awsString(a.AssociationId)), DXGatewayID: sanitize(awsString(a.DirectConnectGatewayId)),
-			State: strings.ToLower(sanitize(awsString(a.AssociationState)))}
+			State: strings.ToLower(sanitize(string(a.AssociationState)))}
 		if g := a.AssociatedGateway; g != nil {
-			assoc.GatewayID, assoc.GatewayType = sanitize(awsString(g.Id)), sanitize(awsString(g.Type))
+			assoc.GatewayID, assoc.GatewayType = sanitize(awsString(g.Id)), sanitize(string(g.Type))
 		}
 		if assoc.GatewayID == "" && a.VirtualGatewayId != nil {
 			assoc.GatewayID, assoc.GatewayType = sanitize(awsString(a.VirtualGatewayId)), "virtualPrivateGateway"

@@ -5,6 +5,7 @@
 package aws
 
 import (
+	dxtypes "github.com/aws/aws-sdk-go-v2/service/directconnect/types"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	resolvertypes "github.com/aws/aws-sdk-go-v2/service/route53resolver/types"
@@ -17,25 +18,27 @@ import (
 // The snapshot reader and the live loader both fill it; Convert turns it
 // into a checks.Network.
 type Inventory struct {
-	VPCs                         []ec2types.Vpc
-	VPCAttributes                map[string]VPCAttributes // by VPC ID
-	Subnets                      []ec2types.Subnet
-	NetworkInterfaces            []ec2types.NetworkInterface
-	Reservations                 []ec2types.Reservation
-	RouteTables                  []ec2types.RouteTable
-	NetworkACLs                  []ec2types.NetworkAcl
-	SecurityGroups               []ec2types.SecurityGroup
-	ManagedPrefixLists           []ec2types.ManagedPrefixList
-	PrefixListEntries            map[string][]ec2types.PrefixListEntry // by prefix list ID
-	PrefixLists                  []ec2types.PrefixList                 // describe-prefix-lists (AWS service lists with CIDRs)
-	Peerings                     []ec2types.VpcPeeringConnection
-	InternetGateways             []ec2types.InternetGateway
-	EgressOnlyInternetGateways   []ec2types.EgressOnlyInternetGateway
-	NATGateways                  []ec2types.NatGateway
-	VPNGateways                  []ec2types.VpnGateway
-	VPNConnections               []ec2types.VpnConnection
-	DXVirtualInterfaces          []DXVirtualInterface
-	DXAssociations               []DXGatewayAssociation
+	VPCs                       []ec2types.Vpc
+	VPCAttributes              map[string]VPCAttributes // by VPC ID
+	Subnets                    []ec2types.Subnet
+	NetworkInterfaces          []ec2types.NetworkInterface
+	Reservations               []ec2types.Reservation
+	RouteTables                []ec2types.RouteTable
+	NetworkACLs                []ec2types.NetworkAcl
+	SecurityGroups             []ec2types.SecurityGroup
+	ManagedPrefixLists         []ec2types.ManagedPrefixList
+	PrefixListEntries          map[string][]ec2types.PrefixListEntry // by prefix list ID
+	PrefixLists                []ec2types.PrefixList                 // describe-prefix-lists (AWS service lists with CIDRs)
+	Peerings                   []ec2types.VpcPeeringConnection
+	InternetGateways           []ec2types.InternetGateway
+	EgressOnlyInternetGateways []ec2types.EgressOnlyInternetGateway
+	NATGateways                []ec2types.NatGateway
+	VPNGateways                []ec2types.VpnGateway
+	VPNConnections             []ec2types.VpnConnection
+	// The Direct Connect API's outputs. Its JSON is lowerCamel, which the
+	// snapshot reader and writer speak for these two.
+	DXVirtualInterfaces          []dxtypes.VirtualInterface
+	DXAssociations               []dxtypes.DirectConnectGatewayAssociation
 	TransitGateways              []ec2types.TransitGateway
 	TransitGatewayAttachments    []ec2types.TransitGatewayAttachment
 	TransitGatewayVPCAttachments []ec2types.TransitGatewayVpcAttachment
@@ -114,49 +117,6 @@ const (
 	KindResolverRules                checks.DataKind = "list-resolver-rules"
 	KindResolverRuleAssociations     checks.DataKind = "list-resolver-rule-associations"
 )
-
-// DXVirtualInterface is the part of a Direct Connect virtual interface
-// (aws directconnect describe-virtual-interfaces) that says which gateway
-// it carries traffic for and whether it is up. The Direct Connect API
-// speaks lowerCamel JSON, and so does a saved snapshot; the reader also
-// takes Batfish's PascalCase copies.
-type DXVirtualInterface struct {
-	VirtualInterfaceId     *string `json:"virtualInterfaceId,omitempty"`
-	VirtualInterfaceName   *string `json:"virtualInterfaceName,omitempty"`
-	VirtualInterfaceType   *string `json:"virtualInterfaceType,omitempty"`
-	VirtualInterfaceState  *string `json:"virtualInterfaceState,omitempty"`
-	VirtualGatewayId       *string `json:"virtualGatewayId,omitempty"`
-	DirectConnectGatewayId *string `json:"directConnectGatewayId,omitempty"`
-	OwnerAccount           *string `json:"ownerAccount,omitempty"`
-	Region                 *string `json:"region,omitempty"`
-}
-
-// DXGatewayAssociation is one association of a Direct Connect gateway with
-// a virtual private gateway or a transit gateway (aws directconnect
-// describe-direct-connect-gateway-associations).
-type DXGatewayAssociation struct {
-	AssociationId          *string              `json:"associationId,omitempty"`
-	DirectConnectGatewayId *string              `json:"directConnectGatewayId,omitempty"`
-	AssociatedGateway      *DXAssociatedGateway `json:"associatedGateway,omitempty"`
-	AssociationState       *string              `json:"associationState,omitempty"`
-	// VirtualGatewayId is the older field for a virtual private gateway.
-	VirtualGatewayId                      *string               `json:"virtualGatewayId,omitempty"`
-	AllowedPrefixesToDirectConnectGateway []DXRouteFilterPrefix `json:"allowedPrefixesToDirectConnectGateway,omitempty"`
-}
-
-// DXAssociatedGateway is the gateway of a Direct Connect gateway
-// association.
-type DXAssociatedGateway struct {
-	Id           *string `json:"id,omitempty"`
-	Type         *string `json:"type,omitempty"`
-	OwnerAccount *string `json:"ownerAccount,omitempty"`
-	Region       *string `json:"region,omitempty"`
-}
-
-// DXRouteFilterPrefix is one allowed prefix of an association.
-type DXRouteFilterPrefix struct {
-	Cidr *string `json:"cidr,omitempty"`
-}
 
 // The Direct Connect kinds, optional: the EC2 API cannot see Direct
 // Connect, and an account without it has nothing to read.
