@@ -189,6 +189,14 @@ func (w *walker) serviceDestination(q Query, src, dst endpoint) {
 		for _, id := range sortedKeys(w.n.Endpoints) {
 			ep := w.n.Endpoints[id]
 			if slices.Contains(ep.ENIIDs, e.ID) {
+				if ep.State != "" && !strings.EqualFold(ep.State, "available") {
+					// Pending, PendingAcceptance, Rejected, Failed, Deleting,
+					// Expired: the endpoint does not carry traffic to its
+					// service.
+					w.find(LayerService, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: ep.ID, Rule: "state " + ep.State,
+						Detail: fmt.Sprintf("%s is an interface of endpoint %s for %s, which is %s, not available, so it carries nothing to the service", e.ID, ep.ID, ep.ServiceName, ep.State)})
+					break
+				}
 				w.decide(LayerService, Decision{Component: ep.ID, Step: "destination " + e.ID, Outcome: "allow", Rule: fmt.Sprintf("interface endpoint for %s", ep.ServiceName)})
 				w.endpointPolicy(ep, "the destination is an interface of endpoint "+ep.ID)
 				break

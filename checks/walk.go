@@ -1185,6 +1185,13 @@ func (w *walker) viaTransitGateway(s *Subnet, ct *compiledTable, r *Route, p pac
 		}
 	}
 	w.hopAfterExit(tgwID, "transit-gateway")
+	if tgw := w.n.TransitGateways[tgwID]; tgw != nil && tgw.State != "" && tgw.State != "available" && tgw.State != "modifying" {
+		// A transit gateway being created or deleted forwards nothing;
+		// one being modified keeps forwarding.
+		w.find(LayerRoute, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: tgwID, Rule: "state " + tgw.State,
+			Detail: fmt.Sprintf("transit gateway %s is %s, not available", tgwID, tgw.State)})
+		return position{}, stop
+	}
 	var att *TransitGatewayAttachment
 	for _, a := range w.ix.tgwAttachByVPC[s.VPCID] {
 		if a.TGWID == tgwID {
