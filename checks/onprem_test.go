@@ -96,11 +96,14 @@ func TestOnPremisesLinkState(t *testing.T) {
 				b.n.DirectConnectVIFs = map[string]*DirectConnectVIF{"dxvif-1": {ID: "dxvif-1", Type: "private", State: "deleted", VGWID: "vgw-1"}}
 			})
 		}, from: "eni-client", to: "172.16.5.10:22", verdict: Unreachable, code: "DIRECT_CONNECT_VIF_DOWN", component: "dxvif-1", dir: Forward},
-		{name: "TGW: VPN attachment, tunnels down (the reply)", build: func() *netBuilder {
+		{name: "TGW: VPN attachment, tunnels down (coming in)", build: func() *netBuilder {
 			b := tgwVPNWorld()
 			b.n.VPNConnections["vpn-1"].Tunnels = downTunnels()
 			return b
-		}, from: "172.16.5.10", to: "10.0.1.20:443", verdict: Unreachable, code: "VPN_TUNNEL_DOWN", component: "vpn-1", dir: Return},
+		}, from: "172.16.5.10", to: "10.0.1.20:443", verdict: Unreachable, code: "VPN_TUNNEL_DOWN", component: "vpn-1", dir: Forward},
+		{name: "TGW: transit VIF down (coming in)", build: func() *netBuilder {
+			return tgwDXWorld(func(b *netBuilder) { b.n.DirectConnectVIFs["dxvif-1"].State = "down" })
+		}, from: "172.16.5.10", to: "10.0.1.20:443", verdict: Unreachable, code: "DIRECT_CONNECT_VIF_DOWN", component: "dxvif-1", dir: Forward},
 		{name: "TGW: VPN attachment, tunnels down (out)", build: func() *netBuilder {
 			b := tgwVPNWorld()
 			b.n.VPNConnections["vpn-1"].Tunnels = downTunnels()
