@@ -1432,7 +1432,9 @@ func (l *Loader) resolverRuleAssociationsTask() *task {
 //     prefix lists with their entries, transit gateways with their
 //     attachments, peerings and the route tables the VPCs' attachments use
 //     (routes and propagations), VPC peerings,
-//     appliance interfaces and instances named in routes, DHCP options.
+//     appliance interfaces and instances named in routes, DHCP options;
+//  4. only when a route names an interface attached to an instance not read
+//     yet: that instance, whose state decides whether the hop forwards.
 //
 // Round 2 reads whole VPCs rather than the ends' subnets and groups: a path
 // also crosses a NAT gateway's subnet, a transit gateway attachment's
@@ -1632,6 +1634,23 @@ func (l *Loader) LoadPath(ctx context.Context, from, to []string, onEvent func(E
 	}
 	r.spawn(int(r.maxRound.Load())+1, third...)
 	r.wg.Wait()
+	// An appliance interface named in a route is read in round 3; the
+	// instance behind it decides whether it forwards anything (a stopped
+	// one does not), so it is read too, in one more round that only such
+	// paths pay.
+	r.mu.Lock()
+	loaded := loadedInstances(r.inv)
+	var behind []string
+	for _, n := range r.inv.NetworkInterfaces {
+		if n.Attachment != nil && n.Attachment.InstanceId != nil && !loaded[*n.Attachment.InstanceId] {
+			behind = appendNew(behind, *n.Attachment.InstanceId)
+		}
+	}
+	r.mu.Unlock()
+	if len(behind) > 0 {
+		r.spawn(int(r.maxRound.Load())+1, chunked(behind, func(ids []string) *task { return l.instancesTask(filter("instance-id", ids)) })...)
+		r.wg.Wait()
+	}
 	r.release(stage3...)
 
 	inv, stats, err := r.finish()

@@ -131,6 +131,18 @@ func TestLiveStateDecides(t *testing.T) {
 		t.Fatalf("svc-1 has no public address: %+v", svc)
 	}
 	publicName := fmt.Sprintf("ec2-%s.%s.compute.amazonaws.com", strings.ReplaceAll(svc.PrivateIPs[0].Public.String(), ".", "-"), region)
+	// A targeted load reads the instance behind the route's interface too.
+	pathInv, _, err := NewLoader(cfg, WithRetry(3, 10*time.Millisecond)).LoadPath(ctx, []string{app}, []string{"93.184.216.34"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pathNet, err := Convert(pathInv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if verdict, blocked := blockedBy(t, pathNet, app, "93.184.216.34", 443); blocked != "route "+rtA+" INSTANCE_NOT_RUNNING forward" {
+		t.Errorf("targeted load through the stopped NAT instance: %s %q", verdict, blocked)
+	}
 	for _, c := range []struct {
 		name, to string
 		verdict  checks.Verdict

@@ -864,11 +864,10 @@ func (w *walker) nextHopAlive(table, route string, m *ENI) bool {
 	}
 	inst := w.n.Instances[m.InstanceID]
 	if inst == nil {
-		if _, gap := w.ix.gap(KindInstances); gap {
-			w.missing(LayerRoute, KindInstances, m.InstanceID, fmt.Sprintf("the state of instance %s, the next hop of %s in %s", m.InstanceID, route, table))
-			return false
-		}
-		return true
+		// The interface is attached to an instance the data does not hold
+		// (not read, or read only in part): its state is unknown.
+		w.missing(LayerRoute, KindInstances, m.InstanceID, fmt.Sprintf("the state of instance %s, behind %s, the next hop of %s in %s", m.InstanceID, m.ID, route, table))
+		return false
 	}
 	if inst.State == "" || inst.State == "running" {
 		return true
