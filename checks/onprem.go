@@ -271,6 +271,7 @@ func (w *walker) vpnCarries(vgwID string, dst netip.Addr) bool {
 	}
 	dx, dxRead := w.dxForVGW(vgwID)
 	links = append(links, dx...)
+	links = w.dxUnreadLink(links, dxRead, vgwID, dst)
 	if len(links) == 0 {
 		if !dxRead {
 			what := fmt.Sprintf("%s has no VPN connection; a Direct Connect virtual interface may carry %s, and describe-virtual-interfaces is not in the data", vgwID, dst)
@@ -325,10 +326,28 @@ func (w *walker) vgwAccepts(vgwID string, src netip.Addr) bool {
 		}
 		links = append(links, w.vpnLink(c, src, vpnCheck{}))
 	}
-	dx, _ := w.dxForVGW(vgwID)
+	dx, dxRead := w.dxForVGW(vgwID)
 	links = append(links, dx...)
+	links = w.dxUnreadLink(links, dxRead, vgwID, src)
 	if len(links) == 0 {
 		return true
 	}
 	return w.applyLink(w.combineLinks(links))
+}
+
+// dxUnreadLink adds an unknown link for Direct Connect when reading it
+// failed (denied, throttled): a virtual interface may then carry what a
+// dead VPN connection on the same gateway does not, so the VPN alone
+// cannot fail the path. Direct Connect data that was simply not collected
+// (a snapshot without it) leaves the VPN connections to decide, as they
+// are the gateway's connections the data shows.
+func (w *walker) dxUnreadLink(links []linkResult, read bool, vgwID string, peer netip.Addr) []linkResult {
+	if read || len(links) == 0 {
+		return links
+	}
+	if _, gap := w.ix.gap(KindDirectConnectVIFs); !gap {
+		return links
+	}
+	return append(links, linkResult{state: linkUnknown, findings: []Finding{w.missingFinding(KindDirectConnectVIFs, vgwID,
+		fmt.Sprintf("the Direct Connect virtual interfaces of %s, one of which may carry %s where its VPN does not", vgwID, peer))}})
 }

@@ -90,6 +90,15 @@ func TestOnPremisesLinkState(t *testing.T) {
 				b.n.DirectConnectVIFs = map[string]*DirectConnectVIF{"dxvif-1": {ID: "dxvif-1", Type: "private", State: "available", VGWID: "vgw-1"}}
 			})
 		}, from: "eni-client", to: "172.16.5.10:22", verdict: Reachable},
+		{name: "VGW: dead VPN, Direct Connect denied", build: func() *netBuilder {
+			return vgwWorld(func(b *netBuilder) {
+				vpn(b).Tunnels = downTunnels()
+				b.n.Gaps = append(b.n.Gaps, Gap{Kind: KindDirectConnectVIFs, Reason: "AccessDenied", Action: "directconnect:DescribeVirtualInterfaces"})
+			})
+		}, from: "eni-client", to: "172.16.5.10:22", verdict: Unknown, code: "DATA_MISSING", component: "vgw-1", dir: Forward},
+		{name: "VGW: dead VPN, Direct Connect not collected", build: func() *netBuilder {
+			return vgwWorld(func(b *netBuilder) { vpn(b).Tunnels = downTunnels() })
+		}, from: "eni-client", to: "172.16.5.10:22", verdict: Unreachable, code: "VPN_TUNNEL_DOWN", component: "vpn-vgw-1", dir: Forward},
 		{name: "VGW: deleted VIF", build: func() *netBuilder {
 			return vgwWorld(func(b *netBuilder) {
 				delete(b.n.VPNConnections, "vpn-vgw-1")
