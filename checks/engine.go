@@ -762,13 +762,20 @@ func (w *walker) finish(rep *Report, q Query, dst endpoint) {
 		rep.BlockedBy = &Blocked{Layer: layerOf(rep, first), Component: first.Component, Code: first.Code, Direction: first.Direction, Rule: first.Rule}
 	case anyUnknown:
 		rep.Verdict = Unknown
-	case w.layers[LayerRoute].Status == StatusPass || w.layers[LayerRoute].Status == StatusWarn:
+	case w.layers[LayerRoute].Status == StatusPass || w.layers[LayerRoute].Status == StatusWarn && !routeAmbiguous(w.layers[LayerRoute]):
 		// A warning is a path that works now but is fragile (a VPN with
-		// one tunnel left).
+		// one tunnel left). An ambiguous route is not: the other target,
+		// which AWS may have picked, was not followed.
 		rep.Verdict = Reachable
 	default:
 		rep.Verdict = Unknown
 	}
+}
+
+// routeAmbiguous reports whether the route layer followed one of two routes
+// AWS chooses between at random.
+func routeAmbiguous(l *Layer) bool {
+	return slices.ContainsFunc(l.Findings, func(f Finding) bool { return f.Code == "NONDETERMINISTIC_ROUTE" })
 }
 
 func layerOf(rep *Report, f *Finding) string {
