@@ -456,12 +456,13 @@ func (w *walker) checkReplyEnd(back walkEnd, src endpoint) {
 func (w *walker) replyMisrouted(what, reached string) {
 	comp, rule := reached, "reply reaches "+reached
 	detail := what
+	fix := "route the source's address back the way the request came"
 	if w.lastRoute.table != "" {
 		comp, rule = w.lastRoute.table, w.lastRoute.route
 		detail = fmt.Sprintf("%s: route %s in %s sends it there", what, w.lastRoute.route, w.lastRoute.table)
+		fix = fmt.Sprintf("change or remove the route %s in %s, so that the source's address is routed back the way the request came", w.lastRoute.route, w.lastRoute.table)
 	}
-	w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: comp, Direction: Return, Rule: rule, Detail: detail,
-		Fix: "route the source's address back the way the request came, in " + comp})
+	w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: comp, Direction: Return, Rule: rule, Detail: detail, Fix: fix})
 }
 
 // replyFromExit walks the reply of traffic that left the account from the
