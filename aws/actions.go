@@ -25,6 +25,8 @@ import (
 // stops only the query reach started, when the user gives up on it). None
 // changes the account; their verbs are listed in ReadOnlyVerbExceptions.
 var AllowedActions = []string{
+	"directconnect:DescribeDirectConnectGatewayAssociations",
+	"directconnect:DescribeVirtualInterfaces",
 	"ec2:DescribeAddresses",
 	"ec2:DescribeDhcpOptions",
 	"ec2:DescribeEgressOnlyInternetGateways",
@@ -71,6 +73,7 @@ var AllowedActions = []string{
 // to the IAM service prefix of its actions.
 var serviceIDs = map[string]string{
 	"CloudWatch Logs": "logs",
+	"Direct Connect":  "directconnect",
 	"EC2":             "ec2",
 	"Route 53":        "route53",
 	"Route53Resolver": "route53resolver",

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/reachnet/reach/checks"
@@ -981,6 +982,9 @@ func convPeeringSide(field string, info *ec2types.VpcPeeringConnectionVpcInfo, b
 			*dst = append(*dst, p)
 		}
 	}
+	if info.PeeringOptions != nil {
+		s.AllowDNSFromRemote = awsBool(info.PeeringOptions.AllowDnsResolutionFromRemoteVpc, false)
+	}
 	add(&s.CIDRs, field+".CidrBlock", info.CidrBlock)
 	for i, b := range info.CidrBlockSet {
 		add(&s.CIDRs, fmt.Sprintf("%s.CidrBlockSet[%d].CidrBlock", field, i), b.CidrBlock)
@@ -1097,19 +1101,19 @@ func (c *netConverter) gateways() {
 		}
 		mergePut(c.n.VPNGateways, id, vgw)
 	}
-	for _, vif := range c.inv.DXVirtualInterfaces {
-		state := awsString(vif.VirtualInterfaceState)
-		if g := c.n.VPNGateways[awsString(vif.VirtualGatewayId)]; g != nil && (state == "available" || state == "") {
-			g.DirectConnectVIFs = append(g.DirectConnectVIFs, awsString(vif.VirtualInterfaceId))
-		}
-	}
+	c.directConnect()
 	for i, v := range c.inv.VPNConnections {
 		id := awsString(v.VpnConnectionId)
 		if id == "" {
 			c.noID(checks.KindVPNConnections, "describe-vpn-connections", fmt.Sprintf("entry %d", i), "VpnConnectionId")
 			continue
 		}
-		conn := &checks.VPNConnection{ID: id, VGWID: awsString(v.VpnGatewayId), TGWID: awsString(v.TransitGatewayId), State: sanitize(string(v.State))}
+		conn := &checks.VPNConnection{ID: id, VGWID: awsString(v.VpnGatewayId), TGWID: awsString(v.TransitGatewayId),
+			CustomerGatewayID: sanitize(awsString(v.CustomerGatewayId)), State: sanitize(string(v.State))}
+		for _, t := range v.VgwTelemetry {
+			conn.Tunnels = append(conn.Tunnels, checks.VPNTunnel{OutsideIP: sanitize(awsString(t.OutsideIpAddress)), Status: sanitize(string(t.Status)),
+				StatusMessage: sanitize(awsString(t.StatusMessage)), AcceptedRouteCount: int(awssdk.ToInt32(t.AcceptedRouteCount))})
+		}
 		if v.Options != nil {
 			conn.StaticRoutesOnly = awsBool(v.Options.StaticRoutesOnly, false)
 		}
@@ -1593,4 +1597,51 @@ func sortedIDs[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// directConnect converts the Direct Connect virtual interfaces and gateway
+// associations; each stays nil in the network when it was not read.
+func (c *netConverter) directConnect() {
+	if c.inv.Present[KindDXVirtualInterfaces] {
+		c.n.DirectConnectVIFs = map[string]*checks.DirectConnectVIF{}
+	}
+	for i, v := range c.inv.DXVirtualInterfaces {
+		id := sanitize(awsString(v.VirtualInterfaceId))
+		if id == "" {
+			c.noID(KindDXVirtualInterfaces, "describe-virtual-interfaces", fmt.Sprintf("entry %d", i), "virtualInterfaceId")
+			continue
+		}
+		c.n.DirectConnectVIFs[id] = &checks.DirectConnectVIF{ID: id, Name: sanitize(awsString(v.VirtualInterfaceName)),
+			Type: strings.ToLower(sanitize(awsString(v.VirtualInterfaceType))), State: strings.ToLower(sanitize(string(v.VirtualInterfaceState))),
+			VGWID: sanitize(awsString(v.VirtualGatewayId)), DXGatewayID: sanitize(awsString(v.DirectConnectGatewayId))}
+	}
+	if c.inv.Present[KindDXAssociations] {
+		c.n.DirectConnectAssociations = map[string]*checks.DirectConnectAssociation{}
+	}
+	for i, a := range c.inv.DXAssociations {
+		assoc := &checks.DirectConnectAssociation{ID: sanitize(awsString(a.AssociationId)), DXGatewayID: sanitize(awsString(a.DirectConnectGatewayId)),
+			State: strings.ToLower(sanitize(string(a.AssociationState)))}
+		if g := a.AssociatedGateway; g != nil {
+			assoc.GatewayID, assoc.GatewayType = sanitize(awsString(g.Id)), sanitize(string(g.Type))
+		}
+		if assoc.GatewayID == "" && a.VirtualGatewayId != nil {
+			assoc.GatewayID, assoc.GatewayType = sanitize(awsString(a.VirtualGatewayId)), "virtualPrivateGateway"
+		}
+		if assoc.DXGatewayID == "" || assoc.GatewayID == "" {
+			c.noID(KindDXAssociations, "describe-direct-connect-gateway-associations", fmt.Sprintf("entry %d", i), "directConnectGatewayId or associatedGateway.id")
+			continue
+		}
+		if assoc.ID == "" {
+			assoc.ID = assoc.DXGatewayID + "/" + assoc.GatewayID
+		}
+		for j, p := range a.AllowedPrefixesToDirectConnectGateway {
+			prefix, err := parseAWSPrefix(fmt.Sprintf("allowedPrefixesToDirectConnectGateway[%d].cidr", j), awsString(p.Cidr))
+			if err != nil {
+				c.problem(KindDXAssociations, "Direct Connect gateway association", assoc.ID, "%v", err)
+				continue
+			}
+			assoc.AllowedPrefixes = append(assoc.AllowedPrefixes, prefix)
+		}
+		c.n.DirectConnectAssociations[assoc.ID] = assoc
+	}
 }

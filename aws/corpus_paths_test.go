@@ -263,8 +263,10 @@ var corpusFlows = []corpusFlow{
 
 	// test-public-private-subnet: the public subnet routes 0.0.0.0/0 to the
 	// IGW; the private subnet (main table) routes 0.0.0.0/0 to a VGW whose
-	// only VPN is static-routes-only with 19.168.0.0/16. The one NACL
-	// allows everything; the default security groups admit only their own
+	// only VPN is static-routes-only with 19.168.0.0/16. Both of its tunnels
+	// are DOWN in VgwTelemetry, which Batfish does not read: reach blocks
+	// every path over the VPN there (VPN_TUNNEL_DOWN). The one NACL allows
+	// everything; the default security groups admit only their own
 	// members.
 	{
 		// A static-routes-only VPN carries only its static routes, so the
@@ -323,26 +325,27 @@ var corpusFlows = []corpusFlow{
 		want:    checks.Reachable, exitGateway: "igw-0eac198308206c358", exitKind: checks.ExitInternet,
 	},
 	{
-		name:     "private instance to the VPN site 19.168.0.0: out through the VGW, inside the VPN's static route",
+		name:     "private instance to the VPN site 19.168.0.0: out through the VGW, inside the VPN's static route, but both tunnels are DOWN",
 		snapshot: "test-public-private-subnet", from: "i-099cf38911942421c", to: "19.168.0.0", proto: "0",
 		batfish: "EXITS_NETWORK through the VGW (one trace per tunnel)",
-		want:    checks.Reachable, exitGateway: "vgw-070087240d6fa2989", exitKind: checks.ExitOnPrem,
+		want:    checks.Unreachable, layer: checks.LayerRoute, component: "vpn-05044757278685fd3", dir: checks.Forward,
+		exitGateway: "vgw-070087240d6fa2989", exitKind: checks.ExitOnPrem,
 	},
 	{
 		// On-premises traffic for a VPC private address can only arrive
 		// through the VGW, which announces the whole VPC CIDR (an IGW never
 		// carries traffic to a private address, §8.1). The request then
 		// meets the public instance's security group.
-		name:     "VPN site host 19.168.0.1 to the public instance's private IP, protocol 0: it enters through the VGW and the security group refuses it",
+		name:     "VPN site host 19.168.0.1 to the public instance's private IP, protocol 0: it would enter through the VGW, whose VPN tunnels are all DOWN",
 		snapshot: "test-public-private-subnet", from: "19.168.0.1", to: "10.0.0.47", proto: "0",
 		batfish: "DENIED_IN at the public instance",
-		want:    checks.Unreachable, layer: checks.LayerSecurityGroup, component: "sg-0662342465612f419", dir: checks.Forward,
+		want:    checks.Unreachable, layer: checks.LayerRoute, component: "vpn-05044757278685fd3", dir: checks.Forward,
 	},
 	{
-		name:     "VPN site host 19.168.0.1 to the private instance, protocol 0: it enters through the VGW and the security group refuses it",
+		name:     "VPN site host 19.168.0.1 to the private instance, protocol 0: it would enter through the VGW, whose VPN tunnels are all DOWN",
 		snapshot: "test-public-private-subnet", from: "19.168.0.1", to: "10.0.1.204", proto: "0",
 		batfish: "DENIED_IN at the private instance",
-		want:    checks.Unreachable, layer: checks.LayerSecurityGroup, component: "sg-063f2bb51713c3236", dir: checks.Forward,
+		want:    checks.Unreachable, layer: checks.LayerRoute, component: "vpn-05044757278685fd3", dir: checks.Forward,
 		via: []string{"vgw-070087240d6fa2989"},
 	},
 
@@ -505,14 +508,15 @@ var corpusFlows = []corpusFlow{
 	},
 
 	// test-vpn-gateway: the VPC's main table routes 0.0.0.0/0 to a VGW with
-	// one BGP VPN; what on-premises announces is not in the snapshot. The
-	// sources below are any on-premises address (the subnet routes them all
-	// to the VGW).
+	// one BGP VPN whose two tunnels are DOWN ("IPSEC IS DOWN") in
+	// VgwTelemetry, which Batfish does not read; reach blocks the paths over
+	// it (VPN_TUNNEL_DOWN). The sources below are any on-premises address
+	// (the subnet routes them all to the VGW).
 	{
-		name:     "on-premises host to the instance through the VGW, protocol 0: the security group refuses it",
+		name:     "on-premises host to the instance through the VGW, protocol 0: every tunnel of the VPN is DOWN",
 		snapshot: "test-vpn-gateway", from: "172.16.0.1", to: "10.0.1.204", proto: "0",
 		batfish: "DENIED_IN at the instance",
-		want:    checks.Unreachable, layer: checks.LayerSecurityGroup, component: "sg-063f2bb51713c3236", dir: checks.Forward,
+		want:    checks.Unreachable, layer: checks.LayerRoute, component: "vpn-03701a53bba3c48b7", dir: checks.Forward,
 		via: []string{"vgw-0c09bd7fadac961bf"},
 	},
 	{
@@ -531,16 +535,18 @@ var corpusFlows = []corpusFlow{
 		// The VPC hands the packet to the VGW; the BGP routes beyond it are
 		// on-premises (the on-prem router drops it in Batfish's model). The
 		// verdict speaks of the path up to and through the VGW.
-		name:     "instance to 8.8.8.8: the default route leads to the VGW and on to on-premises",
+		name:     "instance to 8.8.8.8: the default route leads to the VGW, whose VPN tunnels are all DOWN",
 		snapshot: "test-vpn-gateway", from: "i-099cf38911942421c", to: "8.8.8.8", proto: "0",
 		batfish: "NO_ROUTE at the on-premises router",
-		want:    checks.Reachable, exitGateway: "vgw-0c09bd7fadac961bf", exitKind: checks.ExitOnPrem,
+		want:    checks.Unreachable, layer: checks.LayerRoute, component: "vpn-03701a53bba3c48b7", dir: checks.Forward,
+		exitGateway: "vgw-0c09bd7fadac961bf", exitKind: checks.ExitOnPrem,
 	},
 	{
-		name:     "instance to the VGW's tunnel outside IP 18.217.248.9: routed to the VGW and on to on-premises, not to the tunnel endpoint",
+		name:     "instance to the VGW's tunnel outside IP 18.217.248.9: routed to the VGW towards on-premises, not to the tunnel endpoint, and every tunnel is DOWN",
 		snapshot: "test-vpn-gateway", from: "i-099cf38911942421c", to: "18.217.248.9", proto: "0",
 		batfish: "NO_ROUTE at the on-premises router",
-		want:    checks.Reachable, exitGateway: "vgw-0c09bd7fadac961bf", exitKind: checks.ExitOnPrem,
+		want:    checks.Unreachable, layer: checks.LayerRoute, component: "vpn-03701a53bba3c48b7", dir: checks.Forward,
+		exitGateway: "vgw-0c09bd7fadac961bf", exitKind: checks.ExitOnPrem,
 	},
 	{
 		// A VGW's tunnel endpoint speaks IKE and IPsec, not tcp 80, and

@@ -5,6 +5,7 @@
 package aws
 
 import (
+	dxtypes "github.com/aws/aws-sdk-go-v2/service/directconnect/types"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	resolvertypes "github.com/aws/aws-sdk-go-v2/service/route53resolver/types"
@@ -17,24 +18,27 @@ import (
 // The snapshot reader and the live loader both fill it; Convert turns it
 // into a checks.Network.
 type Inventory struct {
-	VPCs                         []ec2types.Vpc
-	VPCAttributes                map[string]VPCAttributes // by VPC ID
-	Subnets                      []ec2types.Subnet
-	NetworkInterfaces            []ec2types.NetworkInterface
-	Reservations                 []ec2types.Reservation
-	RouteTables                  []ec2types.RouteTable
-	NetworkACLs                  []ec2types.NetworkAcl
-	SecurityGroups               []ec2types.SecurityGroup
-	ManagedPrefixLists           []ec2types.ManagedPrefixList
-	PrefixListEntries            map[string][]ec2types.PrefixListEntry // by prefix list ID
-	PrefixLists                  []ec2types.PrefixList                 // describe-prefix-lists (AWS service lists with CIDRs)
-	Peerings                     []ec2types.VpcPeeringConnection
-	InternetGateways             []ec2types.InternetGateway
-	EgressOnlyInternetGateways   []ec2types.EgressOnlyInternetGateway
-	NATGateways                  []ec2types.NatGateway
-	VPNGateways                  []ec2types.VpnGateway
-	VPNConnections               []ec2types.VpnConnection
-	DXVirtualInterfaces          []DXVirtualInterface
+	VPCs                       []ec2types.Vpc
+	VPCAttributes              map[string]VPCAttributes // by VPC ID
+	Subnets                    []ec2types.Subnet
+	NetworkInterfaces          []ec2types.NetworkInterface
+	Reservations               []ec2types.Reservation
+	RouteTables                []ec2types.RouteTable
+	NetworkACLs                []ec2types.NetworkAcl
+	SecurityGroups             []ec2types.SecurityGroup
+	ManagedPrefixLists         []ec2types.ManagedPrefixList
+	PrefixListEntries          map[string][]ec2types.PrefixListEntry // by prefix list ID
+	PrefixLists                []ec2types.PrefixList                 // describe-prefix-lists (AWS service lists with CIDRs)
+	Peerings                   []ec2types.VpcPeeringConnection
+	InternetGateways           []ec2types.InternetGateway
+	EgressOnlyInternetGateways []ec2types.EgressOnlyInternetGateway
+	NATGateways                []ec2types.NatGateway
+	VPNGateways                []ec2types.VpnGateway
+	VPNConnections             []ec2types.VpnConnection
+	// The Direct Connect API's outputs. Its JSON is lowerCamel, which the
+	// snapshot reader and writer speak for these two.
+	DXVirtualInterfaces          []dxtypes.VirtualInterface
+	DXAssociations               []dxtypes.DirectConnectGatewayAssociation
 	TransitGateways              []ec2types.TransitGateway
 	TransitGatewayAttachments    []ec2types.TransitGatewayAttachment
 	TransitGatewayVPCAttachments []ec2types.TransitGatewayVpcAttachment
@@ -128,20 +132,12 @@ const (
 	KindResolverRuleAssociations     checks.DataKind = "list-resolver-rule-associations"
 )
 
-// DXVirtualInterface is the part of a Direct Connect virtual interface
-// (aws directconnect describe-virtual-interfaces) that says which gateway
-// it carries traffic for.
-type DXVirtualInterface struct {
-	VirtualInterfaceId     *string
-	VirtualInterfaceType   *string
-	VirtualInterfaceState  *string
-	VirtualGatewayId       *string
-	DirectConnectGatewayId *string
-}
-
-// KindDXVirtualInterfaces is Direct Connect's describe-virtual-interfaces:
-// optional, since the EC2 API cannot see Direct Connect.
-const KindDXVirtualInterfaces checks.DataKind = "describe-virtual-interfaces"
+// The Direct Connect kinds, optional: the EC2 API cannot see Direct
+// Connect, and an account without it has nothing to read.
+const (
+	KindDXVirtualInterfaces = checks.KindDirectConnectVIFs
+	KindDXAssociations      = checks.KindDirectConnectAssociations
+)
 
 // Conflict is one resource described twice with different content.
 type Conflict struct {

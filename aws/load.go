@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/directconnect"
+	dxtypes "github.com/aws/aws-sdk-go-v2/service/directconnect/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
@@ -101,6 +103,7 @@ type Loader struct {
 	ec2         *ec2.Client
 	r53         *route53.Client
 	resolver    *route53resolver.Client
+	dx          *directconnect.Client
 	region      string
 	concurrency int
 	loadTimeout time.Duration
@@ -142,6 +145,9 @@ func NewLoader(cfg awssdk.Config, opts ...Option) *Loader {
 		}),
 		resolver: route53resolver.NewFromConfig(cfg, func(c *route53resolver.Options) {
 			c.APIOptions = append(c.APIOptions, ReadOnlyGuard("route53resolver"), instrument, bound)
+		}),
+		dx: directconnect.NewFromConfig(cfg, func(c *directconnect.Options) {
+			c.APIOptions = append(c.APIOptions, ReadOnlyGuard("directconnect"), instrument)
 		}),
 		region:      cfg.Region,
 		concurrency: o.concurrency,
@@ -202,6 +208,7 @@ func (l *Loader) allTasks() []*task {
 		l.resolverEndpointsTask(),
 		l.resolverRulesTask(),
 		l.resolverRuleAssociationsTask(),
+		l.dxVirtualInterfacesTask(),
 	}
 }
 
@@ -1483,7 +1490,9 @@ func (l *Loader) resolverRuleAssociationsTask() *task {
 //     prefix lists with their entries, transit gateways with their
 //     attachments, peerings and the route tables the VPCs' attachments use
 //     (routes and propagations), VPC peerings,
-//     appliance interfaces and instances named in routes, DHCP options.
+//     appliance interfaces and instances named in routes, DHCP options;
+//  4. only when a route names an interface attached to an instance not read
+//     yet: that instance, whose state decides whether the hop forwards.
 //
 // Round 2 reads whole VPCs rather than the ends' subnets and groups: a path
 // also crosses a NAT gateway's subnet, a transit gateway attachment's
@@ -1587,6 +1596,10 @@ func (l *Loader) LoadPath(ctx context.Context, from, to []string, onEvent func(E
 	first = append(first, l.eigwsTask(), l.vpnConnectionsTask())
 	r.spawn(next, first...)
 	r.wg.Wait()
+	// Direct Connect needs nothing from round 1 either, but its gateway
+	// associations need its virtual interfaces: started now, the two run
+	// alongside round 2 and add no round to the path.
+	r.spawn(next, l.dxVirtualInterfacesTask())
 
 	// Round 2: what the interfaces sit in.
 	r.mu.Lock()
@@ -1679,6 +1692,23 @@ func (l *Loader) LoadPath(ctx context.Context, from, to []string, onEvent func(E
 	}
 	r.spawn(int(r.maxRound.Load())+1, third...)
 	r.wg.Wait()
+	// An appliance interface named in a route is read in round 3; the
+	// instance behind it decides whether it forwards anything (a stopped
+	// one does not), so it is read too, in one more round that only such
+	// paths pay.
+	r.mu.Lock()
+	loaded := loadedInstances(r.inv)
+	var behind []string
+	for _, n := range r.inv.NetworkInterfaces {
+		if n.Attachment != nil && n.Attachment.InstanceId != nil && !loaded[*n.Attachment.InstanceId] {
+			behind = appendNew(behind, *n.Attachment.InstanceId)
+		}
+	}
+	r.mu.Unlock()
+	if len(behind) > 0 {
+		r.spawn(int(r.maxRound.Load())+1, chunked(behind, func(ids []string) *task { return l.instancesTask(filter("instance-id", ids)) })...)
+		r.wg.Wait()
+	}
 	r.release(stage3...)
 
 	inv, stats, err := r.finish()
@@ -1855,4 +1885,70 @@ func resolveInZones(inv *Inventory, hosts []string) []netip.Addr {
 		walk(h, 0)
 	}
 	return out
+}
+
+// dxVirtualInterfacesTask reads the Direct Connect virtual interfaces (the
+// API has no pagination), then the associations of each Direct Connect
+// gateway they end on: which virtual private or transit gateways those
+// gateways serve.
+func (l *Loader) dxVirtualInterfacesTask() *task {
+	return listTask(KindDXVirtualInterfaces, "directconnect:DescribeVirtualInterfaces", "",
+		func(ctx context.Context, round int) ([]dxtypes.VirtualInterface, int, error) {
+			out, err := l.dx.DescribeVirtualInterfaces(ctx, &directconnect.DescribeVirtualInterfacesInput{})
+			if err != nil {
+				return nil, round, fmt.Errorf("describe virtual interfaces: %w", err)
+			}
+			return out.VirtualInterfaces, round, nil
+		},
+		func(inv *Inventory, items []dxtypes.VirtualInterface) {
+			inv.DXVirtualInterfaces = mergeBy(inv.DXVirtualInterfaces, items, func(v *dxtypes.VirtualInterface) string { return awssdk.ToString(v.VirtualInterfaceId) })
+		},
+		func(vifs []dxtypes.VirtualInterface) []*task {
+			var gateways []string
+			for _, v := range vifs {
+				if id := awssdk.ToString(v.DirectConnectGatewayId); id != "" {
+					gateways = appendNew(gateways, id)
+				}
+			}
+			ts := make([]*task, 0, len(gateways))
+			for _, id := range gateways {
+				ts = append(ts, l.dxAssociationsTask(id))
+			}
+			return ts
+		}, KindDXAssociations)
+}
+
+// dxMaxPages stops a server that keeps returning tokens (the Direct
+// Connect SDK has no paginator for this call).
+const dxMaxPages = 10000
+
+func (l *Loader) dxAssociationsTask(dxgw string) *task {
+	return listTask(KindDXAssociations, "directconnect:DescribeDirectConnectGatewayAssociations", dxgw,
+		func(ctx context.Context, round int) ([]dxtypes.DirectConnectGatewayAssociation, int, error) {
+			var out []dxtypes.DirectConnectGatewayAssociation
+			in := &directconnect.DescribeDirectConnectGatewayAssociationsInput{DirectConnectGatewayId: awssdk.String(dxgw)}
+			last := round
+			for page := 0; ; page++ {
+				if page > 0 {
+					last++
+				}
+				o, err := l.dx.DescribeDirectConnectGatewayAssociations(withRound(ctx, last), in)
+				if err != nil {
+					return nil, last, fmt.Errorf("describe direct connect gateway associations of %s: %w", dxgw, err)
+				}
+				out = append(out, o.DirectConnectGatewayAssociations...)
+				if awssdk.ToString(o.NextToken) == "" {
+					return out, last, nil
+				}
+				if page >= dxMaxPages {
+					return nil, last, fmt.Errorf("describe direct connect gateway associations of %s: more than %d pages", dxgw, dxMaxPages)
+				}
+				in.NextToken = o.NextToken
+			}
+		},
+		func(inv *Inventory, items []dxtypes.DirectConnectGatewayAssociation) {
+			inv.DXAssociations = mergeBy(inv.DXAssociations, items, func(a *dxtypes.DirectConnectGatewayAssociation) string {
+				return awssdk.ToString(a.DirectConnectGatewayId) + "/" + awssdk.ToString(a.AssociationId)
+			})
+		}, nil)
 }

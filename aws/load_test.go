@@ -62,6 +62,9 @@ func seededMoto(tb testing.TB) (*awstest.Moto, *awstest.Topology) {
 		if seedErr = m.Reset(ctx); seedErr == nil {
 			seedTopo, seedErr = awstest.SeedFull(ctx, awstest.NewClients(m.URL))
 		}
+		if seedErr == nil {
+			awstest.SeedDirectConnect(m.DirectConnect, seedTopo)
+		}
 	})
 	if seedErr != nil {
 		tb.Fatal(seedErr)
@@ -225,6 +228,7 @@ var allKinds = []checks.DataKind{
 	KindVPCAttribute, KindTransitGatewayVPCAttachments, KindTransitGatewayRoutes, KindTransitGatewayPropagations,
 	KindPrefixListEntries, KindDHCPOptions, KindFlowLogs, KindAddresses, KindHostedZones, KindHostedZone, KindRecordSets,
 	KindResolverEndpoints, KindResolverEndpointIPs, KindResolverRules, KindResolverRuleAssociations,
+	KindDXVirtualInterfaces, KindDXAssociations,
 }
 
 // TestLoadAllSeededInventory checks that a full load reads every kind

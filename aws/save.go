@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	dxtypes "github.com/aws/aws-sdk-go-v2/service/directconnect/types"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/reachnet/reach/checks"
@@ -121,6 +123,8 @@ func snapshotFiles(inv *Inventory) []snapshotFile {
 	add(checks.KindNATGateways, "NatGateways", inv.NATGateways)
 	add(checks.KindVPNGateways, "VpnGateways", inv.VPNGateways)
 	add(checks.KindVPNConnections, "VpnConnections", withoutTunnelSecrets(inv.VPNConnections))
+	// The Direct Connect API speaks lowerCamel JSON, and so does its CLI.
+	add(KindDXVirtualInterfaces, "virtualInterfaces", lowerCamel(inv.DXVirtualInterfaces))
 	add(checks.KindTransitGateways, "TransitGateways", inv.TransitGateways)
 	add(checks.KindTransitGatewayAttachments, "TransitGatewayAttachments", inv.TransitGatewayAttachments)
 	add(KindTransitGatewayVPCAttachments, "TransitGatewayVpcAttachments", inv.TransitGatewayVPCAttachments)
@@ -184,6 +188,33 @@ func snapshotFiles(inv *Inventory) []snapshotFile {
 	perParent(KindResolverEndpointIPs, mapIDs(inv.ResolverIPs), func(id string) object {
 		return object{{"IpAddresses", inv.ResolverIPs[id]}}
 	})
+	if inv.Present[KindDXAssociations] {
+		// One file per Direct Connect gateway, as the CLI lists them
+		// (describe-direct-connect-gateway-associations
+		// --direct-connect-gateway-id); a gateway without associations
+		// still gets its file, an empty list.
+		var gateways []string
+		for _, v := range inv.DXVirtualInterfaces {
+			if id := awssdk.ToString(v.DirectConnectGatewayId); id != "" && !slices.Contains(gateways, id) {
+				gateways = append(gateways, id)
+			}
+		}
+		for _, a := range inv.DXAssociations {
+			if id := awssdk.ToString(a.DirectConnectGatewayId); id != "" && !slices.Contains(gateways, id) {
+				gateways = append(gateways, id)
+			}
+		}
+		slices.Sort(gateways)
+		perParent(KindDXAssociations, gateways, func(id string) object {
+			list := []dxtypes.DirectConnectGatewayAssociation{}
+			for _, a := range inv.DXAssociations {
+				if awssdk.ToString(a.DirectConnectGatewayId) == id {
+					list = append(list, a)
+				}
+			}
+			return object{{"directConnectGatewayAssociations", lowerCamel(list)}}
+		})
+	}
 	return files
 }
 
@@ -252,6 +283,51 @@ func omitted(v reflect.Value) bool {
 		return v.Type() != reflect.TypeFor[string]() && v.Len() == 0
 	}
 	return false
+}
+
+// lowerCamel turns SDK values into what a JSON protocol with lowerCamel
+// member names (Direct Connect's) prints: each struct becomes an object
+// whose keys are its field names with the first letter lowered, with the
+// same members left out as writeValue leaves out.
+func lowerCamel(v any) any {
+	return camelValue(reflect.ValueOf(v))
+}
+
+func camelValue(v reflect.Value) any {
+	if !v.IsValid() {
+		return nil
+	}
+	if v.Type() == timeType {
+		return v.Interface()
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return camelValue(v.Elem())
+	case reflect.Struct:
+		o := object{}
+		t := v.Type()
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			if !sf.IsExported() || sf.Anonymous || sf.Name == "ResultMetadata" || omitted(v.Field(i)) {
+				continue
+			}
+			o = append(o, field{strings.ToLower(sf.Name[:1]) + sf.Name[1:], camelValue(v.Field(i))})
+		}
+		return o
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.IsNil() {
+			return nil
+		}
+		list := make([]any, v.Len())
+		for i := range v.Len() {
+			list[i] = camelValue(v.Index(i))
+		}
+		return list
+	}
+	return v.Interface()
 }
 
 func writeValue(buf *bytes.Buffer, v reflect.Value, indent string) error {

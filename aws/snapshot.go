@@ -299,9 +299,21 @@ var snapOutputs = []snapOutput{
 		read: func(inv *Inventory, doc map[string]any, _ string) error {
 			return snapAppend(doc, "VpnConnections", &inv.VPNConnections)
 		}},
-	{key: "VirtualInterfaces", command: "directconnect describe-virtual-interfaces", kind: KindDXVirtualInterfaces,
+	{key: "virtualInterfaces", command: "directconnect describe-virtual-interfaces", kind: KindDXVirtualInterfaces,
+		read: func(inv *Inventory, doc map[string]any, _ string) error {
+			return snapAppend(doc, "virtualInterfaces", &inv.DXVirtualInterfaces)
+		}},
+	{key: "VirtualInterfaces", command: "directconnect describe-virtual-interfaces (Batfish's VirtualInterfaces.json)", kind: KindDXVirtualInterfaces,
 		read: func(inv *Inventory, doc map[string]any, _ string) error {
 			return snapAppend(doc, "VirtualInterfaces", &inv.DXVirtualInterfaces)
+		}},
+	{key: "directConnectGatewayAssociations", command: "directconnect describe-direct-connect-gateway-associations", kind: KindDXAssociations,
+		read: func(inv *Inventory, doc map[string]any, _ string) error {
+			return snapAppend(doc, "directConnectGatewayAssociations", &inv.DXAssociations)
+		}},
+	{key: "DirectConnectGatewayAssociations", command: "directconnect describe-direct-connect-gateway-associations (Batfish's DirectConnectGatewayAssociations.json)", kind: KindDXAssociations,
+		read: func(inv *Inventory, doc map[string]any, _ string) error {
+			return snapAppend(doc, "DirectConnectGatewayAssociations", &inv.DXAssociations)
 		}},
 	{key: "TransitGateways", command: "ec2 describe-transit-gateways", kind: checks.KindTransitGateways,
 		read: func(inv *Inventory, doc map[string]any, _ string) error {
@@ -398,28 +410,28 @@ var snapOutputs = []snapOutput{
 // (Batfish's collect them, for example) but that play no part in reach's
 // checks. They are recognised so that they are not reported as unknown.
 var snapIgnoredKeys = map[string]bool{
-	"AvailabilityZones":                true,
-	"Regions":                          true,
-	"CustomerGateways":                 true,
-	"DBInstances":                      true,
-	"LoadBalancers":                    true,
-	"LoadBalancerDescriptions":         true,
-	"LoadBalancerAttributes":           true,
-	"LoadBalancerListeners":            true,
-	"LoadBalancerTargetHealth":         true,
-	"Listeners":                        true,
-	"TargetGroups":                     true,
-	"TargetHealthDescriptions":         true,
-	"DomainStatusList":                 true,
-	"ServiceDetails":                   true,
-	"ServiceNames":                     true,
-	"DirectConnectGateways":            true,
-	"DirectConnectGatewayAssociations": true,
-	"Connections":                      true,
-	"KeyPairs":                         true,
-	"Images":                           true,
-	"Volumes":                          true,
-	"Account":                          true,
+	"AvailabilityZones":        true,
+	"Regions":                  true,
+	"CustomerGateways":         true,
+	"DBInstances":              true,
+	"LoadBalancers":            true,
+	"LoadBalancerDescriptions": true,
+	"LoadBalancerAttributes":   true,
+	"LoadBalancerListeners":    true,
+	"LoadBalancerTargetHealth": true,
+	"Listeners":                true,
+	"TargetGroups":             true,
+	"TargetHealthDescriptions": true,
+	"DomainStatusList":         true,
+	"ServiceDetails":           true,
+	"ServiceNames":             true,
+	"DirectConnectGateways":    true,
+	"directConnectGateways":    true,
+	"Connections":              true,
+	"KeyPairs":                 true,
+	"Images":                   true,
+	"Volumes":                  true,
+	"Account":                  true,
 }
 
 // snapPagingKeys accompany outputs (pagination, truncation) and say nothing

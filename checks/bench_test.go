@@ -22,7 +22,8 @@ func largeAccount() *Network {
 			Inbound:  []NACLRule{{Number: 100, Protocol: ProtocolAll, Allow: true, CIDR: pfx("0.0.0.0/0")}},
 			Outbound: []NACLRule{{Number: 100, Protocol: ProtocolAll, Allow: true, CIDR: pfx("0.0.0.0/0")}}}
 		n.VPNGateways["vgw-"+id] = &VPNGateway{ID: "vgw-" + id, State: "available", VPCIDs: []string{id}}
-		n.VPNConnections["vpn-"+id] = &VPNConnection{ID: "vpn-" + id, VGWID: "vgw-" + id, State: "available"}
+		n.VPNConnections["vpn-"+id] = &VPNConnection{ID: "vpn-" + id, VGWID: "vgw-" + id, State: "available",
+			Tunnels: []VPNTunnel{{OutsideIP: "203.0.113.1", Status: "UP", AcceptedRouteCount: 1}}}
 		if v > 0 {
 			pid := fmt.Sprintf("pcx-%04d", v)
 			n.Peerings[pid] = &Peering{ID: pid, Status: "active",

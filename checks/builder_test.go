@@ -189,7 +189,8 @@ func finding(r Report, layer, code string) *Finding {
 // connection to the given on-premises networks.
 func (b *netBuilder) vgw(id, vpc string, onPrem ...string) {
 	b.n.VPNGateways[id] = &VPNGateway{ID: id, State: "available", VPCIDs: []string{vpc}}
-	c := &VPNConnection{ID: "vpn-" + id, VGWID: id, State: "available", StaticRoutesOnly: true}
+	c := &VPNConnection{ID: "vpn-" + id, VGWID: id, State: "available", StaticRoutesOnly: true, CustomerGatewayID: "cgw-" + id,
+		Tunnels: []VPNTunnel{{OutsideIP: "203.0.113.1", Status: "UP"}, {OutsideIP: "203.0.113.2", Status: "UP"}}}
 	for _, p := range onPrem {
 		c.Routes = append(c.Routes, pfx(p))
 	}

@@ -438,6 +438,11 @@ func (w *walker) resolvePublic(ctx *dnsCtx, name string) []netip.Addr {
 				return []netip.Addr{m.private}
 			}
 		}
+		if m, ok := w.ix.byPublic[a]; ok && m.eni != nil && m.eni.VPCID != ctx.vpcID && ctx.vpcID != "" {
+			if addrs, decided := w.publicNameAcrossPeering(ctx, name, m); decided {
+				return addrs
+			}
+		}
 		w.dnsDecide(Decision{Component: ctx.vpcID, Step: "EC2 public hostname " + name, Outcome: "allow", Rule: fmt.Sprintf("%s → %s", name, a)})
 		return []netip.Addr{a}
 	}
@@ -591,4 +596,51 @@ func ec2PublicName(name string) (netip.Addr, bool) {
 		return netip.Addr{}, false
 	}
 	return a, true
+}
+
+// publicNameAcrossPeering resolves an instance's public hostname queried
+// from a VPC peered with the instance's: with DNS resolution from the
+// remote VPC allowed on the instance's side of an active peering, and DNS
+// hostnames and DNS support on in both VPCs, the name resolves to the
+// private address ("Enable DNS resolution for a VPC peering connection",
+// https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html).
+// It reports whether it decided the answer.
+func (w *walker) publicNameAcrossPeering(ctx *dnsCtx, name string, m publicMapping) ([]netip.Addr, bool) {
+	owner := m.eni.VPCID
+	if _, gap := w.ix.gap(KindPeerings); gap {
+		// A peering whose option answers with the private address may be
+		// among the connections that were not read.
+		w.dnsMissing(KindPeerings, "", owner, fmt.Sprintf("the peering connections of %s, which decide whether %s resolves to its private address from %s", ctx.vpcID, name, ctx.vpcID))
+		return nil, true
+	}
+	for _, pcx := range w.ix.peeringsByVPC[ctx.vpcID] {
+		var side PeeringSide
+		switch {
+		case pcx.Requester.VPCID == owner && pcx.Accepter.VPCID == ctx.vpcID:
+			side = pcx.Requester
+		case pcx.Accepter.VPCID == owner && pcx.Requester.VPCID == ctx.vpcID:
+			side = pcx.Accepter
+		default:
+			continue
+		}
+		if !pcx.Active() || !side.AllowDNSFromRemote {
+			continue
+		}
+		for _, id := range []string{ctx.vpcID, owner} {
+			v := w.n.VPCs[id]
+			if v == nil || v.DNSHostnames == nil || v.DNSSupport == nil {
+				w.dnsMissing(KindVPCAttributes, id, pcx.ID, fmt.Sprintf("enableDnsHostnames and enableDnsSupport of %s, which decide whether %s resolves to its private address across %s", id, name, pcx.ID))
+				return nil, true
+			}
+			if !*v.DNSHostnames || !*v.DNSSupport {
+				// AWS requires both attributes on both sides; without them the
+				// name keeps its public answer.
+				return nil, false
+			}
+		}
+		w.dnsDecide(Decision{Component: pcx.ID, Step: "EC2 public hostname " + name, Outcome: "allow",
+			Rule: fmt.Sprintf("%s allows DNS resolution from %s for %s (AllowDnsResolutionFromRemoteVpc): the public hostname resolves to the private address %s", pcx.ID, ctx.vpcID, owner, m.private)})
+		return []netip.Addr{m.private}, true
+	}
+	return nil, false
 }

@@ -658,6 +658,8 @@ func tgwVPNWorld() *netBuilder {
 	b.route("rtb-main-vpc-app", "172.16.0.0/12", TargetTGW, "tgw-1")
 	b.sg("sg-web", "vpc-app", tcpFrom(443, "172.16.0.0/12"))
 	b.eni("eni-web", "subnet-a", "10.0.1.20", "sg-web")
+	b.n.VPNConnections["vpn-1"] = &VPNConnection{ID: "vpn-1", TGWID: "tgw-1", State: "available", CustomerGatewayID: "cgw-1",
+		Tunnels: []VPNTunnel{{OutsideIP: "198.51.100.1", Status: "UP", AcceptedRouteCount: 1}, {OutsideIP: "198.51.100.2", Status: "UP", AcceptedRouteCount: 1}}}
 	return b
 }
 
@@ -703,11 +705,18 @@ func TestOnPremisesThroughTransitGateway(t *testing.T) {
 	if finding(r, LayerRoute, "ON_PREMISES_VIA_TGW") == nil {
 		t.Errorf("%s", dump(r))
 	}
-	// A Direct Connect gateway attachment carries it the same way.
+	// A Direct Connect gateway attachment carries it the same way, over
+	// an available transit virtual interface.
 	b = tgwVPNWorld()
 	b.n.TransitGatewayAttachments["tgw-attach-vpn"].ResourceType = "direct-connect-gateway"
+	b.n.TransitGatewayAttachments["tgw-attach-vpn"].ResourceID = "dxgw-1"
+	b.n.DirectConnectVIFs = map[string]*DirectConnectVIF{"dxvif-1": {ID: "dxvif-1", Type: "transit", State: "available", DXGatewayID: "dxgw-1"}}
 	r = check(t, b.n, "172.16.5.10", "10.0.1.20:443")
 	expect(t, r, Reachable, nil)
+	// Without the virtual interfaces the reply's way out is unknown.
+	b.n.DirectConnectVIFs = nil
+	r = check(t, b.n, "172.16.5.10", "10.0.1.20:443")
+	expect(t, r, Unknown, map[string]Status{LayerRoute: StatusUnknown})
 }
 
 func TestServiceLayer(t *testing.T) {

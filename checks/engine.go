@@ -471,6 +471,7 @@ func (w *walker) reply(end walkEnd, src endpoint, d *ENI) {
 	if ds == nil {
 		return
 	}
+	w.lastRoute = routeRef{}
 	back := w.walk(ds, d, r, pathFlags{}, src.eni)
 	w.checkReplyEnd(back, src)
 }
@@ -480,14 +481,27 @@ func (w *walker) checkReplyEnd(back walkEnd, src endpoint) {
 	case back.delivered != nil && src.eni != nil && back.delivered.ID == src.eni.ID:
 		w.decide(LayerSecurityGroup, Decision{Component: src.eni.ID, Step: src.eni.ID + " inbound (reply)", Outcome: "allow", Rule: "security groups are stateful: the reply of an admitted connection is allowed"})
 	case back.delivered != nil:
-		w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: back.delivered.ID, Rule: "reply delivered elsewhere",
-			Detail: fmt.Sprintf("the reply is delivered to %s, not to the source", back.delivered.ID)})
+		w.replyMisrouted(fmt.Sprintf("the reply to %s is delivered to %s, not to the source", back.pkt.dst, back.delivered.ID), back.delivered.ID)
 	case back.exit != nil && src.external:
 		// The reply leaves towards an outside source: that is its way back.
 	case back.exit != nil:
-		w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: back.exit.Gateway, Rule: "reply leaves through " + back.exit.Gateway,
-			Detail: fmt.Sprintf("the reply to %s is routed out through %s instead of back to the source (routing is evaluated independently for each direction)", back.pkt.dst, back.exit.Gateway)})
+		w.replyMisrouted(fmt.Sprintf("the reply to %s is routed out through %s instead of back to the source (routing is evaluated independently for each direction)", back.pkt.dst, back.exit.Gateway), back.exit.Gateway)
 	}
+}
+
+// replyMisrouted blames a reply that went astray on the route that sent
+// it there: the route table and the route (destination → target), not the
+// interface or gateway that received it.
+func (w *walker) replyMisrouted(what, reached string) {
+	comp, rule := reached, "reply reaches "+reached
+	detail := what
+	fix := "route the source's address back the way the request came"
+	if w.lastRoute.table != "" {
+		comp, rule = w.lastRoute.table, w.lastRoute.route
+		detail = fmt.Sprintf("%s: route %s in %s sends it there", what, w.lastRoute.route, w.lastRoute.table)
+		fix = fmt.Sprintf("change or remove the route %s in %s, so that the source's address is routed back the way the request came", w.lastRoute.route, w.lastRoute.table)
+	}
+	w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: comp, Direction: Return, Rule: rule, Detail: detail, Fix: fix})
 }
 
 // replyFromExit walks the reply of traffic that left the account from the
@@ -497,6 +511,7 @@ func (w *walker) replyFromExit(end walkEnd, src endpoint) {
 	defer func() { w.dir = Forward }()
 	r := replyOf(end.pkt)
 	flags := pathFlags{}
+	w.lastRoute = routeRef{}
 	var pos position
 	var stop *walkEnd
 	switch {
@@ -613,6 +628,9 @@ func (w *walker) runFromOutside(p packet, src, dst endpoint, rep *Report) {
 		}
 		if vgw != "" {
 			w.hop(vgw, "vpn-gateway")
+			if !w.vgwAccepts(vgw, src.addr) {
+				return
+			}
 			flags.enteredFrom = TargetVGW
 			pos, end = w.ingress(vgw, ds.VPCID, p, &flags, dst.eni)
 			break
@@ -623,6 +641,9 @@ func (w *walker) runFromOutside(p packet, src, dst endpoint, rep *Report) {
 		return
 	case TargetVGW:
 		w.hop(r.TargetID, "vpn-gateway")
+		if !w.vgwAccepts(r.TargetID, src.addr) {
+			return
+		}
 		flags.enteredFrom = TargetVGW
 		pos, end = w.ingress(r.TargetID, ds.VPCID, p, &flags, dst.eni)
 	case TargetTGW:
@@ -672,7 +693,7 @@ func (w *walker) entryVGW(vpc string, src netip.Addr) (string, DataKind) {
 			continue
 		}
 		attached = append(attached, id)
-		if len(g.DirectConnectVIFs) > 0 {
+		if dx, _ := w.dxForVGW(id); len(dx) > 0 {
 			return id, ""
 		}
 		for _, cid := range sortedKeys(w.n.VPNConnections) {
@@ -719,17 +740,16 @@ func (w *walker) finishOutside(pos position, end *walkEnd, p packet, src, dst en
 	if ds == nil {
 		return
 	}
+	w.lastRoute = routeRef{}
 	back := w.walk(ds, fin.delivered, r, pathFlags{}, nil)
 	if back.exit == nil {
 		if back.delivered != nil {
-			w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: back.delivered.ID, Rule: "reply delivered inside the account",
-				Detail: fmt.Sprintf("the reply to %s is delivered to %s instead of leaving the account", r.dst, back.delivered.ID)})
+			w.replyMisrouted(fmt.Sprintf("the reply to %s is delivered to %s instead of leaving the account", r.dst, back.delivered.ID), back.delivered.ID)
 		}
 		return
 	}
 	if dst.viaPublic && !strings.HasPrefix(back.exit.Gateway, "igw-") {
-		w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: back.exit.Gateway, Rule: "reply leaves through " + back.exit.Gateway,
-			Detail: fmt.Sprintf("the reply to %s leaves through %s, not the internet gateway it came in through, so the public address is not translated back", r.dst, back.exit.Gateway)})
+		w.replyMisrouted(fmt.Sprintf("the reply to %s leaves through %s, not the internet gateway it came in through, so the public address is not translated back", r.dst, back.exit.Gateway), back.exit.Gateway)
 	}
 }
 
@@ -794,11 +814,20 @@ func (w *walker) finish(rep *Report, q Query, dst endpoint) {
 		rep.BlockedBy = &Blocked{Layer: layerOf(rep, first), Component: first.Component, Code: first.Code, Direction: first.Direction, Rule: first.Rule}
 	case anyUnknown:
 		rep.Verdict = Unknown
-	case w.layers[LayerRoute].Status == StatusPass:
+	case w.layers[LayerRoute].Status == StatusPass || w.layers[LayerRoute].Status == StatusWarn && !routeAmbiguous(w.layers[LayerRoute]):
+		// A warning is a path that works now but is fragile (a VPN with
+		// one tunnel left). An ambiguous route is not: the other target,
+		// which AWS may have picked, was not followed.
 		rep.Verdict = Reachable
 	default:
 		rep.Verdict = Unknown
 	}
+}
+
+// routeAmbiguous reports whether the route layer followed one of two routes
+// AWS chooses between at random.
+func routeAmbiguous(l *Layer) bool {
+	return slices.ContainsFunc(l.Findings, func(f Finding) bool { return f.Code == "NONDETERMINISTIC_ROUTE" })
 }
 
 func layerOf(rep *Report, f *Finding) string {

@@ -6,6 +6,7 @@ package checks
 
 import (
 	"net/netip"
+	"strings"
 	"sync"
 )
 
@@ -32,6 +33,13 @@ type Network struct {
 	TransitGatewayRouteTables  map[string]*TransitGatewayRouteTable
 	Endpoints                  map[string]*Endpoint
 	VPNConnections             map[string]*VPNConnection
+
+	// Direct Connect: the virtual interfaces by ID and
+	// the Direct Connect gateway associations by association ID. Each is
+	// nil when it was not read, which is not the same as an account
+	// without Direct Connect (an empty map): NewNetwork leaves them nil.
+	DirectConnectVIFs         map[string]*DirectConnectVIF
+	DirectConnectAssociations map[string]*DirectConnectAssociation
 
 	// The DNS data (SEMANTICS.md §9), by ID; ResolverRuleAssociations is
 	// keyed by the association's ID.
@@ -113,6 +121,9 @@ const (
 	KindTransitGatewayRouteTables DataKind = "describe-transit-gateway-route-tables"
 	KindVPCEndpoints              DataKind = "describe-vpc-endpoints"
 	KindVPNConnections            DataKind = "describe-vpn-connections"
+	// The Direct Connect API's outputs (aws directconnect ...).
+	KindDirectConnectVIFs         DataKind = "describe-virtual-interfaces"
+	KindDirectConnectAssociations DataKind = "describe-direct-connect-gateway-associations"
 )
 
 // Gap says that one kind of data is missing, for the whole network (Scope
@@ -430,6 +441,10 @@ type PeeringSide struct {
 	Region    string
 	CIDRs     []netip.Prefix
 	IPv6CIDRs []netip.Prefix
+	// AllowDNSFromRemote is this side's AllowDnsResolutionFromRemoteVpc:
+	// the public DNS hostnames of instances in this VPC resolve to their
+	// private addresses when queried from the peer VPC.
+	AllowDNSFromRemote bool
 }
 
 // Peering is one VPC peering connection.
@@ -478,9 +493,6 @@ type VPNGateway struct {
 	Name   string
 	State  string
 	VPCIDs []string
-	// DirectConnectVIFs lists the available Direct Connect virtual
-	// interfaces on the gateway, when Direct Connect data was read.
-	DirectConnectVIFs []string
 }
 
 // TransitGateway is one transit gateway.
@@ -556,14 +568,63 @@ type TransitGatewayRouteTable struct {
 // VPNConnection is one Site-to-Site VPN connection, on a virtual private
 // gateway or a transit gateway.
 type VPNConnection struct {
-	ID    string
-	VGWID string
-	TGWID string
-	State string
+	ID                string
+	VGWID             string
+	TGWID             string
+	CustomerGatewayID string
+	State             string
 	// StaticRoutesOnly connections carry only Routes; the others learn
 	// their routes over BGP, which reach cannot see.
 	StaticRoutesOnly bool
 	Routes           []netip.Prefix
+	// Tunnels is the connection's VgwTelemetry, one entry per tunnel; it
+	// is nil when the telemetry was not in the data, and then whether the
+	// connection carries anything is unknown.
+	Tunnels []VPNTunnel
+}
+
+// VPNTunnel is the state of one tunnel of a VPN connection.
+type VPNTunnel struct {
+	OutsideIP string
+	// Status is "UP" or "DOWN".
+	Status        string
+	StatusMessage string
+	// AcceptedRouteCount is the number of routes the tunnel learned over
+	// BGP from the customer gateway.
+	AcceptedRouteCount int
+}
+
+// Up reports whether the tunnel is up.
+func (t VPNTunnel) Up() bool { return strings.EqualFold(t.Status, "UP") }
+
+// DirectConnectVIF is one Direct Connect virtual interface. A private
+// interface ends on a virtual private gateway (VGWID) or on a Direct
+// Connect gateway; a transit interface ends on a Direct Connect gateway.
+type DirectConnectVIF struct {
+	ID   string
+	Name string
+	// Type is "private", "transit" or "public".
+	Type string
+	// State is AWS's virtualInterfaceState: "available" carries traffic;
+	// "confirming", "verifying", "pending", "down", "deleting", "deleted",
+	// "rejected" and "unknown" do not.
+	State       string
+	VGWID       string
+	DXGatewayID string
+}
+
+// DirectConnectAssociation associates a Direct Connect gateway with a
+// virtual private gateway or a transit gateway.
+type DirectConnectAssociation struct {
+	ID          string
+	DXGatewayID string
+	// GatewayID is the vgw-… or tgw-… ID; GatewayType is AWS's
+	// "virtualPrivateGateway" or "transitGateway".
+	GatewayID   string
+	GatewayType string
+	// State is "associated" when the association carries traffic.
+	State           string
+	AllowedPrefixes []netip.Prefix
 }
 
 // Endpoint is one VPC endpoint.

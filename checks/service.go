@@ -48,7 +48,9 @@ func (w *walker) serviceOf(e *ENI) serviceKind {
 		return svcRDS
 	case strings.HasPrefix(e.Description, "ELB "):
 		return svcELB
-	case w.ix.dns.endpointENIs[e.ID] != nil:
+	case w.ix.dns.endpointENIs[e.ID] != nil, w.n.ManagedBy(e).Kind == "Resolver endpoint":
+		// The description names the endpoint even when the Resolver's
+		// own data is missing, so its rules still apply (or say unknown).
 		return svcResolver
 	}
 	return svcNone
@@ -152,6 +154,11 @@ func (w *walker) serviceDestination(q Query, src, dst endpoint) {
 	e := dst.eni
 	kind := w.serviceOf(e)
 	switch kind {
+	case svcLambda:
+		w.decide(LayerService, Decision{Component: e.ID, Step: "destination " + e.ID, Outcome: "deny", Rule: "Lambda function interface: outbound connections of the function only"})
+		w.find(LayerService, Finding{Code: "LAMBDA_NOT_A_DESTINATION", Severity: SeverityBlock, Component: e.ID, Rule: "Lambda interface " + e.ID,
+			Detail: fmt.Sprintf("%s (%s) is a Lambda function's interface (Hyperplane ENI): it carries only the connections the function itself opens, and nothing listens on it for connections from %s", e.ID, dst.addr, src.addr),
+			Fix:    "invoke the function through its API instead (aws lambda invoke --function-name <function>, a function URL, or a trigger such as API Gateway or a load balancer target)"})
 	case svcNAT:
 		if dst.viaPublic {
 			break
@@ -184,6 +191,14 @@ func (w *walker) serviceDestination(q Query, src, dst endpoint) {
 		for _, id := range sortedKeys(w.n.Endpoints) {
 			ep := w.n.Endpoints[id]
 			if slices.Contains(ep.ENIIDs, e.ID) {
+				if ep.State != "" && !strings.EqualFold(ep.State, "available") {
+					// Pending, PendingAcceptance, Rejected, Failed, Deleting,
+					// Expired: the endpoint does not carry traffic to its
+					// service.
+					w.find(LayerService, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: ep.ID, Rule: "state " + ep.State,
+						Detail: fmt.Sprintf("%s is an interface of endpoint %s for %s, which is %s, not available, so it carries nothing to the service", e.ID, ep.ID, ep.ServiceName, ep.State)})
+					break
+				}
 				w.decide(LayerService, Decision{Component: ep.ID, Step: "destination " + e.ID, Outcome: "allow", Rule: fmt.Sprintf("interface endpoint for %s", ep.ServiceName)})
 				w.endpointPolicy(ep, "the destination is an interface of endpoint "+ep.ID)
 				break
@@ -229,6 +244,20 @@ func (w *walker) rdsDestination(src, dst endpoint) {
 // and resolves as its VPC would; an outbound endpoint accepts nothing.
 func (w *walker) resolverEndpointDestination(q Query, e *ENI) {
 	ep := w.ix.dns.endpointENIs[e.ID]
+	if ep == nil {
+		id := w.n.ManagedBy(e).ID
+		ep = w.n.ResolverEndpoints[id]
+		switch {
+		case ep != nil:
+		case strings.HasPrefix(id, "rslvr-out-"):
+			// AWS names outbound endpoints rslvr-out-…: that alone says
+			// the interface answers nothing.
+			ep = &ResolverEndpoint{ID: id, Direction: ResolverOutbound}
+		default:
+			w.missing(LayerService, KindResolverEndpoints, id, fmt.Sprintf("%s belongs to Resolver endpoint %s, whose direction, status and addresses are not in the data", e.ID, id))
+			return
+		}
+	}
 	if !strings.EqualFold(ep.Direction, ResolverInbound) {
 		w.find(LayerService, Finding{Code: "RESOLVER_OUTBOUND_NOT_A_SERVER", Severity: SeverityBlock, Component: ep.ID, Rule: "OUTBOUND endpoint",
 			Detail: fmt.Sprintf("%s is an interface of outbound endpoint %s, which sends forwarded queries and answers none", e.ID, ep.ID)})

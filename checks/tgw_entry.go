@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 )
@@ -89,6 +90,30 @@ func (w *walker) enterFromTGW(r *Route, ds *Subnet, p packet, flags *pathFlags, 
 			Fix:    fmt.Sprintf("aws ec2 enable-transit-gateway-route-table-propagation --transit-gateway-route-table-id %s --transit-gateway-attachment-id %s", firstTable, vpcAtt.ID)})
 		return pos, nil, false
 	}
+	// Traffic from on-premises comes in only over a working connection: a
+	// VPN with a tunnel UP, or an available transit virtual interface.
+	var links []linkResult
+	pick := -1
+	for i, c := range chosen {
+		l := w.entryLink(c, p.src)
+		if l.state == linkUp {
+			pick = i
+			if l.decision.Component != "" {
+				w.decide(LayerRoute, l.decision)
+			}
+			for _, f := range l.findings {
+				w.find(LayerRoute, f)
+			}
+			break
+		}
+		links = append(links, l)
+	}
+	if pick < 0 {
+		w.hop(chosen[0].ID, "transit-gateway-attachment")
+		w.applyLink(w.combineLinks(links))
+		return pos, nil, false
+	}
+	chosen[0], chosen[pick] = chosen[pick], chosen[0]
 	a := chosen[0]
 	w.hop(a.ID, "transit-gateway-attachment")
 	w.decide(LayerRoute, Decision{Component: a.ID, Step: "enter " + tgwID + " from outside", Outcome: "forward",
@@ -109,4 +134,22 @@ func (w *walker) enterFromTGW(r *Route, ds *Subnet, p packet, flags *pathFlags, 
 		return pos, nil, false
 	}
 	return pos, end, true
+}
+
+// entryLink is the state of the connection behind a transit gateway's VPN
+// or Direct Connect attachment, for traffic coming in from on-premises.
+// Other attachments (Connect) are taken as up.
+func (w *walker) entryLink(a *TransitGatewayAttachment, src netip.Addr) linkResult {
+	switch a.ResourceType {
+	case "vpn":
+		c := w.n.VPNConnections[a.ResourceID]
+		if c == nil {
+			return linkResult{state: linkUnknown, findings: []Finding{w.missingFinding(KindVPNConnections, a.ID,
+				fmt.Sprintf("VPN connection %s of attachment %s, whose tunnels decide whether %s can come in", a.ResourceID, a.ID, src))}}
+		}
+		return w.vpnLink(c, src, vpnCheck{})
+	case "direct-connect-gateway":
+		return w.dxForTGW(a)
+	}
+	return linkResult{state: linkUp}
 }

@@ -83,6 +83,14 @@ type walker struct {
 	// may leave through a gateway instead, and no filter of the
 	// destination decides.
 	mayNotArrive bool
+	// lastRoute is the route table and the route that last forwarded the
+	// packet: the one to blame when a reply goes astray.
+	lastRoute routeRef
+}
+
+// routeRef names one route of one route table.
+type routeRef struct {
+	table, route string
 }
 
 func newWalker(n *Network) *walker {
@@ -152,23 +160,30 @@ func (w *walker) decide(layer string, d Decision) {
 
 // missing reports a gap as an unknown finding of the layer.
 func (w *walker) missing(layer string, k DataKind, component, what string) {
+	w.find(layer, w.missingFinding(k, component, what))
+}
+
+// missingFinding is the unknown finding missing records.
+func (w *walker) missingFinding(k DataKind, component, what string) Finding {
 	g, ok := w.ix.gap(k)
-	w.reportGap(layer, k, g, ok, component, what)
+	return gapFinding(k, g, ok, component, what)
 }
 
 // missingFor reports the gap of kind k that covers resource id (scoped to
 // it, or network-wide) as an unknown finding of the layer.
 func (w *walker) missingFor(layer string, k DataKind, id, component, what string) {
 	g, ok := w.ix.gapFor(k, id)
-	w.reportGap(layer, k, g, ok, component, what)
+	w.find(layer, gapFinding(k, g, ok, component, what))
 }
 
-func (w *walker) reportGap(layer string, k DataKind, g Gap, ok bool, component, what string) {
+// gapFinding is the unknown finding of a gap: missing data, or two copies
+// of it in conflict.
+func gapFinding(k DataKind, g Gap, ok bool, component, what string) Finding {
 	code := "DATA_MISSING"
 	if g.Conflict {
 		code = "DATA_CONFLICT"
 	}
-	w.find(layer, Finding{Code: code, Severity: SeverityUnknown, Component: component, Rule: string(k), Detail: gapDetail(what, k, g, ok), Fix: gapFix(g, ok)})
+	return Finding{Code: code, Severity: SeverityUnknown, Component: component, Rule: string(k), Detail: gapDetail(what, k, g, ok), Fix: gapFix(g, ok)}
 }
 
 // gapDetail says what is missing, why, and what would bring it: the IAM
@@ -706,6 +721,7 @@ func (w *walker) walk(s *Subnet, sender *ENI, p packet, flags pathFlags, final *
 			return walkEnd{stopped: true, pkt: p, flags: flags}
 		}
 		w.decide(LayerRoute, Decision{Component: ct.table.ID, Step: "route lookup for " + p.dst.String(), Outcome: "forward", Rule: ruleText, Rules: lines})
+		w.lastRoute = routeRef{ct.table.ID, ruleText}
 		next, end := w.followTarget(s, sender, ct, r, p, &flags, final)
 		if end != nil {
 			end.pkt, end.flags = p, flags
@@ -855,6 +871,9 @@ func (w *walker) followTarget(s *Subnet, sender *ENI, ct *compiledTable, r *Rout
 			return position{}, stop
 		}
 		w.hopAfterExit(m.ID, "network-interface")
+		if !w.nextHopAlive(ct.table.ID, routeTextPlain(r), m) {
+			return position{}, stop
+		}
 		w.crossNACLs(s, ms, p, "towards appliance "+m.ID)
 		if m.Owns(p.dst) {
 			return w.deliver(m, p, flags, final)
@@ -1000,6 +1019,37 @@ func (w *walker) missingOrGone(k DataKind, ct *compiledTable, s *Subnet, r *Rout
 	}
 	w.find(LayerRoute, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: r.TargetID, Rule: routeTextPlain(r),
 		Detail: fmt.Sprintf("the route's target %s does not exist", r.TargetID), Fix: w.routeFix(ct.table, s, p.dst, r.Destination.String())})
+}
+
+// nextHopAlive checks that the interface a route hands packets to can
+// take them: it is attached, and the instance it is attached to is
+// running. A stopped appliance keeps its interface and its routes (they
+// are not blackholed), and the traffic is dropped: "the target network
+// interface must be attached to a running instance" (SEMANTICS.md §2.5).
+func (w *walker) nextHopAlive(table, route string, m *ENI) bool {
+	if m.Status != "" && m.Status != "in-use" {
+		w.find(LayerRoute, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: table, Rule: route,
+			Detail: fmt.Sprintf("the route %s in %s hands the packet to %s, which is %s: attached to no instance, so nothing forwards it", route, table, m.ID, m.Status),
+			Fix:    fmt.Sprintf("aws ec2 attach-network-interface --network-interface-id %s --instance-id <the appliance instance> --device-index 1  (or point the route at a working appliance)", m.ID)})
+		return false
+	}
+	if m.InstanceID == "" {
+		return true
+	}
+	inst := w.n.Instances[m.InstanceID]
+	if inst == nil {
+		// The interface is attached to an instance the data does not hold
+		// (not read, or read only in part): its state is unknown.
+		w.missing(LayerRoute, KindInstances, m.InstanceID, fmt.Sprintf("the state of instance %s, behind %s, the next hop of %s in %s", m.InstanceID, m.ID, route, table))
+		return false
+	}
+	if inst.State == "" || inst.State == "running" {
+		return true
+	}
+	w.find(LayerRoute, Finding{Code: "INSTANCE_NOT_RUNNING", Severity: SeverityBlock, Component: table, Rule: route,
+		Detail: fmt.Sprintf("the route %s in %s hands the packet to %s of instance %s, which is %s, so nothing forwards it and the traffic is dropped (the route stays active)", route, table, m.ID, inst.ID, inst.State),
+		Fix:    fmt.Sprintf("aws ec2 start-instances --instance-ids %s  (or point the route at a running appliance)", inst.ID)})
+	return false
 }
 
 // applianceENI returns the interface a route hands packets to: the ENI, or
@@ -1176,6 +1226,7 @@ func (w *walker) ingress(gatewayID, vpc string, p packet, flags *pathFlags, fina
 		res := et.lookup(p.dst)
 		if res.route != nil && res.route.route.Target != TargetLocal {
 			w.decide(LayerRoute, Decision{Component: et.table.ID, Step: "gateway route table of " + gatewayID, Outcome: "forward", Rule: routeText(res.route), Rules: routeLines(et, res.route)})
+			w.lastRoute = routeRef{et.table.ID, routeText(res.route)}
 			r := res.route.route
 			if r.Target == TargetENI || r.Target == TargetInstance {
 				m := w.applianceENI(r)
@@ -1188,6 +1239,9 @@ func (w *walker) ingress(gatewayID, vpc string, p packet, flags *pathFlags, fina
 					return position{}, stop
 				}
 				w.hop(m.ID, "network-interface")
+				if !w.nextHopAlive(et.table.ID, routeText(res.route), m) {
+					return position{}, stop
+				}
 				w.crossNACLs(nil, ms, p, "from "+gatewayID+" to appliance "+m.ID)
 				w.checkSourceDest(m, p, true)
 				if w.dir == Forward || !w.forwardAppliances[m.ID] {
@@ -1285,6 +1339,12 @@ func (w *walker) viaPeering(s *Subnet, ct *compiledTable, r *Route, p packet, fl
 				Detail: fmt.Sprintf("the peer VPC %s (account %s) is not in the data, so reach cannot follow the packet past %s", peer.VPCID, peer.OwnerID, pcx.ID)})
 			return position{}, stop
 		}
+		if w.dir == Return {
+			// The reply's own route sent it to a VPC that does not hold the
+			// source: blame that route, not the peering.
+			w.replyMisrouted(fmt.Sprintf("the reply to %s crosses %s into %s, where no network interface owns %s", p.dst, pcx.ID, peer.VPCID, p.dst), pcx.ID)
+			return position{}, stop
+		}
 		w.find(LayerRoute, Finding{Code: "CANNOT_ROUTE", Severity: SeverityBlock, Component: pcx.ID, Rule: routeTextPlain(r),
 			Detail: fmt.Sprintf("no network interface in %s owns %s", peer.VPCID, p.dst)})
 		return position{}, stop
@@ -1317,6 +1377,13 @@ func (w *walker) viaTransitGateway(s *Subnet, ct *compiledTable, r *Route, p pac
 		}
 	}
 	w.hopAfterExit(tgwID, "transit-gateway")
+	if tgw := w.n.TransitGateways[tgwID]; tgw != nil && tgw.State != "" && tgw.State != "available" && tgw.State != "modifying" {
+		// A transit gateway being created or deleted forwards nothing;
+		// one being modified keeps forwarding.
+		w.find(LayerRoute, Finding{Code: "BAD_STATE", Severity: SeverityBlock, Component: tgwID, Rule: "state " + tgw.State,
+			Detail: fmt.Sprintf("transit gateway %s is %s, not available", tgwID, tgw.State)})
+		return position{}, stop
+	}
 	var att *TransitGatewayAttachment
 	for _, a := range w.ix.tgwAttachByVPC[s.VPCID] {
 		if a.TGWID == tgwID {
@@ -1455,6 +1522,7 @@ func (w *walker) transitGatewayFrom(att *TransitGatewayAttachment, originAZ stri
 		return position{}, stop
 	}
 	w.decide(LayerRoute, Decision{Component: tt.table.ID, Step: "transit gateway route lookup for " + p.dst.String(), Outcome: "forward", Rule: tgwRouteText(res.route), Rules: lines})
+	w.lastRoute = routeRef{tt.table.ID, tgwRouteText(res.route)}
 	if len(res.route.route.AttachmentIDs) == 0 {
 		w.find(LayerRoute, Finding{Code: "CANNOT_ROUTE", Severity: SeverityUnknown, Component: tt.table.ID, Rule: tgwRouteText(res.route), Detail: "the route names no attachment"})
 		return position{}, stop
@@ -1483,7 +1551,14 @@ func (w *walker) transitGatewayFrom(att *TransitGatewayAttachment, originAZ stri
 		flags.enteredFrom = TargetTGW
 		return position{subnet: sub, sender: nil, pkt: p}, nil
 	case "vpn", "direct-connect-gateway", "connect":
-		return position{}, &walkEnd{exit: &Exit{Gateway: to.TGWID, Kind: ExitOnPrem}}
+		end := &walkEnd{exit: &Exit{Gateway: to.TGWID, Kind: ExitOnPrem}}
+		switch to.ResourceType {
+		case "vpn":
+			end.stopped = !w.tgwVPNCarries(to, p.dst, res.route.route.Static)
+		case "direct-connect-gateway":
+			end.stopped = !w.applyLink(w.dxForTGW(to))
+		}
+		return position{}, end
 	case "peering":
 		return w.acrossTGWPeering(att, to, originAZ, p, flags, final)
 	}
@@ -1533,60 +1608,4 @@ func tgwRouteText(r *compiledTGWRoute) string {
 		return fmt.Sprintf("%s → blackhole (%s)", dst, kind)
 	}
 	return fmt.Sprintf("%s → %s (%s)", dst, strings.Join(r.route.AttachmentIDs, ", "), kind)
-}
-
-// vpnCarries decides whether a virtual private gateway hands a packet for
-// dst to a VPN tunnel: a static-routes-only connection carries only its
-// routes; a BGP connection carries what it learned, which reach cannot see
-// and takes on trust. Direct Connect virtual interfaces are not visible
-// through the EC2 API, so a gateway without a VPN connection is unknown.
-func (w *walker) vpnCarries(vgwID string, dst netip.Addr) bool {
-	if _, gap := w.ix.gap(KindVPNConnections); gap {
-		w.missing(LayerRoute, KindVPNConnections, vgwID, "the VPN connections of "+vgwID+", which decide whether it carries "+dst.String())
-		return false
-	}
-	var conns, up []*VPNConnection
-	for _, id := range sortedKeys(w.n.VPNConnections) {
-		c := w.n.VPNConnections[id]
-		if c.VGWID != vgwID || c.State == "deleted" || c.State == "deleting" {
-			continue
-		}
-		conns = append(conns, c)
-		if c.State == "" || c.State == "available" {
-			up = append(up, c)
-		}
-	}
-	step := "VPN connections of " + vgwID
-	if g := w.n.VPNGateways[vgwID]; g != nil && len(g.DirectConnectVIFs) > 0 {
-		w.decide(LayerRoute, Decision{Component: g.DirectConnectVIFs[0], Step: "Direct Connect of " + vgwID, Outcome: "forward",
-			Rule: g.DirectConnectVIFs[0] + " learns its routes over BGP; reach takes them on trust"})
-		return true
-	}
-	switch {
-	case len(conns) == 0:
-		w.find(LayerRoute, Finding{Code: "VPN_NOT_VISIBLE", Severity: SeverityUnknown, Component: vgwID, Rule: "no VPN connection",
-			Detail: fmt.Sprintf("%s has no VPN connection; a Direct Connect virtual interface, which reach cannot see, may carry %s", vgwID, dst)})
-		return false
-	case len(up) == 0:
-		w.find(LayerRoute, Finding{Code: "BAD_STATE_VPN", Severity: SeverityBlock, Component: conns[0].ID, Rule: "state " + conns[0].State,
-			Detail: fmt.Sprintf("no VPN connection of %s is available (%s is %s)", vgwID, conns[0].ID, conns[0].State)})
-		return false
-	}
-	for _, c := range up {
-		if !c.StaticRoutesOnly {
-			w.decide(LayerRoute, Decision{Component: c.ID, Step: step, Outcome: "forward", Rule: c.ID + " learns its routes over BGP; reach takes them on trust"})
-			return true
-		}
-		for _, r := range c.Routes {
-			if r.Contains(dst) {
-				w.decide(LayerRoute, Decision{Component: c.ID, Step: step, Outcome: "forward", Rule: fmt.Sprintf("%s static route %s", c.ID, r)})
-				return true
-			}
-		}
-	}
-	w.decide(LayerRoute, Decision{Component: vgwID, Step: step, Outcome: "drop", Rule: "no VPN route for " + dst.String()})
-	w.find(LayerRoute, Finding{Code: "VPN_NO_ROUTE", Severity: SeverityBlock, Component: vgwID, Rule: "no VPN route for " + dst.String(),
-		Detail: fmt.Sprintf("%s sends %s to its VPN, but no static route of %s covers it, so the gateway drops it", vgwID, dst, up[0].ID),
-		Fix:    fmt.Sprintf("aws ec2 create-vpn-connection-route --vpn-connection-id %s --destination-cidr-block <the on-premises network holding %s>", up[0].ID, dst)})
-	return false
 }

@@ -76,6 +76,7 @@ func DumpCLI(ctx context.Context, endpoint, dir string) error {
 	for _, c := range []string{"list-resolver-endpoints", "list-resolver-rules", "list-resolver-rule-associations"} {
 		first = append(first, cliCommand{File: filepath.Join(dir, c+".json"), Args: []string{"route53resolver", c}})
 	}
+	first = append(first, cliCommand{File: filepath.Join(dir, "describe-virtual-interfaces.json"), Args: []string{"directconnect", "describe-virtual-interfaces"}})
 	if err := runCLI(ctx, endpoint, first); err != nil {
 		return err
 	}
@@ -145,6 +146,19 @@ func DumpCLI(ctx context.Context, endpoint, dir string) error {
 	for _, e := range eps {
 		second = append(second, cliCommand{File: filepath.Join(dir, "list-resolver-endpoint-ip-addresses."+e+".json"),
 			Args: []string{"route53resolver", "list-resolver-endpoint-ip-addresses", "--resolver-endpoint-id", e}})
+	}
+	dxgws, err := ids("describe-virtual-interfaces", "virtualInterfaces", "directConnectGatewayId")
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, g := range dxgws {
+		if g == "" || seen[g] {
+			continue
+		}
+		seen[g] = true
+		second = append(second, cliCommand{File: filepath.Join(dir, "describe-direct-connect-gateway-associations."+g+".json"),
+			Args: []string{"directconnect", "describe-direct-connect-gateway-associations", "--direct-connect-gateway-id", g}})
 	}
 	return runCLI(ctx, endpoint, second)
 }

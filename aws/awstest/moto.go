@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strconv"
@@ -28,11 +29,18 @@ const Region = "us-east-1"
 // ErrNoMoto says that moto_server is not on PATH.
 var ErrNoMoto = errors.New("moto_server is not on PATH (pip install 'moto[server]')")
 
-// Moto is a running moto_server.
+// Moto is a running moto_server, behind a front server that also answers
+// the Direct Connect reads moto lacks.
 type Moto struct {
-	// URL is the server's endpoint, http://127.0.0.1:PORT.
+	// URL is the endpoint, http://127.0.0.1:PORT: the front server.
 	URL string
+	// Backend is moto_server's own endpoint.
+	Backend string
+	// DirectConnect holds the Direct Connect data the front server answers
+	// with; empty until a test sets it.
+	DirectConnect *DirectConnect
 
+	front  *httptest.Server
 	cmd    *exec.Cmd
 	logs   *bytes.Buffer
 	once   sync.Once
@@ -59,14 +67,19 @@ func Start() (*Moto, error) {
 		return nil, fmt.Errorf("start moto_server: %w", err)
 	}
 	exited := make(chan error, 1)
-	m := &Moto{URL: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, logs: logs, exited: exited}
+	m := &Moto{Backend: fmt.Sprintf("http://127.0.0.1:%d", port), DirectConnect: &DirectConnect{}, cmd: cmd, logs: logs, exited: exited}
 	go func() { exited <- cmd.Wait() }()
 	deadline := time.Now().Add(60 * time.Second)
 	client := &http.Client{Timeout: time.Second}
 	for {
-		resp, err := client.Get(m.URL + "/moto-api/")
+		resp, err := client.Get(m.Backend + "/moto-api/")
 		if err == nil {
 			resp.Body.Close()
+			if m.front, err = front(m.Backend, m.DirectConnect); err != nil {
+				m.Stop()
+				return nil, fmt.Errorf("start the front server: %w", err)
+			}
+			m.URL = m.front.URL
 			return m, nil
 		}
 		select {
@@ -77,7 +90,7 @@ func Start() (*Moto, error) {
 		}
 		if time.Now().After(deadline) {
 			m.Stop()
-			return nil, fmt.Errorf("moto_server did not answer on %s within a minute\n%s", m.URL, logs.String())
+			return nil, fmt.Errorf("moto_server did not answer on %s within a minute\n%s", m.Backend, logs.String())
 		}
 	}
 }
@@ -88,6 +101,9 @@ func (m *Moto) Stop() {
 		return
 	}
 	m.once.Do(func() {
+		if m.front != nil {
+			m.front.Close()
+		}
 		killGroup(m.cmd.Process.Pid)
 		select {
 		case <-m.exited:
@@ -99,7 +115,8 @@ func (m *Moto) Stop() {
 // Reset drops every resource moto holds, so a test starts from a fresh
 // account (moto recreates the default VPC of a region on first use).
 func (m *Moto) Reset(ctx context.Context) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.URL+"/moto-api/reset", nil)
+	m.DirectConnect.Reset()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.Backend+"/moto-api/reset", nil)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ type FaultKind int
 // Faults the proxy can inject, each in its service's wire format.
 const (
 	// Deny answers UnauthorizedOperation (EC2), AccessDenied (Route 53) or
-	// AccessDeniedException (Resolver).
+	// AccessDeniedException (Resolver, Direct Connect).
 	Deny FaultKind = iota + 1
 	// Throttle answers RequestLimitExceeded (EC2), Throttling (Route 53) or
 	// ThrottlingException (Resolver).
@@ -223,7 +223,7 @@ func writeFault(w http.ResponseWriter, service string, kind FaultKind) {
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `<?xml version="1.0"?>
 <ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type><Code>%s</Code><Message>injected by awstest</Message></Error><RequestId>%s</RequestId></ErrorResponse>`, code, reqID)
-	case "route53resolver", "logs":
+	case "route53resolver", "logs", "directconnect":
 		code, status := map[FaultKind]string{Deny: "AccessDeniedException", Throttle: "ThrottlingException", ServerError: "InternalServiceErrorException"}[kind],
 			map[FaultKind]int{Deny: 403, Throttle: 400, ServerError: 500}[kind]
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")

@@ -142,9 +142,10 @@ def delete_default_vpc(ec2):
         ec2.delete_vpc(VpcId=v["VpcId"])
 
 
-def run(here, seed_number, seed, postprocess):
-    """Start moto, seed it, dump snapshot/ beside the scenario, post-process,
-    stop moto, and print the IDs the scenario created."""
+def run(here, seed_number, seed, postprocess, extra=None):
+    """Start moto, seed it, dump snapshot/ beside the scenario, dump the
+    scenario's extra outputs (extra(url, snap, ids)), post-process, stop
+    moto, and print the IDs the scenario created."""
     snap = os.path.join(here, "snapshot")
     proc, url = start_moto(seed_number)
     try:
@@ -152,6 +153,8 @@ def run(here, seed_number, seed, postprocess):
                            aws_access_key_id="test", aws_secret_access_key="test")
         ids = seed(ec2)
         dump_all(url, snap)
+        if extra:
+            extra(url, snap, ids)
         postprocess(snap, ids)
     finally:
         proc.terminate()

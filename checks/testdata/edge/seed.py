@@ -202,8 +202,19 @@ def postprocess(snap, ids):
             e["RequesterManaged"] = True
             e["Groups"] = []
             e["Description"] = "Interface for NAT Gateway " + ids["nat"]
+    # moto prints no VgwTelemetry; AWS prints one entry per tunnel. Both
+    # tunnels are UP with the on-premises route learned over BGP.
+    def fix_vpn(doc):
+        for c in doc["VpnConnections"]:
+            c["VgwTelemetry"] = [
+                {"AcceptedRouteCount": 1, "LastStatusChange": "2026-11-30T08:00:00+00:00",
+                 "OutsideIpAddress": ip, "Status": "UP", "StatusMessage": "1 BGP ROUTES"}
+                for ip in ("52.2.144.13", "52.2.144.14")
+            ]
+
     patch(snap, "describe-nat-gateways", fix_nat)
     patch(snap, "describe-network-interfaces", fix_eni)
+    patch(snap, "describe-vpn-connections", fix_vpn)
 
 
 if __name__ == "__main__":
