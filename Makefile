@@ -41,7 +41,7 @@ demo: build ## the main job on the demo account: why can't batch-1 reach the dat
 	./reach check --demo --from batch-1 --to 10.0.33.12:5432; echo "exit status $$? (0 reachable, 1 unreachable, 3 unknown)"
 
 docs: man ## regenerate docs/keys.md, docs/reach.1 and the command outputs in docs/*.md
-	$(GO) test -count=1 -run TestGeneratedDocs . -update
+	$(GO) test -count=1 -run TestGeneratedDocs ./internal/cli/ -update
 
 man: ## write the man page, docs/reach.1, from the command table
 	$(GO) run . man > docs/reach.1
