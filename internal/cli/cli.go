@@ -1,19 +1,20 @@
-// Package cli is the reach command line: the subcommands, their flags,
-// and the wiring of each to the packages that do the work.
-//
-// The subcommands and their flags are defined once, in the table in
-// commands.go; parsing, help, shell completions and the man page are
-// generated from it.
+// Package cli is the reach command line: a cobra command tree whose
+// commands wire flags to the packages that do the work. Help, the shell
+// completions and the man page are generated from the same tree.
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
 
-// Stamped at release time (-ldflags "-X github.com/reachnet/reach/internal/cli.version=…"; .goreleaser.yaml).
+// Stamped at release time (-ldflags "-X github.com/reachnet/reach/internal/cli.version=…";
+// .goreleaser.yaml). A plain go build leaves them and versionLine reads
+// the module version and the commit from the build information instead.
 var (
 	version = "dev"
 	commit  = "none"
@@ -29,33 +30,51 @@ const (
 )
 
 // Main runs reach with the arguments after the program name and returns
-// the exit status.
+// the exit status. Bad input is one line on stderr and exit status 2,
+// never a usage dump.
 func Main(args []string, stdout, stderr io.Writer) int {
-	return run(args, stdout, stderr)
+	a := &app{stdout: stdout, stderr: stderr}
+	root := a.newRoot()
+	root.SetArgs(args)
+	c, err := root.ExecuteC()
+	if err != nil {
+		return fail(stderr, exitUsage, "%s", usageError(c, err))
+	}
+	return a.code
 }
 
-// run is the whole program short of the process: it returns the exit
-// status, and writes one line to stderr for any bad input.
-func run(args []string, stdout, stderr io.Writer) int {
-	c, rest, err := findCommand(args)
-	if err != nil {
-		return fail(stderr, exitUsage, "%v", err)
+// run is Main under the name the tests use.
+func run(args []string, stdout, stderr io.Writer) int { return Main(args, stdout, stderr) }
+
+// app is one invocation: where the commands write, and the exit status
+// the command that ran chose.
+type app struct {
+	stdout, stderr io.Writer
+	code           int
+}
+
+// runFunc is a command's body: it returns the exit status and writes one
+// line to stderr for any bad input.
+type runFunc func(p *parsed, stdout, stderr io.Writer) int
+
+// do adapts a body to cobra.
+func (a *app) do(run runFunc) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		a.code = run(&parsed{cmd: cmd, args: args}, a.stdout, a.stderr)
+		return nil
 	}
-	if c.raw != nil {
-		return c.raw(rest, stdout, stderr)
-	}
-	p, err := c.parse(rest)
-	if errors.Is(err, errHelp) {
-		writeCommandHelp(stdout, c)
-		return 0
-	}
-	if err != nil {
-		if c.name == "" {
-			return fail(stderr, exitUsage, "%v (reach help lists the flags)", err)
+}
+
+// usageError names the command an error of the command line belongs to.
+func usageError(c *cobra.Command, err error) string {
+	msg := err.Error()
+	if c == nil || !c.HasParent() {
+		if strings.Contains(msg, "flag") {
+			msg += " (reach help lists the flags)"
 		}
-		return fail(stderr, exitUsage, "%s: %v", c.name, err)
+		return msg
 	}
-	return c.run(p, stdout, stderr)
+	return strings.TrimPrefix(c.CommandPath(), c.Root().Name()+" ") + ": " + msg
 }
 
 // fail prints one line naming what was wrong and returns the exit code.
@@ -66,139 +85,32 @@ func fail(stderr io.Writer, code int, format string, a ...any) int {
 	return code
 }
 
-// runHelp prints the overview, or one command's help.
-func runHelp(p *parsed, stdout, stderr io.Writer) int {
-	if len(p.args) == 0 {
-		writeHelp(stdout)
-		return 0
-	}
-	name := strings.Join(p.args, " ")
-	c := lookup(name)
-	if c == nil || c.name == "" {
-		if subs := subcommands(name); len(subs) > 0 {
-			for _, s := range subs {
-				writeCommandHelp(stdout, lookup(name+" "+s))
-				fmt.Fprintln(stdout)
-			}
-			return 0
+// versionLine is the version, commit and build date: the stamped ones of
+// a release, else the module version and VCS revision go build records.
+func versionLine() string {
+	v, c, d := version, commit, date
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			v = info.Main.Version
 		}
-		return fail(stderr, exitUsage, "help: no command %q: expected %s", name, orList(topNames()))
-	}
-	writeCommandHelp(stdout, c)
-	return 0
-}
-
-// writeHelp is `reach help`: one line per command.
-func writeHelp(w io.Writer) {
-	fmt.Fprintln(w, `reach answers "why can't A talk to B?" inside an AWS account.`)
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Usage:")
-	for _, c := range commands {
-		if c.hidden {
-			continue
-		}
-		head := "reach"
-		if c.name != "" {
-			head += " " + c.name
-		}
-		if c.args != "" {
-			head += " " + c.args
-		}
-		if len(c.flags) > 0 {
-			head += " [flags]"
-		}
-		if len(head) > 31 {
-			fmt.Fprintf(w, "  %s\n", head)
-			head = ""
-		}
-		for i, line := range wrap(c.summary, 45, "") {
-			if i > 0 {
-				head = ""
-			}
-			fmt.Fprintf(w, "  %-31s  %s\n", head, line)
-		}
-	}
-	fmt.Fprint(w, `
-SRC is eni-…, i-…, an IPv4 address or a Name tag; DST is an IPv4 address,
-eni-…, i-…, a Name tag or a hostname, each optionally with :PORT. Exit status
-of check: 0 reachable, 1 unreachable, 3 unknown (data missing), 2 bad input.
-
-Defaults for the flags can live in a configuration file (reach config path,
-reach config example). "reach help COMMAND" lists a command's flags.
-
-Try it on the built-in demo account (see README.md for more paths):
-  reach check --demo --from batch-1 --to 10.0.33.12:5432
-  reach --demo
-
-Flags of the terminal (reach [flags]):
-`)
-	writeFlags(w, lookup("").flags)
-}
-
-// writeCommandHelp is `reach help CMD` and `reach CMD --help`.
-func writeCommandHelp(w io.Writer, c *command) {
-	if c.name == "" {
-		writeHelp(w)
-		return
-	}
-	title := "reach"
-	if c.name != "" {
-		title += " " + c.name
-	}
-	fmt.Fprintf(w, "%s: %s\n\nUsage:\n", title, c.summary)
-	for _, line := range wrap(c.synopsis(), 78, "        ") {
-		fmt.Fprintln(w, "  "+line)
-	}
-	if c.about != "" {
-		fmt.Fprintln(w)
-		for i, para := range strings.Split(c.about, "\n\n") {
-			if i > 0 {
-				fmt.Fprintln(w)
-			}
-			for _, line := range wrap(para, 78, "") {
-				fmt.Fprintln(w, line)
+		modified := false
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				if c == "none" {
+					c = s.Value[:min(12, len(s.Value))]
+				}
+			case "vcs.time":
+				if d == "unknown" {
+					d = s.Value
+				}
+			case "vcs.modified":
+				modified = s.Value == "true"
 			}
 		}
-	}
-	if len(c.flags) > 0 {
-		fmt.Fprintln(w, "\nFlags:")
-		writeFlags(w, c.flags)
-	}
-}
-
-// writeFlags lists flags in two columns, the descriptions wrapped.
-func writeFlags(w io.Writer, flags []flagSpec) {
-	width := 0
-	for _, f := range flags {
-		width = max(width, len(f.usageName()))
-	}
-	for _, f := range flags {
-		lines := wrap(f.fullUsage(), 76-width, "")
-		fmt.Fprintf(w, "  %-*s  %s\n", width, f.usageName(), lines[0])
-		for _, l := range lines[1:] {
-			fmt.Fprintf(w, "  %-*s  %s\n", width, "", l)
+		if modified && commit == "none" && c != "none" {
+			c += "-dirty"
 		}
 	}
-}
-
-// wrap breaks s into lines of at most width runes at spaces; lines after
-// the first start with indent.
-func wrap(s string, width int, indent string) []string {
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(s) {
-		switch {
-		case line == "":
-			line = word
-		case len([]rune(line))+1+len([]rune(word)) > width:
-			lines = append(lines, line)
-			line = indent + word
-		default:
-			line += " " + word
-		}
-	}
-	if line != "" || len(lines) == 0 {
-		lines = append(lines, line)
-	}
-	return lines
+	return fmt.Sprintf("%s (commit %s, built %s)", v, c, d)
 }

@@ -1,20 +1,25 @@
 package cli
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
-// The command table: every subcommand and flag is defined once here, and
-// the flag parsing, `reach help`, the shell completions and the man page
-// are all generated from it, so none of them can drift from what the
-// binary accepts.
+// The command tree. Every command and flag is defined once here; cobra
+// parses from it, and help, the completion scripts and the man page are
+// generated from it.
+
+func init() {
+	// Help and the man page list the commands in the order they are added.
+	cobra.EnableCommandSorting = false
+}
 
 // flagKind is the type of a flag's value.
 type flagKind int
@@ -29,7 +34,9 @@ const (
 // flagSpec is one flag.
 type flagSpec struct {
 	name string
-	kind flagKind
+	// short is the one-letter form ("o" for -o), if any.
+	short string
+	kind  flagKind
 	// arg is the value's placeholder in usage lines ("SRC", "N"); empty
 	// for a boolean.
 	arg string
@@ -39,46 +46,23 @@ type flagSpec struct {
 	usage string
 	// values are the only values the flag takes, for completion.
 	values []string
-	// complete names a dynamic completion: "ends" (IDs, addresses and
-	// names from the inventory), "dir", "profile".
-	complete string
+	// complete offers the flag's values dynamically.
+	complete cobra.CompletionFunc
 }
 
-// command is one subcommand. name is "" for the terminal (reach with no
-// subcommand) and has two words for grouped commands ("snapshot save").
-type command struct {
-	name string
-	// args is the positional part of the synopsis ("DIR").
-	args string
-	// minArgs and maxArgs bound the positional arguments.
-	minArgs, maxArgs int
-	// choices are the values the first positional argument takes, for
-	// completion and the error message.
-	choices []string
-	summary string
-	// about is the longer description for `reach help CMD` and the man
-	// page; paragraphs are separated by blank lines.
-	about  string
-	flags  []flagSpec
-	hidden bool
-	run    func(p *parsed, stdout, stderr io.Writer) int
-	// raw, instead of run, takes the arguments unparsed, for a command
-	// that parses its own flags; its flags here then serve help,
-	// completion and the man page only, and TestRawCommandsAcceptTheirFlags
-	// holds the two together.
-	raw func(args []string, stdout, stderr io.Writer) int
-}
+// argAnnotation carries a flag's placeholder to help and the man page.
+const argAnnotation = "reach_arg"
 
 var sourceFlagSpecs = []flagSpec{
 	{name: "demo", kind: kindBool, usage: "use the built-in demo account"},
-	{name: "snapshot", arg: "DIR", usage: "read the network from a snapshot directory of AWS CLI JSON", complete: "dir"},
-	{name: "profile", arg: "P", usage: "AWS shared config profile (default: AWS_PROFILE, then the config file's profile)", complete: "profile"},
-	{name: "region", arg: "R", usage: "AWS Region (default: AWS_REGION, the profile's region, then the config file's region)"},
+	{name: "snapshot", arg: "DIR", usage: "read the network from a snapshot directory of AWS CLI JSON", complete: completeDirs},
+	{name: "profile", arg: "P", usage: "AWS shared config profile (default: AWS_PROFILE, then the config file's profile)", complete: completeProfiles},
+	{name: "region", arg: "R", usage: "AWS Region (default: AWS_REGION, the profile's region, then the config file's region)", complete: completeRegions},
 }
 
 var pathFlagSpecs = []flagSpec{
-	{name: "from", arg: "SRC", usage: "source: eni-…, i-…, an IPv4 address or a Name tag", complete: "ends"},
-	{name: "to", arg: "DST", usage: "destination: an IPv4 address, eni-…, i-…, a Name tag or a hostname, optionally :PORT", complete: "ends"},
+	{name: "from", arg: "SRC", usage: "source: eni-…, i-…, an IPv4 address or a Name tag", complete: completeEnds(false)},
+	{name: "to", arg: "DST", usage: "destination: an IPv4 address, eni-…, i-…, a Name tag or a hostname, optionally :PORT", complete: completeEnds(false)},
 	{name: "port", kind: kindInt, arg: "N", usage: "destination port"},
 	{name: "protocol", arg: "PROTO", usage: "tcp, udp, icmp, all or a protocol number (default tcp)", values: []string{"tcp", "udp", "icmp", "all"}},
 	{name: "source-port", kind: kindInt, arg: "N", usage: "the client's source port (default: its whole ephemeral range)"},
@@ -86,112 +70,32 @@ var pathFlagSpecs = []flagSpec{
 
 var asciiFlag = flagSpec{name: "ascii", kind: kindBool, usage: "no glyphs beyond ASCII"}
 
-// commands is the table. Order is the order of help and the man page.
-var commands []*command
-
-func init() {
-	// Assigned in init because the help and completion commands read the
-	// table they are part of.
-	commands = []*command{
-		{
-			name:    "",
-			summary: "the terminal investigator: browse the interfaces, pick a path, watch its checklist",
-			about: "Without a subcommand reach opens the terminal investigator on the live account (read-only), a snapshot " +
-				"directory or the demo. The first screen lists every network interface; s and d pick a path's ends, and the " +
-				"checklist turns each layer green or red as its data arrives. With --from and --to it opens straight on that " +
-				"path's checklist. ? lists every key; docs/keys.md is the key map.",
-			flags: concat(sourceFlagSpecs, pathFlagSpecs, []flagSpec{
-				{name: "theme", arg: "THEME", def: "auto", usage: "auto, dark or light", values: []string{"auto", "dark", "light"}},
-				asciiFlag,
-				{name: "mouse", kind: kindBool, usage: "scroll with the mouse wheel"},
-				{name: "watch-interval", kind: kindDuration, arg: "D", usage: "re-check period of watch mode (w) (default 5s)"},
-			}),
-			run: runTUI,
-		},
-		{
-			name:    "check",
-			summary: "check one path headless and print its verdict, layer by layer",
-			about: "check evaluates one path (source, destination, port, protocol) and prints a verdict with every layer: " +
-				"route, nacl, security-group, source-dest-check, dns, service. Reachable means the request arrives and its " +
-				"reply gets back. -o json is the contract scripts rely on (docs/check.md).\n\n" +
-				"Exit status: 0 reachable, 1 unreachable, 3 unknown (data missing), 2 bad input or usage.",
-			flags: concat(sourceFlagSpecs, pathFlagSpecs, []flagSpec{
-				{name: "o", arg: "FORMAT", def: "text", usage: "output: text, json or markdown", values: []string{"text", "json", "markdown"}},
-				asciiFlag,
-			}),
-			run: runCheck,
-		},
-		{
-			name: "snapshot save", args: "DIR", minArgs: 1, maxArgs: 1,
-			summary: "save the live region as AWS CLI JSON, for --snapshot DIR",
-			about: "snapshot save reads the whole region with read-only calls and writes one file of AWS CLI JSON per " +
-				"command to DIR, so an investigation can be shared and replayed with --snapshot DIR (docs/snapshot.md).",
-			flags: []flagSpec{sourceFlagSpecs[2], sourceFlagSpecs[3]},
-			run:   runSnapshot,
-		},
-		// reach flows parses its own flags (flows_cmd.go), from
-		// flowsFlagSpecs, the same list this entry documents.
-		{name: "flows", summary: flowsSummary, about: flowsAbout, flags: flowsFlagSpecs, raw: runFlows},
-		{
-			name: "config path", maxArgs: 0,
-			summary: "print the configuration file reach reads",
-			about:   "config path prints $REACH_CONFIG when set, else $XDG_CONFIG_HOME/reach/config.toml (~/.config/reach/config.toml), and says whether it exists.",
-			run:     runConfigPath,
-		},
-		{
-			name:    "config example",
-			summary: "print a commented example configuration",
-			about:   "config example prints every setting with what it does; redirect it to the path config path prints and edit it.",
-			run:     runConfigExample,
-		},
-		{
-			name:    "config check",
-			summary: "read the configuration file and report the first problem, with its line",
-			about:   "config check parses the file and checks every value (themes, key overrides, port ranges); exit status 2 when something is wrong.",
-			run:     runConfigCheck,
-		},
-		{
-			name: "completion", args: "SHELL", minArgs: 1, maxArgs: 1, choices: []string{"bash", "zsh", "fish"},
-			summary: "print the shell completion script for bash, zsh or fish",
-			about: "completion prints a script that completes subcommands, flags and their values, and the ends of a path " +
-				"(ENI and instance IDs, addresses, Name tags, DNS names) from the inventory reach last loaded " +
-				"($XDG_CACHE_HOME/reach/inventory.txt) or from the demo or snapshot named on the line.\n\n" +
-				"bash: source <(reach completion bash)   zsh: reach completion zsh > \"${fpath[1]}/_reach\"   " +
-				"fish: reach completion fish > ~/.config/fish/completions/reach.fish",
-			run: runCompletion,
-		},
-		{
-			name:    "man",
-			summary: "print the man page (roff)",
-			about:   "man prints this manual as roff: reach man | man -l -",
-			run:     runMan,
-		},
-		{
-			name:    "version",
-			summary: "print the version, commit and build date",
-			run: func(p *parsed, stdout, stderr io.Writer) int {
-				fmt.Fprintf(stdout, "reach %s (commit %s, built %s)\n", version, commit, date)
-				return 0
-			},
-		},
-		{
-			name: "help", args: "[COMMAND]", maxArgs: 2,
-			summary: "show the commands, or one command's flags",
-			run:     runHelp,
-		},
-		{
-			name: "__complete-ends", args: "[PREFIX]", maxArgs: 1, hidden: true,
-			summary: "list path ends for shell completion",
-			flags:   []flagSpec{sourceFlagSpecs[0], sourceFlagSpecs[1]},
-			run:     runCompleteEnds,
-		},
-		{
-			name: "__complete-profiles", args: "[PREFIX]", maxArgs: 1, hidden: true,
-			summary: "list AWS profiles for shell completion",
-			run:     runCompleteProfiles,
-		},
-	}
+var tuiFlagSpecs = []flagSpec{
+	{name: "theme", arg: "THEME", def: "auto", usage: "auto, dark or light", values: []string{"auto", "dark", "light"}},
+	asciiFlag,
+	{name: "mouse", kind: kindBool, usage: "scroll with the mouse wheel"},
+	{name: "watch-interval", kind: kindDuration, arg: "D", usage: "re-check period of watch mode (w) (default 5s)"},
 }
+
+var checkFlagSpecs = []flagSpec{
+	{name: "output", short: "o", arg: "FORMAT", def: "text", usage: "output: text, json or markdown", values: []string{"text", "json", "markdown"}},
+	asciiFlag,
+}
+
+var flowsFlagSpecs = concat(sourceFlagSpecs, []flagSpec{
+	{name: "file", arg: "PATH", usage: "read exported flow logs from PATH (- for stdin; plain text or gzip, S3 header lines understood)", complete: completeFiles},
+	{name: "live", kind: kindBool, usage: "tail the path's flow logs in CloudWatch Logs (Live Tail, or polling when denied)"},
+	{name: "since", kind: kindDuration, arg: "D", usage: "query the last D of the path's flow logs with Logs Insights"},
+	{name: "follow", kind: kindBool, usage: "with --demo: keep the synthetic stream going in real time"},
+	{name: "for", kind: kindDuration, arg: "D", usage: "stop after D (a live tail runs until interrupted)"},
+	{name: "limit", kind: kindInt, arg: "N", usage: "stop after N records"},
+	{name: "format", arg: "FORMAT", usage: "the log format, as '${version} ${srcaddr} …' (default: the flow logs' own, or version 2)"},
+}, pathFlagSpecs[:4], []flagSpec{
+	{name: "action", arg: "ACTION", usage: "only ACCEPT or REJECT records", values: []string{"ACCEPT", "REJECT"}},
+	{name: "eni", arg: "ENI[,ENI]", usage: "only records of these interfaces (and, with --live or --since, the streams to read)", complete: completeEnds(true)},
+	{name: "output", short: "o", arg: "FORMAT", def: "text", usage: "output: text or json (JSON Lines)", values: []string{"text", "json"}},
+	asciiFlag,
+})
 
 func concat(groups ...[]flagSpec) []flagSpec {
 	var out []flagSpec
@@ -201,76 +105,290 @@ func concat(groups ...[]flagSpec) []flagSpec {
 	return out
 }
 
-// group returns the first word of grouped commands ("snapshot"), or "".
-func (c *command) group() string {
-	g, _, ok := strings.Cut(c.name, " ")
-	if !ok {
-		return ""
+// addFlags defines the flags on c in the order given, with their
+// placeholders and completions.
+func addFlags(c *cobra.Command, specs ...flagSpec) {
+	fs := c.Flags()
+	fs.SortFlags = false
+	for _, f := range specs {
+		switch f.kind {
+		case kindBool:
+			fs.BoolP(f.name, f.short, f.def == "true", f.usage)
+		case kindInt:
+			n, _ := strconv.Atoi(f.def)
+			fs.IntP(f.name, f.short, n, f.usage)
+		case kindDuration:
+			d, _ := time.ParseDuration(f.def)
+			fs.DurationP(f.name, f.short, d, f.usage)
+		default:
+			fs.StringP(f.name, f.short, f.def, f.usage)
+		}
+		if f.arg != "" {
+			_ = fs.SetAnnotation(f.name, argAnnotation, []string{f.arg})
+		}
+		switch {
+		case f.complete != nil:
+			_ = c.RegisterFlagCompletionFunc(f.name, f.complete)
+		case len(f.values) > 0:
+			_ = c.RegisterFlagCompletionFunc(f.name, cobra.FixedCompletions(f.values, cobra.ShellCompDirectiveNoFileComp))
+		case f.kind != kindBool:
+			_ = c.RegisterFlagCompletionFunc(f.name, cobra.NoFileCompletions)
+		}
 	}
+}
+
+// exclusive marks each pair of the flags as excluding each other; the
+// root's pre-run names the pair in one line before cobra would.
+func exclusive(c *cobra.Command, pairs ...[2]string) {
+	for _, p := range pairs {
+		c.MarkFlagsMutuallyExclusive(p[0], p[1])
+	}
+}
+
+// The sources of a network: the demo, a snapshot, or the live account.
+var (
+	demoOrSnapshot = [2]string{"demo", "snapshot"}
+	demoOrProfile  = [2]string{"demo", "profile"}
+	demoOrRegion   = [2]string{"demo", "region"}
+	snapOrProfile  = [2]string{"snapshot", "profile"}
+	snapOrRegion   = [2]string{"snapshot", "region"}
+)
+
+// newRoot builds the command tree of one invocation.
+func (a *app) newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "reach",
+		Short: "the terminal investigator: browse the interfaces, pick a path, watch its checklist",
+		Long: "Without a subcommand reach opens the terminal investigator on the live account (read-only), a snapshot " +
+			"directory or the demo. The first screen lists every network interface; s and d pick a path's ends, and the " +
+			"checklist turns each layer green or red as its data arrives. With --from and --to it opens straight on that " +
+			"path's checklist. ? lists every key; docs/keys.md is the key map.",
+		Args:              rootArgs,
+		RunE:              a.do(runTUI),
+		PersistentPreRunE: exclusiveFlagsSet,
+		Version:           versionLine(),
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+	}
+	root.SuggestionsMinimumDistance = 2
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetVersionTemplate("reach {{.Version}}\n")
+	root.SetHelpFunc(func(c *cobra.Command, _ []string) { writeCommandHelp(c.OutOrStdout(), c) })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return err })
+	addFlags(root, concat(sourceFlagSpecs, pathFlagSpecs, tuiFlagSpecs)...)
+	exclusive(root, demoOrSnapshot, demoOrProfile, demoOrRegion, snapOrProfile, snapOrRegion)
+	root.Flags().BoolP("version", "v", false, "print the version, commit and build date")
+	root.Flags().BoolP("help", "h", false, "show the commands and the terminal's flags")
+
+	check := &cobra.Command{
+		Use:   "check",
+		Short: "check one path headless and print its verdict, layer by layer",
+		Long: "check evaluates one path (source, destination, port, protocol) and prints a verdict with every layer: " +
+			"route, nacl, security-group, source-dest-check, dns, service. Reachable means the request arrives and its " +
+			"reply gets back. -o json is the contract scripts rely on (docs/check.md).\n\n" +
+			"Exit status: 0 reachable, 1 unreachable, 3 unknown (data missing), 2 bad input or usage.",
+		Args: noArgs,
+		RunE: a.do(runCheck),
+	}
+	addFlags(check, concat(sourceFlagSpecs, pathFlagSpecs, checkFlagSpecs)...)
+	exclusive(check, demoOrSnapshot, demoOrProfile, demoOrRegion, snapOrProfile, snapOrRegion)
+
+	save := &cobra.Command{
+		Use:   "save DIR",
+		Short: "save the live region as AWS CLI JSON, for --snapshot DIR",
+		Long: "snapshot save reads the whole region with read-only calls and writes one file of AWS CLI JSON per " +
+			"command to DIR, so an investigation can be shared and replayed with --snapshot DIR (docs/snapshot.md).",
+		Args:              exactArgs("DIR"),
+		ValidArgsFunction: completeDirs,
+		RunE:              a.do(runSnapshot),
+	}
+	addFlags(save, sourceFlagSpecs[2], sourceFlagSpecs[3])
+
+	flows := &cobra.Command{
+		Use:   "flows",
+		Short: "read a path's flow-log records, with the rule behind each reject and a diagnosis",
+		Long: "flows prints flow-log records, one per line, each reject with the rule that explains it, and, for a path " +
+			"(--from, --to), a diagnosis of the records: a reject of the path's own source (a missing security group rule), " +
+			"accepted requests whose replies are rejected (a network ACL without return traffic), or no record at all (a routing " +
+			"miss, concluded only once the flow log's aggregation interval and delivery delay have passed).\n\n" +
+			"Records come from --file (exported flow logs, plain text or gzip, - for stdin), --live (CloudWatch Logs Live Tail " +
+			"of the path's interfaces, or FilterLogEvents polling when Live Tail is denied), --since D (a Logs Insights query " +
+			"over the last D), or, with --demo, the demo account's synthetic stream. --live and --since first find the flow logs " +
+			"that cover the path and say when none can be read (S3, Firehose) and how to create one.\n\n" +
+			"-o json prints JSON Lines: one object per record, note, malformed line, and a summary and diagnosis at the end.\n\n" +
+			"Exit status: 0 done, 1 the records could not be read, 2 bad input or usage.",
+		Args: noArgs,
+		RunE: a.do(runFlows),
+	}
+	addFlags(flows, flowsFlagSpecs...)
+	// A snapshot's network with a live account's logs is a valid mix.
+	exclusive(flows, demoOrSnapshot, demoOrProfile, demoOrRegion, [2]string{"file", "live"}, [2]string{"file", "since"}, [2]string{"live", "since"})
+
+	config := group("config", "print, explain or check the configuration file",
+		&cobra.Command{
+			Use:   "path",
+			Short: "print the configuration file reach reads",
+			Long:  "config path prints $REACH_CONFIG when set, else $XDG_CONFIG_HOME/reach/config.toml (~/.config/reach/config.toml), and says whether it exists.",
+			Args:  noArgs,
+			RunE:  a.do(runConfigPath),
+		},
+		&cobra.Command{
+			Use:   "example",
+			Short: "print a commented example configuration",
+			Long:  "config example prints every setting with what it does; redirect it to the path config path prints and edit it.",
+			Args:  noArgs,
+			RunE:  a.do(runConfigExample),
+		},
+		&cobra.Command{
+			Use:   "check",
+			Short: "read the configuration file and report the first problem, with its line",
+			Long:  "config check parses the file and checks every value (themes, key overrides, port ranges); exit status 2 when something is wrong.",
+			Args:  noArgs,
+			RunE:  a.do(runConfigCheck),
+		})
+
+	completion := &cobra.Command{
+		Use:   "completion SHELL",
+		Short: "print the shell completion script for bash, zsh, fish or powershell",
+		Long: "completion prints a script that completes subcommands, flags and their values with descriptions, and the ends " +
+			"of a path (ENI and instance IDs, addresses, Name tags, DNS names) from the inventory reach last loaded " +
+			"($XDG_CACHE_HOME/reach/inventory.txt) or from the demo or snapshot named on the line; profiles from the AWS " +
+			"shared config, and Regions.\n\n" +
+			"bash (with the bash-completion package): source <(reach completion bash)   " +
+			"zsh: reach completion zsh > \"${fpath[1]}/_reach\"   " +
+			"fish: reach completion fish > ~/.config/fish/completions/reach.fish   " +
+			"PowerShell: reach completion powershell | Out-String | Invoke-Expression",
+		Args:      choiceArg("SHELL", shells),
+		ValidArgs: shells,
+		RunE:      a.do(runCompletion),
+	}
+
+	man := &cobra.Command{
+		Use:   "man",
+		Short: "print the man page (roff)",
+		Long:  "man prints this manual as roff: reach man | man -l -",
+		Args:  noArgs,
+		RunE:  a.do(runMan),
+	}
+	versionCmd := &cobra.Command{
+		Use:   "version",
+		Short: "print the version, commit and build date",
+		Args:  noArgs,
+		RunE: a.do(func(p *parsed, stdout, stderr io.Writer) int {
+			fmt.Fprintf(stdout, "reach %s\n", versionLine())
+			return 0
+		}),
+	}
+	help := &cobra.Command{
+		Use:               "help [COMMAND]",
+		Short:             "show the commands, or one command's flags",
+		Args:              cobra.ArbitraryArgs,
+		ValidArgsFunction: completeCommands,
+		RunE:              a.do(runHelp),
+	}
+
+	root.AddCommand(check, group("snapshot", "save the live region as AWS CLI JSON, for --snapshot DIR", save),
+		flows, config, completion, man, versionCmd, help)
+	root.SetHelpCommand(help)
+	return root
+}
+
+// group is a command that only holds others ("snapshot", "config").
+func group(name, short string, subs ...*cobra.Command) *cobra.Command {
+	g := &cobra.Command{
+		Use:   name,
+		Short: short,
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			got := "nothing"
+			if len(args) > 0 {
+				got = strconv.Quote(args[0])
+			}
+			return fmt.Errorf("expected %s after it, got %s (reach help %s)", orList(subNames(c)), got, name)
+		},
+	}
+	g.AddCommand(subs...)
 	return g
 }
 
-// findCommand picks the command args name and returns the arguments after
-// its name. ok is false with an error message when the name is unknown.
-func findCommand(args []string) (*command, []string, error) {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") && !slices.Contains([]string{"-h", "--help", "-help", "-v", "--version"}, args[0]) {
-		return lookup(""), args, nil
-	}
-	switch args[0] {
-	case "-h", "--help", "-help":
-		return lookup("help"), args[1:], nil
-	case "-v", "--version":
-		return lookup("version"), args[1:], nil
-	}
-	if len(args) > 1 {
-		if c := lookup(args[0] + " " + args[1]); c != nil {
-			return c, args[2:], nil
+// shown reports whether help lists c: cobra's own hidden commands
+// (__complete) are not, help is.
+func shown(c *cobra.Command) bool { return !c.Hidden && c.Deprecated == "" }
+
+// subNames lists the subcommands of c that help lists.
+func subNames(c *cobra.Command) []string {
+	var out []string
+	for _, s := range c.Commands() {
+		if shown(s) {
+			out = append(out, s.Name())
 		}
 	}
-	if c := lookup(args[0]); c != nil && c.name != "" {
-		return c, args[1:], nil
-	}
-	if subs := subcommands(args[0]); len(subs) > 0 {
-		got := "nothing"
-		if len(args) > 1 {
-			got = strconv.Quote(args[1])
-		}
-		return nil, nil, fmt.Errorf("%s: expected %s after it, got %s (reach help %s)", args[0], orList(subs), got, args[0])
-	}
-	return nil, nil, fmt.Errorf("unknown command %q: expected %s (reach help lists them)", args[0], orList(topNames()))
+	return out
 }
 
-func lookup(name string) *command {
-	for _, c := range commands {
-		if c.name == name {
-			return c
-		}
+func rootArgs(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q: expected %s", args[0], orList(subNames(c)))
+	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf(" (did you mean %s?)", s[0])
+	}
+	return fmt.Errorf("%s", msg)
+}
+
+func noArgs(c *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("unexpected argument %q (flags only; see reach help %s)", args[0], strings.TrimPrefix(c.CommandPath(), "reach "))
 	}
 	return nil
 }
 
-// subcommands lists the second words of a group ("save" for "snapshot").
-func subcommands(group string) []string {
-	var out []string
-	for _, c := range commands {
-		if c.group() == group && !c.hidden {
-			_, sub, _ := strings.Cut(c.name, " ")
-			out = append(out, sub)
+func exactArgs(name string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		switch {
+		case len(args) == 0:
+			return fmt.Errorf("missing %s (usage: %s)", name, synopsis(c))
+		case len(args) > 1:
+			return fmt.Errorf("unexpected argument %q (usage: %s)", args[1], synopsis(c))
 		}
+		return nil
 	}
-	return out
 }
 
-// topNames lists the first words of the visible commands, once each.
-func topNames() []string {
-	var out []string
-	for _, c := range commands {
-		w, _, _ := strings.Cut(c.name, " ")
-		if w != "" && !c.hidden && !slices.Contains(out, w) {
-			out = append(out, w)
+func choiceArg(name string, choices []string) cobra.PositionalArgs {
+	exact := exactArgs(name)
+	return func(c *cobra.Command, args []string) error {
+		if err := exact(c, args); err != nil {
+			return err
 		}
+		if !slices.Contains(choices, args[0]) {
+			return fmt.Errorf("%q: expected %s", args[0], orList(choices))
+		}
+		return nil
 	}
-	return out
+}
+
+// exclusiveFlagsSet refuses two flags that exclude each other, naming
+// both in one line (cobra's own message lists its groups).
+func exclusiveFlagsSet(c *cobra.Command, _ []string) error {
+	var err error
+	c.Flags().Visit(func(f *pflag.Flag) {
+		if err != nil {
+			return
+		}
+		for _, group := range f.Annotations["cobra_annotation_mutually_exclusive"] {
+			for _, other := range strings.Fields(group) {
+				if other != f.Name && c.Flags().Changed(other) {
+					err = fmt.Errorf("--%s and --%s exclude each other: pick one", f.Name, other)
+					return
+				}
+			}
+		}
+	})
+	return err
 }
 
 func orList(words []string) string {
@@ -283,163 +401,53 @@ func orList(words []string) string {
 	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
-// errHelp is returned by parse for -h and --help.
-var errHelp = errors.New("help requested")
-
-// parsed holds one command's parsed flags and arguments.
+// parsed is one command's parsed flags and arguments, as its body reads
+// them.
 type parsed struct {
-	cmd  *command
-	vals map[string]any
-	set  map[string]bool
+	cmd  *cobra.Command
 	args []string
 	// fallbackRegion is the configuration file's region, used only when
 	// the AWS SDK finds none (see loadAWSConfig).
 	fallbackRegion string
 }
 
-// parse parses args against the command's flags. Flags and positional
-// arguments may come in any order ("snapshot save DIR --region R" and
-// "snapshot save --region R DIR"); "--" ends the flags.
-func (c *command) parse(args []string) (*parsed, error) {
-	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	p := &parsed{cmd: c, vals: map[string]any{}, set: map[string]bool{}}
-	for _, f := range c.flags {
-		switch f.kind {
-		case kindBool:
-			p.vals[f.name] = fs.Bool(f.name, f.def == "true", f.usage)
-		case kindInt:
-			n, _ := strconv.Atoi(f.def)
-			p.vals[f.name] = fs.Int(f.name, n, f.usage)
-		case kindDuration:
-			d, _ := time.ParseDuration(f.def)
-			p.vals[f.name] = fs.Duration(f.name, d, f.usage)
-		default:
-			p.vals[f.name] = fs.String(f.name, f.def, f.usage)
-		}
-	}
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, errHelp
-			}
-			return nil, err
-		}
-		left := fs.Args()
-		consumed := len(rest) - len(left)
-		if consumed > 0 && rest[consumed-1] == "--" {
-			p.args = append(p.args, left...)
-			break
-		}
-		if len(left) == 0 {
-			break
-		}
-		p.args = append(p.args, left[0])
-		rest = left[1:]
-	}
-	fs.Visit(func(f *flag.Flag) { p.set[f.Name] = true })
-	if len(p.args) > c.maxArgs {
-		if c.name == "" {
-			return nil, fmt.Errorf("unknown command %q: expected %s", p.args[0], orList(topNames()))
-		}
-		if c.maxArgs == 0 {
-			return nil, fmt.Errorf("unexpected argument %q (flags only; see reach help %s)", p.args[0], c.name)
-		}
-		return nil, fmt.Errorf("unexpected argument %q (usage: %s)", p.args[c.maxArgs], c.synopsis())
-	}
-	if len(p.args) < c.minArgs {
-		return nil, fmt.Errorf("missing %s (usage: %s)", c.args, c.synopsis())
-	}
-	if len(c.choices) > 0 && !slices.Contains(c.choices, p.args[0]) {
-		return nil, fmt.Errorf("%q: expected %s", p.args[0], orList(c.choices))
-	}
-	return p, nil
-}
-
 func (p *parsed) str(name string) string {
-	if v, ok := p.vals[name].(*string); ok {
-		return *v
-	}
-	return ""
+	v, _ := p.cmd.Flags().GetString(name)
+	return v
 }
 
 func (p *parsed) num(name string) int {
-	if v, ok := p.vals[name].(*int); ok {
-		return *v
-	}
-	return 0
+	v, _ := p.cmd.Flags().GetInt(name)
+	return v
 }
 
 func (p *parsed) flag(name string) bool {
-	if v, ok := p.vals[name].(*bool); ok {
-		return *v
-	}
-	return false
+	v, _ := p.cmd.Flags().GetBool(name)
+	return v
 }
 
 func (p *parsed) dur(name string) time.Duration {
-	if v, ok := p.vals[name].(*time.Duration); ok {
-		return *v
-	}
-	return 0
+	v, _ := p.cmd.Flags().GetDuration(name)
+	return v
 }
 
-// setDefault gives a flag the user did not set a value from elsewhere (the
-// configuration file).
+// has reports whether the command has the flag at all.
+func (p *parsed) has(name string) bool { return p.cmd.Flags().Lookup(name) != nil }
+
+// changed reports whether the flag was typed.
+func (p *parsed) changed(name string) bool { return p.cmd.Flags().Changed(name) }
+
+// setDefault gives a flag the user did not type a value from elsewhere
+// (the configuration file); the flag still counts as not typed.
 func (p *parsed) setDefault(name string, v any) {
-	if p.set[name] {
+	f := p.cmd.Flags().Lookup(name)
+	if f == nil || f.Changed {
 		return
 	}
-	switch ptr := p.vals[name].(type) {
-	case *string:
-		*ptr = v.(string)
-	case *bool:
-		*ptr = v.(bool)
-	case *time.Duration:
-		*ptr = v.(time.Duration)
-	case *int:
-		*ptr = v.(int)
-	}
+	_ = f.Value.Set(fmt.Sprint(v))
 }
 
 // source returns the flags that say where the network comes from.
 func (p *parsed) source() sourceFlags {
 	return sourceFlags{snapshot: p.str("snapshot"), demo: p.flag("demo"), profile: p.str("profile"), region: p.str("region"), fallbackRegion: p.fallbackRegion}
-}
-
-// synopsis is the command's usage line.
-func (c *command) synopsis() string {
-	var b strings.Builder
-	b.WriteString("reach")
-	if c.name != "" {
-		b.WriteString(" " + c.name)
-	}
-	if c.args != "" {
-		b.WriteString(" " + c.args)
-	}
-	for _, f := range c.flags {
-		b.WriteString(" [" + f.usageName() + "]")
-	}
-	return b.String()
-}
-
-// usageName is "--from SRC" or "--demo" ("-o FORMAT" for one letter).
-func (f flagSpec) usageName() string {
-	s := "--" + f.name
-	if len(f.name) == 1 {
-		s = "-" + f.name
-	}
-	if f.kind != kindBool {
-		s += " " + f.arg
-	}
-	return s
-}
-
-// fullUsage is the flag's description with its default.
-func (f flagSpec) fullUsage() string {
-	if f.def != "" && f.kind != kindBool && !strings.Contains(f.usage, "(default") {
-		return f.usage + " (default " + f.def + ")"
-	}
-	return f.usage
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -11,525 +10,162 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/demo"
 )
 
-// Shell completion scripts, generated from the command table. Static
-// parts (subcommands, flags, fixed values) are written into the script;
-// the ends of a path come from the binary itself through the hidden
-// command __complete-ends, which reads the embedded demo, the snapshot
-// named on the line, or the inventory cache of the last load.
+// Shell completion is cobra's: each script asks the binary (the hidden
+// __complete command) for candidates with descriptions, so subcommands,
+// flags, fixed values and the dynamic ones below stay in step with the
+// tree. The ends of a path come from the embedded demo, the snapshot named
+// on the line, or the inventory cache of the last load (invcache.go).
+
+var shells = []string{"bash", "zsh", "fish", "powershell"}
 
 func runCompletion(p *parsed, stdout, stderr io.Writer) int {
-	var script string
+	root := p.cmd.Root()
+	var err error
 	switch p.args[0] {
 	case "bash":
-		script = bashCompletion()
+		err = root.GenBashCompletionV2(stdout, true)
 	case "zsh":
-		script = zshCompletion()
+		err = root.GenZshCompletion(stdout)
 	case "fish":
-		script = fishCompletion()
+		err = root.GenFishCompletion(stdout, true)
+	case "powershell":
+		err = root.GenPowerShellCompletionWithDesc(stdout)
 	}
-	fmt.Fprint(stdout, script)
+	if err != nil {
+		return fail(stderr, 1, "completion: %v", err)
+	}
 	return 0
 }
 
-// visible returns the commands completion offers, in table order.
-func visible() []*command {
-	var out []*command
-	for _, c := range commands {
-		if !c.hidden {
-			out = append(out, c)
-		}
-	}
-	return out
+func completeDirs(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return nil, cobra.ShellCompDirectiveFilterDirs
 }
 
-// allFlags returns every flag once, by name. A flag name takes a value in
-// every command that has it or in none (TestFlagsAgreeAcrossCommands), which
-// the scripts rely on to tell a flag's value from a subcommand.
-func allFlags() []flagSpec {
-	var out []flagSpec
-	seen := map[string]bool{}
-	for _, c := range commands {
-		for _, f := range c.flags {
-			if !seen[f.name] {
-				seen[f.name] = true
-				out = append(out, f)
+func completeFiles(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return nil, cobra.ShellCompDirectiveDefault
+}
+
+// completeCommands offers the commands, for reach help.
+func completeCommands(c *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []cobra.Completion
+	for _, s := range c.Root().Commands() {
+		if shown(s) && strings.HasPrefix(s.Name(), prefix) {
+			out = append(out, cobra.CompletionWithDesc(s.Name(), s.Short))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeEnds offers path ends (or, for --eni, interfaces only) with
+// what each is.
+func completeEnds(enisOnly bool) cobra.CompletionFunc {
+	return func(c *cobra.Command, _ []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		// --eni takes a list: complete its last item.
+		before := ""
+		if enisOnly {
+			if i := strings.LastIndex(prefix, ","); i >= 0 {
+				before, prefix = prefix[:i+1], prefix[i+1:]
 			}
 		}
+		if strings.Contains(prefix, ":") {
+			// Past the address: the port is the user's to type.
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		entries, err := endCandidates(c)
+		if err != nil {
+			cobra.CompDebugln(err.Error(), true)
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []cobra.Completion
+		for _, e := range entries {
+			if strings.HasPrefix(e.value, prefix) && (!enisOnly || strings.HasPrefix(e.value, "eni-")) {
+				out = append(out, cobra.CompletionWithDesc(before+e.value, e.desc))
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
 	}
-	return out
 }
 
-// flagWords is how shells offer a flag: "--from", or "-o" for one letter
-// (Go's flag package takes either form).
-func (f flagSpec) flagWord() string {
-	if len(f.name) == 1 {
-		return "-" + f.name
-	}
-	return "--" + f.name
-}
-
-// groupSummary describes a group of commands in one line: its only
-// command's summary, or the list of its commands.
-func groupSummary(g string) string {
-	subs := subcommands(g)
-	if len(subs) == 1 {
-		return lookup(g + " " + subs[0]).summary
-	}
-	return g + " " + strings.Join(subs, ", ")
-}
-
-// positional lists what a command's first argument completes to: the
-// second words of a group, a command's choices, or the commands (help).
-func positional(c *command) (words []string, dirs bool) {
+// endCandidates reads the candidates of the source the line names: the
+// demo, a snapshot directory, or else the inventory cache.
+func endCandidates(c *cobra.Command) ([]endEntry, error) {
+	demoFlag, _ := c.Flags().GetBool("demo")
+	snapshot, _ := c.Flags().GetString("snapshot")
 	switch {
-	case c.name == "help":
-		return topNames(), false
-	case len(c.choices) > 0:
-		return c.choices, false
-	case c.args == "DIR":
-		return nil, true
-	}
-	return nil, false
-}
-
-func bashCompletion() string {
-	var b strings.Builder
-	b.WriteString(`# bash completion for reach; generated by "reach completion bash".
-# Load it with: source <(reach completion bash)
-
-_reach_ends() {
-	local src=() i w
-	for ((i = 1; i < COMP_CWORD; i++)); do
-		case ${COMP_WORDS[i]} in
-		--demo | -demo) src+=(--demo) ;;
-		--snapshot | -snapshot)
-			w=${COMP_WORDS[i + 1]}
-			src+=(--snapshot "${w/#\~/$HOME}")
-			;;
-		esac
-	done
-	local IFS=$'\n'
-	COMPREPLY=($("${COMP_WORDS[0]}" __complete-ends "${src[@]}" -- "$cur" 2>/dev/null | cut -f1))
-}
-
-_reach() {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local cmd="" i w skip=0
-	COMPREPLY=()
-	# The command so far: its first word, and the second for groups.
-	for ((i = 1; i < COMP_CWORD; i++)); do
-		w=${COMP_WORDS[i]}
-		if ((skip)); then
-			skip=0
-			continue
-		fi
-		case $w in
-`)
-	var valueFlags []string
-	for _, f := range allFlags() {
-		if f.kind != kindBool {
-			valueFlags = append(valueFlags, "--"+f.name, "-"+f.name)
-		}
-	}
-	fmt.Fprintf(&b, "\t\t%s) skip=1 ;;\n", strings.Join(slices.Compact(valueFlags), " | "))
-	b.WriteString("\t\t-*) ;;\n\t\t*)\n\t\t\tcase \"$cmd\" in\n")
-	var groups []string
-	for _, c := range visible() {
-		if g := c.group(); g != "" && !slices.Contains(groups, g) {
-			groups = append(groups, g)
-		}
-	}
-	fmt.Fprintf(&b, "\t\t\t\"\") cmd=$w ;;\n\t\t\t%s) [[ $cmd == *\" \"* ]] || cmd=\"$cmd $w\" ;;\n\t\t\tesac\n\t\t\t;;\n\t\tesac\n\tdone\n\n", strings.Join(groups, " | "))
-
-	// Values of the flag before the cursor, per command: a flag name may
-	// take different values in different commands (-o).
-	b.WriteString("\tcase \"$cmd|$prev\" in\n")
-	for _, c := range visible() {
-		for _, f := range c.flags {
-			if f.kind == kindBool {
-				continue
-			}
-			fmt.Fprintf(&b, "\t%q | %q)\n", c.name+"|--"+f.name, c.name+"|-"+f.name)
-			switch {
-			case len(f.values) > 0:
-				fmt.Fprintf(&b, "\t\tCOMPREPLY=($(compgen -W %q -- \"$cur\"))\n", strings.Join(f.values, " "))
-			case f.complete == "ends":
-				b.WriteString("\t\t_reach_ends\n")
-			case f.complete == "dir":
-				b.WriteString("\t\tCOMPREPLY=($(compgen -d -- \"$cur\"))\n")
-			case f.complete == "profile":
-				b.WriteString("\t\tCOMPREPLY=($(compgen -W \"$(\"${COMP_WORDS[0]}\" __complete-profiles 2>/dev/null)\" -- \"$cur\"))\n")
-			}
-			b.WriteString("\t\treturn\n\t\t;;\n")
-		}
-	}
-	b.WriteString("\tesac\n\n")
-
-	// Flags of the command.
-	b.WriteString("\tif [[ $cur == -* ]]; then\n\t\tcase $cmd in\n")
-	for _, c := range visible() {
-		var words []string
-		for _, f := range c.flags {
-			words = append(words, f.flagWord())
-		}
-		words = append(words, "--help")
-		fmt.Fprintf(&b, "\t\t%q) COMPREPLY=($(compgen -W %q -- \"$cur\")) ;;\n", c.name, strings.Join(words, " "))
-	}
-	b.WriteString("\t\tesac\n\t\treturn\n\tfi\n\n")
-
-	// Positional arguments.
-	b.WriteString("\tcase $cmd in\n")
-	fmt.Fprintf(&b, "\t\"\") COMPREPLY=($(compgen -W %q -- \"$cur\")) ;;\n", strings.Join(topNames(), " "))
-	for _, g := range groups {
-		fmt.Fprintf(&b, "\t%s) COMPREPLY=($(compgen -W %q -- \"$cur\")) ;;\n", g, strings.Join(subcommands(g), " "))
-	}
-	for _, c := range visible() {
-		words, dirs := positional(c)
-		switch {
-		case dirs:
-			fmt.Fprintf(&b, "\t%q) COMPREPLY=($(compgen -d -- \"$cur\")) ;;\n", c.name)
-		case len(words) > 0:
-			fmt.Fprintf(&b, "\t%q) COMPREPLY=($(compgen -W %q -- \"$cur\")) ;;\n", c.name, strings.Join(words, " "))
-		}
-	}
-	b.WriteString("\tesac\n}\n\ncomplete -F _reach reach\n")
-	return b.String()
-}
-
-// zshQuote escapes text for the inside of a single-quoted _arguments spec.
-func zshQuote(s string) string {
-	r := strings.NewReplacer(`'`, `'\''`, `[`, `\[`, `]`, `\]`, `:`, `\:`)
-	return r.Replace(s)
-}
-
-func zshFlag(f flagSpec) string {
-	spec := f.flagWord() + "[" + zshQuote(f.usage) + "]"
-	if f.kind == kindBool {
-		return "'" + spec + "'"
-	}
-	action := " "
-	switch {
-	case len(f.values) > 0:
-		action = "(" + strings.Join(f.values, " ") + ")"
-	case f.complete == "ends":
-		action = "_reach_ends"
-	case f.complete == "dir":
-		action = "_files -/"
-	case f.complete == "profile":
-		action = "_reach_profiles"
-	}
-	return "'" + spec + ":" + f.arg + ":" + action + "'"
-}
-
-func zshCompletion() string {
-	var b strings.Builder
-	b.WriteString(`#compdef reach
-# zsh completion for reach; generated by "reach completion zsh".
-# Install it with: reach completion zsh > "${fpath[1]}/_reach"
-
-_reach_ends() {
-	local -a src lines cands
-	local i l
-	for ((i = 2; i < ${#reach_words}; i++)); do
-		case $reach_words[i] in
-		(--demo|-demo) src+=(--demo) ;;
-		(--snapshot|-snapshot) src+=(--snapshot ${~reach_words[i+1]}) ;;
-		esac
-	done
-	lines=(${(f)"$($reach_bin __complete-ends $src -- $PREFIX 2>/dev/null)"})
-	for l in $lines; do
-		cands+=("${${l%%$'\t'*}//:/\\:}:${l#*$'\t'}")
-	done
-	_describe -t ends 'path end' cands
-}
-
-_reach_profiles() {
-	local -a profiles
-	profiles=(${(f)"$($reach_bin __complete-profiles 2>/dev/null)"})
-	_describe -t profiles 'AWS profile' profiles
-}
-
-_reach() {
-	local reach_bin=$words[1] state line
-	local -a reach_words
-	reach_words=($words)
-	local -a commands
-	commands=(
-`)
-	for _, c := range visible() {
-		if c.name == "" {
-			continue
-		}
-		w, _, _ := strings.Cut(c.name, " ")
-		summary := c.summary
-		if c.group() != "" {
-			summary = groupSummary(w)
-		}
-		entry := "\t\t'" + w + ":" + zshQuote(summary) + "'\n"
-		if !strings.Contains(b.String(), "\t\t'"+w+":") {
-			b.WriteString(entry)
-		}
-	}
-	b.WriteString("\t)\n\t_arguments -C \\\n")
-	for _, f := range lookup("").flags {
-		b.WriteString("\t\t" + zshFlag(f) + " \\\n")
-	}
-	b.WriteString("\t\t'1: :{_describe -t commands command commands}' \\\n\t\t'*:: :->args'\n\n")
-	b.WriteString("\tcase $state in\n\t(args)\n\t\tcase $line[1] in\n")
-	var groups []string
-	for _, c := range visible() {
-		if c.name == "" {
-			continue
-		}
-		if g := c.group(); g != "" {
-			if slices.Contains(groups, g) {
-				continue
-			}
-			groups = append(groups, g)
-			fmt.Fprintf(&b, "\t\t(%s)\n\t\t\t_arguments -C '1: :(%s)' '*:: :->sub'\n\t\t\tcase $line[1] in\n", g, strings.Join(subcommands(g), " "))
-			for _, s := range subcommands(g) {
-				sc := lookup(g + " " + s)
-				fmt.Fprintf(&b, "\t\t\t(%s) _arguments %s ;;\n", s, zshArgs(sc))
-			}
-			b.WriteString("\t\t\tesac\n\t\t\t;;\n")
-			continue
-		}
-		fmt.Fprintf(&b, "\t\t(%s) _arguments %s ;;\n", c.name, zshArgs(c))
-	}
-	b.WriteString("\t\tesac\n\t\t;;\n\tesac\n}\n\n_reach \"$@\"\n")
-	return b.String()
-}
-
-// zshArgs is the _arguments spec of one command's flags and arguments.
-func zshArgs(c *command) string {
-	var parts []string
-	for _, f := range c.flags {
-		parts = append(parts, zshFlag(f))
-	}
-	parts = append(parts, "'--help[show the flags]'")
-	words, dirs := positional(c)
-	switch {
-	case dirs:
-		parts = append(parts, "'1:"+c.args+":_files -/'")
-	case len(words) > 0:
-		parts = append(parts, "'1:"+strings.Trim(c.args, "[]")+":("+strings.Join(words, " ")+")'")
-	}
-	return strings.Join(parts, " ")
-}
-
-// fishQuote quotes s for fish.
-func fishQuote(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
-}
-
-func fishCompletion() string {
-	var b strings.Builder
-	b.WriteString(`# fish completion for reach; generated by "reach completion fish".
-# Install it with: reach completion fish > ~/.config/fish/completions/reach.fish
-
-# __reach_command prints the command typed so far: "", "check",
-# "snapshot save".
-function __reach_command
-	set -l words (commandline -opc)
-	set -e words[1]
-	set -l cmd
-	set -l skip 0
-	for w in $words
-		if test $skip -eq 1
-			set skip 0
-			continue
-		end
-		switch $w
-`)
-	var valueFlags []string
-	for _, f := range allFlags() {
-		if f.kind != kindBool {
-			valueFlags = append(valueFlags, "--"+f.name, "-"+f.name)
-		}
-	}
-	var groups []string
-	for _, c := range visible() {
-		if g := c.group(); g != "" && !slices.Contains(groups, g) {
-			groups = append(groups, g)
-		}
-	}
-	fmt.Fprintf(&b, "\t\t\tcase %s\n\t\t\t\tset skip 1\n\t\t\tcase '-*'\n\t\t\tcase '*'\n", strings.Join(valueFlags, " "))
-	fmt.Fprintf(&b, `				if test (count $cmd) -eq 0
-					set -a cmd $w
-				else if test (count $cmd) -eq 1; and contains -- $cmd[1] %s
-					set -a cmd $w
-				end
-`, strings.Join(groups, " "))
-	b.WriteString(`		end
-	end
-	string join ' ' -- $cmd
-end
-
-function __reach_is
-	set -l cmd (__reach_command)
-	test "$cmd" = "$argv"
-end
-
-function __reach_ends
-	set -l words (commandline -opc)
-	set -l src
-	for i in (seq (count $words))
-		switch $words[$i]
-			case --demo -demo
-				set -a src --demo
-			case --snapshot -snapshot
-				if test $i -lt (count $words)
-					set -a src --snapshot $words[(math $i + 1)]
-				end
-		end
-	end
-	$words[1] __complete-ends $src -- (commandline -ct) 2>/dev/null
-end
-
-function __reach_profiles
-	set -l words (commandline -opc)
-	$words[1] __complete-profiles 2>/dev/null
-end
-
-complete -c reach -f
-`)
-	for _, c := range visible() {
-		if c.name == "" {
-			continue
-		}
-		w, _, _ := strings.Cut(c.name, " ")
-		if c.group() != "" {
-			if strings.Contains(b.String(), "-a "+w+" ") {
-				continue
-			}
-			fmt.Fprintf(&b, "complete -c reach -n '__reach_is \"\"' -a %s -d %s\n", w, fishQuote(groupSummary(w)))
-			continue
-		}
-		fmt.Fprintf(&b, "complete -c reach -n '__reach_is \"\"' -a %s -d %s\n", w, fishQuote(c.summary))
-	}
-	for _, g := range groups {
-		for _, s := range subcommands(g) {
-			fmt.Fprintf(&b, "complete -c reach -n '__reach_is %s' -a %s -d %s\n", g, s, fishQuote(lookup(g+" "+s).summary))
-		}
-	}
-	for _, c := range visible() {
-		cond := fmt.Sprintf("'__reach_is %s'", c.name)
-		if c.name == "" {
-			cond = `'__reach_is ""'`
-		}
-		for _, f := range c.flags {
-			opt := "-l " + f.name
-			if len(f.name) == 1 {
-				opt = "-s " + f.name
-			}
-			line := fmt.Sprintf("complete -c reach -n %s %s", cond, opt)
-			if f.kind != kindBool {
-				line += " -r"
-				switch {
-				case len(f.values) > 0:
-					line += " -a " + fishQuote(strings.Join(f.values, " "))
-				case f.complete == "ends":
-					line += " -a '(__reach_ends)'"
-				case f.complete == "dir":
-					line += " -a '(__fish_complete_directories (commandline -ct))'"
-				case f.complete == "profile":
-					line += " -a '(__reach_profiles)'"
-				}
-			}
-			b.WriteString(line + " -d " + fishQuote(f.usage) + "\n")
-		}
-		words, dirs := positional(c)
-		switch {
-		case dirs:
-			fmt.Fprintf(&b, "complete -c reach -n %s -a '(__fish_complete_directories (commandline -ct))'\n", cond)
-		case len(words) > 0:
-			fmt.Fprintf(&b, "complete -c reach -n %s -a %s\n", cond, fishQuote(strings.Join(words, " ")))
-		}
-	}
-	return b.String()
-}
-
-// runCompleteEnds prints "VALUE<TAB>DESCRIPTION" lines for the path ends
-// that start with the prefix: from the demo with --demo, from the snapshot
-// with --snapshot DIR, else from the inventory cache.
-func runCompleteEnds(p *parsed, stdout, stderr io.Writer) int {
-	prefix := ""
-	if len(p.args) > 0 {
-		prefix = p.args[0]
-	}
-	if strings.Contains(prefix, ":") {
-		// Past the address: the port is the user's to type.
-		return 0
-	}
-	var entries []endEntry
-	switch {
-	case p.flag("demo"):
+	case demoFlag:
 		inv, err := aws.ReadSnapshotFS(demo.FS(), ".")
 		if err != nil {
-			return fail(stderr, 1, "demo scenario: %v", err)
+			return nil, err
 		}
 		n, err := aws.Convert(inv)
 		if err != nil {
-			return fail(stderr, 1, "demo scenario: %v", err)
+			return nil, err
 		}
-		entries = endEntries(n)
-	case p.str("snapshot") != "":
-		inv, err := aws.ReadSnapshot(p.str("snapshot"))
+		return endEntries(n), nil
+	case snapshot != "":
+		if rest, ok := strings.CutPrefix(snapshot, "~/"); ok {
+			if home, err := os.UserHomeDir(); err == nil {
+				snapshot = filepath.Join(home, rest)
+			}
+		}
+		inv, err := aws.ReadSnapshot(snapshot)
 		if err != nil {
-			return fail(stderr, 1, "%v", err)
+			return nil, err
 		}
 		n, err := aws.Convert(inv)
 		if err != nil {
-			return fail(stderr, 1, "%v", err)
+			return nil, err
 		}
-		entries = endEntries(n)
-	default:
-		_, es, err := readInventoryCache()
-		if errors.Is(err, fs.ErrNotExist) {
-			return fail(stderr, 1, "%v", errNoCache)
-		}
-		if err != nil {
-			return fail(stderr, 1, "%v", err)
-		}
-		entries = es
+		return endEntries(n), nil
 	}
-	w := bufio.NewWriter(stdout)
-	for _, e := range entries {
-		if strings.HasPrefix(e.value, prefix) {
-			fmt.Fprintf(w, "%s\t%s\n", e.value, e.desc)
-		}
+	_, es, err := readInventoryCache()
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errNoCache
 	}
-	if err := w.Flush(); err != nil {
-		return 1
-	}
-	return 0
+	return es, err
 }
 
-// runCompleteProfiles prints the profile names of the AWS shared config
-// file ($AWS_CONFIG_FILE, else ~/.aws/config). Only the section headers
-// are read; the credentials file is never opened.
-func runCompleteProfiles(p *parsed, stdout, stderr io.Writer) int {
+// completeProfiles offers the profiles of the AWS shared config file.
+func completeProfiles(_ *cobra.Command, _ []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	names, err := awsProfiles()
+	if err != nil {
+		cobra.CompDebugln(err.Error(), true)
+	}
+	var out []cobra.Completion
+	for _, n := range names {
+		if strings.HasPrefix(n, prefix) {
+			out = append(out, cobra.CompletionWithDesc(n, "AWS profile"))
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// awsProfiles lists the profile names of the AWS shared config file
+// ($AWS_CONFIG_FILE, else ~/.aws/config). Only the section headers are
+// read; the credentials file is never opened.
+func awsProfiles() ([]string, error) {
 	path := os.Getenv("AWS_CONFIG_FILE")
 	if path == "" {
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return fail(stderr, 1, "%v", err)
+			return nil, err
 		}
 		path = filepath.Join(home, ".aws", "config")
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return fail(stderr, 1, "%v", err)
+		return nil, err
 	}
 	defer f.Close()
-	prefix := ""
-	if len(p.args) > 0 {
-		prefix = p.args[0]
-	}
 	var names []string
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -545,12 +181,39 @@ func runCompleteProfiles(p *parsed, stdout, stderr io.Writer) int {
 		default:
 			continue // sso-session, services: not profiles
 		}
-		if name != "" && strings.HasPrefix(name, prefix) && !strings.ContainsAny(name, " \t") && !slices.Contains(names, name) {
+		if name != "" && !strings.ContainsAny(name, " \t") && !slices.Contains(names, name) {
 			names = append(names, name)
 		}
 	}
-	for _, n := range names {
-		fmt.Fprintln(stdout, n)
+	return names, sc.Err()
+}
+
+// regions are the commercial AWS Regions, for completing --region.
+var regions = [][2]string{
+	{"us-east-1", "US East (N. Virginia)"}, {"us-east-2", "US East (Ohio)"},
+	{"us-west-1", "US West (N. California)"}, {"us-west-2", "US West (Oregon)"},
+	{"af-south-1", "Africa (Cape Town)"}, {"ap-east-1", "Asia Pacific (Hong Kong)"},
+	{"ap-south-1", "Asia Pacific (Mumbai)"}, {"ap-south-2", "Asia Pacific (Hyderabad)"},
+	{"ap-southeast-1", "Asia Pacific (Singapore)"}, {"ap-southeast-2", "Asia Pacific (Sydney)"},
+	{"ap-southeast-3", "Asia Pacific (Jakarta)"}, {"ap-southeast-4", "Asia Pacific (Melbourne)"},
+	{"ap-southeast-5", "Asia Pacific (Malaysia)"}, {"ap-southeast-7", "Asia Pacific (Thailand)"},
+	{"ap-northeast-1", "Asia Pacific (Tokyo)"}, {"ap-northeast-2", "Asia Pacific (Seoul)"},
+	{"ap-northeast-3", "Asia Pacific (Osaka)"}, {"ca-central-1", "Canada (Central)"},
+	{"ca-west-1", "Canada West (Calgary)"}, {"eu-central-1", "Europe (Frankfurt)"},
+	{"eu-central-2", "Europe (Zurich)"}, {"eu-west-1", "Europe (Ireland)"},
+	{"eu-west-2", "Europe (London)"}, {"eu-west-3", "Europe (Paris)"},
+	{"eu-south-1", "Europe (Milan)"}, {"eu-south-2", "Europe (Spain)"},
+	{"eu-north-1", "Europe (Stockholm)"}, {"il-central-1", "Israel (Tel Aviv)"},
+	{"me-south-1", "Middle East (Bahrain)"}, {"me-central-1", "Middle East (UAE)"},
+	{"mx-central-1", "Mexico (Central)"}, {"sa-east-1", "South America (São Paulo)"},
+}
+
+func completeRegions(_ *cobra.Command, _ []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	var out []cobra.Completion
+	for _, r := range regions {
+		if strings.HasPrefix(r[0], prefix) {
+			out = append(out, cobra.CompletionWithDesc(r[0], r[1]))
+		}
 	}
-	return 0
+	return out, cobra.ShellCompDirectiveNoFileComp
 }

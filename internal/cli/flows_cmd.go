@@ -20,41 +20,6 @@ import (
 	"github.com/reachnet/reach/demo"
 )
 
-// The flows command, for the command table:
-//
-//	{name: "flows", summary: flowsSummary, about: flowsAbout, flags: flowsFlagSpecs, raw: runFlows}
-//
-// runFlows parses these same flags, so the table and the parser cannot
-// drift apart.
-const (
-	flowsSummary = "read a path's flow-log records, with the rule behind each reject and a diagnosis"
-	flowsAbout   = "flows prints flow-log records, one per line, each reject with the rule that explains it, and, for a path " +
-		"(--from, --to), a diagnosis of the records: a reject of the path's own source (a missing security group rule), " +
-		"accepted requests whose replies are rejected (a network ACL without return traffic), or no record at all (a routing " +
-		"miss, concluded only once the flow log's aggregation interval and delivery delay have passed).\n\n" +
-		"Records come from --file (exported flow logs, plain text or gzip, - for stdin), --live (CloudWatch Logs Live Tail " +
-		"of the path's interfaces, or FilterLogEvents polling when Live Tail is denied), --since D (a Logs Insights query " +
-		"over the last D), or, with --demo, the demo account's synthetic stream. --live and --since first find the flow logs " +
-		"that cover the path and say when none can be read (S3, Firehose) and how to create one.\n\n" +
-		"-o json prints JSON Lines: one object per record, note, malformed line, and a summary and diagnosis at the end.\n\n" +
-		"Exit status: 0 done, 1 the records could not be read, 2 bad input or usage."
-)
-
-var flowsFlagSpecs = concat(sourceFlagSpecs, []flagSpec{
-	{name: "file", arg: "PATH", usage: "read exported flow logs from PATH (- for stdin; plain text or gzip, S3 header lines understood)"},
-	{name: "live", kind: kindBool, usage: "tail the path's flow logs in CloudWatch Logs (Live Tail, or polling when denied)"},
-	{name: "since", kind: kindDuration, arg: "D", usage: "query the last D of the path's flow logs with Logs Insights"},
-	{name: "follow", kind: kindBool, usage: "with --demo: keep the synthetic stream going in real time"},
-	{name: "for", kind: kindDuration, arg: "D", usage: "stop after D (a live tail runs until interrupted)"},
-	{name: "limit", kind: kindInt, arg: "N", usage: "stop after N records"},
-	{name: "format", arg: "FORMAT", usage: "the log format, as '${version} ${srcaddr} …' (default: the flow logs' own, or version 2)"},
-}, pathFlagSpecs[:4], []flagSpec{
-	{name: "action", arg: "ACTION", usage: "only ACCEPT or REJECT records", values: []string{"ACCEPT", "REJECT"}},
-	{name: "eni", arg: "ENI[,ENI]", usage: "only records of these interfaces (and, with --live or --since, the streams to read)"},
-	{name: "o", arg: "FORMAT", def: "text", usage: "output: text or json (JSON Lines)", values: []string{"text", "json"}},
-	asciiFlag,
-})
-
 // exitFlowsFailed: the records could not be read.
 const exitFlowsFailed = 1
 
@@ -90,16 +55,8 @@ type attrKey struct {
 // maxKept bounds the records kept for the diagnosis.
 const maxKept = 200_000
 
-func runFlows(args []string, stdout, stderr io.Writer) int {
-	c := &command{name: "flows", summary: flowsSummary, about: flowsAbout, flags: flowsFlagSpecs}
-	p, err := c.parse(args)
-	if errors.Is(err, errHelp) {
-		writeCommandHelp(stdout, c)
-		return 0
-	}
-	if err != nil {
-		return fail(stderr, exitUsage, "flows: %v", err)
-	}
+// runFlows is reach flows; its flags are flowsFlagSpecs (commands.go).
+func runFlows(p *parsed, stdout, stderr io.Writer) int {
 	// The configuration file's profile, Region, ascii and client ports
 	// apply as they do to check.
 	conf, err := applyConfig(p)
@@ -108,7 +65,7 @@ func runFlows(args []string, stdout, stderr io.Writer) int {
 	}
 	src := p.source()
 	file, live, since := p.str("file"), p.flag("live"), p.dur("since")
-	output := p.str("o")
+	output := p.str("output")
 	switch {
 	case output != "text" && output != "json":
 		return fail(stderr, exitUsage, "flows: -o %q: expected text or json", output)
@@ -185,7 +142,7 @@ func runFlows(args []string, stdout, stderr io.Writer) int {
 	// A profile or Region typed on the command line asks for the account's
 	// network; the configuration file's alone does not, so that a file is
 	// still read offline.
-	needNetwork := src.demo || src.snapshot != "" || live || since != 0 || p.set["profile"] || p.set["region"]
+	needNetwork := src.demo || src.snapshot != "" || live || since != 0 || p.changed("profile") || p.changed("region")
 	var cfg sdkaws.Config
 	if needNetwork {
 		var code int
