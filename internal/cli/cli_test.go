@@ -78,11 +78,12 @@ func TestBadConfigIsOneLineExit2(t *testing.T) {
 	for _, tc := range []struct {
 		name, content, want string
 	}{
-		{"syntax", "theme = dark\n", ":1: theme:"},
-		{"theme", "\n\ntheme = \"purple\"\n", `:3: theme: "purple": expected auto, dark or light`},
-		{"key action", "[keys]\nchecklist.cpy = \"c\"\n", `:2: keys.checklist.cpy: no such action (did you mean "checklist.copy"?)`},
-		{"key clash", "[keys]\nchecklist.copy = \"q\"\n", `:2: keys.checklist.copy: key "q" is already global.quit`},
-		{"ports", "[ports]\nlinux = \"1-70000\"\n", ":2: ports.linux:"},
+		{"syntax", "theme = dark\n", ":1:9: theme:"},
+		{"theme", "\n\ntheme = \"purple\"\n", `:3:1: theme: "purple": expected auto, dark or light`},
+		{"key action", "[keys]\nchecklist.cpy = \"c\"\n", `:2:1: keys.checklist.cpy: no such action (did you mean "checklist.copy"?)`},
+		{"key clash", "[keys]\n  checklist.copy = \"q\"\n", `:2:3: keys.checklist.copy: key "q" is already global.quit`},
+		{"ports", "ports = { linux = \"1-70000\" }\n", ":1:11: ports.linux:"},
+		{"unknown key", "[keys]\n[ports]\nlinx = \"1-2\"\n", `:3:1: unknown key "ports.linx" (did you mean "ports.linux"?)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := writeConfig(t, tc.content)

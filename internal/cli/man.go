@@ -104,7 +104,7 @@ func manPage(root *cobra.Command) string {
 		}
 	}
 	w(".SH CONFIGURATION")
-	w("%s", roff(`An optional file of TOML settings gives the flags their defaults; a flag on the command line always wins. reach reads $REACH_CONFIG, else $XDG_CONFIG_HOME/reach/config.toml, else ~/.config/reach/config.toml. A file with a mistake is one error naming the file and the line, and exit status 2. "reach config example" prints every setting:`))
+	w("%s", roff(`An optional file of TOML settings gives the flags their defaults; a flag on the command line always wins. reach reads $REACH_CONFIG, else $XDG_CONFIG_HOME/reach/config.toml, else ~/.config/reach/config.toml. A file with a mistake is one error naming the file, the line and the column, and exit status 2. "reach config example" prints every setting:`))
 	for _, k := range config.Keys {
 		w(".TP")
 		w(`\fB%s\fR (%s)`, roff(k.Name), k.Type())
