@@ -31,6 +31,9 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
+
+	"github.com/reachnet/reach/internal/suggest"
+	"github.com/reachnet/reach/internal/xdg"
 )
 
 // EnvVar names the file to read instead of the default path.
@@ -151,14 +154,11 @@ func Path() (path string, explicit bool, err error) {
 	if p := os.Getenv(EnvVar); p != "" {
 		return p, true, nil
 	}
-	if d := os.Getenv("XDG_CONFIG_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "reach", "config.toml"), false, nil
-	}
-	home, err := os.UserHomeDir()
+	dir, err := xdg.Dir(xdg.Config)
 	if err != nil {
-		return "", false, fmt.Errorf("config: no home directory to find config.toml in (set %s or XDG_CONFIG_HOME): %w", EnvVar, err)
+		return "", false, fmt.Errorf("config: cannot find config.toml (or set %s): %w", EnvVar, err)
 	}
-	return filepath.Join(home, ".config", "reach", "config.toml"), false, nil
+	return filepath.Join(dir, "config.toml"), false, nil
 }
 
 // Load reads the file Path names. A missing file at the default path is
@@ -347,7 +347,7 @@ func Parse(name string, content []byte) (*Config, error) {
 		}
 		k, ok := lookupKey(l.key)
 		if !ok {
-			return nil, errAt(where, "unknown key %q%s", l.key, suggest(l.key))
+			return nil, errAt(where, "unknown key %q%s", l.key, didYouMean(l.key))
 		}
 		v := toValue(l.val)
 		if err := convert(k, &v); err != nil {
@@ -511,39 +511,17 @@ func syntaxError(name string, content []byte, err error) error {
 	return &Error{File: name, Line: row, Column: col, Msg: msg}
 }
 
-// suggest names the known keys, nearest first, so that a typo is one
-// glance from its fix.
-func suggest(name string) string {
+// didYouMean names the known key nearest to a typo, or all of them, so
+// that a typo is one glance from its fix.
+func didYouMean(name string) string {
 	var names []string
 	for _, k := range Keys {
 		names = append(names, k.Name)
 	}
-	nearest := slices.MinFunc(names, func(a, b string) int { return distance(name, a) - distance(name, b) })
-	if distance(name, nearest) <= 3 {
+	if nearest, ok := suggest.Nearest(name, names, 3); ok {
 		return fmt.Sprintf(" (did you mean %q?)", nearest)
 	}
 	return " (known: " + strings.Join(names, ", ") + ")"
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // convert checks v against the key's type and fills the typed field.

@@ -622,15 +622,3 @@ func TestBrowserKeepsSelectionAcrossUpdates(t *testing.T) {
 		t.Fatal("an older catalog replaced a newer one")
 	}
 }
-
-func TestStateDirFollowsXDG(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", "/tmp/xdg-state")
-	if d, _ := StateDir(); d != "/tmp/xdg-state/reach" {
-		t.Fatalf("StateDir = %s", d)
-	}
-	t.Setenv("XDG_STATE_HOME", "relative/ignored")
-	t.Setenv("HOME", "/home/u")
-	if d, _ := StateDir(); d != "/home/u/.local/state/reach" {
-		t.Fatalf("StateDir with a relative XDG_STATE_HOME = %s", d)
-	}
-}
