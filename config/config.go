@@ -25,13 +25,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 
+	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/internal/suggest"
 	"github.com/reachnet/reach/internal/xdg"
 )
@@ -578,20 +578,18 @@ func convert(k Key, v *value) error {
 	return nil
 }
 
+// parsePorts reads a client port range: FROM-TO, since one port alone is
+// not a range a client picks from.
 func parsePorts(s string) (PortRange, error) {
-	from, to, ok := strings.Cut(s, "-")
-	if !ok {
+	if !strings.Contains(s, "-") {
 		return PortRange{}, fmt.Errorf("%q is not a port range (FROM-TO, for example \"32768-60999\")", s)
 	}
-	a, errA := strconv.Atoi(strings.TrimSpace(from))
-	b, errB := strconv.Atoi(strings.TrimSpace(to))
-	switch {
-	case errA != nil || errB != nil:
-		return PortRange{}, fmt.Errorf("%q is not a port range (FROM-TO, for example \"32768-60999\")", s)
-	case a < 1 || b > 65535:
-		return PortRange{}, fmt.Errorf("%q: ports run from 1 to 65535", s)
-	case a > b:
-		return PortRange{}, fmt.Errorf("%q: the range ends before it starts", s)
+	r, err := checks.ParsePortRange(s)
+	if err != nil {
+		return PortRange{}, err
 	}
-	return PortRange{From: a, To: b}, nil
+	if r.From == 0 {
+		return PortRange{}, fmt.Errorf("%q: a client's ports run from 1 to 65535", s)
+	}
+	return PortRange{From: int(r.From), To: int(r.To)}, nil
 }
