@@ -18,6 +18,7 @@ import (
 	"github.com/reachnet/reach/aws/flowlogs"
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/demo"
+	"github.com/reachnet/reach/render"
 )
 
 // exitFlowsFailed: the records could not be read.
@@ -206,7 +207,7 @@ func runFlows(p *parsed, stdout, stderr io.Writer) int {
 		}
 	default:
 		if disc == nil {
-			return fail(stderr, exitFlowsFailed, "flows: neither end of the path is an interface in the account, so no flow log of it can be read")
+			return fail(stderr, exitFlowsFailed, "flows: %s", render.NoInterface("neither end of the path is an interface in the account"))
 		}
 		r.printDiscovery(*disc)
 		account := ""
@@ -218,6 +219,9 @@ func runFlows(p *parsed, stdout, stderr io.Writer) int {
 			hosts = r.path.Hosts()
 		}
 		target, found, err := flowlogs.TargetFor(*disc, cfg.Region, account, hosts...)
+		if msg := render.NoFlowCoverage(*disc, pathENIs); err != nil && msg != "" {
+			return fail(stderr, exitFlowsFailed, "flows: %s", msg)
+		}
 		if err != nil {
 			return fail(stderr, exitFlowsFailed, "flows: %v", err)
 		}
@@ -435,7 +439,7 @@ func (r *flowsRun) emit(obj map[string]any, text string) {
 		writeJSONLine(r.stdout, obj)
 		return
 	}
-	fmt.Fprintln(r.stdout, "# "+r.plain(text))
+	fmt.Fprintln(r.stdout, "# "+render.FlowPlain(text, r.ascii))
 }
 
 func writeJSONLine(w io.Writer, v any) {
@@ -444,13 +448,6 @@ func writeJSONLine(w io.Writer, v any) {
 		return
 	}
 	w.Write(append(b, '\n'))
-}
-
-func (r *flowsRun) plain(s string) string {
-	if !r.ascii {
-		return s
-	}
-	return strings.NewReplacer("→", "->", "…", "...", "↳", ">").Replace(s)
 }
 
 // explain attributes a record: every reject, and any record the
@@ -479,7 +476,7 @@ func (r *flowsRun) explain(f *checks.Flow) (checks.Attribution, bool) {
 func (r *flowsRun) record(f *checks.Flow) {
 	a, explained := r.explain(f)
 	if r.json {
-		obj := flowJSON(f)
+		obj := render.FlowRecordJSON(f)
 		obj["kind"] = "record"
 		if explained {
 			obj["attribution"] = a
@@ -487,109 +484,11 @@ func (r *flowsRun) record(f *checks.Flow) {
 		writeJSONLine(r.stdout, obj)
 		return
 	}
-	var b strings.Builder
-	t := f.Start
-	if t.IsZero() {
-		t = f.End
-	}
-	if t.IsZero() {
-		b.WriteString("-")
-	} else {
-		b.WriteString(t.UTC().Format(time.RFC3339))
-	}
-	b.WriteString("  " + dash(f.InterfaceID))
-	if f.FlowDirection != "" {
-		b.WriteString(" " + f.FlowDirection)
-	}
-	if f.LogStatus == "NODATA" || f.LogStatus == "SKIPDATA" {
-		b.WriteString("  " + f.LogStatus)
-		fmt.Fprintln(r.stdout, b.String())
-		return
-	}
-	fmt.Fprintf(&b, "  %s → %s  %s  %s", endText(f.Src, f.SrcPort, f.Protocol), endText(f.Dst, f.DstPort, f.Protocol), f.Protocol, dash(f.Action))
-	if f.RejectReason != "" {
-		b.WriteString(" (" + f.RejectReason + ")")
-	}
+	var why *checks.Attribution
 	if explained {
-		mark := ""
-		if !a.Agrees {
-			mark = "!"
-		}
-		fmt.Fprintf(&b, "  %s↳ %s %s (%s): %s", mark, dash(a.Layer), dash(a.Component), a.Direction, a.Detail)
+		why = &a
 	}
-	fmt.Fprintln(r.stdout, r.plain(b.String()))
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-func endText(a netip.Addr, port uint16, p checks.Protocol) string {
-	if !a.IsValid() {
-		return "-"
-	}
-	if !p.HasPorts() {
-		return a.String()
-	}
-	return netip.AddrPortFrom(a, port).String()
-}
-
-// flowJSON is a record as JSON: the fields the record has, named as the
-// log format names them.
-func flowJSON(f *checks.Flow) map[string]any {
-	m := map[string]any{}
-	set := func(k string, v any, present bool) {
-		if present {
-			m[k] = v
-		}
-	}
-	set("version", f.Version, f.Version != 0)
-	set("account_id", f.AccountID, f.AccountID != "")
-	set("interface_id", f.InterfaceID, f.InterfaceID != "")
-	set("srcaddr", f.Src.String(), f.Src.IsValid())
-	set("dstaddr", f.Dst.String(), f.Dst.IsValid())
-	withTraffic := f.LogStatus != "NODATA" && f.LogStatus != "SKIPDATA"
-	set("srcport", f.SrcPort, withTraffic && f.Protocol.HasPorts())
-	set("dstport", f.DstPort, withTraffic && f.Protocol.HasPorts())
-	set("protocol", int(f.Protocol), withTraffic)
-	set("packets", f.Packets, withTraffic)
-	set("bytes", f.Bytes, withTraffic)
-	set("start", f.Start.UTC().Format(time.RFC3339), !f.Start.IsZero())
-	set("end", f.End.UTC().Format(time.RFC3339), !f.End.IsZero())
-	set("action", f.Action, f.Action != "")
-	set("log_status", f.LogStatus, f.LogStatus != "")
-	set("vpc_id", f.VPCID, f.VPCID != "")
-	set("subnet_id", f.SubnetID, f.SubnetID != "")
-	set("instance_id", f.InstanceID, f.InstanceID != "")
-	set("tcp_flags", f.TCPFlags, f.TCPFlags >= 0)
-	set("type", f.Type, f.Type != "")
-	set("pkt_srcaddr", f.PktSrc.String(), f.PktSrc.IsValid())
-	set("pkt_dstaddr", f.PktDst.String(), f.PktDst.IsValid())
-	set("region", f.Region, f.Region != "")
-	set("az_id", f.AZID, f.AZID != "")
-	set("sublocation_type", f.SublocationType, f.SublocationType != "")
-	set("sublocation_id", f.SublocationID, f.SublocationID != "")
-	set("pkt_src_aws_service", f.PktSrcAWSService, f.PktSrcAWSService != "")
-	set("pkt_dst_aws_service", f.PktDstAWSService, f.PktDstAWSService != "")
-	set("flow_direction", f.FlowDirection, f.FlowDirection != "")
-	set("traffic_path", f.TrafficPath, f.TrafficPath >= 0)
-	set("ecs_cluster_arn", f.ECSClusterARN, f.ECSClusterARN != "")
-	set("ecs_cluster_name", f.ECSClusterName, f.ECSClusterName != "")
-	set("ecs_container_instance_arn", f.ECSContainerInstanceARN, f.ECSContainerInstanceARN != "")
-	set("ecs_container_instance_id", f.ECSContainerInstanceID, f.ECSContainerInstanceID != "")
-	set("ecs_container_id", f.ECSContainerID, f.ECSContainerID != "")
-	set("ecs_second_container_id", f.ECSSecondContainerID, f.ECSSecondContainerID != "")
-	set("ecs_service_name", f.ECSServiceName, f.ECSServiceName != "")
-	set("ecs_task_definition_arn", f.ECSTaskDefinitionARN, f.ECSTaskDefinitionARN != "")
-	set("ecs_task_arn", f.ECSTaskARN, f.ECSTaskARN != "")
-	set("ecs_task_id", f.ECSTaskID, f.ECSTaskID != "")
-	set("reject_reason", f.RejectReason, f.RejectReason != "")
-	set("resource_id", f.ResourceID, f.ResourceID != "")
-	set("encryption_status", f.EncryptionStatus, f.EncryptionStatus >= 0)
-	return m
+	fmt.Fprintln(r.stdout, render.FlowRecord(f, why, r.ascii))
 }
 
 // printDiscovery says which flow logs cover the path and what reach can do
@@ -599,31 +498,9 @@ func (r *flowsRun) printDiscovery(d checks.FlowLogDiscovery) {
 		writeJSONLine(r.stdout, map[string]any{"kind": "coverage", "coverage": d})
 		return
 	}
-	if d.Unknown != "" {
-		r.note(d.Unknown)
+	for _, l := range render.FlowCoverage(d) {
+		r.note(l)
 	}
-	for _, c := range d.Coverage {
-		r.note(fmt.Sprintf("%s: flow log %s (on %s %s) to %s %s, %s traffic, aggregation interval %ds",
-			c.ENI, c.FlowLogID, c.Level, c.AttachedTo, c.DestinationType, firstNonEmpty(c.LogGroup, c.Destination), c.TrafficType, c.IntervalSeconds))
-		for _, n := range c.Notes {
-			r.note("  " + n)
-		}
-	}
-	for _, n := range d.Notes {
-		r.note(n)
-	}
-	if d.CreateCommand != "" {
-		r.note("to create one: " + d.CreateCommand)
-	}
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // finish prints the counts and, for a path, the diagnosis.
@@ -657,14 +534,7 @@ func (r *flowsRun) finish(w checks.FlowWindow) {
 		writeJSONLine(r.stdout, map[string]any{"kind": "diagnosis", "diagnosis": d})
 		return
 	}
-	r.note(fmt.Sprintf("diagnosis of %s (the configuration says %s)", d.Path, d.Verdict))
-	for _, f := range d.Findings {
-		r.note(fmt.Sprintf("  %s: %s", f.Pattern, f.Summary))
-		if f.Fix != "" {
-			r.note("    fix: " + f.Fix)
-		}
-	}
-	if len(d.Findings) == 0 {
-		r.note("  " + d.Summary)
+	for _, l := range render.FlowDiagnosis(d) {
+		r.note(l)
 	}
 }
