@@ -245,6 +245,8 @@ func FuzzParse(f *testing.F) {
 	f.Add(uncomment(Example()))
 	f.Add("[keys]\nglobal.quit = [\"a\", 'b']\n")
 	f.Add("x = \"\\u00e9\"")
+	f.Add("ports = { linux = \"1024-65535\" }\n[keys]\nglobal.quit = [\n  \"Q\",\n]\n")
+	f.Add("[keys.list]\ndown = '''n'''\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := Parse("fuzz", []byte(s))
 		if err != nil {
@@ -256,6 +258,12 @@ func FuzzParse(f *testing.F) {
 		}
 		if c == nil {
 			t.Fatal("nil config without error")
+		}
+		// Every setting read is one a later error can point at.
+		for _, k := range c.Keys {
+			if c.Line("keys."+k.Action) == 0 {
+				t.Fatalf("keys.%s was read but has no position", k.Action)
+			}
 		}
 	})
 }
