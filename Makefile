@@ -1,25 +1,31 @@
 # The targets are the commands CI runs (.ci/run); `make help` lists them.
 GO ?= go
 STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
-# GoReleaser is built once from the Go module proxy into GOPATH/bin and
-# reused (v2.16.0 is the newest v2 that builds with Go 1.26.8 here: v2.17
-# needs a module the proxy refuses, v2.18 needs Go 1.27).
-GORELEASER_VERSION ?= v2.16.0
-GORELEASER ?= $(shell $(GO) env GOPATH)/bin/goreleaser
+# GoReleaser: a packaged binary when one can be had (on PATH, or the npm
+# package), else built once from source; scripts/goreleaser.sh says how.
+# GORELEASER=/path/to/goreleaser skips the search.
+GORELEASER ?=
+GET_GORELEASER = gr="$(GORELEASER)"; [ -n "$$gr" ] || gr=$$(bash scripts/goreleaser.sh)
 # freeze renders the terminal's ANSI screens to PNG for the README.
 FREEZE_VERSION ?= v0.2.2
 FREEZE ?= $(shell $(GO) env GOPATH)/bin/freeze
 
-.PHONY: help build test lint bench fuzz e2e demo ci docs man release-check release-snapshot screenshots goreleaser freeze
+.PHONY: help build test test-tools lint bench fuzz e2e demo ci docs man release-check release-snapshot screenshots freeze
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
 
+# -buildvcs=auto: the commit goes into the binary (reach --version) when
+# the source is a git clone, whatever GOFLAGS says.
 build: ## build the reach binary (static)
-	CGO_ENABLED=0 $(GO) build -o reach .
+	CGO_ENABLED=0 $(GO) build -buildvcs=auto -o reach .
 
-test: ## run every test (moto_server tests skip loudly without it; REACH_REQUIRE_MOTO=1 makes them fail)
+test: ## run every test (says first which tools are missing and what skips; REACH_REQUIRE_MOTO=1 fails without moto)
+	@bash scripts/test-tools.sh check
 	$(GO) test -count=1 ./...
+
+test-tools: ## install what the tests use beyond Go: moto, the AWS CLI (pip); tmux, zsh, fish, bash-completion, mandoc (apt-get)
+	bash scripts/test-tools.sh install
 
 lint: ## gofmt, go vet and staticcheck
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -37,26 +43,23 @@ fuzz: ## a short run of every fuzz target
 e2e: ## drive the built binary in tmux at 80x24 and read the screen
 	bash scripts/e2e-tui.sh
 
-demo: build ## the main job on the demo account: why can't batch-1 reach the database?
-	./reach check --demo --from batch-1 --to 10.0.33.12:5432; echo "exit status $$? (0 reachable, 1 unreachable, 3 unknown)"
+# Exits with the verdict's status, as reach check does: this path is
+# unreachable, so make reports an error (1) after the report.
+demo: build ## the main job on the demo account: why can't batch-1 reach the database? (exit status: the verdict's)
+	@./reach check --demo --from batch-1 --to 10.0.33.12:5432; status=$$?; \
+	echo "exit status $$status (0 reachable, 1 unreachable, 3 unknown)"; exit $$status
 
 docs: man ## regenerate docs/keys.md, docs/reach.1 and the command outputs in docs/*.md
-	$(GO) test -count=1 -run TestGeneratedDocs . -update
+	$(GO) test -count=1 -run TestGeneratedDocs ./internal/cli/ -update
 
-man: ## write the man page, docs/reach.1, from the command table
+man: ## write the man page, docs/reach.1, from the command tree
 	$(GO) run . man > docs/reach.1
 
-goreleaser: ## build GoReleaser (GORELEASER_VERSION) into GOPATH/bin unless it is there
-	@if ! "$(GORELEASER)" --version 2>/dev/null | grep -q 'GitVersion: *$(GORELEASER_VERSION)$$'; then \
-		echo "building goreleaser $(GORELEASER_VERSION) (once; a few minutes)"; \
-		GOBIN="$(dir $(GORELEASER))" $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION); \
-	fi
+release-check: ## validate .goreleaser.yaml (goreleaser check)
+	@$(GET_GORELEASER) && "$$gr" check
 
-release-check: goreleaser ## validate .goreleaser.yaml (goreleaser check)
-	"$(GORELEASER)" check
-
-release-snapshot: goreleaser ## build every release artefact into dist/ without publishing
-	"$(GORELEASER)" release --snapshot --clean
+release-snapshot: ## build every release artefact into dist/ without publishing
+	@$(GET_GORELEASER) && "$$gr" release --snapshot --clean
 	@cd dist && ls -1 *.tar.gz *.zip *.deb *.rpm checksums.txt
 
 freeze: ## build freeze (FREEZE_VERSION) into GOPATH/bin unless it is there

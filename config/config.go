@@ -3,28 +3,37 @@
 // theme, watch interval), key overrides for the terminal, and the
 // ephemeral port ranges reach assumes for clients.
 //
-// The file is a small subset of TOML that the standard library can parse
-// by hand: comments, [sections], `key = value` with bare or dotted keys,
-// strings, booleans, integers and one-line arrays of strings. Anything
-// TOML allows beyond that (multi-line strings and arrays, inline tables,
-// arrays of tables, dates) is refused with the line that holds it, so a
-// file that reach reads is also a valid TOML file for any other tool.
+// The file is TOML, read with github.com/pelletier/go-toml/v2. That
+// library over github.com/BurntSushi/toml because it gives the line and
+// column of a syntax error and, through its parser, of every key, so that
+// a problem found only when a value is applied (an unknown theme, a key
+// given to two actions) still points at the key that set it; BurntSushi's
+// decoder keeps key positions to itself.
 //
-// Every error names the file and the line; the caller prints it as it is
-// and exits. The package depends on the standard library only.
+// Every error names the file, the line and the column; the caller prints
+// it as it is and exits.
 package config
 
 import (
+	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
+
+	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/internal/suggest"
+	"github.com/reachnet/reach/internal/xdg"
 )
 
 // EnvVar names the file to read instead of the default path.
@@ -85,15 +94,20 @@ type Config struct {
 	// Keys rebinds terminal actions, in file order.
 	Keys []KeyOverride
 
-	lines map[string]int
+	// at is where each key the file set is, by its dotted name.
+	at map[string]position
 }
 
-// Error is a configuration problem with the file and line it is on (Line 0
-// when it concerns the whole file).
+// position is a line and column of the file, both from 1.
+type position struct{ line, col int }
+
+// Error is a configuration problem with the file, line and column it is on
+// (Line 0 when it concerns the whole file).
 type Error struct {
-	File string
-	Line int
-	Msg  string
+	File   string
+	Line   int
+	Column int
+	Msg    string
 	// err is the underlying error, for errors.Is (a missing file).
 	err error
 }
@@ -102,6 +116,9 @@ type Error struct {
 func (e *Error) Unwrap() error { return e.err }
 
 func (e *Error) Error() string {
+	if e.Line > 0 && e.Column > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+	}
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	}
@@ -114,7 +131,7 @@ func (c *Config) Line(key string) int {
 	if c == nil {
 		return 0
 	}
-	return c.lines[key]
+	return c.at[key].line
 }
 
 // Has reports whether the file set key.
@@ -124,7 +141,8 @@ func (c *Config) Has(key string) bool { return c.Line(key) > 0 }
 // caller finds when it applies a value (an unknown theme, a key override
 // naming an action the terminal does not have).
 func (c *Config) Errorf(key, format string, a ...any) error {
-	return &Error{File: c.File, Line: c.Line(key), Msg: key + ": " + fmt.Sprintf(format, a...)}
+	at := c.at[key]
+	return &Error{File: c.File, Line: at.line, Column: at.col, Msg: key + ": " + fmt.Sprintf(format, a...)}
 }
 
 // Path returns the file reach reads: $REACH_CONFIG when set, else
@@ -136,14 +154,11 @@ func Path() (path string, explicit bool, err error) {
 	if p := os.Getenv(EnvVar); p != "" {
 		return p, true, nil
 	}
-	if d := os.Getenv("XDG_CONFIG_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "reach", "config.toml"), false, nil
-	}
-	home, err := os.UserHomeDir()
+	dir, err := xdg.Dir(xdg.Config)
 	if err != nil {
-		return "", false, fmt.Errorf("config: no home directory to find config.toml in (set %s or XDG_CONFIG_HOME): %w", EnvVar, err)
+		return "", false, fmt.Errorf("config: cannot find config.toml (or set %s): %w", EnvVar, err)
 	}
-	return filepath.Join(home, ".config", "reach", "config.toml"), false, nil
+	return filepath.Join(dir, "config.toml"), false, nil
 }
 
 // Load reads the file Path names. A missing file at the default path is
@@ -292,9 +307,9 @@ func validRegion(s string) bool {
 	return true
 }
 
-// value is one parsed right-hand side.
+// value is one right-hand side, as the schema sees it.
 type value struct {
-	kind string // "string", "bool", "integer", "array"
+	kind string // "string", "bool", "integer", "float", "array", "table", "date"
 	s    string
 	b    bool
 	list []string
@@ -304,125 +319,209 @@ type value struct {
 
 // Parse parses the file's content; name is used in errors.
 func Parse(name string, content []byte) (*Config, error) {
-	c := &Config{File: name, lines: map[string]int{}}
-	errf := func(line int, format string, a ...any) error {
-		return &Error{File: name, Line: line, Msg: fmt.Sprintf(format, a...)}
+	content = bytes.TrimPrefix(content, []byte("\uFEFF"))
+	errAt := func(at position, format string, a ...any) error {
+		return &Error{File: name, Line: at.line, Column: at.col, Msg: fmt.Sprintf(format, a...)}
 	}
-	text := string(content)
-	text = strings.TrimPrefix(text, "\uFEFF")
-	section := ""
-	sections := map[string]int{}
-	for i, raw := range strings.Split(text, "\n") {
-		line := i + 1
-		raw = strings.TrimSuffix(raw, "\r")
-		if strings.ContainsRune(raw, 0) {
-			return nil, errf(line, "contains a NUL byte: is this the configuration file?")
+	at, err := keyPositions(content, errAt)
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]any
+	if err := toml.Unmarshal(content, &doc); err != nil {
+		return nil, syntaxError(name, content, err)
+	}
+	c := &Config{File: name, at: map[string]position{}}
+	var leaves []leaf
+	flatten("", doc, &leaves)
+	// In file order, so that the first problem reported is the first in
+	// the file.
+	slices.SortStableFunc(leaves, func(a, b leaf) int {
+		pa, pb := at[a.key], at[b.key]
+		return cmp.Or(cmp.Compare(pa.line, pb.line), cmp.Compare(pa.col, pb.col))
+	})
+	for _, l := range leaves {
+		where := at[l.key]
+		if t, ok := l.val.(map[string]any); ok && len(t) == 0 && isSection(l.key) {
+			continue // an empty [ports] or [keys]
 		}
-		s := strings.TrimSpace(raw)
-		if s == "" || s[0] == '#' {
-			continue
-		}
-		if s[0] == '[' {
-			if strings.HasPrefix(s, "[[") {
-				return nil, errf(line, "arrays of tables ([[...]]) are not supported")
-			}
-			end := strings.IndexByte(s, ']')
-			if end < 0 {
-				return nil, errf(line, "section header without a closing ]")
-			}
-			if rest := strings.TrimSpace(s[end+1:]); rest != "" && rest[0] != '#' {
-				return nil, errf(line, "unexpected %q after the section header", rest)
-			}
-			path, rest, err := parseKey(s[1:end])
-			if err == nil && strings.TrimSpace(rest) != "" {
-				err = fmt.Errorf("unexpected %q in the section name", strings.TrimSpace(rest))
-			}
-			if err != nil {
-				return nil, errf(line, "section header: %v", err)
-			}
-			section = strings.Join(path, ".")
-			if first, dup := sections[section]; dup {
-				return nil, errf(line, "section [%s] appears twice (first on line %d)", section, first)
-			}
-			sections[section] = line
-			if section != "ports" && section != "keys" && !strings.HasPrefix(section, "keys.") {
-				return nil, errf(line, "unknown section [%s] (known: [ports], [keys])", section)
-			}
-			continue
-		}
-		path, rest, err := parseKey(s)
-		if err != nil {
-			return nil, errf(line, "%v", err)
-		}
-		rest = strings.TrimLeft(rest, " \t")
-		if !strings.HasPrefix(rest, "=") {
-			return nil, errf(line, "expected key = value")
-		}
-		full := strings.Join(path, ".")
-		if section != "" {
-			full = section + "." + full
-		}
-		v, rest, err := parseValue(strings.TrimLeft(rest[1:], " \t"))
-		if err != nil {
-			return nil, errf(line, "%s: %v", full, err)
-		}
-		if rest = strings.TrimSpace(rest); rest != "" && rest[0] != '#' {
-			return nil, errf(line, "%s: unexpected %q after the value", full, rest)
-		}
-		if first, dup := c.lines[full]; dup {
-			return nil, errf(line, "%s is set twice (first on line %d)", full, first)
-		}
-		k, ok := lookupKey(full)
+		k, ok := lookupKey(l.key)
 		if !ok {
-			return nil, errf(line, "unknown key %q%s", full, suggest(full))
+			return nil, errAt(where, "unknown key %q%s", l.key, didYouMean(l.key))
 		}
+		v := toValue(l.val)
 		if err := convert(k, &v); err != nil {
-			return nil, errf(line, "%s: %v", full, err)
+			return nil, errAt(where, "%s: %v", l.key, err)
 		}
 		if err := k.set(c, v); err != nil {
-			return nil, errf(line, "%s: %v", full, err)
+			return nil, errAt(where, "%s: %v", l.key, err)
 		}
 		if k.kind == kindKeys {
-			c.Keys = append(c.Keys, KeyOverride{Action: strings.TrimPrefix(full, "keys."), Keys: v.list})
+			c.Keys = append(c.Keys, KeyOverride{Action: strings.TrimPrefix(l.key, "keys."), Keys: v.list})
 		}
-		c.lines[full] = line
+		c.at[l.key] = where
 	}
 	return c, nil
 }
 
-// suggest names the known keys, nearest first, so that a typo is one
-// glance from its fix.
-func suggest(name string) string {
+// isSection reports whether name is a table of known keys ("ports").
+func isSection(name string) bool {
+	return slices.ContainsFunc(Keys, func(k Key) bool { return strings.HasPrefix(k.Name, name+".") })
+}
+
+// leaf is one setting of the decoded document, by its dotted name.
+type leaf struct {
+	key string
+	val any
+}
+
+// flatten lists the settings of a decoded table. Under "keys" a setting
+// may be a list; an empty table is a setting too, so that an unknown
+// [section] is named rather than ignored.
+func flatten(prefix string, t map[string]any, out *[]leaf) {
+	if len(t) == 0 && prefix != "" {
+		*out = append(*out, leaf{prefix, t})
+	}
+	for k, v := range t {
+		key := k
+		if prefix != "" {
+			key = prefix + "." + k
+		}
+		if sub, ok := v.(map[string]any); ok && len(sub) > 0 {
+			flatten(key, sub, out)
+			continue
+		}
+		*out = append(*out, leaf{key, v})
+	}
+}
+
+// toValue describes a decoded value for the schema.
+func toValue(x any) value {
+	switch x := x.(type) {
+	case string:
+		return value{kind: "string", s: x}
+	case bool:
+		return value{kind: "bool", b: x}
+	case int64:
+		return value{kind: "integer"}
+	case float64:
+		return value{kind: "float"}
+	case map[string]any:
+		return value{kind: "table"}
+	case []any:
+		v := value{kind: "array", list: []string{}}
+		for _, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				return value{kind: "array of non-strings"}
+			}
+			v.list = append(v.list, s)
+		}
+		return v
+	}
+	return value{kind: "date"}
+}
+
+// keyPositions walks the document with the TOML library's parser and
+// returns where each key is, by its dotted name; a key or table set twice
+// is an error here, where its position is known. A syntax error is left
+// to the decoder, which reports it with its position.
+func keyPositions(content []byte, errAt func(position, string, ...any) error) (map[string]position, error) {
+	var p unstable.Parser
+	p.Reset(content)
+	at := map[string]position{}
+	values := map[string]bool{}
+	tables := map[string]position{}
+	table := ""
+	var walk func(prefix string, kv *unstable.Node) error
+	walk = func(prefix string, kv *unstable.Node) error {
+		key, where := joinKey(&p, kv.Key())
+		if prefix != "" {
+			key = prefix + "." + key
+		}
+		if values[key] {
+			return errAt(where, "%s is set twice (first on line %d)", key, at[key].line)
+		}
+		values[key], at[key] = true, where
+		if v := kv.Value(); v.Kind == unstable.InlineTable {
+			for it := v.Children(); it.Next(); {
+				if err := walk(key, it.Node()); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			key, where := joinKey(&p, e.Key())
+			if first, dup := tables[key]; dup && e.Kind == unstable.Table {
+				return nil, errAt(where, "table [%s] appears twice (first on line %d)", key, first.line)
+			}
+			tables[key] = where
+			if _, ok := at[key]; !ok {
+				at[key] = where
+			}
+			table = key
+		case unstable.KeyValue:
+			if err := walk(table, e); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return at, nil
+}
+
+// joinKey returns a key's dotted name and where its first part is.
+func joinKey(p *unstable.Parser, it unstable.Iterator) (string, position) {
+	var parts []string
+	var where position
+	for it.Next() {
+		n := it.Node()
+		if len(parts) == 0 {
+			s := p.Shape(n.Raw).Start
+			where = position{s.Line, s.Column}
+		}
+		parts = append(parts, string(n.Data))
+	}
+	return strings.Join(parts, "."), where
+}
+
+// bareWord matches a value written without quotes, for a clearer message
+// than the library's ("incomplete number" for theme = dark).
+var bareWord = regexp.MustCompile(`^\s*[A-Za-z0-9_.-]+\s*=\s*([A-Za-z][^\s#]*)`)
+
+// syntaxError turns the library's error into one line with the position.
+func syntaxError(name string, content []byte, err error) error {
+	var de *toml.DecodeError
+	if !errors.As(err, &de) {
+		return &Error{File: name, Msg: strings.TrimPrefix(strings.ReplaceAll(err.Error(), "\n", " "), "toml: ")}
+	}
+	row, col := de.Position()
+	msg := strings.TrimPrefix(strings.ReplaceAll(de.Error(), "\n", " "), "toml: ")
+	lines := strings.Split(string(content), "\n")
+	if row >= 1 && row <= len(lines) {
+		if m := bareWord.FindStringSubmatch(lines[row-1]); m != nil && m[1] != "true" && m[1] != "false" && m[1] != "inf" && m[1] != "nan" {
+			key, _, _ := strings.Cut(strings.TrimSpace(lines[row-1]), "=")
+			msg = fmt.Sprintf("%s: %q is not a value: put text in quotes (\"%s\")", strings.TrimSpace(key), m[1], m[1])
+		}
+	}
+	return &Error{File: name, Line: row, Column: col, Msg: msg}
+}
+
+// didYouMean names the known key nearest to a typo, or all of them, so
+// that a typo is one glance from its fix.
+func didYouMean(name string) string {
 	var names []string
 	for _, k := range Keys {
 		names = append(names, k.Name)
 	}
-	nearest := slices.MinFunc(names, func(a, b string) int { return distance(name, a) - distance(name, b) })
-	if distance(name, nearest) <= 3 {
+	if nearest, ok := suggest.Nearest(name, names, 3); ok {
 		return fmt.Sprintf(" (did you mean %q?)", nearest)
 	}
 	return " (known: " + strings.Join(names, ", ") + ")"
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // convert checks v against the key's type and fills the typed field.
@@ -479,167 +578,18 @@ func convert(k Key, v *value) error {
 	return nil
 }
 
+// parsePorts reads a client port range: FROM-TO, since one port alone is
+// not a range a client picks from.
 func parsePorts(s string) (PortRange, error) {
-	from, to, ok := strings.Cut(s, "-")
-	if !ok {
+	if !strings.Contains(s, "-") {
 		return PortRange{}, fmt.Errorf("%q is not a port range (FROM-TO, for example \"32768-60999\")", s)
 	}
-	a, errA := strconv.Atoi(strings.TrimSpace(from))
-	b, errB := strconv.Atoi(strings.TrimSpace(to))
-	switch {
-	case errA != nil || errB != nil:
-		return PortRange{}, fmt.Errorf("%q is not a port range (FROM-TO, for example \"32768-60999\")", s)
-	case a < 1 || b > 65535:
-		return PortRange{}, fmt.Errorf("%q: ports run from 1 to 65535", s)
-	case a > b:
-		return PortRange{}, fmt.Errorf("%q: the range ends before it starts", s)
+	r, err := checks.ParsePortRange(s)
+	if err != nil {
+		return PortRange{}, err
 	}
-	return PortRange{From: a, To: b}, nil
-}
-
-// parseKey reads a bare, quoted or dotted key from the start of s and
-// returns its parts and what follows it.
-func parseKey(s string) ([]string, string, error) {
-	var path []string
-	for {
-		s = strings.TrimLeft(s, " \t")
-		var part string
-		switch {
-		case s == "":
-			return nil, "", errors.New("missing key")
-		case s[0] == '"' || s[0] == '\'':
-			v, rest, err := parseString(s)
-			if err != nil {
-				return nil, "", fmt.Errorf("key: %v", err)
-			}
-			part, s = v.s, rest
-		default:
-			n := 0
-			for n < len(s) && isBare(s[n]) {
-				n++
-			}
-			if n == 0 {
-				return nil, "", fmt.Errorf("unexpected %q where a key should be", s[:1])
-			}
-			part, s = s[:n], s[n:]
-		}
-		path = append(path, part)
-		rest := strings.TrimLeft(s, " \t")
-		if !strings.HasPrefix(rest, ".") {
-			return path, s, nil
-		}
-		s = rest[1:]
+	if r.From == 0 {
+		return PortRange{}, fmt.Errorf("%q: a client's ports run from 1 to 65535", s)
 	}
-}
-
-func isBare(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
-}
-
-// parseValue reads one value from the start of s and returns what follows.
-func parseValue(s string) (value, string, error) {
-	switch {
-	case s == "" || s[0] == '#':
-		return value{}, "", errors.New("missing value after =")
-	case strings.HasPrefix(s, `"""`) || strings.HasPrefix(s, `'''`):
-		return value{}, "", errors.New("multi-line strings are not supported")
-	case s[0] == '"' || s[0] == '\'':
-		return parseString(s)
-	case s[0] == '[':
-		return parseArray(s)
-	case s[0] == '{':
-		return value{}, "", errors.New("inline tables are not supported; use a [section]")
-	}
-	n := 0
-	for n < len(s) && s[n] != ' ' && s[n] != '\t' && s[n] != '#' {
-		n++
-	}
-	word, rest := s[:n], s[n:]
-	switch word {
-	case "true", "false":
-		return value{kind: "bool", b: word == "true"}, rest, nil
-	}
-	if _, err := strconv.ParseInt(strings.ReplaceAll(word, "_", ""), 10, 64); err == nil {
-		return value{kind: "integer", s: word}, rest, nil
-	}
-	return value{}, "", fmt.Errorf("%q is not a value: put text in quotes (\"%s\")", word, word)
-}
-
-// parseString reads a basic ("...", with escapes) or literal ('...')
-// string.
-func parseString(s string) (value, string, error) {
-	q := s[0]
-	var b strings.Builder
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == q:
-			return value{kind: "string", s: b.String()}, s[i+1:], nil
-		case c == '\\' && q == '"':
-			i++
-			if i >= len(s) {
-				return value{}, "", errors.New("unterminated string")
-			}
-			switch s[i] {
-			case '"', '\\':
-				b.WriteByte(s[i])
-			case 'n':
-				b.WriteByte('\n')
-			case 't':
-				b.WriteByte('\t')
-			case 'u', 'U':
-				n := 4
-				if s[i] == 'U' {
-					n = 8
-				}
-				if i+n >= len(s) {
-					return value{}, "", errors.New("short \\u escape")
-				}
-				r, err := strconv.ParseUint(s[i+1:i+1+n], 16, 32)
-				if err != nil {
-					return value{}, "", fmt.Errorf("bad escape \\%s", s[i:i+1+n])
-				}
-				b.WriteRune(rune(r))
-				i += n
-			default:
-				return value{}, "", fmt.Errorf("unknown escape \\%c", s[i])
-			}
-		case c < 0x20 && c != '\t':
-			return value{}, "", errors.New("control character in a string")
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return value{}, "", errors.New("unterminated string (strings end on the line they start)")
-}
-
-// parseArray reads a one-line array of strings.
-func parseArray(s string) (value, string, error) {
-	v := value{kind: "array", list: []string{}}
-	s = s[1:]
-	for {
-		s = strings.TrimLeft(s, " \t")
-		switch {
-		case s == "" || s[0] == '#':
-			return value{}, "", errors.New("unterminated array (arrays end on the line they start)")
-		case s[0] == ']':
-			return v, s[1:], nil
-		case s[0] == '"' || s[0] == '\'':
-			e, rest, err := parseString(s)
-			if err != nil {
-				return value{}, "", err
-			}
-			v.list = append(v.list, e.s)
-			s = strings.TrimLeft(rest, " \t")
-			if strings.HasPrefix(s, ",") {
-				s = s[1:]
-			} else if s == "" || s[0] == '#' {
-				return value{}, "", errors.New("unterminated array (arrays end on the line they start)")
-			} else if !strings.HasPrefix(s, "]") {
-				return value{}, "", errors.New("expected , or ] in the array")
-			}
-		default:
-			return value{}, "", errors.New("arrays hold strings in quotes")
-		}
-	}
+	return PortRange{From: int(r.From), To: int(r.To)}, nil
 }

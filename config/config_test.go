@@ -20,9 +20,9 @@ region = 'eu-west-1'
 theme = "dark"
 ascii = true
 watch_interval = "10s"
-ports.linux = "1024-65535"
 
 [ports]
+linux = "1024-65535"
 windows = "49152-65535"
 
 [keys]
@@ -31,6 +31,10 @@ checklist.copy = ["y", "ctrl+y"]
 
 [keys.list]
 down = "n"
+up = [
+  "e",   # a list may span lines
+  "k",
+]
 `
 	c, err := Parse("c.toml", []byte(file))
 	if err != nil {
@@ -45,64 +49,97 @@ down = "n"
 			{Action: "checklist.copy", Keys: []string{"y", "ctrl+y"}},
 			{Action: "global.quit", Keys: []string{"Q"}},
 			{Action: "list.down", Keys: []string{"n"}},
+			{Action: "list.up", Keys: []string{"e", "k"}},
 		},
 	}
-	c.lines = nil
+	c.at = nil
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got  %+v\nwant %+v", c, want)
 	}
 	c, _ = Parse("c.toml", []byte(file))
-	for key, line := range map[string]int{"profile": 3, "ports.linux": 8, "ports.windows": 11, "keys.global.quit": 15, "keys.list.down": 18, "mouse": 0} {
+	for key, line := range map[string]int{"profile": 3, "ports.linux": 10, "ports.windows": 11, "keys.global.quit": 15, "keys.list.down": 18, "mouse": 0} {
 		if got := c.Line(key); got != line {
 			t.Errorf("Line(%q) = %d, want %d", key, got, line)
 		}
 	}
 }
 
+// TestParseTOML: what TOML allows beyond one line per setting reads as
+// the same settings.
+func TestParseTOML(t *testing.T) {
+	for _, tc := range []struct {
+		name, file string
+		want       Config
+	}{
+		{"inline table", `ports = { linux = "1024-65535", windows = "49152-65535" }`,
+			Config{LinuxClientPorts: PortRange{1024, 65535}, WindowsClientPorts: PortRange{49152, 65535}}},
+		{"inline table of keys", `keys = { global = { quit = "Q" } }`,
+			Config{Keys: []KeyOverride{{Action: "global.quit", Keys: []string{"Q"}}}}},
+		{"multi-line array", "[keys]\nglobal.quit = [\n  \"Q\",\n  \"ctrl+q\",\n]\n",
+			Config{Keys: []KeyOverride{{Action: "global.quit", Keys: []string{"Q", "ctrl+q"}}}}},
+		{"multi-line string", `theme = """dark"""`, Config{Theme: "dark"}},
+		{"literal string", `profile = 'prod'`, Config{Profile: "prod"}},
+		{"escapes", `profile = "pr\u006fd"`, Config{Profile: "prod"}},
+		{"byte order mark", "\uFEFFtheme = \"light\"", Config{Theme: "light"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Parse("c.toml", []byte(tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.File, c.at = "", nil
+			if !reflect.DeepEqual(*c, tc.want) {
+				t.Errorf("got  %+v\nwant %+v", *c, tc.want)
+			}
+		})
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, file string
-		line       int
+		line, col  int
 		want       string
 	}{
-		{"unknown key", "thme = \"dark\"", 1, `did you mean "theme"`},
-		{"unknown far key", "colour_scheme = 1", 1, "known: profile"},
-		{"unquoted string", "\n\nprofile = prod", 3, `put text in quotes ("prod")`},
-		{"bad bool", "ascii = yes", 1, `"yes" is not a value`},
-		{"string for bool", `ascii = "true"`, 1, "expected a boolean, got a string"},
-		{"duration number", "watch_interval = 5", 1, `duration in quotes such as "5s"`},
-		{"bad duration", `watch_interval = "5 seconds"`, 1, "not a duration"},
-		{"short duration", `watch_interval = "100ms"`, 1, "too short"},
-		{"ports reversed", "[ports]\nlinux = \"60999-32768\"", 2, "ends before it starts"},
-		{"ports range", "[ports]\nwindows = \"0-65536\"", 2, "1 to 65535"},
-		{"ports shape", "[ports]\nwindows = \"49152\"", 2, "FROM-TO"},
-		{"unknown port key", "[ports]\nmac = \"49152-65535\"", 2, `unknown key "ports.mac"`},
-		{"unknown section", "[colours]", 1, "unknown section [colours]"},
-		{"duplicate key", "theme = \"dark\"\ntheme = \"light\"", 2, "set twice (first on line 1)"},
-		{"duplicate via dotted", "[ports]\nlinux = \"1-2\"\n[keys]\n", 0, ""},
-		{"dotted vs section", "ports.linux = \"1-2\"\n[ports]\nlinux = \"1-3\"", 3, "set twice"},
-		{"duplicate section", "[keys]\n[keys]", 2, "appears twice"},
-		{"array of tables", "[[keys]]", 1, "arrays of tables"},
-		{"unclosed header", "[keys", 1, "closing ]"},
-		{"no equals", "theme \"dark\"", 1, "expected key = value"},
-		{"no value", "theme =", 1, "missing value"},
-		{"trailing junk", `theme = "dark" light`, 1, `unexpected "light"`},
-		{"unterminated", `theme = "dark`, 1, "unterminated string"},
-		{"multiline string", `theme = """dark"""`, 1, "multi-line"},
-		{"inline table", `keys = { a = "b" }`, 1, "inline tables"},
-		{"empty key list", "[keys]\nglobal.quit = []", 2, "at least one"},
-		{"key list of numbers", "[keys]\nglobal.quit = [1]", 2, "strings in quotes"},
-		{"key with spaces", "[keys]\nglobal.quit = \" q\"", 2, "no spaces"},
-		{"unterminated array", "[keys]\nglobal.quit = [\"q\"", 2, "unterminated array"},
-		{"bare keys table", "keys = \"q\"", 1, `unknown key "keys"`},
-		{"bad region", `region = "US East"`, 1, "not a Region name"},
-		{"bad escape", `profile = "a\qb"`, 1, `unknown escape \q`},
-		{"nul", "profile = \"a\x00\"", 1, "NUL"},
-		{"missing key", "= 3", 1, "where a key should be"},
+		{"unknown key", "thme = \"dark\"", 1, 1, `did you mean "theme"`},
+		{"unknown far key", "colour_scheme = 1", 1, 1, "known: profile"},
+		{"unknown key in an inline table", "ports = { linx = \"1-2\" }", 1, 11, `unknown key "ports.linx" (did you mean "ports.linux"?)`},
+		{"unquoted string", "\n\nprofile = prod", 3, 11, `put text in quotes ("prod")`},
+		{"bad bool", "ascii = yes", 1, 9, `"yes" is not a value`},
+		{"string for bool", `ascii = "true"`, 1, 1, "expected a boolean, got a string"},
+		{"duration number", "watch_interval = 5", 1, 1, `duration in quotes such as "5s"`},
+		{"bad duration", `watch_interval = "5 seconds"`, 1, 1, "not a duration"},
+		{"short duration", `watch_interval = "100ms"`, 1, 1, "too short"},
+		{"ports reversed", "[ports]\nlinux = \"60999-32768\"", 2, 1, "ends before it starts"},
+		{"ports range", "[ports]\nwindows = \"1-65536\"", 2, 1, "0 to 65535"},
+		{"port zero", "[ports]\nwindows = \"0-1024\"", 2, 1, "1 to 65535"},
+		{"ports shape", "[ports]\nwindows = \"49152\"", 2, 1, "FROM-TO"},
+		{"unknown port key", "[ports]\n  mac = \"49152-65535\"", 2, 3, `unknown key "ports.mac"`},
+		{"unknown section", "[colours]", 1, 2, `unknown key "colours"`},
+		{"duplicate key", "theme = \"dark\"\ntheme = \"light\"", 2, 1, "set twice (first on line 1)"},
+		{"duplicate via dotted", "[ports]\nlinux = \"1-2\"\n[keys]\n", 0, 0, ""},
+		{"dotted vs section", "ports.linux = \"1-2\"\n[ports]\nlinux = \"1-3\"", 3, 1, "set twice"},
+		{"duplicate section", "[keys]\n[keys]", 2, 2, "appears twice"},
+		{"array of tables", "[[keys]]", 1, 3, `unknown key "keys"`},
+		{"unclosed header", "[keys", 1, 0, ""},
+		{"no equals", "theme \"dark\"", 1, 0, ""},
+		{"no value", "theme =", 1, 0, ""},
+		{"trailing junk", `theme = "dark" light`, 1, 0, ""},
+		{"unterminated", `theme = "dark`, 1, 0, ""},
+		{"empty key list", "[keys]\nglobal.quit = []", 2, 1, "at least one"},
+		{"key list of numbers", "[keys]\nglobal.quit = [1]", 2, 1, "expected a key in quotes or a list of keys"},
+		{"key with spaces", "[keys]\nglobal.quit = \" q\"", 2, 1, "no spaces"},
+		{"unterminated array", "[keys]\nglobal.quit = [\"q\"", 2, 0, ""},
+		{"bare keys table", "keys = \"q\"", 1, 1, `unknown key "keys"`},
+		{"a table for a setting", "theme = { a = 1 }", 1, 11, `unknown key "theme.a"`},
+		{"bad region", `region = "US East"`, 1, 1, "not a Region name"},
+		{"bad escape", `profile = "a\qb"`, 1, 0, ""},
+		{"nul", "profile = \"a\x00\"", 1, 0, ""},
+		{"missing key", "= 3", 1, 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("/home/u/.config/reach/config.toml", []byte(tc.file))
-			if tc.want == "" {
+			if tc.line == 0 {
 				if err != nil {
 					t.Fatalf("unexpected error %v", err)
 				}
@@ -112,8 +149,10 @@ func TestParseErrors(t *testing.T) {
 			if !errors.As(err, &ce) {
 				t.Fatalf("error %v (%T), want *Error", err, err)
 			}
-			if ce.Line != tc.line || !strings.Contains(ce.Msg, tc.want) {
-				t.Errorf("got %q, want line %d containing %q", err, tc.line, tc.want)
+			// A syntax error's message is the TOML library's; its
+			// position is what must be right.
+			if ce.Line != tc.line || ce.Column < 1 || tc.col > 0 && ce.Column != tc.col || !strings.Contains(ce.Msg, tc.want) {
+				t.Errorf("got %q, want line %d column %d containing %q", err, tc.line, tc.col, tc.want)
 			}
 			if !strings.HasPrefix(err.Error(), "/home/u/.config/reach/config.toml:") || strings.Contains(err.Error(), "\n") {
 				t.Errorf("error %q must be one line starting with the file name", err)
@@ -191,7 +230,7 @@ func TestErrorf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.Errorf("theme", "expected auto, dark or light").Error(); got != `f.toml:2: theme: expected auto, dark or light` {
+	if got := c.Errorf("theme", "expected auto, dark or light").Error(); got != `f.toml:2:1: theme: expected auto, dark or light` {
 		t.Errorf("got %q", got)
 	}
 }
@@ -206,6 +245,8 @@ func FuzzParse(f *testing.F) {
 	f.Add(uncomment(Example()))
 	f.Add("[keys]\nglobal.quit = [\"a\", 'b']\n")
 	f.Add("x = \"\\u00e9\"")
+	f.Add("ports = { linux = \"1024-65535\" }\n[keys]\nglobal.quit = [\n  \"Q\",\n]\n")
+	f.Add("[keys.list]\ndown = '''n'''\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := Parse("fuzz", []byte(s))
 		if err != nil {
@@ -217,6 +258,12 @@ func FuzzParse(f *testing.F) {
 		}
 		if c == nil {
 			t.Fatal("nil config without error")
+		}
+		// Every setting read is one a later error can point at.
+		for _, k := range c.Keys {
+			if c.Line("keys."+k.Action) == 0 {
+				t.Fatalf("keys.%s was read but has no position", k.Action)
+			}
 		}
 	})
 }

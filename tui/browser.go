@@ -225,19 +225,27 @@ func (b *browser) relayout() {
 	b.layout = layoutColumns(natural, b.w)
 }
 
-// layoutColumns keeps columns in priority order while they fit at their
-// narrowest, then widens the kept ones, in priority order, up to their
-// widest cell.
+// layoutColumns lays out the browser's columns (fitColumns).
 func layoutColumns(natural [numCols]int, total int) []colLayout {
-	order := make([]int, numCols)
+	return fitColumns(natural[:], total, func(c int) column { return columns[c] })
+}
+
+// fitColumns is the one column layout of the terminal's tables: it keeps
+// columns in priority order while they fit at their narrowest (never
+// narrower than the title), then widens the kept ones, in priority order,
+// up to their widest cell (natural) or their max. spec describes column c.
+func fitColumns(natural []int, total int, spec func(c int) column) []colLayout {
+	n := len(natural)
+	order := make([]int, n)
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(a, c int) int { return columns[a].prio - columns[c].prio })
-	widths := [numCols]int{}
+	slices.SortFunc(order, func(a, c int) int { return spec(a).prio - spec(c).prio })
+	widths := make([]int, n)
 	used := 0
 	for _, c := range order {
-		w := min(columns[c].min, max(natural[c], width(columns[c].title)))
+		col := spec(c)
+		w := max(min(col.min, natural[c]), width(col.title))
 		need := w
 		if used > 0 {
 			need++
@@ -252,15 +260,14 @@ func layoutColumns(natural [numCols]int, total int) []colLayout {
 		if widths[c] == 0 || extra == 0 {
 			continue
 		}
-		grow := min(max(natural[c], widths[c]), columns[c].max) - widths[c]
-		if grow > 0 {
+		if grow := min(max(natural[c], widths[c]), spec(c).max) - widths[c]; grow > 0 {
 			g := min(grow, extra)
 			widths[c] += g
 			extra -= g
 		}
 	}
 	var out []colLayout
-	for c := range numCols {
+	for c := range n {
 		if widths[c] > 0 {
 			out = append(out, colLayout{col: c, w: widths[c]})
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/reachnet/reach/internal/suggest"
 )
 
 // KeyOverride rebinds one action ("checklist.copy") to keys ("y",
@@ -181,34 +183,12 @@ func checkKey(key string) error {
 
 // nearestAction suggests the closest action name to a mistyped one.
 func nearestAction(name string, acts []keyAction) string {
-	best, bestD := "", 4
+	names := make([]string, 0, len(acts))
 	for _, a := range acts {
-		if d := editDistance(name, a.name); d < bestD {
-			best, bestD = a.name, d
-		}
+		names = append(names, a.name)
 	}
-	if best != "" {
+	if best, ok := suggest.Nearest(name, names, 3); ok {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return " (docs/keys.md lists the actions)"
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

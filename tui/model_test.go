@@ -619,18 +619,6 @@ func TestBrowserKeepsSelectionAcrossUpdates(t *testing.T) {
 	}
 }
 
-func TestStateDirFollowsXDG(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", "/tmp/xdg-state")
-	if d, _ := StateDir(); d != "/tmp/xdg-state/reach" {
-		t.Fatalf("StateDir = %s", d)
-	}
-	t.Setenv("XDG_STATE_HOME", "relative/ignored")
-	t.Setenv("HOME", "/home/u")
-	if d, _ := StateDir(); d != "/home/u/.local/state/reach" {
-		t.Fatalf("StateDir with a relative XDG_STATE_HOME = %s", d)
-	}
-}
-
 // TestWatchPollIsQuiet: a watch poll re-checks once, on the whole network,
 // keeps the cursor where it was, and marks only layers that changed.
 func TestWatchPollIsQuiet(t *testing.T) {

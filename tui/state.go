@@ -22,20 +22,6 @@ type recentPath struct {
 	When time.Time `json:"when"`
 }
 
-// StateDir returns where reach keeps its state (recent paths, the log):
-// $XDG_STATE_HOME/reach, or ~/.local/state/reach when XDG_STATE_HOME is
-// unset or not absolute, as the XDG Base Directory specification says.
-func StateDir() (string, error) {
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "reach"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("state directory: %w (set XDG_STATE_HOME)", err)
-	}
-	return filepath.Join(home, ".local", "state", "reach"), nil
-}
-
 func recentFile(dir string) string { return filepath.Join(dir, "recent.json") }
 
 // loadRecents reads the remembered paths; a missing file is no error.

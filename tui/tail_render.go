@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"net/netip"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -54,47 +53,13 @@ var tailColumns = [numTailCols]tailColumn{
 	tcDir:    {title: "DIR", min: 3, max: 3, prio: 9},
 }
 
-// layoutTailColumns keeps columns in priority order while they fit at
-// their narrowest, then widens the kept ones up to their widest cell; the
-// same rule as the ENI browser's.
+// layoutTailColumns lays out the tail's columns with the browser's rule
+// (fitColumns).
 func layoutTailColumns(natural [numTailCols]int, total int) []colLayout {
-	order := make([]int, numTailCols)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return tailColumns[a].prio - tailColumns[b].prio })
-	var widths [numTailCols]int
-	used := 0
-	for _, c := range order {
-		col := tailColumns[c]
-		w := max(min(col.min, natural[c]), width(col.title))
-		need := w
-		if used > 0 {
-			need++
-		}
-		if used+need <= total {
-			widths[c] = w
-			used += need
-		}
-	}
-	extra := total - used
-	for _, c := range order {
-		if widths[c] == 0 || extra == 0 {
-			continue
-		}
-		if grow := min(max(natural[c], widths[c]), tailColumns[c].max) - widths[c]; grow > 0 {
-			g := min(grow, extra)
-			widths[c] += g
-			extra -= g
-		}
-	}
-	var out []colLayout
-	for c := range numTailCols {
-		if widths[c] > 0 {
-			out = append(out, colLayout{col: c, w: widths[c]})
-		}
-	}
-	return out
+	return fitColumns(natural[:], total, func(c int) column {
+		t := tailColumns[c]
+		return column{title: t.title, min: t.min, max: t.max, prio: t.prio}
+	})
 }
 
 // newTailRec formats a record's cells. All cells share one string (one

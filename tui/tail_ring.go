@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"net/netip"
-	"strconv"
 	"strings"
 
 	"github.com/reachnet/reach/checks"
@@ -263,7 +262,7 @@ func (t *flowTerm) parse(word string) error {
 	if hasKey {
 		switch key {
 		case "port", "sport", "dport":
-			r, err := parsePortRange(val)
+			r, err := checks.ParsePortRange(val)
 			if err != nil {
 				return fmt.Errorf("%q: %w", word, err)
 			}
@@ -294,21 +293,6 @@ func (t *flowTerm) parse(word string) error {
 		return nil
 	}
 	return fmt.Errorf("%q is not a filter term; try %s", word, filterHint)
-}
-
-func parsePortRange(s string) (checks.PortRange, error) {
-	lo, hi, isRange := strings.Cut(s, "-")
-	a, err := strconv.ParseUint(lo, 10, 16)
-	if err != nil {
-		return checks.PortRange{}, fmt.Errorf("expected a port (443) or a range (1024-65535)")
-	}
-	b := a
-	if isRange {
-		if b, err = strconv.ParseUint(hi, 10, 16); err != nil || b < a {
-			return checks.PortRange{}, fmt.Errorf("expected a port (443) or a range (1024-65535)")
-		}
-	}
-	return checks.PortRange{From: uint16(a), To: uint16(b)}, nil
 }
 
 // parsePrefix takes an address (a /32 or /128) or a CIDR block.

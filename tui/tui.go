@@ -22,6 +22,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/reachnet/reach/internal/xdg"
 	"github.com/reachnet/reach/themes"
 )
 
@@ -67,7 +68,8 @@ type Options struct {
 	// rejects overrides that cannot work, before the terminal is taken.
 	Keys []KeyOverride
 
-	// StateDir holds recent paths and the log; StateDir() when empty.
+	// StateDir holds recent paths and the log; reach's XDG state
+	// directory when empty.
 	// Set it to "-" to keep no state (tests).
 	StateDir string
 	// Logger receives the log; when nil Run writes reach.log in StateDir.
@@ -106,7 +108,7 @@ func Run(ctx context.Context, opts Options) error {
 		opts.NoColor = true
 	}
 	if opts.StateDir == "" {
-		dir, err := StateDir()
+		dir, err := xdg.Dir(xdg.State)
 		if err != nil {
 			// No home directory: run without state rather than not at all.
 			opts.StateDir = "-"

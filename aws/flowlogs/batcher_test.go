@@ -18,37 +18,6 @@ func flowN(i int) checks.Flow {
 	return checks.Flow{DstPort: uint16(i % 65536), Bytes: int64(i), Action: "ACCEPT", LogStatus: "OK", TCPFlags: -1}
 }
 
-func TestRing(t *testing.T) {
-	r := NewRing(4)
-	if r.Len() != 0 || r.At(0) != nil || r.Cap() != 4 {
-		t.Fatal("new ring not empty")
-	}
-	r.Add(Batch{Flows: []checks.Flow{flowN(1), flowN(2), flowN(3)}, Dropped: 2, Malformed: 1, Samples: []Malformed{{Line: "x", Reason: "y"}}})
-	r.Add(Batch{Flows: []checks.Flow{flowN(4), flowN(5)}})
-	if r.Len() != 4 || r.Evicted() != 1 || r.Total() != 5 || r.Dropped() != 2 || r.Malformed() != 1 || len(r.Samples()) != 1 {
-		t.Fatalf("len %d evicted %d total %d dropped %d malformed %d", r.Len(), r.Evicted(), r.Total(), r.Dropped(), r.Malformed())
-	}
-	for i := 0; i < 4; i++ {
-		if got := r.At(i).Bytes; got != int64(i+2) {
-			t.Errorf("At(%d) = %d, want %d", i, got, i+2)
-		}
-	}
-	// A batch larger than the ring keeps only its newest records.
-	var big []checks.Flow
-	for i := 10; i < 20; i++ {
-		big = append(big, flowN(i))
-	}
-	r.Add(Batch{Flows: big})
-	got := r.Flows(nil)
-	if len(got) != 4 || got[0].Bytes != 16 || got[3].Bytes != 19 || r.Evicted() != 11 || r.Total() != 15 {
-		t.Errorf("after a big batch: %v, evicted %d", got, r.Evicted())
-	}
-	r.Reset()
-	if r.Len() != 0 || r.Total() != 0 || r.Cap() != 4 {
-		t.Error("reset")
-	}
-}
-
 // TestBatcherLossyDropsOldest: a live source never waits for a slow
 // consumer; it keeps the newest records and counts the others.
 func TestBatcherLossyDropsOldest(t *testing.T) {

@@ -20,14 +20,10 @@
 // counted in Batch.Dropped. Sources that can wait (a file, a query's
 // results, the demo) block instead and drop nothing.
 //
-// The terminal keeps what it shows in a Ring: the newest records, a bounded
-// number of them, with counts of those dropped before reaching it and of
-// those it pushed out itself.
+// The terminal keeps what it shows in a bounded ring of its own (tui):
 //
-//	ring := flowlogs.NewRing(10_000)
 //	src := flowlogs.NewDemoSource(net, flowlogs.DemoOptions{Follow: true})
 //	go src.Run(ctx, func(b flowlogs.Batch) { ch <- b }) // or p.Send(flowBatchMsg{tail: id, b: b})
-//	// in Update, on each batch: ring.Add(b); then read ring.At(i), ring.Len()
 //
 // For one path, ResolvePath finds its interfaces and addresses, and
 // NewLiveTail (CloudWatch Logs) or NewDemoTail (the demo) returns a Tail:

@@ -1,13 +1,11 @@
-package main
+package cli
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +18,7 @@ import (
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/config"
 	"github.com/reachnet/reach/demo"
+	"github.com/reachnet/reach/render"
 	"github.com/reachnet/reach/tui"
 )
 
@@ -233,10 +232,10 @@ func openLiveFlows(target tui.FlowTarget, api flowlogs.TailAPI, region string, o
 			}
 			return nil, err
 		}
-		return windowedSource{flowSource{src: t.Source, note: partialCoverage(t.Discovery, p.ENIs())}, t.Window}, nil
+		return windowedSource{flowSource{src: t.Source, note: render.PartialFlowCoverage(t.Discovery, p.ENIs())}, t.Window}, nil
 	}
 	if len(target.ENIs) == 0 {
-		return nil, fmt.Errorf("%s is not an interface in the account, so no flow log of it can be read", target.Label)
+		return nil, errors.New(render.NoInterface(target.Label + " is not an interface in the account"))
 	}
 	d := checks.DiscoverFlowLogs(n, target.ENIs...)
 	account := ""
@@ -255,41 +254,13 @@ func openLiveFlows(target tui.FlowTarget, api flowlogs.TailAPI, region string, o
 }
 
 // coverageError says why no flow log can be tailed, on one line (the
-// tail shows an error's first line): the flow-log configuration could not
-// be read, or no flow log reach can read records the interfaces, with the
-// command that creates one. Any other error (a log format reach cannot
-// parse) is returned as it is.
+// tail shows an error's first line), in the words of reach flows; any
+// other error (a log format reach cannot parse) is returned as it is.
 func coverageError(err error, d checks.FlowLogDiscovery, enis []string) error {
-	switch {
-	case len(d.Tailable()) > 0:
-		return err
-	case d.Unknown != "":
-		return fmt.Errorf("the flow logs of %s cannot be found: %s", strings.Join(enis, " and "), d.Unknown)
+	if msg := render.NoFlowCoverage(d, enis); msg != "" {
+		return errors.New(msg)
 	}
-	msg := fmt.Sprintf("no flow log reach can read records %s (reach tails CloudWatch Logs; it cannot tail S3 or Firehose destinations)", strings.Join(enis, " or "))
-	if d.CreateCommand != "" {
-		msg += "; to create one: " + d.CreateCommand
-	}
-	return errors.New(msg)
-}
-
-// partialCoverage is the note of a path only one end of which is recorded
-// where reach can read it: the other end's records will be missing.
-func partialCoverage(d checks.FlowLogDiscovery, enis []string) string {
-	var missing []string
-	for _, e := range enis {
-		if !slices.ContainsFunc(d.Tailable(), func(c checks.FlowLogCoverage) bool { return c.ENI == e }) {
-			missing = append(missing, e)
-		}
-	}
-	if len(missing) == 0 {
-		return ""
-	}
-	note := fmt.Sprintf("no flow log reach can read records %s: the tail shows the other end only", strings.Join(missing, " or "))
-	if d.CreateCommand != "" {
-		note += "; to create one: " + d.CreateCommand
-	}
-	return note
+	return err
 }
 
 // flowSource adapts a flow-log source to the terminal's tail; note, when

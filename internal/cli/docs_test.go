@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -125,7 +125,7 @@ func firstDiff(a, b string) string {
 
 func TestGeneratedDocs(t *testing.T) {
 	t.Run("keys.md", func(t *testing.T) { checkGenerated(t, "docs/keys.md", keysMarkdown()) })
-	t.Run("reach.1", func(t *testing.T) { checkGenerated(t, "docs/reach.1", manPage()) })
+	t.Run("reach.1", func(t *testing.T) { checkGenerated(t, "docs/reach.1", manPage(commandTree())) })
 	t.Run("check.md", func(t *testing.T) { checkConsoleBlocks(t, "docs/check.md") })
 	t.Run("configuration.md", func(t *testing.T) { checkConsoleBlocks(t, "docs/configuration.md") })
 }
@@ -275,7 +275,7 @@ func TestConfigDocListsEveryKey(t *testing.T) {
 // either is installed.
 func TestManPageRenders(t *testing.T) {
 	page := filepath.Join(t.TempDir(), "reach.1")
-	if err := os.WriteFile(page, []byte(manPage()), 0o600); err != nil {
+	if err := os.WriteFile(page, []byte(manPage(commandTree())), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := exec.LookPath("mandoc"); err == nil {

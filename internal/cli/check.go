@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -75,7 +75,7 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, exitUsage, "%v", err)
 	}
-	from, to, output := p.str("from"), p.str("to"), p.str("o")
+	from, to, output := p.str("from"), p.str("to"), p.str("output")
 	if from == "" || to == "" {
 		return fail(stderr, exitUsage, "check: --from and --to are required (for example --from eni-0abc --to 10.0.2.20:443)")
 	}

@@ -2,16 +2,16 @@ package flowlogs
 
 import "github.com/reachnet/reach/checks"
 
-// Ring keeps the newest records of a tail, at most its capacity, oldest
-// first. It is not safe for concurrent use: the terminal's model owns it
-// and changes it only in Update.
+// Ring stands in for the terminal's consumer in the tests of the batcher
+// and the sources: it keeps the newest records of a tail, at most its
+// capacity, oldest first, and counts what reached it. (The terminal has
+// its own, tui's tail ring.)
 type Ring struct {
 	buf   []checks.Flow
 	start int // index of the oldest record
 	n     int
 
-	total, evicted, dropped, malformed int
-	samples                            []Malformed
+	total, evicted, dropped int
 }
 
 // NewRing returns a ring for capacity records (at least 1).
@@ -23,12 +23,6 @@ func NewRing(capacity int) *Ring {
 // its counts to the ring's totals.
 func (r *Ring) Add(b Batch) {
 	r.dropped += b.Dropped
-	r.malformed += b.Malformed
-	for _, s := range b.Samples {
-		if len(r.samples) < maxSamples {
-			r.samples = append(r.samples, s)
-		}
-	}
 	flows := b.Flows
 	r.total += len(flows)
 	if len(flows) >= len(r.buf) {
@@ -82,16 +76,3 @@ func (r *Ring) Evicted() int { return r.evicted }
 // Dropped counts the records lost before they reached the ring (the
 // source's consumer fell behind).
 func (r *Ring) Dropped() int { return r.dropped }
-
-// Malformed counts the lines that did not parse; Samples returns the first
-// few.
-func (r *Ring) Malformed() int { return r.malformed }
-
-// Samples returns up to three malformed lines, the first seen.
-func (r *Ring) Samples() []Malformed { return r.samples }
-
-// Reset empties the ring and its counts, keeping its capacity (a new tail).
-func (r *Ring) Reset() {
-	clear(r.buf)
-	*r = Ring{buf: r.buf}
-}

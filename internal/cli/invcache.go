@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/internal/xdg"
 )
 
 // The inventory cache lets shell completion offer the path ends a person
@@ -39,16 +40,7 @@ type endEntry struct {
 }
 
 // cacheDir is reach's directory under the XDG cache directory.
-func cacheDir() (string, error) {
-	if d := os.Getenv("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "reach"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("cache directory: %w (set XDG_CACHE_HOME)", err)
-	}
-	return filepath.Join(home, ".cache", "reach"), nil
-}
+func cacheDir() (string, error) { return xdg.Dir(xdg.Cache) }
 
 // endEntries lists the candidates a network offers for --from and --to.
 func endEntries(n *checks.Network) []endEntry {

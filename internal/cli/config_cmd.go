@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -48,7 +48,7 @@ func applyConfig(p *parsed) (*config.Config, error) {
 	if cfg.Profile != "" && os.Getenv("AWS_PROFILE") == "" && os.Getenv("AWS_DEFAULT_PROFILE") == "" {
 		p.setDefault("profile", cfg.Profile)
 	}
-	if _, has := p.vals["region"]; has && !p.set["region"] {
+	if p.has("region") && !p.changed("region") {
 		p.fallbackRegion = cfg.Region
 	}
 	if cfg.Theme != "" {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -26,7 +26,7 @@ import (
 
 func runFlowsCLI(args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
-	code := runFlows(args, &out, &errOut)
+	code := run(append([]string{"flows"}, args...), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -20,41 +20,6 @@ import (
 	"github.com/reachnet/reach/demo"
 	"github.com/reachnet/reach/render"
 )
-
-// The flows command, for the command table:
-//
-//	{name: "flows", summary: flowsSummary, about: flowsAbout, flags: flowsFlagSpecs, raw: runFlows}
-//
-// runFlows parses these same flags, so the table and the parser cannot
-// drift apart.
-const (
-	flowsSummary = "read a path's flow-log records, with the rule behind each reject and a diagnosis"
-	flowsAbout   = "flows prints flow-log records, one per line, each reject with the rule that explains it, and, for a path " +
-		"(--from, --to), a diagnosis of the records: a reject of the path's own source (a missing security group rule), " +
-		"accepted requests whose replies are rejected (a network ACL without return traffic), or no record at all (a routing " +
-		"miss, concluded only once the flow log's aggregation interval and delivery delay have passed).\n\n" +
-		"Records come from --file (exported flow logs, plain text or gzip, - for stdin), --live (CloudWatch Logs Live Tail " +
-		"of the path's interfaces, or FilterLogEvents polling when Live Tail is denied), --since D (a Logs Insights query " +
-		"over the last D), or, with --demo, the demo account's synthetic stream. --live and --since first find the flow logs " +
-		"that cover the path and say when none can be read (S3, Firehose) and how to create one.\n\n" +
-		"-o json prints JSON Lines: one object per record, note, malformed line, and a summary and diagnosis at the end.\n\n" +
-		"Exit status: 0 done, 1 the records could not be read, 2 bad input or usage."
-)
-
-var flowsFlagSpecs = concat(sourceFlagSpecs, []flagSpec{
-	{name: "file", arg: "PATH", usage: "read exported flow logs from PATH (- for stdin; plain text or gzip, S3 header lines understood)"},
-	{name: "live", kind: kindBool, usage: "tail the path's flow logs in CloudWatch Logs (Live Tail, or polling when denied)"},
-	{name: "since", kind: kindDuration, arg: "D", usage: "query the last D of the path's flow logs with Logs Insights"},
-	{name: "follow", kind: kindBool, usage: "with --demo: keep the synthetic stream going in real time"},
-	{name: "for", kind: kindDuration, arg: "D", usage: "stop after D (a live tail runs until interrupted)"},
-	{name: "limit", kind: kindInt, arg: "N", usage: "stop after N records"},
-	{name: "format", arg: "FORMAT", usage: "the log format, as '${version} ${srcaddr} …' (default: the flow logs' own, or version 2)"},
-}, pathFlagSpecs[:4], []flagSpec{
-	{name: "action", arg: "ACTION", usage: "only ACCEPT or REJECT records", values: []string{"ACCEPT", "REJECT"}},
-	{name: "eni", arg: "ENI[,ENI]", usage: "only records of these interfaces (and, with --live or --since, the streams to read)"},
-	{name: "o", arg: "FORMAT", def: "text", usage: "output: text or json (JSON Lines)", values: []string{"text", "json"}},
-	asciiFlag,
-})
 
 // exitFlowsFailed: the records could not be read.
 const exitFlowsFailed = 1
@@ -91,16 +56,8 @@ type attrKey struct {
 // maxKept bounds the records kept for the diagnosis.
 const maxKept = 200_000
 
-func runFlows(args []string, stdout, stderr io.Writer) int {
-	c := &command{name: "flows", summary: flowsSummary, about: flowsAbout, flags: flowsFlagSpecs}
-	p, err := c.parse(args)
-	if errors.Is(err, errHelp) {
-		writeCommandHelp(stdout, c)
-		return 0
-	}
-	if err != nil {
-		return fail(stderr, exitUsage, "flows: %v", err)
-	}
+// runFlows is reach flows; its flags are flowsFlagSpecs (commands.go).
+func runFlows(p *parsed, stdout, stderr io.Writer) int {
 	// The configuration file's profile, Region, ascii and client ports
 	// apply as they do to check.
 	conf, err := applyConfig(p)
@@ -109,7 +66,7 @@ func runFlows(args []string, stdout, stderr io.Writer) int {
 	}
 	src := p.source()
 	file, live, since := p.str("file"), p.flag("live"), p.dur("since")
-	output := p.str("o")
+	output := p.str("output")
 	switch {
 	case output != "text" && output != "json":
 		return fail(stderr, exitUsage, "flows: -o %q: expected text or json", output)
@@ -186,7 +143,7 @@ func runFlows(args []string, stdout, stderr io.Writer) int {
 	// A profile or Region typed on the command line asks for the account's
 	// network; the configuration file's alone does not, so that a file is
 	// still read offline.
-	needNetwork := src.demo || src.snapshot != "" || live || since != 0 || p.set["profile"] || p.set["region"]
+	needNetwork := src.demo || src.snapshot != "" || live || since != 0 || p.changed("profile") || p.changed("region")
 	var cfg sdkaws.Config
 	if needNetwork {
 		var code int
@@ -254,7 +211,7 @@ func runFlows(args []string, stdout, stderr io.Writer) int {
 		}
 	default:
 		if disc == nil {
-			return fail(stderr, exitFlowsFailed, "flows: neither end of the path is an interface in the account, so no flow log of it can be read")
+			return fail(stderr, exitFlowsFailed, "flows: %s", render.NoInterface("neither end of the path is an interface in the account"))
 		}
 		r.printDiscovery(*disc)
 		account := ""
@@ -266,6 +223,9 @@ func runFlows(args []string, stdout, stderr io.Writer) int {
 			hosts = r.path.Hosts()
 		}
 		target, found, err := flowlogs.TargetFor(*disc, cfg.Region, account, hosts...)
+		if msg := render.NoFlowCoverage(*disc, pathENIs); err != nil && msg != "" {
+			return fail(stderr, exitFlowsFailed, "flows: %s", msg)
+		}
 		if err != nil {
 			return fail(stderr, exitFlowsFailed, "flows: %v", err)
 		}
@@ -495,7 +455,7 @@ func (r *flowsRun) emit(obj map[string]any, text string) {
 		writeJSONLine(r.stdout, obj)
 		return
 	}
-	fmt.Fprintln(r.stdout, "# "+r.plain(text))
+	fmt.Fprintln(r.stdout, "# "+render.FlowPlain(text, r.ascii))
 }
 
 func writeJSONLine(w io.Writer, v any) {
@@ -504,13 +464,6 @@ func writeJSONLine(w io.Writer, v any) {
 		return
 	}
 	w.Write(append(b, '\n'))
-}
-
-func (r *flowsRun) plain(s string) string {
-	if !r.ascii {
-		return s
-	}
-	return strings.NewReplacer("→", "->", "…", "...", "↳", ">").Replace(s)
 }
 
 // explain attributes a record: every reject, and any record the
@@ -539,7 +492,7 @@ func (r *flowsRun) explain(f *checks.Flow) (checks.Attribution, bool) {
 func (r *flowsRun) record(f *checks.Flow) {
 	a, explained := r.explain(f)
 	if r.json {
-		obj := flowJSON(f)
+		obj := render.FlowRecordJSON(f)
 		obj["kind"] = "record"
 		if explained {
 			obj["attribution"] = a
@@ -547,109 +500,11 @@ func (r *flowsRun) record(f *checks.Flow) {
 		writeJSONLine(r.stdout, obj)
 		return
 	}
-	var b strings.Builder
-	t := f.Start
-	if t.IsZero() {
-		t = f.End
-	}
-	if t.IsZero() {
-		b.WriteString("-")
-	} else {
-		b.WriteString(t.UTC().Format(time.RFC3339))
-	}
-	b.WriteString("  " + dash(f.InterfaceID))
-	if f.FlowDirection != "" {
-		b.WriteString(" " + f.FlowDirection)
-	}
-	if f.LogStatus == "NODATA" || f.LogStatus == "SKIPDATA" {
-		b.WriteString("  " + f.LogStatus)
-		fmt.Fprintln(r.stdout, b.String())
-		return
-	}
-	fmt.Fprintf(&b, "  %s → %s  %s  %s", endText(f.Src, f.SrcPort, f.Protocol), endText(f.Dst, f.DstPort, f.Protocol), f.Protocol, dash(f.Action))
-	if f.RejectReason != "" {
-		b.WriteString(" (" + f.RejectReason + ")")
-	}
+	var why *checks.Attribution
 	if explained {
-		mark := ""
-		if !a.Agrees {
-			mark = "!"
-		}
-		fmt.Fprintf(&b, "  %s↳ %s %s (%s): %s", mark, dash(a.Layer), dash(a.Component), a.Direction, a.Detail)
+		why = &a
 	}
-	fmt.Fprintln(r.stdout, r.plain(b.String()))
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-func endText(a netip.Addr, port uint16, p checks.Protocol) string {
-	if !a.IsValid() {
-		return "-"
-	}
-	if !p.HasPorts() {
-		return a.String()
-	}
-	return netip.AddrPortFrom(a, port).String()
-}
-
-// flowJSON is a record as JSON: the fields the record has, named as the
-// log format names them.
-func flowJSON(f *checks.Flow) map[string]any {
-	m := map[string]any{}
-	set := func(k string, v any, present bool) {
-		if present {
-			m[k] = v
-		}
-	}
-	set("version", f.Version, f.Version != 0)
-	set("account_id", f.AccountID, f.AccountID != "")
-	set("interface_id", f.InterfaceID, f.InterfaceID != "")
-	set("srcaddr", f.Src.String(), f.Src.IsValid())
-	set("dstaddr", f.Dst.String(), f.Dst.IsValid())
-	withTraffic := f.LogStatus != "NODATA" && f.LogStatus != "SKIPDATA"
-	set("srcport", f.SrcPort, withTraffic && f.Protocol.HasPorts())
-	set("dstport", f.DstPort, withTraffic && f.Protocol.HasPorts())
-	set("protocol", int(f.Protocol), withTraffic)
-	set("packets", f.Packets, withTraffic)
-	set("bytes", f.Bytes, withTraffic)
-	set("start", f.Start.UTC().Format(time.RFC3339), !f.Start.IsZero())
-	set("end", f.End.UTC().Format(time.RFC3339), !f.End.IsZero())
-	set("action", f.Action, f.Action != "")
-	set("log_status", f.LogStatus, f.LogStatus != "")
-	set("vpc_id", f.VPCID, f.VPCID != "")
-	set("subnet_id", f.SubnetID, f.SubnetID != "")
-	set("instance_id", f.InstanceID, f.InstanceID != "")
-	set("tcp_flags", f.TCPFlags, f.TCPFlags >= 0)
-	set("type", f.Type, f.Type != "")
-	set("pkt_srcaddr", f.PktSrc.String(), f.PktSrc.IsValid())
-	set("pkt_dstaddr", f.PktDst.String(), f.PktDst.IsValid())
-	set("region", f.Region, f.Region != "")
-	set("az_id", f.AZID, f.AZID != "")
-	set("sublocation_type", f.SublocationType, f.SublocationType != "")
-	set("sublocation_id", f.SublocationID, f.SublocationID != "")
-	set("pkt_src_aws_service", f.PktSrcAWSService, f.PktSrcAWSService != "")
-	set("pkt_dst_aws_service", f.PktDstAWSService, f.PktDstAWSService != "")
-	set("flow_direction", f.FlowDirection, f.FlowDirection != "")
-	set("traffic_path", f.TrafficPath, f.TrafficPath >= 0)
-	set("ecs_cluster_arn", f.ECSClusterARN, f.ECSClusterARN != "")
-	set("ecs_cluster_name", f.ECSClusterName, f.ECSClusterName != "")
-	set("ecs_container_instance_arn", f.ECSContainerInstanceARN, f.ECSContainerInstanceARN != "")
-	set("ecs_container_instance_id", f.ECSContainerInstanceID, f.ECSContainerInstanceID != "")
-	set("ecs_container_id", f.ECSContainerID, f.ECSContainerID != "")
-	set("ecs_second_container_id", f.ECSSecondContainerID, f.ECSSecondContainerID != "")
-	set("ecs_service_name", f.ECSServiceName, f.ECSServiceName != "")
-	set("ecs_task_definition_arn", f.ECSTaskDefinitionARN, f.ECSTaskDefinitionARN != "")
-	set("ecs_task_arn", f.ECSTaskARN, f.ECSTaskARN != "")
-	set("ecs_task_id", f.ECSTaskID, f.ECSTaskID != "")
-	set("reject_reason", f.RejectReason, f.RejectReason != "")
-	set("resource_id", f.ResourceID, f.ResourceID != "")
-	set("encryption_status", f.EncryptionStatus, f.EncryptionStatus >= 0)
-	return m
+	fmt.Fprintln(r.stdout, render.FlowRecord(f, why, r.ascii))
 }
 
 // printDiscovery says which flow logs cover the path and what reach can do
@@ -659,31 +514,9 @@ func (r *flowsRun) printDiscovery(d checks.FlowLogDiscovery) {
 		writeJSONLine(r.stdout, map[string]any{"kind": "coverage", "coverage": d})
 		return
 	}
-	if d.Unknown != "" {
-		r.note(d.Unknown)
+	for _, l := range render.FlowCoverage(d) {
+		r.note(l)
 	}
-	for _, c := range d.Coverage {
-		r.note(fmt.Sprintf("%s: flow log %s (on %s %s) to %s %s, %s traffic, aggregation interval %ds",
-			c.ENI, c.FlowLogID, c.Level, c.AttachedTo, c.DestinationType, firstNonEmpty(c.LogGroup, c.Destination), c.TrafficType, c.IntervalSeconds))
-		for _, n := range c.Notes {
-			r.note("  " + n)
-		}
-	}
-	for _, n := range d.Notes {
-		r.note(n)
-	}
-	if d.CreateCommand != "" {
-		r.note("to create one: " + d.CreateCommand)
-	}
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // finish prints the counts and, for a path, the diagnosis.
@@ -717,14 +550,7 @@ func (r *flowsRun) finish(w checks.FlowWindow) {
 		writeJSONLine(r.stdout, map[string]any{"kind": "diagnosis", "diagnosis": d})
 		return
 	}
-	r.note(fmt.Sprintf("diagnosis of %s (the configuration says %s)", d.Path, d.Verdict))
-	for _, f := range d.Findings {
-		r.note(fmt.Sprintf("  %s: %s", f.Pattern, f.Summary))
-		if f.Fix != "" {
-			r.note("    fix: " + f.Fix)
-		}
-	}
-	if len(d.Findings) == 0 {
-		r.note("  " + d.Summary)
+	for _, l := range render.FlowDiagnosis(d) {
+		r.note(l)
 	}
 }
