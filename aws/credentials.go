@@ -150,6 +150,24 @@ var deniedCodes = map[string]bool{
 	"UnauthorizedOperation": true,
 }
 
+// UserMustAct reports whether a failed load is for the user to fix before
+// anything can be read: credentials, Region, profile, IDs that are not in
+// the account, a Region without interfaces. Other failures (a refused
+// connection, timeouts, server errors) are data that did not arrive.
+func UserMustAct(err error) bool {
+	var (
+		cfgErr     *ConfigError
+		notAllowed *NotAllowedError
+		empty      *EmptyRegionError
+		notFound   *NotFoundError
+		apiErr     smithy.APIError
+	)
+	msg := err.Error()
+	return errors.As(err, &cfgErr) || errors.As(err, &notAllowed) || errors.As(err, &empty) || errors.As(err, &notFound) ||
+		errors.Is(err, ErrNoRegion) || errors.Is(err, ErrNoCredentials) || isNoCredentials(msg) || isSSOTokenError(msg) ||
+		strings.Contains(msg, "get identity: ") || errors.As(err, &apiErr) && credentialCodes[apiErr.ErrorCode()]
+}
+
 // Explain turns an error from loading into one line that says what to do.
 // It knows the SDK's credential, region and permission failures; anything
 // else keeps the first line of its own message.

@@ -86,6 +86,9 @@ type Config struct {
 	ASCII, Mouse bool
 	// WatchInterval is the re-poll period of watch mode.
 	WatchInterval time.Duration
+	// CallTimeout bounds one attempt of an AWS call, LoadTimeout a whole
+	// live load (zero: the loader's defaults).
+	CallTimeout, LoadTimeout time.Duration
 	// LinuxClientPorts and WindowsClientPorts replace the ephemeral port
 	// ranges reach assumes for Linux and Windows clients (32768-60999 and
 	// 49152-65535): the reply of a connection is addressed to that range,
@@ -265,6 +268,12 @@ var Keys = []Key{
 	{Name: "watch_interval", kind: kindDuration, Example: `"5s"`,
 		Doc: "How often watch mode (w) reads the account again; at least 1s.",
 		set: func(c *Config, v value) error { c.WatchInterval = v.d; return nil }},
+	{Name: "call_timeout", kind: kindDuration, Example: `"20s"`,
+		Doc: "Give up on one attempt of an AWS call after this long (it is retried); a call that never\nanswers is then unknown, not a hang. --call-timeout overrides it.",
+		set: func(c *Config, v value) error { c.CallTimeout = v.d; return nil }},
+	{Name: "load_timeout", kind: kindDuration, Example: `"2m"`,
+		Doc: "Stop waiting for a live account after this long; what did not arrive is unknown, named.\n--load-timeout overrides it.",
+		set: func(c *Config, v value) error { c.LoadTimeout = v.d; return nil }},
 	{Name: "ports.linux", kind: kindPorts, Example: `"32768-60999"`,
 		Doc: "Ephemeral ports of Linux clients (net.ipv4.ip_local_port_range): replies go to this range,\nso network ACLs must admit all of it. reach check and the terminal use it for Linux clients.",
 		set: func(c *Config, v value) error { c.LinuxClientPorts = v.p; return nil }},

@@ -14,8 +14,11 @@ import (
 // and the diagnosis, as reach flows prints them; the wording of flow-log
 // coverage is written here once for the command line and the terminal.
 
-// FlowPlain spells the glyphs of the flows report in ASCII when asked.
+// FlowPlain makes a line of the flows report printable: inert (records and
+// malformed lines are whatever a log holds), and with its glyphs spelled in
+// ASCII when asked.
 func FlowPlain(s string, ascii bool) string {
+	s = Inert(s)
 	if !ascii {
 		return s
 	}

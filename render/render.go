@@ -183,9 +183,18 @@ func JSON(w io.Writer, r *checks.Report) error {
 // passes C1 controls, bidirectional overrides and zero-width characters
 // through. The escape is lossless: a JSON reader gets the same strings.
 func WriteJSON(w io.Writer, v any) error {
+	return writeJSON(w, v, "  ")
+}
+
+// WriteJSONLine is WriteJSON on one line, for JSON Lines streams.
+func WriteJSONLine(w io.Writer, v any) error {
+	return writeJSON(w, v, "")
+}
+
+func writeJSON(w io.Writer, v any, indent string) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
+	enc.SetIndent("", indent)
 	// Fixes are shell commands; keep their && and <…> readable.
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {

@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 
@@ -26,6 +28,14 @@ type sourceFlags struct {
 	// fallbackRegion is the configuration file's region: used only when
 	// neither --region, the environment nor the profile gives one.
 	fallbackRegion string
+	// callTimeout and loadTimeout bound a live load (zero: the loader's
+	// defaults).
+	callTimeout, loadTimeout time.Duration
+}
+
+// loader builds the live loader with the flags' deadlines.
+func (s sourceFlags) loader(cfg sdkaws.Config) *aws.Loader {
+	return aws.NewLoader(cfg, aws.WithTimeouts(s.callTimeout, s.loadTimeout))
 }
 
 // label names the source in the inventory cache, so that a partial load
@@ -139,14 +149,22 @@ func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (*checks.
 			return nil, fail(stderr, exitUsage, "%s", aws.Explain(err)), false
 		}
 		label = liveLabel(src.profile, cfg.Region)
-		loader := aws.NewLoader(cfg)
+		loader := src.loader(cfg)
 		if targetable(from) && targetable(to) {
 			inv, _, err = loader.LoadPath(ctx, from, to, nil)
 			partial = true
 		} else {
 			inv, _, err = loader.LoadAll(ctx, nil)
 		}
-		if err != nil {
+		switch {
+		case ctx.Err() != nil:
+			return nil, fail(stderr, exitInterrupted, "interrupted while loading the account"), false
+		case err != nil && inv != nil && !aws.UserMustAct(err):
+			// Every call failed alike (connection refused, timed out): the
+			// inventory holds a gap for each kind, and the report says
+			// unknown and why, in every output format.
+			fmt.Fprintf(stderr, "reach: %s\n", render.Inert(aws.Explain(err)))
+		case err != nil:
 			return nil, fail(stderr, exitUsage, "%s", aws.Explain(err)), false
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/reachnet/reach/render"
 )
 
 // Stamped at release time (-ldflags "-X github.com/reachnet/reach/internal/cli.version=…";
@@ -27,6 +29,9 @@ const (
 	exitUnreachable = 1
 	exitUsage       = 2
 	exitUnknown     = 3
+	// exitInterrupted is the shell's status for a command ended by
+	// SIGINT (128+2), so scripts tell Ctrl-C from bad input.
+	exitInterrupted = 130
 )
 
 // Main runs reach with the arguments after the program name and returns
@@ -79,9 +84,9 @@ func usageError(c *cobra.Command, err error) string {
 
 // fail prints one line naming what was wrong and returns the exit code.
 func fail(stderr io.Writer, code int, format string, a ...any) int {
-	msg := fmt.Sprintf(format, a...)
-	msg = strings.ReplaceAll(msg, "\n", " ")
-	fmt.Fprintln(stderr, "reach: "+msg)
+	// Errors quote files, tags and API messages: the one sanitizer makes
+	// them inert, on one line.
+	fmt.Fprintln(stderr, "reach: "+render.Inert(fmt.Sprintf(format, a...)))
 	return code
 }
 

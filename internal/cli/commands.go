@@ -58,6 +58,8 @@ var sourceFlagSpecs = []flagSpec{
 	{name: "snapshot", arg: "DIR", usage: "read the network from a snapshot directory of AWS CLI JSON", complete: completeDirs},
 	{name: "profile", arg: "P", usage: "AWS shared config profile (default: AWS_PROFILE, then the config file's profile)", complete: completeProfiles},
 	{name: "region", arg: "R", usage: "AWS Region (default: AWS_REGION, the profile's region, then the config file's region)", complete: completeRegions},
+	{name: "call-timeout", kind: kindDuration, arg: "D", usage: "live: give up on one attempt of an AWS call after D (default 20s; it is retried)"},
+	{name: "load-timeout", kind: kindDuration, arg: "D", usage: "live: stop waiting for the account after D; what did not arrive is unknown (default 2m)"},
 }
 
 var pathFlagSpecs = []flagSpec{
@@ -449,5 +451,9 @@ func (p *parsed) setDefault(name string, v any) {
 
 // source returns the flags that say where the network comes from.
 func (p *parsed) source() sourceFlags {
-	return sourceFlags{snapshot: p.str("snapshot"), demo: p.flag("demo"), profile: p.str("profile"), region: p.str("region"), fallbackRegion: p.fallbackRegion}
+	s := sourceFlags{snapshot: p.str("snapshot"), demo: p.flag("demo"), profile: p.str("profile"), region: p.str("region"), fallbackRegion: p.fallbackRegion}
+	if p.has("call-timeout") {
+		s.callTimeout, s.loadTimeout = p.dur("call-timeout"), p.dur("load-timeout")
+	}
+	return s
 }

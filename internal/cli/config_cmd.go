@@ -63,6 +63,12 @@ func applyConfig(p *parsed) (*config.Config, error) {
 	if cfg.WatchInterval > 0 {
 		p.setDefault("watch-interval", cfg.WatchInterval)
 	}
+	if cfg.CallTimeout > 0 {
+		p.setDefault("call-timeout", cfg.CallTimeout)
+	}
+	if cfg.LoadTimeout > 0 {
+		p.setDefault("load-timeout", cfg.LoadTimeout)
+	}
 	return cfg, nil
 }
 

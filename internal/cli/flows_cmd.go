@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -314,7 +313,7 @@ func loadFlowsNetwork(ctx context.Context, src sourceFlags, from, to string, eni
 		inv, err = aws.ReadSnapshot(src.snapshot)
 	default:
 		label = liveLabel(src.profile, cfg.Region)
-		loader := aws.NewLoader(cfg)
+		loader := src.loader(cfg)
 		ends := append([]string(nil), enis...)
 		if from != "" {
 			ends = append(ends, from, to)
@@ -325,7 +324,15 @@ func loadFlowsNetwork(ctx context.Context, src sourceFlags, from, to string, eni
 		} else {
 			inv, _, err = loader.LoadAll(ctx, nil)
 		}
-		if err != nil {
+		switch {
+		case ctx.Err() != nil:
+			return nil, cfg, fail(stderr, exitInterrupted, "flows: interrupted while loading the account"), false
+		case err != nil && inv != nil && !aws.UserMustAct(err):
+			// Nothing arrived alike for every call: the gaps say so, and
+			// the path's report is unknown.
+			fmt.Fprintf(stderr, "reach: flows: %s\n", render.Inert(aws.Explain(err)))
+			err = nil
+		case err != nil:
 			err = errors.New(aws.Explain(err))
 		}
 	}
@@ -459,11 +466,7 @@ func (r *flowsRun) emit(obj map[string]any, text string) {
 }
 
 func writeJSONLine(w io.Writer, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return
-	}
-	w.Write(append(b, '\n'))
+	_ = render.WriteJSONLine(w, v)
 }
 
 // explain attributes a record: every reject, and any record the

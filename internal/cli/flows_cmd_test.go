@@ -350,3 +350,34 @@ func TestFlowsSnapshotWritesTheCache(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestFlowsOutputIsInert: flow-log lines are whatever a log holds. A
+// malformed line and a record whose interface field carries terminal
+// sequences (OSC 0 sets the title, ESC[2J clears the screen, OSC 52 writes
+// the clipboard) or bidi overrides reach the terminal inert, in text and
+// in JSON Lines.
+func TestFlowsOutputIsInert(t *testing.T) {
+	hostile := "eni-0a\x1b]0;pwned\x07\x1b[2J\x1b]52;c;aGk=\x07\u202e"
+	lines := []string{
+		"2 123456789012 " + hostile + " 10.0.81.7 10.0.33.12 40001 5432 6 3 180 1700000000 1700000060 REJECT OK",
+		"2 123456789012 eni-0b 10.0.81.7 \x1b[31mnot-an-ip\x1b]0;x\x07 40001 5432 6 3 180 1700000000 1700000060 ACCEPT OK",
+	}
+	path := filepath.Join(t.TempDir(), "hostile.log")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, output := range []string{"text", "json"} {
+		code, out, errOut := runFlowsCLI("--file", path, "-o", output)
+		if code != 0 {
+			t.Fatalf("-o %s: exit %d: %s", output, code, errOut)
+		}
+		for _, bad := range []string{"\x1b", "\x07", "\u202e"} {
+			if strings.Contains(out, bad) || strings.Contains(errOut, bad) {
+				t.Errorf("-o %s wrote %q to the terminal:\n%q", output, bad, out)
+			}
+		}
+		if !strings.Contains(out, "pwned") || !strings.Contains(out, "not-an-ip") {
+			t.Errorf("-o %s: the hostile text must stay readable, escaped:\n%s", output, out)
+		}
+	}
+}

@@ -29,7 +29,10 @@ func runSnapshot(p *parsed, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, exitUsage, "%s", aws.Explain(err))
 	}
-	inv, stats, err := aws.NewLoader(cfg).LoadAll(ctx, nil)
+	inv, stats, err := src.loader(cfg).LoadAll(ctx, nil)
+	if ctx.Err() != nil {
+		return fail(stderr, exitInterrupted, "snapshot save: interrupted; nothing written")
+	}
 	if err != nil {
 		var empty *aws.EmptyRegionError
 		if !errors.As(err, &empty) {

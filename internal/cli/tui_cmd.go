@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -132,7 +134,7 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 			if err != nil {
 				return err
 			}
-			emit(tui.Update{Build: build(inv)})
+			emit(tui.Update{Build: build(inv), Scope: snapshotScope(dir)})
 			remember(src.label(), inv)
 			return nil
 		})
@@ -141,12 +143,17 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 	if conf == nil {
 		conf = &awsConfig{src: src}
 	}
+	var scope string
 	return tui.NewSource(name, func(ctx context.Context, emit func(tui.Update)) error {
 		cfg, err := conf.get(ctx)
 		if err != nil {
 			return errors.New(aws.Explain(err))
 		}
-		inv, _, err := aws.NewLoader(cfg).LoadAll(ctx, func(ev aws.Event) {
+		if scope == "" {
+			scope = liveScope(ctx, src, cfg)
+		}
+		emit(tui.Update{Scope: scope})
+		inv, _, err := src.loader(cfg).LoadAll(ctx, func(ev aws.Event) {
 			emit(tui.Update{Kind: ev.Kind, Build: build(ev.Inventory)})
 		})
 		if err != nil {
@@ -155,6 +162,44 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 		remember(liveLabel(src.profile, cfg.Region), inv)
 		return nil
 	})
+}
+
+// liveScope names the account, Region and profile the terminal reads,
+// however they were chosen (flags, environment, the configuration file):
+// the account comes from sts:GetCallerIdentity, which needs no permission.
+func liveScope(ctx context.Context, src sourceFlags, cfg sdkaws.Config) string {
+	profile := src.profile
+	if profile == "" {
+		profile = os.Getenv("AWS_PROFILE")
+	}
+	if profile == "" {
+		profile = "default"
+	}
+	account := "account ?"
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if id, err := aws.CallerIdentity(ctx, cfg); err == nil {
+		account = "account " + id.Account
+	}
+	return strings.Join([]string{account, cfg.Region, "profile " + profile}, " · ")
+}
+
+// snapshotScope names a snapshot and when it was taken: the newest file's
+// modification time, the best a directory of AWS CLI output can tell.
+func snapshotScope(dir string) string {
+	var newest time.Time
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil && info.ModTime().After(newest) {
+				newest = info.ModTime()
+			}
+		}
+		return nil
+	})
+	if newest.IsZero() {
+		return "snapshot " + dir
+	}
+	return "snapshot " + dir + " · taken " + newest.Local().Format("2006-01-02 15:04")
 }
 
 // demoFlows opens the demo's synthetic flow-log stream for the tail (t):
