@@ -39,7 +39,8 @@ const DefaultConcurrency = 8
 // loader calls the callback serially, in order, from its own goroutines; it
 // must return quickly (hand the event to a channel or tea.Program.Send).
 type Event struct {
-	// Kind is the AWS CLI command whose data landed.
+	// Kind is the AWS CLI command whose data landed; empty for the first
+	// event of a load, which only says what is in flight.
 	Kind checks.DataKind
 	// Inventory is a consistent copy of everything loaded so far, with a
 	// pending gap (Gap.Pending) for every kind still in flight. The
@@ -170,6 +171,7 @@ func (l *Loader) LoadAll(ctx context.Context, onEvent func(Event)) (*Inventory, 
 	r := l.newRun(ctx, onEvent)
 	defer r.cancel(nil)
 	r.spawn(1, l.allTasks()...)
+	r.started()
 	r.wg.Wait()
 	inv, stats, err := r.finish()
 	if err == nil && inv.Present[checks.KindNetworkInterfaces] && len(inv.NetworkInterfaces) == 0 {
@@ -365,6 +367,22 @@ func (r *run) spawn(round int, ts ...*task) {
 		r.wg.Add(1)
 		go r.do(t)
 	}
+}
+
+// started tells the receiver what is in flight before anything lands, so
+// that a stalled account shows the calls it waits on from the start.
+func (r *run) started() {
+	if r.onEvent == nil {
+		return
+	}
+	// The same lock order as settle: the snapshot under mu, the callback
+	// under emitMu, taken before mu is released.
+	r.mu.Lock()
+	snap, stats := r.snapshot(), r.stats()
+	r.emitMu.Lock()
+	r.mu.Unlock()
+	defer r.emitMu.Unlock()
+	r.onEvent(Event{Inventory: snap, Stats: stats})
 }
 
 // hold keeps kinds pending until release; LoadPath holds every kind of its

@@ -143,16 +143,38 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 	if conf == nil {
 		conf = &awsConfig{src: src}
 	}
-	var scope string
+	var (
+		scopeMu sync.Mutex
+		scope   string
+	)
 	return tui.NewSource(name, func(ctx context.Context, emit func(tui.Update)) error {
 		cfg, err := conf.get(ctx)
 		if err != nil {
 			return errors.New(aws.Explain(err))
 		}
-		if scope == "" {
-			scope = liveScope(ctx, src, cfg)
+		// Who the account is comes alongside the load, not before it:
+		// a slow STS must not hold the network back. The load waits for
+		// it only at its end (the lookup has its own deadline).
+		var asked sync.WaitGroup
+		scopeMu.Lock()
+		known := scope
+		scopeMu.Unlock()
+		if known != "" {
+			emit(tui.Update{Scope: known})
+		} else {
+			asked.Add(1)
+			go func() {
+				defer asked.Done()
+				s, ok := liveScope(ctx, src, cfg)
+				if ok {
+					scopeMu.Lock()
+					scope = s
+					scopeMu.Unlock()
+				}
+				emit(tui.Update{Scope: s})
+			}()
 		}
-		emit(tui.Update{Scope: scope})
+		defer asked.Wait()
 		inv, _, err := src.loader(cfg).LoadAll(ctx, func(ev aws.Event) {
 			emit(tui.Update{Kind: ev.Kind, Build: build(ev.Inventory)})
 		})
@@ -167,7 +189,9 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 // liveScope names the account, Region and profile the terminal reads,
 // however they were chosen (flags, environment, the configuration file):
 // the account comes from sts:GetCallerIdentity, which needs no permission.
-func liveScope(ctx context.Context, src sourceFlags, cfg sdkaws.Config) string {
+// ok is false when the account could not be asked (it is asked again on
+// the next load).
+func liveScope(ctx context.Context, src sourceFlags, cfg sdkaws.Config) (scope string, ok bool) {
 	profile := src.profile
 	if profile == "" {
 		profile = os.Getenv("AWS_PROFILE")
@@ -176,12 +200,13 @@ func liveScope(ctx context.Context, src sourceFlags, cfg sdkaws.Config) string {
 		profile = "default"
 	}
 	account := "account ?"
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if id, err := aws.CallerIdentity(ctx, cfg); err == nil {
+	id, err := aws.CallerIdentity(ctx, cfg)
+	if err == nil {
 		account = "account " + id.Account
 	}
-	return strings.Join([]string{account, cfg.Region, "profile " + profile}, " · ")
+	return strings.Join([]string{account, cfg.Region, "profile " + profile}, " · "), err == nil
 }
 
 // snapshotScope names a snapshot and when it was taken: the newest file's
