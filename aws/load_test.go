@@ -265,8 +265,22 @@ func TestLoadAllSeededInventory(t *testing.T) {
 		t.Errorf("%d requests in flight at once, want at most %d", got, DefaultConcurrency)
 	}
 
-	// One event per kind; each snapshot holds its kind and marks the kinds
+	// First an event that says what is in flight (every kind pending), then
+	// one event per kind; each snapshot holds its kind and marks the kinds
 	// still loading as pending; the last has nothing pending.
+	if len(events) == 0 || events[0].Kind != "" {
+		t.Fatalf("the first event must say what is in flight before anything lands: %d events", len(events))
+	}
+	start := 0
+	for _, g := range events[0].Inventory.Gaps {
+		if g.Pending {
+			start++
+		}
+	}
+	if start != len(allKinds) {
+		t.Errorf("the first event has %d kinds in flight, want all %d", start, len(allKinds))
+	}
+	events = events[1:]
 	seen := map[checks.DataKind]bool{}
 	for i, ev := range events {
 		if seen[ev.Kind] {
