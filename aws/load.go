@@ -27,6 +27,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/reachnet/reach/aws/inventory"
 	"github.com/reachnet/reach/checks"
 )
 
@@ -44,7 +45,7 @@ type Event struct {
 	// Inventory is a consistent copy of everything loaded so far, with a
 	// pending gap (Gap.Pending) for every kind still in flight. The
 	// receiver owns it: the loader never changes it afterwards.
-	Inventory *Inventory
+	Inventory *inventory.Inventory
 	// Gaps holds what is missing of Kind, empty when it loaded completely.
 	Gaps []checks.Gap
 	// Err is the first underlying error behind Gaps, for logs.
@@ -163,9 +164,9 @@ func NewLoader(cfg awssdk.Config, opts ...Option) *Loader {
 // error is non-nil only when the load as a whole failed (credentials,
 // region, nothing reachable) or the region holds no network interfaces
 // (*EmptyRegionError, with the inventory still returned).
-func (l *Loader) LoadAll(ctx context.Context, onEvent func(Event)) (*Inventory, Stats, error) {
+func (l *Loader) LoadAll(ctx context.Context, onEvent func(Event)) (*inventory.Inventory, Stats, error) {
 	if l.region == "" {
-		return NewInventory(), Stats{}, &ConfigError{Err: ErrNoRegion}
+		return inventory.NewInventory(), Stats{}, &ConfigError{Err: ErrNoRegion}
 	}
 	r := l.newRun(ctx, onEvent)
 	defer r.cancel(nil)
@@ -229,7 +230,7 @@ type task struct {
 type taskResult struct {
 	// last is the round of the task's last page.
 	last  int
-	apply func(*Inventory)
+	apply func(*inventory.Inventory)
 	// next builds child tasks; it runs after apply, outside the lock.
 	next func() []*task
 	// partial, when set, is recorded as a gap although the data is merged
@@ -262,7 +263,7 @@ type run struct {
 	byAction                  sync.Map // action -> *atomic.Int64
 
 	mu        sync.Mutex
-	inv       *Inventory
+	inv       *inventory.Inventory
 	pending   map[checks.DataKind]int
 	attempted map[checks.DataKind]int
 	failures  map[checks.DataKind][]failure
@@ -282,7 +283,7 @@ func (l *Loader) newRun(ctx context.Context, onEvent func(Event)) *run {
 		onEvent:   onEvent,
 		sem:       make(chan struct{}, l.concurrency),
 		start:     time.Now(),
-		inv:       NewInventory(),
+		inv:       inventory.NewInventory(),
 		pending:   map[checks.DataKind]int{},
 		attempted: map[checks.DataKind]int{},
 		failures:  map[checks.DataKind][]failure{},
@@ -526,8 +527,8 @@ func sameReason(fs []failure) bool {
 // snapshot copies the inventory for an event; it is called with mu held.
 // Slices are cut to their length so that later appends by the loader never
 // write into memory the copy can see.
-func (r *run) snapshot() *Inventory {
-	c := r.inv.clone()
+func (r *run) snapshot() *inventory.Inventory {
+	c := cloneInventory(r.inv)
 	for k, n := range r.pending {
 		if n > 0 {
 			c.Gaps = append(c.Gaps, checks.Gap{Kind: k, Reason: "loading", Pending: true})
@@ -562,7 +563,7 @@ func (r *run) stats() Stats {
 // finish returns the inventory and the load's error: the fatal error that
 // stopped it, the caller's cancellation, or, when no call at all succeeded,
 // the first failure (an unreachable endpoint, a region that does not exist).
-func (r *run) finish() (*Inventory, Stats, error) {
+func (r *run) finish() (*inventory.Inventory, Stats, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	slices.SortFunc(r.inv.Gaps, compareGaps)
@@ -586,9 +587,9 @@ func (r *run) finish() (*Inventory, Stats, error) {
 	return r.inv, stats, nil
 }
 
-// clone copies the inventory: maps are copied, slices are cut to their
+// cloneInventory copies an inventory: maps are copied, slices are cut to their
 // length (their elements are never changed once appended).
-func (inv *Inventory) clone() *Inventory {
+func cloneInventory(inv *inventory.Inventory) *inventory.Inventory {
 	c := *inv
 	c.VPCs = clip(inv.VPCs)
 	c.Subnets = clip(inv.Subnets)
@@ -755,7 +756,7 @@ func mergeBy[T any](dst, src []T, key func(*T) string) []T {
 // pending until then).
 func listTask[T any](kind checks.DataKind, action, scope string,
 	fetch func(context.Context, int) ([]T, int, error),
-	merge func(*Inventory, []T),
+	merge func(*inventory.Inventory, []T),
 	children func([]T) []*task, holds ...checks.DataKind,
 ) *task {
 	return &task{kind: kind, action: action, scope: scope, holds: holds,
@@ -764,7 +765,7 @@ func listTask[T any](kind checks.DataKind, action, scope string,
 			if err != nil {
 				return taskResult{}, err
 			}
-			res := taskResult{last: last, apply: func(inv *Inventory) { merge(inv, items) }}
+			res := taskResult{last: last, apply: func(inv *inventory.Inventory) { merge(inv, items) }}
 			if children != nil {
 				res.next = func() []*task { return children(items) }
 			}
@@ -791,7 +792,7 @@ func (l *Loader) vpcsTask(filters []ec2types.Filter, withAttributes bool) *task 
 		}
 		return out, last, nil
 	}
-	merge := func(inv *Inventory, items []ec2types.Vpc) {
+	merge := func(inv *inventory.Inventory, items []ec2types.Vpc) {
 		inv.VPCs = mergeBy(inv.VPCs, items, func(v *ec2types.Vpc) string { return awssdk.ToString(v.VpcId) })
 	}
 	if !withAttributes {
@@ -803,7 +804,7 @@ func (l *Loader) vpcsTask(filters []ec2types.Filter, withAttributes bool) *task 
 			ids = append(ids, awssdk.ToString(v.VpcId))
 		}
 		return l.vpcAttributeTasks(ids)
-	}, KindVPCAttribute)
+	}, inventory.KindVPCAttribute)
 }
 
 // vpcAttributeTasks reads the two DNS attributes of each VPC; the API
@@ -812,13 +813,13 @@ func (l *Loader) vpcAttributeTasks(vpcIDs []string) []*task {
 	var ts []*task
 	for _, id := range vpcIDs {
 		for _, attr := range []ec2types.VpcAttributeName{ec2types.VpcAttributeNameEnableDnsSupport, ec2types.VpcAttributeNameEnableDnsHostnames} {
-			ts = append(ts, &task{kind: KindVPCAttribute, action: "ec2:DescribeVpcAttribute", scope: id,
+			ts = append(ts, &task{kind: inventory.KindVPCAttribute, action: "ec2:DescribeVpcAttribute", scope: id,
 				run: func(ctx context.Context, round int) (taskResult, error) {
 					out, err := l.ec2.DescribeVpcAttribute(ctx, &ec2.DescribeVpcAttributeInput{VpcId: awssdk.String(id), Attribute: attr})
 					if err != nil {
 						return taskResult{}, fmt.Errorf("describe vpc attribute %s of %s: %w", attr, id, err)
 					}
-					return taskResult{last: round, apply: func(inv *Inventory) {
+					return taskResult{last: round, apply: func(inv *inventory.Inventory) {
 						a := inv.VPCAttributes[id]
 						if out.EnableDnsSupport != nil {
 							a.EnableDNSSupport = out.EnableDnsSupport.Value
@@ -845,7 +846,7 @@ func (l *Loader) subnetsTask(filters []ec2types.Filter) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []ec2types.Subnet) {
+		func(inv *inventory.Inventory, items []ec2types.Subnet) {
 			inv.Subnets = mergeBy(inv.Subnets, items, func(v *ec2types.Subnet) string { return awssdk.ToString(v.SubnetId) })
 		}, nil)
 }
@@ -862,7 +863,7 @@ func (l *Loader) describeENIs(filters []ec2types.Filter) func(context.Context, i
 	}
 }
 
-func mergeENIs(inv *Inventory, items []ec2types.NetworkInterface) {
+func mergeENIs(inv *inventory.Inventory, items []ec2types.NetworkInterface) {
 	inv.NetworkInterfaces = mergeBy(inv.NetworkInterfaces, items, func(v *ec2types.NetworkInterface) string { return awssdk.ToString(v.NetworkInterfaceId) })
 }
 
@@ -887,7 +888,7 @@ func (l *Loader) instancesTask(filters []ec2types.Filter) *task {
 // return the same reservation with different instances, so duplicates are
 // found per instance, and a reservation seen again is appended with only
 // its new instances.
-func mergeReservations(inv *Inventory, items []ec2types.Reservation) {
+func mergeReservations(inv *inventory.Inventory, items []ec2types.Reservation) {
 	seen := map[string]bool{}
 	for _, r := range inv.Reservations {
 		for _, i := range r.Instances {
@@ -922,7 +923,7 @@ func (l *Loader) routeTablesTask(filters []ec2types.Filter) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []ec2types.RouteTable) {
+		func(inv *inventory.Inventory, items []ec2types.RouteTable) {
 			inv.RouteTables = mergeBy(inv.RouteTables, items, func(v *ec2types.RouteTable) string { return awssdk.ToString(v.RouteTableId) })
 		}, nil)
 }
@@ -938,7 +939,7 @@ func (l *Loader) naclsTask(filters []ec2types.Filter) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []ec2types.NetworkAcl) {
+		func(inv *inventory.Inventory, items []ec2types.NetworkAcl) {
 			inv.NetworkACLs = mergeBy(inv.NetworkACLs, items, func(v *ec2types.NetworkAcl) string { return awssdk.ToString(v.NetworkAclId) })
 		}, nil)
 }
@@ -953,7 +954,7 @@ func (l *Loader) securityGroupsTask(filters []ec2types.Filter) *task {
 		}
 		return out, last, nil
 	}
-	merge := func(inv *Inventory, items []ec2types.SecurityGroup) {
+	merge := func(inv *inventory.Inventory, items []ec2types.SecurityGroup) {
 		inv.SecurityGroups = mergeBy(inv.SecurityGroups, items, func(v *ec2types.SecurityGroup) string { return awssdk.ToString(v.GroupId) })
 	}
 	return listTask(checks.KindSecurityGroups, "ec2:DescribeSecurityGroups", "", fetch, merge, nil)
@@ -969,7 +970,7 @@ func (l *Loader) prefixListsTask(filters []ec2types.Filter, withEntries bool) *t
 		}
 		return out, last, nil
 	}
-	merge := func(inv *Inventory, items []ec2types.ManagedPrefixList) {
+	merge := func(inv *inventory.Inventory, items []ec2types.ManagedPrefixList) {
 		inv.ManagedPrefixLists = mergeBy(inv.ManagedPrefixLists, items, func(v *ec2types.ManagedPrefixList) string { return awssdk.ToString(v.PrefixListId) })
 	}
 	if !withEntries {
@@ -981,11 +982,11 @@ func (l *Loader) prefixListsTask(filters []ec2types.Filter, withEntries bool) *t
 			ts = append(ts, l.prefixListEntriesTask(awssdk.ToString(pl.PrefixListId)))
 		}
 		return ts
-	}, KindPrefixListEntries)
+	}, inventory.KindPrefixListEntries)
 }
 
 func (l *Loader) prefixListEntriesTask(id string) *task {
-	return listTask(KindPrefixListEntries, "ec2:GetManagedPrefixListEntries", id,
+	return listTask(inventory.KindPrefixListEntries, "ec2:GetManagedPrefixListEntries", id,
 		func(ctx context.Context, round int) ([]ec2types.PrefixListEntry, int, error) {
 			out := []ec2types.PrefixListEntry{}
 			p := ec2.NewGetManagedPrefixListEntriesPaginator(l.ec2, &ec2.GetManagedPrefixListEntriesInput{PrefixListId: awssdk.String(id), MaxResults: awssdk.Int32(100)})
@@ -995,7 +996,7 @@ func (l *Loader) prefixListEntriesTask(id string) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []ec2types.PrefixListEntry) { inv.PrefixListEntries[id] = items }, nil)
+		func(inv *inventory.Inventory, items []ec2types.PrefixListEntry) { inv.PrefixListEntries[id] = items }, nil)
 }
 
 func (l *Loader) peeringsTask(filters []ec2types.Filter) *task {
@@ -1009,7 +1010,7 @@ func (l *Loader) peeringsTask(filters []ec2types.Filter) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []ec2types.VpcPeeringConnection) {
+		func(inv *inventory.Inventory, items []ec2types.VpcPeeringConnection) {
 			inv.Peerings = mergeBy(inv.Peerings, items, func(v *ec2types.VpcPeeringConnection) string { return awssdk.ToString(v.VpcPeeringConnectionId) })
 		}, nil)
 }
@@ -1025,7 +1026,7 @@ func (l *Loader) igwsTask(filters []ec2types.Filter) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []ec2types.InternetGateway) {
+		func(inv *inventory.Inventory, items []ec2types.InternetGateway) {
 			inv.InternetGateways = mergeBy(inv.InternetGateways, items, func(v *ec2types.InternetGateway) string { return awssdk.ToString(v.InternetGatewayId) })
 		}, nil)
 }
@@ -1045,7 +1046,7 @@ func (l *Loader) eigwsTask() *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []ec2types.EgressOnlyInternetGateway) {
+		func(inv *inventory.Inventory, items []ec2types.EgressOnlyInternetGateway) {
 			inv.EgressOnlyInternetGateways = mergeBy(inv.EgressOnlyInternetGateways, items, func(v *ec2types.EgressOnlyInternetGateway) string {
 				return awssdk.ToString(v.EgressOnlyInternetGatewayId)
 			})
@@ -1063,7 +1064,7 @@ func (l *Loader) natsTask(filters []ec2types.Filter) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []ec2types.NatGateway) {
+		func(inv *inventory.Inventory, items []ec2types.NatGateway) {
 			inv.NATGateways = mergeBy(inv.NATGateways, items, func(v *ec2types.NatGateway) string { return awssdk.ToString(v.NatGatewayId) })
 		}, nil)
 }
@@ -1078,7 +1079,7 @@ func (l *Loader) vgwsTask(filters []ec2types.Filter) *task {
 			}
 			return out.VpnGateways, round, nil
 		},
-		func(inv *Inventory, items []ec2types.VpnGateway) {
+		func(inv *inventory.Inventory, items []ec2types.VpnGateway) {
 			inv.VPNGateways = mergeBy(inv.VPNGateways, items, func(v *ec2types.VpnGateway) string { return awssdk.ToString(v.VpnGatewayId) })
 		}, nil)
 }
@@ -1099,16 +1100,16 @@ func (l *Loader) vpnConnectionsTask() *task {
 			}
 			return out.VpnConnections, round, nil
 		},
-		func(inv *Inventory, items []ec2types.VpnConnection) {
+		func(inv *inventory.Inventory, items []ec2types.VpnConnection) {
 			inv.VPNConnections = mergeBy(inv.VPNConnections, items, func(v *ec2types.VpnConnection) string { return awssdk.ToString(v.VpnConnectionId) })
 		}, nil)
 }
 
 // tgwPeeringsTask reads transit gateway peering attachments, which name the
 // transit gateway on the other side. (moto 5 lists VPC attachments here
-// too, without the peer's details; Convert skips those.)
+// too, without the peer's details; conversion skips those.)
 func (l *Loader) tgwPeeringsTask(filters []ec2types.Filter) *task {
-	return listTask(kindTGWPeerings, "ec2:DescribeTransitGatewayPeeringAttachments", "",
+	return listTask(inventory.KindTransitGatewayPeerings, "ec2:DescribeTransitGatewayPeeringAttachments", "",
 		func(ctx context.Context, round int) ([]ec2types.TransitGatewayPeeringAttachment, int, error) {
 			var out []ec2types.TransitGatewayPeeringAttachment
 			p := ec2.NewDescribeTransitGatewayPeeringAttachmentsPaginator(l.ec2, &ec2.DescribeTransitGatewayPeeringAttachmentsInput{Filters: filters, MaxResults: awssdk.Int32(1000)})
@@ -1120,7 +1121,7 @@ func (l *Loader) tgwPeeringsTask(filters []ec2types.Filter) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []ec2types.TransitGatewayPeeringAttachment) {
+		func(inv *inventory.Inventory, items []ec2types.TransitGatewayPeeringAttachment) {
 			inv.TransitGatewayPeerings = mergeBy(inv.TransitGatewayPeerings, items, func(v *ec2types.TransitGatewayPeeringAttachment) string {
 				return awssdk.ToString(v.TransitGatewayAttachmentId)
 			})
@@ -1138,7 +1139,7 @@ func (l *Loader) tgwsTask(filters []ec2types.Filter) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []ec2types.TransitGateway) {
+		func(inv *inventory.Inventory, items []ec2types.TransitGateway) {
 			inv.TransitGateways = mergeBy(inv.TransitGateways, items, func(v *ec2types.TransitGateway) string { return awssdk.ToString(v.TransitGatewayId) })
 		}, nil)
 }
@@ -1157,7 +1158,7 @@ func (l *Loader) describeTGWAttachments(filters []ec2types.Filter) func(context.
 	}
 }
 
-func mergeTGWAttachments(inv *Inventory, items []ec2types.TransitGatewayAttachment) {
+func mergeTGWAttachments(inv *inventory.Inventory, items []ec2types.TransitGatewayAttachment) {
 	inv.TransitGatewayAttachments = mergeBy(inv.TransitGatewayAttachments, items, func(v *ec2types.TransitGatewayAttachment) string {
 		return awssdk.ToString(v.TransitGatewayAttachmentId)
 	})
@@ -1169,7 +1170,7 @@ func (l *Loader) tgwAttachmentsTask(filters []ec2types.Filter) *task {
 }
 
 func (l *Loader) tgwVPCAttachmentsTask(filters []ec2types.Filter) *task {
-	return listTask(KindTransitGatewayVPCAttachments, "ec2:DescribeTransitGatewayVpcAttachments", "",
+	return listTask(inventory.KindTransitGatewayVPCAttachments, "ec2:DescribeTransitGatewayVpcAttachments", "",
 		func(ctx context.Context, round int) ([]ec2types.TransitGatewayVpcAttachment, int, error) {
 			var out []ec2types.TransitGatewayVpcAttachment
 			p := ec2.NewDescribeTransitGatewayVpcAttachmentsPaginator(l.ec2, &ec2.DescribeTransitGatewayVpcAttachmentsInput{Filters: filters, MaxResults: awssdk.Int32(1000)})
@@ -1181,7 +1182,7 @@ func (l *Loader) tgwVPCAttachmentsTask(filters []ec2types.Filter) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []ec2types.TransitGatewayVpcAttachment) {
+		func(inv *inventory.Inventory, items []ec2types.TransitGatewayVpcAttachment) {
 			inv.TransitGatewayVPCAttachments = mergeBy(inv.TransitGatewayVPCAttachments, items, func(v *ec2types.TransitGatewayVpcAttachment) string {
 				return awssdk.ToString(v.TransitGatewayAttachmentId)
 			})
@@ -1200,7 +1201,7 @@ func (l *Loader) tgwRouteTablesTask(filters []ec2types.Filter, withRoutes bool) 
 		}
 		return out, last, nil
 	}
-	merge := func(inv *Inventory, items []ec2types.TransitGatewayRouteTable) {
+	merge := func(inv *inventory.Inventory, items []ec2types.TransitGatewayRouteTable) {
 		inv.TransitGatewayRouteTables = mergeBy(inv.TransitGatewayRouteTables, items, func(v *ec2types.TransitGatewayRouteTable) string {
 			return awssdk.ToString(v.TransitGatewayRouteTableId)
 		})
@@ -1216,13 +1217,13 @@ func (l *Loader) tgwRouteTablesTask(filters []ec2types.Filter, withRoutes bool) 
 				ts = append(ts, l.tgwRoutesTask(id), l.tgwPropagationsTask(id))
 			}
 			return ts
-		}, KindTransitGatewayRoutes, KindTransitGatewayPropagations)
+		}, inventory.KindTransitGatewayRoutes, inventory.KindTransitGatewayPropagations)
 }
 
 // tgwRoutesTask searches one TGW route table for its static and propagated
 // routes (the API requires a filter; these two types are all there are).
 func (l *Loader) tgwRoutesTask(id string) *task {
-	return &task{kind: KindTransitGatewayRoutes, action: "ec2:SearchTransitGatewayRoutes", scope: id,
+	return &task{kind: inventory.KindTransitGatewayRoutes, action: "ec2:SearchTransitGatewayRoutes", scope: id,
 		run: func(ctx context.Context, round int) (taskResult, error) {
 			routes := []ec2types.TransitGatewayRoute{}
 			more := false
@@ -1239,7 +1240,7 @@ func (l *Loader) tgwRoutesTask(id string) *task {
 			if err != nil {
 				return taskResult{}, fmt.Errorf("search transit gateway routes of %s: %w", id, err)
 			}
-			res := taskResult{last: last, apply: func(inv *Inventory) { inv.TransitGatewayRoutes[id] = routes }}
+			res := taskResult{last: last, apply: func(inv *inventory.Inventory) { inv.TransitGatewayRoutes[id] = routes }}
 			if more {
 				// Older endpoints cap a search at 1000 routes without a
 				// token: what was read is kept, and the gap says it is
@@ -1251,7 +1252,7 @@ func (l *Loader) tgwRoutesTask(id string) *task {
 }
 
 func (l *Loader) tgwPropagationsTask(id string) *task {
-	return listTask(KindTransitGatewayPropagations, "ec2:GetTransitGatewayRouteTablePropagations", id,
+	return listTask(inventory.KindTransitGatewayPropagations, "ec2:GetTransitGatewayRouteTablePropagations", id,
 		func(ctx context.Context, round int) ([]ec2types.TransitGatewayRouteTablePropagation, int, error) {
 			out := []ec2types.TransitGatewayRouteTablePropagation{}
 			p := ec2.NewGetTransitGatewayRouteTablePropagationsPaginator(l.ec2, &ec2.GetTransitGatewayRouteTablePropagationsInput{
@@ -1264,7 +1265,7 @@ func (l *Loader) tgwPropagationsTask(id string) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []ec2types.TransitGatewayRouteTablePropagation) {
+		func(inv *inventory.Inventory, items []ec2types.TransitGatewayRouteTablePropagation) {
 			inv.TransitGatewayPropagations[id] = items
 		}, nil)
 }
@@ -1280,13 +1281,13 @@ func (l *Loader) endpointsTask(filters []ec2types.Filter) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []ec2types.VpcEndpoint) {
+		func(inv *inventory.Inventory, items []ec2types.VpcEndpoint) {
 			inv.VPCEndpoints = mergeBy(inv.VPCEndpoints, items, func(v *ec2types.VpcEndpoint) string { return awssdk.ToString(v.VpcEndpointId) })
 		}, nil)
 }
 
 func (l *Loader) dhcpTask(filters []ec2types.Filter) *task {
-	return listTask(KindDHCPOptions, "ec2:DescribeDhcpOptions", "",
+	return listTask(inventory.KindDHCPOptions, "ec2:DescribeDhcpOptions", "",
 		func(ctx context.Context, round int) ([]ec2types.DhcpOptions, int, error) {
 			var out []ec2types.DhcpOptions
 			p := ec2.NewDescribeDhcpOptionsPaginator(l.ec2, &ec2.DescribeDhcpOptionsInput{Filters: filters, MaxResults: awssdk.Int32(1000)})
@@ -1296,13 +1297,13 @@ func (l *Loader) dhcpTask(filters []ec2types.Filter) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []ec2types.DhcpOptions) {
+		func(inv *inventory.Inventory, items []ec2types.DhcpOptions) {
 			inv.DHCPOptions = mergeBy(inv.DHCPOptions, items, func(v *ec2types.DhcpOptions) string { return awssdk.ToString(v.DhcpOptionsId) })
 		}, nil)
 }
 
 func (l *Loader) flowLogsTask(filters []ec2types.Filter) *task {
-	return listTask(KindFlowLogs, "ec2:DescribeFlowLogs", "",
+	return listTask(inventory.KindFlowLogs, "ec2:DescribeFlowLogs", "",
 		func(ctx context.Context, round int) ([]ec2types.FlowLog, int, error) {
 			var out []ec2types.FlowLog
 			p := ec2.NewDescribeFlowLogsPaginator(l.ec2, &ec2.DescribeFlowLogsInput{Filter: filters, MaxResults: awssdk.Int32(1000)})
@@ -1312,14 +1313,14 @@ func (l *Loader) flowLogsTask(filters []ec2types.Filter) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []ec2types.FlowLog) {
+		func(inv *inventory.Inventory, items []ec2types.FlowLog) {
 			inv.FlowLogs = mergeBy(inv.FlowLogs, items, func(v *ec2types.FlowLog) string { return awssdk.ToString(v.FlowLogId) })
 		}, nil)
 }
 
 // addressesTask reads Elastic IP addresses; the API has no pagination.
 func (l *Loader) addressesTask(filters []ec2types.Filter) *task {
-	return listTask(KindAddresses, "ec2:DescribeAddresses", "",
+	return listTask(inventory.KindAddresses, "ec2:DescribeAddresses", "",
 		func(ctx context.Context, round int) ([]ec2types.Address, int, error) {
 			out, err := l.ec2.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{Filters: filters})
 			if err != nil {
@@ -1327,7 +1328,7 @@ func (l *Loader) addressesTask(filters []ec2types.Filter) *task {
 			}
 			return out.Addresses, round, nil
 		},
-		func(inv *Inventory, items []ec2types.Address) {
+		func(inv *inventory.Inventory, items []ec2types.Address) {
 			inv.Addresses = mergeBy(inv.Addresses, items, func(v *ec2types.Address) string {
 				if v.AllocationId != nil {
 					return *v.AllocationId
@@ -1340,7 +1341,7 @@ func (l *Loader) addressesTask(filters []ec2types.Filter) *task {
 // hostedZonesTask lists hosted zones, then reads the associated VPCs and
 // the records of each zone that want accepts (all when want is nil).
 func (l *Loader) hostedZonesTask(want func(r53types.HostedZone) bool) *task {
-	return listTask(KindHostedZones, "route53:ListHostedZones", "",
+	return listTask(inventory.KindHostedZones, "route53:ListHostedZones", "",
 		func(ctx context.Context, round int) ([]r53types.HostedZone, int, error) {
 			var out []r53types.HostedZone
 			p := route53.NewListHostedZonesPaginator(l.r53, &route53.ListHostedZonesInput{MaxItems: awssdk.Int32(100)})
@@ -1350,7 +1351,7 @@ func (l *Loader) hostedZonesTask(want func(r53types.HostedZone) bool) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []r53types.HostedZone) {
+		func(inv *inventory.Inventory, items []r53types.HostedZone) {
 			inv.HostedZones = mergeBy(inv.HostedZones, items, func(v *r53types.HostedZone) string { return awssdk.ToString(v.Id) })
 		},
 		func(zones []r53types.HostedZone) []*task {
@@ -1361,16 +1362,12 @@ func (l *Loader) hostedZonesTask(want func(r53types.HostedZone) bool) *task {
 				}
 			}
 			return ts
-		}, KindHostedZone, KindRecordSets)
+		}, inventory.KindHostedZone, inventory.KindRecordSets)
 }
 
-// zoneKey is the hosted zone ID without the "/hostedzone/" prefix, the form
-// snapshot file names and Inventory maps use.
-func zoneKey(id string) string { return strings.TrimPrefix(id, "/hostedzone/") }
-
 func (l *Loader) hostedZoneTask(id string) *task {
-	key := zoneKey(id)
-	return &task{kind: KindHostedZone, action: "route53:GetHostedZone", scope: key,
+	key := inventory.HostedZoneID(id)
+	return &task{kind: inventory.KindHostedZone, action: "route53:GetHostedZone", scope: key,
 		run: func(ctx context.Context, round int) (taskResult, error) {
 			out, err := l.r53.GetHostedZone(ctx, &route53.GetHostedZoneInput{Id: awssdk.String(key)})
 			if err != nil {
@@ -1380,13 +1377,13 @@ func (l *Loader) hostedZoneTask(id string) *task {
 			if vpcs == nil {
 				vpcs = []r53types.VPC{}
 			}
-			return taskResult{last: round, apply: func(inv *Inventory) { inv.HostedZoneVPCs[key] = vpcs }}, nil
+			return taskResult{last: round, apply: func(inv *inventory.Inventory) { inv.HostedZoneVPCs[key] = vpcs }}, nil
 		}}
 }
 
 func (l *Loader) recordSetsTask(id string) *task {
-	key := zoneKey(id)
-	return listTask(KindRecordSets, "route53:ListResourceRecordSets", key,
+	key := inventory.HostedZoneID(id)
+	return listTask(inventory.KindRecordSets, "route53:ListResourceRecordSets", key,
 		func(ctx context.Context, round int) ([]r53types.ResourceRecordSet, int, error) {
 			out := []r53types.ResourceRecordSet{}
 			p := route53.NewListResourceRecordSetsPaginator(l.r53, &route53.ListResourceRecordSetsInput{HostedZoneId: awssdk.String(key), MaxItems: awssdk.Int32(300)})
@@ -1396,11 +1393,11 @@ func (l *Loader) recordSetsTask(id string) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []r53types.ResourceRecordSet) { inv.RecordSets[key] = items }, nil)
+		func(inv *inventory.Inventory, items []r53types.ResourceRecordSet) { inv.RecordSets[key] = items }, nil)
 }
 
 func (l *Loader) resolverEndpointsTask() *task {
-	return listTask(KindResolverEndpoints, "route53resolver:ListResolverEndpoints", "",
+	return listTask(inventory.KindResolverEndpoints, "route53resolver:ListResolverEndpoints", "",
 		func(ctx context.Context, round int) ([]resolvertypes.ResolverEndpoint, int, error) {
 			var out []resolvertypes.ResolverEndpoint
 			p := route53resolver.NewListResolverEndpointsPaginator(l.resolver, &route53resolver.ListResolverEndpointsInput{MaxResults: awssdk.Int32(100)})
@@ -1410,7 +1407,7 @@ func (l *Loader) resolverEndpointsTask() *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []resolvertypes.ResolverEndpoint) {
+		func(inv *inventory.Inventory, items []resolvertypes.ResolverEndpoint) {
 			inv.ResolverEndpoints = mergeBy(inv.ResolverEndpoints, items, func(v *resolvertypes.ResolverEndpoint) string { return awssdk.ToString(v.Id) })
 		},
 		func(eps []resolvertypes.ResolverEndpoint) []*task {
@@ -1419,11 +1416,11 @@ func (l *Loader) resolverEndpointsTask() *task {
 				ts = append(ts, l.resolverIPsTask(awssdk.ToString(ep.Id)))
 			}
 			return ts
-		}, KindResolverEndpointIPs)
+		}, inventory.KindResolverEndpointIPs)
 }
 
 func (l *Loader) resolverIPsTask(id string) *task {
-	return listTask(KindResolverEndpointIPs, "route53resolver:ListResolverEndpointIpAddresses", id,
+	return listTask(inventory.KindResolverEndpointIPs, "route53resolver:ListResolverEndpointIpAddresses", id,
 		func(ctx context.Context, round int) ([]resolvertypes.IpAddressResponse, int, error) {
 			out := []resolvertypes.IpAddressResponse{}
 			p := route53resolver.NewListResolverEndpointIpAddressesPaginator(l.resolver, &route53resolver.ListResolverEndpointIpAddressesInput{
@@ -1434,11 +1431,11 @@ func (l *Loader) resolverIPsTask(id string) *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []resolvertypes.IpAddressResponse) { inv.ResolverIPs[id] = items }, nil)
+		func(inv *inventory.Inventory, items []resolvertypes.IpAddressResponse) { inv.ResolverIPs[id] = items }, nil)
 }
 
 func (l *Loader) resolverRulesTask() *task {
-	return listTask(KindResolverRules, "route53resolver:ListResolverRules", "",
+	return listTask(inventory.KindResolverRules, "route53resolver:ListResolverRules", "",
 		func(ctx context.Context, round int) ([]resolvertypes.ResolverRule, int, error) {
 			var out []resolvertypes.ResolverRule
 			p := route53resolver.NewListResolverRulesPaginator(l.resolver, &route53resolver.ListResolverRulesInput{MaxResults: awssdk.Int32(100)})
@@ -1448,13 +1445,13 @@ func (l *Loader) resolverRulesTask() *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []resolvertypes.ResolverRule) {
+		func(inv *inventory.Inventory, items []resolvertypes.ResolverRule) {
 			inv.ResolverRules = mergeBy(inv.ResolverRules, items, func(v *resolvertypes.ResolverRule) string { return awssdk.ToString(v.Id) })
 		}, nil)
 }
 
 func (l *Loader) resolverRuleAssociationsTask() *task {
-	return listTask(KindResolverRuleAssociations, "route53resolver:ListResolverRuleAssociations", "",
+	return listTask(inventory.KindResolverRuleAssociations, "route53resolver:ListResolverRuleAssociations", "",
 		func(ctx context.Context, round int) ([]resolvertypes.ResolverRuleAssociation, int, error) {
 			var out []resolvertypes.ResolverRuleAssociation
 			p := route53resolver.NewListResolverRuleAssociationsPaginator(l.resolver, &route53resolver.ListResolverRuleAssociationsInput{MaxResults: awssdk.Int32(100)})
@@ -1466,7 +1463,7 @@ func (l *Loader) resolverRuleAssociationsTask() *task {
 			}
 			return out, last, nil
 		},
-		func(inv *Inventory, items []resolvertypes.ResolverRuleAssociation) {
+		func(inv *inventory.Inventory, items []resolvertypes.ResolverRuleAssociation) {
 			inv.ResolverRuleAssociations = mergeBy(inv.ResolverRuleAssociations, items, func(v *resolvertypes.ResolverRuleAssociation) string {
 				return awssdk.ToString(v.Id)
 			})
@@ -1508,27 +1505,27 @@ func (l *Loader) resolverRuleAssociationsTask() *task {
 // engine cannot tell a resource that failed to load from one that does not
 // exist, so the layers that need the kind must say unknown. IDs that do not
 // exist give *NotFoundError, with the inventory of the other ends returned.
-func (l *Loader) LoadPath(ctx context.Context, from, to []string, onEvent func(Event)) (*Inventory, Stats, error) {
+func (l *Loader) LoadPath(ctx context.Context, from, to []string, onEvent func(Event)) (*inventory.Inventory, Stats, error) {
 	if l.region == "" {
-		return NewInventory(), Stats{}, &ConfigError{Err: ErrNoRegion}
+		return inventory.NewInventory(), Stats{}, &ConfigError{Err: ErrNoRegion}
 	}
 	var ends []checks.End
 	for _, s := range slices.Concat(from, to) {
 		e, err := checks.ParseEnd(s)
 		if err != nil {
-			return NewInventory(), Stats{}, fmt.Errorf("load path: %w", err)
+			return inventory.NewInventory(), Stats{}, fmt.Errorf("load path: %w", err)
 		}
 		ends = append(ends, e)
 	}
 	r := l.newRun(ctx, onEvent)
 	defer r.cancel(nil)
 
-	stage2 := []checks.DataKind{checks.KindSubnets, checks.KindVPCs, KindVPCAttribute, checks.KindRouteTables, checks.KindNetworkACLs,
+	stage2 := []checks.DataKind{checks.KindSubnets, checks.KindVPCs, inventory.KindVPCAttribute, checks.KindRouteTables, checks.KindNetworkACLs,
 		checks.KindInternetGateways, checks.KindNATGateways, checks.KindVPNGateways, checks.KindVPCEndpoints,
-		KindTransitGatewayVPCAttachments, KindFlowLogs, KindAddresses, checks.KindEgressOnlyGateways, checks.KindVPNConnections}
+		inventory.KindTransitGatewayVPCAttachments, inventory.KindFlowLogs, inventory.KindAddresses, checks.KindEgressOnlyGateways, checks.KindVPNConnections}
 	stage3 := []checks.DataKind{checks.KindNetworkInterfaces, checks.KindInstances, checks.KindSecurityGroups, checks.KindPeerings,
-		checks.KindTransitGatewayAttachments, checks.KindPrefixLists, KindPrefixListEntries, checks.KindTransitGateways,
-		checks.KindTransitGatewayRouteTables, KindTransitGatewayRoutes, KindTransitGatewayPropagations, KindDHCPOptions, kindTGWPeerings}
+		checks.KindTransitGatewayAttachments, checks.KindPrefixLists, inventory.KindPrefixListEntries, checks.KindTransitGateways,
+		checks.KindTransitGatewayRouteTables, inventory.KindTransitGatewayRoutes, inventory.KindTransitGatewayPropagations, inventory.KindDHCPOptions, inventory.KindTransitGatewayPeerings}
 	r.hold(slices.Concat(stage2, stage3)...)
 
 	var hosts []string
@@ -1740,7 +1737,7 @@ func appendNew(s []string, v string) []string {
 	return append(s, v)
 }
 
-func loadedInstances(inv *Inventory) map[string]bool {
+func loadedInstances(inv *inventory.Inventory) map[string]bool {
 	ids := map[string]bool{}
 	for _, res := range inv.Reservations {
 		for _, i := range res.Instances {
@@ -1752,7 +1749,7 @@ func loadedInstances(inv *Inventory) map[string]bool {
 
 // notFound lists the requested interface and instance IDs the first round
 // did not find.
-func notFound(inv *Inventory, eniIDs, instanceIDs []string) []string {
+func notFound(inv *inventory.Inventory, eniIDs, instanceIDs []string) []string {
 	var missing []string
 	for _, id := range eniIDs {
 		if !slices.ContainsFunc(inv.NetworkInterfaces, func(n ec2types.NetworkInterface) bool { return awssdk.ToString(n.NetworkInterfaceId) == id }) {
@@ -1775,7 +1772,7 @@ type refs struct {
 
 // references collects what the loaded route tables, security groups, VPCs
 // and transit gateway attachments refer to and is not loaded yet.
-func references(inv *Inventory) refs {
+func references(inv *inventory.Inventory) refs {
 	var r refs
 	haveGroup := map[string]bool{}
 	for _, g := range inv.SecurityGroups {
@@ -1847,7 +1844,7 @@ func zoneServes(zone string, hosts []string) bool {
 // following CNAME and alias records within the loaded zones. It only picks
 // which interfaces to read; the DNS layer decides what the source's
 // resolver would answer.
-func resolveInZones(inv *Inventory, hosts []string) []netip.Addr {
+func resolveInZones(inv *inventory.Inventory, hosts []string) []netip.Addr {
 	byName := map[string][]r53types.ResourceRecordSet{}
 	for _, sets := range inv.RecordSets {
 		for _, rs := range sets {
@@ -1892,7 +1889,7 @@ func resolveInZones(inv *Inventory, hosts []string) []netip.Addr {
 // gateway they end on: which virtual private or transit gateways those
 // gateways serve.
 func (l *Loader) dxVirtualInterfacesTask() *task {
-	return listTask(KindDXVirtualInterfaces, "directconnect:DescribeVirtualInterfaces", "",
+	return listTask(inventory.KindDXVirtualInterfaces, "directconnect:DescribeVirtualInterfaces", "",
 		func(ctx context.Context, round int) ([]dxtypes.VirtualInterface, int, error) {
 			out, err := l.dx.DescribeVirtualInterfaces(ctx, &directconnect.DescribeVirtualInterfacesInput{})
 			if err != nil {
@@ -1900,7 +1897,7 @@ func (l *Loader) dxVirtualInterfacesTask() *task {
 			}
 			return out.VirtualInterfaces, round, nil
 		},
-		func(inv *Inventory, items []dxtypes.VirtualInterface) {
+		func(inv *inventory.Inventory, items []dxtypes.VirtualInterface) {
 			inv.DXVirtualInterfaces = mergeBy(inv.DXVirtualInterfaces, items, func(v *dxtypes.VirtualInterface) string { return awssdk.ToString(v.VirtualInterfaceId) })
 		},
 		func(vifs []dxtypes.VirtualInterface) []*task {
@@ -1915,7 +1912,7 @@ func (l *Loader) dxVirtualInterfacesTask() *task {
 				ts = append(ts, l.dxAssociationsTask(id))
 			}
 			return ts
-		}, KindDXAssociations)
+		}, inventory.KindDXAssociations)
 }
 
 // dxMaxPages stops a server that keeps returning tokens (the Direct
@@ -1923,7 +1920,7 @@ func (l *Loader) dxVirtualInterfacesTask() *task {
 const dxMaxPages = 10000
 
 func (l *Loader) dxAssociationsTask(dxgw string) *task {
-	return listTask(KindDXAssociations, "directconnect:DescribeDirectConnectGatewayAssociations", dxgw,
+	return listTask(inventory.KindDXAssociations, "directconnect:DescribeDirectConnectGatewayAssociations", dxgw,
 		func(ctx context.Context, round int) ([]dxtypes.DirectConnectGatewayAssociation, int, error) {
 			var out []dxtypes.DirectConnectGatewayAssociation
 			in := &directconnect.DescribeDirectConnectGatewayAssociationsInput{DirectConnectGatewayId: awssdk.String(dxgw)}
@@ -1946,7 +1943,7 @@ func (l *Loader) dxAssociationsTask(dxgw string) *task {
 				in.NextToken = o.NextToken
 			}
 		},
-		func(inv *Inventory, items []dxtypes.DirectConnectGatewayAssociation) {
+		func(inv *inventory.Inventory, items []dxtypes.DirectConnectGatewayAssociation) {
 			inv.DXAssociations = mergeBy(inv.DXAssociations, items, func(a *dxtypes.DirectConnectGatewayAssociation) string {
 				return awssdk.ToString(a.DirectConnectGatewayId) + "/" + awssdk.ToString(a.AssociationId)
 			})

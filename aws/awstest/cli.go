@@ -47,7 +47,7 @@ if failed:
 
 // DumpCLI writes the account at endpoint into dir the way a user without
 // reach would: one file per AWS CLI command of the snapshot format
-// (docs/snapshot.md), named as SaveSnapshot names them.
+// (docs/snapshot.md), named as snapshot.Write names them.
 func DumpCLI(ctx context.Context, endpoint, dir string) error {
 	if _, err := exec.LookPath("aws"); err != nil {
 		return ErrNoCLI

@@ -1,4 +1,4 @@
-package aws
+package convert
 
 import (
 	"cmp"
@@ -14,6 +14,7 @@ import (
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/reachnet/reach/aws/inventory"
 	"github.com/reachnet/reach/checks"
 )
 
@@ -23,9 +24,9 @@ type kindAction struct {
 	action string
 }
 
-// convKindActions lists every kind the packet-path layers read, with the IAM
+// kindActions lists every kind the packet-path layers read, with the IAM
 // action that reads it, in the order gaps are reported.
-var convKindActions = []kindAction{
+var kindActions = []kindAction{
 	{checks.KindVPCs, "ec2:DescribeVpcs"},
 	{checks.KindSubnets, "ec2:DescribeSubnets"},
 	{checks.KindNetworkInterfaces, "ec2:DescribeNetworkInterfaces"},
@@ -46,18 +47,18 @@ var convKindActions = []kindAction{
 	{checks.KindVPNConnections, "ec2:DescribeVpnConnections"},
 }
 
-// Convert turns the raw inventory into the engine's network model. Every
+// Network turns the raw inventory into the engine's network model. Every
 // kind the inventory lacks (not in Present) becomes a checks.Gap, as do
 // prefix lists whose entries are unknown.
 //
 // A malformed value (a CIDR that does not parse, a rule without a number)
-// is a problem: Convert leaves out the smallest piece holding it (the
+// is a problem: Network leaves out the smallest piece holding it (the
 // route, the rule, the address), adds a Gap scoped to the resource so its
 // layer says unknown rather than pass, and returns an error joining one
 // line per problem, naming the resource and the field (indices count from
 // 0, as in the JSON). The network is returned even then, so a caller may
 // show what did load.
-func Convert(inv *Inventory) (*checks.Network, error) {
+func Network(inv *inventory.Inventory) (*checks.Network, error) {
 	if inv == nil {
 		return nil, errors.New("convert: no inventory")
 	}
@@ -79,13 +80,13 @@ func Convert(inv *Inventory) (*checks.Network, error) {
 	if err := convertDNS(inv, c.n); err != nil {
 		c.errs = append(c.errs, err)
 	}
-	ConvertFlowLogs(inv, c.n)
+	FlowLogs(inv, c.n)
 	c.gaps()
 	return c.n, errors.Join(c.errs...)
 }
 
 type netConverter struct {
-	inv  *Inventory
+	inv  *inventory.Inventory
 	n    *checks.Network
 	errs []error
 	// scoped collects gaps for single resources, reported after the
@@ -113,38 +114,12 @@ func (c *netConverter) problem(kind checks.DataKind, noun, id, format string, ar
 	c.scoped = append(c.scoped, checks.Gap{Kind: kind, Scope: id, Reason: "malformed data: " + msg})
 }
 
-// sanitize removes C0 and C1 control characters and DEL from a string that
-// came from AWS, since names, tags and descriptions are user-controlled and
-// end up on a terminal, where control characters could rewrite the screen.
-func sanitize(s string) string {
-	clean := true
-	for _, r := range s {
-		if isControlRune(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if isControlRune(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-func isControlRune(r rune) bool {
-	return r < 0x20 || (r >= 0x7f && r <= 0x9f)
-}
-
 // awsString returns the sanitized string p points to, or "".
 func awsString(p *string) string {
 	if p == nil {
 		return ""
 	}
-	return sanitize(*p)
+	return inventory.Sanitize(*p)
 }
 
 func awsBool(p *bool, def bool) bool {
@@ -168,7 +143,7 @@ func nameTagOf(tags []ec2types.Tag) string {
 func parseAWSPrefix(field, s string) (netip.Prefix, error) {
 	p, err := netip.ParsePrefix(strings.TrimSpace(s))
 	if err != nil {
-		return netip.Prefix{}, fmt.Errorf("%s %q: invalid prefix", field, snapClip(s))
+		return netip.Prefix{}, fmt.Errorf("%s %q: invalid prefix", field, inventory.Clip(s))
 	}
 	return p.Masked(), nil
 }
@@ -176,7 +151,7 @@ func parseAWSPrefix(field, s string) (netip.Prefix, error) {
 func parseAWSAddr(field, s string) (netip.Addr, error) {
 	a, err := netip.ParseAddr(strings.TrimSpace(s))
 	if err != nil || a.Zone() != "" {
-		return netip.Addr{}, fmt.Errorf("%s %q: invalid address", field, snapClip(s))
+		return netip.Addr{}, fmt.Errorf("%s %q: invalid address", field, inventory.Clip(s))
 	}
 	return a.Unmap(), nil
 }
@@ -339,7 +314,7 @@ func (c *netConverter) instances() {
 			}
 			inst := &checks.Instance{ID: id, Name: nameTagOf(in.Tags)}
 			if in.State != nil {
-				inst.State = sanitize(string(in.State.Name))
+				inst.State = inventory.Sanitize(string(in.State.Name))
 			}
 			if isWindows(in) {
 				inst.Platform = "windows"
@@ -400,10 +375,10 @@ func (c *netConverter) eni(ni ec2types.NetworkInterface, kind checks.DataKind) *
 		SubnetID:         awsString(ni.SubnetId),
 		VPCID:            awsString(ni.VpcId),
 		AZ:               awsString(ni.AvailabilityZone),
-		InterfaceType:    sanitize(string(ni.InterfaceType)),
+		InterfaceType:    inventory.Sanitize(string(ni.InterfaceType)),
 		RequesterID:      awsString(ni.RequesterId),
 		RequesterManaged: awsBool(ni.RequesterManaged, false),
-		Status:           sanitize(string(ni.Status)),
+		Status:           inventory.Sanitize(string(ni.Status)),
 		SourceDestCheck:  awsBool(ni.SourceDestCheck, true),
 	}
 	bad := func(err error) { c.problem(kind, "network interface", id, "%v", err) }
@@ -531,7 +506,7 @@ func (c *netConverter) addPrivateIP(e *checks.ENI, at string, addr *string, prim
 	if addr == nil {
 		return
 	}
-	field := snapJoinPath(at, "PrivateIpAddress")
+	field := inventory.FieldPath(at, "PrivateIpAddress")
 	a, err := parseAWSAddr(field, *addr)
 	if err != nil {
 		bad(err)
@@ -539,7 +514,7 @@ func (c *netConverter) addPrivateIP(e *checks.ENI, at string, addr *string, prim
 	}
 	ip := checks.PrivateIP{Addr: a, Primary: primary}
 	if public != nil && *public != "" {
-		pub, err := parseAWSAddr(snapJoinPath(at, "Association.PublicIp"), *public)
+		pub, err := parseAWSAddr(inventory.FieldPath(at, "Association.PublicIp"), *public)
 		if err != nil {
 			bad(err)
 		} else {
@@ -665,7 +640,7 @@ func (c *netConverter) route(r ec2types.Route) (checks.Route, error) {
 		return out, errors.New("no DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId")
 	}
 	out.Target, out.TargetID, out.InstanceID = vpcRouteTarget(r)
-	out.Origin = checks.RouteOrigin(sanitize(string(r.Origin)))
+	out.Origin = checks.RouteOrigin(inventory.Sanitize(string(r.Origin)))
 	out.Blackhole = r.State == ec2types.RouteStateBlackhole
 	return out, nil
 }
@@ -733,7 +708,7 @@ func parseIPProtocol(field, s string) (checks.Protocol, error) {
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || n < 0 || n > 255 {
-		return 0, fmt.Errorf("%s %q: expected tcp, udp, icmp, icmpv6, -1 or a number from 0 to 255", field, snapClip(s))
+		return 0, fmt.Errorf("%s %q: expected tcp, udp, icmp, icmpv6, -1 or a number from 0 to 255", field, inventory.Clip(s))
 	}
 	return checks.Protocol(n), nil
 }
@@ -816,7 +791,7 @@ func convNACLRule(e ec2types.NetworkAclEntry) (checks.NACLRule, error) {
 		r.Allow = true
 	case ec2types.RuleActionDeny:
 	default:
-		return r, fmt.Errorf("RuleAction %q: expected allow or deny", snapClip(string(e.RuleAction)))
+		return r, fmt.Errorf("RuleAction %q: expected allow or deny", inventory.Clip(string(e.RuleAction)))
 	}
 	switch {
 	case e.CidrBlock != nil:
@@ -954,7 +929,7 @@ func (c *netConverter) peerings() {
 		}
 		pcx := &checks.Peering{ID: id, Name: nameTagOf(p.Tags)}
 		if p.Status != nil {
-			pcx.Status = sanitize(string(p.Status.Code))
+			pcx.Status = inventory.Sanitize(string(p.Status.Code))
 		}
 		bad := func(err error) { c.problem(checks.KindPeerings, "peering", id, "%v", err) }
 		pcx.Requester = convPeeringSide("RequesterVpcInfo", p.RequesterVpcInfo, bad)
@@ -1063,7 +1038,7 @@ func (c *netConverter) gateways() {
 			Name:     nameTagOf(g.Tags),
 			VPCID:    awsString(g.VpcId),
 			SubnetID: awsString(g.SubnetId),
-			State:    sanitize(string(g.State)),
+			State:    inventory.Sanitize(string(g.State)),
 			// Outputs from before private NAT gateways have no
 			// ConnectivityType; those gateways are public.
 			Public: g.ConnectivityType != ec2types.ConnectivityTypePrivate,
@@ -1093,7 +1068,7 @@ func (c *netConverter) gateways() {
 			c.noID(checks.KindVPNGateways, "describe-vpn-gateways", fmt.Sprintf("entry %d", i), "VpnGatewayId")
 			continue
 		}
-		vgw := &checks.VPNGateway{ID: id, Name: nameTagOf(g.Tags), State: sanitize(string(g.State))}
+		vgw := &checks.VPNGateway{ID: id, Name: nameTagOf(g.Tags), State: inventory.Sanitize(string(g.State))}
 		for _, a := range g.VpcAttachments {
 			if v := awsString(a.VpcId); v != "" && a.State == ec2types.AttachmentStatusAttached {
 				vgw.VPCIDs = append(vgw.VPCIDs, v)
@@ -1109,10 +1084,10 @@ func (c *netConverter) gateways() {
 			continue
 		}
 		conn := &checks.VPNConnection{ID: id, VGWID: awsString(v.VpnGatewayId), TGWID: awsString(v.TransitGatewayId),
-			CustomerGatewayID: sanitize(awsString(v.CustomerGatewayId)), State: sanitize(string(v.State))}
+			CustomerGatewayID: inventory.Sanitize(awsString(v.CustomerGatewayId)), State: inventory.Sanitize(string(v.State))}
 		for _, t := range v.VgwTelemetry {
-			conn.Tunnels = append(conn.Tunnels, checks.VPNTunnel{OutsideIP: sanitize(awsString(t.OutsideIpAddress)), Status: sanitize(string(t.Status)),
-				StatusMessage: sanitize(awsString(t.StatusMessage)), AcceptedRouteCount: int(awssdk.ToInt32(t.AcceptedRouteCount))})
+			conn.Tunnels = append(conn.Tunnels, checks.VPNTunnel{OutsideIP: inventory.Sanitize(awsString(t.OutsideIpAddress)), Status: inventory.Sanitize(string(t.Status)),
+				StatusMessage: inventory.Sanitize(awsString(t.StatusMessage)), AcceptedRouteCount: int(awssdk.ToInt32(t.AcceptedRouteCount))})
 		}
 		if v.Options != nil {
 			conn.StaticRoutesOnly = awsBool(v.Options.StaticRoutesOnly, false)
@@ -1151,7 +1126,7 @@ func (c *netConverter) transitGateways() {
 			c.noID(checks.KindTransitGateways, "describe-transit-gateways", fmt.Sprintf("entry %d", i), "TransitGatewayId")
 			continue
 		}
-		tgw := &checks.TransitGateway{ID: id, Name: nameTagOf(g.Tags), OwnerID: awsString(g.OwnerId), State: sanitize(string(g.State))}
+		tgw := &checks.TransitGateway{ID: id, Name: nameTagOf(g.Tags), OwnerID: awsString(g.OwnerId), State: inventory.Sanitize(string(g.State))}
 		if o := g.Options; o != nil {
 			tgw.DefaultAssociationRTID = awsString(o.AssociationDefaultRouteTableId)
 			tgw.DefaultPropagationRTID = awsString(o.PropagationDefaultRouteTableId)
@@ -1176,13 +1151,13 @@ func (c *netConverter) tgwAttachments() {
 		att := &checks.TransitGatewayAttachment{
 			ID:           id,
 			TGWID:        awsString(a.TransitGatewayId),
-			ResourceType: sanitize(string(a.ResourceType)),
+			ResourceType: inventory.Sanitize(string(a.ResourceType)),
 			ResourceID:   awsString(a.ResourceId),
-			State:        sanitize(string(a.State)),
+			State:        inventory.Sanitize(string(a.State)),
 		}
 		if as := a.Association; as != nil {
 			att.RouteTableID = awsString(as.TransitGatewayRouteTableId)
-			att.AssociationState = sanitize(string(as.State))
+			att.AssociationState = inventory.Sanitize(string(as.State))
 		}
 		switch ec2types.TransitGatewayAttachmentResourceType(att.ResourceType) {
 		case ec2types.TransitGatewayAttachmentResourceTypePeering, ec2types.TransitGatewayAttachmentResourceTypeTgwPeering:
@@ -1217,10 +1192,10 @@ func (c *netConverter) tgwAttachments() {
 			TGWID:        awsString(a.TransitGatewayId),
 			ResourceType: string(ec2types.TransitGatewayAttachmentResourceTypeVpc),
 			ResourceID:   awsString(a.VpcId),
-			State:        sanitize(string(a.State)),
+			State:        inventory.Sanitize(string(a.State)),
 		}
 		for _, s := range a.SubnetIds {
-			if s := sanitize(s); s != "" && !slices.Contains(att.SubnetIDs, s) {
+			if s := inventory.Sanitize(s); s != "" && !slices.Contains(att.SubnetIDs, s) {
 				att.SubnetIDs = append(att.SubnetIDs, s)
 			}
 		}
@@ -1249,7 +1224,7 @@ func (c *netConverter) tgwAttachments() {
 			att.PeerTGWID = req
 		}
 	}
-	if !c.inv.Present[KindTransitGatewayVPCAttachments] {
+	if !c.inv.Present[inventory.KindTransitGatewayVPCAttachments] {
 		for _, id := range sortedIDs(c.n.TransitGatewayAttachments) {
 			if att := c.n.TransitGatewayAttachments[id]; att.ResourceType == "vpc" && len(att.SubnetIDs) == 0 {
 				c.scoped = append(c.scoped, checks.Gap{
@@ -1274,17 +1249,17 @@ func (c *netConverter) tgwRouteTables() {
 	// Routes and propagations may name tables describe-transit-gateway-
 	// route-tables did not list (another account's, a partial snapshot).
 	for _, raw := range sortedIDs(c.inv.TransitGatewayRoutes) {
-		if id := sanitize(raw); c.n.TransitGatewayRouteTables[id] == nil {
+		if id := inventory.Sanitize(raw); c.n.TransitGatewayRouteTables[id] == nil {
 			c.n.TransitGatewayRouteTables[id] = &checks.TransitGatewayRouteTable{ID: id}
 		}
 	}
 	for _, raw := range sortedIDs(c.inv.TransitGatewayPropagations) {
-		if id := sanitize(raw); c.n.TransitGatewayRouteTables[id] == nil {
+		if id := inventory.Sanitize(raw); c.n.TransitGatewayRouteTables[id] == nil {
 			c.n.TransitGatewayRouteTables[id] = &checks.TransitGatewayRouteTable{ID: id}
 		}
 	}
 	for _, raw := range sortedIDs(c.inv.TransitGatewayRoutes) {
-		t := c.n.TransitGatewayRouteTables[sanitize(raw)]
+		t := c.n.TransitGatewayRouteTables[inventory.Sanitize(raw)]
 		t.RoutesKnown = true
 		t.StaticOnly = c.inv.TransitGatewayRoutesStaticOnly[raw]
 		for j, r := range c.inv.TransitGatewayRoutes[raw] {
@@ -1299,7 +1274,7 @@ func (c *netConverter) tgwRouteTables() {
 		}
 	}
 	for _, raw := range sortedIDs(c.inv.TransitGatewayPropagations) {
-		t := c.n.TransitGatewayRouteTables[sanitize(raw)]
+		t := c.n.TransitGatewayRouteTables[inventory.Sanitize(raw)]
 		for _, p := range c.inv.TransitGatewayPropagations[raw] {
 			if a := awsString(p.TransitGatewayAttachmentId); a != "" && p.State == ec2types.TransitGatewayPropagationStateEnabled && !slices.Contains(t.Propagations, a) {
 				t.Propagations = append(t.Propagations, a)
@@ -1321,7 +1296,7 @@ func (c *netConverter) tgwRouteTables() {
 				g := checks.Gap{Kind: checks.KindTransitGatewayRouteTables, Scope: id,
 					Reason: "propagations not in the snapshot (get-transit-gateway-route-table-propagations)",
 					Action: "ec2:GetTransitGatewayRouteTablePropagations"}
-				if lg, ok := c.inventoryGap(KindTransitGatewayPropagations, id); ok {
+				if lg, ok := c.inventoryGap(inventory.KindTransitGatewayPropagations, id); ok {
 					g.Reason, g.Retry = "propagations not read (get-transit-gateway-route-table-propagations: "+lg.Reason+")", lg.Retry
 				}
 				c.scoped = append(c.scoped, g)
@@ -1334,7 +1309,7 @@ func (c *netConverter) tgwRouteTables() {
 				Reason: "routes not in the snapshot (search-transit-gateway-routes)",
 				Action: "ec2:SearchTransitGatewayRoutes",
 			}
-			if lg, ok := c.inventoryGap(KindTransitGatewayRoutes, id); ok {
+			if lg, ok := c.inventoryGap(inventory.KindTransitGatewayRoutes, id); ok {
 				g.Reason, g.Retry = "routes not read (search-transit-gateway-routes: "+lg.Reason+")", lg.Retry
 			}
 			c.scoped = append(c.scoped, g)
@@ -1344,7 +1319,7 @@ func (c *netConverter) tgwRouteTables() {
 				Reason: "only static routes, and no propagations, in the snapshot (get-transit-gateway-route-table-propagations)",
 				Action: "ec2:GetTransitGatewayRouteTablePropagations",
 			}
-			if lg, ok := c.inventoryGap(KindTransitGatewayPropagations, id); ok {
+			if lg, ok := c.inventoryGap(inventory.KindTransitGatewayPropagations, id); ok {
 				g.Reason, g.Retry = "only static routes, and no propagations (get-transit-gateway-route-table-propagations: "+lg.Reason+")", lg.Retry
 			}
 			c.scoped = append(c.scoped, g)
@@ -1409,10 +1384,10 @@ func (c *netConverter) endpoints() {
 		}
 		ep := &checks.Endpoint{
 			ID:                id,
-			Type:              sanitize(string(e.VpcEndpointType)),
+			Type:              inventory.Sanitize(string(e.VpcEndpointType)),
 			ServiceName:       awsString(e.ServiceName),
 			VPCID:             awsString(e.VpcId),
-			State:             sanitize(string(e.State)),
+			State:             inventory.Sanitize(string(e.State)),
 			RouteTableIDs:     sanitizeAll(e.RouteTableIds),
 			SubnetIDs:         sanitizeAll(e.SubnetIds),
 			ENIIDs:            sanitizeAll(e.NetworkInterfaceIds),
@@ -1436,7 +1411,7 @@ func (c *netConverter) endpoints() {
 func sanitizeAll(ss []string) []string {
 	var out []string
 	for _, s := range ss {
-		if s = sanitize(s); s != "" {
+		if s = inventory.Sanitize(s); s != "" {
 			out = append(out, s)
 		}
 	}
@@ -1476,7 +1451,7 @@ func (c *netConverter) prefixLists() {
 	}
 	entries := map[string][]netip.Prefix{}
 	for _, raw := range sortedIDs(c.inv.PrefixListEntries) {
-		id := sanitize(raw)
+		id := inventory.Sanitize(raw)
 		cidrs := []netip.Prefix{}
 		for j, e := range c.inv.PrefixListEntries[raw] {
 			if e.Cidr == nil {
@@ -1533,7 +1508,7 @@ func (c *netConverter) gaps() {
 		}
 	}
 	c.n.Gaps = append(c.n.Gaps, c.inv.Gaps...)
-	for _, k := range convKindActions {
+	for _, k := range kindActions {
 		if !c.inv.Present[k.kind] && !covered[k.kind] {
 			c.n.Gaps = append(c.n.Gaps, checks.Gap{Kind: k.kind, Reason: "not in the snapshot", Action: k.action})
 			continue
@@ -1541,13 +1516,13 @@ func (c *netConverter) gaps() {
 		if folder := c.folderLacking(k.kind); folder != "" && !covered[k.kind] {
 			// One account's or Region's copy of the kind is missing: the
 			// resources it would hold are unknown, wherever they are used.
-			c.n.Gaps = append(c.n.Gaps, checks.Gap{Kind: k.kind, Reason: "not in the snapshot folder " + sanitize(folder) + ", though other folders hold it", Action: k.action})
+			c.n.Gaps = append(c.n.Gaps, checks.Gap{Kind: k.kind, Reason: "not in the snapshot folder " + inventory.Sanitize(folder) + ", though other folders hold it", Action: k.action})
 		}
 	}
 	c.n.Gaps = append(c.n.Gaps, c.scoped...)
 	for _, cf := range c.inv.Conflicts {
-		c.n.Gaps = append(c.n.Gaps, checks.Gap{Kind: cf.Kind, Scope: sanitize(cf.ID), Conflict: true,
-			Reason: fmt.Sprintf("%s and %s describe %s differently", sanitize(cf.Files[0]), sanitize(cf.Files[1]), sanitize(cf.ID))})
+		c.n.Gaps = append(c.n.Gaps, checks.Gap{Kind: cf.Kind, Scope: inventory.Sanitize(cf.ID), Conflict: true,
+			Reason: fmt.Sprintf("%s and %s describe %s differently", inventory.Sanitize(cf.Files[0]), inventory.Sanitize(cf.Files[1]), inventory.Sanitize(cf.ID))})
 	}
 }
 
@@ -1602,33 +1577,33 @@ func sortedIDs[V any](m map[string]V) []string {
 // directConnect converts the Direct Connect virtual interfaces and gateway
 // associations; each stays nil in the network when it was not read.
 func (c *netConverter) directConnect() {
-	if c.inv.Present[KindDXVirtualInterfaces] {
+	if c.inv.Present[inventory.KindDXVirtualInterfaces] {
 		c.n.DirectConnectVIFs = map[string]*checks.DirectConnectVIF{}
 	}
 	for i, v := range c.inv.DXVirtualInterfaces {
-		id := sanitize(awsString(v.VirtualInterfaceId))
+		id := inventory.Sanitize(awsString(v.VirtualInterfaceId))
 		if id == "" {
-			c.noID(KindDXVirtualInterfaces, "describe-virtual-interfaces", fmt.Sprintf("entry %d", i), "virtualInterfaceId")
+			c.noID(inventory.KindDXVirtualInterfaces, "describe-virtual-interfaces", fmt.Sprintf("entry %d", i), "virtualInterfaceId")
 			continue
 		}
-		c.n.DirectConnectVIFs[id] = &checks.DirectConnectVIF{ID: id, Name: sanitize(awsString(v.VirtualInterfaceName)),
-			Type: strings.ToLower(sanitize(awsString(v.VirtualInterfaceType))), State: strings.ToLower(sanitize(string(v.VirtualInterfaceState))),
-			VGWID: sanitize(awsString(v.VirtualGatewayId)), DXGatewayID: sanitize(awsString(v.DirectConnectGatewayId))}
+		c.n.DirectConnectVIFs[id] = &checks.DirectConnectVIF{ID: id, Name: inventory.Sanitize(awsString(v.VirtualInterfaceName)),
+			Type: strings.ToLower(inventory.Sanitize(awsString(v.VirtualInterfaceType))), State: strings.ToLower(inventory.Sanitize(string(v.VirtualInterfaceState))),
+			VGWID: inventory.Sanitize(awsString(v.VirtualGatewayId)), DXGatewayID: inventory.Sanitize(awsString(v.DirectConnectGatewayId))}
 	}
-	if c.inv.Present[KindDXAssociations] {
+	if c.inv.Present[inventory.KindDXAssociations] {
 		c.n.DirectConnectAssociations = map[string]*checks.DirectConnectAssociation{}
 	}
 	for i, a := range c.inv.DXAssociations {
-		assoc := &checks.DirectConnectAssociation{ID: sanitize(awsString(a.AssociationId)), DXGatewayID: sanitize(awsString(a.DirectConnectGatewayId)),
-			State: strings.ToLower(sanitize(string(a.AssociationState)))}
+		assoc := &checks.DirectConnectAssociation{ID: inventory.Sanitize(awsString(a.AssociationId)), DXGatewayID: inventory.Sanitize(awsString(a.DirectConnectGatewayId)),
+			State: strings.ToLower(inventory.Sanitize(string(a.AssociationState)))}
 		if g := a.AssociatedGateway; g != nil {
-			assoc.GatewayID, assoc.GatewayType = sanitize(awsString(g.Id)), sanitize(string(g.Type))
+			assoc.GatewayID, assoc.GatewayType = inventory.Sanitize(awsString(g.Id)), inventory.Sanitize(string(g.Type))
 		}
 		if assoc.GatewayID == "" && a.VirtualGatewayId != nil {
-			assoc.GatewayID, assoc.GatewayType = sanitize(awsString(a.VirtualGatewayId)), "virtualPrivateGateway"
+			assoc.GatewayID, assoc.GatewayType = inventory.Sanitize(awsString(a.VirtualGatewayId)), "virtualPrivateGateway"
 		}
 		if assoc.DXGatewayID == "" || assoc.GatewayID == "" {
-			c.noID(KindDXAssociations, "describe-direct-connect-gateway-associations", fmt.Sprintf("entry %d", i), "directConnectGatewayId or associatedGateway.id")
+			c.noID(inventory.KindDXAssociations, "describe-direct-connect-gateway-associations", fmt.Sprintf("entry %d", i), "directConnectGatewayId or associatedGateway.id")
 			continue
 		}
 		if assoc.ID == "" {
@@ -1637,7 +1612,7 @@ func (c *netConverter) directConnect() {
 		for j, p := range a.AllowedPrefixesToDirectConnectGateway {
 			prefix, err := parseAWSPrefix(fmt.Sprintf("allowedPrefixesToDirectConnectGateway[%d].cidr", j), awsString(p.Cidr))
 			if err != nil {
-				c.problem(KindDXAssociations, "Direct Connect gateway association", assoc.ID, "%v", err)
+				c.problem(inventory.KindDXAssociations, "Direct Connect gateway association", assoc.ID, "%v", err)
 				continue
 			}
 			assoc.AllowedPrefixes = append(assoc.AllowedPrefixes, prefix)
