@@ -1,3 +1,9 @@
+// Package aws reads a live AWS account through aws-sdk-go-v2, read-only:
+// credentials and Regions, the guard that refuses any call outside the
+// allowed read actions, timeouts, and the loader that fills an
+// inventory.Inventory and records a gap for every call that failed.
+// Package snapshot reads and writes snapshot directories; package convert
+// turns an inventory into a checks.Network.
 package aws
 
 import (

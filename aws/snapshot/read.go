@@ -1,3 +1,6 @@
+// Package snapshot reads and writes snapshot directories: the AWS CLI's own
+// JSON outputs in any layout of folders (including Batfish's), recognised
+// by their top-level keys. See docs/snapshot.md.
 package snapshot
 
 import (
