@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/reachnet/reach/aws/inventory"
 )
 
 // ErrNoCLI says that the AWS CLI is not on PATH.
@@ -134,7 +136,7 @@ func DumpCLI(ctx context.Context, endpoint, dir string) error {
 		return err
 	}
 	for _, z := range zones {
-		z = strings.TrimPrefix(z, "/hostedzone/")
+		z = inventory.HostedZoneID(z)
 		second = append(second,
 			cliCommand{File: filepath.Join(dir, "get-hosted-zone."+z+".json"), Args: []string{"route53", "get-hosted-zone", "--id", z}},
 			cliCommand{File: filepath.Join(dir, "list-resource-record-sets."+z+".json"), Args: []string{"route53", "list-resource-record-sets", "--hosted-zone-id", z}})
