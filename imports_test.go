@@ -1,10 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"go/parser"
 	"go/token"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,13 +17,23 @@ const module = "github.com/reachnet/reach"
 // TestImportRules holds the packages to the dependency rules of the
 // design: the engine depends on the standard library alone, the terminal
 // is wired in only by the command line, and the AWS adapter knows nothing
-// of how reports are shown.
+// of how reports are shown; its packages split by job import only what
+// their job needs.
 func TestImportRules(t *testing.T) {
 	imports := packageImports(t)
 	if len(imports["checks"]) == 0 || len(imports["internal/cli"]) == 0 {
 		t.Fatalf("found no imports of checks or internal/cli: is the test run from the repository's root? %v", imports)
 	}
 	under := func(pkg, dir string) bool { return pkg == dir || strings.HasPrefix(pkg, dir+"/") }
+	// ownAllowed lists, for the packages of the AWS adapter that are split by
+	// job, the only packages of this module each may import: the raw outputs
+	// are shared by all, and neither snapshots nor conversion reach AWS.
+	ownAllowed := map[string][]string{
+		"aws":           {"checks", "aws/inventory"},
+		"aws/inventory": {"checks"},
+		"aws/snapshot":  {"checks", "aws/inventory"},
+		"aws/convert":   {"checks", "aws/inventory"},
+	}
 	for pkg, deps := range imports {
 		for _, dep := range deps {
 			own, isOwn := strings.CutPrefix(dep, module+"/")
@@ -33,6 +45,7 @@ func TestImportRules(t *testing.T) {
 				{under(pkg, "checks") && !stdlib, "checks depends on the standard library only"},
 				{isOwn && under(own, "tui") && !under(pkg, "tui") && pkg != "internal/cli", "only the command line (internal/cli) wires in the terminal"},
 				{under(pkg, "aws") && isOwn && (under(own, "tui") || under(own, "render")), "aws never imports tui or render"},
+				{isOwn && ownAllowed[pkg] != nil && !slices.Contains(ownAllowed[pkg], own), fmt.Sprintf("%s may import only %v of this module", pkg, ownAllowed[pkg])},
 			} {
 				if rule.broken {
 					t.Errorf("%s imports %s: %s", pkg, dep, rule.why)

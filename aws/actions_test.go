@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
 
 	"github.com/reachnet/reach/aws/awstest"
+	"github.com/reachnet/reach/aws/snapshot"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/iam-policy.json from AllowedActions")
@@ -149,7 +150,7 @@ func TestRecordedActionsAreAllowed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := SaveSnapshot(filepath.Join(t.TempDir(), "snap"), inv); err != nil {
+	if err := snapshot.Write(filepath.Join(t.TempDir(), "snap"), inv); err != nil {
 		t.Fatal(err)
 	}
 	// The terminal's header asks who reach runs as; moto answers with its

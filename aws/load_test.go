@@ -21,6 +21,8 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/reachnet/reach/aws/awstest"
+	"github.com/reachnet/reach/aws/convert"
+	"github.com/reachnet/reach/aws/inventory"
 	"github.com/reachnet/reach/checks"
 )
 
@@ -93,7 +95,7 @@ func withoutRateLimit(o *loaderOptions) {
 }
 
 // seeded returns the seeded server with a full live load of it.
-func seeded(t *testing.T) (*awstest.Moto, *awstest.Topology, *Inventory) {
+func seeded(t *testing.T) (*awstest.Moto, *awstest.Topology, *inventory.Inventory) {
 	t.Helper()
 	m, topo := seededMoto(t)
 	inv, _, err := testLoader(m.URL).LoadAll(context.Background(), nil)
@@ -110,7 +112,7 @@ func seeded(t *testing.T) (*awstest.Moto, *awstest.Topology, *Inventory) {
 // rounds (five with a hostname) and give the same report, layer by layer.
 func TestLoadPathAgreesWithLoadAll(t *testing.T) {
 	m, topo, all := seeded(t)
-	full, err := Convert(all)
+	full, err := convert.Network(all)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +158,7 @@ func TestLoadPathAgreesWithLoadAll(t *testing.T) {
 				if !slices.Equal(inv.Gaps, want) {
 					t.Fatalf("gaps: %+v, want %+v", inv.Gaps, want)
 				}
-				targeted, err := Convert(inv)
+				targeted, err := convert.Network(inv)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -178,7 +180,7 @@ func TestLoadPathAgreesWithLoadAll(t *testing.T) {
 				t.Error("no events")
 			}
 			t.Logf("%d calls in %d rounds", stats.Calls, stats.Rounds)
-			targeted, err := Convert(inv)
+			targeted, err := convert.Network(inv)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -224,11 +226,11 @@ var allKinds = []checks.DataKind{
 	checks.KindVPCs, checks.KindSubnets, checks.KindNetworkInterfaces, checks.KindInstances, checks.KindRouteTables,
 	checks.KindNetworkACLs, checks.KindSecurityGroups, checks.KindPrefixLists, checks.KindPeerings, checks.KindInternetGateways,
 	checks.KindEgressOnlyGateways, checks.KindNATGateways, checks.KindVPNGateways, checks.KindTransitGateways,
-	checks.KindTransitGatewayAttachments, checks.KindTransitGatewayRouteTables, checks.KindVPCEndpoints, checks.KindVPNConnections, kindTGWPeerings,
-	KindVPCAttribute, KindTransitGatewayVPCAttachments, KindTransitGatewayRoutes, KindTransitGatewayPropagations,
-	KindPrefixListEntries, KindDHCPOptions, KindFlowLogs, KindAddresses, KindHostedZones, KindHostedZone, KindRecordSets,
-	KindResolverEndpoints, KindResolverEndpointIPs, KindResolverRules, KindResolverRuleAssociations,
-	KindDXVirtualInterfaces, KindDXAssociations,
+	checks.KindTransitGatewayAttachments, checks.KindTransitGatewayRouteTables, checks.KindVPCEndpoints, checks.KindVPNConnections, inventory.KindTransitGatewayPeerings,
+	inventory.KindVPCAttribute, inventory.KindTransitGatewayVPCAttachments, inventory.KindTransitGatewayRoutes, inventory.KindTransitGatewayPropagations,
+	inventory.KindPrefixListEntries, inventory.KindDHCPOptions, inventory.KindFlowLogs, inventory.KindAddresses, inventory.KindHostedZones, inventory.KindHostedZone, inventory.KindRecordSets,
+	inventory.KindResolverEndpoints, inventory.KindResolverEndpointIPs, inventory.KindResolverRules, inventory.KindResolverRuleAssociations,
+	inventory.KindDXVirtualInterfaces, inventory.KindDXAssociations,
 }
 
 // TestLoadAllSeededInventory checks that a full load reads every kind
@@ -323,7 +325,7 @@ func TestLoadAllSeededInventory(t *testing.T) {
 	has("resolver addresses", len(inv.ResolverIPs[topo.ResolverOutbound]) == 2)
 	has("instances", len(loadedInstances(inv)) == 4)
 
-	net, err := Convert(inv)
+	net, err := convert.Network(inv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +362,7 @@ func TestDenyEachAction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	full, err := Convert(all)
+	full, err := convert.Network(all)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,7 +405,7 @@ func TestDenyEachAction(t *testing.T) {
 					t.Errorf("%s neither present nor a gap", k)
 				}
 			}
-			net, err := Convert(inv)
+			net, err := convert.Network(inv)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -492,12 +494,12 @@ func TestRetriedFaults(t *testing.T) {
 		{"ec2:DescribeNetworkAcls", checks.KindNetworkACLs, awstest.Throttle, -1, "throttled (RequestLimitExceeded) after 3 attempts", false},
 		{"ec2:DescribeSecurityGroups", checks.KindSecurityGroups, awstest.ServerError, 2, "", false},
 		{"ec2:DescribeSecurityGroups", checks.KindSecurityGroups, awstest.ServerError, -1, "server error (HTTP 500) after 3 attempts", false},
-		{"route53:ListResourceRecordSets", KindRecordSets, awstest.Throttle, 1, "", false},
-		{"route53:ListResourceRecordSets", KindRecordSets, awstest.Throttle, -1, "throttled (Throttling) after 3 attempts", false},
-		{"route53:ListHostedZones", KindHostedZones, awstest.ServerError, -1, "server error (HTTP 500) after 3 attempts", false},
-		{"route53resolver:ListResolverRules", KindResolverRules, awstest.Throttle, 2, "", false},
-		{"route53resolver:ListResolverRules", KindResolverRules, awstest.Throttle, -1, "throttled (ThrottlingException) after 3 attempts", false},
-		{"route53resolver:ListResolverEndpoints", KindResolverEndpoints, awstest.ServerError, -1, "server error (HTTP 500) after 3 attempts", false},
+		{"route53:ListResourceRecordSets", inventory.KindRecordSets, awstest.Throttle, 1, "", false},
+		{"route53:ListResourceRecordSets", inventory.KindRecordSets, awstest.Throttle, -1, "throttled (Throttling) after 3 attempts", false},
+		{"route53:ListHostedZones", inventory.KindHostedZones, awstest.ServerError, -1, "server error (HTTP 500) after 3 attempts", false},
+		{"route53resolver:ListResolverRules", inventory.KindResolverRules, awstest.Throttle, 2, "", false},
+		{"route53resolver:ListResolverRules", inventory.KindResolverRules, awstest.Throttle, -1, "throttled (ThrottlingException) after 3 attempts", false},
+		{"route53resolver:ListResolverEndpoints", inventory.KindResolverEndpoints, awstest.ServerError, -1, "server error (HTTP 500) after 3 attempts", false},
 	}
 	for _, c := range cases {
 		proxy.Reset()
@@ -745,7 +747,7 @@ func BenchmarkLoad(b *testing.B) {
 	})
 	b.Run("full", func(b *testing.B) {
 		var stats Stats
-		var inv *Inventory
+		var inv *inventory.Inventory
 		for b.Loop() {
 			if inv, stats, err = l.LoadAll(ctx, nil); err != nil {
 				b.Fatal(err)

@@ -12,6 +12,8 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/reachnet/reach/aws/awstest"
+	"github.com/reachnet/reach/aws/convert"
+	"github.com/reachnet/reach/aws/inventory"
 	"github.com/reachnet/reach/checks"
 )
 
@@ -119,7 +121,7 @@ func TestLiveStateDecides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := Convert(inv)
+	n, err := convert.Network(inv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +138,7 @@ func TestLiveStateDecides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pathNet, err := Convert(pathInv)
+	pathNet, err := convert.Network(pathInv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +179,7 @@ func TestLiveDirectConnect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := Convert(inv)
+	n, err := convert.Network(inv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,13 +209,13 @@ func TestLiveDirectConnect(t *testing.T) {
 	for _, g := range inv.Gaps {
 		gaps[g.Kind] = g
 	}
-	if g := gaps[KindDXVirtualInterfaces]; g.Action != "directconnect:DescribeVirtualInterfaces" || g.Reason != "AccessDenied" {
+	if g := gaps[inventory.KindDXVirtualInterfaces]; g.Action != "directconnect:DescribeVirtualInterfaces" || g.Reason != "AccessDenied" {
 		t.Errorf("virtual interfaces gap: %+v", g)
 	}
-	if g, ok := gaps[KindDXAssociations]; !ok || !strings.HasPrefix(g.Reason, "not loaded: needs describe-virtual-interfaces") {
+	if g, ok := gaps[inventory.KindDXAssociations]; !ok || !strings.HasPrefix(g.Reason, "not loaded: needs describe-virtual-interfaces") {
 		t.Errorf("associations gap: %+v", g)
 	}
-	n, err = Convert(inv)
+	n, err = convert.Network(inv)
 	if err != nil {
 		t.Fatal(err)
 	}

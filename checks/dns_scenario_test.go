@@ -4,7 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/reachnet/reach/aws"
+	"github.com/reachnet/reach/aws/convert"
+	"github.com/reachnet/reach/aws/snapshot"
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/demo"
 )
@@ -12,16 +13,16 @@ import (
 // demoWithDNS loads the demo account (demo/snapshot) as reach --demo does.
 func demoWithDNS(t *testing.T) *checks.Network {
 	t.Helper()
-	inv, err := aws.ReadSnapshotFS(demo.FS(), ".")
+	inv, err := snapshot.ReadFS(demo.FS(), ".")
 	if err != nil {
 		t.Fatalf("read the demo: %v", err)
 	}
-	n, err := aws.Convert(inv)
+	n, err := convert.Network(inv)
 	if err != nil {
 		t.Fatalf("convert the demo: %v", err)
 	}
 	if len(n.HostedZones) == 0 {
-		t.Fatal("aws.Convert converted no hosted zone: it must call convertDNS")
+		t.Fatal("convert.Network converted no hosted zone: it must call convertDNS")
 	}
 	return n
 }

@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reachnet/reach/aws"
+	"github.com/reachnet/reach/aws/convert"
+	"github.com/reachnet/reach/aws/inventory"
+	"github.com/reachnet/reach/aws/snapshot"
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/demo"
 )
@@ -18,21 +20,21 @@ import (
 // included.
 func loadWithFlowLogs(t testing.TB, dir string) *checks.Network {
 	t.Helper()
-	var inv *aws.Inventory
+	var inv *inventory.Inventory
 	var err error
 	if filepath.Base(dir) == "demo" {
-		inv, err = aws.ReadSnapshotFS(demo.FS(), ".")
+		inv, err = snapshot.ReadFS(demo.FS(), ".")
 	} else {
-		inv, err = aws.ReadSnapshot(filepath.Join(dir, "snapshot"))
+		inv, err = snapshot.Read(filepath.Join(dir, "snapshot"))
 	}
 	if err != nil {
 		t.Fatalf("read %s: %v", dir, err)
 	}
-	n, err := aws.Convert(inv)
+	n, err := convert.Network(inv)
 	if err != nil {
 		t.Fatalf("convert %s: %v", dir, err)
 	}
-	aws.ConvertFlowLogs(inv, n)
+	convert.FlowLogs(inv, n)
 	return n
 }
 

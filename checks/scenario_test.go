@@ -11,7 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/reachnet/reach/aws"
+	"github.com/reachnet/reach/aws/convert"
+	"github.com/reachnet/reach/aws/inventory"
+	"github.com/reachnet/reach/aws/snapshot"
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/demo"
 )
@@ -63,17 +65,17 @@ func TestScenarios(t *testing.T) {
 
 func loadScenario(t *testing.T, dir string) *checks.Network {
 	t.Helper()
-	var inv *aws.Inventory
+	var inv *inventory.Inventory
 	var err error
 	if filepath.Base(dir) == "demo" {
-		inv, err = aws.ReadSnapshotFS(demo.FS(), ".")
+		inv, err = snapshot.ReadFS(demo.FS(), ".")
 	} else {
-		inv, err = aws.ReadSnapshot(filepath.Join(dir, "snapshot"))
+		inv, err = snapshot.Read(filepath.Join(dir, "snapshot"))
 	}
 	if err != nil {
 		t.Fatalf("read %s: %v", dir, err)
 	}
-	net, err := aws.Convert(inv)
+	net, err := convert.Network(inv)
 	if err != nil {
 		t.Fatalf("convert %s: %v", dir, err)
 	}

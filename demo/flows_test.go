@@ -8,22 +8,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reachnet/reach/aws"
+	"github.com/reachnet/reach/aws/convert"
+	"github.com/reachnet/reach/aws/snapshot"
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/demo"
 )
 
 func demoNetwork(t *testing.T) *checks.Network {
 	t.Helper()
-	inv, err := aws.ReadSnapshotFS(demo.FS(), ".")
+	inv, err := snapshot.ReadFS(demo.FS(), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := aws.Convert(inv)
+	n, err := convert.Network(inv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	aws.ConvertFlowLogs(inv, n)
+	convert.FlowLogs(inv, n)
 	return n
 }
 

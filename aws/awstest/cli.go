@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/reachnet/reach/aws/inventory"
 )
 
 // ErrNoCLI says that the AWS CLI is not on PATH.
@@ -47,7 +49,7 @@ if failed:
 
 // DumpCLI writes the account at endpoint into dir the way a user without
 // reach would: one file per AWS CLI command of the snapshot format
-// (docs/snapshot.md), named as SaveSnapshot names them.
+// (docs/snapshot.md), named as snapshot.Write names them.
 func DumpCLI(ctx context.Context, endpoint, dir string) error {
 	if _, err := exec.LookPath("aws"); err != nil {
 		return ErrNoCLI
@@ -134,7 +136,7 @@ func DumpCLI(ctx context.Context, endpoint, dir string) error {
 		return err
 	}
 	for _, z := range zones {
-		z = strings.TrimPrefix(z, "/hostedzone/")
+		z = inventory.HostedZoneID(z)
 		second = append(second,
 			cliCommand{File: filepath.Join(dir, "get-hosted-zone."+z+".json"), Args: []string{"route53", "get-hosted-zone", "--id", z}},
 			cliCommand{File: filepath.Join(dir, "list-resource-record-sets."+z+".json"), Args: []string{"route53", "list-resource-record-sets", "--hosted-zone-id", z}})

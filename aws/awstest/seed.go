@@ -12,6 +12,7 @@ import (
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
 	resolvertypes "github.com/aws/aws-sdk-go-v2/service/route53resolver/types"
+	"github.com/reachnet/reach/aws/inventory"
 )
 
 // Topology holds the IDs of a seeded account, so tests can assert on them.
@@ -515,7 +516,7 @@ func SeedFull(ctx context.Context, c Clients) (*Topology, error) {
 		if err != nil {
 			return err
 		}
-		t.HostedZone = strings.TrimPrefix(*o.HostedZone.Id, "/hostedzone/")
+		t.HostedZone = inventory.HostedZoneID(*o.HostedZone.Id)
 		if _, err := c.Route53.AssociateVPCWithHostedZone(ctx, &route53.AssociateVPCWithHostedZoneInput{HostedZoneId: str(t.HostedZone),
 			VPC: &r53types.VPC{VPCId: str(t.VPCB), VPCRegion: r53types.VPCRegionUsEast1}}); err != nil {
 			return err

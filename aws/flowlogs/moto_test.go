@@ -19,6 +19,7 @@ import (
 
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/aws/awstest"
+	"github.com/reachnet/reach/aws/convert"
 	"github.com/reachnet/reach/checks"
 )
 
@@ -117,10 +118,10 @@ func seedFlowWorld(ctx context.Context, m *awstest.Moto) (*motoWorld, error) {
 	if err != nil {
 		return nil, err
 	}
-	if w.net, err = aws.Convert(inv); err != nil {
+	if w.net, err = convert.Network(inv); err != nil {
 		return nil, err
 	}
-	aws.ConvertFlowLogs(inv, w.net)
+	convert.FlowLogs(inv, w.net)
 	if w.format, err = ParseFormat(format); err != nil {
 		return nil, err
 	}

@@ -14,6 +14,9 @@ import (
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/reachnet/reach/aws"
+	"github.com/reachnet/reach/aws/convert"
+	"github.com/reachnet/reach/aws/inventory"
+	"github.com/reachnet/reach/aws/snapshot"
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/demo"
 	"github.com/reachnet/reach/render"
@@ -126,18 +129,18 @@ func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (*checks.
 	if src.demo && src.snapshot != "" {
 		return nil, fail(stderr, exitUsage, "--demo and --snapshot exclude each other: pick one"), false
 	}
-	var inv *aws.Inventory
+	var inv *inventory.Inventory
 	var err error
 	partial := false
 	label := src.label()
 	switch {
 	case src.demo:
-		inv, err = aws.ReadSnapshotFS(demo.FS(), ".")
+		inv, err = snapshot.ReadFS(demo.FS(), ".")
 		if err != nil {
 			return nil, fail(stderr, exitUsage, "demo scenario: %v", err), false
 		}
 	case src.snapshot != "":
-		inv, err = aws.ReadSnapshot(src.snapshot)
+		inv, err = snapshot.Read(src.snapshot)
 		if err != nil {
 			return nil, fail(stderr, exitUsage, "%v", err), false
 		}
@@ -168,7 +171,7 @@ func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (*checks.
 			return nil, fail(stderr, exitUsage, "%s", aws.Explain(err)), false
 		}
 	}
-	net, err := aws.Convert(inv)
+	net, err := convert.Network(inv)
 	if err != nil {
 		return nil, fail(stderr, exitUsage, "%v", err), false
 	}

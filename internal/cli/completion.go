@@ -12,7 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/reachnet/reach/aws"
+	"github.com/reachnet/reach/aws/convert"
+	"github.com/reachnet/reach/aws/snapshot"
 	"github.com/reachnet/reach/demo"
 )
 
@@ -99,29 +100,29 @@ func completeEnds(enisOnly bool) cobra.CompletionFunc {
 // demo, a snapshot directory, or else the inventory cache.
 func endCandidates(c *cobra.Command) ([]endEntry, error) {
 	demoFlag, _ := c.Flags().GetBool("demo")
-	snapshot, _ := c.Flags().GetString("snapshot")
+	snapshotDir, _ := c.Flags().GetString("snapshot")
 	switch {
 	case demoFlag:
-		inv, err := aws.ReadSnapshotFS(demo.FS(), ".")
+		inv, err := snapshot.ReadFS(demo.FS(), ".")
 		if err != nil {
 			return nil, err
 		}
-		n, err := aws.Convert(inv)
+		n, err := convert.Network(inv)
 		if err != nil {
 			return nil, err
 		}
 		return endEntries(n), nil
-	case snapshot != "":
-		if rest, ok := strings.CutPrefix(snapshot, "~/"); ok {
+	case snapshotDir != "":
+		if rest, ok := strings.CutPrefix(snapshotDir, "~/"); ok {
 			if home, err := os.UserHomeDir(); err == nil {
-				snapshot = filepath.Join(home, rest)
+				snapshotDir = filepath.Join(home, rest)
 			}
 		}
-		inv, err := aws.ReadSnapshot(snapshot)
+		inv, err := snapshot.Read(snapshotDir)
 		if err != nil {
 			return nil, err
 		}
-		n, err := aws.Convert(inv)
+		n, err := convert.Network(inv)
 		if err != nil {
 			return nil, err
 		}

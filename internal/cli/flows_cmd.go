@@ -14,7 +14,10 @@ import (
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/reachnet/reach/aws"
+	"github.com/reachnet/reach/aws/convert"
 	"github.com/reachnet/reach/aws/flowlogs"
+	"github.com/reachnet/reach/aws/inventory"
+	"github.com/reachnet/reach/aws/snapshot"
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/demo"
 	"github.com/reachnet/reach/render"
@@ -296,7 +299,7 @@ func containsStr(ss []string, s string) bool {
 // logs (describe-flow-logs), which discovery reads.
 func loadFlowsNetwork(ctx context.Context, src sourceFlags, from, to string, enis []string, needLogs bool, stderr io.Writer) (*checks.Network, sdkaws.Config, int, bool) {
 	var cfg sdkaws.Config
-	var inv *aws.Inventory
+	var inv *inventory.Inventory
 	var err error
 	live := !src.demo && src.snapshot == ""
 	label, partial := src.label(), false
@@ -308,9 +311,9 @@ func loadFlowsNetwork(ctx context.Context, src sourceFlags, from, to string, eni
 	}
 	switch {
 	case src.demo:
-		inv, err = aws.ReadSnapshotFS(demo.FS(), ".")
+		inv, err = snapshot.ReadFS(demo.FS(), ".")
 	case src.snapshot != "":
-		inv, err = aws.ReadSnapshot(src.snapshot)
+		inv, err = snapshot.Read(src.snapshot)
 	default:
 		label = liveLabel(src.profile, cfg.Region)
 		loader := src.loader(cfg)
@@ -339,11 +342,11 @@ func loadFlowsNetwork(ctx context.Context, src sourceFlags, from, to string, eni
 	if err != nil {
 		return nil, cfg, fail(stderr, exitUsage, "flows: %v", err), false
 	}
-	net, err := aws.Convert(inv)
+	net, err := convert.Network(inv)
 	if err != nil {
 		return nil, cfg, fail(stderr, exitUsage, "flows: %v", err), false
 	}
-	aws.ConvertFlowLogs(inv, net)
+	convert.FlowLogs(inv, net)
 	if !src.demo {
 		// As check does: the demo completes from the embedded data; a live
 		// account or a snapshot is remembered for completing the next

@@ -19,7 +19,9 @@ import (
 
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/aws/awstest"
+	"github.com/reachnet/reach/aws/convert"
 	"github.com/reachnet/reach/aws/flowlogs"
+	"github.com/reachnet/reach/aws/snapshot"
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/demo"
 )
@@ -121,15 +123,15 @@ func TestFlowsJSONLines(t *testing.T) {
 // with one line that is not a record.
 func demoExport(t *testing.T) string {
 	t.Helper()
-	inv, err := aws.ReadSnapshotFS(demo.FS(), ".")
+	inv, err := snapshot.ReadFS(demo.FS(), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := aws.Convert(inv)
+	n, err := convert.Network(inv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	aws.ConvertFlowLogs(inv, n)
+	convert.FlowLogs(inv, n)
 	f, err := flowlogs.ParseFormat(n.FlowLogs["fl-08b9c0d1e2f3a0001"].Format)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"os/signal"
 
 	"github.com/reachnet/reach/aws"
+	"github.com/reachnet/reach/aws/convert"
+	"github.com/reachnet/reach/aws/snapshot"
 )
 
 // runSnapshot handles "reach snapshot save DIR": read the whole region
@@ -40,10 +42,10 @@ func runSnapshot(p *parsed, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "reach: %s\n", aws.Explain(err))
 	}
-	if err := aws.SaveSnapshot(dir, inv); err != nil {
+	if err := snapshot.Write(dir, inv); err != nil {
 		return fail(stderr, exitUsage, "snapshot save: %v", err)
 	}
-	if net, err := aws.Convert(inv); err == nil {
+	if net, err := convert.Network(inv); err == nil {
 		writeInventoryCache(liveLabel(src.profile, cfg.Region), net, false)
 	}
 	fmt.Fprintf(stdout, "saved %s: %d API calls in %s\n", dir, stats.Calls, stats.Elapsed.Round(1e6))

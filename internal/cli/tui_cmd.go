@@ -16,7 +16,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"github.com/reachnet/reach/aws"
+	"github.com/reachnet/reach/aws/convert"
 	"github.com/reachnet/reach/aws/flowlogs"
+	"github.com/reachnet/reach/aws/inventory"
+	"github.com/reachnet/reach/aws/snapshot"
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/config"
 	"github.com/reachnet/reach/demo"
@@ -99,9 +102,9 @@ func (c *awsConfig) get(ctx context.Context) (sdkaws.Config, error) {
 // reload and watch mode read the files (or the account) again. A live
 // source takes its AWS configuration from conf.
 func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source {
-	build := func(inv *aws.Inventory) func() (tui.Update, error) {
+	build := func(inv *inventory.Inventory) func() (tui.Update, error) {
 		return func() (tui.Update, error) {
-			n, err := aws.Convert(inv)
+			n, err := convert.Network(inv)
 			applyPorts(n, file)
 			return tui.Update{Network: n}, err
 		}
@@ -110,9 +113,9 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 	// and not on every watch tick: it is for completing the next command
 	// line, and a minute-old copy serves that as well.
 	var cacheOnce sync.Once
-	remember := func(label string, inv *aws.Inventory) {
+	remember := func(label string, inv *inventory.Inventory) {
 		cacheOnce.Do(func() {
-			if n, err := aws.Convert(inv); err == nil {
+			if n, err := convert.Network(inv); err == nil {
 				writeInventoryCache(label, n, false)
 			}
 		})
@@ -120,7 +123,7 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 	switch {
 	case src.demo:
 		return tui.NewSource("demo", func(ctx context.Context, emit func(tui.Update)) error {
-			inv, err := aws.ReadSnapshotFS(demo.FS(), ".")
+			inv, err := snapshot.ReadFS(demo.FS(), ".")
 			if err != nil {
 				return err
 			}
@@ -130,7 +133,7 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 	case src.snapshot != "":
 		dir := src.snapshot
 		return tui.NewSource("snapshot "+dir, func(ctx context.Context, emit func(tui.Update)) error {
-			inv, err := aws.ReadSnapshot(dir)
+			inv, err := snapshot.Read(dir)
 			if err != nil {
 				return err
 			}
@@ -234,11 +237,11 @@ func snapshotScope(dir string) string {
 func demoFlows(ctx context.Context, target tui.FlowTarget) (tui.FlowSource, error) {
 	n := target.Network
 	if n == nil {
-		inv, err := aws.ReadSnapshotFS(demo.FS(), ".")
+		inv, err := snapshot.ReadFS(demo.FS(), ".")
 		if err != nil {
 			return nil, err
 		}
-		if n, err = aws.Convert(inv); err != nil {
+		if n, err = convert.Network(inv); err != nil {
 			return nil, err
 		}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/aws/awstest"
+	"github.com/reachnet/reach/aws/convert"
 	"github.com/reachnet/reach/aws/flowlogs"
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui"
@@ -57,7 +58,7 @@ func TestLiveFlowsOpenerAgainstMoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := aws.Convert(inv)
+	n, err := convert.Network(inv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package aws_test
+package convert_test
 
 import (
 	"encoding/json"
@@ -14,7 +14,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/reachnet/reach/aws"
+	"github.com/reachnet/reach/aws/convert"
+	"github.com/reachnet/reach/aws/snapshot"
 	"github.com/reachnet/reach/checks"
 )
 
@@ -28,11 +29,11 @@ import (
 // scenarioFixtures is where the engine's scenario fixtures live, relative to
 // this package: every testdata/<name>/ with a snapshot/ folder and a
 // cases.json.
-var scenarioFixtures = filepath.Join("..", "checks", "testdata")
+var scenarioFixtures = filepath.Join("..", "..", "checks", "testdata")
 
 // demoSnapshot is the demo account the binary embeds, which the demo
 // scenario's cases run on.
-var demoSnapshot = filepath.Join("..", "demo", "snapshot")
+var demoSnapshot = filepath.Join("..", "..", "demo", "snapshot")
 
 // removalPath is one path through one snapshot.
 type removalPath struct {
@@ -234,11 +235,11 @@ func TestRemovingAFileNeverFlipsAVerdict(t *testing.T) {
 			all := snapshotFiles(t, paths[0].snapshotDir)
 			before := make([]string, len(paths))
 			{
-				inv, err := aws.ReadSnapshotFS(all, ".")
+				inv, err := snapshot.ReadFS(all, ".")
 				if err != nil {
 					t.Fatalf("read: %v", err)
 				}
-				net, err := aws.Convert(inv)
+				net, err := convert.Network(inv)
 				if err != nil {
 					t.Fatalf("convert: %v", err)
 				}
@@ -270,12 +271,12 @@ func TestRemovingAFileNeverFlipsAVerdict(t *testing.T) {
 						less[k] = v
 					}
 				}
-				inv, err := aws.ReadSnapshotFS(less, ".")
+				inv, err := snapshot.ReadFS(less, ".")
 				if err != nil {
 					// A snapshot of one useful file cannot lose it.
 					continue
 				}
-				net, err := aws.Convert(inv)
+				net, err := convert.Network(inv)
 				if err != nil {
 					t.Errorf("without %s: convert: %v", removed, err)
 					continue

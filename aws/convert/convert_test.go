@@ -1,4 +1,4 @@
-package aws
+package convert
 
 import (
 	"net/netip"
@@ -6,19 +6,36 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
+	"github.com/reachnet/reach/aws/inventory"
+	"github.com/reachnet/reach/aws/snapshot"
 	"github.com/reachnet/reach/checks"
 )
 
-// convertFiles reads the files as a snapshot and converts it; Convert must
+// convertFiles reads the files as a snapshot and converts it; Network must
 // not fail.
 func convertFiles(t *testing.T, files map[string]string) *checks.Network {
 	t.Helper()
-	n, err := Convert(mustSnapshot(t, files))
+	n, err := Network(mustSnapshot(t, files))
 	if err != nil {
-		t.Fatalf("Convert: %v", err)
+		t.Fatalf("Network: %v", err)
 	}
 	return n
+}
+
+// mustSnapshot reads files placed under the directory "snap" of a MapFS.
+func mustSnapshot(t *testing.T, files map[string]string) *inventory.Inventory {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for name, data := range files {
+		fsys["snap/"+name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	inv, err := snapshot.ReadFS(fsys, "snap")
+	if err != nil {
+		t.Fatalf("ReadFS: %v", err)
+	}
+	return inv
 }
 
 func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
@@ -35,8 +52,8 @@ func TestSanitize(t *testing.T) {
 		"naïve 日本 \u00a0space": "naïve 日本 \u00a0space",
 		"\x00nul":              "nul",
 	} {
-		if got := sanitize(in); got != want {
-			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
+		if got := inventory.Sanitize(in); got != want {
+			t.Errorf("inventory.Sanitize(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -129,7 +146,7 @@ func TestConvertBadCIDRNamesResourceAndField(t *testing.T) {
 		{"DestinationCidrBlock": "10.0.0.0/33", "NatGatewayId": "nat-1"},
 		{"GatewayId": "igw-1"}
 	]}]}`})
-	n, err := Convert(inv)
+	n, err := Network(inv)
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -182,7 +199,7 @@ func TestConvertNACL(t *testing.T) {
 		t.Errorf("outbound\n got %+v\nwant %+v", acl.Outbound, wantOut)
 	}
 
-	_, err := Convert(mustSnapshot(t, map[string]string{"acl.json": `{"NetworkAcls": [{"NetworkAclId": "acl-2", "Entries": [
+	_, err := Network(mustSnapshot(t, map[string]string{"acl.json": `{"NetworkAcls": [{"NetworkAclId": "acl-2", "Entries": [
 		{"RuleNumber": 100, "Protocol": "tcpx", "RuleAction": "allow", "CidrBlock": "0.0.0.0/0"},
 		{"RuleNumber": 110, "Protocol": "6", "RuleAction": "allow", "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 10, "To": 70000}},
 		{"RuleNumber": 120, "Protocol": "6", "RuleAction": "maybe", "CidrBlock": "0.0.0.0/0"}
@@ -490,14 +507,14 @@ func TestConvertEndpoints(t *testing.T) {
 func TestConvertGaps(t *testing.T) {
 	inv := mustSnapshot(t, map[string]string{"v.json": `{"Vpcs": []}`, "n.json": `{"NetworkAcls": []}`})
 	inv.Gaps = append(inv.Gaps, checks.Gap{Kind: checks.KindSecurityGroups, Reason: "AccessDenied", Action: "ec2:DescribeSecurityGroups"})
-	n, err := Convert(inv)
+	n, err := Network(inv)
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := map[checks.DataKind]string{}
 	for _, g := range n.Gaps {
 		// Only the packet-path kinds: DNS kinds are another converter's.
-		if g.Scope == "" && slices.ContainsFunc(convKindActions, func(k kindAction) bool {
+		if g.Scope == "" && slices.ContainsFunc(kindActions, func(k kindAction) bool {
 			return k.kind == g.Kind
 		}) {
 			if _, dup := got[g.Kind]; dup {
@@ -515,16 +532,16 @@ func TestConvertGaps(t *testing.T) {
 	if got[checks.KindSubnets] != "not in the snapshot" || got[checks.KindInstances] != "not in the snapshot" {
 		t.Errorf("gaps = %v", got)
 	}
-	if len(got) != len(convKindActions)-2 {
-		t.Errorf("got %d whole-kind gaps, want %d: %v", len(got), len(convKindActions)-2, got)
+	if len(got) != len(kindActions)-2 {
+		t.Errorf("got %d whole-kind gaps, want %d: %v", len(got), len(kindActions)-2, got)
 	}
 	for _, g := range n.Gaps {
 		if g.Kind == checks.KindSubnets && g.Action != "ec2:DescribeSubnets" {
 			t.Errorf("subnet gap action = %q", g.Action)
 		}
 	}
-	if _, err := Convert(nil); err == nil {
-		t.Error("Convert(nil) gave no error")
+	if _, err := Network(nil); err == nil {
+		t.Error("Network(nil) gave no error")
 	}
 }
 
@@ -539,7 +556,7 @@ func TestConvertMergesAccountCopies(t *testing.T) {
 }
 
 func TestConvertMissingIDs(t *testing.T) {
-	n, err := Convert(mustSnapshot(t, map[string]string{"v.json": `{"Vpcs": [{"CidrBlock": "10.0.0.0/16"}, {"VpcId": "vpc-1"}, {}]}`}))
+	n, err := Network(mustSnapshot(t, map[string]string{"v.json": `{"Vpcs": [{"CidrBlock": "10.0.0.0/16"}, {"VpcId": "vpc-1"}, {}]}`}))
 	if err == nil || err.Error() != "describe-vpcs entry 0: no VpcId\ndescribe-vpcs entry 2: no VpcId" {
 		t.Errorf("err = %v", err)
 	}
@@ -563,7 +580,7 @@ func TestConvertSecurityGroupProblems(t *testing.T) {
 		{"IpProtocol": "tcp", "FromPort": 90, "ToPort": 80, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
 		{"IpProtocol": "udp", "FromPort": 53, "ToPort": 53, "IpRanges": [{"CidrIp": "10.0.0.300/32"}, {"CidrIp": "10.0.0.3/32"}]}
 	]}]}`})
-	n, err := Convert(inv)
+	n, err := Network(inv)
 	want := `security group sg-1: IpPermissions[1]: IpProtocol "gre": expected tcp, udp, icmp, icmpv6, -1 or a number from 0 to 255
 security group sg-1: IpPermissions[2]: FromPort-ToPort 90-80: expected ports from 0 to 65535, the first no higher than the last
 security group sg-1: IpPermissions[3]: IpRanges[0].CidrIp "10.0.0.300/32": invalid prefix`

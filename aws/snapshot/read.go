@@ -1,4 +1,7 @@
-package aws
+// Package snapshot reads and writes snapshot directories: the AWS CLI's own
+// JSON outputs in any layout of folders (including Batfish's), recognised
+// by their top-level keys. See docs/snapshot.md.
+package snapshot
 
 import (
 	"bytes"
@@ -21,35 +24,28 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 
+	"github.com/reachnet/reach/aws/inventory"
 	"github.com/reachnet/reach/checks"
 )
 
-// Kinds the snapshot reads that neither checks nor inventory.go names.
-const (
-	snapKindTGWPeeringAttachments checks.DataKind = "describe-transit-gateway-peering-attachments"
-	// snapKindAWSPrefixLists is the older describe-prefix-lists, which
-	// lists the AWS service prefix lists with their CIDRs.
-	snapKindAWSPrefixLists checks.DataKind = "describe-prefix-lists"
-)
-
-// snapMaxFileErrors bounds the errors ReadSnapshot reports at once: enough
+// maxFileErrors bounds the errors Read reports at once: enough
 // to fix a batch of files in one go without burying the first one.
-const snapMaxFileErrors = 10
+const maxFileErrors = 10
 
-// ReadSnapshot reads a snapshot directory: AWS CLI JSON outputs in any
+// Read reads a snapshot directory: AWS CLI JSON outputs in any
 // layout of nested folders (for example one per account and region), each
 // recognised by its top-level keys whatever its name. See docs/snapshot.md.
 //
 // Files that are not AWS outputs reach uses are listed in Inventory.Skipped;
 // a file that is not valid JSON, or whose fields have the wrong types, is an
 // error naming the file and the field.
-func ReadSnapshot(dir string) (*Inventory, error) {
+func Read(dir string) (*inventory.Inventory, error) {
 	info, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("snapshot directory %s does not exist", dir)
 	case err != nil:
-		return nil, fmt.Errorf("snapshot directory %s: %v", dir, snapPathErr(err))
+		return nil, fmt.Errorf("snapshot directory %s: %v", dir, pathErr(err))
 	case !info.IsDir():
 		return nil, fmt.Errorf("snapshot %s is not a directory", dir)
 	}
@@ -58,29 +54,45 @@ func ReadSnapshot(dir string) (*Inventory, error) {
 	})
 }
 
-// ReadSnapshotFS reads a snapshot directory from a file system (an embedded
+// ReadFS reads a snapshot directory from a file system (an embedded
 // demo scenario, a test's fstest.MapFS); root is the directory inside fsys.
-// It behaves as ReadSnapshot.
-func ReadSnapshotFS(fsys fs.FS, root string) (*Inventory, error) {
+// It behaves as Read.
+func ReadFS(fsys fs.FS, root string) (*inventory.Inventory, error) {
 	info, err := fs.Stat(fsys, root)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("snapshot directory %s does not exist", root)
 	case err != nil:
-		return nil, fmt.Errorf("snapshot directory %s: %v", root, snapPathErr(err))
+		return nil, fmt.Errorf("snapshot directory %s: %v", root, pathErr(err))
 	case !info.IsDir():
 		return nil, fmt.Errorf("snapshot %s is not a directory", root)
 	}
 	return readSnapshot(fsys, root, root, func(p string) string { return p })
 }
 
-func readSnapshot(fsys fs.FS, root, shown string, display func(string) string) (*Inventory, error) {
-	inv := NewInventory()
+// reader fills an inventory from the files of one snapshot directory.
+type reader struct {
+	inv *inventory.Inventory
+	// folder is the folder of the file being read.
+	folder string
+	// copies holds the first description read of each resource, by output
+	// key and ID, to tell a second copy that differs.
+	copies map[string]resourceCopy
+}
+
+// resourceCopy is where a resource was first described, and how.
+type resourceCopy struct {
+	file    string
+	content string
+}
+
+func readSnapshot(fsys fs.FS, root, shown string, display func(string) string) (*inventory.Inventory, error) {
+	r := &reader{inv: inventory.NewInventory()}
 	var errs []error
 	jsonFiles, recognised := 0, 0
 	walkErr := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %v", display(p), snapPathErr(err)))
+			errs = append(errs, fmt.Errorf("%s: %v", display(p), pathErr(err)))
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -100,11 +112,11 @@ func readSnapshot(fsys fs.FS, root, shown string, display func(string) string) (
 		jsonFiles++
 		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %v", display(p), snapPathErr(err)))
+			errs = append(errs, fmt.Errorf("%s: %v", display(p), pathErr(err)))
 			return nil
 		}
-		inv.readingFolder = path.Dir(p)
-		n, err := readSnapshotFile(inv, display(p), name, data)
+		r.folder = path.Dir(p)
+		n, err := r.readFile(display(p), name, data)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -114,9 +126,9 @@ func readSnapshot(fsys fs.FS, root, shown string, display func(string) string) (
 	if walkErr != nil {
 		errs = append(errs, fmt.Errorf("%s: %v", shown, walkErr))
 	}
-	if len(errs) > snapMaxFileErrors {
-		more := len(errs) - snapMaxFileErrors
-		errs = append(errs[:snapMaxFileErrors], fmt.Errorf("and %d more errors", more))
+	if len(errs) > maxFileErrors {
+		more := len(errs) - maxFileErrors
+		errs = append(errs[:maxFileErrors], fmt.Errorf("and %d more errors", more))
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -127,12 +139,12 @@ func readSnapshot(fsys fs.FS, root, shown string, display func(string) string) (
 	if recognised == 0 {
 		return nil, fmt.Errorf("snapshot directory %s contains no AWS CLI output that reach reads (%d .json files; see docs/snapshot.md)", shown, jsonFiles)
 	}
-	return inv, nil
+	return r.inv, nil
 }
 
-// snapPathErr drops the path an fs error repeats, since messages already
+// pathErr drops the path an fs error repeats, since messages already
 // start with the displayed path.
-func snapPathErr(err error) error {
+func pathErr(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
@@ -140,11 +152,12 @@ func snapPathErr(err error) error {
 	return err
 }
 
-// readSnapshotFile decodes one snapshot file into inv. The file may hold
+// readFile decodes one snapshot file into the inventory. The file may hold
 // several JSON documents one after another (the output of a shell loop);
 // each is recognised on its own. It returns how many documents were outputs
 // reach uses.
-func readSnapshotFile(inv *Inventory, shown, name string, data []byte) (int, error) {
+func (r *reader) readFile(shown, name string, data []byte) (int, error) {
+	inv := r.inv
 	if len(bytes.TrimSpace(data)) == 0 {
 		// A CLI call that failed (AccessDenied, throttled) leaves an empty
 		// file behind; the kind then becomes a gap rather than an error.
@@ -161,14 +174,14 @@ func readSnapshotFile(inv *Inventory, shown, name string, data []byte) (int, err
 			return used, nil
 		}
 		if err != nil {
-			return used, fmt.Errorf("%s: %s", shown, snapSyntaxError(data, err))
+			return used, fmt.Errorf("%s: %s", shown, syntaxError(data, err))
 		}
 		obj, ok := doc.(map[string]any)
 		if !ok {
-			inv.Skipped = append(inv.Skipped, fmt.Sprintf("%s: not an AWS CLI output (a JSON %s, not an object)", shown, snapJSONType(doc)))
+			inv.Skipped = append(inv.Skipped, fmt.Sprintf("%s: not an AWS CLI output (a JSON %s, not an object)", shown, jsonType(doc)))
 			continue
 		}
-		n, err := readSnapshotDoc(inv, shown, name, obj)
+		n, err := r.readDoc(shown, name, obj)
 		if err != nil {
 			return used, fmt.Errorf("%s: %w", shown, err)
 		}
@@ -176,10 +189,10 @@ func readSnapshotFile(inv *Inventory, shown, name string, data []byte) (int, err
 	}
 }
 
-func snapSyntaxError(data []byte, err error) string {
+func syntaxError(data []byte, err error) string {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		line, col := snapLineColumn(data, se.Offset)
+		line, col := lineColumn(data, se.Offset)
 		return fmt.Sprintf("invalid JSON at line %d, column %d: %v", line, col, se)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -188,7 +201,7 @@ func snapSyntaxError(data []byte, err error) string {
 	return "invalid JSON: " + err.Error()
 }
 
-func snapLineColumn(data []byte, offset int64) (line, col int) {
+func lineColumn(data []byte, offset int64) (line, col int) {
 	if offset > int64(len(data)) {
 		offset = int64(len(data))
 	}
@@ -201,8 +214,8 @@ func snapLineColumn(data []byte, offset int64) (line, col int) {
 	return line, col
 }
 
-// snapOutput describes one AWS CLI output that the reader understands.
-type snapOutput struct {
+// output describes one AWS CLI output that the reader understands.
+type output struct {
 	// key is the top-level key that identifies the output.
 	key string
 	// command is the CLI command, for messages.
@@ -217,164 +230,164 @@ type snapOutput struct {
 	// match, when set, tells this output apart from another with the same
 	// key by looking at the document.
 	match func(doc map[string]any) bool
-	read  func(inv *Inventory, doc map[string]any, parent string) error
+	read  func(inv *inventory.Inventory, doc map[string]any, parent string) error
 }
 
-// snapOutputs lists the AWS CLI outputs reach reads, in the order they are
+// outputs lists the AWS CLI outputs reach reads, in the order they are
 // tried. A document may match several (a hand-merged file); each is read.
-var snapOutputs = []snapOutput{
+var outputs = []output{
 	{key: "Vpcs", command: "ec2 describe-vpcs", kind: checks.KindVPCs,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "Vpcs", &inv.VPCs)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "Vpcs", &inv.VPCs)
 		}},
-	{key: "VpcId", command: "ec2 describe-vpc-attribute", kind: KindVPCAttribute,
+	{key: "VpcId", command: "ec2 describe-vpc-attribute", kind: inventory.KindVPCAttribute,
 		match: func(doc map[string]any) bool {
-			return snapHasAny(doc, "EnableDnsSupport", "EnableDnsHostnames", "EnableNetworkAddressUsageMetrics")
+			return hasAny(doc, "EnableDnsSupport", "EnableDnsHostnames", "EnableNetworkAddressUsageMetrics")
 		},
 		read: readVPCAttribute},
 	{key: "Subnets", command: "ec2 describe-subnets", kind: checks.KindSubnets,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "Subnets", &inv.Subnets)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "Subnets", &inv.Subnets)
 		}},
 	{key: "NetworkInterfaces", command: "ec2 describe-network-interfaces", kind: checks.KindNetworkInterfaces,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "NetworkInterfaces", &inv.NetworkInterfaces)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "NetworkInterfaces", &inv.NetworkInterfaces)
 		}},
 	{key: "Reservations", command: "ec2 describe-instances", kind: checks.KindInstances,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "Reservations", &inv.Reservations)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "Reservations", &inv.Reservations)
 		}},
 	{key: "RouteTables", command: "ec2 describe-route-tables", kind: checks.KindRouteTables,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "RouteTables", &inv.RouteTables)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "RouteTables", &inv.RouteTables)
 		}},
 	{key: "NetworkAcls", command: "ec2 describe-network-acls", kind: checks.KindNetworkACLs,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "NetworkAcls", &inv.NetworkACLs)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "NetworkAcls", &inv.NetworkACLs)
 		}},
 	{key: "SecurityGroups", command: "ec2 describe-security-groups", kind: checks.KindSecurityGroups,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "SecurityGroups", &inv.SecurityGroups)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "SecurityGroups", &inv.SecurityGroups)
 		}},
 	{key: "PrefixLists", command: "ec2 describe-managed-prefix-lists", kind: checks.KindPrefixLists,
 		match: func(doc map[string]any) bool {
-			return snapAnyElementHas(doc["PrefixLists"], "PrefixListArn", "OwnerId", "AddressFamily", "MaxEntries", "Version", "State")
+			return anyElementHas(doc["PrefixLists"], "PrefixListArn", "OwnerId", "AddressFamily", "MaxEntries", "Version", "State")
 		},
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "PrefixLists", &inv.ManagedPrefixLists)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "PrefixLists", &inv.ManagedPrefixLists)
 		}},
-	{key: "PrefixLists", command: "ec2 describe-prefix-lists", kind: checks.KindPrefixLists, also: []checks.DataKind{snapKindAWSPrefixLists},
+	{key: "PrefixLists", command: "ec2 describe-prefix-lists", kind: checks.KindPrefixLists, also: []checks.DataKind{inventory.KindAWSPrefixLists},
 		match: func(doc map[string]any) bool {
-			return !snapAnyElementHas(doc["PrefixLists"], "PrefixListArn", "OwnerId", "AddressFamily", "MaxEntries", "Version", "State")
+			return !anyElementHas(doc["PrefixLists"], "PrefixListArn", "OwnerId", "AddressFamily", "MaxEntries", "Version", "State")
 		},
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "PrefixLists", &inv.PrefixLists)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "PrefixLists", &inv.PrefixLists)
 		}},
-	{key: "Entries", command: "ec2 get-managed-prefix-list-entries", kind: checks.KindPrefixLists, also: []checks.DataKind{KindPrefixListEntries}, parent: "prefix list",
-		match: func(doc map[string]any) bool { return snapEveryElementHas(doc["Entries"], "Cidr") },
-		read: func(inv *Inventory, doc map[string]any, parent string) error {
-			return snapAppendMap(doc, "Entries", inv.PrefixListEntries, parent)
+	{key: "Entries", command: "ec2 get-managed-prefix-list-entries", kind: checks.KindPrefixLists, also: []checks.DataKind{inventory.KindPrefixListEntries}, parent: "prefix list",
+		match: func(doc map[string]any) bool { return everyElementHas(doc["Entries"], "Cidr") },
+		read: func(inv *inventory.Inventory, doc map[string]any, parent string) error {
+			return appendItemsTo(doc, "Entries", inv.PrefixListEntries, parent)
 		}},
 	{key: "VpcPeeringConnections", command: "ec2 describe-vpc-peering-connections", kind: checks.KindPeerings,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "VpcPeeringConnections", &inv.Peerings)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "VpcPeeringConnections", &inv.Peerings)
 		}},
 	{key: "InternetGateways", command: "ec2 describe-internet-gateways", kind: checks.KindInternetGateways,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "InternetGateways", &inv.InternetGateways)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "InternetGateways", &inv.InternetGateways)
 		}},
 	{key: "EgressOnlyInternetGateways", command: "ec2 describe-egress-only-internet-gateways", kind: checks.KindEgressOnlyGateways,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "EgressOnlyInternetGateways", &inv.EgressOnlyInternetGateways)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "EgressOnlyInternetGateways", &inv.EgressOnlyInternetGateways)
 		}},
 	{key: "NatGateways", command: "ec2 describe-nat-gateways", kind: checks.KindNATGateways,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "NatGateways", &inv.NATGateways)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "NatGateways", &inv.NATGateways)
 		}},
 	{key: "VpnGateways", command: "ec2 describe-vpn-gateways", kind: checks.KindVPNGateways,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "VpnGateways", &inv.VPNGateways)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "VpnGateways", &inv.VPNGateways)
 		}},
 	{key: "VpnConnections", command: "ec2 describe-vpn-connections", kind: checks.KindVPNConnections,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "VpnConnections", &inv.VPNConnections)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "VpnConnections", &inv.VPNConnections)
 		}},
-	{key: "virtualInterfaces", command: "directconnect describe-virtual-interfaces", kind: KindDXVirtualInterfaces,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "virtualInterfaces", &inv.DXVirtualInterfaces)
+	{key: "virtualInterfaces", command: "directconnect describe-virtual-interfaces", kind: inventory.KindDXVirtualInterfaces,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "virtualInterfaces", &inv.DXVirtualInterfaces)
 		}},
-	{key: "VirtualInterfaces", command: "directconnect describe-virtual-interfaces (Batfish's VirtualInterfaces.json)", kind: KindDXVirtualInterfaces,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "VirtualInterfaces", &inv.DXVirtualInterfaces)
+	{key: "VirtualInterfaces", command: "directconnect describe-virtual-interfaces (Batfish's VirtualInterfaces.json)", kind: inventory.KindDXVirtualInterfaces,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "VirtualInterfaces", &inv.DXVirtualInterfaces)
 		}},
-	{key: "directConnectGatewayAssociations", command: "directconnect describe-direct-connect-gateway-associations", kind: KindDXAssociations,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "directConnectGatewayAssociations", &inv.DXAssociations)
+	{key: "directConnectGatewayAssociations", command: "directconnect describe-direct-connect-gateway-associations", kind: inventory.KindDXAssociations,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "directConnectGatewayAssociations", &inv.DXAssociations)
 		}},
-	{key: "DirectConnectGatewayAssociations", command: "directconnect describe-direct-connect-gateway-associations (Batfish's DirectConnectGatewayAssociations.json)", kind: KindDXAssociations,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "DirectConnectGatewayAssociations", &inv.DXAssociations)
+	{key: "DirectConnectGatewayAssociations", command: "directconnect describe-direct-connect-gateway-associations (Batfish's DirectConnectGatewayAssociations.json)", kind: inventory.KindDXAssociations,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "DirectConnectGatewayAssociations", &inv.DXAssociations)
 		}},
 	{key: "TransitGateways", command: "ec2 describe-transit-gateways", kind: checks.KindTransitGateways,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "TransitGateways", &inv.TransitGateways)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "TransitGateways", &inv.TransitGateways)
 		}},
 	{key: "TransitGatewayAttachments", command: "ec2 describe-transit-gateway-attachments", kind: checks.KindTransitGatewayAttachments,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "TransitGatewayAttachments", &inv.TransitGatewayAttachments)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "TransitGatewayAttachments", &inv.TransitGatewayAttachments)
 		}},
-	{key: "TransitGatewayVpcAttachments", command: "ec2 describe-transit-gateway-vpc-attachments", kind: KindTransitGatewayVPCAttachments,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "TransitGatewayVpcAttachments", &inv.TransitGatewayVPCAttachments)
+	{key: "TransitGatewayVpcAttachments", command: "ec2 describe-transit-gateway-vpc-attachments", kind: inventory.KindTransitGatewayVPCAttachments,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "TransitGatewayVpcAttachments", &inv.TransitGatewayVPCAttachments)
 		}},
-	{key: "TransitGatewayPeeringAttachments", command: "ec2 describe-transit-gateway-peering-attachments", kind: snapKindTGWPeeringAttachments,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "TransitGatewayPeeringAttachments", &inv.TransitGatewayPeerings)
+	{key: "TransitGatewayPeeringAttachments", command: "ec2 describe-transit-gateway-peering-attachments", kind: inventory.KindTransitGatewayPeerings,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "TransitGatewayPeeringAttachments", &inv.TransitGatewayPeerings)
 		}},
 	{key: "TransitGatewayRouteTables", command: "ec2 describe-transit-gateway-route-tables", kind: checks.KindTransitGatewayRouteTables,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "TransitGatewayRouteTables", &inv.TransitGatewayRouteTables)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "TransitGatewayRouteTables", &inv.TransitGatewayRouteTables)
 		}},
-	{key: "Routes", command: "ec2 search-transit-gateway-routes", kind: KindTransitGatewayRoutes, parent: "transit gateway route table",
+	{key: "Routes", command: "ec2 search-transit-gateway-routes", kind: inventory.KindTransitGatewayRoutes, parent: "transit gateway route table",
 		// search-local-gateway-routes prints the same key for Outposts.
 		match: func(doc map[string]any) bool {
-			return !snapAnyElementHas(doc["Routes"], "LocalGatewayRouteTableId", "LocalGatewayVirtualInterfaceGroupId")
+			return !anyElementHas(doc["Routes"], "LocalGatewayRouteTableId", "LocalGatewayVirtualInterfaceGroupId")
 		},
-		read: func(inv *Inventory, doc map[string]any, parent string) error {
-			if err := snapAppendMap(doc, "Routes", inv.TransitGatewayRoutes, parent); err != nil {
+		read: func(inv *inventory.Inventory, doc map[string]any, parent string) error {
+			if err := appendItemsTo(doc, "Routes", inv.TransitGatewayRoutes, parent); err != nil {
 				return err
 			}
 			markStaticOnly(inv, parent, false)
 			return nil
 		}},
-	{key: "TransitGatewayRouteTablePropagations", command: "ec2 get-transit-gateway-route-table-propagations", kind: KindTransitGatewayPropagations, parent: "transit gateway route table",
-		read: func(inv *Inventory, doc map[string]any, parent string) error {
-			return snapAppendMap(doc, "TransitGatewayRouteTablePropagations", inv.TransitGatewayPropagations, parent)
+	{key: "TransitGatewayRouteTablePropagations", command: "ec2 get-transit-gateway-route-table-propagations", kind: inventory.KindTransitGatewayPropagations, parent: "transit gateway route table",
+		read: func(inv *inventory.Inventory, doc map[string]any, parent string) error {
+			return appendItemsTo(doc, "TransitGatewayRouteTablePropagations", inv.TransitGatewayPropagations, parent)
 		}},
-	{key: "TransitGatewayStaticRoutes", command: "Batfish's TransitGatewayStaticRoutes.json", kind: KindTransitGatewayRoutes,
+	{key: "TransitGatewayStaticRoutes", command: "Batfish's TransitGatewayStaticRoutes.json", kind: inventory.KindTransitGatewayRoutes,
 		read: readBatfishStaticRoutes},
-	{key: "TransitGatewayPropagations", command: "Batfish's TransitGatewayPropagations.json", kind: KindTransitGatewayPropagations,
+	{key: "TransitGatewayPropagations", command: "Batfish's TransitGatewayPropagations.json", kind: inventory.KindTransitGatewayPropagations,
 		read: readBatfishPropagations},
 	{key: "VpcEndpoints", command: "ec2 describe-vpc-endpoints", kind: checks.KindVPCEndpoints,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "VpcEndpoints", &inv.VPCEndpoints)
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "VpcEndpoints", &inv.VPCEndpoints)
 		}},
-	{key: "Addresses", command: "ec2 describe-addresses", kind: KindAddresses,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "Addresses", &inv.Addresses)
+	{key: "Addresses", command: "ec2 describe-addresses", kind: inventory.KindAddresses,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "Addresses", &inv.Addresses)
 		}},
-	{key: "DhcpOptions", command: "ec2 describe-dhcp-options", kind: KindDHCPOptions,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "DhcpOptions", &inv.DHCPOptions)
+	{key: "DhcpOptions", command: "ec2 describe-dhcp-options", kind: inventory.KindDHCPOptions,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "DhcpOptions", &inv.DHCPOptions)
 		}},
-	{key: "FlowLogs", command: "ec2 describe-flow-logs", kind: KindFlowLogs,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "FlowLogs", &inv.FlowLogs)
+	{key: "FlowLogs", command: "ec2 describe-flow-logs", kind: inventory.KindFlowLogs,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "FlowLogs", &inv.FlowLogs)
 		}},
-	{key: "HostedZones", command: "route53 list-hosted-zones", kind: KindHostedZones,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
+	{key: "HostedZones", command: "route53 list-hosted-zones", kind: inventory.KindHostedZones,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
 			var zones []r53types.HostedZone
-			if err := snapDecodeKey(doc, "HostedZones", &zones); err != nil {
+			if err := decodeKey(doc, "HostedZones", &zones); err != nil {
 				return err
 			}
 			for _, z := range zones {
@@ -382,34 +395,34 @@ var snapOutputs = []snapOutput{
 			}
 			return nil
 		}},
-	{key: "HostedZone", command: "route53 get-hosted-zone", kind: KindHostedZone,
+	{key: "HostedZone", command: "route53 get-hosted-zone", kind: inventory.KindHostedZone,
 		read: readHostedZone},
-	{key: "ResourceRecordSets", command: "route53 list-resource-record-sets", kind: KindRecordSets, parent: "hosted zone",
-		read: func(inv *Inventory, doc map[string]any, parent string) error {
-			return snapAppendMap(doc, "ResourceRecordSets", inv.RecordSets, HostedZoneID(parent))
+	{key: "ResourceRecordSets", command: "route53 list-resource-record-sets", kind: inventory.KindRecordSets, parent: "hosted zone",
+		read: func(inv *inventory.Inventory, doc map[string]any, parent string) error {
+			return appendItemsTo(doc, "ResourceRecordSets", inv.RecordSets, inventory.HostedZoneID(parent))
 		}},
-	{key: "ResolverEndpoints", command: "route53resolver list-resolver-endpoints", kind: KindResolverEndpoints,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "ResolverEndpoints", &inv.ResolverEndpoints)
+	{key: "ResolverEndpoints", command: "route53resolver list-resolver-endpoints", kind: inventory.KindResolverEndpoints,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "ResolverEndpoints", &inv.ResolverEndpoints)
 		}},
-	{key: "IpAddresses", command: "route53resolver list-resolver-endpoint-ip-addresses", kind: KindResolverEndpointIPs, parent: "Resolver endpoint",
-		read: func(inv *Inventory, doc map[string]any, parent string) error {
-			return snapAppendMap(doc, "IpAddresses", inv.ResolverIPs, parent)
+	{key: "IpAddresses", command: "route53resolver list-resolver-endpoint-ip-addresses", kind: inventory.KindResolverEndpointIPs, parent: "Resolver endpoint",
+		read: func(inv *inventory.Inventory, doc map[string]any, parent string) error {
+			return appendItemsTo(doc, "IpAddresses", inv.ResolverIPs, parent)
 		}},
-	{key: "ResolverRules", command: "route53resolver list-resolver-rules", kind: KindResolverRules,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "ResolverRules", &inv.ResolverRules)
+	{key: "ResolverRules", command: "route53resolver list-resolver-rules", kind: inventory.KindResolverRules,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "ResolverRules", &inv.ResolverRules)
 		}},
-	{key: "ResolverRuleAssociations", command: "route53resolver list-resolver-rule-associations", kind: KindResolverRuleAssociations,
-		read: func(inv *Inventory, doc map[string]any, _ string) error {
-			return snapAppend(doc, "ResolverRuleAssociations", &inv.ResolverRuleAssociations)
+	{key: "ResolverRuleAssociations", command: "route53resolver list-resolver-rule-associations", kind: inventory.KindResolverRuleAssociations,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "ResolverRuleAssociations", &inv.ResolverRuleAssociations)
 		}},
 }
 
-// snapIgnoredKeys are top-level keys of outputs that a snapshot may contain
+// ignoredKeys are top-level keys of outputs that a snapshot may contain
 // (Batfish's collect them, for example) but that play no part in reach's
 // checks. They are recognised so that they are not reported as unknown.
-var snapIgnoredKeys = map[string]bool{
+var ignoredKeys = map[string]bool{
 	"AvailabilityZones":        true,
 	"Regions":                  true,
 	"CustomerGateways":         true,
@@ -434,9 +447,9 @@ var snapIgnoredKeys = map[string]bool{
 	"Account":                  true,
 }
 
-// snapPagingKeys accompany outputs (pagination, truncation) and say nothing
+// pagingKeys accompany outputs (pagination, truncation) and say nothing
 // about the kind of output.
-var snapPagingKeys = map[string]bool{
+var pagingKeys = map[string]bool{
 	"NextToken":                 true,
 	"Marker":                    true,
 	"NextMarker":                true,
@@ -450,10 +463,11 @@ var snapPagingKeys = map[string]bool{
 	"ResponseMetadata":          true,
 }
 
-func readSnapshotDoc(inv *Inventory, shown, name string, doc map[string]any) (int, error) {
+func (r *reader) readDoc(shown, name string, doc map[string]any) (int, error) {
+	inv := r.inv
 	used := 0
-	for i := range snapOutputs {
-		o := &snapOutputs[i]
+	for i := range outputs {
+		o := &outputs[i]
 		if _, ok := doc[o.key]; !ok || (o.match != nil && !o.match(doc)) {
 			continue
 		}
@@ -469,10 +483,10 @@ func readSnapshotDoc(inv *Inventory, shown, name string, doc map[string]any) (in
 		if err := o.read(inv, doc, parent); err != nil {
 			return used, err
 		}
-		inv.noteCopies(o, shown, doc)
-		inv.markPresent(o.kind)
+		r.noteCopies(o, shown, doc)
+		r.markPresent(o.kind)
 		for _, k := range o.also {
-			inv.markPresent(k)
+			r.markPresent(k)
 		}
 		used++
 	}
@@ -481,10 +495,10 @@ func readSnapshotDoc(inv *Inventory, shown, name string, doc map[string]any) (in
 	}
 	var unknown []string
 	for k := range doc {
-		if snapIgnoredKeys[k] {
+		if ignoredKeys[k] {
 			return 0, nil
 		}
-		if !snapPagingKeys[k] {
+		if !pagingKeys[k] {
 			unknown = append(unknown, k)
 		}
 	}
@@ -497,12 +511,12 @@ func readSnapshotDoc(inv *Inventory, shown, name string, doc map[string]any) (in
 	return 0, nil
 }
 
-// snapIDFields names the ID field of the outputs whose copies in several
+// idFields names the ID field of the outputs whose copies in several
 // files must agree. Outputs that are views from one side are left out: a
 // transit gateway attachment or a peering connection seen by each account
-// (each sees its own side's options) differ by design, and Convert merges
+// (each sees its own side's options) differ by design, and conversion merges
 // them.
-var snapIDFields = map[string]string{
+var idFields = map[string]string{
 	"Vpcs":                       "VpcId",
 	"Subnets":                    "SubnetId",
 	"NetworkInterfaces":          "NetworkInterfaceId",
@@ -522,8 +536,8 @@ var snapIDFields = map[string]string{
 // noteCopies compares each resource of an output with the copy another
 // file described, and records a conflict when they differ. Tags are left
 // out of the comparison: each account names a shared resource its own way.
-func (inv *Inventory) noteCopies(o *snapOutput, file string, doc map[string]any) {
-	idField, ok := snapIDFields[o.key]
+func (r *reader) noteCopies(o *output, file string, doc map[string]any) {
+	idField, ok := idFields[o.key]
 	if !ok {
 		return
 	}
@@ -547,32 +561,32 @@ func (inv *Inventory) noteCopies(o *snapOutput, file string, doc map[string]any)
 		if err != nil {
 			continue
 		}
-		if inv.copies == nil {
-			inv.copies = map[string]resourceCopy{}
+		if r.copies == nil {
+			r.copies = map[string]resourceCopy{}
 		}
 		key := o.key + "/" + id
-		first, seen := inv.copies[key]
+		first, seen := r.copies[key]
 		switch {
 		case !seen:
-			inv.copies[key] = resourceCopy{file: file, content: string(content)}
+			r.copies[key] = resourceCopy{file: file, content: string(content)}
 		case first.file != file && first.content != string(content):
-			if !slices.ContainsFunc(inv.Conflicts, func(c Conflict) bool { return c.Kind == o.kind && c.ID == id }) {
-				inv.Conflicts = append(inv.Conflicts, Conflict{Kind: o.kind, ID: id, Files: [2]string{first.file, file}})
+			if !slices.ContainsFunc(r.inv.Conflicts, func(c inventory.Conflict) bool { return c.Kind == o.kind && c.ID == id }) {
+				r.inv.Conflicts = append(r.inv.Conflicts, inventory.Conflict{Kind: o.kind, ID: id, Files: [2]string{first.file, file}})
 			}
 		}
 	}
 }
 
 // markPresent records that the snapshot holds kind k, and in which folder.
-func (inv *Inventory) markPresent(k checks.DataKind) {
-	inv.Present[k] = true
-	if inv.PresentIn == nil {
-		inv.PresentIn = map[string]map[checks.DataKind]bool{}
+func (r *reader) markPresent(k checks.DataKind) {
+	r.inv.Present[k] = true
+	if r.inv.PresentIn == nil {
+		r.inv.PresentIn = map[string]map[checks.DataKind]bool{}
 	}
-	if inv.PresentIn[inv.readingFolder] == nil {
-		inv.PresentIn[inv.readingFolder] = map[checks.DataKind]bool{}
+	if r.inv.PresentIn[r.folder] == nil {
+		r.inv.PresentIn[r.folder] = map[checks.DataKind]bool{}
 	}
-	inv.PresentIn[inv.readingFolder][k] = true
+	r.inv.PresentIn[r.folder][k] = true
 }
 
 // parentFromFileName returns the last dot-separated part of the file name
@@ -587,14 +601,7 @@ func parentFromFileName(name string) string {
 	return strings.TrimSpace(base[i+1:])
 }
 
-// HostedZoneID returns a hosted zone ID without the "/hostedzone/" prefix
-// Route 53 puts on it in some outputs, so that IDs from list-hosted-zones,
-// get-hosted-zone and file names compare equal.
-func HostedZoneID(id string) string {
-	return strings.TrimPrefix(id, "/hostedzone/")
-}
-
-func snapHasAny(doc map[string]any, keys ...string) bool {
+func hasAny(doc map[string]any, keys ...string) bool {
 	for _, k := range keys {
 		if _, ok := doc[k]; ok {
 			return true
@@ -603,45 +610,45 @@ func snapHasAny(doc map[string]any, keys ...string) bool {
 	return false
 }
 
-func snapAnyElementHas(list any, keys ...string) bool {
+func anyElementHas(list any, keys ...string) bool {
 	items, _ := list.([]any)
 	for _, it := range items {
-		if obj, ok := it.(map[string]any); ok && snapHasAny(obj, keys...) {
+		if obj, ok := it.(map[string]any); ok && hasAny(obj, keys...) {
 			return true
 		}
 	}
 	return false
 }
 
-func snapEveryElementHas(list any, keys ...string) bool {
+func everyElementHas(list any, keys ...string) bool {
 	items, ok := list.([]any)
 	if !ok {
 		return list == nil
 	}
 	for _, it := range items {
 		obj, ok := it.(map[string]any)
-		if !ok || !snapHasAny(obj, keys...) {
+		if !ok || !hasAny(obj, keys...) {
 			return false
 		}
 	}
 	return true
 }
 
-// snapAppend decodes doc[key] and appends it to *dst.
-func snapAppend[T any](doc map[string]any, key string, dst *[]T) error {
+// appendItems decodes doc[key] and appends it to *dst.
+func appendItems[T any](doc map[string]any, key string, dst *[]T) error {
 	var items []T
-	if err := snapDecodeKey(doc, key, &items); err != nil {
+	if err := decodeKey(doc, key, &items); err != nil {
 		return err
 	}
 	*dst = append(*dst, items...)
 	return nil
 }
 
-// snapAppendMap decodes doc[key] and appends it to m[parent]. The key is set
+// appendItemsTo decodes doc[key] and appends it to m[parent]. The key is set
 // even for an empty list: an empty list read is known to be empty.
-func snapAppendMap[T any](doc map[string]any, key string, m map[string][]T, parent string) error {
+func appendItemsTo[T any](doc map[string]any, key string, m map[string][]T, parent string) error {
 	var items []T
-	if err := snapDecodeKey(doc, key, &items); err != nil {
+	if err := decodeKey(doc, key, &items); err != nil {
 		return err
 	}
 	m[parent] = append(m[parent], items...)
@@ -651,11 +658,11 @@ func snapAppendMap[T any](doc map[string]any, key string, m map[string][]T, pare
 	return nil
 }
 
-func snapDecodeKey[T any](doc map[string]any, key string, dst *T) error {
-	return snapDecode(doc[key], key, dst)
+func decodeKey[T any](doc map[string]any, key string, dst *T) error {
+	return decode(doc[key], key, dst)
 }
 
-func markStaticOnly(inv *Inventory, rtb string, staticOnly bool) {
+func markStaticOnly(inv *inventory.Inventory, rtb string, staticOnly bool) {
 	if inv.TransitGatewayRoutesStaticOnly == nil {
 		inv.TransitGatewayRoutesStaticOnly = map[string]bool{}
 	}
@@ -673,9 +680,9 @@ type vpcAttributeOutput struct {
 	EnableNetworkAddressUsageMetrics *ec2types.AttributeBooleanValue
 }
 
-func readVPCAttribute(inv *Inventory, doc map[string]any, _ string) error {
+func readVPCAttribute(inv *inventory.Inventory, doc map[string]any, _ string) error {
 	var out vpcAttributeOutput
-	if err := snapDecode(doc, "", &out); err != nil {
+	if err := decode(doc, "", &out); err != nil {
 		return err
 	}
 	if out.VpcId == nil || *out.VpcId == "" {
@@ -697,16 +704,16 @@ type getHostedZoneOutput struct {
 	VPCs       []r53types.VPC
 }
 
-func readHostedZone(inv *Inventory, doc map[string]any, _ string) error {
+func readHostedZone(inv *inventory.Inventory, doc map[string]any, _ string) error {
 	var out getHostedZoneOutput
-	if err := snapDecode(doc, "", &out); err != nil {
+	if err := decode(doc, "", &out); err != nil {
 		return err
 	}
 	if out.HostedZone == nil || out.HostedZone.Id == nil {
 		return errors.New("HostedZone.Id: expected a hosted zone ID")
 	}
 	addHostedZone(inv, *out.HostedZone)
-	id := HostedZoneID(*out.HostedZone.Id)
+	id := inventory.HostedZoneID(*out.HostedZone.Id)
 	inv.HostedZoneVPCs[id] = append(inv.HostedZoneVPCs[id], out.VPCs...)
 	if inv.HostedZoneVPCs[id] == nil {
 		inv.HostedZoneVPCs[id] = []r53types.VPC{}
@@ -716,10 +723,10 @@ func readHostedZone(inv *Inventory, doc map[string]any, _ string) error {
 
 // addHostedZone appends a zone unless it is already there: list-hosted-zones
 // and get-hosted-zone both describe the same zones.
-func addHostedZone(inv *Inventory, z r53types.HostedZone) {
+func addHostedZone(inv *inventory.Inventory, z r53types.HostedZone) {
 	if z.Id != nil {
 		for _, have := range inv.HostedZones {
-			if have.Id != nil && HostedZoneID(*have.Id) == HostedZoneID(*z.Id) {
+			if have.Id != nil && inventory.HostedZoneID(*have.Id) == inventory.HostedZoneID(*z.Id) {
 				return
 			}
 		}
@@ -732,9 +739,9 @@ type batfishStaticRoutes struct {
 	Routes                     []ec2types.TransitGatewayRoute
 }
 
-func readBatfishStaticRoutes(inv *Inventory, doc map[string]any, _ string) error {
+func readBatfishStaticRoutes(inv *inventory.Inventory, doc map[string]any, _ string) error {
 	var tables []batfishStaticRoutes
-	if err := snapDecodeKey(doc, "TransitGatewayStaticRoutes", &tables); err != nil {
+	if err := decodeKey(doc, "TransitGatewayStaticRoutes", &tables); err != nil {
 		return err
 	}
 	for i, t := range tables {
@@ -756,9 +763,9 @@ type batfishPropagations struct {
 	TransitGatewayRouteTablePropagations []ec2types.TransitGatewayRouteTablePropagation
 }
 
-func readBatfishPropagations(inv *Inventory, doc map[string]any, _ string) error {
+func readBatfishPropagations(inv *inventory.Inventory, doc map[string]any, _ string) error {
 	var tables []batfishPropagations
-	if err := snapDecodeKey(doc, "TransitGatewayPropagations", &tables); err != nil {
+	if err := decodeKey(doc, "TransitGatewayPropagations", &tables); err != nil {
 		return err
 	}
 	for i, t := range tables {
@@ -774,13 +781,11 @@ func readBatfishPropagations(inv *Inventory, doc map[string]any, _ string) error
 	return nil
 }
 
-var snapTimeType = reflect.TypeFor[time.Time]()
-
-// snapTimeLayouts are the timestamp shapes AWS CLI versions print: RFC 3339
+// timeLayouts are the timestamp shapes AWS CLI versions print: RFC 3339
 // (CLI v2, "iso8601"), Python's str(datetime) with a space (CLI v1 and
 // boto3 dumps, as in the Batfish snapshots), offsets without a colon, and
 // no offset at all (taken as UTC).
-var snapTimeLayouts = []string{
+var timeLayouts = []string{
 	time.RFC3339Nano,
 	"2006-01-02 15:04:05.999999999Z07:00",
 	"2006-01-02T15:04:05.999999999Z0700",
@@ -789,67 +794,67 @@ var snapTimeLayouts = []string{
 	"2006-01-02 15:04:05.999999999",
 }
 
-// snapMaxUnixSeconds is the end of year 9999, the last instant RFC 3339 (and so
+// maxUnixSeconds is the end of year 9999, the last instant RFC 3339 (and so
 // time.Time's JSON form) can write.
-const snapMaxUnixSeconds = 253402300799
+const maxUnixSeconds = 253402300799
 
-// snapDecode decodes v, a document decoded with UseNumber, into dst as
+// decode decodes v, a document decoded with UseNumber, into dst as
 // encoding/json would. It first checks every value against the Go type it
 // lands in, so that a mistyped field is reported by its path with indices
 // (RouteTables[3].Routes[0].DestinationCidrBlock), and rewrites timestamps
 // into RFC 3339, the only shape time.Time accepts. Unknown fields are
 // ignored, as encoding/json ignores them.
-func snapDecode[T any](v any, at string, dst *T) error {
-	v, err := snapConform(v, reflect.TypeFor[T](), at)
+func decode[T any](v any, at string, dst *T) error {
+	v, err := conform(v, reflect.TypeFor[T](), at)
 	if err != nil {
 		return err
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("%s: %v", snapOrTop(at), err)
+		return fmt.Errorf("%s: %v", orTop(at), err)
 	}
 	if err := json.Unmarshal(b, dst); err != nil {
 		// conform mirrors encoding/json, so this is a backstop; the
 		// field path then lacks indices.
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return fmt.Errorf("%s: expected %s, got %s", snapOrTop(te.Field), snapGoType(te.Type), te.Value)
+			return fmt.Errorf("%s: expected %s, got %s", orTop(te.Field), goType(te.Type), te.Value)
 		}
-		return fmt.Errorf("%s: %v", snapOrTop(at), err)
+		return fmt.Errorf("%s: %v", orTop(at), err)
 	}
 	return nil
 }
 
-func snapOrTop(at string) string {
+func orTop(at string) string {
 	if at == "" {
 		return "top level"
 	}
 	return at
 }
 
-func snapConform(v any, t reflect.Type, at string) (any, error) {
+func conform(v any, t reflect.Type, at string) (any, error) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	if v == nil {
 		return nil, nil
 	}
-	if t == snapTimeType {
-		return snapConformTime(v, at)
+	if t == timeType {
+		return conformTime(v, at)
 	}
 	switch t.Kind() {
 	case reflect.Struct:
 		obj, ok := v.(map[string]any)
 		if !ok {
-			return nil, snapMismatch(at, "an object", v)
+			return nil, mismatch(at, "an object", v)
 		}
-		fields := snapFieldsOf(t)
+		fields := fieldsOf(t)
 		for k, val := range obj {
 			ft, ok := fields.lookup(k)
 			if !ok {
 				continue
 			}
-			nv, err := snapConform(val, ft, snapJoinPath(at, k))
+			nv, err := conform(val, ft, inventory.FieldPath(at, k))
 			if err != nil {
 				return nil, err
 			}
@@ -859,13 +864,13 @@ func snapConform(v any, t reflect.Type, at string) (any, error) {
 	case reflect.Map:
 		obj, ok := v.(map[string]any)
 		if !ok {
-			return nil, snapMismatch(at, "an object", v)
+			return nil, mismatch(at, "an object", v)
 		}
 		if t.Key().Kind() != reflect.String {
 			return obj, nil
 		}
 		for k, val := range obj {
-			nv, err := snapConform(val, t.Elem(), snapJoinPath(at, k))
+			nv, err := conform(val, t.Elem(), inventory.FieldPath(at, k))
 			if err != nil {
 				return nil, err
 			}
@@ -875,16 +880,16 @@ func snapConform(v any, t reflect.Type, at string) (any, error) {
 	case reflect.Slice, reflect.Array:
 		if t.Elem().Kind() == reflect.Uint8 {
 			if _, ok := v.(string); !ok {
-				return nil, snapMismatch(at, "a base64 string", v)
+				return nil, mismatch(at, "a base64 string", v)
 			}
 			return v, nil
 		}
 		list, ok := v.([]any)
 		if !ok {
-			return nil, snapMismatch(at, "an array", v)
+			return nil, mismatch(at, "an array", v)
 		}
 		for i := range list {
-			nv, err := snapConform(list[i], t.Elem(), fmt.Sprintf("%s[%d]", at, i))
+			nv, err := conform(list[i], t.Elem(), fmt.Sprintf("%s[%d]", at, i))
 			if err != nil {
 				return nil, err
 			}
@@ -893,45 +898,45 @@ func snapConform(v any, t reflect.Type, at string) (any, error) {
 		return list, nil
 	case reflect.String:
 		if _, ok := v.(string); !ok {
-			return nil, snapMismatch(at, "a string", v)
+			return nil, mismatch(at, "a string", v)
 		}
 	case reflect.Bool:
 		if _, ok := v.(bool); !ok {
-			return nil, snapMismatch(at, "a boolean", v)
+			return nil, mismatch(at, "a boolean", v)
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		n, ok := v.(json.Number)
 		if !ok {
-			return nil, snapMismatch(at, "an integer", v)
+			return nil, mismatch(at, "an integer", v)
 		}
 		if _, err := strconv.ParseInt(string(n), 10, t.Bits()); err != nil {
-			return nil, snapNumberError(at, n, t, err)
+			return nil, numberError(at, n, t, err)
 		}
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		n, ok := v.(json.Number)
 		if !ok {
-			return nil, snapMismatch(at, "an integer", v)
+			return nil, mismatch(at, "an integer", v)
 		}
 		if _, err := strconv.ParseUint(string(n), 10, t.Bits()); err != nil {
-			return nil, snapNumberError(at, n, t, err)
+			return nil, numberError(at, n, t, err)
 		}
 	case reflect.Float32, reflect.Float64:
 		n, ok := v.(json.Number)
 		if !ok {
-			return nil, snapMismatch(at, "a number", v)
+			return nil, mismatch(at, "a number", v)
 		}
 		if _, err := strconv.ParseFloat(string(n), t.Bits()); err != nil {
-			return nil, snapNumberError(at, n, t, err)
+			return nil, numberError(at, n, t, err)
 		}
 	}
 	return v, nil
 }
 
-func snapConformTime(v any, at string) (any, error) {
+func conformTime(v any, at string) (any, error) {
 	switch x := v.(type) {
 	case string:
 		s := strings.TrimSpace(x)
-		for _, layout := range snapTimeLayouts {
+		for _, layout := range timeLayouts {
 			t, err := time.Parse(layout, s)
 			if err != nil {
 				continue
@@ -941,49 +946,32 @@ func snapConformTime(v any, at string) (any, error) {
 			}
 			return t.Format(time.RFC3339Nano), nil
 		}
-		return nil, fmt.Errorf("%s: expected a timestamp, got %q", snapOrTop(at), snapClip(x))
+		return nil, fmt.Errorf("%s: expected a timestamp, got %q", orTop(at), inventory.Clip(x))
 	case json.Number:
 		// CLI v1 with cli_timestamp_format = none prints seconds since
 		// the epoch for services whose wire format does.
 		f, err := strconv.ParseFloat(string(x), 64)
-		if err != nil || math.IsNaN(f) || f < 0 || f > snapMaxUnixSeconds {
-			return nil, fmt.Errorf("%s: expected a timestamp, got number %s", snapOrTop(at), snapClip(string(x)))
+		if err != nil || math.IsNaN(f) || f < 0 || f > maxUnixSeconds {
+			return nil, fmt.Errorf("%s: expected a timestamp, got number %s", orTop(at), inventory.Clip(string(x)))
 		}
 		sec, frac := math.Modf(f)
 		return time.Unix(int64(sec), int64(frac*1e9)).UTC().Format(time.RFC3339Nano), nil
 	}
-	return nil, snapMismatch(at, "a timestamp", v)
+	return nil, mismatch(at, "a timestamp", v)
 }
 
-func snapNumberError(at string, n json.Number, t reflect.Type, err error) error {
+func numberError(at string, n json.Number, t reflect.Type, err error) error {
 	if errors.Is(err, strconv.ErrRange) {
-		return fmt.Errorf("%s: number %s out of range for %s", snapOrTop(at), snapClip(string(n)), snapGoType(t))
+		return fmt.Errorf("%s: number %s out of range for %s", orTop(at), inventory.Clip(string(n)), goType(t))
 	}
-	return fmt.Errorf("%s: expected %s, got number %s", snapOrTop(at), snapGoType(t), snapClip(string(n)))
+	return fmt.Errorf("%s: expected %s, got number %s", orTop(at), goType(t), inventory.Clip(string(n)))
 }
 
-func snapMismatch(at, want string, v any) error {
-	return fmt.Errorf("%s: expected %s, got %s", snapOrTop(at), want, snapArticle(snapJSONType(v)))
+func mismatch(at, want string, v any) error {
+	return fmt.Errorf("%s: expected %s, got %s", orTop(at), want, article(jsonType(v)))
 }
 
-func snapJoinPath(at, key string) string {
-	if at == "" {
-		return key
-	}
-	return at + "." + key
-}
-
-// snapClip keeps messages one line and short whatever a file holds.
-func snapClip(s string) string {
-	const max = 40
-	s = sanitize(s)
-	if len(s) > max {
-		return s[:max] + "..."
-	}
-	return s
-}
-
-func snapJSONType(v any) string {
+func jsonType(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"
@@ -1001,7 +989,7 @@ func snapJSONType(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-func snapArticle(s string) string {
+func article(s string) string {
 	switch s {
 	case "null":
 		return s
@@ -1011,7 +999,7 @@ func snapArticle(s string) string {
 	return "a " + s
 }
 
-func snapGoType(t reflect.Type) string {
+func goType(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -1028,7 +1016,7 @@ func snapGoType(t reflect.Type) string {
 	case reflect.Slice, reflect.Array:
 		return "an array"
 	case reflect.Struct, reflect.Map:
-		if t == snapTimeType {
+		if t == timeType {
 			return "a timestamp"
 		}
 		return "an object"
@@ -1036,14 +1024,14 @@ func snapGoType(t reflect.Type) string {
 	return t.String()
 }
 
-// snapFieldSet maps the JSON keys that encoding/json would decode into a struct
+// fieldSet maps the JSON keys that encoding/json would decode into a struct
 // to the fields' types: exact names first, then case-insensitively.
-type snapFieldSet struct {
+type fieldSet struct {
 	exact  map[string]reflect.Type
 	folded map[string]reflect.Type
 }
 
-func (f *snapFieldSet) lookup(key string) (reflect.Type, bool) {
+func (f *fieldSet) lookup(key string) (reflect.Type, bool) {
 	if t, ok := f.exact[key]; ok {
 		return t, true
 	}
@@ -1051,21 +1039,21 @@ func (f *snapFieldSet) lookup(key string) (reflect.Type, bool) {
 	return t, ok
 }
 
-var snapFieldSets sync.Map // reflect.Type → *fieldSet
+var fieldSets sync.Map // reflect.Type → *fieldSet
 
-func snapFieldsOf(t reflect.Type) *snapFieldSet {
-	if f, ok := snapFieldSets.Load(t); ok {
-		return f.(*snapFieldSet)
+func fieldsOf(t reflect.Type) *fieldSet {
+	if f, ok := fieldSets.Load(t); ok {
+		return f.(*fieldSet)
 	}
-	f := &snapFieldSet{exact: map[string]reflect.Type{}, folded: map[string]reflect.Type{}}
-	snapAddFields(f, t, 0)
-	snapFieldSets.Store(t, f)
+	f := &fieldSet{exact: map[string]reflect.Type{}, folded: map[string]reflect.Type{}}
+	addFields(f, t, 0)
+	fieldSets.Store(t, f)
 	return f
 }
 
-// snapAddFields adds t's fields, then those promoted from embedded structs, so
+// addFields adds t's fields, then those promoted from embedded structs, so
 // that shallower fields win as they do in encoding/json.
-func snapAddFields(f *snapFieldSet, t reflect.Type, depth int) {
+func addFields(f *fieldSet, t reflect.Type, depth int) {
 	if depth > 8 {
 		return
 	}
@@ -1103,6 +1091,6 @@ func snapAddFields(f *snapFieldSet, t reflect.Type, depth int) {
 		}
 	}
 	for _, et := range embedded {
-		snapAddFields(f, et, depth+1)
+		addFields(f, et, depth+1)
 	}
 }

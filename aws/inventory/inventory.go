@@ -1,10 +1,12 @@
-// Package aws is reach's adapter to AWS: it reads snapshot directories of
-// AWS CLI JSON, loads live accounts through aws-sdk-go-v2, keeps the raw API
-// outputs (so a snapshot can be saved losslessly) and converts them into a
-// checks.Network.
-package aws
+// Package inventory holds the raw outputs of an AWS account, exactly as the
+// SDK types them: the live loader and the snapshot reader fill an Inventory,
+// the snapshot writer saves one losslessly, and package convert turns one
+// into a checks.Network.
+package inventory
 
 import (
+	"strings"
+
 	dxtypes "github.com/aws/aws-sdk-go-v2/service/directconnect/types"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
@@ -15,8 +17,8 @@ import (
 
 // Inventory holds the raw outputs of the describe/list/get calls for one
 // account and region (or several, merged), exactly as the SDK types them.
-// The snapshot reader and the live loader both fill it; Convert turns it
-// into a checks.Network.
+// The snapshot reader and the live loader both fill it; convert.Network
+// turns it into a checks.Network.
 type Inventory struct {
 	VPCs                       []ec2types.Vpc
 	VPCAttributes              map[string]VPCAttributes // by VPC ID
@@ -72,14 +74,8 @@ type Inventory struct {
 	PresentIn map[string]map[checks.DataKind]bool
 
 	// Conflicts lists resources that two snapshot files describe
-	// differently; Convert turns each into a gap scoped to the resource.
+	// differently; conversion turns each into a gap scoped to the resource.
 	Conflicts []Conflict
-
-	// readingFolder is the folder of the snapshot file being read.
-	readingFolder string
-	// copies holds the first description read of each resource, by output
-	// key and ID, to tell a second copy that differs.
-	copies map[string]resourceCopy
 
 	// TransitGatewayRoutesStaticOnly is true for the TGW route tables whose
 	// routes came only from Batfish's TransitGatewayStaticRoutes.json, which
@@ -132,6 +128,14 @@ const (
 	KindResolverRuleAssociations     checks.DataKind = "list-resolver-rule-associations"
 )
 
+// Kinds only snapshots and the loader name: AWS-managed prefix lists with
+// their CIDRs (snapshots may hold them; the loader reads the same CIDRs
+// through get-managed-prefix-list-entries), and TGW peering attachments.
+const (
+	KindAWSPrefixLists         checks.DataKind = "describe-prefix-lists"
+	KindTransitGatewayPeerings checks.DataKind = "describe-transit-gateway-peering-attachments"
+)
+
 // The Direct Connect kinds, optional: the EC2 API cannot see Direct
 // Connect, and an account without it has nothing to read.
 const (
@@ -147,8 +151,9 @@ type Conflict struct {
 	Files [2]string
 }
 
-// resourceCopy is where a resource was first described, and how.
-type resourceCopy struct {
-	file    string
-	content string
+// HostedZoneID returns a hosted zone ID without the "/hostedzone/" prefix
+// Route 53 puts on it in some outputs, so that IDs from list-hosted-zones,
+// get-hosted-zone and file names compare equal.
+func HostedZoneID(id string) string {
+	return strings.TrimPrefix(id, "/hostedzone/")
 }

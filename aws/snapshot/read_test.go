@@ -1,4 +1,4 @@
-package aws
+package snapshot
 
 import (
 	"fmt"
@@ -10,28 +10,30 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/reachnet/reach/aws/convert"
+	"github.com/reachnet/reach/aws/inventory"
 	"github.com/reachnet/reach/checks"
 )
 
 // corpus is the Batfish snapshot corpus, beside the repository (CI clones
 // the repository next to a copy of shared/).
-const corpus = "../../shared/corpora/batfish-aws"
+const corpus = "../../../shared/corpora/batfish-aws"
 
 // mapSnapshot reads files placed under the directory "snap" of a MapFS.
-func mapSnapshot(t *testing.T, files map[string]string) (*Inventory, error) {
+func mapSnapshot(t *testing.T, files map[string]string) (*inventory.Inventory, error) {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for name, data := range files {
 		fsys["snap/"+name] = &fstest.MapFile{Data: []byte(data)}
 	}
-	return ReadSnapshotFS(fsys, "snap")
+	return ReadFS(fsys, "snap")
 }
 
-func mustSnapshot(t *testing.T, files map[string]string) *Inventory {
+func mustSnapshot(t *testing.T, files map[string]string) *inventory.Inventory {
 	t.Helper()
 	inv, err := mapSnapshot(t, files)
 	if err != nil {
-		t.Fatalf("ReadSnapshotFS: %v", err)
+		t.Fatalf("ReadFS: %v", err)
 	}
 	return inv
 }
@@ -64,15 +66,15 @@ func TestBatfishCorpusLoads(t *testing.T) {
 	}
 	for _, name := range cases {
 		t.Run(name, func(t *testing.T) {
-			inv, err := ReadSnapshot(filepath.Join(corpus, name))
+			inv, err := Read(filepath.Join(corpus, name))
 			if err != nil {
-				t.Fatalf("ReadSnapshot: %v", err)
+				t.Fatalf("Read: %v", err)
 			}
 			if len(inv.Skipped) > 0 {
 				t.Errorf("skipped files: %v", inv.Skipped)
 			}
-			if _, err := Convert(inv); err != nil {
-				t.Fatalf("Convert: %v", err)
+			if _, err := convert.Network(inv); err != nil {
+				t.Fatalf("convert.Network: %v", err)
 			}
 		})
 	}
@@ -117,11 +119,11 @@ func TestBatfishCorpusCounts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			inv, err := ReadSnapshot(filepath.Join(corpus, tt.name))
+			inv, err := Read(filepath.Join(corpus, tt.name))
 			if err != nil {
 				t.Fatal(err)
 			}
-			n, err := Convert(inv)
+			n, err := convert.Network(inv)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -137,120 +139,6 @@ func TestBatfishCorpusCounts(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestBatfishCorpusDetails spot-checks values read off the JSON with jq.
-func TestBatfishCorpusDetails(t *testing.T) {
-	if _, err := os.Stat(corpus); err != nil {
-		t.Skipf("corpus not available: %v", err)
-	}
-	load := func(t *testing.T, name string) (*Inventory, *checks.Network) {
-		t.Helper()
-		inv, err := ReadSnapshot(filepath.Join(corpus, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, err := Convert(inv)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return inv, n
-	}
-
-	t.Run("nat gateway", func(t *testing.T) {
-		_, n := load(t, "test-nat-gateway")
-		nat := n.NATGateways["nat-07ab4846da51f4612"]
-		if nat == nil {
-			t.Fatal("nat-07ab4846da51f4612 missing")
-		}
-		if nat.ENIID != "eni-017aaec115610308a" || nat.PrivateIP.String() != "10.1.250.210" ||
-			nat.PublicIP.String() != "3.135.127.225" || !nat.Public || nat.State != "available" ||
-			nat.SubnetID != "subnet-0428892a357fa1f94" {
-			t.Errorf("nat = %+v", nat)
-		}
-		rt := n.RouteTables["rtb-02fe228b42de92a7c"]
-		if rt == nil || len(rt.Routes) != 2 || rt.Routes[1].Target != checks.TargetNAT || rt.Routes[1].TargetID != "nat-07ab4846da51f4612" {
-			t.Errorf("rtb-02fe228b42de92a7c = %+v", rt)
-		}
-	})
-	t.Run("gateway endpoint", func(t *testing.T) {
-		_, n := load(t, "test-vpc-endpoint-gateway")
-		rt := n.RouteTables["rtb-0efde4139784b75b0"]
-		if rt == nil || len(rt.Routes) != 3 {
-			t.Fatalf("rtb-0efde4139784b75b0 = %+v", rt)
-		}
-		r := rt.Routes[2]
-		if r.PrefixListID != "pl-63a5400a" || r.Target != checks.TargetEndpoint || r.TargetID != "vpce-0b7357542bb7b83ec" {
-			t.Errorf("route = %+v", r)
-		}
-		if pl := n.PrefixLists["pl-63a5400a"]; pl == nil || len(pl.CIDRs) != 4 || pl.Name != "com.amazonaws.us-east-1.s3" {
-			t.Errorf("pl-63a5400a = %+v", pl)
-		}
-		ep := n.Endpoints["vpce-0b7357542bb7b83ec"]
-		if ep == nil || ep.Type != "Gateway" || ep.ServiceName != "com.amazonaws.us-east-1.s3" || len(ep.RouteTableIDs) != 2 {
-			t.Errorf("endpoint = %+v", ep)
-		}
-		if v := n.VPCs["vpc-05d56c7295fca139b"]; v == nil || v.Region != "us-east-1" || v.Name != "testing" {
-			t.Errorf("vpc = %+v", v)
-		}
-	})
-	t.Run("transit gateway peering", func(t *testing.T) {
-		inv, n := load(t, "test-transit-gateway-peering")
-		a := n.TransitGatewayAttachments["tgw-attach-012e5d602f859dd80"]
-		if a == nil || a.ResourceType != "peering" || a.TGWID != "tgw-0e20010ebf43d07a2" || a.PeerTGWID != "tgw-03201f1960ddb0c25" {
-			t.Errorf("peering attachment = %+v", a)
-		}
-		rt := n.TransitGatewayRouteTables["tgw-rtb-018a5e572ec3088d1"]
-		if rt == nil || !rt.RoutesKnown || len(rt.Routes) != 1 || !rt.Routes[0].Static ||
-			rt.Routes[0].Destination.String() != "192.168.0.0/16" ||
-			!slices.Equal(rt.Routes[0].AttachmentIDs, []string{"tgw-attach-012e5d602f859dd80"}) ||
-			!slices.Equal(rt.Propagations, []string{"tgw-attach-02ff0f113900dd06d"}) || rt.TGWID != "tgw-0e20010ebf43d07a2" {
-			t.Errorf("tgw route table = %+v", rt)
-		}
-		if !inv.TransitGatewayRoutesStaticOnly["tgw-rtb-018a5e572ec3088d1"] {
-			t.Error("routes from TransitGatewayStaticRoutes.json not marked static-only")
-		}
-		if v := n.VPCs["vpc-0ecbcbd110fd839d1"]; v == nil || v.Region != "us-west-1" || v.OwnerID != "804819755326" {
-			t.Errorf("vpc = %+v", v)
-		}
-	})
-	t.Run("multi-account merge", func(t *testing.T) {
-		_, n := load(t, "test-transit-gateway-multi-account")
-		// The attachment appears in both accounts; the copy seen first
-		// (account 028403472736) has no Name tag, the other's does, and
-		// both have the subnet.
-		a := n.TransitGatewayAttachments["tgw-attach-0f8397dbb9b9bce0d"]
-		if a == nil || !slices.Equal(a.SubnetIDs, []string{"subnet-0ffa87ae0b553703e"}) || a.RouteTableID != "tgw-rtb-0b2c8eeefcf19371b" {
-			t.Errorf("attachment = %+v", a)
-		}
-	})
-	t.Run("peering status", func(t *testing.T) {
-		_, n := load(t, "test-vpc-peering-multi-account")
-		p := n.Peerings["pcx-0040f7640e10191f4"]
-		if p == nil || !p.Active() || p.Accepter.VPCID != "vpc-05951c91977125d2e" || p.Accepter.OwnerID != "951601349076" ||
-			len(p.Accepter.CIDRs) != 1 || p.Accepter.CIDRs[0].String() != "10.2.0.0/16" {
-			t.Errorf("pcx-0040f7640e10191f4 = %+v", p)
-		}
-		if p := n.Peerings["pcx-00eeab4f3bd2a40da"]; p == nil || p.Status != "deleted" {
-			t.Errorf("pcx-00eeab4f3bd2a40da = %+v", p)
-		}
-	})
-	t.Run("gaps", func(t *testing.T) {
-		_, n := load(t, "test-multi-account")
-		kinds := map[checks.DataKind]bool{}
-		packetPath := map[checks.DataKind]bool{}
-		for _, k := range convKindActions {
-			packetPath[k.kind] = true
-		}
-		for _, g := range n.Gaps {
-			if g.Scope == "" && packetPath[g.Kind] {
-				kinds[g.Kind] = true
-			}
-		}
-		if kinds[checks.KindVPCs] || !kinds[checks.KindSubnets] || !kinds[checks.KindNetworkACLs] || len(kinds) != len(convKindActions)-1 {
-			t.Errorf("gap kinds = %v", kinds)
-		}
-	})
 }
 
 func TestRecognisedWhateverTheName(t *testing.T) {
@@ -313,7 +201,7 @@ func TestParentIDFromFileName(t *testing.T) {
 	if ips := inv.ResolverIPs["rslvr-in-0abc"]; len(ips) != 1 || *ips[0].Ip != "10.0.0.10" {
 		t.Errorf("ResolverIPs = %+v", inv.ResolverIPs)
 	}
-	for _, k := range []checks.DataKind{KindTransitGatewayRoutes, KindTransitGatewayPropagations, checks.KindPrefixLists, KindRecordSets, KindResolverEndpointIPs} {
+	for _, k := range []checks.DataKind{inventory.KindTransitGatewayRoutes, inventory.KindTransitGatewayPropagations, checks.KindPrefixLists, inventory.KindRecordSets, inventory.KindResolverEndpointIPs} {
 		if !inv.Present[k] {
 			t.Errorf("%s not marked present", k)
 		}
@@ -487,7 +375,7 @@ func TestVPCAttributeAndRoute53Outputs(t *testing.T) {
 	})
 	a := inv.VPCAttributes["vpc-1"]
 	if a.EnableDNSSupport == nil || !*a.EnableDNSSupport || a.EnableDNSHostnames == nil || *a.EnableDNSHostnames {
-		t.Errorf("VPCAttributes = %+v", a)
+		t.Errorf("inventory.VPCAttributes = %+v", a)
 	}
 	if len(inv.HostedZones) != 1 {
 		t.Errorf("HostedZones = %+v (list-hosted-zones and get-hosted-zone name the same zone)", inv.HostedZones)
@@ -499,8 +387,8 @@ func TestVPCAttributeAndRoute53Outputs(t *testing.T) {
 		len(inv.DHCPOptions) != 1 || len(inv.FlowLogs) != 1 || len(inv.Addresses) != 1 {
 		t.Errorf("inventory = %+v", inv)
 	}
-	for _, k := range []checks.DataKind{KindVPCAttribute, KindHostedZones, KindHostedZone, KindResolverRules,
-		KindResolverRuleAssociations, KindResolverEndpoints, KindDHCPOptions, KindFlowLogs, KindAddresses} {
+	for _, k := range []checks.DataKind{inventory.KindVPCAttribute, inventory.KindHostedZones, inventory.KindHostedZone, inventory.KindResolverRules,
+		inventory.KindResolverRuleAssociations, inventory.KindResolverEndpoints, inventory.KindDHCPOptions, inventory.KindFlowLogs, inventory.KindAddresses} {
 		if !inv.Present[k] {
 			t.Errorf("%s not marked present", k)
 		}
@@ -513,7 +401,7 @@ func TestVPCAttributeAndRoute53Outputs(t *testing.T) {
 		"attr2.json": `{"VpcId": "vpc-1", "EnableDnsHostnames": {"Value": false}}`,
 		"vpcs.json":  `{"Vpcs": [{"VpcId": "vpc-1"}, {"VpcId": "vpc-2"}]}`,
 	})
-	n, err := Convert(inv)
+	n, err := convert.Network(inv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -528,21 +416,21 @@ func TestVPCAttributeAndRoute53Outputs(t *testing.T) {
 func TestSnapshotDirectoryErrors(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "nope")
-	if _, err := ReadSnapshot(missing); err == nil || err.Error() != "snapshot directory "+missing+" does not exist" {
+	if _, err := Read(missing); err == nil || err.Error() != "snapshot directory "+missing+" does not exist" {
 		t.Errorf("missing: %v", err)
 	}
 	file := filepath.Join(dir, "file.json")
 	if err := os.WriteFile(file, []byte(`{"Vpcs": []}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadSnapshot(file); err == nil || err.Error() != "snapshot "+file+" is not a directory" {
+	if _, err := Read(file); err == nil || err.Error() != "snapshot "+file+" is not a directory" {
 		t.Errorf("file: %v", err)
 	}
 	empty := filepath.Join(dir, "empty")
 	if err := os.Mkdir(empty, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadSnapshot(empty); err == nil || err.Error() != "snapshot directory "+empty+" contains no .json files" {
+	if _, err := Read(empty); err == nil || err.Error() != "snapshot directory "+empty+" contains no .json files" {
 		t.Errorf("empty: %v", err)
 	}
 	other := filepath.Join(dir, "other")
@@ -552,16 +440,16 @@ func TestSnapshotDirectoryErrors(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(other, "lb.json"), []byte(`{"LoadBalancers": []}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadSnapshot(other); err == nil || !strings.HasPrefix(err.Error(), "snapshot directory "+other+" contains no AWS CLI output that reach reads") {
+	if _, err := Read(other); err == nil || !strings.HasPrefix(err.Error(), "snapshot directory "+other+" contains no AWS CLI output that reach reads") {
 		t.Errorf("nothing recognised: %v", err)
 	}
 	if err := os.WriteFile(filepath.Join(other, "bad.json"), []byte(`{`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ReadSnapshot(other); err == nil || !strings.HasPrefix(err.Error(), filepath.Join(other, "bad.json")+": invalid JSON") {
+	if _, err := Read(other); err == nil || !strings.HasPrefix(err.Error(), filepath.Join(other, "bad.json")+": invalid JSON") {
 		t.Errorf("bad file on disk: %v", err)
 	}
-	if _, err := ReadSnapshotFS(fstest.MapFS{}, "snap"); err == nil || err.Error() != "snapshot directory snap does not exist" {
+	if _, err := ReadFS(fstest.MapFS{}, "snap"); err == nil || err.Error() != "snapshot directory snap does not exist" {
 		t.Errorf("missing in FS: %v", err)
 	}
 }
@@ -580,7 +468,7 @@ func TestParentFromFileName(t *testing.T) {
 }
 
 // TestSnapshotConflicts: a resource two files describe differently is a
-// conflict that Convert turns into a gap scoped to it, naming both files;
+// conflict that conversion turns into a gap scoped to it, naming both files;
 // identical copies merge silently.
 func TestSnapshotConflicts(t *testing.T) {
 	group := func(port int) string {
@@ -602,14 +490,14 @@ func TestSnapshotConflicts(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			inv, err := ReadSnapshotFS(tc.files, ".")
+			inv, err := ReadFS(tc.files, ".")
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(inv.Conflicts) != tc.conflicts {
 				t.Fatalf("conflicts %+v, want %d", inv.Conflicts, tc.conflicts)
 			}
-			net, _ := Convert(inv)
+			net, _ := convert.Network(inv)
 			var gaps []checks.Gap
 			for _, g := range net.Gaps {
 				if g.Conflict {

@@ -1,10 +1,11 @@
-package aws
+package convert
 
 import (
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/reachnet/reach/aws/inventory"
 	"github.com/reachnet/reach/checks"
 )
 
@@ -25,7 +26,7 @@ var dnsKindActions = []struct {
 // convertDNS adds the inventory's DNS data to n: hosted zones with their
 // VPC associations and record sets, Resolver endpoints with their
 // addresses, Resolver rules and their associations, and DHCP options sets.
-// Convert calls it after the VPCs and interfaces are converted (it reads
+// Network calls it after the VPCs and interfaces are converted (it reads
 // n.VPCs to find VPCs whose DNS attributes are missing).
 //
 // Data that is missing becomes a checks.Gap: a whole kind when the
@@ -37,7 +38,7 @@ var dnsKindActions = []struct {
 // resource, and is reported in the returned error, one line per problem.
 // Gaps already recorded (by the loader, or an earlier call) are not
 // repeated, so calling convertDNS twice is harmless.
-func convertDNS(inv *Inventory, n *checks.Network) error {
+func convertDNS(inv *inventory.Inventory, n *checks.Network) error {
 	if inv == nil || n == nil {
 		return errors.New("convert DNS: no inventory or network")
 	}
@@ -67,7 +68,7 @@ type gapKey struct {
 }
 
 type dnsConverter struct {
-	inv  *Inventory
+	inv  *inventory.Inventory
 	n    *checks.Network
 	errs []error
 	have map[gapKey]bool
@@ -101,7 +102,7 @@ func dnsName(s string) string {
 
 func (d *dnsConverter) hostedZones() {
 	for i, z := range d.inv.HostedZones {
-		id := HostedZoneID(awsString(z.Id))
+		id := inventory.HostedZoneID(awsString(z.Id))
 		if id == "" {
 			d.problem(checks.KindHostedZones, "list-hosted-zones", fmt.Sprintf("entry %d", i), "no Id")
 			continue
@@ -111,7 +112,7 @@ func (d *dnsConverter) hostedZones() {
 			hz.VPCs = make([]checks.ZoneVPC, 0, len(vpcs))
 			for _, v := range vpcs {
 				if vid := awsString(v.VPCId); vid != "" {
-					hz.VPCs = append(hz.VPCs, checks.ZoneVPC{VPCID: vid, Region: sanitize(string(v.VPCRegion))})
+					hz.VPCs = append(hz.VPCs, checks.ZoneVPC{VPCID: vid, Region: inventory.Sanitize(string(v.VPCRegion))})
 				}
 			}
 		} else if hz.Private {
@@ -120,7 +121,7 @@ func (d *dnsConverter) hostedZones() {
 		if sets, ok := d.inv.RecordSets[id]; ok {
 			hz.Records = make([]checks.Record, 0, len(sets))
 			for _, s := range sets {
-				r := checks.Record{Name: awsString(s.Name), Type: sanitize(string(s.Type)), SetIdentifier: awsString(s.SetIdentifier)}
+				r := checks.Record{Name: awsString(s.Name), Type: inventory.Sanitize(string(s.Type)), SetIdentifier: awsString(s.SetIdentifier)}
 				if s.TTL != nil {
 					r.TTL = *s.TTL
 				}
@@ -130,7 +131,7 @@ func (d *dnsConverter) hostedZones() {
 					}
 				}
 				if a := s.AliasTarget; a != nil {
-					r.Alias = &checks.AliasTarget{DNSName: awsString(a.DNSName), HostedZoneID: HostedZoneID(awsString(a.HostedZoneId))}
+					r.Alias = &checks.AliasTarget{DNSName: awsString(a.DNSName), HostedZoneID: inventory.HostedZoneID(awsString(a.HostedZoneId))}
 				}
 				hz.Records = append(hz.Records, r)
 			}
@@ -148,8 +149,8 @@ func (d *dnsConverter) resolverEndpoints() {
 			d.problem(checks.KindResolverEndpoints, "list-resolver-endpoints", fmt.Sprintf("entry %d", i), "no Id")
 			continue
 		}
-		ep := &checks.ResolverEndpoint{ID: id, Name: awsString(e.Name), Direction: sanitize(string(e.Direction)), VPCID: awsString(e.HostVPCId),
-			SecurityGroupIDs: sanitizeAll(e.SecurityGroupIds), Status: sanitize(string(e.Status))}
+		ep := &checks.ResolverEndpoint{ID: id, Name: awsString(e.Name), Direction: inventory.Sanitize(string(e.Direction)), VPCID: awsString(e.HostVPCId),
+			SecurityGroupIDs: sanitizeAll(e.SecurityGroupIds), Status: inventory.Sanitize(string(e.Status))}
 		if ips, ok := d.inv.ResolverIPs[id]; ok {
 			ep.IPs = make([]checks.ResolverIP, 0, len(ips))
 			for j, ip := range ips {
@@ -182,8 +183,8 @@ func (d *dnsConverter) resolverRules() {
 			d.problem(checks.KindResolverRules, "list-resolver-rules", fmt.Sprintf("entry %d", i), "no Id")
 			continue
 		}
-		rule := &checks.ResolverRule{ID: id, Name: awsString(r.Name), DomainName: dnsName(awsString(r.DomainName)), RuleType: sanitize(string(r.RuleType)),
-			EndpointID: awsString(r.ResolverEndpointId), OwnerID: awsString(r.OwnerId), Status: sanitize(string(r.Status))}
+		rule := &checks.ResolverRule{ID: id, Name: awsString(r.Name), DomainName: dnsName(awsString(r.DomainName)), RuleType: inventory.Sanitize(string(r.RuleType)),
+			EndpointID: awsString(r.ResolverEndpointId), OwnerID: awsString(r.OwnerId), Status: inventory.Sanitize(string(r.Status))}
 		for j, t := range r.TargetIps {
 			port := 53
 			if t.Port != nil && *t.Port > 0 && *t.Port <= 65535 {
@@ -218,7 +219,7 @@ func (d *dnsConverter) resolverRules() {
 			d.problem(checks.KindResolverRuleAssociations, "list-resolver-rule-associations", fmt.Sprintf("entry %d", i), "no ResolverRuleId or VPCId")
 			continue
 		}
-		d.n.ResolverRuleAssociations[id] = &checks.ResolverRuleAssociation{ID: id, RuleID: awsString(a.ResolverRuleId), VPCID: awsString(a.VPCId), Status: sanitize(string(a.Status))}
+		d.n.ResolverRuleAssociations[id] = &checks.ResolverRuleAssociation{ID: id, RuleID: awsString(a.ResolverRuleId), VPCID: awsString(a.VPCId), Status: inventory.Sanitize(string(a.Status))}
 	}
 }
 

@@ -1,4 +1,4 @@
-package aws
+package convert
 
 import (
 	"slices"
@@ -10,12 +10,14 @@ import (
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	resolvertypes "github.com/aws/aws-sdk-go-v2/service/route53resolver/types"
 
+	"github.com/reachnet/reach/aws/inventory"
+	"github.com/reachnet/reach/aws/snapshot"
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/demo"
 )
 
-func dnsInventory() *Inventory {
-	inv := NewInventory()
+func dnsInventory() *inventory.Inventory {
+	inv := inventory.NewInventory()
 	for _, k := range []checks.DataKind{checks.KindHostedZones, checks.KindHostedZoneVPCs, checks.KindRecordSets, checks.KindResolverEndpoints,
 		checks.KindResolverEndpointIPs, checks.KindResolverRules, checks.KindResolverRuleAssociations, checks.KindDHCPOptions} {
 		inv.Present[k] = true
@@ -123,7 +125,7 @@ func TestConvertDNS(t *testing.T) {
 }
 
 func TestConvertDNSGaps(t *testing.T) {
-	inv := NewInventory()
+	inv := inventory.NewInventory()
 	inv.Gaps = []checks.Gap{{Kind: checks.KindResolverRules, Reason: "AccessDenied", Action: "route53resolver:ListResolverRules"}}
 	n := checks.NewNetwork()
 	n.Gaps = append(n.Gaps, inv.Gaps...)
@@ -153,16 +155,16 @@ func TestConvertDNSGaps(t *testing.T) {
 // demoNetwork loads the demo account with its DNS data.
 func demoNetwork(t *testing.T) *checks.Network {
 	t.Helper()
-	inv, err := ReadSnapshotFS(demo.FS(), ".")
+	inv, err := snapshot.ReadFS(demo.FS(), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := Convert(inv)
+	n, err := Network(inv)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(n.HostedZones) == 0 || len(n.ResolverRules) == 0 || len(n.DHCPOptions) == 0 {
-		t.Fatal("Convert converted no DNS data: it must call convertDNS")
+		t.Fatal("Network converted no DNS data: it must call convertDNS")
 	}
 	for _, g := range n.Gaps {
 		if strings.HasPrefix(string(g.Kind), "list-") || g.Kind == checks.KindDHCPOptions || g.Kind == checks.KindHostedZoneVPCs || g.Kind == checks.KindVPCAttributes {

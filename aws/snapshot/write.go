@@ -1,4 +1,4 @@
-package aws
+package snapshot
 
 import (
 	"bytes"
@@ -17,18 +17,11 @@ import (
 	dxtypes "github.com/aws/aws-sdk-go-v2/service/directconnect/types"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/reachnet/reach/aws/inventory"
 	"github.com/reachnet/reach/checks"
 )
 
-// Kinds without a constant elsewhere: AWS-managed prefix lists with their
-// CIDRs (snapshots may hold them; the loader reads the same CIDRs through
-// get-managed-prefix-list-entries), and TGW peering attachments.
-const (
-	kindPrefixListsLegacy checks.DataKind = "describe-prefix-lists"
-	kindTGWPeerings       checks.DataKind = "describe-transit-gateway-peering-attachments"
-)
-
-// SaveSnapshot writes inv as a snapshot directory: one JSON file per AWS
+// Write writes inv as a snapshot directory: one JSON file per AWS
 // CLI command, shaped as `aws ... --output json` prints it, named after the
 // command, with the parent's ID as the last dot-separated part of the name
 // for outputs that do not name their parent
@@ -38,7 +31,7 @@ const (
 // dir and moved into place at the end, so a failed save leaves nothing
 // behind; dir must not exist or be empty. The directory is 0700 and the
 // files 0600: they describe an account's network.
-func SaveSnapshot(dir string, inv *Inventory) error {
+func Write(dir string, inv *inventory.Inventory) error {
 	if inv == nil {
 		return errors.New("save snapshot: no inventory")
 	}
@@ -101,7 +94,7 @@ type field struct {
 }
 
 // snapshotFiles lists the files of a snapshot of inv.
-func snapshotFiles(inv *Inventory) []snapshotFile {
+func snapshotFiles(inv *inventory.Inventory) []snapshotFile {
 	var files []snapshotFile
 	add := func(kind checks.DataKind, key string, value any) {
 		if inv.Present[kind] {
@@ -116,7 +109,7 @@ func snapshotFiles(inv *Inventory) []snapshotFile {
 	add(checks.KindNetworkACLs, "NetworkAcls", inv.NetworkACLs)
 	add(checks.KindSecurityGroups, "SecurityGroups", inv.SecurityGroups)
 	add(checks.KindPrefixLists, "PrefixLists", inv.ManagedPrefixLists)
-	add(kindPrefixListsLegacy, "PrefixLists", inv.PrefixLists)
+	add(inventory.KindAWSPrefixLists, "PrefixLists", inv.PrefixLists)
 	add(checks.KindPeerings, "VpcPeeringConnections", inv.Peerings)
 	add(checks.KindInternetGateways, "InternetGateways", inv.InternetGateways)
 	add(checks.KindEgressOnlyGateways, "EgressOnlyInternetGateways", inv.EgressOnlyInternetGateways)
@@ -124,20 +117,20 @@ func snapshotFiles(inv *Inventory) []snapshotFile {
 	add(checks.KindVPNGateways, "VpnGateways", inv.VPNGateways)
 	add(checks.KindVPNConnections, "VpnConnections", withoutTunnelSecrets(inv.VPNConnections))
 	// The Direct Connect API speaks lowerCamel JSON, and so does its CLI.
-	add(KindDXVirtualInterfaces, "virtualInterfaces", lowerCamel(inv.DXVirtualInterfaces))
+	add(inventory.KindDXVirtualInterfaces, "virtualInterfaces", lowerCamel(inv.DXVirtualInterfaces))
 	add(checks.KindTransitGateways, "TransitGateways", inv.TransitGateways)
 	add(checks.KindTransitGatewayAttachments, "TransitGatewayAttachments", inv.TransitGatewayAttachments)
-	add(KindTransitGatewayVPCAttachments, "TransitGatewayVpcAttachments", inv.TransitGatewayVPCAttachments)
-	add(kindTGWPeerings, "TransitGatewayPeeringAttachments", inv.TransitGatewayPeerings)
+	add(inventory.KindTransitGatewayVPCAttachments, "TransitGatewayVpcAttachments", inv.TransitGatewayVPCAttachments)
+	add(inventory.KindTransitGatewayPeerings, "TransitGatewayPeeringAttachments", inv.TransitGatewayPeerings)
 	add(checks.KindTransitGatewayRouteTables, "TransitGatewayRouteTables", inv.TransitGatewayRouteTables)
 	add(checks.KindVPCEndpoints, "VpcEndpoints", inv.VPCEndpoints)
-	add(KindDHCPOptions, "DhcpOptions", inv.DHCPOptions)
-	add(KindFlowLogs, "FlowLogs", inv.FlowLogs)
-	add(KindAddresses, "Addresses", inv.Addresses)
-	add(KindHostedZones, "HostedZones", inv.HostedZones)
-	add(KindResolverEndpoints, "ResolverEndpoints", inv.ResolverEndpoints)
-	add(KindResolverRules, "ResolverRules", inv.ResolverRules)
-	add(KindResolverRuleAssociations, "ResolverRuleAssociations", inv.ResolverRuleAssociations)
+	add(inventory.KindDHCPOptions, "DhcpOptions", inv.DHCPOptions)
+	add(inventory.KindFlowLogs, "FlowLogs", inv.FlowLogs)
+	add(inventory.KindAddresses, "Addresses", inv.Addresses)
+	add(inventory.KindHostedZones, "HostedZones", inv.HostedZones)
+	add(inventory.KindResolverEndpoints, "ResolverEndpoints", inv.ResolverEndpoints)
+	add(inventory.KindResolverRules, "ResolverRules", inv.ResolverRules)
+	add(inventory.KindResolverRuleAssociations, "ResolverRuleAssociations", inv.ResolverRuleAssociations)
 
 	// Outputs read per parent: one file each, the parent's ID last in the
 	// name. IDs go into file names, so anything that is not a plain ID is
@@ -155,40 +148,40 @@ func snapshotFiles(inv *Inventory) []snapshotFile {
 		}
 		a := inv.VPCAttributes[id]
 		if a.EnableDNSSupport != nil {
-			files = append(files, snapshotFile{name: string(KindVPCAttribute) + ".enableDnsSupport." + id + ".json",
+			files = append(files, snapshotFile{name: string(inventory.KindVPCAttribute) + ".enableDnsSupport." + id + ".json",
 				doc: object{{"EnableDnsSupport", object{{"Value", *a.EnableDNSSupport}}}, {"VpcId", id}}})
 		}
 		if a.EnableDNSHostnames != nil {
-			files = append(files, snapshotFile{name: string(KindVPCAttribute) + ".enableDnsHostnames." + id + ".json",
+			files = append(files, snapshotFile{name: string(inventory.KindVPCAttribute) + ".enableDnsHostnames." + id + ".json",
 				doc: object{{"EnableDnsHostnames", object{{"Value", *a.EnableDNSHostnames}}}, {"VpcId", id}}})
 		}
 	}
-	perParent(KindPrefixListEntries, mapIDs(inv.PrefixListEntries), func(id string) object {
+	perParent(inventory.KindPrefixListEntries, mapIDs(inv.PrefixListEntries), func(id string) object {
 		return object{{"Entries", inv.PrefixListEntries[id]}}
 	})
-	perParent(KindTransitGatewayRoutes, mapIDs(inv.TransitGatewayRoutes), func(id string) object {
+	perParent(inventory.KindTransitGatewayRoutes, mapIDs(inv.TransitGatewayRoutes), func(id string) object {
 		return object{{"Routes", inv.TransitGatewayRoutes[id]}, {"AdditionalRoutesAvailable", false}}
 	})
-	perParent(KindTransitGatewayPropagations, mapIDs(inv.TransitGatewayPropagations), func(id string) object {
+	perParent(inventory.KindTransitGatewayPropagations, mapIDs(inv.TransitGatewayPropagations), func(id string) object {
 		return object{{"TransitGatewayRouteTablePropagations", inv.TransitGatewayPropagations[id]}}
 	})
-	perParent(KindHostedZone, mapIDs(inv.HostedZoneVPCs), func(id string) object {
+	perParent(inventory.KindHostedZone, mapIDs(inv.HostedZoneVPCs), func(id string) object {
 		doc := object{}
 		for _, z := range inv.HostedZones {
-			if z.Id != nil && zoneKey(*z.Id) == id {
+			if z.Id != nil && inventory.HostedZoneID(*z.Id) == id {
 				doc = append(doc, field{"HostedZone", z})
 				break
 			}
 		}
 		return append(doc, field{"VPCs", inv.HostedZoneVPCs[id]})
 	})
-	perParent(KindRecordSets, mapIDs(inv.RecordSets), func(id string) object {
+	perParent(inventory.KindRecordSets, mapIDs(inv.RecordSets), func(id string) object {
 		return object{{"ResourceRecordSets", inv.RecordSets[id]}}
 	})
-	perParent(KindResolverEndpointIPs, mapIDs(inv.ResolverIPs), func(id string) object {
+	perParent(inventory.KindResolverEndpointIPs, mapIDs(inv.ResolverIPs), func(id string) object {
 		return object{{"IpAddresses", inv.ResolverIPs[id]}}
 	})
-	if inv.Present[KindDXAssociations] {
+	if inv.Present[inventory.KindDXAssociations] {
 		// One file per Direct Connect gateway, as the CLI lists them
 		// (describe-direct-connect-gateway-associations
 		// --direct-connect-gateway-id); a gateway without associations
@@ -205,7 +198,7 @@ func snapshotFiles(inv *Inventory) []snapshotFile {
 			}
 		}
 		slices.Sort(gateways)
-		perParent(KindDXAssociations, gateways, func(id string) object {
+		perParent(inventory.KindDXAssociations, gateways, func(id string) object {
 			list := []dxtypes.DirectConnectGatewayAssociation{}
 			for _, a := range inv.DXAssociations {
 				if awssdk.ToString(a.DirectConnectGatewayId) == id {

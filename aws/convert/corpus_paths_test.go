@@ -1,4 +1,4 @@
-package aws_test
+package convert_test
 
 import (
 	"fmt"
@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/reachnet/reach/aws"
+	"github.com/reachnet/reach/aws/convert"
+	"github.com/reachnet/reach/aws/snapshot"
 	"github.com/reachnet/reach/checks"
 )
 
@@ -31,7 +32,7 @@ import (
 
 // corpusDir is where the set of real snapshots lives, relative to this
 // package.
-var corpusDir = filepath.Join("..", "..", "shared", "corpora", "batfish-aws")
+var corpusDir = filepath.Join("..", "..", "..", "shared", "corpora", "batfish-aws")
 
 // corpusFlow is one flow through one snapshot and the answer AWS gives.
 type corpusFlow struct {
@@ -643,13 +644,13 @@ func TestCorpusPaths(t *testing.T) {
 		if _, err := os.Stat(dir); err != nil {
 			t.Skipf("snapshot %s not available: %v", name, err)
 		}
-		inv, err := aws.ReadSnapshot(dir)
+		inv, err := snapshot.Read(dir)
 		if err != nil {
-			t.Fatalf("ReadSnapshot(%s): %v", dir, err)
+			t.Fatalf("snapshot.Read(%s): %v", dir, err)
 		}
-		n, err := aws.Convert(inv)
+		n, err := convert.Network(inv)
 		if err != nil {
-			t.Fatalf("Convert(%s): %v", dir, err)
+			t.Fatalf("Network(%s): %v", dir, err)
 		}
 		nets[name] = n
 		return n

@@ -1,9 +1,11 @@
-package aws
+package snapshot
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/reachnet/reach/aws/convert"
 )
 
 // TestDirectConnectSnapshotKeyStyles reads the Direct Connect outputs in
@@ -31,14 +33,14 @@ func TestDirectConnectSnapshotKeyStyles(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			inv, err := ReadSnapshot(dir)
+			inv, err := Read(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(inv.Skipped) > 0 {
 				t.Errorf("skipped: %v", inv.Skipped)
 			}
-			n, _ := Convert(inv)
+			n, _ := convert.Network(inv)
 			v := n.DirectConnectVIFs["dxvif-a1"]
 			if v == nil || v.State != "down" || v.Type != "private" || v.DXGatewayID != "dxgw-1" {
 				t.Fatalf("virtual interface: %+v", v)

@@ -1,16 +1,18 @@
-package aws
+package snapshot
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
 	"testing/fstest"
+
+	"github.com/reachnet/reach/aws/convert"
 )
 
-// FuzzReadSnapshotFile feeds arbitrary bytes as one snapshot file, under a
+// FuzzReadFile feeds arbitrary bytes as one snapshot file, under a
 // plain name and under a name that carries a parent ID, and converts what
 // loads. Neither step may panic, whatever the file holds.
-func FuzzReadSnapshotFile(f *testing.F) {
+func FuzzReadFile(f *testing.F) {
 	for _, seed := range []string{
 		`{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}`,
 		`{"RouteTables": [{"RouteTableId": "rtb-1", "Routes": [{"DestinationCidrBlock": "10.0.0.0/33", "GatewayId": "local"}]}]}`,
@@ -43,11 +45,11 @@ func FuzzReadSnapshotFile(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, name := range []string{"x.json", "search-transit-gateway-routes.tgw-rtb-1.json"} {
-			inv, err := ReadSnapshotFS(fstest.MapFS{"s/" + name: &fstest.MapFile{Data: data}}, "s")
+			inv, err := ReadFS(fstest.MapFS{"s/" + name: &fstest.MapFile{Data: data}}, "s")
 			if err != nil {
 				continue
 			}
-			if _, err := Convert(inv); err != nil && err.Error() == "" {
+			if _, err := convert.Network(inv); err != nil && err.Error() == "" {
 				t.Error("empty error")
 			}
 		}
