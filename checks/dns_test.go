@@ -2,7 +2,6 @@ package checks
 
 import (
 	"fmt"
-	"net/netip"
 	"strings"
 	"testing"
 )
@@ -719,118 +718,6 @@ func TestOnPremisesThroughTransitGateway(t *testing.T) {
 	expect(t, r, Unknown, map[string]Status{LayerRoute: StatusUnknown})
 }
 
-func TestServiceLayer(t *testing.T) {
-	for _, tc := range []struct {
-		name     string
-		setup    func(b *netBuilder)
-		from, to string
-		verdict  Verdict
-		service  Status
-		code     string
-		cmp      string
-	}{
-		{"ordinary interfaces", nil, "eni-client", "10.0.2.20:443", Reachable, StatusSkip, "", ""},
-		{"Lambda through an internet gateway", func(b *netBuilder) {
-			b.n.ENIs["eni-client"].InterfaceType = "lambda"
-			b.table("rtb-lambda", "vpc-app", "subnet-a")
-			b.route("rtb-lambda", "0.0.0.0/0", TargetIGW, "igw-1")
-		}, "eni-client", "93.184.216.34:443", Unreachable, StatusFail, "LAMBDA_VIA_INTERNET_GATEWAY", "rtb-lambda"},
-		{"Lambda through a NAT gateway", func(b *netBuilder) {
-			b.n.ENIs["eni-client"].InterfaceType = "lambda"
-		}, "eni-client", "93.184.216.34:443", Reachable, StatusPass, "", ""},
-		{"RDS from the internet", func(b *netBuilder) {
-			e := b.n.ENIs["eni-server"]
-			e.RequesterID, e.Description = "amazon-rds", "RDSNetworkInterface"
-		}, "203.0.113.9", "10.0.2.20:443", Unreachable, StatusFail, "RDS_NOT_PUBLICLY_ACCESSIBLE", "eni-server"},
-		{"RDS from its VPC", func(b *netBuilder) {
-			b.n.ENIs["eni-server"].RequesterID = "amazon-rds"
-		}, "eni-client", "10.0.2.20:443", Reachable, StatusPass, "", ""},
-		{"a NAT gateway accepts no connection", nil, "eni-client", "10.0.0.5:443", Unreachable, StatusFail, "NAT_GATEWAY_NOT_A_DESTINATION", "nat-1"},
-		{"gateway endpoint policy with a Deny", func(b *netBuilder) {
-			b.n.PrefixLists["pl-s3"] = &PrefixList{ID: "pl-s3", CIDRs: []netip.Prefix{pfx("52.216.0.0/15")}}
-			b.n.Endpoints["vpce-s3"] = &Endpoint{ID: "vpce-s3", Type: "Gateway", State: "available", VPCID: "vpc-app", ServiceName: "com.amazonaws.us-east-1.s3",
-				PolicyDocument: `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Sid":"NoPut","Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"*"}]}`}
-			b.route("rtb-main-vpc-app", "pl-s3", TargetEndpoint, "vpce-s3")
-		}, "eni-client", "52.216.10.10:443", Reachable, StatusWarn, "ENDPOINT_POLICY_RESTRICTS", "vpce-s3"},
-		{"gateway endpoint with the default policy", func(b *netBuilder) {
-			b.n.PrefixLists["pl-s3"] = &PrefixList{ID: "pl-s3", CIDRs: []netip.Prefix{pfx("52.216.0.0/15")}}
-			b.n.Endpoints["vpce-s3"] = &Endpoint{ID: "vpce-s3", Type: "Gateway", State: "available", VPCID: "vpc-app"}
-			b.route("rtb-main-vpc-app", "pl-s3", TargetEndpoint, "vpce-s3")
-		}, "eni-client", "52.216.10.10:443", Reachable, StatusPass, "", ""},
-		{"another account's interface", func(b *netBuilder) {
-			b.n.ENIs["eni-client"].OwnerID, b.n.ENIs["eni-server"].OwnerID = "111111111111", "222222222222"
-		}, "eni-client", "10.0.2.20:443", Reachable, StatusPass, "CROSS_ACCOUNT", "eni-server"},
-		{"another account's database", func(b *netBuilder) {
-			b.n.ENIs["eni-client"].OwnerID, b.n.ENIs["eni-server"].OwnerID = "111111111111", "222222222222"
-			b.n.ENIs["eni-server"].RequesterID = "amazon-rds"
-		}, "eni-client", "10.0.2.20:443", Reachable, StatusWarn, "CROSS_ACCOUNT", "eni-server"},
-		{"an outbound endpoint answers nothing", func(b *netBuilder) {
-			withForwarding(b)
-			b.n.SecurityGroups["sg-rslvr-out"].Inbound = []SGRule{{Protocol: ProtocolAll, Peer: SGPeer{CIDR: pfx("10.0.0.0/8")}}}
-		}, "eni-client", "10.0.2.53:53", Unreachable, StatusFail, "RESOLVER_OUTBOUND_NOT_A_SERVER", "rslvr-out-1"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			b := internetVPC()
-			if tc.setup != nil {
-				tc.setup(b)
-			}
-			r := check(t, b.n, tc.from, tc.to)
-			expect(t, r, tc.verdict, map[string]Status{LayerService: tc.service})
-			if tc.code == "" {
-				return
-			}
-			f := finding(r, LayerService, tc.code)
-			if f == nil || f.Component != tc.cmp {
-				t.Fatalf("want %s on %s\n%s", tc.code, tc.cmp, dump(r))
-			}
-			if f.Severity == SeverityBlock && f.Fix == "" && tc.code != "NAT_GATEWAY_NOT_A_DESTINATION" && tc.code != "RESOLVER_OUTBOUND_NOT_A_SERVER" {
-				t.Errorf("%s has no fix", tc.code)
-			}
-		})
-	}
-}
-
-func TestLambdaFixNamesTheNATGateway(t *testing.T) {
-	b := internetVPC()
-	b.n.ENIs["eni-client"].InterfaceType = "lambda"
-	b.table("rtb-lambda", "vpc-app", "subnet-a")
-	b.route("rtb-lambda", "0.0.0.0/0", TargetIGW, "igw-1")
-	r := check(t, b.n, "eni-client", "93.184.216.34:443")
-	f := finding(r, LayerService, "LAMBDA_VIA_INTERNET_GATEWAY")
-	if f == nil || f.Fix != "aws ec2 replace-route --route-table-id rtb-lambda --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-1" {
-		t.Fatalf("%s", dump(r))
-	}
-	if r.BlockedBy.Layer != LayerRoute || r.BlockedBy.Code != "NO_PUBLIC_IP" {
-		t.Errorf("the route blocks first; the service layer explains: %+v", r.BlockedBy)
-	}
-}
-
-func TestAnalysePolicy(t *testing.T) {
-	for _, tc := range []struct {
-		doc  string
-		full bool
-	}{
-		{``, true},
-		{`{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`, true},
-		{`{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["s3:*"],"Resource":["*"]}}`, true},
-		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, true},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}`, false},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:s3:::my-bucket/*"}]}`, false},
-		{`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"*","Resource":"*"}]}`, false},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}}]}`, false},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}`, false},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","NotAction":"s3:Delete*","Resource":"*"}]}`, false},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3*:*","Resource":"*"}]}`, false},
-		{`not json`, false},
-		{`{"Statement":"nope"}`, false},
-	} {
-		v, why := analysePolicy(tc.doc)
-		if (v == policyFull) != tc.full {
-			t.Errorf("%s: full=%v (%s), want %v", tc.doc, v == policyFull, why, tc.full)
-		}
-	}
-}
-
 func TestNormName(t *testing.T) {
 	for in, want := range map[string]string{
 		"Web.Example.Internal.":  "web.example.internal",
@@ -862,18 +749,6 @@ func TestSweepToAName(t *testing.T) {
 		if full.Verdict != res.Verdict {
 			t.Errorf("%s: sweep %s, Evaluate %s", res.Source, res.Verdict, full.Verdict)
 		}
-	}
-}
-
-func TestLambdaInternetRouteNotedOnOtherPaths(t *testing.T) {
-	b := internetVPC()
-	b.n.ENIs["eni-client"].InterfaceType = "lambda"
-	b.table("rtb-lambda", "vpc-app", "subnet-a")
-	b.route("rtb-lambda", "0.0.0.0/0", TargetIGW, "igw-1")
-	r := check(t, b.n, "eni-client", "10.0.2.20:443")
-	expect(t, r, Reachable, map[string]Status{LayerService: StatusPass})
-	if f := finding(r, LayerService, "LAMBDA_VIA_INTERNET_GATEWAY"); f == nil || f.Severity != SeverityInfo || f.Component != "rtb-lambda" {
-		t.Errorf("%s", dump(r))
 	}
 }
 

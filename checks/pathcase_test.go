@@ -43,6 +43,7 @@ type wantFinding struct {
 	layer, code string
 	component   string
 	direction   Direction
+	severity    Severity
 	// rule, detail and fix must contain each of these texts.
 	rule, detail, fix []string
 	// ruleIs and fixIs are the whole rule and the whole fix.
@@ -104,6 +105,9 @@ func (w wantFinding) check(t *testing.T, r Report) {
 	}
 	if w.component != "" && f.Component != w.component {
 		t.Errorf("%s component = %s, want %s\n%s", w.code, f.Component, w.component, dump(r))
+	}
+	if w.severity != "" && f.Severity != w.severity {
+		t.Errorf("%s severity = %s, want %s\n%s", w.code, f.Severity, w.severity, dump(r))
 	}
 	if w.direction != "" && f.Direction != w.direction {
 		t.Errorf("%s direction = %s, want %s\n%s", w.code, f.Direction, w.direction, dump(r))
