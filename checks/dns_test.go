@@ -139,24 +139,6 @@ func TestDNSZoneAssociation(t *testing.T) {
 	}
 }
 
-func TestDNSMostSpecificZoneWinsWithoutFallback(t *testing.T) {
-	b := dnsWorld()
-	addRec(b.n.HostedZones["Zapp"], "api.sub.example.internal", "A", "10.0.2.20")
-	b.zone("Zsub", "sub.example.internal", true, "vpc-app")
-	addRec(b.n.HostedZones["Zsub"], "other.sub.example.internal", "A", "10.0.2.21")
-	r := check(t, b.n, "eni-client", "api.sub.example.internal:443")
-	expectDNS(t, r, Unreachable, StatusFail, "DNS_NXDOMAIN", "Zsub")
-	if r.BlockedBy == nil || r.BlockedBy.Layer != LayerDNS || r.BlockedBy.Component != "Zsub" {
-		t.Errorf("blocked_by %+v", r.BlockedBy)
-	}
-	if !strings.Contains(dnsFinding(r, "DNS_NXDOMAIN").Detail, "no fall-back") {
-		t.Errorf("%s", dump(r))
-	}
-	// The parent zone still answers its own names.
-	r = check(t, b.n, "eni-client", "web.example.internal:443")
-	expectDNS(t, r, Reachable, StatusPass, "", "")
-}
-
 func TestDNSRulePrecedence(t *testing.T) {
 	open := []SGRule{udpOut("172.16.0.0/12"), tcpOut("172.16.0.0/12")}
 	for _, tc := range []struct {
@@ -277,20 +259,6 @@ func hubWorld() *netBuilder {
 	addRec(z, "ldap.corp.example", "A", "10.1.1.30")
 	b.n.SecurityGroups["sg-peer"].Inbound = append(b.n.SecurityGroups["sg-peer"].Inbound, tcpFrom(636, "10.0.0.0/16"))
 	return b
-}
-
-func TestDNSForwardingToInboundEndpoint(t *testing.T) {
-	b := hubWorld()
-	r := check(t, b.n, "eni-client", "ldap.corp.example:636")
-	expectDNS(t, r, Reachable, StatusPass, "", "")
-	if r.Destination.Address != "10.1.1.30" || r.Destination.Name != "ldap.corp.example" {
-		t.Errorf("destination %+v", r.Destination)
-	}
-	// The inbound endpoint's VPC forwarding the name back loops.
-	b = hubWorld()
-	b.n.ResolverRuleAssociations["back"] = &ResolverRuleAssociation{ID: "back", RuleID: "rslvr-rr-corp", VPCID: "vpc-data"}
-	r = check(t, b.n, "eni-client", "ldap.corp.example:636")
-	expectDNS(t, r, Unreachable, StatusFail, "DNS_FORWARDING_LOOP", "rslvr-rr-corp")
 }
 
 func TestDNSRecordChains(t *testing.T) {
@@ -506,61 +474,6 @@ func TestDNSResolverSettings(t *testing.T) {
 	}
 }
 
-func TestDNSCustomServerIsInboundEndpoint(t *testing.T) {
-	b := hubWorld()
-	b.n.DHCPOptions["dopt-amazon"].DomainNameServers = []string{"10.1.1.53"}
-	r := check(t, b.n, "eni-client", "ldap.corp.example:636")
-	expectDNS(t, r, Reachable, StatusPass, "", "")
-}
-
-func TestDNSSeveralAddressesWorstVerdict(t *testing.T) {
-	b := dnsWorld()
-	// 10.1.1.30 (the peer server) admits only 5432.
-	addRec(b.n.HostedZones["Zapp"], "multi.example.internal", "A", "10.0.2.20", "10.1.1.30")
-	r := check(t, b.n, "eni-client", "multi.example.internal:443")
-	expect(t, r, Unreachable, map[string]Status{LayerDNS: StatusPass, LayerSecurityGroup: StatusFail})
-	if r.Destination.Address != "10.1.1.30" || r.Destination.Name != "multi.example.internal" || r.Destination.Input != "multi.example.internal:443" {
-		t.Errorf("destination %+v", r.Destination)
-	}
-	notes := strings.Join(r.Notes, "\n")
-	if !strings.Contains(notes, "10.0.2.20 reachable") || !strings.Contains(notes, "10.1.1.30 unreachable") {
-		t.Errorf("notes %q", notes)
-	}
-	// Weighted record sets: each set is evaluated.
-	b = dnsWorld()
-	z := b.n.HostedZones["Zapp"]
-	addRec(z, "w.example.internal", "A", "10.0.2.20").SetIdentifier = "blue"
-	addRec(z, "w.example.internal", "A", "10.1.1.30").SetIdentifier = "green"
-	r = check(t, b.n, "eni-client", "w.example.internal:443")
-	expect(t, r, Unreachable, nil)
-}
-
-func TestDNSPublicZones(t *testing.T) {
-	b := dnsWorld()
-	pub := b.zone("Zpub", "example.com", false)
-	addRec(pub, "example.com", "A", "54.0.0.10")
-	addRec(pub, "www.example.com", "CNAME", "example.com")
-	// The answer comes from a public zone of the account: reach says it
-	// assumes that zone is the delegated one.
-	b.n.InternetGateways["igw-1"] = &InternetGateway{ID: "igw-1", VPCIDs: []string{"vpc-app"}}
-	b.route("rtb-main-vpc-app", "0.0.0.0/0", TargetIGW, "igw-1")
-	b.n.ENIs["eni-client"].PrivateIPs[0].Public = addr("54.0.0.99")
-	r := check(t, b.n, "eni-client", "www.example.com:443")
-	expectDNS(t, r, Reachable, StatusWarn, "DNS_PUBLIC_ZONE_ASSUMED", "Zpub")
-	r = check(t, b.n, "eni-client", "nope.example.com:443")
-	expectDNS(t, r, Unreachable, StatusFail, "DNS_NXDOMAIN", "Zpub")
-	// A delegated subdomain is answered elsewhere.
-	addRec(pub, "dev.example.com", "NS", "ns-1.example.net.")
-	recompile(b.n)
-	r = check(t, b.n, "eni-client", "x.dev.example.com:443")
-	expectDNS(t, r, Unknown, StatusUnknown, "DNS_DELEGATED", "Zpub")
-	// Two public zones of one name: which is delegated is unknown.
-	b.zone("Zpub2", "example.com", false)
-	recompile(b.n)
-	r = check(t, b.n, "eni-client", "www.example.com:443")
-	expectDNS(t, r, Unknown, StatusUnknown, "DNS_PUBLIC", "Zpub")
-}
-
 func TestAmazonDNSServerAddress(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -617,32 +530,6 @@ func inboundWorld() *netBuilder {
 	return b
 }
 
-func TestDNSFromOutsideTheAccount(t *testing.T) {
-	b := inboundWorld()
-	// The on-premises resolver's query to the inbound endpoint is a path.
-	r, err := Evaluate(b.n, mustQuery(t, "172.16.0.53", "10.0.1.53:53", "udp", 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	expect(t, r, Reachable, map[string]Status{LayerService: StatusPass, LayerDNS: StatusPass})
-	// A name asked from on-premises resolves as the endpoint's VPC would.
-	r = check(t, b.n, "172.16.5.10", "web.example.internal:443")
-	expectDNS(t, r, Reachable, StatusWarn, "DNS_ASSUMED_INBOUND_FORWARDING", "rslvr-in-1")
-	if r.Destination.Address != "10.0.2.20" {
-		t.Errorf("destination %+v", r.Destination)
-	}
-	// The endpoint answers DNS only.
-	r = check(t, b.n, "172.16.0.53", "10.0.1.53:443")
-	if f := finding(r, LayerService, "RESOLVER_ONLY_DNS"); f == nil || f.Component != "rslvr-in-1" {
-		t.Errorf("%s", dump(r))
-	}
-	// Without an inbound endpoint the name is out of sight.
-	delete(b.n.ResolverEndpoints, "rslvr-in-1")
-	recompile(b.n)
-	r = check(t, b.n, "172.16.5.10", "web.example.internal:443")
-	expectDNS(t, r, Unknown, StatusUnknown, "DNS_OUTSIDE_RESOLVER", "")
-}
-
 func TestNormName(t *testing.T) {
 	for in, want := range map[string]string{
 		"Web.Example.Internal.":  "web.example.internal",
@@ -677,18 +564,208 @@ func TestSweepToAName(t *testing.T) {
 	}
 }
 
-func TestDNSFromTheInternet(t *testing.T) {
-	b := internetVPC()
-	pub := b.zone("Zpub", "example.com", false)
-	addRec(pub, "www.example.com", "A", "54.0.0.10")
-	// A private zone of the same name does not apply outside any VPC.
-	priv := b.zone("Zpriv", "example.com", true, "vpc-app")
-	addRec(priv, "www.example.com", "A", "10.0.0.10")
-	r := check(t, b.n, "203.0.113.9", "www.example.com:443")
-	expectDNS(t, r, Reachable, StatusWarn, "DNS_PUBLIC_ZONE_ASSUMED", "Zpub")
-	if r.Destination.Address != "54.0.0.10" {
-		t.Errorf("destination %+v", r.Destination)
+// wantDestination asserts the address (and, when given, the name) the
+// report's destination resolved to.
+func wantDestination(address, name string) func(t *testing.T, r Report) {
+	return func(t *testing.T, r Report) {
+		t.Helper()
+		if r.Destination.Address != address || name != "" && r.Destination.Name != name {
+			t.Errorf("destination %+v, want %s %s", r.Destination, address, name)
+		}
 	}
-	r = check(t, b.n, "203.0.113.9", "elsewhere.example.org:443")
-	expectDNS(t, r, Unknown, StatusUnknown, "DNS_PUBLIC", "elsewhere.example.org")
+}
+
+// TestDNSPaths covers names resolved along whole paths: zone choice,
+// forwarding to an inbound endpoint, several answers, public zones, and
+// sources outside the account.
+func TestDNSPaths(t *testing.T) {
+	subZone := func(b *netBuilder) {
+		addRec(b.n.HostedZones["Zapp"], "api.sub.example.internal", "A", "10.0.2.20")
+		b.zone("Zsub", "sub.example.internal", true, "vpc-app")
+		addRec(b.n.HostedZones["Zsub"], "other.sub.example.internal", "A", "10.0.2.21")
+	}
+	// publicZone: the answer comes from a public zone of the account, and
+	// the client goes out through an internet gateway.
+	publicZone := func(b *netBuilder) {
+		pub := b.zone("Zpub", "example.com", false)
+		addRec(pub, "example.com", "A", "54.0.0.10")
+		addRec(pub, "www.example.com", "CNAME", "example.com")
+		b.n.InternetGateways["igw-1"] = &InternetGateway{ID: "igw-1", VPCIDs: []string{"vpc-app"}}
+		b.route("rtb-main-vpc-app", "0.0.0.0/0", TargetIGW, "igw-1")
+		b.n.ENIs["eni-client"].PrivateIPs[0].Public = addr("54.0.0.99")
+	}
+	delegated := func(b *netBuilder) {
+		publicZone(b)
+		addRec(b.n.HostedZones["Zpub"], "dev.example.com", "NS", "ns-1.example.net.")
+	}
+	// internetZones: a public zone, and a private zone of the same name
+	// that does not apply outside any VPC.
+	internetZones := func(b *netBuilder) {
+		pub := b.zone("Zpub", "example.com", false)
+		addRec(pub, "www.example.com", "A", "54.0.0.10")
+		priv := b.zone("Zpriv", "example.com", true, "vpc-app")
+		addRec(priv, "www.example.com", "A", "10.0.0.10")
+	}
+	dns := func(s Status) map[string]Status { return map[string]Status{LayerDNS: s} }
+	runPaths(t, []pathCase{
+		{
+			name:  "the most specific zone answers, without fall-back",
+			world: dnsWorld, change: subZone,
+			from: "eni-client", to: "api.sub.example.internal:443",
+			verdict:  Unreachable,
+			statuses: dns(StatusFail),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_NXDOMAIN", component: "Zsub", detail: []string{"no fall-back"}}},
+			blocked:  &Blocked{Layer: LayerDNS, Component: "Zsub"},
+		},
+		{
+			name:  "the parent zone still answers its own names",
+			world: dnsWorld, change: subZone,
+			from: "eni-client", to: "web.example.internal:443",
+			verdict:  Reachable,
+			statuses: dns(StatusPass),
+		},
+		{
+			name:  "forwarded to an inbound endpoint",
+			world: hubWorld,
+			from:  "eni-client", to: "ldap.corp.example:636",
+			verdict:  Reachable,
+			statuses: dns(StatusPass),
+			verify:   wantDestination("10.1.1.30", "ldap.corp.example"),
+		},
+		{
+			name:  "the inbound endpoint's VPC forwarding the name back loops",
+			world: hubWorld,
+			change: func(b *netBuilder) {
+				b.n.ResolverRuleAssociations["back"] = &ResolverRuleAssociation{ID: "back", RuleID: "rslvr-rr-corp", VPCID: "vpc-data"}
+			},
+			from: "eni-client", to: "ldap.corp.example:636",
+			verdict:  Unreachable,
+			statuses: dns(StatusFail),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_FORWARDING_LOOP", component: "rslvr-rr-corp"}},
+		},
+		{
+			name:   "a custom DNS server that is an inbound endpoint",
+			world:  hubWorld,
+			change: func(b *netBuilder) { b.n.DHCPOptions["dopt-amazon"].DomainNameServers = []string{"10.1.1.53"} },
+			from:   "eni-client", to: "ldap.corp.example:636",
+			verdict:  Reachable,
+			statuses: dns(StatusPass),
+		},
+		{
+			// 10.1.1.30 (the peer server) admits only 5432.
+			name:  "several addresses: the worst verdict, the others in the notes",
+			world: dnsWorld,
+			change: func(b *netBuilder) {
+				addRec(b.n.HostedZones["Zapp"], "multi.example.internal", "A", "10.0.2.20", "10.1.1.30")
+			},
+			from: "eni-client", to: "multi.example.internal:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerDNS: StatusPass, LayerSecurityGroup: StatusFail},
+			verify: func(t *testing.T, r Report) {
+				if r.Destination.Address != "10.1.1.30" || r.Destination.Name != "multi.example.internal" || r.Destination.Input != "multi.example.internal:443" {
+					t.Errorf("destination %+v", r.Destination)
+				}
+				notes := strings.Join(r.Notes, "\n")
+				if !strings.Contains(notes, "10.0.2.20 reachable") || !strings.Contains(notes, "10.1.1.30 unreachable") {
+					t.Errorf("notes %q", notes)
+				}
+			},
+		},
+		{
+			name:  "weighted record sets: each set is evaluated",
+			world: dnsWorld,
+			change: func(b *netBuilder) {
+				z := b.n.HostedZones["Zapp"]
+				addRec(z, "w.example.internal", "A", "10.0.2.20").SetIdentifier = "blue"
+				addRec(z, "w.example.internal", "A", "10.1.1.30").SetIdentifier = "green"
+			},
+			from: "eni-client", to: "w.example.internal:443",
+			verdict: Unreachable,
+		},
+		{
+			name:  "a public zone of the account is assumed the delegated one",
+			world: dnsWorld, change: publicZone,
+			from: "eni-client", to: "www.example.com:443",
+			verdict:  Reachable,
+			statuses: dns(StatusWarn),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_PUBLIC_ZONE_ASSUMED", component: "Zpub"}},
+		},
+		{
+			name:  "a name a public zone does not hold",
+			world: dnsWorld, change: publicZone,
+			from: "eni-client", to: "nope.example.com:443",
+			verdict:  Unreachable,
+			statuses: dns(StatusFail),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_NXDOMAIN", component: "Zpub"}},
+		},
+		{
+			name:  "a delegated subdomain is answered elsewhere",
+			world: dnsWorld, change: delegated,
+			from: "eni-client", to: "x.dev.example.com:443",
+			verdict:  Unknown,
+			statuses: dns(StatusUnknown),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_DELEGATED", component: "Zpub"}},
+		},
+		{
+			name:  "two public zones of one name: which is delegated is unknown",
+			world: dnsWorld,
+			change: func(b *netBuilder) {
+				delegated(b)
+				b.zone("Zpub2", "example.com", false)
+			},
+			from: "eni-client", to: "www.example.com:443",
+			verdict:  Unknown,
+			statuses: dns(StatusUnknown),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_PUBLIC", component: "Zpub"}},
+		},
+		{
+			name:  "the on-premises resolver's query to the inbound endpoint is a path",
+			world: inboundWorld,
+			from:  "172.16.0.53", to: "10.0.1.53:53", proto: "udp",
+			verdict:  Reachable,
+			statuses: map[string]Status{LayerService: StatusPass, LayerDNS: StatusPass},
+		},
+		{
+			name:  "a name asked from on-premises resolves as the endpoint's VPC would",
+			world: inboundWorld,
+			from:  "172.16.5.10", to: "web.example.internal:443",
+			verdict:  Reachable,
+			statuses: dns(StatusWarn),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_ASSUMED_INBOUND_FORWARDING", component: "rslvr-in-1"}},
+			verify:   wantDestination("10.0.2.20", ""),
+		},
+		{
+			name:  "an inbound endpoint answers DNS only",
+			world: inboundWorld,
+			from:  "172.16.0.53", to: "10.0.1.53:443",
+			verdict:  Unreachable,
+			findings: []wantFinding{{layer: LayerService, code: "RESOLVER_ONLY_DNS", component: "rslvr-in-1"}},
+		},
+		{
+			name:   "without an inbound endpoint the name is out of sight",
+			world:  inboundWorld,
+			change: func(b *netBuilder) { delete(b.n.ResolverEndpoints, "rslvr-in-1") },
+			from:   "172.16.5.10", to: "web.example.internal:443",
+			verdict:  Unknown,
+			statuses: dns(StatusUnknown),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_OUTSIDE_RESOLVER"}},
+		},
+		{
+			name:  "from the internet, a public zone answers",
+			world: internetVPC, change: internetZones,
+			from: "203.0.113.9", to: "www.example.com:443",
+			verdict:  Reachable,
+			statuses: dns(StatusWarn),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_PUBLIC_ZONE_ASSUMED", component: "Zpub"}},
+			verify:   wantDestination("54.0.0.10", ""),
+		},
+		{
+			name:  "from the internet, a name no zone of the account holds",
+			world: internetVPC, change: internetZones,
+			from: "203.0.113.9", to: "elsewhere.example.org:443",
+			verdict:  Unknown,
+			statuses: dns(StatusUnknown),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_PUBLIC", component: "elsewhere.example.org"}},
+		},
+	})
 }
