@@ -1,6 +1,7 @@
-// Gateways: following a route's target (NAT gateways, egress-only and
-// internet gateways, VPN gateways, endpoints, other edges) and entering a VPC
-// through an internet gateway or a peering connection.
+// Gateways (SEMANTICS.md §3, §8): following a route's target (NAT gateways,
+// egress-only and internet gateways, VPN gateways, endpoints, other edges),
+// entering a VPC through a gateway (its edge route table, a NAT gateway's
+// interface) or a peering connection.
 
 package checks
 

@@ -1,6 +1,6 @@
-// Transit gateways: the attachment subnet in the sender's zone, the lookup in
-// the associated transit gateway route table, peering between transit
-// gateways, and entry into a VPC from a transit gateway.
+// Transit gateways (SEMANTICS.md §4): the attachment subnet in the sender's
+// zone, the lookup in the associated transit gateway route table, peering
+// between transit gateways, and entry into a VPC from a transit gateway.
 
 package checks
 

@@ -1,5 +1,6 @@
-// Network ACLs: the stateless filter at a subnet's edge, evaluated rule by
-// rule in number order, in both directions of a connection.
+// Network ACLs (SEMANTICS.md §5): the stateless filter at a subnet's edge,
+// evaluated rule by rule in number order, in both directions of a
+// connection.
 
 package checks
 

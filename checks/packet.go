@@ -1,5 +1,6 @@
-// The packet a walk carries, and how a rule's protocol and ports match it:
-// the matchers shared by network ACLs and security groups.
+// The packet a walk carries, how a rule's protocol, ports and ICMP type
+// match it (the matchers network ACLs and security groups share), and how
+// packets and rules are written in findings.
 
 package checks
 

@@ -1,6 +1,6 @@
-// Routing: the walk of a packet from subnet to subnet, the route lookup
-// in a subnet's table (longest prefix, then origin), and the next hops a
-// route hands packets to.
+// Routing (SEMANTICS.md §2): the walk of a packet from subnet to subnet,
+// the route lookup in a subnet's table (longest prefix, then origin), and the
+// next hops a route hands packets to.
 
 package checks
 

@@ -1,5 +1,5 @@
-// The source/destination check: an interface drops a packet that is not
-// its own unless the check is off.
+// The source/destination check (SEMANTICS.md §7): an interface drops a
+// packet that is not its own unless the check is off.
 
 package checks
 
