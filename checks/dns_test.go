@@ -1,3 +1,7 @@
+// DNS cases: zone association and choice, Resolver rules and forwarding
+// paths, record chains, endpoint names, Resolver settings, the Amazon DNS
+// server, and names resolved along whole paths.
+
 package checks
 
 import (

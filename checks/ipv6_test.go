@@ -1,3 +1,6 @@
+// IPv6 cases: separate IPv6 rules, the egress-only internet gateway, and
+// ICMPv6 queries.
+
 package checks
 
 import (
