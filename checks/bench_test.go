@@ -1,3 +1,6 @@
+// Benchmarks on a large generated account (compiling, one path, a sweep),
+// and the verdicts that account must give.
+
 package checks
 
 import (

@@ -1,3 +1,6 @@
+// The network builder the package's tests share (twoVPCs, the base world),
+// and the helpers that check a path and read its report.
+
 package checks
 
 import (

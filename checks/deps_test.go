@@ -1,3 +1,6 @@
+// Rules of the package as a whole: it imports only the standard library, and
+// a sweep agrees with evaluating each source.
+
 package checks
 
 import (

@@ -1,3 +1,7 @@
+// The dns layer: resolving the query's host name from the source's VPC
+// (Route 53 Resolver rules, private and public hosted zones, the Amazon DNS
+// server) or from outside the account.
+
 package checks
 
 import (

@@ -1,3 +1,6 @@
+// DNS query paths: the network path a DNS query takes to its resolver
+// (forwarding through Resolver endpoints), evaluated like any other path.
+
 package checks
 
 import (

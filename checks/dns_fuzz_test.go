@@ -1,3 +1,5 @@
+// Fuzz targets for DNS names and for resolution.
+
 package checks
 
 import (

@@ -1,3 +1,6 @@
+// Host-name queries: evaluating a path to each address a name resolves to,
+// and the verdict of the worst one.
+
 package checks
 
 import (

@@ -1,3 +1,6 @@
+// The DNS index: hosted zones, records, Resolver rules and endpoint names
+// compiled once for lookups.
+
 package checks
 
 import (

@@ -1,3 +1,6 @@
+// The DNS model: hosted zones and records, Resolver endpoints and rules,
+// and DHCP options.
+
 package checks
 
 import "net/netip"

@@ -1,3 +1,7 @@
+// Record lookups: answering a name from a hosted zone (wildcards, CNAME and
+// alias chains, load balancer and endpoint names, public names of
+// instances), and the findings of a name that gets no answer.
+
 package checks
 
 import (

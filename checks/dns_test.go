@@ -1,8 +1,11 @@
+// DNS cases: zone association and choice, Resolver rules and forwarding
+// paths, record chains, endpoint names, Resolver settings, the Amazon DNS
+// server, and names resolved along whole paths.
+
 package checks
 
 import (
 	"fmt"
-	"net/netip"
 	"strings"
 	"testing"
 )
@@ -140,24 +143,6 @@ func TestDNSZoneAssociation(t *testing.T) {
 	}
 }
 
-func TestDNSMostSpecificZoneWinsWithoutFallback(t *testing.T) {
-	b := dnsWorld()
-	addRec(b.n.HostedZones["Zapp"], "api.sub.example.internal", "A", "10.0.2.20")
-	b.zone("Zsub", "sub.example.internal", true, "vpc-app")
-	addRec(b.n.HostedZones["Zsub"], "other.sub.example.internal", "A", "10.0.2.21")
-	r := check(t, b.n, "eni-client", "api.sub.example.internal:443")
-	expectDNS(t, r, Unreachable, StatusFail, "DNS_NXDOMAIN", "Zsub")
-	if r.BlockedBy == nil || r.BlockedBy.Layer != LayerDNS || r.BlockedBy.Component != "Zsub" {
-		t.Errorf("blocked_by %+v", r.BlockedBy)
-	}
-	if !strings.Contains(dnsFinding(r, "DNS_NXDOMAIN").Detail, "no fall-back") {
-		t.Errorf("%s", dump(r))
-	}
-	// The parent zone still answers its own names.
-	r = check(t, b.n, "eni-client", "web.example.internal:443")
-	expectDNS(t, r, Reachable, StatusPass, "", "")
-}
-
 func TestDNSRulePrecedence(t *testing.T) {
 	open := []SGRule{udpOut("172.16.0.0/12"), tcpOut("172.16.0.0/12")}
 	for _, tc := range []struct {
@@ -278,20 +263,6 @@ func hubWorld() *netBuilder {
 	addRec(z, "ldap.corp.example", "A", "10.1.1.30")
 	b.n.SecurityGroups["sg-peer"].Inbound = append(b.n.SecurityGroups["sg-peer"].Inbound, tcpFrom(636, "10.0.0.0/16"))
 	return b
-}
-
-func TestDNSForwardingToInboundEndpoint(t *testing.T) {
-	b := hubWorld()
-	r := check(t, b.n, "eni-client", "ldap.corp.example:636")
-	expectDNS(t, r, Reachable, StatusPass, "", "")
-	if r.Destination.Address != "10.1.1.30" || r.Destination.Name != "ldap.corp.example" {
-		t.Errorf("destination %+v", r.Destination)
-	}
-	// The inbound endpoint's VPC forwarding the name back loops.
-	b = hubWorld()
-	b.n.ResolverRuleAssociations["back"] = &ResolverRuleAssociation{ID: "back", RuleID: "rslvr-rr-corp", VPCID: "vpc-data"}
-	r = check(t, b.n, "eni-client", "ldap.corp.example:636")
-	expectDNS(t, r, Unreachable, StatusFail, "DNS_FORWARDING_LOOP", "rslvr-rr-corp")
 }
 
 func TestDNSRecordChains(t *testing.T) {
@@ -507,61 +478,6 @@ func TestDNSResolverSettings(t *testing.T) {
 	}
 }
 
-func TestDNSCustomServerIsInboundEndpoint(t *testing.T) {
-	b := hubWorld()
-	b.n.DHCPOptions["dopt-amazon"].DomainNameServers = []string{"10.1.1.53"}
-	r := check(t, b.n, "eni-client", "ldap.corp.example:636")
-	expectDNS(t, r, Reachable, StatusPass, "", "")
-}
-
-func TestDNSSeveralAddressesWorstVerdict(t *testing.T) {
-	b := dnsWorld()
-	// 10.1.1.30 (the peer server) admits only 5432.
-	addRec(b.n.HostedZones["Zapp"], "multi.example.internal", "A", "10.0.2.20", "10.1.1.30")
-	r := check(t, b.n, "eni-client", "multi.example.internal:443")
-	expect(t, r, Unreachable, map[string]Status{LayerDNS: StatusPass, LayerSecurityGroup: StatusFail})
-	if r.Destination.Address != "10.1.1.30" || r.Destination.Name != "multi.example.internal" || r.Destination.Input != "multi.example.internal:443" {
-		t.Errorf("destination %+v", r.Destination)
-	}
-	notes := strings.Join(r.Notes, "\n")
-	if !strings.Contains(notes, "10.0.2.20 reachable") || !strings.Contains(notes, "10.1.1.30 unreachable") {
-		t.Errorf("notes %q", notes)
-	}
-	// Weighted record sets: each set is evaluated.
-	b = dnsWorld()
-	z := b.n.HostedZones["Zapp"]
-	addRec(z, "w.example.internal", "A", "10.0.2.20").SetIdentifier = "blue"
-	addRec(z, "w.example.internal", "A", "10.1.1.30").SetIdentifier = "green"
-	r = check(t, b.n, "eni-client", "w.example.internal:443")
-	expect(t, r, Unreachable, nil)
-}
-
-func TestDNSPublicZones(t *testing.T) {
-	b := dnsWorld()
-	pub := b.zone("Zpub", "example.com", false)
-	addRec(pub, "example.com", "A", "54.0.0.10")
-	addRec(pub, "www.example.com", "CNAME", "example.com")
-	// The answer comes from a public zone of the account: reach says it
-	// assumes that zone is the delegated one.
-	b.n.InternetGateways["igw-1"] = &InternetGateway{ID: "igw-1", VPCIDs: []string{"vpc-app"}}
-	b.route("rtb-main-vpc-app", "0.0.0.0/0", TargetIGW, "igw-1")
-	b.n.ENIs["eni-client"].PrivateIPs[0].Public = addr("54.0.0.99")
-	r := check(t, b.n, "eni-client", "www.example.com:443")
-	expectDNS(t, r, Reachable, StatusWarn, "DNS_PUBLIC_ZONE_ASSUMED", "Zpub")
-	r = check(t, b.n, "eni-client", "nope.example.com:443")
-	expectDNS(t, r, Unreachable, StatusFail, "DNS_NXDOMAIN", "Zpub")
-	// A delegated subdomain is answered elsewhere.
-	addRec(pub, "dev.example.com", "NS", "ns-1.example.net.")
-	recompile(b.n)
-	r = check(t, b.n, "eni-client", "x.dev.example.com:443")
-	expectDNS(t, r, Unknown, StatusUnknown, "DNS_DELEGATED", "Zpub")
-	// Two public zones of one name: which is delegated is unknown.
-	b.zone("Zpub2", "example.com", false)
-	recompile(b.n)
-	r = check(t, b.n, "eni-client", "www.example.com:443")
-	expectDNS(t, r, Unknown, StatusUnknown, "DNS_PUBLIC", "Zpub")
-}
-
 func TestAmazonDNSServerAddress(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -618,219 +534,6 @@ func inboundWorld() *netBuilder {
 	return b
 }
 
-func TestDNSFromOutsideTheAccount(t *testing.T) {
-	b := inboundWorld()
-	// The on-premises resolver's query to the inbound endpoint is a path.
-	r, err := Evaluate(b.n, mustQuery(t, "172.16.0.53", "10.0.1.53:53", "udp", 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	expect(t, r, Reachable, map[string]Status{LayerService: StatusPass, LayerDNS: StatusPass})
-	// A name asked from on-premises resolves as the endpoint's VPC would.
-	r = check(t, b.n, "172.16.5.10", "web.example.internal:443")
-	expectDNS(t, r, Reachable, StatusWarn, "DNS_ASSUMED_INBOUND_FORWARDING", "rslvr-in-1")
-	if r.Destination.Address != "10.0.2.20" {
-		t.Errorf("destination %+v", r.Destination)
-	}
-	// The endpoint answers DNS only.
-	r = check(t, b.n, "172.16.0.53", "10.0.1.53:443")
-	if f := finding(r, LayerService, "RESOLVER_ONLY_DNS"); f == nil || f.Component != "rslvr-in-1" {
-		t.Errorf("%s", dump(r))
-	}
-	// Without an inbound endpoint the name is out of sight.
-	delete(b.n.ResolverEndpoints, "rslvr-in-1")
-	recompile(b.n)
-	r = check(t, b.n, "172.16.5.10", "web.example.internal:443")
-	expectDNS(t, r, Unknown, StatusUnknown, "DNS_OUTSIDE_RESOLVER", "")
-}
-
-// tgwVPNWorld is tgwWorld with a VPN attachment: its route table
-// (tgw-rtb-vpn) gets vpc-app's propagation, and tgw-rtb-1 routes
-// 172.16.0.0/12 to it; vpc-app routes 172.16.0.0/12 to the transit gateway.
-// eni-web (10.0.1.20, us-east-1a) admits 443 from on-premises.
-func tgwVPNWorld() *netBuilder {
-	b := tgwWorld()
-	b.n.TransitGatewayAttachments["tgw-attach-vpn"] = &TransitGatewayAttachment{ID: "tgw-attach-vpn", TGWID: "tgw-1", ResourceType: "vpn", ResourceID: "vpn-1",
-		State: "available", RouteTableID: "tgw-rtb-vpn", AssociationState: "associated"}
-	b.n.TransitGatewayRouteTables["tgw-rtb-vpn"] = &TransitGatewayRouteTable{ID: "tgw-rtb-vpn", TGWID: "tgw-1", RoutesKnown: true, Propagations: []string{"tgw-attach-app"}}
-	rt := b.n.TransitGatewayRouteTables["tgw-rtb-1"]
-	rt.Routes = append(rt.Routes, TGWRoute{Destination: pfx("172.16.0.0/12"), AttachmentIDs: []string{"tgw-attach-vpn"}, Static: true})
-	b.route("rtb-main-vpc-app", "172.16.0.0/12", TargetTGW, "tgw-1")
-	b.sg("sg-web", "vpc-app", tcpFrom(443, "172.16.0.0/12"))
-	b.eni("eni-web", "subnet-a", "10.0.1.20", "sg-web")
-	b.n.VPNConnections["vpn-1"] = &VPNConnection{ID: "vpn-1", TGWID: "tgw-1", State: "available", CustomerGatewayID: "cgw-1",
-		Tunnels: []VPNTunnel{{OutsideIP: "198.51.100.1", Status: "UP", AcceptedRouteCount: 1}, {OutsideIP: "198.51.100.2", Status: "UP", AcceptedRouteCount: 1}}}
-	return b
-}
-
-func TestOnPremisesThroughTransitGateway(t *testing.T) {
-	b := tgwVPNWorld()
-	r := check(t, b.n, "172.16.5.10", "10.0.1.20:443")
-	expect(t, r, Reachable, map[string]Status{LayerRoute: StatusPass, LayerSecurityGroup: StatusPass})
-	var hops []string
-	for _, h := range r.Hops {
-		hops = append(hops, h.Component)
-	}
-	if !strings.Contains(strings.Join(hops, ","), "tgw-1,tgw-attach-vpn,tgw-rtb-vpn") {
-		t.Errorf("hops %v", hops)
-	}
-	// Leaving the other way: exit through the transit gateway.
-	r = check(t, b.n, "eni-web", "172.16.5.10:22")
-	if r.Exit == nil || r.Exit.Gateway != "tgw-1" || r.Exit.Kind != ExitOnPrem {
-		t.Errorf("exit %+v\n%s", r.Exit, dump(r))
-	}
-	// A destination in an AZ without an attachment subnet: the reply has
-	// no way back.
-	b.sg("sg-webb", "vpc-app", tcpFrom(443, "172.16.0.0/12"))
-	b.eni("eni-webb", "subnet-b", "10.0.2.30", "sg-webb")
-	recompile(b.n)
-	r = check(t, b.n, "172.16.5.10", "10.0.2.30:443")
-	expect(t, r, Unreachable, map[string]Status{LayerRoute: StatusFail})
-	if f := finding(r, LayerRoute, "TGW_NO_ATTACHMENT_IN_AZ"); f == nil || f.Direction != Return {
-		t.Errorf("%s", dump(r))
-	}
-	// The VPN attachment's table does not route to the VPC.
-	b = tgwVPNWorld()
-	b.n.TransitGatewayRouteTables["tgw-rtb-vpn"].Propagations = nil
-	r = check(t, b.n, "172.16.5.10", "10.0.1.20:443")
-	expect(t, r, Unreachable, map[string]Status{LayerRoute: StatusFail})
-	if r.BlockedBy == nil || r.BlockedBy.Component != "tgw-rtb-vpn" || r.BlockedBy.Code != "NO_ROUTE_TO_DESTINATION" {
-		t.Errorf("blocked_by %+v", r.BlockedBy)
-	}
-	// No VPN or Direct Connect attachment at all: reach cannot tell.
-	b = tgwVPNWorld()
-	delete(b.n.TransitGatewayAttachments, "tgw-attach-vpn")
-	r = check(t, b.n, "172.16.5.10", "10.0.1.20:443")
-	expect(t, r, Unknown, map[string]Status{LayerRoute: StatusUnknown})
-	if finding(r, LayerRoute, "ON_PREMISES_VIA_TGW") == nil {
-		t.Errorf("%s", dump(r))
-	}
-	// A Direct Connect gateway attachment carries it the same way, over
-	// an available transit virtual interface.
-	b = tgwVPNWorld()
-	b.n.TransitGatewayAttachments["tgw-attach-vpn"].ResourceType = "direct-connect-gateway"
-	b.n.TransitGatewayAttachments["tgw-attach-vpn"].ResourceID = "dxgw-1"
-	b.n.DirectConnectVIFs = map[string]*DirectConnectVIF{"dxvif-1": {ID: "dxvif-1", Type: "transit", State: "available", DXGatewayID: "dxgw-1"}}
-	r = check(t, b.n, "172.16.5.10", "10.0.1.20:443")
-	expect(t, r, Reachable, nil)
-	// Without the virtual interfaces the reply's way out is unknown.
-	b.n.DirectConnectVIFs = nil
-	r = check(t, b.n, "172.16.5.10", "10.0.1.20:443")
-	expect(t, r, Unknown, map[string]Status{LayerRoute: StatusUnknown})
-}
-
-func TestServiceLayer(t *testing.T) {
-	for _, tc := range []struct {
-		name     string
-		setup    func(b *netBuilder)
-		from, to string
-		verdict  Verdict
-		service  Status
-		code     string
-		cmp      string
-	}{
-		{"ordinary interfaces", nil, "eni-client", "10.0.2.20:443", Reachable, StatusSkip, "", ""},
-		{"Lambda through an internet gateway", func(b *netBuilder) {
-			b.n.ENIs["eni-client"].InterfaceType = "lambda"
-			b.table("rtb-lambda", "vpc-app", "subnet-a")
-			b.route("rtb-lambda", "0.0.0.0/0", TargetIGW, "igw-1")
-		}, "eni-client", "93.184.216.34:443", Unreachable, StatusFail, "LAMBDA_VIA_INTERNET_GATEWAY", "rtb-lambda"},
-		{"Lambda through a NAT gateway", func(b *netBuilder) {
-			b.n.ENIs["eni-client"].InterfaceType = "lambda"
-		}, "eni-client", "93.184.216.34:443", Reachable, StatusPass, "", ""},
-		{"RDS from the internet", func(b *netBuilder) {
-			e := b.n.ENIs["eni-server"]
-			e.RequesterID, e.Description = "amazon-rds", "RDSNetworkInterface"
-		}, "203.0.113.9", "10.0.2.20:443", Unreachable, StatusFail, "RDS_NOT_PUBLICLY_ACCESSIBLE", "eni-server"},
-		{"RDS from its VPC", func(b *netBuilder) {
-			b.n.ENIs["eni-server"].RequesterID = "amazon-rds"
-		}, "eni-client", "10.0.2.20:443", Reachable, StatusPass, "", ""},
-		{"a NAT gateway accepts no connection", nil, "eni-client", "10.0.0.5:443", Unreachable, StatusFail, "NAT_GATEWAY_NOT_A_DESTINATION", "nat-1"},
-		{"gateway endpoint policy with a Deny", func(b *netBuilder) {
-			b.n.PrefixLists["pl-s3"] = &PrefixList{ID: "pl-s3", CIDRs: []netip.Prefix{pfx("52.216.0.0/15")}}
-			b.n.Endpoints["vpce-s3"] = &Endpoint{ID: "vpce-s3", Type: "Gateway", State: "available", VPCID: "vpc-app", ServiceName: "com.amazonaws.us-east-1.s3",
-				PolicyDocument: `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Sid":"NoPut","Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"*"}]}`}
-			b.route("rtb-main-vpc-app", "pl-s3", TargetEndpoint, "vpce-s3")
-		}, "eni-client", "52.216.10.10:443", Reachable, StatusWarn, "ENDPOINT_POLICY_RESTRICTS", "vpce-s3"},
-		{"gateway endpoint with the default policy", func(b *netBuilder) {
-			b.n.PrefixLists["pl-s3"] = &PrefixList{ID: "pl-s3", CIDRs: []netip.Prefix{pfx("52.216.0.0/15")}}
-			b.n.Endpoints["vpce-s3"] = &Endpoint{ID: "vpce-s3", Type: "Gateway", State: "available", VPCID: "vpc-app"}
-			b.route("rtb-main-vpc-app", "pl-s3", TargetEndpoint, "vpce-s3")
-		}, "eni-client", "52.216.10.10:443", Reachable, StatusPass, "", ""},
-		{"another account's interface", func(b *netBuilder) {
-			b.n.ENIs["eni-client"].OwnerID, b.n.ENIs["eni-server"].OwnerID = "111111111111", "222222222222"
-		}, "eni-client", "10.0.2.20:443", Reachable, StatusPass, "CROSS_ACCOUNT", "eni-server"},
-		{"another account's database", func(b *netBuilder) {
-			b.n.ENIs["eni-client"].OwnerID, b.n.ENIs["eni-server"].OwnerID = "111111111111", "222222222222"
-			b.n.ENIs["eni-server"].RequesterID = "amazon-rds"
-		}, "eni-client", "10.0.2.20:443", Reachable, StatusWarn, "CROSS_ACCOUNT", "eni-server"},
-		{"an outbound endpoint answers nothing", func(b *netBuilder) {
-			withForwarding(b)
-			b.n.SecurityGroups["sg-rslvr-out"].Inbound = []SGRule{{Protocol: ProtocolAll, Peer: SGPeer{CIDR: pfx("10.0.0.0/8")}}}
-		}, "eni-client", "10.0.2.53:53", Unreachable, StatusFail, "RESOLVER_OUTBOUND_NOT_A_SERVER", "rslvr-out-1"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			b := internetVPC()
-			if tc.setup != nil {
-				tc.setup(b)
-			}
-			r := check(t, b.n, tc.from, tc.to)
-			expect(t, r, tc.verdict, map[string]Status{LayerService: tc.service})
-			if tc.code == "" {
-				return
-			}
-			f := finding(r, LayerService, tc.code)
-			if f == nil || f.Component != tc.cmp {
-				t.Fatalf("want %s on %s\n%s", tc.code, tc.cmp, dump(r))
-			}
-			if f.Severity == SeverityBlock && f.Fix == "" && tc.code != "NAT_GATEWAY_NOT_A_DESTINATION" && tc.code != "RESOLVER_OUTBOUND_NOT_A_SERVER" {
-				t.Errorf("%s has no fix", tc.code)
-			}
-		})
-	}
-}
-
-func TestLambdaFixNamesTheNATGateway(t *testing.T) {
-	b := internetVPC()
-	b.n.ENIs["eni-client"].InterfaceType = "lambda"
-	b.table("rtb-lambda", "vpc-app", "subnet-a")
-	b.route("rtb-lambda", "0.0.0.0/0", TargetIGW, "igw-1")
-	r := check(t, b.n, "eni-client", "93.184.216.34:443")
-	f := finding(r, LayerService, "LAMBDA_VIA_INTERNET_GATEWAY")
-	if f == nil || f.Fix != "aws ec2 replace-route --route-table-id rtb-lambda --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-1" {
-		t.Fatalf("%s", dump(r))
-	}
-	if r.BlockedBy.Layer != LayerRoute || r.BlockedBy.Code != "NO_PUBLIC_IP" {
-		t.Errorf("the route blocks first; the service layer explains: %+v", r.BlockedBy)
-	}
-}
-
-func TestAnalysePolicy(t *testing.T) {
-	for _, tc := range []struct {
-		doc  string
-		full bool
-	}{
-		{``, true},
-		{`{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}`, true},
-		{`{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["s3:*"],"Resource":["*"]}}`, true},
-		{`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, true},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}`, false},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"arn:aws:s3:::my-bucket/*"}]}`, false},
-		{`{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"*","Resource":"*"}]}`, false},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}}]}`, false},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}`, false},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","NotAction":"s3:Delete*","Resource":"*"}]}`, false},
-		{`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3*:*","Resource":"*"}]}`, false},
-		{`not json`, false},
-		{`{"Statement":"nope"}`, false},
-	} {
-		v, why := analysePolicy(tc.doc)
-		if (v == policyFull) != tc.full {
-			t.Errorf("%s: full=%v (%s), want %v", tc.doc, v == policyFull, why, tc.full)
-		}
-	}
-}
-
 func TestNormName(t *testing.T) {
 	for in, want := range map[string]string{
 		"Web.Example.Internal.":  "web.example.internal",
@@ -865,30 +568,208 @@ func TestSweepToAName(t *testing.T) {
 	}
 }
 
-func TestLambdaInternetRouteNotedOnOtherPaths(t *testing.T) {
-	b := internetVPC()
-	b.n.ENIs["eni-client"].InterfaceType = "lambda"
-	b.table("rtb-lambda", "vpc-app", "subnet-a")
-	b.route("rtb-lambda", "0.0.0.0/0", TargetIGW, "igw-1")
-	r := check(t, b.n, "eni-client", "10.0.2.20:443")
-	expect(t, r, Reachable, map[string]Status{LayerService: StatusPass})
-	if f := finding(r, LayerService, "LAMBDA_VIA_INTERNET_GATEWAY"); f == nil || f.Severity != SeverityInfo || f.Component != "rtb-lambda" {
-		t.Errorf("%s", dump(r))
+// wantDestination asserts the address (and, when given, the name) the
+// report's destination resolved to.
+func wantDestination(address, name string) func(t *testing.T, r Report) {
+	return func(t *testing.T, r Report) {
+		t.Helper()
+		if r.Destination.Address != address || name != "" && r.Destination.Name != name {
+			t.Errorf("destination %+v, want %s %s", r.Destination, address, name)
+		}
 	}
 }
 
-func TestDNSFromTheInternet(t *testing.T) {
-	b := internetVPC()
-	pub := b.zone("Zpub", "example.com", false)
-	addRec(pub, "www.example.com", "A", "54.0.0.10")
-	// A private zone of the same name does not apply outside any VPC.
-	priv := b.zone("Zpriv", "example.com", true, "vpc-app")
-	addRec(priv, "www.example.com", "A", "10.0.0.10")
-	r := check(t, b.n, "203.0.113.9", "www.example.com:443")
-	expectDNS(t, r, Reachable, StatusWarn, "DNS_PUBLIC_ZONE_ASSUMED", "Zpub")
-	if r.Destination.Address != "54.0.0.10" {
-		t.Errorf("destination %+v", r.Destination)
+// TestDNSPaths covers names resolved along whole paths: zone choice,
+// forwarding to an inbound endpoint, several answers, public zones, and
+// sources outside the account.
+func TestDNSPaths(t *testing.T) {
+	subZone := func(b *netBuilder) {
+		addRec(b.n.HostedZones["Zapp"], "api.sub.example.internal", "A", "10.0.2.20")
+		b.zone("Zsub", "sub.example.internal", true, "vpc-app")
+		addRec(b.n.HostedZones["Zsub"], "other.sub.example.internal", "A", "10.0.2.21")
 	}
-	r = check(t, b.n, "203.0.113.9", "elsewhere.example.org:443")
-	expectDNS(t, r, Unknown, StatusUnknown, "DNS_PUBLIC", "elsewhere.example.org")
+	// publicZone: the answer comes from a public zone of the account, and
+	// the client goes out through an internet gateway.
+	publicZone := func(b *netBuilder) {
+		pub := b.zone("Zpub", "example.com", false)
+		addRec(pub, "example.com", "A", "54.0.0.10")
+		addRec(pub, "www.example.com", "CNAME", "example.com")
+		b.n.InternetGateways["igw-1"] = &InternetGateway{ID: "igw-1", VPCIDs: []string{"vpc-app"}}
+		b.route("rtb-main-vpc-app", "0.0.0.0/0", TargetIGW, "igw-1")
+		b.n.ENIs["eni-client"].PrivateIPs[0].Public = addr("54.0.0.99")
+	}
+	delegated := func(b *netBuilder) {
+		publicZone(b)
+		addRec(b.n.HostedZones["Zpub"], "dev.example.com", "NS", "ns-1.example.net.")
+	}
+	// internetZones: a public zone, and a private zone of the same name
+	// that does not apply outside any VPC.
+	internetZones := func(b *netBuilder) {
+		pub := b.zone("Zpub", "example.com", false)
+		addRec(pub, "www.example.com", "A", "54.0.0.10")
+		priv := b.zone("Zpriv", "example.com", true, "vpc-app")
+		addRec(priv, "www.example.com", "A", "10.0.0.10")
+	}
+	dns := func(s Status) map[string]Status { return map[string]Status{LayerDNS: s} }
+	runPaths(t, []pathCase{
+		{
+			name:  "the most specific zone answers, without fall-back",
+			world: dnsWorld, change: subZone,
+			from: "eni-client", to: "api.sub.example.internal:443",
+			verdict:  Unreachable,
+			statuses: dns(StatusFail),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_NXDOMAIN", component: "Zsub", detail: []string{"no fall-back"}}},
+			blocked:  &Blocked{Layer: LayerDNS, Component: "Zsub"},
+		},
+		{
+			name:  "the parent zone still answers its own names",
+			world: dnsWorld, change: subZone,
+			from: "eni-client", to: "web.example.internal:443",
+			verdict:  Reachable,
+			statuses: dns(StatusPass),
+		},
+		{
+			name:  "forwarded to an inbound endpoint",
+			world: hubWorld,
+			from:  "eni-client", to: "ldap.corp.example:636",
+			verdict:  Reachable,
+			statuses: dns(StatusPass),
+			verify:   wantDestination("10.1.1.30", "ldap.corp.example"),
+		},
+		{
+			name:  "the inbound endpoint's VPC forwarding the name back loops",
+			world: hubWorld,
+			change: func(b *netBuilder) {
+				b.n.ResolverRuleAssociations["back"] = &ResolverRuleAssociation{ID: "back", RuleID: "rslvr-rr-corp", VPCID: "vpc-data"}
+			},
+			from: "eni-client", to: "ldap.corp.example:636",
+			verdict:  Unreachable,
+			statuses: dns(StatusFail),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_FORWARDING_LOOP", component: "rslvr-rr-corp"}},
+		},
+		{
+			name:   "a custom DNS server that is an inbound endpoint",
+			world:  hubWorld,
+			change: func(b *netBuilder) { b.n.DHCPOptions["dopt-amazon"].DomainNameServers = []string{"10.1.1.53"} },
+			from:   "eni-client", to: "ldap.corp.example:636",
+			verdict:  Reachable,
+			statuses: dns(StatusPass),
+		},
+		{
+			// 10.1.1.30 (the peer server) admits only 5432.
+			name:  "several addresses: the worst verdict, the others in the notes",
+			world: dnsWorld,
+			change: func(b *netBuilder) {
+				addRec(b.n.HostedZones["Zapp"], "multi.example.internal", "A", "10.0.2.20", "10.1.1.30")
+			},
+			from: "eni-client", to: "multi.example.internal:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerDNS: StatusPass, LayerSecurityGroup: StatusFail},
+			verify: func(t *testing.T, r Report) {
+				if r.Destination.Address != "10.1.1.30" || r.Destination.Name != "multi.example.internal" || r.Destination.Input != "multi.example.internal:443" {
+					t.Errorf("destination %+v", r.Destination)
+				}
+				notes := strings.Join(r.Notes, "\n")
+				if !strings.Contains(notes, "10.0.2.20 reachable") || !strings.Contains(notes, "10.1.1.30 unreachable") {
+					t.Errorf("notes %q", notes)
+				}
+			},
+		},
+		{
+			name:  "weighted record sets: each set is evaluated",
+			world: dnsWorld,
+			change: func(b *netBuilder) {
+				z := b.n.HostedZones["Zapp"]
+				addRec(z, "w.example.internal", "A", "10.0.2.20").SetIdentifier = "blue"
+				addRec(z, "w.example.internal", "A", "10.1.1.30").SetIdentifier = "green"
+			},
+			from: "eni-client", to: "w.example.internal:443",
+			verdict: Unreachable,
+		},
+		{
+			name:  "a public zone of the account is assumed the delegated one",
+			world: dnsWorld, change: publicZone,
+			from: "eni-client", to: "www.example.com:443",
+			verdict:  Reachable,
+			statuses: dns(StatusWarn),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_PUBLIC_ZONE_ASSUMED", component: "Zpub"}},
+		},
+		{
+			name:  "a name a public zone does not hold",
+			world: dnsWorld, change: publicZone,
+			from: "eni-client", to: "nope.example.com:443",
+			verdict:  Unreachable,
+			statuses: dns(StatusFail),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_NXDOMAIN", component: "Zpub"}},
+		},
+		{
+			name:  "a delegated subdomain is answered elsewhere",
+			world: dnsWorld, change: delegated,
+			from: "eni-client", to: "x.dev.example.com:443",
+			verdict:  Unknown,
+			statuses: dns(StatusUnknown),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_DELEGATED", component: "Zpub"}},
+		},
+		{
+			name:  "two public zones of one name: which is delegated is unknown",
+			world: dnsWorld,
+			change: func(b *netBuilder) {
+				delegated(b)
+				b.zone("Zpub2", "example.com", false)
+			},
+			from: "eni-client", to: "www.example.com:443",
+			verdict:  Unknown,
+			statuses: dns(StatusUnknown),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_PUBLIC", component: "Zpub"}},
+		},
+		{
+			name:  "the on-premises resolver's query to the inbound endpoint is a path",
+			world: inboundWorld,
+			from:  "172.16.0.53", to: "10.0.1.53:53", proto: "udp",
+			verdict:  Reachable,
+			statuses: map[string]Status{LayerService: StatusPass, LayerDNS: StatusPass},
+		},
+		{
+			name:  "a name asked from on-premises resolves as the endpoint's VPC would",
+			world: inboundWorld,
+			from:  "172.16.5.10", to: "web.example.internal:443",
+			verdict:  Reachable,
+			statuses: dns(StatusWarn),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_ASSUMED_INBOUND_FORWARDING", component: "rslvr-in-1"}},
+			verify:   wantDestination("10.0.2.20", ""),
+		},
+		{
+			name:  "an inbound endpoint answers DNS only",
+			world: inboundWorld,
+			from:  "172.16.0.53", to: "10.0.1.53:443",
+			verdict:  Unreachable,
+			findings: []wantFinding{{layer: LayerService, code: "RESOLVER_ONLY_DNS", component: "rslvr-in-1"}},
+		},
+		{
+			name:   "without an inbound endpoint the name is out of sight",
+			world:  inboundWorld,
+			change: func(b *netBuilder) { delete(b.n.ResolverEndpoints, "rslvr-in-1") },
+			from:   "172.16.5.10", to: "web.example.internal:443",
+			verdict:  Unknown,
+			statuses: dns(StatusUnknown),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_OUTSIDE_RESOLVER"}},
+		},
+		{
+			name:  "from the internet, a public zone answers",
+			world: internetVPC, change: internetZones,
+			from: "203.0.113.9", to: "www.example.com:443",
+			verdict:  Reachable,
+			statuses: dns(StatusWarn),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_PUBLIC_ZONE_ASSUMED", component: "Zpub"}},
+			verify:   wantDestination("54.0.0.10", ""),
+		},
+		{
+			name:  "from the internet, a name no zone of the account holds",
+			world: internetVPC, change: internetZones,
+			from: "203.0.113.9", to: "elsewhere.example.org:443",
+			verdict:  Unknown,
+			statuses: dns(StatusUnknown),
+			findings: []wantFinding{{layer: LayerDNS, code: "DNS_PUBLIC", component: "elsewhere.example.org"}},
+		},
+	})
 }

@@ -1,3 +1,7 @@
+// The evaluation of one query: the walker that collects each layer's
+// findings and decisions in path order, and the runs from an interface and
+// from a source outside the account, forward and back.
+
 package checks
 
 import (
@@ -6,56 +10,6 @@ import (
 	"slices"
 	"strings"
 )
-
-// Ephemeral port ranges clients pick their source port from (SEMANTICS.md
-// §5.4). The reply of a connection is addressed to that port, so stateless
-// network ACLs must admit the whole range.
-var (
-	linuxPorts   = PortRange{32768, 60999}
-	windowsPorts = PortRange{49152, 65535}
-	// NAT gateways, load balancers and Lambda pick from 1024-65535; so do
-	// clients reach knows nothing about.
-	natPorts = PortRange{1024, 65535}
-)
-
-// ClientPortRange returns the ephemeral range the interface's operating
-// system or service picks source ports from, with the network's configured
-// ranges in place of the defaults.
-func (n *Network) ClientPortRange(e *ENI) PortRange {
-	r := ClientPortRange(e)
-	switch {
-	case r == linuxPorts && n.LinuxClientPorts != PortRange{}:
-		return n.LinuxClientPorts
-	case r == windowsPorts && n.WindowsClientPorts != PortRange{}:
-		return n.WindowsClientPorts
-	}
-	return r
-}
-
-// ClientPortRange returns the ephemeral range the interface's operating
-// system or service picks source ports from, by AWS's defaults.
-func ClientPortRange(e *ENI) PortRange {
-	if e == nil {
-		return natPorts
-	}
-	switch e.InterfaceType {
-	case "nat_gateway", "network_load_balancer", "lambda", "load_balancer", "gateway_load_balancer":
-		return natPorts
-	}
-	if strings.EqualFold(e.Platform, "windows") {
-		return windowsPorts
-	}
-	if e.RequesterManaged {
-		return natPorts
-	}
-	return linuxPorts
-}
-
-// InputError is a query that names something the network does not hold (an
-// unknown ENI or instance, an address no interface owns as a source).
-type InputError struct{ Msg string }
-
-func (e *InputError) Error() string { return e.Msg }
 
 // Evaluate decides every packet-path layer for the query on the network and
 // returns the report. It compiles the network on first use. The error is an
@@ -91,196 +45,109 @@ func evaluate(n *Network, q Query, brief bool) (Report, error) {
 	return rep, nil
 }
 
-// matchFamilies picks, for an end named by its ENI or instance rather than
-// an address, the address of the family the other end speaks: an IPv6
-// destination is reached from the source's IPv6 address.
-func matchFamilies(q Query, src, dst *endpoint) {
-	if !src.addr.IsValid() || !dst.addr.IsValid() || src.addr.Is6() == dst.addr.Is6() {
+// walker evaluates one query. It collects findings and decisions per layer
+// in path order.
+type walker struct {
+	n      *Network
+	ix     *index
+	layers map[string]*Layer
+	order  int
+	hops   []Hop
+	notes  []string
+	// translations made on the request, undone on the reply.
+	translations []translation
+	// appliances crossed by the request (their security groups track the
+	// connection).
+	forwardAppliances map[string]bool
+	srcDstFlagged     map[string]bool
+	dir               Direction
+	brief             bool
+	evaluated         map[string]bool
+	deferred          []Hop
+	tgwDepth          int
+	// clientPlatforms holds the ephemeral ranges of a Linux and a Windows
+	// client when the source's platform is unknown (no instance data): the
+	// reply is checked against both, and only a block of both decides.
+	clientPlatforms []PortRange
+	// hypothetical is set while the destination's filters are evaluated
+	// as if a request arrived whose routing is unknown: the packet may
+	// then arrive from another address (a NAT, an appliance), so only a
+	// block that no source address could lift decides.
+	hypothetical bool
+	// mayNotArrive is set with hypothetical when the destination lies in
+	// another VPC than the source: with its routing unknown, the packet
+	// may leave through a gateway instead, and no filter of the
+	// destination decides.
+	mayNotArrive bool
+	// lastRoute is the route table and the route that last forwarded the
+	// packet: the one to blame when a reply goes astray.
+	lastRoute routeRef
+}
+
+func newWalker(n *Network) *walker {
+	w := &walker{n: n, ix: n.index, dir: Forward, layers: make(map[string]*Layer, len(LayerOrder)), forwardAppliances: map[string]bool{}, srcDstFlagged: map[string]bool{}, evaluated: map[string]bool{}}
+	for _, name := range LayerOrder {
+		w.layers[name] = &Layer{Name: name, Findings: []Finding{}}
+	}
+	return w
+}
+
+func (w *walker) hop(component, kind string) {
+	if w.brief || w.dir != Forward || component == "" {
 		return
 	}
-	switch {
-	case q.From.Kind != EndAddress && src.eni != nil:
-		if a, ok := addrOfFamily(src.eni, dst.addr.Is6()); ok {
-			src.addr, src.end.Address = a, a.String()
-		}
-	case q.To.Kind != EndAddress && dst.eni != nil:
-		if a, ok := addrOfFamily(dst.eni, src.addr.Is6()); ok {
-			dst.addr, dst.end.Address = a, a.String()
-		}
+	if kind != "network-acl" {
+		w.flushHops()
+	}
+	if len(w.hops) > 0 && w.hops[len(w.hops)-1].Component == component {
+		return
+	}
+	w.hops = append(w.hops, Hop{Component: component, Kind: kind})
+}
+
+// hopAfterExit records a gateway or appliance the packet goes to; it lands
+// in the path after the network ACL of the subnet the packet leaves.
+func (w *walker) hopAfterExit(component, kind string) {
+	if w.brief || w.dir != Forward || component == "" {
+		return
+	}
+	w.deferred = append(w.deferred, Hop{Component: component, Kind: kind})
+}
+
+func (w *walker) flushHops() {
+	pending := w.deferred
+	w.deferred = nil
+	for _, h := range pending {
+		w.hop(h.Component, h.Kind)
 	}
 }
 
-func addrOfFamily(e *ENI, v6 bool) (netip.Addr, bool) {
-	if v6 {
-		if len(e.IPv6) > 0 {
-			return e.IPv6[0], true
-		}
-		return netip.Addr{}, false
+func (w *walker) find(layer string, f Finding) {
+	if f.Direction == "" {
+		f.Direction = w.dir
 	}
-	if p := e.PrimaryIP(); p.Is4() {
-		return p, true
-	}
-	return netip.Addr{}, false
-}
-
-// endpoint is a resolved path end.
-type endpoint struct {
-	end  PathEnd
-	eni  *ENI
-	addr netip.Addr
-	// viaPublic is set when the destination was named by a public address
-	// that an internet gateway maps onto eni.
-	viaPublic bool
-	external  bool
-	host      bool
-}
-
-// eniByID finds the interface an eni-… or i-… end names (an instance by its
-// primary interface).
-func (w *walker) eniByID(end End, flag string) (*ENI, error) {
-	if end.Kind == EndENI {
-		if e := w.n.ENIs[end.ID]; e != nil {
-			return e, nil
-		}
-		return nil, w.notFound(flag, end.ID, KindNetworkInterfaces)
-	}
-	if e := w.instancePrimary(end.ID); e != nil {
-		return e, nil
-	}
-	return nil, w.notFound(flag, end.ID, KindInstances)
-}
-
-// describe fills the report's view of a resolved end.
-func (w *walker) describe(ep *endpoint, e *ENI) {
-	if e != nil {
-		ep.eni = e
-		ep.end.ENI, ep.end.Instance, ep.end.Subnet, ep.end.VPC, ep.end.Name = e.ID, e.InstanceID, e.SubnetID, e.VPCID, w.nameOf(e)
-	}
-	ep.end.Address = ep.addr.String()
-	ep.end.External = ep.external
-}
-
-func (w *walker) resolveSource(q Query) (endpoint, error) {
-	ep := endpoint{end: PathEnd{Input: q.From.Raw}}
-	var e *ENI
-	switch q.From.Kind {
-	case EndENI, EndInstance:
-		var err error
-		if e, err = w.eniByID(q.From, "--from"); err != nil {
-			return ep, err
-		}
-		ep.addr = e.PrimaryIP()
-	case EndAddress:
-		ep.addr = q.From.Addr
-		owners := w.ix.enisByAddr[q.From.Addr]
-		if len(owners) > 1 {
-			return ep, &InputError{fmt.Sprintf("--from %s: the address belongs to %d interfaces in overlapping VPCs (%s); name the ENI instead", q.From.Addr, len(owners), eniIDs(owners))}
-		}
-		if len(owners) == 1 {
-			e = owners[0]
-		} else {
-			ep.external = true
+	w.order++
+	f.hop = w.order
+	l := w.layers[layer]
+	for _, old := range l.Findings {
+		if old.Code == f.Code && old.Component == f.Component && old.Direction == f.Direction && old.Rule == f.Rule {
+			return
 		}
 	}
-	w.describe(&ep, e)
-	return ep, nil
+	l.Findings = append(l.Findings, f)
 }
 
-func (w *walker) resolveDestination(q Query, src endpoint) (endpoint, error) {
-	ep := endpoint{end: PathEnd{Input: q.To.Raw, Port: q.Port}}
-	var e *ENI
-	switch q.To.Kind {
-	case EndENI, EndInstance:
-		var err error
-		if e, err = w.eniByID(q.To, "--to"); err != nil {
-			return ep, err
-		}
-		ep.addr = e.PrimaryIP()
-	case EndHost:
-		ep.host = true
-		ep.end.Name = q.To.Host
-		return ep, nil
-	case EndAddress:
-		ep.addr = q.To.Addr
-		owners := w.ix.enisByAddr[q.To.Addr]
-		switch {
-		case len(owners) == 1:
-			e = owners[0]
-		case len(owners) > 1:
-			for _, o := range owners {
-				if src.eni != nil && o.VPCID == src.eni.VPCID {
-					e = o
-				}
-			}
-			if e == nil {
-				return ep, &InputError{fmt.Sprintf("--to %s: the address belongs to %d interfaces in overlapping VPCs (%s); name the ENI instead", q.To.Addr, len(owners), eniIDs(owners))}
-			}
-		default:
-			if m, ok := w.ix.byPublic[q.To.Addr]; ok && m.eni != nil {
-				e, ep.viaPublic = m.eni, true
-			} else {
-				ep.external = true
-			}
-		}
+func (w *walker) decide(layer string, d Decision) {
+	if w.brief {
+		// A sweep reads only verdicts; note that a layer was evaluated.
+		w.evaluated[layer] = true
+		return
 	}
-	w.describe(&ep, e)
-	return ep, nil
-}
-
-// nameOf is the ENI's Name tag, else its instance's.
-func (w *walker) nameOf(e *ENI) string {
-	if e.Name != "" {
-		return e.Name
+	if d.Direction == "" {
+		d.Direction = w.dir
 	}
-	if inst := w.n.Instances[e.InstanceID]; inst != nil {
-		return inst.Name
-	}
-	return ""
+	w.layers[layer].Decisions = append(w.layers[layer].Decisions, d)
 }
-
-func eniIDs(list []*ENI) string {
-	ids := make([]string, len(list))
-	for i, e := range list {
-		ids[i] = e.ID
-	}
-	return strings.Join(ids, ", ")
-}
-
-func (w *walker) instancePrimary(id string) *ENI {
-	if list := w.ix.instanceENIs[id]; len(list) > 0 {
-		return list[0]
-	}
-	if inst := w.n.Instances[id]; inst != nil && len(inst.ENIIDs) > 0 {
-		return w.n.ENIs[inst.ENIIDs[0]]
-	}
-	return nil
-}
-
-// notFound is an input error unless the data that would hold the resource
-// is missing, in which case the report says unknown.
-func (w *walker) notFound(flag, id string, k DataKind) error {
-	if g, ok := w.ix.gap(k); ok {
-		return newDataError(flag, id, fmt.Sprintf("%s %s: cannot be found because %s is missing (%s)", flag, id, k, g.Reason), g)
-	}
-	return &InputError{fmt.Sprintf("%s %s: no such resource in the network (check the ID, the account and the region)", flag, id)}
-}
-
-// DataError says the query cannot be answered because data is missing; the
-// verdict is unknown. UnknownReport turns it into the report of the path.
-type DataError struct {
-	Msg string
-	// Flag is the end that cannot be resolved ("--from" or "--to") and
-	// Input what was typed for it.
-	Flag, Input string
-	// Gap is the missing data: its kind, why, and the IAM action.
-	Gap Gap
-}
-
-func newDataError(flag, input, msg string, g Gap) *DataError {
-	return &DataError{Msg: msg + remedy(g), Flag: flag, Input: input, Gap: g}
-}
-
-func (e *DataError) Error() string { return e.Msg }
 
 func (w *walker) run(q Query, src, dst endpoint, rep *Report) {
 	p := packet{src: src.addr, dst: dst.addr, proto: q.Protocol, icmpType: q.ICMPType, icmpCode: q.ICMPCode}
@@ -446,130 +313,6 @@ func (w *walker) layerLacksData(layer string) bool {
 	return false
 }
 
-func replyOf(p packet) packet {
-	r := p
-	r.src, r.dst = p.dst, p.src
-	r.ports, r.sports = p.sports, p.ports
-	if p.proto == ProtocolICMP && p.icmpType == 8 {
-		r.icmpType, r.icmpCode = 0, 0
-	}
-	if p.proto == ProtocolICMPv6 && p.icmpType == 128 {
-		r.icmpType, r.icmpCode = 129, 0
-	}
-	return r
-}
-
-// reply walks the response from the destination interface back to the
-// source: security groups pass it (stateful), network ACLs and routes are
-// evaluated again, translations are undone where they were made.
-func (w *walker) reply(end walkEnd, src endpoint, d *ENI) {
-	w.dir = Return
-	defer func() { w.dir = Forward }()
-	r := replyOf(end.pkt)
-	w.decide(LayerSecurityGroup, Decision{Component: d.ID, Step: d.ID + " outbound (reply)", Outcome: "allow", Rule: "security groups are stateful: the reply of an admitted connection is allowed"})
-	ds := w.n.Subnets[d.SubnetID]
-	if ds == nil {
-		return
-	}
-	w.lastRoute = routeRef{}
-	back := w.walk(ds, d, r, pathFlags{}, src.eni)
-	w.checkReplyEnd(back, src)
-}
-
-func (w *walker) checkReplyEnd(back walkEnd, src endpoint) {
-	switch {
-	case back.delivered != nil && src.eni != nil && back.delivered.ID == src.eni.ID:
-		w.decide(LayerSecurityGroup, Decision{Component: src.eni.ID, Step: src.eni.ID + " inbound (reply)", Outcome: "allow", Rule: "security groups are stateful: the reply of an admitted connection is allowed"})
-	case back.delivered != nil:
-		w.replyMisrouted(fmt.Sprintf("the reply to %s is delivered to %s, not to the source", back.pkt.dst, back.delivered.ID), back.delivered.ID)
-	case back.exit != nil && src.external:
-		// The reply leaves towards an outside source: that is its way back.
-	case back.exit != nil:
-		w.replyMisrouted(fmt.Sprintf("the reply to %s is routed out through %s instead of back to the source (routing is evaluated independently for each direction)", back.pkt.dst, back.exit.Gateway), back.exit.Gateway)
-	}
-}
-
-// replyMisrouted blames a reply that went astray on the route that sent
-// it there: the route table and the route (destination → target), not the
-// interface or gateway that received it.
-func (w *walker) replyMisrouted(what, reached string) {
-	comp, rule := reached, "reply reaches "+reached
-	detail := what
-	fix := "route the source's address back the way the request came"
-	if w.lastRoute.table != "" {
-		comp, rule = w.lastRoute.table, w.lastRoute.route
-		detail = fmt.Sprintf("%s: route %s in %s sends it there", what, w.lastRoute.route, w.lastRoute.table)
-		fix = fmt.Sprintf("change or remove the route %s in %s, so that the source's address is routed back the way the request came", w.lastRoute.route, w.lastRoute.table)
-	}
-	w.find(LayerRoute, Finding{Code: "REPLY_MISROUTED", Severity: SeverityBlock, Component: comp, Direction: Return, Rule: rule, Detail: detail, Fix: fix})
-}
-
-// replyFromExit walks the reply of traffic that left the account from the
-// gateway it left through back to the source.
-func (w *walker) replyFromExit(end walkEnd, src endpoint) {
-	w.dir = Return
-	defer func() { w.dir = Forward }()
-	r := replyOf(end.pkt)
-	flags := pathFlags{}
-	w.lastRoute = routeRef{}
-	var pos position
-	var stop *walkEnd
-	switch {
-	case strings.HasPrefix(end.exit.Gateway, "igw-") || strings.HasPrefix(end.exit.Gateway, "eigw-"):
-		if m, ok := w.ix.byPublic[r.dst]; ok {
-			r.dst = m.private
-			if m.nat != nil {
-				// The NAT gateway's interface receives the reply.
-				pos, stop = w.ingressToNAT(end.exit.Gateway, m.nat, r, &flags, src.eni)
-				break
-			}
-		}
-		pos, stop = w.ingress(end.exit.Gateway, end.exitVPC, r, &flags, src.eni)
-	case strings.HasPrefix(end.exit.Gateway, "tgw-"):
-		if end.flags.tgwTo == nil {
-			return
-		}
-		az := ""
-		if src.eni != nil {
-			if s := w.n.Subnets[src.eni.SubnetID]; s != nil {
-				az = s.AZ
-			}
-		}
-		pos, stop = w.transitGatewayFrom(end.flags.tgwTo, az, r, &flags, src.eni)
-	default:
-		pos, stop = w.ingress(end.exit.Gateway, end.exitVPC, r, &flags, src.eni)
-	}
-	if stop != nil {
-		stop.pkt = r
-		if stop.delivered != nil {
-			w.checkReplyEnd(*stop, src)
-		}
-		return
-	}
-	back := w.walk(pos.subnet, pos.sender, pos.pkt, flags, src.eni)
-	w.checkReplyEnd(back, src)
-}
-
-func (w *walker) ingressToNAT(gatewayID string, nat *NATGateway, r packet, flags *pathFlags, final *ENI) (position, *walkEnd) {
-	natENI := w.n.ENIs[nat.ENIID]
-	if natENI == nil {
-		natENI = w.ix.natENIs[nat.ID]
-	}
-	ns := w.n.Subnets[nat.SubnetID]
-	if natENI == nil || ns == nil {
-		w.missing(LayerRoute, KindNATGateways, nat.ID, "the NAT gateway's interface or subnet")
-		return position{}, &walkEnd{stopped: true}
-	}
-	w.decide(LayerRoute, Decision{Component: gatewayID, Step: "enter " + nat.VPCID + " through " + gatewayID, Outcome: "forward", Rule: "delivered to NAT gateway " + nat.ID})
-	w.crossNACLs(nil, ns, r, "from "+gatewayID+" to NAT gateway "+nat.ID)
-	if next, ok := w.arrive(natENI, r, flags, final); next != nil {
-		return *next, nil
-	} else if ok {
-		return position{pkt: r}, &walkEnd{delivered: natENI}
-	}
-	return position{}, &walkEnd{stopped: true}
-}
-
 // runFromOutside evaluates a source outside the account: it enters through
 // the gateway the destination's VPC would route it to.
 func (w *walker) runFromOutside(p packet, src, dst endpoint, rep *Report) {
@@ -677,46 +420,6 @@ func (w *walker) vpcContaining(addr netip.Addr) *VPC {
 	return found
 }
 
-// entryVGW picks the VPN gateway that would carry src into the VPC: one
-// whose Direct Connect or BGP VPN may have learned it, or whose static VPN
-// routes cover it. Without the VPN gateways or connections that would
-// decide it, it returns "" and the kind of data that is missing.
-func (w *walker) entryVGW(vpc string, src netip.Addr) (string, DataKind) {
-	_, vpnUnknown := w.ix.gap(KindVPNConnections)
-	if _, gap := w.ix.gap(KindVPNGateways); gap {
-		return "", KindVPNGateways
-	}
-	var attached []string
-	for _, id := range sortedKeys(w.n.VPNGateways) {
-		g := w.n.VPNGateways[id]
-		if !slices.Contains(g.VPCIDs, vpc) || g.State != "" && g.State != "available" {
-			continue
-		}
-		attached = append(attached, id)
-		if dx, _ := w.dxForVGW(id); len(dx) > 0 {
-			return id, ""
-		}
-		for _, cid := range sortedKeys(w.n.VPNConnections) {
-			c := w.n.VPNConnections[cid]
-			if c.VGWID != id || c.State != "" && c.State != "available" {
-				continue
-			}
-			if !c.StaticRoutesOnly {
-				return id, ""
-			}
-			for _, r := range c.Routes {
-				if r.Contains(src) {
-					return id, ""
-				}
-			}
-		}
-	}
-	if vpnUnknown && len(attached) > 0 {
-		return "", KindVPNConnections
-	}
-	return "", ""
-}
-
 func (w *walker) finishOutside(pos position, end *walkEnd, p packet, src, dst endpoint) {
 	var fin walkEnd
 	switch {
@@ -751,143 +454,4 @@ func (w *walker) finishOutside(pos position, end *walkEnd, p packet, src, dst en
 	if dst.viaPublic && !strings.HasPrefix(back.exit.Gateway, "igw-") {
 		w.replyMisrouted(fmt.Sprintf("the reply to %s leaves through %s, not the internet gateway it came in through, so the public address is not translated back", r.dst, back.exit.Gateway), back.exit.Gateway)
 	}
-}
-
-// finish turns the collected findings into layer statuses and the verdict.
-func (w *walker) finish(rep *Report, q Query, dst endpoint) {
-	dnsLayer := w.layers[LayerDNS]
-	if !dst.host && dnsLayer.Summary == "" && len(dnsLayer.Decisions) == 0 && len(dnsLayer.Findings) == 0 {
-		dnsLayer.Summary = "the destination is an address; there is no name to resolve"
-	}
-	if svc := w.layers[LayerService]; svc.Summary == "" && len(svc.Decisions) == 0 && len(svc.Findings) == 0 && !w.evaluated[LayerService] {
-		svc.Summary = "no service-specific rule applies to these interfaces"
-	}
-	var first *Finding
-	anyBlock, anyUnknown := false, false
-	for _, name := range LayerOrder {
-		l := w.layers[name]
-		block, unknown, warn := false, false, false
-		for i := range l.Findings {
-			f := &l.Findings[i]
-			switch f.Severity {
-			case SeverityBlock:
-				block = true
-				if first == nil || f.hop < first.hop {
-					first = f
-				}
-			case SeverityUnknown:
-				unknown = true
-			case SeverityWarn:
-				warn = true
-			}
-		}
-		slices.SortStableFunc(l.Findings, func(a, b Finding) int { return a.hop - b.hop })
-		switch {
-		case block:
-			l.Status = StatusFail
-		case unknown:
-			l.Status = StatusUnknown
-		case warn:
-			l.Status = StatusWarn
-		case len(l.Decisions) > 0 || w.evaluated[name]:
-			l.Status = StatusPass
-		default:
-			l.Status = StatusSkip
-		}
-		if !w.brief && (l.Summary == "" || l.Status == StatusFail || l.Status == StatusUnknown) {
-			l.Summary = summarize(l)
-		}
-		anyBlock = anyBlock || block
-		anyUnknown = anyUnknown || unknown
-		rep.Layers = append(rep.Layers, *l)
-	}
-	// Hops spliced in from the source's and destination's groups may
-	// repeat their neighbour (one group on both ends).
-	rep.Hops = slices.CompactFunc(w.hops, func(a, b Hop) bool { return a.Component == b.Component })
-	if rep.Hops == nil {
-		rep.Hops = []Hop{}
-	}
-	rep.Notes = w.notes
-	switch {
-	case anyBlock:
-		rep.Verdict = Unreachable
-		rep.BlockedBy = &Blocked{Layer: layerOf(rep, first), Component: first.Component, Code: first.Code, Direction: first.Direction, Rule: first.Rule}
-	case anyUnknown:
-		rep.Verdict = Unknown
-	case w.layers[LayerRoute].Status == StatusPass || w.layers[LayerRoute].Status == StatusWarn && !routeAmbiguous(w.layers[LayerRoute]):
-		// A warning is a path that works now but is fragile (a VPN with
-		// one tunnel left). An ambiguous route is not: the other target,
-		// which AWS may have picked, was not followed.
-		rep.Verdict = Reachable
-	default:
-		rep.Verdict = Unknown
-	}
-}
-
-// routeAmbiguous reports whether the route layer followed one of two routes
-// AWS chooses between at random.
-func routeAmbiguous(l *Layer) bool {
-	return slices.ContainsFunc(l.Findings, func(f Finding) bool { return f.Code == "NONDETERMINISTIC_ROUTE" })
-}
-
-func layerOf(rep *Report, f *Finding) string {
-	for _, l := range rep.Layers {
-		for _, g := range l.Findings {
-			if g.hop == f.hop && g.Code == f.Code {
-				return l.Name
-			}
-		}
-	}
-	return ""
-}
-
-// summarize is the one line a layer shows in the checklist: the deciding
-// rule of a failure, or of the request's path when everything passed.
-func summarize(l *Layer) string {
-	for _, sev := range []Severity{SeverityBlock, SeverityUnknown, SeverityWarn} {
-		for _, f := range l.Findings {
-			if f.Severity == sev {
-				return fmt.Sprintf("%s %s: %s (%s)", f.Direction, f.Component, f.Rule, f.Code)
-			}
-		}
-	}
-	// The request's deciding rule: for security groups the destination's
-	// (the last one asked), for the others the source's (the first).
-	var parts []string
-	pick := func(dir Direction, label string, last bool) {
-		var chosen *Decision
-		for i := range l.Decisions {
-			d := &l.Decisions[i]
-			if d.Direction != dir || d.Outcome == "skip" && len(l.Decisions) > 1 {
-				continue
-			}
-			if chosen == nil || last {
-				chosen = d
-			}
-		}
-		if chosen == nil {
-			return
-		}
-		text := chosen.Rule
-		if !strings.HasPrefix(text, chosen.Component) {
-			text = chosen.Component + " " + text
-		}
-		parts = append(parts, label+": "+text)
-	}
-	if l.Name == LayerSecurityGroup {
-		pick(Forward, "request", true)
-	} else {
-		pick(Forward, "request", false)
-		pick(Return, "reply", false)
-	}
-	if len(parts) == 0 && len(l.Decisions) > 0 {
-		return l.Decisions[0].Rule
-	}
-	if len(parts) == 0 {
-		if l.Name == LayerSourceDestCheck {
-			return "no interface on the path forwards traffic that is not its own"
-		}
-		return "nothing to evaluate on this path"
-	}
-	return strings.Join(parts, "; ")
 }

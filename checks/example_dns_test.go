@@ -1,3 +1,5 @@
+// The example of evaluating a path to a host name.
+
 package checks_test
 
 import (

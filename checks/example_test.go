@@ -1,3 +1,5 @@
+// Examples of evaluating a path, building a query and sweeping sources.
+
 package checks_test
 
 import (

@@ -1,3 +1,6 @@
+// Fixes: the AWS CLI command that opens what a finding blocks (a network
+// ACL entry, a security group rule, a route).
+
 package checks
 
 import (

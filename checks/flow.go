@@ -1,3 +1,6 @@
+// Flow attribution: the rule that explains one flow-log record, on the path
+// of the request or of its reply.
+
 package checks
 
 import (

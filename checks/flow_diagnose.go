@@ -1,3 +1,7 @@
+// Flow diagnosis: what a window of flow-log records says about one path
+// (rejected requests or replies, no records, lost replies) next to the
+// report's verdict.
+
 package checks
 
 import (

@@ -1,3 +1,7 @@
+// Flow diagnosis cases: the patterns a window of flow-log records shows,
+// the counts, a path that cannot be evaluated, and a reject by VPC Block
+// Public Access.
+
 package checks
 
 import (

@@ -1,3 +1,5 @@
+// Flow attribution cases: the rule that explains a flow-log record.
+
 package checks
 
 import (

@@ -1,3 +1,6 @@
+// Flow logs: the model of a flow log's configuration, and which interfaces
+// and actions the account's flow logs cover.
+
 package checks
 
 import (

@@ -1,3 +1,5 @@
+// Fuzz targets for query ends and queries.
+
 package checks
 
 import (

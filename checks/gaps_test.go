@@ -1,3 +1,6 @@
+// Missing-data cases: a gap never decides a layer, and a path whose end is
+// hidden by a gap gets an unknown report, not an error.
+
 package checks
 
 import (

@@ -1,3 +1,7 @@
+// Gateway cases: internet and NAT gateways, NAT instances and appliances,
+// transit gateways, VPN gateways, gateway and interface endpoints, and the
+// states of gateways and endpoints.
+
 package checks
 
 import (
@@ -26,94 +30,6 @@ func internetVPC() *netBuilder {
 	return b
 }
 
-func TestInternetThroughNATGateway(t *testing.T) {
-	b := internetVPC()
-	r := check(t, b.n, "eni-client", "93.184.216.34:443")
-	expect(t, r, Reachable, map[string]Status{LayerRoute: StatusPass, LayerNACL: StatusPass, LayerSecurityGroup: StatusPass})
-	if r.Exit == nil || r.Exit.Gateway != "igw-1" || r.Exit.Kind != ExitInternet {
-		t.Fatalf("exit = %+v", r.Exit)
-	}
-	var kinds []string
-	for _, h := range r.Hops {
-		kinds = append(kinds, h.Component)
-	}
-	if !strings.Contains(strings.Join(kinds, ","), "nat-1") {
-		t.Errorf("hops %v should pass nat-1", kinds)
-	}
-}
-
-func TestNATGatewayReplyNeedsItsOwnSubnetACL(t *testing.T) {
-	b := internetVPC()
-	// The public subnet admits replies only on 32768-60999 inbound, but the
-	// NAT gateway's replies arrive on 1024-65535.
-	b.acl("acl-pub", "vpc-app", []string{"subnet-pub"},
-		[]NACLRule{naclTCP(100, true, "10.0.0.0/16", 0, 65535), naclTCP(110, true, "0.0.0.0/0", 32768, 60999)},
-		[]NACLRule{allowAll(100)})
-	r := check(t, b.n, "eni-client", "93.184.216.34:443")
-	expect(t, r, Unreachable, map[string]Status{LayerNACL: StatusFail})
-	f := finding(r, LayerNACL, "SUBNET_ACL_RESTRICTION")
-	if f.Component != "acl-pub" || f.Direction != Return || !strings.Contains(f.Detail, "blocks 1024-32767, 61000-65535") {
-		t.Errorf("%s", dump(r))
-	}
-}
-
-func TestInternetGatewayNeedsPublicIP(t *testing.T) {
-	b := internetVPC()
-	b.eni("eni-nopub", "subnet-pub", "10.0.0.11", "sg-client")
-	r := check(t, b.n, "eni-nopub", "93.184.216.34:443")
-	expect(t, r, Unreachable, map[string]Status{LayerRoute: StatusFail})
-	if f := finding(r, LayerRoute, "NO_PUBLIC_IP"); f == nil || f.Component != "igw-1" {
-		t.Errorf("%s", dump(r))
-	}
-	r = check(t, b.n, "eni-web", "93.184.216.34:443")
-	expect(t, r, Reachable, nil)
-}
-
-func TestInternetToPublicIP(t *testing.T) {
-	b := internetVPC()
-	r := check(t, b.n, "203.0.113.9", "54.0.0.10:443")
-	expect(t, r, Reachable, map[string]Status{LayerSecurityGroup: StatusPass})
-	r = check(t, b.n, "203.0.113.9", "54.0.0.10:22")
-	expect(t, r, Unreachable, map[string]Status{LayerSecurityGroup: StatusFail})
-	// The NAT gateway's public address admits no unsolicited connection.
-	r = check(t, b.n, "203.0.113.9", "54.0.0.5:443")
-	expect(t, r, Unreachable, map[string]Status{LayerRoute: StatusFail})
-	// A private address is not reachable from the internet.
-	r = check(t, b.n, "203.0.113.9", "10.0.0.10:443")
-	expect(t, r, Unreachable, map[string]Status{LayerRoute: StatusFail})
-}
-
-func TestSecurityGroupReferenceNeverMatchesPublicTraffic(t *testing.T) {
-	b := internetVPC()
-	b.n.SecurityGroups["sg-web"].Inbound = []SGRule{tcpFromGroup(443, "sg-client")}
-	// eni-client reaches web's public address through the NAT: the source is
-	// the NAT's public address, which no reference matches.
-	r := check(t, b.n, "eni-client", "54.0.0.10:443")
-	expect(t, r, Unreachable, map[string]Status{LayerSecurityGroup: StatusFail})
-	r = check(t, b.n, "eni-client", "10.0.0.10:443")
-	expect(t, r, Reachable, nil)
-}
-
-func TestPrivateNATGatewayCannotUseIGW(t *testing.T) {
-	b := internetVPC()
-	b.n.NATGateways["nat-1"].Public = false
-	r := check(t, b.n, "eni-client", "93.184.216.34:443")
-	expect(t, r, Unreachable, map[string]Status{LayerRoute: StatusFail})
-	if finding(r, LayerRoute, "PRIVATE_NAT_TO_IGW") == nil {
-		t.Errorf("%s", dump(r))
-	}
-}
-
-func TestNATGatewayProtocols(t *testing.T) {
-	b := internetVPC()
-	q := mustQuery(t, "eni-client", "93.184.216.34", "47", 0)
-	r, _ := Evaluate(b.n, q)
-	expect(t, r, Unreachable, map[string]Status{LayerRoute: StatusFail})
-	q = mustQuery(t, "eni-client", "93.184.216.34", "icmp", 0)
-	r, _ = Evaluate(b.n, q)
-	expect(t, r, Reachable, nil)
-}
-
 // natInstance: the private subnet routes 0/0 to an instance in the public
 // subnet that forwards to the internet gateway.
 func natInstance(check bool) *netBuilder {
@@ -128,45 +44,6 @@ func natInstance(check bool) *netBuilder {
 	r := b.route("rtb-main-vpc-app", "0.0.0.0/0", TargetInstance, "i-natinst")
 	r.InstanceID = "i-natinst"
 	return b
-}
-
-func TestNATInstanceSourceDestCheck(t *testing.T) {
-	r := check(t, natInstance(true).n, "eni-client", "93.184.216.34:443")
-	expect(t, r, Unreachable, map[string]Status{LayerSourceDestCheck: StatusFail, LayerRoute: StatusPass})
-	f := finding(r, LayerSourceDestCheck, "SOURCE_DEST_CHECK_ENABLED")
-	if f == nil || f.Component != "eni-natinst" || f.Fix != "aws ec2 modify-network-interface-attribute --network-interface-id eni-natinst --no-source-dest-check" {
-		t.Fatalf("%s", dump(r))
-	}
-	if r.BlockedBy.Layer != LayerSourceDestCheck {
-		t.Errorf("blocked_by %+v", r.BlockedBy)
-	}
-	r = check(t, natInstance(false).n, "eni-client", "93.184.216.34:443")
-	expect(t, r, Reachable, map[string]Status{LayerSourceDestCheck: StatusPass})
-}
-
-func TestApplianceMoreSpecificThanLocal(t *testing.T) {
-	b := twoVPCs()
-	b.subnet("subnet-fw", "vpc-app", "10.0.9.0/24", "us-east-1a")
-	b.sg("sg-fw", "vpc-app", SGRule{Protocol: ProtocolAll, Peer: SGPeer{CIDR: pfx("10.0.0.0/16")}})
-	fw := b.eni("eni-fw", "subnet-fw", "10.0.9.9", "sg-fw")
-	fw.SourceDestCheck = false
-	// subnet-a sends subnet-b's traffic through the firewall; the firewall's
-	// subnet uses the main table (local).
-	b.table("rtb-a", "vpc-app", "subnet-a")
-	b.route("rtb-a", "10.0.2.0/24", TargetENI, "eni-fw")
-	r := check(t, b.n, "eni-client", "10.0.2.20:443")
-	expect(t, r, Reachable, map[string]Status{LayerSourceDestCheck: StatusPass})
-	var comps []string
-	for _, h := range r.Hops {
-		comps = append(comps, h.Component)
-	}
-	if !strings.Contains(strings.Join(comps, ","), "eni-fw") {
-		t.Errorf("hops %v should pass eni-fw", comps)
-	}
-	// Through a middlebox, a reference to the client's group no longer matches.
-	b.n.SecurityGroups["sg-server"].Inbound = []SGRule{tcpFromGroup(443, "sg-client")}
-	r = check(t, b.n, "eni-client", "10.0.2.20:443")
-	expect(t, r, Unreachable, map[string]Status{LayerSecurityGroup: StatusFail})
 }
 
 // tgwWorld: vpc-app and vpc-data attached to tgw-1 (attachment subnets in
@@ -189,188 +66,306 @@ func tgwWorld() *netBuilder {
 	return b
 }
 
-func TestTransitGateway(t *testing.T) {
-	b := tgwWorld()
-	r := check(t, b.n, "eni-client", "10.1.1.30:5432")
-	expect(t, r, Reachable, map[string]Status{LayerRoute: StatusPass, LayerNACL: StatusPass})
-
-	// A source in an AZ where the attachment has no subnet is not served.
-	b.eni("eni-clientb", "subnet-b", "10.0.2.21", "sg-client")
-	r = check(t, b.n, "eni-clientb", "10.1.1.30:5432")
-	expect(t, r, Unreachable, map[string]Status{LayerRoute: StatusFail})
-	if finding(r, LayerRoute, "TGW_NO_ATTACHMENT_IN_AZ") == nil {
-		t.Errorf("%s", dump(r))
-	}
-}
-
-func TestTransitGatewayPropagationMissing(t *testing.T) {
-	b := tgwWorld()
-	b.n.TransitGatewayRouteTables["tgw-rtb-1"].Propagations = []string{"tgw-attach-app"}
-	r := check(t, b.n, "eni-client", "10.1.1.30:5432")
-	expect(t, r, Unreachable, map[string]Status{LayerRoute: StatusFail})
-	f := finding(r, LayerRoute, "NO_ROUTE_TO_DESTINATION")
-	if f == nil || f.Component != "tgw-rtb-1" {
-		t.Errorf("%s", dump(r))
-	}
-}
-
-func TestTransitGatewayStaticBlackholeBeatsPropagated(t *testing.T) {
-	b := tgwWorld()
-	tt := b.n.TransitGatewayRouteTables["tgw-rtb-1"]
-	tt.Routes = append(tt.Routes, TGWRoute{Destination: pfx("10.1.0.0/16"), Static: true, Blackhole: true})
-	r := check(t, b.n, "eni-client", "10.1.1.30:5432")
-	expect(t, r, Unreachable, map[string]Status{LayerRoute: StatusFail})
-	if f := finding(r, LayerRoute, "BAD_STATE_ROUTE"); f == nil || f.Component != "tgw-rtb-1" {
-		t.Errorf("%s", dump(r))
-	}
-}
-
-func TestTransitGatewayAttachmentSubnetACL(t *testing.T) {
-	b := tgwWorld()
-	// The data VPC's attachment lives in its own subnet; that subnet's
-	// outbound rules apply to traffic from the transit gateway.
-	b.subnet("subnet-tgw", "vpc-data", "10.1.9.0/28", "us-east-1a")
-	b.n.TransitGatewayAttachments["tgw-attach-data"].SubnetIDs = []string{"subnet-tgw"}
-	b.acl("acl-tgw", "vpc-data", []string{"subnet-tgw"}, []NACLRule{allowAll(100)}, []NACLRule{naclTCP(100, true, "0.0.0.0/0", 80, 80)})
-	r := check(t, b.n, "eni-client", "10.1.1.30:5432")
-	expect(t, r, Unreachable, map[string]Status{LayerNACL: StatusFail})
-	if f := finding(r, LayerNACL, "SUBNET_ACL_RESTRICTION"); f == nil || f.Component != "acl-tgw" || f.Direction != Forward {
-		t.Errorf("%s", dump(r))
-	}
-}
-
-func TestTransitGatewaySecurityGroupReferencing(t *testing.T) {
-	b := tgwWorld()
-	b.n.SecurityGroups["sg-peer"].Inbound = []SGRule{tcpFromGroup(5432, "sg-client")}
-	r := check(t, b.n, "eni-client", "10.1.1.30:5432")
-	expect(t, r, Unreachable, map[string]Status{LayerSecurityGroup: StatusFail})
-	b.n.TransitGateways["tgw-1"].SGReferencing = true
-	for _, a := range b.n.TransitGatewayAttachments {
-		a.SGReferencing = true
-	}
-	r = check(t, b.n, "eni-client", "10.1.1.30:5432")
-	expect(t, r, Reachable, nil)
-}
-
-func TestVPNExitAndReturn(t *testing.T) {
+// applianceVPC: subnet-a sends subnet-b's traffic through a firewall
+// (eni-fw, source/destination check off) in subnet-fw, more specific than
+// the local route; the firewall's subnet uses the main table (local).
+func applianceVPC() *netBuilder {
 	b := twoVPCs()
-	b.vgw("vgw-1", "vpc-app", "172.16.0.0/12")
-	b.route("rtb-main-vpc-app", "172.16.0.0/12", TargetVGW, "vgw-1")
-	r := check(t, b.n, "eni-client", "172.16.5.10:22")
-	expect(t, r, Reachable, nil)
-	if r.Exit == nil || r.Exit.Kind != ExitOnPrem || r.Exit.Gateway != "vgw-1" {
-		t.Errorf("exit %+v", r.Exit)
+	b.subnet("subnet-fw", "vpc-app", "10.0.9.0/24", "us-east-1a")
+	b.sg("sg-fw", "vpc-app", SGRule{Protocol: ProtocolAll, Peer: SGPeer{CIDR: pfx("10.0.0.0/16")}})
+	fw := b.eni("eni-fw", "subnet-fw", "10.0.9.9", "sg-fw")
+	fw.SourceDestCheck = false
+	b.table("rtb-a", "vpc-app", "subnet-a")
+	b.route("rtb-a", "10.0.2.0/24", TargetENI, "eni-fw")
+	return b
+}
+
+func TestGateways(t *testing.T) {
+	// publicSubnetACL admits replies in the public subnet only on
+	// 32768-60999, but the NAT gateway's replies arrive on 1024-65535.
+	publicSubnetACL := func(b *netBuilder) {
+		b.acl("acl-pub", "vpc-app", []string{"subnet-pub"},
+			[]NACLRule{naclTCP(100, true, "10.0.0.0/16", 0, 65535), naclTCP(110, true, "0.0.0.0/0", 32768, 60999)},
+			[]NACLRule{allowAll(100)})
 	}
-	// Detached gateway.
-	b.n.VPNGateways["vgw-1"].VPCIDs = nil
-	recompile(b.n)
-	r = check(t, b.n, "eni-client", "172.16.5.10:22")
-	expect(t, r, Unreachable, map[string]Status{LayerRoute: StatusFail})
-}
-
-func TestOnPremisesSourceThroughVGW(t *testing.T) {
-	b := twoVPCs()
-	b.vgw("vgw-1", "vpc-app", "172.16.0.0/12")
-	b.route("rtb-main-vpc-app", "172.16.0.0/12", TargetVGW, "vgw-1")
-	b.n.SecurityGroups["sg-server"].Inbound = append(b.n.SecurityGroups["sg-server"].Inbound, tcpFrom(443, "172.16.0.0/12"))
-	r := check(t, b.n, "172.16.5.10", "10.0.2.20:443")
-	expect(t, r, Reachable, nil)
-	r = check(t, b.n, "172.16.5.10", "10.0.2.20:22")
-	expect(t, r, Unreachable, map[string]Status{LayerSecurityGroup: StatusFail})
-}
-
-func TestGatewayEndpointPrefixList(t *testing.T) {
-	b := twoVPCs()
-	b.n.PrefixLists["pl-s3"] = &PrefixList{ID: "pl-s3", Name: "com.amazonaws.us-east-1.s3", CIDRs: []netip.Prefix{pfx("52.216.0.0/15")}}
-	b.n.Endpoints["vpce-s3"] = &Endpoint{ID: "vpce-s3", Type: "Gateway", State: "available", VPCID: "vpc-app", ServiceName: "com.amazonaws.us-east-1.s3"}
-	b.route("rtb-main-vpc-app", "pl-s3", TargetEndpoint, "vpce-s3")
-	r := check(t, b.n, "eni-client", "52.216.10.10:443")
-	expect(t, r, Reachable, nil)
-	if r.Exit == nil || r.Exit.Kind != ExitAWSService || r.Exit.Gateway != "vpce-s3" {
-		t.Errorf("exit %+v", r.Exit)
+	noPublicIP := func(b *netBuilder) { b.eni("eni-nopub", "subnet-pub", "10.0.0.11", "sg-client") }
+	onPremises := func(b *netBuilder) {
+		b.vgw("vgw-1", "vpc-app", "172.16.0.0/12")
+		b.route("rtb-main-vpc-app", "172.16.0.0/12", TargetVGW, "vgw-1")
 	}
-	// Other public addresses have no route from this private subnet.
-	r = check(t, b.n, "eni-client", "54.222.57.1:443")
-	expect(t, r, Unreachable, map[string]Status{LayerRoute: StatusFail})
+	onPremisesAdmitted := func(b *netBuilder) {
+		onPremises(b)
+		b.n.SecurityGroups["sg-server"].Inbound = append(b.n.SecurityGroups["sg-server"].Inbound, tcpFrom(443, "172.16.0.0/12"))
+	}
+	s3Endpoint := func(b *netBuilder) {
+		b.n.PrefixLists["pl-s3"] = &PrefixList{ID: "pl-s3", Name: "com.amazonaws.us-east-1.s3", CIDRs: []netip.Prefix{pfx("52.216.0.0/15")}}
+		b.n.Endpoints["vpce-s3"] = &Endpoint{ID: "vpce-s3", Type: "Gateway", State: "available", VPCID: "vpc-app", ServiceName: "com.amazonaws.us-east-1.s3"}
+		b.route("rtb-main-vpc-app", "pl-s3", TargetEndpoint, "vpce-s3")
+	}
+	runPaths(t, []pathCase{
+		{
+			name:  "to the internet through a NAT gateway",
+			world: internetVPC,
+			from:  "eni-client", to: "93.184.216.34:443",
+			verdict:  Reachable,
+			statuses: map[string]Status{LayerRoute: StatusPass, LayerNACL: StatusPass, LayerSecurityGroup: StatusPass},
+			exit:     &Exit{Gateway: "igw-1", Kind: ExitInternet},
+			hops:     []string{"nat-1"},
+		},
+		{
+			name:  "the NAT gateway's replies need its own subnet's ACL",
+			world: internetVPC, change: publicSubnetACL,
+			from: "eni-client", to: "93.184.216.34:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerNACL: StatusFail},
+			findings: []wantFinding{{layer: LayerNACL, code: "SUBNET_ACL_RESTRICTION", component: "acl-pub", direction: Return,
+				detail: []string{"blocks 1024-32767, 61000-65535"}}},
+		},
+		{
+			name:  "an internet gateway needs a public address",
+			world: internetVPC, change: noPublicIP,
+			from: "eni-nopub", to: "93.184.216.34:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerRoute: StatusFail},
+			findings: []wantFinding{{layer: LayerRoute, code: "NO_PUBLIC_IP", component: "igw-1"}},
+		},
+		{
+			name:  "an interface with a public address goes out through the internet gateway",
+			world: internetVPC, change: noPublicIP,
+			from: "eni-web", to: "93.184.216.34:443",
+			verdict: Reachable,
+		},
+		{
+			name:  "from the internet to a public address its group admits",
+			world: internetVPC,
+			from:  "203.0.113.9", to: "54.0.0.10:443",
+			verdict:  Reachable,
+			statuses: map[string]Status{LayerSecurityGroup: StatusPass},
+		},
+		{
+			name:  "from the internet to a public address on a port its group refuses",
+			world: internetVPC,
+			from:  "203.0.113.9", to: "54.0.0.10:22",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerSecurityGroup: StatusFail},
+		},
+		{
+			name:  "a NAT gateway's public address admits no unsolicited connection",
+			world: internetVPC,
+			from:  "203.0.113.9", to: "54.0.0.5:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerRoute: StatusFail},
+		},
+		{
+			name:  "a private address is not reachable from the internet",
+			world: internetVPC,
+			from:  "203.0.113.9", to: "10.0.0.10:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerRoute: StatusFail},
+		},
+		{
+			name:   "a private NAT gateway cannot use the internet gateway",
+			world:  internetVPC,
+			change: func(b *netBuilder) { b.n.NATGateways["nat-1"].Public = false },
+			from:   "eni-client", to: "93.184.216.34:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerRoute: StatusFail},
+			findings: []wantFinding{{layer: LayerRoute, code: "PRIVATE_NAT_TO_IGW"}},
+		},
+		{
+			name:  "a NAT gateway does not translate GRE",
+			world: internetVPC,
+			from:  "eni-client", to: "93.184.216.34", proto: "47",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerRoute: StatusFail},
+		},
+		{
+			name:  "a NAT gateway translates ICMP",
+			world: internetVPC,
+			from:  "eni-client", to: "93.184.216.34", proto: "icmp",
+			verdict: Reachable,
+		},
+		{
+			name:  "a NAT instance with its source/destination check on drops the packet",
+			world: func() *netBuilder { return natInstance(true) },
+			from:  "eni-client", to: "93.184.216.34:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerSourceDestCheck: StatusFail, LayerRoute: StatusPass},
+			findings: []wantFinding{{layer: LayerSourceDestCheck, code: "SOURCE_DEST_CHECK_ENABLED", component: "eni-natinst",
+				fixIs: "aws ec2 modify-network-interface-attribute --network-interface-id eni-natinst --no-source-dest-check"}},
+			blocked: &Blocked{Layer: LayerSourceDestCheck},
+		},
+		{
+			name:  "a NAT instance with its source/destination check off forwards",
+			world: func() *netBuilder { return natInstance(false) },
+			from:  "eni-client", to: "93.184.216.34:443",
+			verdict:  Reachable,
+			statuses: map[string]Status{LayerSourceDestCheck: StatusPass},
+		},
+		{
+			name:  "an appliance route more specific than the local route",
+			world: applianceVPC,
+			from:  "eni-client", to: "10.0.2.20:443",
+			verdict:  Reachable,
+			statuses: map[string]Status{LayerSourceDestCheck: StatusPass},
+			hops:     []string{"eni-fw"},
+		},
+		{
+			name:  "through a transit gateway",
+			world: tgwWorld,
+			from:  "eni-client", to: "10.1.1.30:5432",
+			verdict:  Reachable,
+			statuses: map[string]Status{LayerRoute: StatusPass, LayerNACL: StatusPass},
+		},
+		{
+			name:   "a transit gateway does not serve a zone where its attachment has no subnet",
+			world:  tgwWorld,
+			change: func(b *netBuilder) { b.eni("eni-clientb", "subnet-b", "10.0.2.21", "sg-client") },
+			from:   "eni-clientb", to: "10.1.1.30:5432",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerRoute: StatusFail},
+			findings: []wantFinding{{layer: LayerRoute, code: "TGW_NO_ATTACHMENT_IN_AZ"}},
+		},
+		{
+			name:  "a transit gateway route table without the destination's propagation",
+			world: tgwWorld,
+			change: func(b *netBuilder) {
+				b.n.TransitGatewayRouteTables["tgw-rtb-1"].Propagations = []string{"tgw-attach-app"}
+			},
+			from: "eni-client", to: "10.1.1.30:5432",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerRoute: StatusFail},
+			findings: []wantFinding{{layer: LayerRoute, code: "NO_ROUTE_TO_DESTINATION", component: "tgw-rtb-1"}},
+		},
+		{
+			name:  "a static transit gateway blackhole beats a propagated route",
+			world: tgwWorld,
+			change: func(b *netBuilder) {
+				tt := b.n.TransitGatewayRouteTables["tgw-rtb-1"]
+				tt.Routes = append(tt.Routes, TGWRoute{Destination: pfx("10.1.0.0/16"), Static: true, Blackhole: true})
+			},
+			from: "eni-client", to: "10.1.1.30:5432",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerRoute: StatusFail},
+			findings: []wantFinding{{layer: LayerRoute, code: "BAD_STATE_ROUTE", component: "tgw-rtb-1"}},
+		},
+		{
+			// The data VPC's attachment lives in its own subnet; that
+			// subnet's outbound rules apply to traffic from the transit
+			// gateway.
+			name:  "the transit gateway attachment subnet's ACL",
+			world: tgwWorld,
+			change: func(b *netBuilder) {
+				b.subnet("subnet-tgw", "vpc-data", "10.1.9.0/28", "us-east-1a")
+				b.n.TransitGatewayAttachments["tgw-attach-data"].SubnetIDs = []string{"subnet-tgw"}
+				b.acl("acl-tgw", "vpc-data", []string{"subnet-tgw"}, []NACLRule{allowAll(100)}, []NACLRule{naclTCP(100, true, "0.0.0.0/0", 80, 80)})
+			},
+			from: "eni-client", to: "10.1.1.30:5432",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerNACL: StatusFail},
+			findings: []wantFinding{{layer: LayerNACL, code: "SUBNET_ACL_RESTRICTION", component: "acl-tgw", direction: Forward}},
+		},
+		{
+			name:   "out through a VPN gateway and back",
+			change: onPremises,
+			from:   "eni-client", to: "172.16.5.10:22",
+			verdict: Reachable,
+			exit:    &Exit{Gateway: "vgw-1", Kind: ExitOnPrem},
+		},
+		{
+			name: "a detached VPN gateway",
+			change: func(b *netBuilder) {
+				onPremises(b)
+				b.n.VPNGateways["vgw-1"].VPCIDs = nil
+			},
+			from: "eni-client", to: "172.16.5.10:22",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerRoute: StatusFail},
+		},
+		{
+			name:   "an on-premises source through the VPN gateway",
+			change: onPremisesAdmitted,
+			from:   "172.16.5.10", to: "10.0.2.20:443",
+			verdict: Reachable,
+		},
+		{
+			name:   "an on-premises source on a port the group refuses",
+			change: onPremisesAdmitted,
+			from:   "172.16.5.10", to: "10.0.2.20:22",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerSecurityGroup: StatusFail},
+		},
+		{
+			name:   "a gateway endpoint routed by its prefix list",
+			change: s3Endpoint,
+			from:   "eni-client", to: "52.216.10.10:443",
+			verdict: Reachable,
+			exit:    &Exit{Gateway: "vpce-s3", Kind: ExitAWSService},
+		},
+		{
+			name:   "other public addresses have no route from a private subnet",
+			change: s3Endpoint,
+			from:   "eni-client", to: "54.222.57.1:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerRoute: StatusFail},
+		},
+		{
+			// Out through the NAT gateway, in again through the internet
+			// gateway to web's public address; the reply goes to the NAT's
+			// Elastic IP and back through the NAT to the client.
+			name:  "a hairpin through the internet to the account's own public address",
+			world: internetVPC,
+			from:  "eni-client", to: "54.0.0.10:443",
+			verdict:  Reachable,
+			statuses: map[string]Status{LayerRoute: StatusPass, LayerSecurityGroup: StatusPass},
+			verify: func(t *testing.T, r Report) {
+				var reply []string
+				for _, d := range r.Layer(LayerRoute).Decisions {
+					if d.Direction == Return {
+						reply = append(reply, d.Component)
+					}
+				}
+				if !strings.Contains(strings.Join(reply, ","), "igw-1") {
+					t.Errorf("the reply should come back through igw-1 and the NAT: %v", reply)
+				}
+			},
+		},
+	})
 }
 
-func TestICMPEchoAndNACLTypes(t *testing.T) {
-	b := twoVPCs()
-	b.n.SecurityGroups["sg-server"].Inbound = []SGRule{{Protocol: ProtocolICMP, ICMPType: 8, ICMPCode: -1, Peer: SGPeer{CIDR: pfx("10.0.0.0/16")}}}
-	b.acl("acl-b", "vpc-app", []string{"subnet-b"},
-		[]NACLRule{{Number: 100, Protocol: ProtocolICMP, Allow: true, CIDR: pfx("0.0.0.0/0"), ICMPType: 8, ICMPCode: -1}},
-		[]NACLRule{{Number: 100, Protocol: ProtocolICMP, Allow: true, CIDR: pfx("0.0.0.0/0"), ICMPType: 0, ICMPCode: -1}})
-	q := mustQuery(t, "eni-client", "10.0.2.20", "icmp", 0)
-	r, _ := Evaluate(b.n, q)
-	expect(t, r, Reachable, nil)
-	// Echo replies (type 0) denied on the way out.
-	b.n.NetworkACLs["acl-b"].Outbound[0].ICMPType = 3
-	recompile(b.n)
-	r, _ = Evaluate(b.n, q)
-	expect(t, r, Unreachable, map[string]Status{LayerNACL: StatusFail})
-}
-
-func TestAllProtocolsNeedsAllProtocolRules(t *testing.T) {
-	b := twoVPCs()
-	q := mustQuery(t, "eni-client", "10.0.2.20", "all", 0)
-	r, _ := Evaluate(b.n, q)
-	expect(t, r, Unreachable, map[string]Status{LayerSecurityGroup: StatusFail})
-	b.n.SecurityGroups["sg-server"].Inbound = []SGRule{{Protocol: ProtocolAll, Peer: SGPeer{CIDR: pfx("10.0.0.0/16")}}}
-	r, _ = Evaluate(b.n, q)
-	expect(t, r, Reachable, nil)
-	// A deny of one protocol ahead of an allow-all blocks part of "all".
-	b.acl("acl-b", "vpc-app", []string{"subnet-b"}, []NACLRule{naclTCP(50, false, "0.0.0.0/0", 22, 22), allowAll(100)}, []NACLRule{allowAll(100)})
-	recompile(b.n)
-	r, _ = Evaluate(b.n, q)
-	expect(t, r, Unreachable, map[string]Status{LayerNACL: StatusFail})
-}
-
-func TestOtherProtocolIgnoresPorts(t *testing.T) {
-	b := twoVPCs()
-	b.n.SecurityGroups["sg-server"].Inbound = []SGRule{{Protocol: 50, Ports: PortRange{1, 1}, Peer: SGPeer{CIDR: pfx("10.0.0.0/16")}}}
-	q := mustQuery(t, "eni-client", "10.0.2.20", "50", 0)
-	r, _ := Evaluate(b.n, q)
-	expect(t, r, Reachable, nil)
-}
-
-func TestInputErrors(t *testing.T) {
-	b := twoVPCs()
-	for _, tc := range []struct{ from, to string }{
-		{"eni-nothere", "10.0.2.20:443"},
-		{"eni-client", "eni-nothere:443"},
-		{"i-nothere", "10.0.2.20:443"},
+// TestGatewayAndEndpointStates covers the states that decide a hop beyond
+// its configuration: a transit gateway that is not available, an
+// interface endpoint that is not available.
+func TestGatewayAndEndpointStates(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		setup    func(b *netBuilder)
+		from, to string
+		verdict  Verdict
+		layer    string
+		code     string
+	}{
+		{name: "transit gateway available", setup: func(b *netBuilder) {}, from: "eni-client", to: "10.1.1.30:5432", verdict: Reachable},
+		{name: "transit gateway modifying keeps forwarding", setup: func(b *netBuilder) { b.n.TransitGateways["tgw-1"].State = "modifying" },
+			from: "eni-client", to: "10.1.1.30:5432", verdict: Reachable},
+		{name: "transit gateway deleting", setup: func(b *netBuilder) { b.n.TransitGateways["tgw-1"].State = "deleting" },
+			from: "eni-client", to: "10.1.1.30:5432", verdict: Unreachable, layer: LayerRoute, code: "BAD_STATE"},
+		{name: "interface endpoint available", setup: func(b *netBuilder) { withEndpoint(b, true) },
+			from: "eni-client", to: "10.0.2.150:443", verdict: Reachable},
+		{name: "interface endpoint pending acceptance", setup: func(b *netBuilder) { withEndpoint(b, true).State = "pendingAcceptance" },
+			from: "eni-client", to: "10.0.2.150:443", verdict: Unreachable, layer: LayerService, code: "BAD_STATE"},
 	} {
-		q := mustQuery(t, tc.from, tc.to, "tcp", 0)
-		if _, err := Evaluate(b.n, q); err == nil {
-			t.Errorf("%s → %s: want an input error", tc.from, tc.to)
-		} else if _, ok := err.(*InputError); !ok {
-			t.Errorf("%s → %s: %T %v", tc.from, tc.to, err, err)
-		}
-	}
-	// Missing data turns the same into a data error (unknown, not bad input).
-	b.n.Gaps = append(b.n.Gaps, Gap{Kind: KindNetworkInterfaces, Reason: "AccessDenied"})
-	recompile(b.n)
-	if _, err := Evaluate(b.n, mustQuery(t, "eni-nothere", "10.0.2.20:443", "tcp", 0)); err == nil {
-		t.Error("want an error")
-	} else if _, ok := err.(*DataError); !ok {
-		t.Errorf("%T %v", err, err)
-	}
-}
-
-func TestHairpinThroughTheInternetToOwnPublicIP(t *testing.T) {
-	b := internetVPC()
-	// Out through the NAT gateway, in again through the internet gateway
-	// to web's public address; the reply goes to the NAT's Elastic IP and
-	// back through the NAT to the client.
-	r := check(t, b.n, "eni-client", "54.0.0.10:443")
-	expect(t, r, Reachable, map[string]Status{LayerRoute: StatusPass, LayerSecurityGroup: StatusPass})
-	var reply []string
-	for _, d := range r.Layer(LayerRoute).Decisions {
-		if d.Direction == Return {
-			reply = append(reply, d.Component)
-		}
-	}
-	if !strings.Contains(strings.Join(reply, ","), "igw-1") {
-		t.Errorf("the reply should come back through igw-1 and the NAT: %v", reply)
+		t.Run(tc.name, func(t *testing.T) {
+			b := tgwWorld()
+			tc.setup(b)
+			recompile(b.n)
+			r := check(t, b.n, tc.from, tc.to)
+			if r.Verdict != tc.verdict {
+				t.Fatalf("verdict %s, want %s\n%s", r.Verdict, tc.verdict, dump(r))
+			}
+			if tc.code != "" && finding(r, tc.layer, tc.code) == nil {
+				t.Errorf("no %s finding %s\n%s", tc.layer, tc.code, dump(r))
+			}
+		})
 	}
 }

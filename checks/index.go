@@ -1,3 +1,7 @@
+// The compiled network: indexes built once per network (interfaces by
+// address, subnets' route tables and network ACLs, group members, sorted
+// routes and rule texts) and the gaps that cover each resource.
+
 package checks
 
 import (
@@ -420,65 +424,6 @@ func (ix *index) tableForSubnet(s *Subnet) *compiledTable {
 		return t
 	}
 	return ix.mainTable[s.VPCID]
-}
-
-// lookupResult is the outcome of a longest-prefix match.
-type lookupResult struct {
-	route *compiledRoute
-	// ambiguous holds an equal-ranked prefix-list route to another target
-	// (AWS picks one at random, then sticks to it).
-	ambiguous *compiledRoute
-	// unknownList is set when a prefix list with unknown entries could
-	// decide the lookup.
-	unknownList string
-}
-
-func (ct *compiledTable) lookup(dst netip.Addr) lookupResult {
-	var res lookupResult
-	for i := range ct.routes {
-		r := &ct.routes[i]
-		if r.prefix.Addr().Is4() != dst.Is4() || !r.prefix.Contains(dst) {
-			continue
-		}
-		if res.route == nil {
-			res.route = r
-			continue
-		}
-		if r.prefix.Bits() == res.route.prefix.Bits() && r.rank == res.route.rank && r.rank == rankPrefixList &&
-			(r.route.Target != res.route.route.Target || r.route.TargetID != res.route.route.TargetID) {
-			res.ambiguous = r
-		}
-		break
-	}
-	if len(ct.unknownLists) > 0 {
-		// A prefix list whose entries are missing could hold a more
-		// specific prefix; only a /32 (or /128) match is safe from it.
-		if res.route == nil || res.route.prefix.Bits() < dst.BitLen() {
-			res.unknownList = ct.unknownLists[0]
-		}
-	}
-	return res
-}
-
-type tgwLookupResult struct {
-	route       *compiledTGWRoute
-	unknownList string
-}
-
-func (ct *compiledTGWTable) lookup(dst netip.Addr) tgwLookupResult {
-	var res tgwLookupResult
-	for i := range ct.routes {
-		r := &ct.routes[i]
-		if r.prefix.Addr().Is4() != dst.Is4() || !r.prefix.Contains(dst) {
-			continue
-		}
-		res.route = r
-		break
-	}
-	if len(ct.unknownLists) > 0 && (res.route == nil || res.route.prefix.Bits() < dst.BitLen()) {
-		res.unknownList = ct.unknownLists[0]
-	}
-	return res
 }
 
 // gap returns the network-wide gap for a kind, if any.

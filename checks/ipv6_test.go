@@ -1,3 +1,6 @@
+// IPv6 cases: separate IPv6 rules, the egress-only internet gateway, and
+// ICMPv6 queries.
+
 package checks
 
 import (
@@ -28,34 +31,58 @@ func ipv6World() *netBuilder {
 }
 
 func TestIPv6(t *testing.T) {
-	b := ipv6World()
-	// The server admits 443 over IPv4 only: IPv6 rules are separate.
-	r := check(t, b.n, "eni-client", "[2600:1f18:1:2::20]:443")
-	expect(t, r, Unreachable, map[string]Status{LayerSecurityGroup: StatusFail, LayerRoute: StatusPass})
-	b.n.SecurityGroups["sg-server"].Inbound = append(b.n.SecurityGroups["sg-server"].Inbound, SGRule{Protocol: ProtocolTCP, Ports: PortRange{443, 443}, Peer: SGPeer{CIDR: pfx("2600:1f18:1::/56")}})
-	recompile(b.n)
-	r = check(t, b.n, "eni-client", "[2600:1f18:1:2::20]:443")
-	expect(t, r, Reachable, nil)
-
-	// IPv4 network ACL rules never match IPv6 packets.
-	b2 := ipv6World()
-	b2.n.SecurityGroups["sg-server"].Inbound = append(b2.n.SecurityGroups["sg-server"].Inbound, SGRule{Protocol: ProtocolTCP, Ports: PortRange{443, 443}, Peer: SGPeer{CIDR: pfx("::/0")}})
-	b2.acl("acl-b", "vpc-app", []string{"subnet-b"}, []NACLRule{allowAll(100)}, []NACLRule{allowAll(100)})
-	r = check(t, b2.n, "eni-client", "[2600:1f18:1:2::20]:443")
-	expect(t, r, Unreachable, map[string]Status{LayerNACL: StatusFail})
-
-	// Out to the internet over IPv6 through the egress-only gateway; IPv4
-	// has no route there.
-	r = check(t, b.n, "eni-client", "[2606:4700::1111]:443")
-	expect(t, r, Reachable, nil)
-	if r.Exit == nil || r.Exit.Gateway != "eigw-1" || r.Exit.Kind != ExitInternet {
-		t.Errorf("exit %+v", r.Exit)
+	// serverAdmits adds an inbound IPv6 rule for 443 to the server's group.
+	serverAdmits := func(cidr string) func(b *netBuilder) {
+		return func(b *netBuilder) {
+			b.n.SecurityGroups["sg-server"].Inbound = append(b.n.SecurityGroups["sg-server"].Inbound, SGRule{Protocol: ProtocolTCP, Ports: PortRange{443, 443}, Peer: SGPeer{CIDR: pfx(cidr)}})
+		}
 	}
+	runPaths(t, []pathCase{
+		{
+			name:  "IPv6 rules are separate: the server admits 443 over IPv4 only",
+			world: ipv6World,
+			from:  "eni-client", to: "[2600:1f18:1:2::20]:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerSecurityGroup: StatusFail, LayerRoute: StatusPass},
+		},
+		{
+			name:  "an IPv6 rule admits IPv6",
+			world: ipv6World, change: serverAdmits("2600:1f18:1::/56"),
+			from: "eni-client", to: "[2600:1f18:1:2::20]:443",
+			verdict: Reachable,
+		},
+		{
+			name:  "IPv4 network ACL rules never match IPv6 packets",
+			world: ipv6World,
+			change: func(b *netBuilder) {
+				serverAdmits("::/0")(b)
+				b.acl("acl-b", "vpc-app", []string{"subnet-b"}, []NACLRule{allowAll(100)}, []NACLRule{allowAll(100)})
+			},
+			from: "eni-client", to: "[2600:1f18:1:2::20]:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerNACL: StatusFail},
+		},
+		{
+			// IPv4 has no route there.
+			name:  "out to the internet over IPv6 through the egress-only gateway",
+			world: ipv6World, change: serverAdmits("2600:1f18:1::/56"),
+			from: "eni-client", to: "[2606:4700::1111]:443",
+			verdict: Reachable,
+			exit:    &Exit{Gateway: "eigw-1", Kind: ExitInternet},
+		},
+		{
+			name:  "a dual-stack source addressed by IPv4 cannot reach an IPv6 address",
+			world: ipv6World, change: serverAdmits("2600:1f18:1::/56"),
+			from: "10.0.1.10", to: "[2606:4700::1111]:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerRoute: StatusFail},
+		},
+	})
+}
+
+func TestICMPv6QueryIsAnEchoRequest(t *testing.T) {
 	q := mustQuery(t, "eni-client", "2606:4700::1111", "icmpv6", 0)
 	if q.ICMPType != 128 {
 		t.Errorf("an ICMPv6 query is an echo request (128), got type %d", q.ICMPType)
 	}
-	// A dual-stack source addressed by IPv4 cannot reach an IPv6 address.
-	r = check(t, b.n, "10.0.1.10", "[2606:4700::1111]:443")
-	expect(t, r, Unreachable, map[string]Status{LayerRoute: StatusFail})
 }

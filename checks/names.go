@@ -1,3 +1,7 @@
+// Resource names: the service resource behind an interface (from the
+// description AWS writes on it), and the IDs a name given as a path end
+// stands for.
+
 package checks
 
 import (

@@ -1,3 +1,5 @@
+// Port range parsing cases.
+
 package checks
 
 import (

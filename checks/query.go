@@ -1,3 +1,6 @@
+// The query: the ends of a path as typed (IDs, addresses, host names), the
+// port and the protocol, parsed and checked.
+
 package checks
 
 import (

@@ -1,3 +1,6 @@
+// The report: a verdict per path, the status, findings and decisions of
+// each layer, the hops, the exit and the first blocker.
+
 package checks
 
 // Status is the outcome of one layer.

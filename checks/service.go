@@ -1,3 +1,11 @@
+// The service layer applies what AWS services add on top of the packet
+// path: a Lambda function's interface never has a public address; an RDS
+// instance that is not publicly accessible is private; a NAT gateway and a
+// Resolver outbound endpoint accept no connections; an endpoint policy can
+// refuse what the network lets through; another account's resource can
+// refuse by its own policy. Interfaces are recognised by their type,
+// requester and description, so no service API beyond EC2 is needed.
+
 package checks
 
 import (
@@ -7,14 +15,6 @@ import (
 	"slices"
 	"strings"
 )
-
-// The service layer applies what AWS services add on top of the packet
-// path: a Lambda function's interface never has a public address; an RDS
-// instance that is not publicly accessible is private; a NAT gateway and a
-// Resolver outbound endpoint accept no connections; an endpoint policy can
-// refuse what the network lets through; another account's resource can
-// refuse by its own policy. Interfaces are recognised by their type,
-// requester and description, so no service API beyond EC2 is needed.
 
 // serviceKind classifies the AWS service behind an interface.
 type serviceKind int

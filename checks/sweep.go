@@ -1,3 +1,6 @@
+// Sweeps: every source in the network against one destination, verdicts
+// only.
+
 package checks
 
 // SweepResult is the verdict for one source of a sweep.

@@ -1,3 +1,6 @@
+// Checking a path as typed: resolving its ends by name, and the unknown
+// report of an end that missing data hides.
+
 package checks
 
 import (

@@ -1,6 +1,13 @@
+// On-premises cases: VPN connections and Direct Connect virtual interfaces
+// behind a virtual private gateway or a transit gateway, in both
+// directions.
+
 package checks
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func upTunnels(routes int) []VPNTunnel {
 	return []VPNTunnel{{OutsideIP: "198.51.100.1", Status: "UP", AcceptedRouteCount: routes}, {OutsideIP: "198.51.100.2", Status: "UP", AcceptedRouteCount: routes}}
@@ -157,4 +164,102 @@ func TestOnPremisesLinkState(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tgwVPNWorld is tgwWorld with a VPN attachment: its route table
+// (tgw-rtb-vpn) gets vpc-app's propagation, and tgw-rtb-1 routes
+// 172.16.0.0/12 to it; vpc-app routes 172.16.0.0/12 to the transit gateway.
+// eni-web (10.0.1.20, us-east-1a) admits 443 from on-premises.
+func tgwVPNWorld() *netBuilder {
+	b := tgwWorld()
+	b.n.TransitGatewayAttachments["tgw-attach-vpn"] = &TransitGatewayAttachment{ID: "tgw-attach-vpn", TGWID: "tgw-1", ResourceType: "vpn", ResourceID: "vpn-1",
+		State: "available", RouteTableID: "tgw-rtb-vpn", AssociationState: "associated"}
+	b.n.TransitGatewayRouteTables["tgw-rtb-vpn"] = &TransitGatewayRouteTable{ID: "tgw-rtb-vpn", TGWID: "tgw-1", RoutesKnown: true, Propagations: []string{"tgw-attach-app"}}
+	rt := b.n.TransitGatewayRouteTables["tgw-rtb-1"]
+	rt.Routes = append(rt.Routes, TGWRoute{Destination: pfx("172.16.0.0/12"), AttachmentIDs: []string{"tgw-attach-vpn"}, Static: true})
+	b.route("rtb-main-vpc-app", "172.16.0.0/12", TargetTGW, "tgw-1")
+	b.sg("sg-web", "vpc-app", tcpFrom(443, "172.16.0.0/12"))
+	b.eni("eni-web", "subnet-a", "10.0.1.20", "sg-web")
+	b.n.VPNConnections["vpn-1"] = &VPNConnection{ID: "vpn-1", TGWID: "tgw-1", State: "available", CustomerGatewayID: "cgw-1",
+		Tunnels: []VPNTunnel{{OutsideIP: "198.51.100.1", Status: "UP", AcceptedRouteCount: 1}, {OutsideIP: "198.51.100.2", Status: "UP", AcceptedRouteCount: 1}}}
+	return b
+}
+
+func TestOnPremisesThroughTransitGateway(t *testing.T) {
+	directConnect := func(b *netBuilder) {
+		b.n.TransitGatewayAttachments["tgw-attach-vpn"].ResourceType = "direct-connect-gateway"
+		b.n.TransitGatewayAttachments["tgw-attach-vpn"].ResourceID = "dxgw-1"
+		b.n.DirectConnectVIFs = map[string]*DirectConnectVIF{"dxvif-1": {ID: "dxvif-1", Type: "transit", State: "available", DXGatewayID: "dxgw-1"}}
+	}
+	runPaths(t, []pathCase{
+		{
+			name:  "in from on-premises through the VPN attachment",
+			world: tgwVPNWorld,
+			from:  "172.16.5.10", to: "10.0.1.20:443",
+			verdict:  Reachable,
+			statuses: map[string]Status{LayerRoute: StatusPass, LayerSecurityGroup: StatusPass},
+			verify: func(t *testing.T, r Report) {
+				if hops := hopComponents(r); !strings.Contains(strings.Join(hops, ","), "tgw-1,tgw-attach-vpn,tgw-rtb-vpn") {
+					t.Errorf("hops %v", hops)
+				}
+			},
+		},
+		{
+			name:  "out through the transit gateway",
+			world: tgwVPNWorld,
+			from:  "eni-web", to: "172.16.5.10:22",
+			verdict: Reachable,
+			exit:    &Exit{Gateway: "tgw-1", Kind: ExitOnPrem},
+		},
+		{
+			// The reply has no way back from a zone without an attachment
+			// subnet.
+			name:  "to a destination in a zone without an attachment subnet",
+			world: tgwVPNWorld,
+			change: func(b *netBuilder) {
+				b.sg("sg-webb", "vpc-app", tcpFrom(443, "172.16.0.0/12"))
+				b.eni("eni-webb", "subnet-b", "10.0.2.30", "sg-webb")
+			},
+			from: "172.16.5.10", to: "10.0.2.30:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerRoute: StatusFail},
+			findings: []wantFinding{{layer: LayerRoute, code: "TGW_NO_ATTACHMENT_IN_AZ", direction: Return}},
+		},
+		{
+			name:   "the VPN attachment's table does not route to the VPC",
+			world:  tgwVPNWorld,
+			change: func(b *netBuilder) { b.n.TransitGatewayRouteTables["tgw-rtb-vpn"].Propagations = nil },
+			from:   "172.16.5.10", to: "10.0.1.20:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerRoute: StatusFail},
+			blocked:  &Blocked{Component: "tgw-rtb-vpn", Code: "NO_ROUTE_TO_DESTINATION"},
+		},
+		{
+			name:   "no VPN or Direct Connect attachment at all: reach cannot tell",
+			world:  tgwVPNWorld,
+			change: func(b *netBuilder) { delete(b.n.TransitGatewayAttachments, "tgw-attach-vpn") },
+			from:   "172.16.5.10", to: "10.0.1.20:443",
+			verdict:  Unknown,
+			statuses: map[string]Status{LayerRoute: StatusUnknown},
+			findings: []wantFinding{{layer: LayerRoute, code: "ON_PREMISES_VIA_TGW"}},
+		},
+		{
+			name:   "a Direct Connect gateway attachment over an available transit virtual interface",
+			world:  tgwVPNWorld,
+			change: directConnect,
+			from:   "172.16.5.10", to: "10.0.1.20:443",
+			verdict: Reachable,
+		},
+		{
+			name:  "without the virtual interfaces the reply's way out is unknown",
+			world: tgwVPNWorld,
+			change: func(b *netBuilder) {
+				directConnect(b)
+				b.n.DirectConnectVIFs = nil
+			},
+			from: "172.16.5.10", to: "10.0.1.20:443",
+			verdict:  Unknown,
+			statuses: map[string]Status{LayerRoute: StatusUnknown},
+		},
+	})
 }

@@ -1,3 +1,10 @@
+// The way to on-premises (SEMANTICS.md §2.5, §4): a virtual private gateway or
+// a transit gateway hands traffic to a Site-to-Site VPN connection or a
+// Direct Connect virtual interface. The configuration says where the
+// traffic goes; only the state of the tunnels and of the virtual
+// interfaces says whether anything carries it. Also: which VPN gateway
+// brings an on-premises source into a VPC.
+
 package checks
 
 import (
@@ -6,12 +13,6 @@ import (
 	"slices"
 	"strings"
 )
-
-// The way to on-premises (SEMANTICS.md §2.5, §4): a virtual private gateway or
-// a transit gateway hands traffic to a Site-to-Site VPN connection or a
-// Direct Connect virtual interface. The configuration says where the
-// traffic goes; only the state of the tunnels and of the virtual
-// interfaces says whether anything carries it.
 
 // linkState is what one connection to on-premises does with a packet.
 type linkState int
@@ -350,4 +351,44 @@ func (w *walker) dxUnreadLink(links []linkResult, read bool, vgwID string, peer 
 	}
 	return append(links, linkResult{state: linkUnknown, findings: []Finding{w.missingFinding(KindDirectConnectVIFs, vgwID,
 		fmt.Sprintf("the Direct Connect virtual interfaces of %s, one of which may carry %s where its VPN does not", vgwID, peer))}})
+}
+
+// entryVGW picks the VPN gateway that would carry src into the VPC: one
+// whose Direct Connect or BGP VPN may have learned it, or whose static VPN
+// routes cover it. Without the VPN gateways or connections that would
+// decide it, it returns "" and the kind of data that is missing.
+func (w *walker) entryVGW(vpc string, src netip.Addr) (string, DataKind) {
+	_, vpnUnknown := w.ix.gap(KindVPNConnections)
+	if _, gap := w.ix.gap(KindVPNGateways); gap {
+		return "", KindVPNGateways
+	}
+	var attached []string
+	for _, id := range sortedKeys(w.n.VPNGateways) {
+		g := w.n.VPNGateways[id]
+		if !slices.Contains(g.VPCIDs, vpc) || g.State != "" && g.State != "available" {
+			continue
+		}
+		attached = append(attached, id)
+		if dx, _ := w.dxForVGW(id); len(dx) > 0 {
+			return id, ""
+		}
+		for _, cid := range sortedKeys(w.n.VPNConnections) {
+			c := w.n.VPNConnections[cid]
+			if c.VGWID != id || c.State != "" && c.State != "available" {
+				continue
+			}
+			if !c.StaticRoutesOnly {
+				return id, ""
+			}
+			for _, r := range c.Routes {
+				if r.Contains(src) {
+					return id, ""
+				}
+			}
+		}
+	}
+	if vpnUnknown && len(attached) > 0 {
+		return "", KindVPNConnections
+	}
+	return "", ""
 }
