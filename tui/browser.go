@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // browser is the first screen: every ENI in a table, filtered as you type.
@@ -220,7 +221,7 @@ func (b *browser) relayout() {
 	}
 	if b.sortCol >= 0 {
 		// Room for the sort mark after the title.
-		natural[b.sortCol] = max(natural[b.sortCol], width(columns[b.sortCol].title)+1)
+		natural[b.sortCol] = max(natural[b.sortCol], cells.Width(columns[b.sortCol].title)+1)
 	}
 	b.layout = layoutColumns(natural, b.w)
 }
@@ -245,7 +246,7 @@ func fitColumns(natural []int, total int, spec func(c int) column) []colLayout {
 	used := 0
 	for _, c := range order {
 		col := spec(c)
-		w := max(min(col.min, natural[c]), width(col.title))
+		w := max(min(col.min, natural[c]), cells.Width(col.title))
 		need := w
 		if used > 0 {
 			need++
@@ -428,21 +429,21 @@ func (b *browser) view() string {
 			// The sorted column says so, and which way, as in k9s.
 			title += b.env.g.sortMark(b.sortDesc)
 		}
-		hdr.WriteString(fit(title, c.w, b.env.g.ellipsis))
+		hdr.WriteString(cells.Fit(title, c.w, b.env.g.ellipsis))
 	}
-	lines = append(lines, b.env.p.header.on(fit(hdr.String(), b.w, b.env.g.ellipsis)))
+	lines = append(lines, b.env.p.header.on(cells.Fit(hdr.String(), b.w, b.env.g.ellipsis)))
 	lh := b.listHeight()
 	switch {
 	case len(b.visible) == 0 && b.filter != "":
-		lines = append(lines, st.Subtle.Render(truncate(fmt.Sprintf("no ENI matches %q", b.filter), b.w, b.env.g.ellipsis)))
+		lines = append(lines, st.Subtle.Render(cells.Truncate(fmt.Sprintf("no ENI matches %q", b.filter), b.w, b.env.g.ellipsis)))
 	case len(b.visible) == 0 && b.loading:
-		lines = append(lines, st.Pending.Render(truncate("loading network interfaces"+b.env.g.ellipsis, b.w, b.env.g.ellipsis)))
+		lines = append(lines, st.Pending.Render(cells.Truncate("loading network interfaces"+b.env.g.ellipsis, b.w, b.env.g.ellipsis)))
 	case len(b.visible) == 0 && b.failed != "":
-		lines = append(lines, st.Error.Render(truncate(b.env.g.fail+" the network interfaces could not be read: "+b.failed, b.w, b.env.g.ellipsis)))
+		lines = append(lines, st.Error.Render(cells.Truncate(b.env.g.fail+" the network interfaces could not be read: "+b.failed, b.w, b.env.g.ellipsis)))
 	case len(b.visible) == 0 && b.cat != nil && b.cat.eniGap != "":
-		lines = append(lines, st.Error.Render(truncate(b.env.g.fail+" the network interfaces could not be read: "+b.cat.eniGap, b.w, b.env.g.ellipsis)))
+		lines = append(lines, st.Error.Render(cells.Truncate(b.env.g.fail+" the network interfaces could not be read: "+b.cat.eniGap, b.w, b.env.g.ellipsis)))
 	case len(b.visible) == 0:
-		lines = append(lines, st.Subtle.Render(truncate("no network interfaces in this account and region", b.w, b.env.g.ellipsis)))
+		lines = append(lines, st.Subtle.Render(cells.Truncate("no network interfaces in this account and region", b.w, b.env.g.ellipsis)))
 	}
 	for i := b.offset; i < len(b.visible) && i < b.offset+lh; i++ {
 		lines = append(lines, b.drawRow(b.cat.rows[b.visible[i]], i == b.cursor))
@@ -458,8 +459,8 @@ func (b *browser) view() string {
 		} else {
 			f = st.Accent.Render("/" + b.filter)
 		}
-		f = truncate(f, max(b.w-len(count), 1), b.env.g.ellipsis)
-		pad := max(b.w-width(f)-len(count), 0)
+		f = cells.Truncate(f, max(b.w-len(count), 1), b.env.g.ellipsis)
+		pad := max(b.w-cells.Width(f)-len(count), 0)
 		lines = append(lines, f+strings.Repeat(" ", pad)+st.Subtle.Render(count))
 	}
 	return strings.Join(lines[:min(len(lines), b.h)], "\n")
@@ -482,15 +483,15 @@ func (b *browser) drawRow(r eniRow, selected bool) string {
 			if i > 0 {
 				line.WriteByte(' ')
 			}
-			line.WriteString(fit(r.cells[c.col], c.w, b.env.g.ellipsis))
+			line.WriteString(cells.Fit(r.cells[c.col], c.w, b.env.g.ellipsis))
 		}
-		return p.sel.on(fit(line.String(), b.w, b.env.g.ellipsis))
+		return p.sel.on(cells.Fit(line.String(), b.w, b.env.g.ellipsis))
 	}
 	for i, c := range b.layout {
 		if i > 0 {
 			line.WriteByte(' ')
 		}
-		cell := fit(r.cells[c.col], c.w, b.env.g.ellipsis)
+		cell := cells.Fit(r.cells[c.col], c.w, b.env.g.ellipsis)
 		switch c.col {
 		case colStatus:
 			if r.cells[colStatus] == "in-use" {

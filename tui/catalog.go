@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // Browser columns, in display order.
@@ -98,9 +99,9 @@ func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool
 	}
 	for _, g := range n.Gaps {
 		if g.Kind == checks.KindNetworkInterfaces && g.Scope == "" && !g.Pending {
-			c.eniGap = clean(g.Reason, ascii)
+			c.eniGap = cells.Clean(g.Reason, ascii)
 			if r := g.Remedy(); r != "" {
-				c.eniGap += "; " + clean(r, ascii)
+				c.eniGap += "; " + cells.Clean(r, ascii)
 			}
 		}
 	}
@@ -141,7 +142,7 @@ func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool
 		// Resolver endpoint is named by that resource, so "payment-api-nlb"
 		// completes and resolves like a Name tag.
 		if m := n.ManagedBy(e); m.Name != "" && e.Name == "" {
-			if name := clean(m.Name, ascii); name != "" {
+			if name := cells.Clean(m.Name, ascii); name != "" {
 				c.byName[name] = append(c.byName[name], e.ID)
 				c.managedKind[name] = m.Kind
 			}
@@ -181,11 +182,11 @@ func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool
 		}
 	}
 	for i := range columns {
-		c.natural[i] = min(width(columns[i].title), columns[i].max)
+		c.natural[i] = min(cells.Width(columns[i].title), columns[i].max)
 	}
 	for _, r := range c.rows {
 		for i, cell := range r.cells {
-			if w := width(cell); w > c.natural[i] {
+			if w := cells.Width(cell); w > c.natural[i] {
 				c.natural[i] = min(w, columns[i].max)
 			}
 		}
@@ -209,7 +210,7 @@ func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool
 }
 
 func (c *catalog) nameOf(id, name string, ascii bool) {
-	name = clean(name, ascii)
+	name = cells.Clean(name, ascii)
 	if name == "" {
 		return
 	}
@@ -223,34 +224,34 @@ func (c *catalog) nameOf(id, name string, ascii bool) {
 // from AWS (or a snapshot file) too, so they are cleaned like names.
 func (c *catalog) label(id string) string {
 	if c == nil {
-		return clean(id, false)
+		return cells.Clean(id, false)
 	}
 	if n, ok := c.names[id]; ok {
-		return n + " (" + clean(id, c.ascii) + ")"
+		return n + " (" + cells.Clean(id, c.ascii) + ")"
 	}
-	return clean(id, c.ascii)
+	return cells.Clean(id, c.ascii)
 }
 
 func (c *catalog) row(n *checks.Network, e *checks.ENI, ascii bool) eniRow {
 	r := eniRow{id: e.ID, instanceID: e.InstanceID}
-	name := clean(e.Name, ascii)
+	name := cells.Clean(e.Name, ascii)
 	if name == "" && e.InstanceID != "" {
 		if inst := n.Instances[e.InstanceID]; inst != nil {
-			name = clean(inst.Name, ascii)
+			name = cells.Clean(inst.Name, ascii)
 		}
 	}
 	if name == "" {
-		name = clean(n.ManagedBy(e).Name, ascii)
+		name = cells.Clean(n.ManagedBy(e).Name, ascii)
 	}
 	if name == "" {
-		name = clean(e.Description, ascii)
+		name = cells.Clean(e.Description, ascii)
 	}
 	if name == "" {
 		name = "-"
 	}
 	r.cells[colName] = name
-	r.cells[colID] = clean(e.ID, ascii)
-	r.cells[colType] = orDash(clean(e.InterfaceType, ascii))
+	r.cells[colID] = cells.Clean(e.ID, ascii)
+	r.cells[colType] = orDash(cells.Clean(e.InterfaceType, ascii))
 	primary := e.PrimaryIP()
 	if primary.IsValid() {
 		r.cells[colPrivate] = primary.String()
@@ -278,7 +279,7 @@ func (c *catalog) row(n *checks.Network, e *checks.ENI, ascii bool) eniRow {
 		sgs[i] = c.short(id)
 	}
 	r.cells[colSGs] = orDash(strings.Join(sgs, ","))
-	r.cells[colStatus] = orDash(clean(e.Status, ascii))
+	r.cells[colStatus] = orDash(cells.Clean(e.Status, ascii))
 	if e.SourceDestCheck {
 		r.cells[colSDC] = "on"
 	} else {
@@ -304,7 +305,7 @@ func (c *catalog) row(n *checks.Network, e *checks.ENI, ascii bool) eniRow {
 		hay.WriteByte(' ')
 	}
 	hay.WriteString(e.SubnetID + " " + e.VPCID + " " + e.InstanceID + " " + strings.Join(e.SecurityGroupIDs, " ") + " ")
-	hay.WriteString(clean(e.Description, ascii))
+	hay.WriteString(cells.Clean(e.Description, ascii))
 	r.hay = lower(hay.String())
 	return r
 }
@@ -345,12 +346,12 @@ func (c *catalog) whereIs(id string) string {
 // short names a resource by its Name tag, or its ID when it has none.
 func (c *catalog) short(id string) string {
 	if c == nil {
-		return clean(id, false)
+		return cells.Clean(id, false)
 	}
 	if n, ok := c.names[id]; ok {
 		return n
 	}
-	return clean(id, c.ascii)
+	return cells.Clean(id, c.ascii)
 }
 
 // lower is strings.ToLower without the copy for strings that are already
@@ -374,7 +375,7 @@ func orDash(s string) string {
 func buildCompletions(n *checks.Network, c *catalog, hostnames []string, ascii bool) []completion {
 	var out []completion
 	add := func(value, desc string) {
-		value, desc = clean(value, ascii), clean(desc, ascii)
+		value, desc = cells.Clean(value, ascii), cells.Clean(desc, ascii)
 		if value == "" {
 			return
 		}
@@ -383,7 +384,7 @@ func buildCompletions(n *checks.Network, c *catalog, hostnames []string, ascii b
 	for _, e := range n.ENIs {
 		label := c.short(e.ID)
 		if label == e.ID {
-			label = clean(e.Description, ascii)
+			label = cells.Clean(e.Description, ascii)
 		}
 		add(e.ID, label)
 		for _, p := range e.PrivateIPs {
@@ -394,7 +395,7 @@ func buildCompletions(n *checks.Network, c *catalog, hostnames []string, ascii b
 		}
 	}
 	for id, i := range n.Instances {
-		add(id, clean(i.Name, ascii))
+		add(id, cells.Clean(i.Name, ascii))
 	}
 	for name, ids := range c.byName {
 		desc := strings.Join(ids, " ")
@@ -404,7 +405,7 @@ func buildCompletions(n *checks.Network, c *catalog, hostnames []string, ascii b
 		add(name, desc)
 	}
 	for _, h := range hostnames {
-		add(clean(strings.ToLower(strings.TrimSuffix(h, ".")), ascii), "DNS name")
+		add(cells.Clean(strings.ToLower(strings.TrimSuffix(h, ".")), ascii), "DNS name")
 	}
 	for _, z := range n.HostedZones {
 		kind := "public zone " + z.Name
@@ -421,7 +422,7 @@ func buildCompletions(n *checks.Network, c *catalog, hostnames []string, ascii b
 			if strings.HasPrefix(name, `\052`) || strings.HasPrefix(name, "*") {
 				continue // a wildcard is not a name anyone types
 			}
-			add(clean(name, ascii), clean(kind, ascii))
+			add(cells.Clean(name, ascii), cells.Clean(kind, ascii))
 		}
 	}
 	slices.SortFunc(out, func(a, b completion) int {

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // checklist shows one path: the verdict, one row per layer in the
@@ -240,10 +241,10 @@ func (c *checklist) view() string {
 			r := c.rows[c.cursor]
 			head = e.mark(r.status, c.frame) + " " + st.Title.Render(r.name) + "  " + st.Subtle.Render("evidence "+e.g.dot+" y copies the fix "+e.g.dot+" esc back")
 		}
-		return truncate(head, c.w, e.g.ellipsis) + "\n" + c.ev.view()
+		return cells.Truncate(head, c.w, e.g.ellipsis) + "\n" + c.ev.view()
 	}
 	lines := make([]string, 0, c.h)
-	lines = append(lines, truncate(st.Title.Render(c.pathTitle()), c.w, e.g.ellipsis))
+	lines = append(lines, cells.Truncate(st.Title.Render(c.pathTitle()), c.w, e.g.ellipsis))
 	lines = append(lines, verdictLine(e, c.rep, c.evalErr, c.rows, c.pending, c.frame, c.w, c.cat))
 	for i, r := range c.rows {
 		lines = append(lines, checklistRow(e, r, c.w, c.frame, i == c.cursor))
@@ -258,8 +259,8 @@ func (c *checklist) view() string {
 		sel = c.rows[c.cursor].name
 	}
 	rule := e.g.rule + e.g.rule + " evidence: " + sel + " (enter: full screen, y: copy fix) "
-	rule += strings.Repeat(e.g.rule, max(c.w-width(rule), 0))
-	lines = append(lines, st.Border.Render(truncate(rule, c.w, e.g.ellipsis)))
+	rule += strings.Repeat(e.g.rule, max(c.w-cells.Width(rule), 0))
+	lines = append(lines, st.Border.Render(cells.Truncate(rule, c.w, e.g.ellipsis)))
 	if len(lines) >= c.h {
 		return strings.Join(lines[:c.h], "\n")
 	}
@@ -284,7 +285,7 @@ func (c *checklist) pathTitle() string {
 	if h := c.endHint(host); h != "" {
 		to += " (" + h + ")"
 	}
-	return clean(from+" "+c.env.g.arrow+" "+to+" "+p.proto(), c.env.ascii)
+	return cells.Clean(from+" "+c.env.g.arrow+" "+to+" "+p.proto(), c.env.ascii)
 }
 
 func (c *checklist) endHint(v string) string {

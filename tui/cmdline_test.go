@@ -8,6 +8,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/themes"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 func TestCommandLine(t *testing.T) {
@@ -221,7 +222,7 @@ func TestRulesNeverTruncateToTheSameText(t *testing.T) {
 		t.Errorf("the group is named by account and ID:\n%s", text)
 	}
 	for _, l := range lines {
-		if width(l) > 80 {
+		if cells.Width(l) > 80 {
 			t.Errorf("line wider than 80: %q", l)
 		}
 	}

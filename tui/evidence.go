@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // Pure renderers of the checklist: rows, the verdict, the hops and the
@@ -26,7 +27,7 @@ func checklistRow(e *env, r layerRow, w int, frame int, selected bool) string {
 	if selected {
 		cur = p.accent.on(e.g.cursor) + " "
 	}
-	name := fit(r.name, nameW, e.g.ellipsis)
+	name := cells.Fit(r.name, nameW, e.g.ellipsis)
 	switch {
 	case selected:
 		name = p.sel.on(name)
@@ -36,22 +37,22 @@ func checklistRow(e *env, r layerRow, w int, frame int, selected bool) string {
 		name = p.text.on(name)
 	}
 	word := e.word(r.status)
-	word += strings.Repeat(" ", max(wordW-width(word), 0))
+	word += strings.Repeat(" ", max(wordW-cells.Width(word), 0))
 	fixed := 2 + markW + 1 + wordW + 1 + nameW + 1
 	rest := max(w-fixed, 0)
 	tag := ""
 	if !r.changed.IsZero() {
 		tag = " changed " + r.changed.Format("15:04:05")
 	}
-	summary := engineText(r.summary, e.ascii)
+	summary := cells.FromEngine(r.summary, e.ascii)
 	if r.status == rowPending && summary == "" {
 		summary = "waiting for data"
 	}
-	sumW := max(rest-width(tag), 0)
-	summary = truncate(summary, sumW, e.g.ellipsis)
+	sumW := max(rest-cells.Width(tag), 0)
+	summary = cells.Truncate(summary, sumW, e.g.ellipsis)
 	line := cur + e.mark(r.status, frame) + " " + word + " " + name + " " + p.subtle.on(summary)
 	if tag != "" {
-		line += strings.Repeat(" ", max(sumW-width(summary), 0)) + p.changed.on(truncate(tag, rest, e.g.ellipsis))
+		line += strings.Repeat(" ", max(sumW-cells.Width(summary), 0)) + p.changed.on(cells.Truncate(tag, rest, e.g.ellipsis))
 	}
 	return line
 }
@@ -74,7 +75,7 @@ func verdictLine(e *env, rep *checks.Report, evalErr error, rows []layerRow, pen
 		}
 		line = e.mark(rowPending, frame) + " " + st.Pending.Render("CHECKING") + "  " + st.Subtle.Render(what)
 	case evalErr != nil:
-		line = st.Error.Render(e.g.fail+" cannot check: ") + st.Error.Render(engineText(evalErr.Error(), e.ascii))
+		line = st.Error.Render(e.g.fail+" cannot check: ") + st.Error.Render(cells.FromEngine(evalErr.Error(), e.ascii))
 	case rep == nil:
 		line = st.Subtle.Render("no path chosen: press p, or s and d in the ENI list")
 	case rep.Verdict == checks.Reachable:
@@ -90,7 +91,7 @@ func verdictLine(e *env, rep *checks.Report, evalErr error, rows []layerRow, pen
 	if rep != nil && rep.Exit != nil && evalErr == nil {
 		line += st.Subtle.Render(fmt.Sprintf("  exits via %s (%s)", c.label(rep.Exit.Gateway), rep.Exit.Kind))
 	}
-	return truncate(line, w, e.g.ellipsis)
+	return cells.Truncate(line, w, e.g.ellipsis)
 }
 
 // hopsLines draws the request's hops as one line of names, wrapped into at
@@ -104,11 +105,11 @@ func hopsLines(e *env, rep *checks.Report, c *catalog, w, maxLines int) []string
 		parts[i] = c.short(h.Component)
 	}
 	text := "path: " + strings.Join(parts, " "+e.g.arrow+" ")
-	lines := wrap(text, w, "      ")
+	lines := cells.Wrap(text, w, "      ")
 	if len(lines) > maxLines {
 		lines = lines[:maxLines]
 		last := lines[maxLines-1]
-		lines[maxLines-1] = truncate(last+" "+e.g.ellipsis, w, e.g.ellipsis)
+		lines[maxLines-1] = cells.Truncate(last+" "+e.g.ellipsis, w, e.g.ellipsis)
 	}
 	for i := range lines {
 		lines[i] = e.st.Subtle.Render(lines[i])
@@ -135,7 +136,7 @@ func evidenceLines(e *env, rep *checks.Report, row layerRow, c *catalog, w int) 
 		add(st.Subtle.Render(row.name + " was not evaluated for this path"))
 		return out
 	}
-	for _, s := range wrap(engineText(l.Summary, e.ascii), w, "  ") {
+	for _, s := range cells.Wrap(cells.FromEngine(l.Summary, e.ascii), w, "  ") {
 		add(st.Text.Render(s))
 	}
 	for _, f := range l.Findings {
@@ -151,17 +152,17 @@ func evidenceLines(e *env, rep *checks.Report, row layerRow, c *catalog, w int) 
 			sev, glyph = st.Unknown, e.g.unknown
 		}
 		head := fmt.Sprintf("%s %s %s %s (%s)", glyph, f.Severity, f.Code, c.label(f.Component), f.Direction)
-		add(sev.Render(truncate(engineText(head, e.ascii), w, e.g.ellipsis)))
+		add(sev.Render(cells.Truncate(cells.FromEngine(head, e.ascii), w, e.g.ellipsis)))
 		if f.Rule != "" {
-			for _, s := range wrap("rule: "+engineText(f.Rule, e.ascii), w-2, "  ") {
+			for _, s := range cells.Wrap("rule: "+cells.FromEngine(f.Rule, e.ascii), w-2, "  ") {
 				add("  " + st.Matched.Render(s))
 			}
 		}
-		for _, s := range wrap(engineText(f.Detail, e.ascii), w-2, "  ") {
+		for _, s := range cells.Wrap(cells.FromEngine(f.Detail, e.ascii), w-2, "  ") {
 			add("  " + st.Text.Render(s))
 		}
 		if f.Fix != "" {
-			for _, s := range wrap("fix: "+engineText(f.Fix, e.ascii), w-2, "     ") {
+			for _, s := range cells.Wrap("fix: "+cells.FromEngine(f.Fix, e.ascii), w-2, "     ") {
 				add("  " + st.Accent.Render(s))
 			}
 		}
@@ -182,7 +183,7 @@ func evidenceLines(e *env, rep *checks.Report, row layerRow, c *catalog, w int) 
 	if len(rep.Notes) > 0 {
 		add("")
 		for _, n := range rep.Notes {
-			for _, s := range wrap("note: "+engineText(n, e.ascii), w, "      ") {
+			for _, s := range cells.Wrap("note: "+cells.FromEngine(n, e.ascii), w, "      ") {
 				add(st.Subtle.Render(s))
 			}
 		}
@@ -204,12 +205,12 @@ func decisionLines(e *env, d checks.Decision, c *catalog, w int) []string {
 	}
 	head := c.label(d.Component)
 	if d.Step != "" {
-		head += "  " + engineText(d.Step, e.ascii)
+		head += "  " + cells.FromEngine(d.Step, e.ascii)
 	}
-	out = append(out, " "+st.Accent.Render(truncate(head, w-1, e.g.ellipsis)))
+	out = append(out, " "+st.Accent.Render(cells.Truncate(head, w-1, e.g.ellipsis)))
 	verdict := fmt.Sprintf("   %-7s ", d.Outcome)
-	rule := c.groupNames(engineText(d.Rule, e.ascii))
-	for i, s := range wrap(rule, max(w-len(verdict), 1), "  ") {
+	rule := c.groupNames(cells.FromEngine(d.Rule, e.ascii))
+	for i, s := range cells.Wrap(rule, max(w-len(verdict), 1), "  ") {
 		if i == 0 {
 			out = append(out, outcome.Render(verdict)+st.Text.Render(s))
 		} else {
@@ -219,12 +220,12 @@ func decisionLines(e *env, d checks.Decision, c *catalog, w int) []string {
 	// Rules wrap rather than truncate: two rules that differ only at
 	// their end must not look the same at 80 columns.
 	for _, r := range d.Rules {
-		text := c.groupNames(engineText(r.Text, e.ascii))
+		text := c.groupNames(cells.FromEngine(r.Text, e.ascii))
 		style, mark := st.Subtle, "  "
 		if r.Matched {
 			style, mark = st.Matched, e.g.match+" "
 		}
-		for i, s := range wrap(mark+text, max(w-5, 1), "    ") {
+		for i, s := range cells.Wrap(mark+text, max(w-5, 1), "    ") {
 			if i > 0 {
 				s = strings.TrimPrefix(s, "  ")
 			}

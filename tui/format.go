@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // Pure formatters for the detail screen: one rule, route or address per
@@ -50,7 +51,7 @@ func sgRuleText(r checks.SGRule, inbound bool, c *catalog, ascii bool) string {
 	case r.Peer.GroupID != "":
 		peer = c.label(r.Peer.GroupID)
 		if r.Peer.GroupOwnerID != "" {
-			peer += " of " + clean(r.Peer.GroupOwnerID, ascii)
+			peer += " of " + cells.Clean(r.Peer.GroupOwnerID, ascii)
 		}
 	default:
 		peer = "?"
@@ -59,7 +60,7 @@ func sgRuleText(r checks.SGRule, inbound bool, c *catalog, ascii bool) string {
 	if r.Peer.PeeringID != "" {
 		s += " via " + c.label(r.Peer.PeeringID)
 	}
-	if d := clean(r.Description, ascii); d != "" {
+	if d := cells.Clean(r.Description, ascii); d != "" {
 		s += "  # " + d
 	}
 	return s
@@ -157,7 +158,7 @@ func detailLines(e *env, n *checks.Network, c *catalog, id string) []string {
 	st := e.st
 	eni := n.ENIs[id]
 	if eni == nil {
-		return []string{st.Warn.Render(clean(id, e.ascii) + " is no longer in the network (it was deleted, or the last load did not return it)")}
+		return []string{st.Warn.Render(cells.Clean(id, e.ascii) + " is no longer in the network (it was deleted, or the last load did not return it)")}
 	}
 	var out []string
 	add := func(s string) { out = append(out, s) }
@@ -167,8 +168,8 @@ func detailLines(e *env, n *checks.Network, c *catalog, id string) []string {
 	if name == id {
 		name = ""
 	}
-	add(st.Title.Render(strings.TrimSpace(name+"  "+clean(id, e.ascii))) + "  " + st.Subtle.Render(clean(eni.InterfaceType, e.ascii)+", "+clean(eni.Status, e.ascii)))
-	if d := clean(eni.Description, e.ascii); d != "" {
+	add(st.Title.Render(strings.TrimSpace(name+"  "+cells.Clean(id, e.ascii))) + "  " + st.Subtle.Render(cells.Clean(eni.InterfaceType, e.ascii)+", "+cells.Clean(eni.Status, e.ascii)))
+	if d := cells.Clean(eni.Description, e.ascii); d != "" {
 		kv("description", d)
 	}
 	if eni.InstanceID != "" {
@@ -180,15 +181,15 @@ func detailLines(e *env, n *checks.Network, c *catalog, id string) []string {
 	}
 	kv("source/dest check", sdc)
 	if eni.RequesterManaged && eni.RequesterID != "" {
-		kv("managed by", clean(eni.RequesterID, e.ascii))
+		kv("managed by", cells.Clean(eni.RequesterID, e.ascii))
 	} else if eni.RequesterManaged {
 		kv("managed by", "an AWS service")
 	}
 	s := n.Subnets[eni.SubnetID]
 	if s != nil {
-		kv("subnet", c.label(s.ID)+"  "+s.CIDR.String()+"  "+clean(s.AZ, e.ascii))
+		kv("subnet", c.label(s.ID)+"  "+s.CIDR.String()+"  "+cells.Clean(s.AZ, e.ascii))
 	} else {
-		kv("subnet", clean(eni.SubnetID, e.ascii)+" (not loaded)")
+		kv("subnet", cells.Clean(eni.SubnetID, e.ascii)+" (not loaded)")
 	}
 	kv("vpc", c.label(eni.VPCID))
 	ports := n.ClientPortRange(eni)
@@ -224,7 +225,7 @@ func detailLines(e *env, n *checks.Network, c *catalog, id string) []string {
 	for _, gid := range eni.SecurityGroupIDs {
 		g := n.SecurityGroups[gid]
 		if g == nil {
-			add("  " + clean(gid, e.ascii) + st.Unknown.Render("  (not loaded)"))
+			add("  " + cells.Clean(gid, e.ascii) + st.Unknown.Render("  (not loaded)"))
 			continue
 		}
 		add("  " + st.Accent.Render(c.label(gid)))

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // helpLines renders the full help: the focused screen's bindings, then the
@@ -60,13 +61,13 @@ func helpLines(e *env, screenTitle string, km help.KeyMap, w, h int, withCommand
 	keyW := 0
 	for _, s := range sections {
 		for _, en := range s.entries {
-			keyW = max(keyW, width(en.key))
+			keyW = max(keyW, cells.Width(en.key))
 		}
 	}
 	render := func(s section) []string {
 		lines := []string{e.st.Title.Render(s.title)}
 		for _, en := range s.entries {
-			lines = append(lines, "  "+e.st.Key.Render(fit(en.key, keyW, e.g.ellipsis))+"  "+e.st.Desc.Render(en.desc))
+			lines = append(lines, "  "+e.st.Key.Render(cells.Fit(en.key, keyW, e.g.ellipsis))+"  "+e.st.Desc.Render(en.desc))
 		}
 		return lines
 	}
@@ -87,12 +88,12 @@ func helpLines(e *env, screenTitle string, km help.KeyMap, w, h int, withCommand
 	for i := range max(len(left), len(right)) {
 		l, r := "", ""
 		if i < len(left) {
-			l = truncate(left[i], colW, e.g.ellipsis)
+			l = cells.Truncate(left[i], colW, e.g.ellipsis)
 		}
 		if i < len(right) {
-			r = truncate(right[i], colW, e.g.ellipsis)
+			r = cells.Truncate(right[i], colW, e.g.ellipsis)
 		}
-		out = append(out, l+strings.Repeat(" ", max(colW-width(l), 0))+"  "+r)
+		out = append(out, l+strings.Repeat(" ", max(colW-cells.Width(l), 0))+"  "+r)
 	}
 	out = append(out, "", footer)
 	return clip(out, w, h, e)
@@ -103,7 +104,7 @@ func clip(lines []string, w, h int, e *env) []string {
 		lines = append(lines[:max(h-1, 0)], e.st.Subtle.Render(fmt.Sprintf("(%d more: make the terminal taller)", len(lines)-h+1)))
 	}
 	for i := range lines {
-		lines[i] = truncate(lines[i], w, e.g.ellipsis)
+		lines[i] = cells.Truncate(lines[i], w, e.g.ellipsis)
 	}
 	return lines
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // layerRow is one row of the checklist.
@@ -121,7 +122,7 @@ func layerRows(rep *checks.Report, evalErr error, pending map[checks.DataKind]bo
 				rows[i].status = rowNone
 				continue
 			}
-			rows[i].summary = engineText(l.Summary, ascii)
+			rows[i].summary = cells.FromEngine(l.Summary, ascii)
 			if layerPending(l, pending, toHost) {
 				continue
 			}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/themes"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // screen is one page of the terminal. Screens draw a string; only the root
@@ -477,7 +478,7 @@ func (m *Model) sourceName() string {
 	if m.src == nil {
 		return "no source"
 	}
-	return clean(m.src.Name(), m.env.ascii)
+	return cells.Clean(m.src.Name(), m.env.ascii)
 }
 
 // startLoad cancels a running load and starts a new one; updates of the
@@ -575,7 +576,7 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 		m.browser.failed = ""
 		if u.Err != nil && !errors.Is(u.Err, context.Canceled) {
 			m.loadErr = u.Err
-			m.browser.failed = clean(firstLine(u.Err.Error()), m.env.ascii)
+			m.browser.failed = cells.Clean(firstLine(u.Err.Error()), m.env.ascii)
 			m.env.log.Error("load", "source", m.sourceName(), "err", u.Err)
 			m.setStatus("load failed: "+firstLine(u.Err.Error()), true)
 		} else {
@@ -690,7 +691,7 @@ func (m *Model) onReport(msg reportMsg) {
 	m.checklist.result(rep, msg.err, m.pending, m.env.now())
 	m.checklist.evaluating = msg.run != m.runID
 	if msg.err != nil && !waitsForData(msg.err, m.pending) {
-		m.setStatus(engineText(msg.err.Error(), m.env.ascii), true)
+		m.setStatus(cells.FromEngine(msg.err.Error(), m.env.ascii), true)
 	} else if rep != nil && strings.HasPrefix(m.status, "checking ") {
 		m.setStatus("", false)
 	}

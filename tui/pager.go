@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // pager scrolls precomputed lines. Lines are built by the owner when the
@@ -150,14 +151,14 @@ func (p *pager) view() string {
 	h := p.rows()
 	end := min(p.offset+h, len(p.lines))
 	for _, l := range p.lines[p.offset:end] {
-		out = append(out, truncate(l, p.w, p.env.g.ellipsis))
+		out = append(out, cells.Truncate(l, p.w, p.env.g.ellipsis))
 	}
 	if end < len(p.lines) && len(out) > 0 {
-		more := p.env.st.Subtle.Render(truncate(strings.Repeat(" ", 2)+p.env.g.arrow+" "+itoa(len(p.lines)-end)+" more lines (j/k, pgdn)", p.w, p.env.g.ellipsis))
+		more := p.env.st.Subtle.Render(cells.Truncate(strings.Repeat(" ", 2)+p.env.g.arrow+" "+itoa(len(p.lines)-end)+" more lines (j/k, pgdn)", p.w, p.env.g.ellipsis))
 		out[len(out)-1] = more
 	}
 	if p.filter != "" && len(p.lines) == 0 && h > 0 {
-		out = append(out, p.env.st.Subtle.Render(truncate("  no line matches "+strconv.Quote(p.filter), p.w, p.env.g.ellipsis)))
+		out = append(out, p.env.st.Subtle.Render(cells.Truncate("  no line matches "+strconv.Quote(p.filter), p.w, p.env.g.ellipsis)))
 	}
 	for len(out) < h {
 		out = append(out, "")
@@ -167,10 +168,10 @@ func (p *pager) view() string {
 		if p.typing {
 			f = p.input.View()
 		} else {
-			f = p.env.st.Accent.Render("/" + clean(p.filter, p.env.ascii))
+			f = p.env.st.Accent.Render("/" + cells.Clean(p.filter, p.env.ascii))
 		}
 		count := p.env.st.Subtle.Render(" " + itoa(len(p.lines)) + "/" + itoa(len(p.all)) + " lines")
-		out = append(out, truncate(f+count, p.w, p.env.g.ellipsis))
+		out = append(out, cells.Truncate(f+count, p.w, p.env.g.ellipsis))
 	}
 	return strings.Join(out, "\n")
 }

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // Picker fields, in tab order.
@@ -103,8 +104,8 @@ func (p *picker) open(d pathSpec, focus int) tea.Cmd {
 func (p *picker) fitFields() {
 	for i := range p.fields {
 		f := &p.fields[i]
-		want := max(width(f.Value()), width(f.Placeholder)) + 1
-		room := p.w - 12 - width(p.hint(i)) - 2
+		want := max(cells.Width(f.Value()), cells.Width(f.Placeholder)) + 1
+		room := p.w - 12 - cells.Width(p.hint(i)) - 2
 		f.SetWidth(max(min(want, room), 8))
 	}
 }
@@ -298,11 +299,11 @@ func (p *picker) view() string {
 		if hint := p.hint(i); hint != "" {
 			line += "  " + st.Subtle.Render(hint)
 		}
-		lines = append(lines, truncate(line, p.w, p.env.g.ellipsis))
+		lines = append(lines, cells.Truncate(line, p.w, p.env.g.ellipsis))
 	}
 	lines = append(lines, "")
 	if p.err != "" {
-		for _, l := range wrap(engineText(p.err, p.env.ascii), p.w-1, "  ") {
+		for _, l := range cells.Wrap(cells.FromEngine(p.err, p.env.ascii), p.w-1, "  ") {
 			lines = append(lines, " "+st.Error.Render(l))
 		}
 	}
@@ -332,9 +333,9 @@ func (p *picker) view() string {
 }
 
 func (p *picker) item(text string, selected bool) string {
-	text = truncate("   "+clean(text, p.env.ascii), p.w, p.env.g.ellipsis)
+	text = cells.Truncate("   "+cells.Clean(text, p.env.ascii), p.w, p.env.g.ellipsis)
 	if selected {
-		return p.env.st.Selected.Render(fit(text, p.w, p.env.g.ellipsis))
+		return p.env.st.Selected.Render(cells.Fit(text, p.w, p.env.g.ellipsis))
 	}
 	return text
 }

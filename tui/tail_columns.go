@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // Pure renderers of the flow tail's list: its columns and their layout, a
@@ -81,7 +82,7 @@ func newTailRec(f checks.Flow, ascii bool, loc *time.Location) tailRec {
 				b = t.In(loc).AppendFormat(b, "15:04:05")
 			}
 		case tcENI:
-			b = append(b, orDash(clean(f.InterfaceID, ascii))...)
+			b = append(b, orDash(cells.Clean(f.InterfaceID, ascii))...)
 		case tcSrc:
 			b = appendEnd(b, f.Src, f.SrcPort, f.Protocol)
 		case tcDst:
@@ -145,7 +146,7 @@ func actionWord(f checks.Flow, ascii bool) string {
 	case f.Action == "":
 		return "-"
 	}
-	return clean(f.Action, ascii)
+	return cells.Clean(f.Action, ascii)
 }
 
 func dirWord(d string) string {
@@ -219,16 +220,16 @@ func tailHeader(e *env, layout []colLayout, w int) string {
 		}
 		b.WriteString(alignCell(tailColumns[c.col].title, c.w, tailColumns[c.col].right, e.g.ellipsis))
 	}
-	return e.p.header.on(fit(b.String(), w, e.g.ellipsis))
+	return e.p.header.on(cells.Fit(b.String(), w, e.g.ellipsis))
 }
 
 func alignCell(s string, w int, right bool, tail string) string {
 	if right {
-		if sw := width(s); sw < w {
+		if sw := cells.Width(s); sw < w {
 			return strings.Repeat(" ", w-sw) + s
 		}
 	}
-	return fit(s, w, tail)
+	return cells.Fit(s, w, tail)
 }
 
 // tailRow draws one record to the layout; only visible rows pass here. A
@@ -243,7 +244,7 @@ func tailRow(e *env, r *tailRec, layout []colLayout, w int, selected bool, cat *
 			line.WriteByte(' ')
 		}
 		text := r.cells[c.col]
-		if c.col == tcENI && width(text) > c.w {
+		if c.col == tcENI && cells.Width(text) > c.w {
 			text = shortInterface(text, c.w, cat, e.g.ellipsis)
 		}
 		cell := alignCell(text, c.w, tailColumns[c.col].right, e.g.ellipsis)
@@ -269,7 +270,7 @@ func tailRow(e *env, r *tailRec, layout []colLayout, w int, selected bool, cat *
 		line.WriteString(cell)
 	}
 	if selected {
-		return p.sel.on(fit(line.String(), w, e.g.ellipsis))
+		return p.sel.on(cells.Fit(line.String(), w, e.g.ellipsis))
 	}
 	return line.String()
 }
@@ -279,12 +280,12 @@ func tailRow(e *env, r *tailRec, layout []colLayout, w int, selected bool, cat *
 // the part that tells interfaces apart.
 func shortInterface(id string, w int, cat *catalog, ellipsis string) string {
 	if cat != nil {
-		if n, ok := cat.names[id]; ok && width(n) <= w {
+		if n, ok := cat.names[id]; ok && cells.Width(n) <= w {
 			return n
 		}
 	}
 	r := []rune(id)
-	keep := w - width(ellipsis)
+	keep := w - cells.Width(ellipsis)
 	if keep <= 0 || len(r) <= keep {
 		return id
 	}

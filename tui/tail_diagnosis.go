@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // Renderers of what the tail explains: the attribution of the record
@@ -32,7 +33,7 @@ func attributionLines(e *env, f checks.Flow, a *checks.Attribution, err error, s
 	var out []string
 	add := func(s string) { out = append(out, s) }
 	addWrapped := func(s string, indent string, style func(...string) string) {
-		for _, l := range wrap(s, max(w-len(indent), 8), "  ") {
+		for _, l := range cells.Wrap(s, max(w-len(indent), 8), "  ") {
 			add(indent + style(l))
 		}
 	}
@@ -79,7 +80,7 @@ func attributionLines(e *env, f checks.Flow, a *checks.Attribution, err error, s
 			counts += " (" + strconv.Itoa(f.TCPFlags) + ")"
 		}
 	}
-	add("  " + st.Text.Render(truncate(counts, max(w-2, 1), e.g.ellipsis)))
+	add("  " + st.Text.Render(cells.Truncate(counts, max(w-2, 1), e.g.ellipsis)))
 	var ids []string
 	for _, kv := range [][2]string{{"account", f.AccountID}, {"vpc", f.VPCID}, {"subnet", f.SubnetID}, {"instance", f.InstanceID}} {
 		if kv[1] != "" {
@@ -92,17 +93,17 @@ func attributionLines(e *env, f checks.Flow, a *checks.Attribution, err error, s
 	if (f.PktSrc.IsValid() && f.PktSrc != f.Src) || (f.PktDst.IsValid() && f.PktDst != f.Dst) {
 		addWrapped("packet addresses "+addrOrDash(f.PktSrc)+" "+e.g.arrow+" "+addrOrDash(f.PktDst)+" (the record's addresses are the interface's)", "  ", st.Subtle.Render)
 	}
-	if s := clean(f.PktSrcAWSService+" "+f.PktDstAWSService, e.ascii); strings.TrimSpace(s) != "" {
+	if s := cells.Clean(f.PktSrcAWSService+" "+f.PktDstAWSService, e.ascii); strings.TrimSpace(s) != "" {
 		addWrapped("AWS service: "+strings.TrimSpace(s), "  ", st.Subtle.Render)
 	}
 	if f.RejectReason != "" {
-		addWrapped("reject reason: "+clean(f.RejectReason, e.ascii), "  ", st.Warn.Render)
+		addWrapped("reject reason: "+cells.Clean(f.RejectReason, e.ascii), "  ", st.Warn.Render)
 	}
 	add("")
 
 	switch {
 	case err != nil:
-		addWrapped(engineText(err.Error(), e.ascii), "", st.Error.Render)
+		addWrapped(cells.FromEngine(err.Error(), e.ascii), "", st.Error.Render)
 		return out
 	case state == attrNoNetwork:
 		add(st.Pending.Render("the network has not loaded yet; the attribution follows when it lands"))
@@ -135,16 +136,16 @@ func attributionLines(e *env, f checks.Flow, a *checks.Attribution, err error, s
 		if a.Code != "" {
 			head += "  " + a.Code
 		}
-		addWrapped(engineText(head, e.ascii), "", st.Text.Render)
+		addWrapped(cells.FromEngine(head, e.ascii), "", st.Text.Render)
 	}
 	if a.Rule != "" {
-		addWrapped("rule: "+engineText(a.Rule, e.ascii), "  ", st.Matched.Render)
+		addWrapped("rule: "+cells.FromEngine(a.Rule, e.ascii), "  ", st.Matched.Render)
 	}
 	if a.Detail != "" {
-		addWrapped(engineText(a.Detail, e.ascii), "  ", st.Text.Render)
+		addWrapped(cells.FromEngine(a.Detail, e.ascii), "  ", st.Text.Render)
 	}
 	if a.Fix != "" {
-		for _, l := range wrap("fix: "+engineText(a.Fix, e.ascii), max(w-2, 8), "     ") {
+		for _, l := range cells.Wrap("fix: "+cells.FromEngine(a.Fix, e.ascii), max(w-2, 8), "     ") {
 			add("  " + st.Accent.Render(l))
 		}
 	}
@@ -224,10 +225,10 @@ func diagnosisLines(e *env, d *checks.Diagnosis, err error, w checks.FlowWindow,
 	// Below what fits above the records: the other patterns, and the
 	// counts when the fix took their line.
 	for _, other := range d.Findings[1:] {
-		lines = append(lines, wrap(engineText("also: "+other.Summary, e.ascii), width, "  ")...)
+		lines = append(lines, cells.Wrap(cells.FromEngine("also: "+other.Summary, e.ascii), width, "  ")...)
 	}
 	if f.Fix != "" {
-		lines = append(lines, wrap(engineText(countsLine(e, d.Counts), e.ascii), width, "  ")...)
+		lines = append(lines, cells.Wrap(cells.FromEngine(countsLine(e, d.Counts), e.ascii), width, "  ")...)
 	}
 	return lines, tone
 }
@@ -235,9 +236,9 @@ func diagnosisLines(e *env, d *checks.Diagnosis, err error, w checks.FlowWindow,
 // fitDiagnosis wraps the head and the line below it to the width, whole:
 // the view draws what fits above the records, and e shows all of it.
 func fitDiagnosis(e *env, head, second string, w int) []string {
-	lines := wrap(engineText(head, e.ascii), w, "  ")
+	lines := cells.Wrap(cells.FromEngine(head, e.ascii), w, "  ")
 	if second != "" {
-		lines = append(lines, wrap(engineText(second, e.ascii), w, "  ")...)
+		lines = append(lines, cells.Wrap(cells.FromEngine(second, e.ascii), w, "  ")...)
 	}
 	return lines
 }

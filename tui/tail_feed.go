@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // The feed of a tail: the source's batches are scoped and merged off the
@@ -163,7 +164,7 @@ func (p *pending) prepare(capacity int, ascii bool, loc *time.Location) prepared
 	for i := range flows {
 		out.recs[i] = newTailRec(*flows[i], ascii, loc)
 		for c, cell := range out.recs[i].cells {
-			out.natural[c] = max(out.natural[c], width(cell))
+			out.natural[c] = max(out.natural[c], cells.Width(cell))
 		}
 	}
 	return out

@@ -9,6 +9,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/themes"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // goldenFlows covers what a row can hold: a reply with SYN-ACK, a REJECT,
@@ -45,7 +46,7 @@ func TestGoldenTailRows(t *testing.T) {
 			var nat [numTailCols]int
 			for _, r := range recs {
 				for c, cell := range r.cells {
-					nat[c] = max(nat[c], width(cell))
+					nat[c] = max(nat[c], cells.Width(cell))
 				}
 			}
 			l.push(recs, nat, nil)

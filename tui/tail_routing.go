@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // The root's side of the flow tail: opening and closing sessions, routing
@@ -219,7 +220,7 @@ func (m *Model) tailTarget(it openTail) (FlowTarget, error) {
 	if it.eni != "" {
 		eni := m.net.ENIs[it.eni]
 		if eni == nil {
-			return FlowTarget{}, errors.New(clean(it.eni, m.env.ascii) + " is not in the network")
+			return FlowTarget{}, errors.New(cells.Clean(it.eni, m.env.ascii) + " is not in the network")
 		}
 		t := FlowTarget{Label: m.cat.label(eni.ID), ENI: eni.ID, Protocol: checks.ProtocolAll, Network: m.net}
 		t.addENI(eni)
@@ -242,7 +243,7 @@ func (m *Model) tailTarget(it openTail) (FlowTarget, error) {
 	if err != nil {
 		proto = checks.ProtocolAll
 	}
-	t := FlowTarget{Label: clean(m.path.text(m.env.g.arrow), m.env.ascii), Protocol: proto, Network: m.net}
+	t := FlowTarget{Label: cells.Clean(m.path.text(m.env.g.arrow), m.env.ascii), Protocol: proto, Network: m.net}
 	if q, err := m.path.query(m.net); err == nil {
 		t.Query = &q
 	}

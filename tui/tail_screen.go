@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // tailState is where the open tail's source stands.
@@ -320,7 +321,7 @@ func (t *tail) rebuildDiag() {
 	t.pg.setSize(t.w, max(t.h-1, 1))
 	lines := make([]string, len(t.diagnosis))
 	for i, l := range t.diagnosis {
-		lines[i] = clean(l, t.env.ascii)
+		lines[i] = cells.Clean(l, t.env.ascii)
 	}
 	t.pg.setLines(lines)
 }
@@ -350,7 +351,7 @@ func (t *tail) refreshHead() {
 	g := e.g
 	w := max(t.w, 1)
 	dot := st.Subtle.Render(" " + g.dot + " ")
-	name := clean(t.name, e.ascii)
+	name := cells.Clean(t.name, e.ascii)
 	if name == "" {
 		name = "flow logs"
 	}
@@ -392,7 +393,7 @@ func (t *tail) refreshHead() {
 	if t.other > 0 {
 		parts = append(parts, st.Subtle.Render("other traffic "+commas(t.other)))
 	}
-	t.head = []string{truncate(title, w, g.ellipsis), truncate(strings.Join(parts, dot), w, g.ellipsis)}
+	t.head = []string{cells.Truncate(title, w, g.ellipsis), cells.Truncate(strings.Join(parts, dot), w, g.ellipsis)}
 }
 
 // listHeight is the rows left for records.
@@ -625,11 +626,11 @@ func (t *tail) view() string {
 	st := e.st
 	if t.diagOpen {
 		head := st.Title.Render("diagnosis") + "  " + st.Subtle.Render("what the path's records show "+e.g.dot+" esc back")
-		return truncate(head, t.w, e.g.ellipsis) + "\n" + t.pg.view()
+		return cells.Truncate(head, t.w, e.g.ellipsis) + "\n" + t.pg.view()
 	}
 	if t.attrOpen {
 		head := st.Title.Render("attribution") + "  " + st.Subtle.Render("why the configuration explains this record "+e.g.dot+" y copies the fix "+e.g.dot+" esc back")
-		return truncate(head, t.w, e.g.ellipsis) + "\n" + t.pg.view()
+		return cells.Truncate(head, t.w, e.g.ellipsis) + "\n" + t.pg.view()
 	}
 	lines := make([]string, 0, t.h)
 	lines = append(lines, t.head...)
@@ -643,14 +644,14 @@ func (t *tail) view() string {
 		tone = st.Error
 	}
 	for _, d := range t.diagLines() {
-		lines = append(lines, tone.Render(truncate(clean(d, e.ascii), t.w, e.g.ellipsis)))
+		lines = append(lines, tone.Render(cells.Truncate(cells.Clean(d, e.ascii), t.w, e.g.ellipsis)))
 	}
 	lines = append(lines, tailHeader(e, t.layout, t.w))
 	l := t.shown()
 	lh := t.listHeight()
 	if l.count() == 0 {
 		for _, s := range t.emptyLines() {
-			lines = append(lines, truncate(s, t.w, e.g.ellipsis))
+			lines = append(lines, cells.Truncate(s, t.w, e.g.ellipsis))
 		}
 	}
 	for i := t.offset; i < l.count() && i < t.offset+lh; i++ {
@@ -662,7 +663,7 @@ func (t *tail) view() string {
 	}
 	lines = lines[:min(len(lines), bodyEnd)]
 	if t.filterErr != "" {
-		lines = append(lines, truncate(st.Error.Render(clean(t.filterErr, e.ascii)), t.w, e.g.ellipsis))
+		lines = append(lines, cells.Truncate(st.Error.Render(cells.Clean(t.filterErr, e.ascii)), t.w, e.g.ellipsis))
 	}
 	if t.typing || t.filterText != "" {
 		lines = append(lines, t.filterLine())
@@ -679,7 +680,7 @@ func (t *tail) emptyLines() []string {
 	switch {
 	case t.state == tailFailed && t.err != nil:
 		var out []string
-		for _, l := range wrap(firstLine(engineText(t.err.Error(), t.env.ascii)), max(t.w, 10), "  ") {
+		for _, l := range cells.Wrap(firstLine(cells.FromEngine(t.err.Error(), t.env.ascii)), max(t.w, 10), "  ") {
 			out = append(out, st.Error.Render(l))
 		}
 		return out
@@ -702,9 +703,9 @@ func (t *tail) filterLine() string {
 	if t.typing {
 		f = t.input.View()
 	} else {
-		f = st.Accent.Render("/" + clean(t.filterText, t.env.ascii))
+		f = st.Accent.Render("/" + cells.Clean(t.filterText, t.env.ascii))
 	}
-	return truncate(f, t.w, t.env.g.ellipsis)
+	return cells.Truncate(f, t.w, t.env.g.ellipsis)
 }
 
 func (t *tail) ShortHelp() []key.Binding {

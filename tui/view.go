@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // knownKinds are the kinds the packet-path layers read; the progress line
@@ -71,7 +72,7 @@ func (m *Model) headerLine(w int) string {
 	dot := " " + m.env.g.dot + " "
 	where := m.sourceName()
 	if m.scope != "" {
-		where = clean(m.scope, m.env.ascii)
+		where = cells.Clean(m.scope, m.env.ascii)
 	}
 	parts := []string{st.Title.Render("reach"), st.Accent.Render(where)}
 	crumbs := make([]string, 0, len(m.stack))
@@ -81,18 +82,18 @@ func (m *Model) headerLine(w int) string {
 	if m.helpOpen {
 		crumbs = append(crumbs, "help")
 	}
-	parts = append(parts, st.Text.Render(clean(strings.Join(crumbs, " > "), m.env.ascii)))
+	parts = append(parts, st.Text.Render(cells.Clean(strings.Join(crumbs, " > "), m.env.ascii)))
 	p := m.path
 	if p.empty() {
 		p = m.draft
 	}
 	if !p.empty() {
-		parts = append(parts, st.Subtle.Render(clean(endOrBlank(p.From)+" "+m.env.g.arrow+" "+endOrBlank(p.To), m.env.ascii)))
+		parts = append(parts, st.Subtle.Render(cells.Clean(endOrBlank(p.From)+" "+m.env.g.arrow+" "+endOrBlank(p.To), m.env.ascii)))
 	}
 	if m.watch {
 		parts = append(parts, st.Warn.Render(fmt.Sprintf("watch %s", m.opts.WatchInterval)))
 	}
-	return truncate(strings.Join(parts, st.Subtle.Render(dot)), w, m.env.g.ellipsis)
+	return cells.Truncate(strings.Join(parts, st.Subtle.Render(dot)), w, m.env.g.ellipsis)
 }
 
 func endOrBlank(s string) string {
@@ -109,10 +110,10 @@ func (m *Model) progressLine(w int) string {
 	g := m.env.g
 	if m.loadErr != nil && !m.loading {
 		// A failed load never looks like an empty, healthy account.
-		return truncate(st.Error.Render(g.fail+" load failed: "+clean(firstLine(m.loadErr.Error()), m.env.ascii)), w, g.ellipsis)
+		return cells.Truncate(st.Error.Render(g.fail+" load failed: "+cells.Clean(firstLine(m.loadErr.Error()), m.env.ascii)), w, g.ellipsis)
 	}
 	if m.net == nil {
-		return truncate(st.Pending.Render(g.spinner[m.frame%len(g.spinner)]+" loading from "+m.sourceName()+g.ellipsis+" "+m.elapsed()), w, g.ellipsis)
+		return cells.Truncate(st.Pending.Render(g.spinner[m.frame%len(g.spinner)]+" loading from "+m.sourceName()+g.ellipsis+" "+m.elapsed()), w, g.ellipsis)
 	}
 	var loading, missing []string
 	missingKind := map[checks.DataKind]bool{}
@@ -174,7 +175,7 @@ func (m *Model) progressLine(w int) string {
 		// One cause for every call (connection refused, expired
 		// credentials): say it once, where it cannot be missed.
 		for r := range reasons {
-			line = st.Error.Render(g.fail + fmt.Sprintf(" nothing loaded: every call failed: %s", clean(r, m.env.ascii)))
+			line = st.Error.Render(g.fail + fmt.Sprintf(" nothing loaded: every call failed: %s", cells.Clean(r, m.env.ascii)))
 		}
 		missing = nil
 	case loaded == 0:
@@ -187,9 +188,9 @@ func (m *Model) progressLine(w int) string {
 			st.Subtle.Render(" at "+m.loadedAt.Format("15:04:05"))
 	}
 	if len(missing) > 0 {
-		line += st.Warn.Render(" " + g.dot + " missing: " + clean(strings.Join(missing, ", "), m.env.ascii))
+		line += st.Warn.Render(" " + g.dot + " missing: " + cells.Clean(strings.Join(missing, ", "), m.env.ascii))
 	}
-	return truncate(line, w, g.ellipsis)
+	return cells.Truncate(line, w, g.ellipsis)
 }
 
 // elapsed is how long the running load has taken, so that a slow or
@@ -204,21 +205,21 @@ func (m *Model) elapsed() string {
 
 func (m *Model) statusLine(w int) string {
 	if m.cmd.active {
-		return truncate(m.cmd.input.View(), w, m.env.g.ellipsis)
+		return cells.Truncate(m.cmd.input.View(), w, m.env.g.ellipsis)
 	}
 	if m.status == "" {
 		return ""
 	}
-	s := clean(m.status, m.env.ascii)
+	s := cells.Clean(m.status, m.env.ascii)
 	if m.statusErr {
-		return truncate(m.env.st.Error.Render(m.env.g.fail+" "+s), w, m.env.g.ellipsis)
+		return cells.Truncate(m.env.st.Error.Render(m.env.g.fail+" "+s), w, m.env.g.ellipsis)
 	}
-	return truncate(m.env.st.Subtle.Render(s), w, m.env.g.ellipsis)
+	return cells.Truncate(m.env.st.Subtle.Render(s), w, m.env.g.ellipsis)
 }
 
 func (m *Model) keysLine(w int) string {
 	if m.helpOpen {
 		return m.short.ShortHelpView([]key.Binding{m.env.keys.global.Back, m.env.keys.global.Quit})
 	}
-	return truncate(m.short.View(m.top()), w, m.env.g.ellipsis)
+	return cells.Truncate(m.short.View(m.top()), w, m.env.g.ellipsis)
 }

@@ -1,4 +1,7 @@
-package tui
+// Package cells measures, fits and sanitizes strings in terminal cells.
+// Every string from AWS passes through Clean (render.Inert, the one
+// sanitizer) before the terminal draws it.
+package cells
 
 import (
 	"strings"
@@ -9,13 +12,13 @@ import (
 	"github.com/reachnet/reach/render"
 )
 
-// clean makes a string from AWS (a tag, a description, a name) safe to draw
+// Clean makes a string from AWS (a tag, a description, a name) safe to draw
 // with render.Inert, the one sanitizer every output uses: line breaks and
 // tabs become spaces, control characters (which include the escape that
 // starts a terminal sequence), bidirectional overrides and invisible
 // characters are shown escaped. With ascii, every other non-ASCII rune
 // becomes '?' so that the screen holds no glyph beyond ASCII.
-func clean(s string, ascii bool) string {
+func Clean(s string, ascii bool) string {
 	if isPlainASCII(s) {
 		return s
 	}
@@ -35,11 +38,11 @@ func clean(s string, ascii bool) string {
 	return b.String()
 }
 
-// engineText prepares text written by the engine (summaries, rules, fixes)
+// FromEngine prepares text written by the engine (summaries, rules, fixes)
 // for the screen: it has no control characters but uses a few glyphs
 // (arrows, ellipsis) that --ascii must not draw.
-func engineText(s string, ascii bool) string {
-	return clean(s, ascii)
+func FromEngine(s string, ascii bool) string {
+	return Clean(s, ascii)
 }
 
 func isPlainASCII(s string) bool {
@@ -77,32 +80,32 @@ func asciiFor(r rune) string {
 	return "?"
 }
 
-// width is the number of cells s takes on the screen.
-func width(s string) int {
+// Width is the number of cells s takes on the screen.
+func Width(s string) int {
 	if isPlainASCII(s) {
 		return len(s)
 	}
 	return ansi.StringWidth(s)
 }
 
-// fit pads or truncates s to exactly w cells; a truncated string ends with
+// Fit pads or truncates s to exactly w cells; a truncated string ends with
 // tail (which must be one cell wide).
-func fit(s string, w int, tail string) string {
+func Fit(s string, w int, tail string) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := width(s)
+	sw := Width(s)
 	switch {
 	case sw == w:
 		return s
 	case sw < w:
 		return s + strings.Repeat(" ", w-sw)
 	}
-	return truncate(s, w, tail)
+	return Truncate(s, w, tail)
 }
 
-// truncate cuts s to at most w cells, ending with tail when it cut.
-func truncate(s string, w int, tail string) string {
+// Truncate cuts s to at most w cells, ending with tail when it cut.
+func Truncate(s string, w int, tail string) string {
 	if w <= 0 {
 		return ""
 	}
@@ -124,12 +127,12 @@ func truncate(s string, w int, tail string) string {
 	return t
 }
 
-// wrap breaks plain text into lines of at most w cells, at spaces where it
+// Wrap breaks plain text into lines of at most w cells, at spaces where it
 // can and anywhere when a word is longer than a line (a CLI command with a
 // long JSON argument). indent starts every line but the first.
-func wrap(s string, w int, indent string) []string {
+func Wrap(s string, w int, indent string) []string {
 	if w <= len(indent)+4 {
-		return []string{truncate(s, max(w, 1), "~")}
+		return []string{Truncate(s, max(w, 1), "~")}
 	}
 	var lines []string
 	first := true
@@ -138,7 +141,7 @@ func wrap(s string, w int, indent string) []string {
 		if !first {
 			limit = w - len(indent)
 		}
-		if width(s) <= limit {
+		if Width(s) <= limit {
 			lines = append(lines, prefixed(s, indent, first))
 			break
 		}
