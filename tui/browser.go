@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/components/columns"
 )
 
 // browser is the first screen: every ENI in a table, filtered as you type.
@@ -32,15 +33,10 @@ type browser struct {
 	cursor   int // index into visible
 	offset   int // first visible row drawn
 	w, h     int
-	layout   []colLayout
+	layout   []columns.Placed
 	loading  bool
 	// failed is the error that ended the last load, "" when it did not.
 	failed string
-}
-
-// colLayout is one drawn column: which, and how wide.
-type colLayout struct {
-	col, w int
 }
 
 func newBrowser(e *env) *browser {
@@ -182,8 +178,8 @@ func compareCells(col int, a, c string) int {
 // sortColumn maps a column's name (as :sort takes it) to its index.
 func sortColumn(name string) (int, bool) {
 	name = strings.ToLower(strings.TrimSpace(name))
-	for i, c := range columns {
-		title := strings.ToLower(c.title)
+	for i, c := range browserColumns {
+		title := strings.ToLower(c.Title)
 		if name == title || strings.ReplaceAll(title, " ", "-") == name || strings.Fields(title)[0] == name {
 			return i, true
 		}
@@ -213,67 +209,22 @@ func (b *browser) setSize(w, h int) {
 
 func (b *browser) relayout() {
 	var natural [numCols]int
-	for i := range columns {
-		natural[i] = columns[i].max
+	for i := range browserColumns {
+		natural[i] = browserColumns[i].Max
 	}
 	if b.cat != nil && len(b.cat.rows) > 0 {
 		natural = b.cat.natural
 	}
 	if b.sortCol >= 0 {
 		// Room for the sort mark after the title.
-		natural[b.sortCol] = max(natural[b.sortCol], cells.Width(columns[b.sortCol].title)+1)
+		natural[b.sortCol] = max(natural[b.sortCol], cells.Width(browserColumns[b.sortCol].Title)+1)
 	}
 	b.layout = layoutColumns(natural, b.w)
 }
 
-// layoutColumns lays out the browser's columns (fitColumns).
-func layoutColumns(natural [numCols]int, total int) []colLayout {
-	return fitColumns(natural[:], total, func(c int) column { return columns[c] })
-}
-
-// fitColumns is the one column layout of the terminal's tables: it keeps
-// columns in priority order while they fit at their narrowest (never
-// narrower than the title), then widens the kept ones, in priority order,
-// up to their widest cell (natural) or their max. spec describes column c.
-func fitColumns(natural []int, total int, spec func(c int) column) []colLayout {
-	n := len(natural)
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, c int) int { return spec(a).prio - spec(c).prio })
-	widths := make([]int, n)
-	used := 0
-	for _, c := range order {
-		col := spec(c)
-		w := max(min(col.min, natural[c]), cells.Width(col.title))
-		need := w
-		if used > 0 {
-			need++
-		}
-		if used+need <= total {
-			widths[c] = w
-			used += need
-		}
-	}
-	extra := total - used
-	for _, c := range order {
-		if widths[c] == 0 || extra == 0 {
-			continue
-		}
-		if grow := min(max(natural[c], widths[c]), spec(c).max) - widths[c]; grow > 0 {
-			g := min(grow, extra)
-			widths[c] += g
-			extra -= g
-		}
-	}
-	var out []colLayout
-	for c := range n {
-		if widths[c] > 0 {
-			out = append(out, colLayout{col: c, w: widths[c]})
-		}
-	}
-	return out
+// layoutColumns lays out the browser's columns (columns.Fit).
+func layoutColumns(natural [numCols]int, total int) []columns.Placed {
+	return columns.Fit(natural[:], total, func(c int) columns.Spec { return browserColumns[c] })
 }
 
 func (b *browser) listHeight() int {
@@ -424,12 +375,12 @@ func (b *browser) view() string {
 		if i > 0 {
 			hdr.WriteByte(' ')
 		}
-		title := columns[c.col].title
-		if c.col == b.sortCol {
+		title := browserColumns[c.Col].Title
+		if c.Col == b.sortCol {
 			// The sorted column says so, and which way, as in k9s.
 			title += b.env.g.sortMark(b.sortDesc)
 		}
-		hdr.WriteString(cells.Fit(title, c.w, b.env.g.ellipsis))
+		hdr.WriteString(cells.Fit(title, c.W, b.env.g.ellipsis))
 	}
 	lines = append(lines, b.env.p.header.on(cells.Fit(hdr.String(), b.w, b.env.g.ellipsis)))
 	lh := b.listHeight()
@@ -483,7 +434,7 @@ func (b *browser) drawRow(r eniRow, selected bool) string {
 			if i > 0 {
 				line.WriteByte(' ')
 			}
-			line.WriteString(cells.Fit(r.cells[c.col], c.w, b.env.g.ellipsis))
+			line.WriteString(cells.Fit(r.cells[c.Col], c.W, b.env.g.ellipsis))
 		}
 		return p.sel.on(cells.Fit(line.String(), b.w, b.env.g.ellipsis))
 	}
@@ -491,8 +442,8 @@ func (b *browser) drawRow(r eniRow, selected bool) string {
 		if i > 0 {
 			line.WriteByte(' ')
 		}
-		cell := cells.Fit(r.cells[c.col], c.w, b.env.g.ellipsis)
-		switch c.col {
+		cell := cells.Fit(r.cells[c.Col], c.W, b.env.g.ellipsis)
+		switch c.Col {
 		case colStatus:
 			if r.cells[colStatus] == "in-use" {
 				cell = p.ok.on(cell)

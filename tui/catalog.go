@@ -9,6 +9,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/components/columns"
 )
 
 // Browser columns, in display order.
@@ -26,25 +27,17 @@ const (
 	numCols
 )
 
-// column describes one browser column. Columns are kept in priority order
-// while they fit; min is the narrowest a kept column gets, max the widest.
-type column struct {
-	title    string
-	min, max int
-	prio     int // 0 is kept first
-}
-
-var columns = [numCols]column{
-	colName:    {"NAME", 16, 28, 1},
-	colID:      {"ID", 21, 21, 0},
-	colType:    {"TYPE", 9, 21, 7},
-	colPrivate: {"PRIVATE IP", 15, 15, 2},
-	colPublic:  {"PUBLIC IP", 15, 15, 6},
-	colSubnet:  {"SUBNET", 12, 24, 3},
-	colVPC:     {"VPC", 7, 16, 4},
-	colSGs:     {"SECURITY GROUPS", 15, 48, 8},
-	colStatus:  {"STATUS", 6, 9, 5},
-	colSDC:     {"SDC", 3, 3, 9},
+var browserColumns = [numCols]columns.Spec{
+	colName:    {Title: "NAME", Min: 16, Max: 28, Prio: 1},
+	colID:      {Title: "ID", Min: 21, Max: 21, Prio: 0},
+	colType:    {Title: "TYPE", Min: 9, Max: 21, Prio: 7},
+	colPrivate: {Title: "PRIVATE IP", Min: 15, Max: 15, Prio: 2},
+	colPublic:  {Title: "PUBLIC IP", Min: 15, Max: 15, Prio: 6},
+	colSubnet:  {Title: "SUBNET", Min: 12, Max: 24, Prio: 3},
+	colVPC:     {Title: "VPC", Min: 7, Max: 16, Prio: 4},
+	colSGs:     {Title: "SECURITY GROUPS", Min: 15, Max: 48, Prio: 8},
+	colStatus:  {Title: "STATUS", Min: 6, Max: 9, Prio: 5},
+	colSDC:     {Title: "SDC", Min: 3, Max: 3, Prio: 9},
 }
 
 // eniRow is one ENI as the browser draws it: cells already cleaned of
@@ -181,13 +174,13 @@ func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool
 			c.names[r.id] = r.cells[colName]
 		}
 	}
-	for i := range columns {
-		c.natural[i] = min(cells.Width(columns[i].title), columns[i].max)
+	for i := range browserColumns {
+		c.natural[i] = min(cells.Width(browserColumns[i].Title), browserColumns[i].Max)
 	}
 	for _, r := range c.rows {
 		for i, cell := range r.cells {
 			if w := cells.Width(cell); w > c.natural[i] {
-				c.natural[i] = min(w, columns[i].max)
+				c.natural[i] = min(w, browserColumns[i].Max)
 			}
 		}
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/themes"
+	"github.com/reachnet/reach/tui/components/columns"
 )
 
 func rowStatuses(m *Model) map[string]rowStatus {
@@ -562,19 +563,19 @@ func TestASCIIFrames(t *testing.T) {
 
 func TestLayoutColumns(t *testing.T) {
 	var natural [numCols]int
-	for i := range columns {
-		natural[i] = columns[i].max
+	for i := range browserColumns {
+		natural[i] = browserColumns[i].Max
 	}
 	for _, w := range []int{40, 80, 100, 160, 250} {
 		l := layoutColumns(natural, w)
 		total := -1
 		for _, c := range l {
-			total += c.w + 1
+			total += c.W + 1
 		}
 		if total > w {
 			t.Errorf("width %d: columns take %d", w, total)
 		}
-		if !slices.ContainsFunc(l, func(c colLayout) bool { return c.col == colID }) {
+		if !slices.ContainsFunc(l, func(c columns.Placed) bool { return c.Col == colID }) {
 			t.Errorf("width %d: the ID column must always be shown", w)
 		}
 	}

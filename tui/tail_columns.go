@@ -8,6 +8,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/components/columns"
 )
 
 // Pure renderers of the flow tail's list: its columns and their layout, a
@@ -54,11 +55,11 @@ var tailColumns = [numTailCols]tailColumn{
 }
 
 // layoutTailColumns lays out the tail's columns with the browser's rule
-// (fitColumns).
-func layoutTailColumns(natural [numTailCols]int, total int) []colLayout {
-	return fitColumns(natural[:], total, func(c int) column {
+// (columns.Fit).
+func layoutTailColumns(natural [numTailCols]int, total int) []columns.Placed {
+	return columns.Fit(natural[:], total, func(c int) columns.Spec {
 		t := tailColumns[c]
-		return column{title: t.title, min: t.min, max: t.max, prio: t.prio}
+		return columns.Spec{Title: t.title, Min: t.min, Max: t.max, Prio: t.prio}
 	})
 }
 
@@ -212,13 +213,13 @@ func appendFlags(b []byte, f checks.Flow) []byte {
 func flagsText(f checks.Flow) string { return string(appendFlags(nil, f)) }
 
 // tailHeader draws the column titles for a layout.
-func tailHeader(e *env, layout []colLayout, w int) string {
+func tailHeader(e *env, layout []columns.Placed, w int) string {
 	var b strings.Builder
 	for i, c := range layout {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(alignCell(tailColumns[c.col].title, c.w, tailColumns[c.col].right, e.g.ellipsis))
+		b.WriteString(alignCell(tailColumns[c.Col].title, c.W, tailColumns[c.Col].right, e.g.ellipsis))
 	}
 	return e.p.header.on(cells.Fit(b.String(), w, e.g.ellipsis))
 }
@@ -235,7 +236,7 @@ func alignCell(s string, w int, right bool, tail string) string {
 // tailRow draws one record to the layout; only visible rows pass here. A
 // REJECT is drawn in the Fail style (bold without colour), so it stands
 // out in 16 colours and with NO_COLOR; the word says it as well.
-func tailRow(e *env, r *tailRec, layout []colLayout, w int, selected bool, cat *catalog) string {
+func tailRow(e *env, r *tailRec, layout []columns.Placed, w int, selected bool, cat *catalog) string {
 	p := &e.p
 	var line strings.Builder
 	line.Grow(w + 48)
@@ -243,16 +244,16 @@ func tailRow(e *env, r *tailRec, layout []colLayout, w int, selected bool, cat *
 		if i > 0 {
 			line.WriteByte(' ')
 		}
-		text := r.cells[c.col]
-		if c.col == tcENI && cells.Width(text) > c.w {
-			text = shortInterface(text, c.w, cat, e.g.ellipsis)
+		text := r.cells[c.Col]
+		if c.Col == tcENI && cells.Width(text) > c.W {
+			text = shortInterface(text, c.W, cat, e.g.ellipsis)
 		}
-		cell := alignCell(text, c.w, tailColumns[c.col].right, e.g.ellipsis)
+		cell := alignCell(text, c.W, tailColumns[c.Col].right, e.g.ellipsis)
 		if selected {
 			line.WriteString(cell)
 			continue
 		}
-		switch c.col {
+		switch c.Col {
 		case tcAction:
 			switch r.flow.Action {
 			case "REJECT":

@@ -152,7 +152,7 @@ func TestTailKeepsTheInterfaceColumn(t *testing.T) {
 		layout := layoutTailColumns([numTailCols]int{8, 21, 21, 21, 3, 6, 4, 5, 7, 3}, w)
 		kept := false
 		for _, c := range layout {
-			kept = kept || c.col == tcENI
+			kept = kept || c.Col == tcENI
 		}
 		if !kept {
 			t.Errorf("at %d columns the INTERFACE column is dropped: %+v", w, layout)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/components/columns"
 )
 
 // tailState is where the open tail's source stands.
@@ -68,7 +69,7 @@ type tail struct {
 	// is off once the user moves up, on again at the bottom.
 	follow bool
 	w, h   int
-	layout []colLayout
+	layout []columns.Placed
 	laidW  int
 	laidN  [numTailCols]int
 
