@@ -12,6 +12,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/reachnet/reach/tui/components/catalog"
 )
 
 // browserWith returns a model showing n ENIs at w×h.
@@ -82,17 +83,17 @@ func BenchmarkCatalog10k(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		_ = buildCatalog(1, net, nil, false)
+		_ = catalog.Build(1, net, nil, false)
 	}
 }
 
 // BenchmarkComplete10k is one keystroke's completion lookup.
 func BenchmarkComplete10k(b *testing.B) {
-	c := buildCatalog(1, bigNet(10000), nil, false)
+	c := catalog.Build(1, bigNet(10000), nil, false)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		_ = c.complete("10.0.3", 8)
+		_ = c.Complete("10.0.3", 8)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 	"github.com/reachnet/reach/tui/components/columns"
 )
@@ -18,7 +19,7 @@ import (
 // them and draws the visible window.
 type browser struct {
 	env *env
-	cat *catalog
+	cat *catalog.Catalog
 	// visible indexes cat.rows: all of them, or those matching the filter,
 	// in the order of order.
 	visible []int
@@ -66,7 +67,7 @@ func (b *browser) capturing() bool { return b.typing }
 
 // setCatalog swaps in rows built from a newer network, keeping the selected
 // ENI selected when it still exists.
-func (b *browser) setCatalog(c *catalog) {
+func (b *browser) setCatalog(c *catalog.Catalog) {
 	sel := b.selectedID()
 	b.cat = c
 	b.resort()
@@ -78,7 +79,7 @@ func (b *browser) selectedID() string {
 	if b.cat == nil || b.cursor < 0 || b.cursor >= len(b.visible) {
 		return ""
 	}
-	return b.cat.rows[b.visible[b.cursor]].id
+	return b.cat.Rows[b.visible[b.cursor]].ID
 }
 
 // refilter recomputes the visible rows. It runs in Update on every keystroke:
@@ -88,19 +89,19 @@ func (b *browser) refilter(keep string) {
 	b.visible = b.visible[:0]
 	if b.cat != nil {
 		q := strings.ToLower(strings.TrimSpace(b.filter))
-		for n := range b.cat.rows {
+		for n := range b.cat.Rows {
 			i := n
 			if b.order != nil {
 				i = b.order[n]
 			}
-			if q == "" || matchAll(b.cat.rows[i].hay, q) {
+			if q == "" || matchAll(b.cat.Rows[i].Hay, q) {
 				b.visible = append(b.visible, i)
 			}
 		}
 	}
 	b.cursor = 0
 	if keep != "" {
-		if i := slices.IndexFunc(b.visible, func(r int) bool { return b.cat.rows[r].id == keep }); i >= 0 {
+		if i := slices.IndexFunc(b.visible, func(r int) bool { return b.cat.Rows[r].ID == keep }); i >= 0 {
 			b.cursor = i
 		}
 	}
@@ -137,19 +138,19 @@ func (b *browser) resort() {
 		b.order = nil
 		return
 	}
-	rows := b.cat.rows
+	rows := b.cat.Rows
 	order := make([]int, len(rows))
 	for i := range order {
 		order[i] = i
 	}
 	col := b.sortCol
 	slices.SortStableFunc(order, func(x, y int) int {
-		r := compareCells(col, rows[x].cells[col], rows[y].cells[col])
+		r := compareCells(col, rows[x].Cells[col], rows[y].Cells[col])
 		if b.sortDesc {
 			r = -r
 		}
 		if r == 0 {
-			r = strings.Compare(rows[x].id, rows[y].id)
+			r = strings.Compare(rows[x].ID, rows[y].ID)
 		}
 		return r
 	})
@@ -165,20 +166,20 @@ func compareCells(col int, a, c string) int {
 		}
 		return -1
 	}
-	if col == colPrivate || col == colPublic {
+	if col == catalog.ColPrivate || col == catalog.ColPublic {
 		pa, errA := netip.ParseAddr(a)
 		pc, errC := netip.ParseAddr(c)
 		if errA == nil && errC == nil {
 			return pa.Compare(pc)
 		}
 	}
-	return strings.Compare(lower(a), lower(c))
+	return strings.Compare(catalog.Lower(a), catalog.Lower(c))
 }
 
 // sortColumn maps a column's name (as :sort takes it) to its index.
 func sortColumn(name string) (int, bool) {
 	name = strings.ToLower(strings.TrimSpace(name))
-	for i, c := range browserColumns {
+	for i, c := range catalog.Columns {
 		title := strings.ToLower(c.Title)
 		if name == title || strings.ReplaceAll(title, " ", "-") == name || strings.Fields(title)[0] == name {
 			return i, true
@@ -208,23 +209,23 @@ func (b *browser) setSize(w, h int) {
 }
 
 func (b *browser) relayout() {
-	var natural [numCols]int
-	for i := range browserColumns {
-		natural[i] = browserColumns[i].Max
+	var natural [catalog.NumCols]int
+	for i := range catalog.Columns {
+		natural[i] = catalog.Columns[i].Max
 	}
-	if b.cat != nil && len(b.cat.rows) > 0 {
-		natural = b.cat.natural
+	if b.cat != nil && len(b.cat.Rows) > 0 {
+		natural = b.cat.Natural
 	}
 	if b.sortCol >= 0 {
 		// Room for the sort mark after the title.
-		natural[b.sortCol] = max(natural[b.sortCol], cells.Width(browserColumns[b.sortCol].Title)+1)
+		natural[b.sortCol] = max(natural[b.sortCol], cells.Width(catalog.Columns[b.sortCol].Title)+1)
 	}
 	b.layout = layoutColumns(natural, b.w)
 }
 
 // layoutColumns lays out the browser's columns (columns.Fit).
-func layoutColumns(natural [numCols]int, total int) []columns.Placed {
-	return columns.Fit(natural[:], total, func(c int) columns.Spec { return browserColumns[c] })
+func layoutColumns(natural [catalog.NumCols]int, total int) []columns.Placed {
+	return columns.Fit(natural[:], total, func(c int) columns.Spec { return catalog.Columns[c] })
 }
 
 func (b *browser) listHeight() int {
@@ -324,17 +325,17 @@ func (b *browser) update(msg tea.Msg) (tea.Cmd, intent) {
 			return nil, openTail{eni: id}
 		}
 	case key.Matches(km, k.browser.SortName):
-		b.sortBy(colName)
+		b.sortBy(catalog.ColName)
 	case key.Matches(km, k.browser.SortID):
-		b.sortBy(colID)
+		b.sortBy(catalog.ColID)
 	case key.Matches(km, k.browser.SortType):
-		b.sortBy(colType)
+		b.sortBy(catalog.ColType)
 	case key.Matches(km, k.browser.SortPrivate):
-		b.sortBy(colPrivate)
+		b.sortBy(catalog.ColPrivate)
 	case key.Matches(km, k.browser.SortSubnet):
-		b.sortBy(colSubnet)
+		b.sortBy(catalog.ColSubnet)
 	case key.Matches(km, k.browser.SortVPC):
-		b.sortBy(colVPC)
+		b.sortBy(catalog.ColVPC)
 	default:
 		b.listKey(km)
 	}
@@ -375,7 +376,7 @@ func (b *browser) view() string {
 		if i > 0 {
 			hdr.WriteByte(' ')
 		}
-		title := browserColumns[c.Col].Title
+		title := catalog.Columns[c.Col].Title
 		if c.Col == b.sortCol {
 			// The sorted column says so, and which way, as in k9s.
 			title += b.env.g.sortMark(b.sortDesc)
@@ -391,13 +392,13 @@ func (b *browser) view() string {
 		lines = append(lines, st.Pending.Render(cells.Truncate("loading network interfaces"+b.env.g.ellipsis, b.w, b.env.g.ellipsis)))
 	case len(b.visible) == 0 && b.failed != "":
 		lines = append(lines, st.Error.Render(cells.Truncate(b.env.g.fail+" the network interfaces could not be read: "+b.failed, b.w, b.env.g.ellipsis)))
-	case len(b.visible) == 0 && b.cat != nil && b.cat.eniGap != "":
-		lines = append(lines, st.Error.Render(cells.Truncate(b.env.g.fail+" the network interfaces could not be read: "+b.cat.eniGap, b.w, b.env.g.ellipsis)))
+	case len(b.visible) == 0 && b.cat != nil && b.cat.ENIGap != "":
+		lines = append(lines, st.Error.Render(cells.Truncate(b.env.g.fail+" the network interfaces could not be read: "+b.cat.ENIGap, b.w, b.env.g.ellipsis)))
 	case len(b.visible) == 0:
 		lines = append(lines, st.Subtle.Render(cells.Truncate("no network interfaces in this account and region", b.w, b.env.g.ellipsis)))
 	}
 	for i := b.offset; i < len(b.visible) && i < b.offset+lh; i++ {
-		lines = append(lines, b.drawRow(b.cat.rows[b.visible[i]], i == b.cursor))
+		lines = append(lines, b.drawRow(b.cat.Rows[b.visible[i]], i == b.cursor))
 	}
 	for len(lines) < 1+lh {
 		lines = append(lines, "")
@@ -421,11 +422,11 @@ func (b *browser) total() int {
 	if b.cat == nil {
 		return 0
 	}
-	return len(b.cat.rows)
+	return len(b.cat.Rows)
 }
 
 // drawRow formats one row to the layout; only visible rows pass here.
-func (b *browser) drawRow(r eniRow, selected bool) string {
+func (b *browser) drawRow(r catalog.Row, selected bool) string {
 	p := &b.env.p
 	var line strings.Builder
 	line.Grow(b.w + 64)
@@ -434,7 +435,7 @@ func (b *browser) drawRow(r eniRow, selected bool) string {
 			if i > 0 {
 				line.WriteByte(' ')
 			}
-			line.WriteString(cells.Fit(r.cells[c.Col], c.W, b.env.g.ellipsis))
+			line.WriteString(cells.Fit(r.Cells[c.Col], c.W, b.env.g.ellipsis))
 		}
 		return p.sel.on(cells.Fit(line.String(), b.w, b.env.g.ellipsis))
 	}
@@ -442,21 +443,21 @@ func (b *browser) drawRow(r eniRow, selected bool) string {
 		if i > 0 {
 			line.WriteByte(' ')
 		}
-		cell := cells.Fit(r.cells[c.Col], c.W, b.env.g.ellipsis)
+		cell := cells.Fit(r.Cells[c.Col], c.W, b.env.g.ellipsis)
 		switch c.Col {
-		case colStatus:
-			if r.cells[colStatus] == "in-use" {
+		case catalog.ColStatus:
+			if r.Cells[catalog.ColStatus] == "in-use" {
 				cell = p.ok.on(cell)
 			} else {
 				cell = p.warn.on(cell)
 			}
-		case colSDC:
-			if r.cells[colSDC] == "off" {
+		case catalog.ColSDC:
+			if r.Cells[catalog.ColSDC] == "off" {
 				cell = p.warn.on(cell)
 			} else {
 				cell = p.subtle.on(cell)
 			}
-		case colID:
+		case catalog.ColID:
 			cell = p.subtle.on(cell)
 		default:
 			cell = p.text.on(cell)

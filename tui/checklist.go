@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 )
 
@@ -16,7 +17,7 @@ import (
 // (or full screen after enter).
 type checklist struct {
 	env  *env
-	cat  *catalog
+	cat  *catalog.Catalog
 	path pathSpec
 	// rep is the newest report for path; evalErr the newest error.
 	rep     *checks.Report
@@ -292,10 +293,10 @@ func (c *checklist) endHint(v string) string {
 	if c.cat == nil {
 		return ""
 	}
-	if n, ok := c.cat.names[v]; ok {
+	if n, ok := c.cat.Names[v]; ok {
 		return n
 	}
-	if ids, ok := c.cat.byName[v]; ok && len(ids) > 0 {
+	if ids, ok := c.cat.ByName[v]; ok && len(ids) > 0 {
 		return ids[0]
 	}
 	return ""

@@ -8,6 +8,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/themes"
+	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 )
 
@@ -38,10 +39,10 @@ func TestCommandLine(t *testing.T) {
 			}
 		}},
 		{"sort by private address, descending on the second time", "sort private", func(t *testing.T, m *Model) {
-			if m.browser.sortCol != colPrivate || m.browser.selectedID() == "" {
+			if m.browser.sortCol != catalog.ColPrivate || m.browser.selectedID() == "" {
 				t.Fatalf("sort column %d", m.browser.sortCol)
 			}
-			first := m.browser.cat.rows[m.browser.visible[0]].cells[colPrivate]
+			first := m.browser.cat.Rows[m.browser.visible[0]].Cells[catalog.ColPrivate]
 			if first != "10.0.16.7" {
 				t.Errorf("first row by private IP: %s", first)
 			}
@@ -49,7 +50,7 @@ func TestCommandLine(t *testing.T) {
 				t.Errorf("the sorted column should be marked:\n%s", s)
 			}
 			m.runCommand("sort private")
-			if first := m.browser.cat.rows[m.browser.visible[0]].cells[colPrivate]; first != "10.0.33.12" {
+			if first := m.browser.cat.Rows[m.browser.visible[0]].Cells[catalog.ColPrivate]; first != "10.0.33.12" {
 				t.Errorf("descending: first %s", first)
 			}
 		}},
@@ -97,7 +98,7 @@ func TestSortKeys(t *testing.T) {
 	press(t, m, "P")
 	var got []string
 	for _, i := range m.browser.visible {
-		got = append(got, m.browser.cat.rows[i].cells[colPrivate])
+		got = append(got, m.browser.cat.Rows[i].Cells[catalog.ColPrivate])
 	}
 	// Numeric, not textual: 10.0.16.45 after 10.0.16.7.
 	if want := "10.0.16.7,10.0.16.45,10.0.17.20,10.0.17.31"; !strings.HasPrefix(strings.Join(got, ","), want) {
@@ -107,7 +108,7 @@ func TestSortKeys(t *testing.T) {
 	press(t, m, "/")
 	typeText(t, m, "10.0.1")
 	press(t, m, "enter")
-	if first := m.browser.cat.rows[m.browser.visible[0]].cells[colPrivate]; first != "10.0.16.7" {
+	if first := m.browser.cat.Rows[m.browser.visible[0]].Cells[catalog.ColPrivate]; first != "10.0.16.7" {
 		t.Errorf("filtered and sorted: first %s", first)
 	}
 }
@@ -207,7 +208,7 @@ func TestFailedLoadIsNeverGreen(t *testing.T) {
 // only at their end stay apart, and groups are named.
 func TestRulesNeverTruncateToTheSameText(t *testing.T) {
 	e := testEnv(true, themes.NoColor)
-	c := &catalog{names: map[string]string{"sg-0e5f6a7b8c9d00012": "app-servers"}}
+	c := &catalog.Catalog{Names: map[string]string{"sg-0e5f6a7b8c9d00012": "app-servers"}}
 	long := "allow tcp 8080 from 111122223333/sg-0e5f6a7b8c9d00012 (peered VPC vpc-0a1b2c3d4e5f60001) description "
 	d := checks.Decision{Component: "sg-0e5f6a7b8c9d00021", Outcome: "allow", Rule: long + "A",
 		Rules: []checks.RuleLine{{Text: long + "ending one", Matched: true}, {Text: long + "ending two"}}}

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/catalog"
 )
 
 // detail shows one ENI: its addresses, its security groups with their
@@ -27,7 +28,7 @@ func (d *detail) capturing() bool { return d.pg.typing }
 
 // show builds the lines for an ENI from the newest network; the root calls
 // it when the screen opens and whenever the network or the theme changes.
-func (d *detail) show(n *checks.Network, c *catalog, id string) {
+func (d *detail) show(n *checks.Network, c *catalog.Catalog, id string) {
 	if id != d.id {
 		d.pg.offset = 0
 		d.pg.filter = ""

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 )
 
@@ -58,7 +59,7 @@ func checklistRow(e *env, r layerRow, w int, frame int, selected bool) string {
 }
 
 // verdictLine says where the whole path stands.
-func verdictLine(e *env, rep *checks.Report, evalErr error, rows []layerRow, pending map[checks.DataKind]bool, frame int, w int, c *catalog) string {
+func verdictLine(e *env, rep *checks.Report, evalErr error, rows []layerRow, pending map[checks.DataKind]bool, frame int, w int, c *catalog.Catalog) string {
 	st := e.st
 	npending := 0
 	for _, r := range rows {
@@ -83,26 +84,26 @@ func verdictLine(e *env, rep *checks.Report, evalErr error, rows []layerRow, pen
 	case rep.Verdict == checks.Unreachable:
 		line = st.Fail.Render(e.g.fail + " UNREACHABLE")
 		if b := rep.BlockedBy; b != nil {
-			line += "  " + st.Text.Render(fmt.Sprintf("blocked by %s %s (%s)", b.Layer, c.short(b.Component), b.Direction))
+			line += "  " + st.Text.Render(fmt.Sprintf("blocked by %s %s (%s)", b.Layer, c.Short(b.Component), b.Direction))
 		}
 	default:
 		line = st.Unknown.Render(e.g.unknown+" UNKNOWN") + "  " + st.Subtle.Render("data is missing; see the layers marked ?")
 	}
 	if rep != nil && rep.Exit != nil && evalErr == nil {
-		line += st.Subtle.Render(fmt.Sprintf("  exits via %s (%s)", c.label(rep.Exit.Gateway), rep.Exit.Kind))
+		line += st.Subtle.Render(fmt.Sprintf("  exits via %s (%s)", c.Label(rep.Exit.Gateway), rep.Exit.Kind))
 	}
 	return cells.Truncate(line, w, e.g.ellipsis)
 }
 
 // hopsLines draws the request's hops as one line of names, wrapped into at
 // most maxLines lines.
-func hopsLines(e *env, rep *checks.Report, c *catalog, w, maxLines int) []string {
+func hopsLines(e *env, rep *checks.Report, c *catalog.Catalog, w, maxLines int) []string {
 	if rep == nil || len(rep.Hops) == 0 || maxLines <= 0 {
 		return nil
 	}
 	parts := make([]string, len(rep.Hops))
 	for i, h := range rep.Hops {
-		parts[i] = c.short(h.Component)
+		parts[i] = c.Short(h.Component)
 	}
 	text := "path: " + strings.Join(parts, " "+e.g.arrow+" ")
 	lines := cells.Wrap(text, w, "      ")
@@ -121,7 +122,7 @@ func hopsLines(e *env, rep *checks.Report, c *catalog, w, maxLines int) []string
 // sentence, the code, the fix), then every decision by direction with the
 // rules it looked at and the one that decided highlighted, then the
 // report's notes.
-func evidenceLines(e *env, rep *checks.Report, row layerRow, c *catalog, w int) []string {
+func evidenceLines(e *env, rep *checks.Report, row layerRow, c *catalog.Catalog, w int) []string {
 	st := e.st
 	var out []string
 	add := func(s string) { out = append(out, s) }
@@ -151,7 +152,7 @@ func evidenceLines(e *env, rep *checks.Report, row layerRow, c *catalog, w int) 
 		case checks.SeverityUnknown:
 			sev, glyph = st.Unknown, e.g.unknown
 		}
-		head := fmt.Sprintf("%s %s %s %s (%s)", glyph, f.Severity, f.Code, c.label(f.Component), f.Direction)
+		head := fmt.Sprintf("%s %s %s %s (%s)", glyph, f.Severity, f.Code, c.Label(f.Component), f.Direction)
 		add(sev.Render(cells.Truncate(cells.FromEngine(head, e.ascii), w, e.g.ellipsis)))
 		if f.Rule != "" {
 			for _, s := range cells.Wrap("rule: "+cells.FromEngine(f.Rule, e.ascii), w-2, "  ") {
@@ -191,7 +192,7 @@ func evidenceLines(e *env, rep *checks.Report, row layerRow, c *catalog, w int) 
 	return out
 }
 
-func decisionLines(e *env, d checks.Decision, c *catalog, w int) []string {
+func decisionLines(e *env, d checks.Decision, c *catalog.Catalog, w int) []string {
 	st := e.st
 	var out []string
 	outcome := st.Subtle
@@ -203,13 +204,13 @@ func decisionLines(e *env, d checks.Decision, c *catalog, w int) []string {
 	case "unknown":
 		outcome = st.Unknown
 	}
-	head := c.label(d.Component)
+	head := c.Label(d.Component)
 	if d.Step != "" {
 		head += "  " + cells.FromEngine(d.Step, e.ascii)
 	}
 	out = append(out, " "+st.Accent.Render(cells.Truncate(head, w-1, e.g.ellipsis)))
 	verdict := fmt.Sprintf("   %-7s ", d.Outcome)
-	rule := c.groupNames(cells.FromEngine(d.Rule, e.ascii))
+	rule := c.GroupNames(cells.FromEngine(d.Rule, e.ascii))
 	for i, s := range cells.Wrap(rule, max(w-len(verdict), 1), "  ") {
 		if i == 0 {
 			out = append(out, outcome.Render(verdict)+st.Text.Render(s))
@@ -220,7 +221,7 @@ func decisionLines(e *env, d checks.Decision, c *catalog, w int) []string {
 	// Rules wrap rather than truncate: two rules that differ only at
 	// their end must not look the same at 80 columns.
 	for _, r := range d.Rules {
-		text := c.groupNames(cells.FromEngine(r.Text, e.ascii))
+		text := c.GroupNames(cells.FromEngine(r.Text, e.ascii))
 		style, mark := st.Subtle, "  "
 		if r.Matched {
 			style, mark = st.Matched, e.g.match+" "

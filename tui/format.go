@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 )
 
@@ -37,7 +38,7 @@ func protoPorts(p checks.Protocol, ports checks.PortRange, icmpType, icmpCode in
 }
 
 // sgRuleText renders a security group rule: "tcp 5432 from app (sg-…)".
-func sgRuleText(r checks.SGRule, inbound bool, c *catalog, ascii bool) string {
+func sgRuleText(r checks.SGRule, inbound bool, c *catalog.Catalog, ascii bool) string {
 	dir := "to"
 	if inbound {
 		dir = "from"
@@ -47,9 +48,9 @@ func sgRuleText(r checks.SGRule, inbound bool, c *catalog, ascii bool) string {
 	case r.Peer.CIDR.IsValid():
 		peer = r.Peer.CIDR.String()
 	case r.Peer.PrefixListID != "":
-		peer = c.label(r.Peer.PrefixListID)
+		peer = c.Label(r.Peer.PrefixListID)
 	case r.Peer.GroupID != "":
-		peer = c.label(r.Peer.GroupID)
+		peer = c.Label(r.Peer.GroupID)
 		if r.Peer.GroupOwnerID != "" {
 			peer += " of " + cells.Clean(r.Peer.GroupOwnerID, ascii)
 		}
@@ -58,7 +59,7 @@ func sgRuleText(r checks.SGRule, inbound bool, c *catalog, ascii bool) string {
 	}
 	s := protoPorts(r.Protocol, r.Ports, r.ICMPType, r.ICMPCode) + " " + dir + " " + peer
 	if r.Peer.PeeringID != "" {
-		s += " via " + c.label(r.Peer.PeeringID)
+		s += " via " + c.Label(r.Peer.PeeringID)
 	}
 	if d := cells.Clean(r.Description, ascii); d != "" {
 		s += "  # " + d
@@ -76,14 +77,14 @@ func naclRuleText(r checks.NACLRule) string {
 }
 
 // routeText renders a route: "10.1.0.0/16 → pcx-… (staging-peering)".
-func routeText(r checks.Route, c *catalog, arrow string) string {
+func routeText(r checks.Route, c *catalog.Catalog, arrow string) string {
 	dst := r.Destination.String()
 	if r.PrefixListID != "" {
-		dst = c.label(r.PrefixListID)
+		dst = c.Label(r.PrefixListID)
 	}
-	s := dst + " " + arrow + " " + c.label(r.TargetID)
+	s := dst + " " + arrow + " " + c.Label(r.TargetID)
 	if r.InstanceID != "" && r.InstanceID != r.TargetID {
-		s += " (instance " + c.label(r.InstanceID) + ")"
+		s += " (instance " + c.Label(r.InstanceID) + ")"
 	}
 	if r.Origin == checks.OriginPropagated {
 		s += " propagated"
@@ -154,7 +155,7 @@ func sortedNACL(rules []checks.NACLRule) []checks.NACLRule {
 // security groups with their rules, the subnet's route table and network
 // ACL. Lines are plain text with a style applied per line; the screen
 // truncates them to its width.
-func detailLines(e *env, n *checks.Network, c *catalog, id string) []string {
+func detailLines(e *env, n *checks.Network, c *catalog.Catalog, id string) []string {
 	st := e.st
 	eni := n.ENIs[id]
 	if eni == nil {
@@ -164,7 +165,7 @@ func detailLines(e *env, n *checks.Network, c *catalog, id string) []string {
 	add := func(s string) { out = append(out, s) }
 	section := func(s string) { add(""); add(st.Title.Render(s)) }
 	kv := func(k, v string) { add("  " + st.Subtle.Render(fmt.Sprintf("%-18s", k)) + " " + v) }
-	name := c.short(id)
+	name := c.Short(id)
 	if name == id {
 		name = ""
 	}
@@ -173,7 +174,7 @@ func detailLines(e *env, n *checks.Network, c *catalog, id string) []string {
 		kv("description", d)
 	}
 	if eni.InstanceID != "" {
-		kv("instance", c.label(eni.InstanceID)+fmt.Sprintf("  device %d", eni.DeviceIndex))
+		kv("instance", c.Label(eni.InstanceID)+fmt.Sprintf("  device %d", eni.DeviceIndex))
 	}
 	sdc := "on"
 	if !eni.SourceDestCheck {
@@ -187,11 +188,11 @@ func detailLines(e *env, n *checks.Network, c *catalog, id string) []string {
 	}
 	s := n.Subnets[eni.SubnetID]
 	if s != nil {
-		kv("subnet", c.label(s.ID)+"  "+s.CIDR.String()+"  "+cells.Clean(s.AZ, e.ascii))
+		kv("subnet", c.Label(s.ID)+"  "+s.CIDR.String()+"  "+cells.Clean(s.AZ, e.ascii))
 	} else {
 		kv("subnet", cells.Clean(eni.SubnetID, e.ascii)+" (not loaded)")
 	}
-	kv("vpc", c.label(eni.VPCID))
+	kv("vpc", c.Label(eni.VPCID))
 	ports := n.ClientPortRange(eni)
 	kv("client ports", fmt.Sprintf("%d-%d (ephemeral range of its replies)", ports.From, ports.To))
 
@@ -228,7 +229,7 @@ func detailLines(e *env, n *checks.Network, c *catalog, id string) []string {
 			add("  " + cells.Clean(gid, e.ascii) + st.Unknown.Render("  (not loaded)"))
 			continue
 		}
-		add("  " + st.Accent.Render(c.label(gid)))
+		add("  " + st.Accent.Render(c.Label(gid)))
 		rules := func(label string, rs []checks.SGRule, inbound bool) {
 			if len(rs) == 0 {
 				add("    " + st.Subtle.Render(fmt.Sprintf("%-9s", label)) + " " + st.Subtle.Render("nothing allowed"))
@@ -252,13 +253,13 @@ func detailLines(e *env, n *checks.Network, c *catalog, id string) []string {
 	rt, explicit := tableFor(n, s)
 	if rt == nil {
 		section("Route table")
-		add("  " + st.Unknown.Render("no route table for "+c.label(s.ID)+" is loaded"))
+		add("  " + st.Unknown.Render("no route table for "+c.Label(s.ID)+" is loaded"))
 	} else {
 		how := "main table of the VPC (implicit association)"
 		if explicit {
 			how = "associated with the subnet"
 		}
-		section("Route table " + c.label(rt.ID))
+		section("Route table " + c.Label(rt.ID))
 		add("  " + st.Subtle.Render(how))
 		for _, r := range rt.Routes {
 			line := "  " + routeText(r, c, e.g.arrow)
@@ -271,14 +272,14 @@ func detailLines(e *env, n *checks.Network, c *catalog, id string) []string {
 	acl, explicit := aclFor(n, s)
 	if acl == nil {
 		section("Network ACL")
-		add("  " + st.Unknown.Render("no network ACL for "+c.label(s.ID)+" is loaded"))
+		add("  " + st.Unknown.Render("no network ACL for "+c.Label(s.ID)+" is loaded"))
 		return out
 	}
 	how := "the VPC's default ACL"
 	if explicit {
 		how = "associated with the subnet"
 	}
-	section("Network ACL " + c.label(acl.ID))
+	section("Network ACL " + c.Label(acl.ID))
 	add("  " + st.Subtle.Render(how))
 	for _, dir := range []struct {
 		label string

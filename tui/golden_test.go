@@ -13,6 +13,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/themes"
+	"github.com/reachnet/reach/tui/components/catalog"
 )
 
 // updating reports whether -update was given; the flag itself is defined by
@@ -72,7 +73,7 @@ func TestGoldenBrowser(t *testing.T) {
 			e := testEnv(ascii, themes.ANSI16)
 			b := newBrowser(e)
 			b.setSize(w, 10)
-			b.setCatalog(buildCatalog(1, n, nil, ascii))
+			b.setCatalog(catalog.Build(1, n, nil, ascii))
 			b.move(1)
 			name := fmt.Sprintf("browser-%d", w)
 			if ascii {
@@ -150,7 +151,7 @@ func TestGoldenChecklistAndEvidence(t *testing.T) {
 			w, h := size[0], size[1]
 			e := testEnv(ascii, themes.ANSI16)
 			c := newChecklist(e)
-			c.cat = buildCatalog(1, n, nil, ascii)
+			c.cat = catalog.Build(1, n, nil, ascii)
 			c.setSize(w, h)
 			c.reset(pathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432})
 			c.result(rep, nil, nil, e.now())
@@ -177,7 +178,7 @@ func TestGoldenDetail(t *testing.T) {
 	n.Compile()
 	for _, w := range []int{80, 120} {
 		e := testEnv(false, themes.ANSI16)
-		c := buildCatalog(1, n, nil, false)
+		c := catalog.Build(1, n, nil, false)
 		out := strings.Join(detailLines(e, n, c, "eni-0d01"), "\n")
 		// The detail screen truncates to its width; pin that too.
 		d := newDetail(e)

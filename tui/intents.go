@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/catalog"
 )
 
 // intent is what a screen asks the root to do after a key: open another
@@ -68,11 +69,11 @@ func (p pathSpec) key() string { return p.text("->") + "@" + strconv.Itoa(p.Sour
 // query resolves Name tags against the network and builds the engine's
 // query; the error is the one to show the user.
 func (p pathSpec) query(n *checks.Network) (checks.Query, error) {
-	from, err := resolveEnd(n, strings.TrimSpace(p.From), false)
+	from, err := catalog.ResolveEnd(n, strings.TrimSpace(p.From), false)
 	if err != nil {
 		return checks.Query{}, err
 	}
-	to, err := resolveEnd(n, strings.TrimSpace(p.To), true)
+	to, err := catalog.ResolveEnd(n, strings.TrimSpace(p.To), true)
 	if err != nil {
 		return checks.Query{}, err
 	}

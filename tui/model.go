@@ -15,6 +15,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/themes"
+	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 )
 
@@ -41,7 +42,7 @@ type (
 		ch     <-chan Update
 		closed bool
 	}
-	catalogMsg struct{ cat *catalog }
+	catalogMsg struct{ cat *catalog.Catalog }
 	reportMsg  struct {
 		run, gen int
 		rep      checks.Report
@@ -67,7 +68,7 @@ type Model struct {
 	netVer    int
 	hostnames []string
 	pending   map[checks.DataKind]bool
-	cat       *catalog
+	cat       *catalog.Catalog
 	// building is true while a catalog command runs; a network that
 	// arrives meanwhile is built when it ends (only the newest: rows for
 	// a snapshot that is already superseded would be wasted work).
@@ -407,7 +408,7 @@ func (m *Model) onIntent(it intent) tea.Cmd {
 func (m *Model) setEnd(it setEnd) tea.Cmd {
 	label := it.value
 	if m.cat != nil {
-		label = m.cat.label(it.value)
+		label = m.cat.Label(it.value)
 	}
 	if it.dest {
 		m.draft.To = it.value
@@ -449,7 +450,7 @@ func (m *Model) checkPath(p pathSpec) tea.Cmd {
 				m.draft = p
 				m.openPicker(fieldFrom)
 			}
-			var amb *ambiguousEnd
+			var amb *catalog.AmbiguousEnd
 			if errors.As(err, &amb) {
 				return m.picker.choose(amb)
 			}
@@ -609,7 +610,7 @@ func firstLine(s string) string {
 // goroutine; the network is compiled and only read.
 func buildCatalogCmd(version int, n *checks.Network, hostnames []string, ascii bool) tea.Cmd {
 	return func() tea.Msg {
-		return catalogMsg{cat: buildCatalog(version, n, hostnames, ascii)}
+		return catalogMsg{cat: catalog.Build(version, n, hostnames, ascii)}
 	}
 }
 
@@ -623,13 +624,13 @@ func (m *Model) buildCatalog() tea.Cmd {
 	return buildCatalogCmd(m.netVer, m.net, m.hostnames, m.env.ascii)
 }
 
-func (m *Model) onCatalog(c *catalog) tea.Cmd {
+func (m *Model) onCatalog(c *catalog.Catalog) tea.Cmd {
 	m.building = false
 	var next tea.Cmd
-	if c.version < m.netVer {
+	if c.Version < m.netVer {
 		next = m.buildCatalog()
 	}
-	if m.cat != nil && c.version <= m.cat.version {
+	if m.cat != nil && c.Version <= m.cat.Version {
 		return next // an older network finished building after a newer one
 	}
 	m.cat = c

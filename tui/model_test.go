@@ -19,6 +19,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/themes"
+	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/columns"
 )
 
@@ -141,7 +142,7 @@ func TestTypedPathWithCompletion(t *testing.T) {
 	start(t, m)
 	press(t, m, "p")
 	typeText(t, m, "app")
-	if len(m.picker.sugg) == 0 || m.picker.sugg[0].value != "app-1" {
+	if len(m.picker.sugg) == 0 || m.picker.sugg[0].Value != "app-1" {
 		t.Fatalf("completions for app: %+v", m.picker.sugg)
 	}
 	press(t, m, "tab")
@@ -150,7 +151,7 @@ func TestTypedPathWithCompletion(t *testing.T) {
 	}
 	press(t, m, "tab") // nothing left to complete: next field
 	typeText(t, m, "10.0.33")
-	if len(m.picker.sugg) == 0 || m.picker.sugg[0].value != "10.0.33.12" {
+	if len(m.picker.sugg) == 0 || m.picker.sugg[0].Value != "10.0.33.12" {
 		t.Fatalf("address completions: %+v", m.picker.sugg)
 	}
 	press(t, m, "tab")
@@ -166,7 +167,7 @@ func TestTypedPathWithCompletion(t *testing.T) {
 	press(t, m, "p", "tab")
 	press(t, m, "ctrl+u")
 	typeText(t, m, "db.int")
-	if len(m.picker.sugg) == 0 || m.picker.sugg[0].value != "db.internal.example.com" {
+	if len(m.picker.sugg) == 0 || m.picker.sugg[0].Value != "db.internal.example.com" {
 		t.Fatalf("hostname completions: %+v", m.picker.sugg)
 	}
 }
@@ -562,9 +563,9 @@ func TestASCIIFrames(t *testing.T) {
 }
 
 func TestLayoutColumns(t *testing.T) {
-	var natural [numCols]int
-	for i := range browserColumns {
-		natural[i] = browserColumns[i].Max
+	var natural [catalog.NumCols]int
+	for i := range catalog.Columns {
+		natural[i] = catalog.Columns[i].Max
 	}
 	for _, w := range []int{40, 80, 100, 160, 250} {
 		l := layoutColumns(natural, w)
@@ -575,11 +576,11 @@ func TestLayoutColumns(t *testing.T) {
 		if total > w {
 			t.Errorf("width %d: columns take %d", w, total)
 		}
-		if !slices.ContainsFunc(l, func(c columns.Placed) bool { return c.Col == colID }) {
+		if !slices.ContainsFunc(l, func(c columns.Placed) bool { return c.Col == catalog.ColID }) {
 			t.Errorf("width %d: the ID column must always be shown", w)
 		}
 	}
-	if l := layoutColumns(natural, 250); len(l) != numCols {
+	if l := layoutColumns(natural, 250); len(l) != catalog.NumCols {
 		t.Errorf("at 250 columns every column fits, got %d", len(l))
 	}
 }
@@ -591,12 +592,12 @@ func TestBrowserKeepsSelectionAcrossUpdates(t *testing.T) {
 	sel := m.browser.selectedID()
 	n := smallNet()
 	n.ENIs["eni-0000"] = &checks.ENI{ID: "eni-0000", Name: "aaa-first", SubnetID: "subnet-0011", VPCID: "vpc-0001", Status: "in-use"}
-	m.onCatalog(buildCatalog(m.netVer+1, n, nil, false))
+	m.onCatalog(catalog.Build(m.netVer+1, n, nil, false))
 	if m.browser.selectedID() != sel {
 		t.Fatalf("selection moved from %s to %s when a row was added above", sel, m.browser.selectedID())
 	}
 	// An older catalog finishing late is ignored.
-	m.onCatalog(buildCatalog(1, smallNet(), nil, false))
+	m.onCatalog(catalog.Build(1, smallNet(), nil, false))
 	if len(m.browser.visible) != 5 {
 		t.Fatal("an older catalog replaced a newer one")
 	}

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 )
 
@@ -22,21 +23,21 @@ const (
 
 var fieldLabels = [numFields]string{"from", "to", "port", "protocol"}
 
-var protocols = []completion{
-	{value: "tcp", desc: "TCP", lower: "tcp"},
-	{value: "udp", desc: "UDP", lower: "udp"},
-	{value: "icmp", desc: "ICMP echo", lower: "icmp"},
-	{value: "all", desc: "every protocol", lower: "all"},
+var protocols = []catalog.Completion{
+	{Value: "tcp", Desc: "TCP", Lower: "tcp"},
+	{Value: "udp", Desc: "UDP", Lower: "udp"},
+	{Value: "icmp", Desc: "ICMP echo", Lower: "icmp"},
+	{Value: "all", Desc: "every protocol", Lower: "all"},
 }
 
 // picker is the path form: source, destination, port and protocol, with
 // completion from the inventory and the recent paths below.
 type picker struct {
 	env     *env
-	cat     *catalog
+	cat     *catalog.Catalog
 	fields  [numFields]textinput.Model
 	focus   int
-	sugg    []completion
+	sugg    []catalog.Completion
 	sel     int // index into sugg
 	recents []recentPath
 	rsel    int // index into recents, -1 when none is chosen
@@ -226,21 +227,21 @@ func (p *picker) completes() bool {
 			typed = host
 		}
 	}
-	return !strings.EqualFold(typed, p.sugg[p.sel].value)
+	return !strings.EqualFold(typed, p.sugg[p.sel].Value)
 }
 
 // choose asks which resource an ambiguous name means: the field's
 // suggestions become the resources it names, each with where it is.
-func (p *picker) choose(a *ambiguousEnd) tea.Cmd {
+func (p *picker) choose(a *catalog.AmbiguousEnd) tea.Cmd {
 	field := fieldFrom
-	if a.dest {
+	if a.Dest {
 		field = fieldTo
 	}
 	cmd := p.setFocus(field)
 	p.err = a.Error() + ": up/down and tab"
 	p.sugg, p.sel = nil, 0
-	for _, id := range a.ids {
-		p.sugg = append(p.sugg, completion{value: id, desc: p.cat.whereIs(id), lower: lower(id)})
+	for _, id := range a.IDs {
+		p.sugg = append(p.sugg, catalog.Completion{Value: id, Desc: p.cat.WhereIs(id), Lower: catalog.Lower(id)})
 	}
 	return cmd
 }
@@ -249,7 +250,7 @@ func (p *picker) choose(a *ambiguousEnd) tea.Cmd {
 func (p *picker) accept() {
 	c := p.sugg[p.sel]
 	f := &p.fields[p.focus]
-	v := c.value
+	v := c.Value
 	if p.focus == fieldTo {
 		// Keep a port already typed after the name.
 		if _, port, ok := strings.Cut(f.Value(), ":"); ok && port != "" && !strings.Contains(v, ":") {
@@ -273,10 +274,10 @@ func (p *picker) suggest() {
 		if strings.Count(v, ":") > 1 {
 			host = v
 		}
-		p.sugg = p.cat.complete(host, 8)
+		p.sugg = p.cat.Complete(host, 8)
 	case fieldProto:
 		for _, c := range protocols {
-			if v != "" && strings.HasPrefix(c.value, strings.ToLower(v)) && c.value != v {
+			if v != "" && strings.HasPrefix(c.Value, strings.ToLower(v)) && c.Value != v {
 				p.sugg = append(p.sugg, c)
 			}
 		}
@@ -315,7 +316,7 @@ func (p *picker) view() string {
 			if i >= room {
 				break
 			}
-			lines = append(lines, p.item(fmt.Sprintf("%-22s %s", c.value, c.desc), i == p.sel))
+			lines = append(lines, p.item(fmt.Sprintf("%-22s %s", c.Value, c.Desc), i == p.sel))
 		}
 	case len(p.recents) > 0:
 		lines = append(lines, st.Header.Render(" recent paths")+st.Subtle.Render("  (up/down to reuse)"))
@@ -350,10 +351,10 @@ func (p *picker) hint(field int) string {
 	if host == "" {
 		return ""
 	}
-	if n, ok := p.cat.names[host]; ok {
+	if n, ok := p.cat.Names[host]; ok {
 		return n
 	}
-	if ids, ok := p.cat.byName[host]; ok && len(ids) > 0 {
+	if ids, ok := p.cat.ByName[host]; ok && len(ids) > 0 {
 		return ids[0]
 	}
 	return ""

@@ -64,7 +64,7 @@ func TestPickerCompletion(t *testing.T) {
 			start(t, m)
 			press(t, m, "p")
 			typeText(t, m, c.typed)
-			if c.firstSugg != "" && (len(m.picker.sugg) == 0 || m.picker.sugg[0].value != c.firstSugg) {
+			if c.firstSugg != "" && (len(m.picker.sugg) == 0 || m.picker.sugg[0].Value != c.firstSugg) {
 				t.Fatalf("first suggestion for %q: %+v, want %s", c.typed, m.picker.sugg, c.firstSugg)
 			}
 			press(t, m, c.keys...)
@@ -107,7 +107,7 @@ func TestPickerAsksWhichOfAmbiguousName(t *testing.T) {
 			}
 			var got []string
 			for _, s := range m.picker.sugg {
-				got = append(got, s.value)
+				got = append(got, s.Value)
 			}
 			if strings.Join(got, ",") != strings.Join(c.want, ",") {
 				t.Fatalf("choices %v, want %v", got, c.want)

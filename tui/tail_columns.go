@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 	"github.com/reachnet/reach/tui/components/columns"
 )
@@ -83,7 +84,7 @@ func newTailRec(f checks.Flow, ascii bool, loc *time.Location) tailRec {
 				b = t.In(loc).AppendFormat(b, "15:04:05")
 			}
 		case tcENI:
-			b = append(b, orDash(cells.Clean(f.InterfaceID, ascii))...)
+			b = append(b, catalog.OrDash(cells.Clean(f.InterfaceID, ascii))...)
 		case tcSrc:
 			b = appendEnd(b, f.Src, f.SrcPort, f.Protocol)
 		case tcDst:
@@ -236,7 +237,7 @@ func alignCell(s string, w int, right bool, tail string) string {
 // tailRow draws one record to the layout; only visible rows pass here. A
 // REJECT is drawn in the Fail style (bold without colour), so it stands
 // out in 16 colours and with NO_COLOR; the word says it as well.
-func tailRow(e *env, r *tailRec, layout []columns.Placed, w int, selected bool, cat *catalog) string {
+func tailRow(e *env, r *tailRec, layout []columns.Placed, w int, selected bool, cat *catalog.Catalog) string {
 	p := &e.p
 	var line strings.Builder
 	line.Grow(w + 48)
@@ -279,9 +280,9 @@ func tailRow(e *env, r *tailRec, layout []columns.Placed, w int, selected bool, 
 // shortInterface fits an interface ID into a narrow column: its name when
 // the inventory has one that fits, otherwise the end of the ID, which is
 // the part that tells interfaces apart.
-func shortInterface(id string, w int, cat *catalog, ellipsis string) string {
+func shortInterface(id string, w int, cat *catalog.Catalog, ellipsis string) string {
 	if cat != nil {
-		if n, ok := cat.names[id]; ok && cells.Width(n) <= w {
+		if n, ok := cat.Names[id]; ok && cells.Width(n) <= w {
 			return n
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 )
 
@@ -28,7 +29,7 @@ const (
 // configuration says of it (checks.Attribute): the verdict, whether the
 // record is a request or a reply, the deciding layer, component and rule,
 // the sentence, the fix, and whether the record agrees.
-func attributionLines(e *env, f checks.Flow, a *checks.Attribution, err error, state attrState, c *catalog, loc *time.Location, w int) []string {
+func attributionLines(e *env, f checks.Flow, a *checks.Attribution, err error, state attrState, c *catalog.Catalog, loc *time.Location, w int) []string {
 	st := e.st
 	var out []string
 	add := func(s string) { out = append(out, s) }
@@ -59,7 +60,7 @@ func attributionLines(e *env, f checks.Flow, a *checks.Attribution, err error, s
 	}
 	var facts []string
 	if f.InterfaceID != "" {
-		facts = append(facts, "on "+c.label(f.InterfaceID))
+		facts = append(facts, "on "+c.Label(f.InterfaceID))
 	}
 	if when != "" {
 		facts = append(facts, when)
@@ -84,7 +85,7 @@ func attributionLines(e *env, f checks.Flow, a *checks.Attribution, err error, s
 	var ids []string
 	for _, kv := range [][2]string{{"account", f.AccountID}, {"vpc", f.VPCID}, {"subnet", f.SubnetID}, {"instance", f.InstanceID}} {
 		if kv[1] != "" {
-			ids = append(ids, kv[0]+" "+c.label(kv[1]))
+			ids = append(ids, kv[0]+" "+c.Label(kv[1]))
 		}
 	}
 	if len(ids) > 0 {
@@ -132,7 +133,7 @@ func attributionLines(e *env, f checks.Flow, a *checks.Attribution, err error, s
 		add(st.Warn.Render(e.g.warn + " the record contradicts the configuration"))
 	}
 	if a.Layer != "" || a.Component != "" {
-		head := "decided by " + a.Layer + " " + c.label(a.Component)
+		head := "decided by " + a.Layer + " " + c.Label(a.Component)
 		if a.Code != "" {
 			head += "  " + a.Code
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/themes"
+	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 )
 
@@ -158,7 +159,7 @@ func TestTailKeepsTheInterfaceColumn(t *testing.T) {
 			t.Errorf("at %d columns the INTERFACE column is dropped: %+v", w, layout)
 		}
 	}
-	c := &catalog{names: map[string]string{"eni-0f6a7b8c9d0e10012": "batch-1"}}
+	c := &catalog.Catalog{Names: map[string]string{"eni-0f6a7b8c9d0e10012": "batch-1"}}
 	if got := shortInterface("eni-0f6a7b8c9d0e10012", 10, c, "…"); got != "batch-1" {
 		t.Errorf("named: %q", got)
 	}
@@ -176,7 +177,7 @@ func TestGoldenTailAttribution(t *testing.T) {
 	for _, ascii := range []bool{false, true} {
 		for _, w := range []int{80, 120} {
 			e := testEnv(ascii, themes.ANSI16)
-			c := buildCatalog(1, n, nil, ascii)
+			c := catalog.Build(1, n, nil, ascii)
 			out := strings.Join(attributionLines(e, reject, &a, nil, attrDone, c, time.UTC, w), "\n")
 			name := fmt.Sprintf("tail-attribution-%d", w)
 			if ascii {

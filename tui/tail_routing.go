@@ -222,7 +222,7 @@ func (m *Model) tailTarget(it openTail) (FlowTarget, error) {
 		if eni == nil {
 			return FlowTarget{}, errors.New(cells.Clean(it.eni, m.env.ascii) + " is not in the network")
 		}
-		t := FlowTarget{Label: m.cat.label(eni.ID), ENI: eni.ID, Protocol: checks.ProtocolAll, Network: m.net}
+		t := FlowTarget{Label: m.cat.Label(eni.ID), ENI: eni.ID, Protocol: checks.ProtocolAll, Network: m.net}
 		t.addENI(eni)
 		for _, p := range eni.PrivateIPs {
 			t.From = appendAddr(t.From, p.Addr)

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 	"github.com/reachnet/reach/tui/components/columns"
 )
@@ -41,7 +42,7 @@ type rateMark struct {
 // draws the visible rows only.
 type tail struct {
 	env *env
-	cat *catalog
+	cat *catalog.Catalog
 
 	// The session. spec.id is 0 when no tail is open; cancel ends the
 	// source's goroutine.

@@ -161,7 +161,7 @@ func (m *Model) progressLine(w int) string {
 	}
 	enis := 0
 	if m.cat != nil {
-		enis = m.cat.enis
+		enis = m.cat.ENIs
 	}
 	var line string
 	switch {

@@ -1,4 +1,7 @@
-package tui
+// Package catalog derives from one network what the screens draw and
+// complete: the browser's rows, names of resources, the picker's
+// completions, and the resolution of a typed path end.
+package catalog
 
 import (
 	"cmp"
@@ -14,87 +17,87 @@ import (
 
 // Browser columns, in display order.
 const (
-	colName = iota
-	colID
-	colType
-	colPrivate
-	colPublic
-	colSubnet
-	colVPC
+	ColName = iota
+	ColID
+	ColType
+	ColPrivate
+	ColPublic
+	ColSubnet
+	ColVPC
 	colSGs
-	colStatus
-	colSDC
-	numCols
+	ColStatus
+	ColSDC
+	NumCols
 )
 
-var browserColumns = [numCols]columns.Spec{
-	colName:    {Title: "NAME", Min: 16, Max: 28, Prio: 1},
-	colID:      {Title: "ID", Min: 21, Max: 21, Prio: 0},
-	colType:    {Title: "TYPE", Min: 9, Max: 21, Prio: 7},
-	colPrivate: {Title: "PRIVATE IP", Min: 15, Max: 15, Prio: 2},
-	colPublic:  {Title: "PUBLIC IP", Min: 15, Max: 15, Prio: 6},
-	colSubnet:  {Title: "SUBNET", Min: 12, Max: 24, Prio: 3},
-	colVPC:     {Title: "VPC", Min: 7, Max: 16, Prio: 4},
+var Columns = [NumCols]columns.Spec{
+	ColName:    {Title: "NAME", Min: 16, Max: 28, Prio: 1},
+	ColID:      {Title: "ID", Min: 21, Max: 21, Prio: 0},
+	ColType:    {Title: "TYPE", Min: 9, Max: 21, Prio: 7},
+	ColPrivate: {Title: "PRIVATE IP", Min: 15, Max: 15, Prio: 2},
+	ColPublic:  {Title: "PUBLIC IP", Min: 15, Max: 15, Prio: 6},
+	ColSubnet:  {Title: "SUBNET", Min: 12, Max: 24, Prio: 3},
+	ColVPC:     {Title: "VPC", Min: 7, Max: 16, Prio: 4},
 	colSGs:     {Title: "SECURITY GROUPS", Min: 15, Max: 48, Prio: 8},
-	colStatus:  {Title: "STATUS", Min: 6, Max: 9, Prio: 5},
-	colSDC:     {Title: "SDC", Min: 3, Max: 3, Prio: 9},
+	ColStatus:  {Title: "STATUS", Min: 6, Max: 9, Prio: 5},
+	ColSDC:     {Title: "SDC", Min: 3, Max: 3, Prio: 9},
 }
 
-// eniRow is one ENI as the browser draws it: cells already cleaned of
+// Row is one ENI as the browser draws it: cells already cleaned of
 // control characters, and a lower-case haystack the filter searches.
-type eniRow struct {
-	id string
+type Row struct {
+	ID string
 	// instanceID is the instance the interface is attached to, if any.
 	instanceID string
-	cells      [numCols]string
-	hay        string
+	Cells      [NumCols]string
+	Hay        string
 }
 
-// completion is one value the path picker offers.
-type completion struct {
-	value string
-	desc  string
-	lower string
+// Completion is one value the path picker offers.
+type Completion struct {
+	Value string
+	Desc  string
+	Lower string
 }
 
-// catalog is everything derived from one network for drawing: rows, names
+// Catalog is everything derived from one network for drawing: rows, names
 // and completions. It is built by a command, off the terminal's goroutine,
 // and never changed afterwards.
-type catalog struct {
-	version int
+type Catalog struct {
+	Version int
 	ascii   bool
-	rows    []eniRow
-	// natural is the widest cell of each column, capped at its max.
-	natural [numCols]int
+	Rows    []Row
+	// Natural is the widest cell of each column, capped at its max.
+	Natural [NumCols]int
 	// completions are sorted by lower-case value.
-	completions []completion
-	// names maps an ID (ENI, instance, VPC, subnet, security group) to its
+	completions []Completion
+	// Names maps an ID (ENI, instance, VPC, subnet, security group) to its
 	// Name tag, for paths and hops.
-	names map[string]string
-	// byName maps a Name tag to the IDs carrying it (instances first), so
+	Names map[string]string
+	// ByName maps a Name tag to the IDs carrying it (instances first), so
 	// people can type "app-1" for a path end.
-	byName map[string][]string
+	ByName map[string][]string
 	// managedKind says which kind of AWS resource a name in byName
 	// belongs to when it is not a Name tag ("load balancer").
 	managedKind map[string]string
-	// enis is the number of interfaces, for the header.
-	enis int
-	// eniGap says why the interfaces could not be read ("" when they
+	// ENIs is the number of interfaces, for the header.
+	ENIs int
+	// ENIGap says why the interfaces could not be read ("" when they
 	// were), so an empty list is never mistaken for an empty account.
-	eniGap string
+	ENIGap string
 }
 
-// buildCatalog derives the browser rows and the picker's completions.
-func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool) *catalog {
-	c := &catalog{version: version, ascii: ascii, names: map[string]string{}, byName: map[string][]string{}, managedKind: map[string]string{}}
+// Build derives the browser rows and the picker's completions.
+func Build(version int, n *checks.Network, hostnames []string, ascii bool) *Catalog {
+	c := &Catalog{Version: version, ascii: ascii, Names: map[string]string{}, ByName: map[string][]string{}, managedKind: map[string]string{}}
 	if n == nil {
 		return c
 	}
 	for _, g := range n.Gaps {
 		if g.Kind == checks.KindNetworkInterfaces && g.Scope == "" && !g.Pending {
-			c.eniGap = cells.Clean(g.Reason, ascii)
+			c.ENIGap = cells.Clean(g.Reason, ascii)
 			if r := g.Remedy(); r != "" {
-				c.eniGap += "; " + cells.Clean(r, ascii)
+				c.ENIGap += "; " + cells.Clean(r, ascii)
 			}
 		}
 	}
@@ -128,7 +131,7 @@ func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool
 	for id, p := range n.Peerings {
 		c.nameOf(id, p.Name, ascii)
 	}
-	rows := make([]eniRow, 0, len(n.ENIs))
+	rows := make([]Row, 0, len(n.ENIs))
 	for _, e := range n.ENIs {
 		rows = append(rows, c.row(n, e, ascii))
 		// An interface AWS created for a load balancer, a function or a
@@ -136,7 +139,7 @@ func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool
 		// completes and resolves like a Name tag.
 		if m := n.ManagedBy(e); m.Name != "" && e.Name == "" {
 			if name := cells.Clean(m.Name, ascii); name != "" {
-				c.byName[name] = append(c.byName[name], e.ID)
+				c.ByName[name] = append(c.ByName[name], e.ID)
 				c.managedKind[name] = m.Kind
 			}
 		}
@@ -147,10 +150,10 @@ func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool
 	order := make([]int, len(rows))
 	for i := range rows {
 		order[i] = i
-		keys[i] = lower(rows[i].cells[colName])
+		keys[i] = Lower(rows[i].Cells[ColName])
 	}
 	slices.SortFunc(order, func(a, b int) int {
-		an, bn := rows[a].cells[colName] == "-", rows[b].cells[colName] == "-"
+		an, bn := rows[a].Cells[ColName] == "-", rows[b].Cells[ColName] == "-"
 		if an != bn {
 			if an {
 				return 1
@@ -160,31 +163,31 @@ func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool
 		if r := cmp.Compare(keys[a], keys[b]); r != 0 {
 			return r
 		}
-		return cmp.Compare(rows[a].id, rows[b].id)
+		return cmp.Compare(rows[a].ID, rows[b].ID)
 	})
-	c.rows = make([]eniRow, len(rows))
+	c.Rows = make([]Row, len(rows))
 	for i, j := range order {
-		c.rows[i] = rows[j]
+		c.Rows[i] = rows[j]
 	}
-	c.enis = len(c.rows)
-	for _, r := range c.rows {
+	c.ENIs = len(c.Rows)
+	for _, r := range c.Rows {
 		// An ENI without a Name tag is known by its instance's name or its
 		// description in paths and hops, as in the browser.
-		if _, ok := c.names[r.id]; !ok && r.cells[colName] != "-" {
-			c.names[r.id] = r.cells[colName]
+		if _, ok := c.Names[r.ID]; !ok && r.Cells[ColName] != "-" {
+			c.Names[r.ID] = r.Cells[ColName]
 		}
 	}
-	for i := range browserColumns {
-		c.natural[i] = min(cells.Width(browserColumns[i].Title), browserColumns[i].Max)
+	for i := range Columns {
+		c.Natural[i] = min(cells.Width(Columns[i].Title), Columns[i].Max)
 	}
-	for _, r := range c.rows {
-		for i, cell := range r.cells {
-			if w := cells.Width(cell); w > c.natural[i] {
-				c.natural[i] = min(w, browserColumns[i].Max)
+	for _, r := range c.Rows {
+		for i, cell := range r.Cells {
+			if w := cells.Width(cell); w > c.Natural[i] {
+				c.Natural[i] = min(w, Columns[i].Max)
 			}
 		}
 	}
-	for k, ids := range c.byName {
+	for k, ids := range c.ByName {
 		slices.SortFunc(ids, func(a, b string) int {
 			// Instances first: "app-1" names the instance rather than
 			// its interface when both carry the tag.
@@ -196,37 +199,37 @@ func buildCatalog(version int, n *checks.Network, hostnames []string, ascii bool
 			}
 			return cmp.Compare(a, b)
 		})
-		c.byName[k] = slices.Compact(ids)
+		c.ByName[k] = slices.Compact(ids)
 	}
 	c.completions = buildCompletions(n, c, hostnames, ascii)
 	return c
 }
 
-func (c *catalog) nameOf(id, name string, ascii bool) {
+func (c *Catalog) nameOf(id, name string, ascii bool) {
 	name = cells.Clean(name, ascii)
 	if name == "" {
 		return
 	}
-	c.names[id] = name
+	c.Names[id] = name
 	if strings.HasPrefix(id, "eni-") || strings.HasPrefix(id, "i-") {
-		c.byName[name] = append(c.byName[name], id)
+		c.ByName[name] = append(c.ByName[name], id)
 	}
 }
 
-// label names a resource for people: "name (id)" or the ID alone. IDs come
+// Label names a resource for people: "name (id)" or the ID alone. IDs come
 // from AWS (or a snapshot file) too, so they are cleaned like names.
-func (c *catalog) label(id string) string {
+func (c *Catalog) Label(id string) string {
 	if c == nil {
 		return cells.Clean(id, false)
 	}
-	if n, ok := c.names[id]; ok {
+	if n, ok := c.Names[id]; ok {
 		return n + " (" + cells.Clean(id, c.ascii) + ")"
 	}
 	return cells.Clean(id, c.ascii)
 }
 
-func (c *catalog) row(n *checks.Network, e *checks.ENI, ascii bool) eniRow {
-	r := eniRow{id: e.ID, instanceID: e.InstanceID}
+func (c *Catalog) row(n *checks.Network, e *checks.ENI, ascii bool) Row {
+	r := Row{ID: e.ID, instanceID: e.InstanceID}
 	name := cells.Clean(e.Name, ascii)
 	if name == "" && e.InstanceID != "" {
 		if inst := n.Instances[e.InstanceID]; inst != nil {
@@ -242,14 +245,14 @@ func (c *catalog) row(n *checks.Network, e *checks.ENI, ascii bool) eniRow {
 	if name == "" {
 		name = "-"
 	}
-	r.cells[colName] = name
-	r.cells[colID] = cells.Clean(e.ID, ascii)
-	r.cells[colType] = orDash(cells.Clean(e.InterfaceType, ascii))
+	r.Cells[ColName] = name
+	r.Cells[ColID] = cells.Clean(e.ID, ascii)
+	r.Cells[ColType] = OrDash(cells.Clean(e.InterfaceType, ascii))
 	primary := e.PrimaryIP()
 	if primary.IsValid() {
-		r.cells[colPrivate] = primary.String()
+		r.Cells[ColPrivate] = primary.String()
 	} else {
-		r.cells[colPrivate] = "-"
+		r.Cells[ColPrivate] = "-"
 	}
 	pub := e.PublicFor(primary)
 	if !pub.IsValid() {
@@ -261,27 +264,27 @@ func (c *catalog) row(n *checks.Network, e *checks.ENI, ascii bool) eniRow {
 		}
 	}
 	if pub.IsValid() {
-		r.cells[colPublic] = pub.String()
+		r.Cells[ColPublic] = pub.String()
 	} else {
-		r.cells[colPublic] = "-"
+		r.Cells[ColPublic] = "-"
 	}
-	r.cells[colSubnet] = orDash(c.short(e.SubnetID))
-	r.cells[colVPC] = orDash(c.short(e.VPCID))
+	r.Cells[ColSubnet] = OrDash(c.Short(e.SubnetID))
+	r.Cells[ColVPC] = OrDash(c.Short(e.VPCID))
 	sgs := make([]string, len(e.SecurityGroupIDs))
 	for i, id := range e.SecurityGroupIDs {
-		sgs[i] = c.short(id)
+		sgs[i] = c.Short(id)
 	}
-	r.cells[colSGs] = orDash(strings.Join(sgs, ","))
-	r.cells[colStatus] = orDash(cells.Clean(e.Status, ascii))
+	r.Cells[colSGs] = OrDash(strings.Join(sgs, ","))
+	r.Cells[ColStatus] = OrDash(cells.Clean(e.Status, ascii))
 	if e.SourceDestCheck {
-		r.cells[colSDC] = "on"
+		r.Cells[ColSDC] = "on"
 	} else {
-		r.cells[colSDC] = "off"
+		r.Cells[ColSDC] = "off"
 	}
 	// The haystack holds every column plus what the narrow layout hides:
 	// every address, every ID behind a name, the description.
 	var hay strings.Builder
-	for _, cell := range r.cells {
+	for _, cell := range r.Cells {
 		hay.WriteString(cell)
 		hay.WriteByte(' ')
 	}
@@ -299,7 +302,7 @@ func (c *catalog) row(n *checks.Network, e *checks.ENI, ascii bool) eniRow {
 	}
 	hay.WriteString(e.SubnetID + " " + e.VPCID + " " + e.InstanceID + " " + strings.Join(e.SecurityGroupIDs, " ") + " ")
 	hay.WriteString(cells.Clean(e.Description, ascii))
-	r.hay = lower(hay.String())
+	r.Hay = Lower(hay.String())
 	return r
 }
 
@@ -307,49 +310,49 @@ func (c *catalog) row(n *checks.Network, e *checks.ENI, ascii bool) eniRow {
 // account when the rule names one ("111122223333/sg-0abc").
 var groupReference = regexp.MustCompile(`\b(?:[0-9]{12}/)?(sg-[0-9A-Za-z]+)\b`)
 
-// groupNames writes the security groups a rule names as "name (sg-…)",
+// GroupNames writes the security groups a rule names as "name (sg-…)",
 // which people recognise, instead of "account/sg-…".
-func (c *catalog) groupNames(text string) string {
+func (c *Catalog) GroupNames(text string) string {
 	if c == nil || !strings.Contains(text, "sg-") {
 		return text
 	}
 	return groupReference.ReplaceAllStringFunc(text, func(ref string) string {
 		id := ref[strings.Index(ref, "sg-"):]
-		if n, ok := c.names[id]; ok {
+		if n, ok := c.Names[id]; ok {
 			return n + " (" + id + ")"
 		}
 		return ref
 	})
 }
 
-// whereIs tells apart resources that share a name: the interface's type,
+// WhereIs tells apart resources that share a name: the interface's type,
 // address, subnet and VPC, or an instance's state and primary interface.
-func (c *catalog) whereIs(id string) string {
+func (c *Catalog) WhereIs(id string) string {
 	if c == nil {
 		return ""
 	}
-	for _, r := range c.rows {
-		if r.id == id || r.instanceID == id && r.instanceID != "" {
-			return strings.Join([]string{r.cells[colType], r.cells[colPrivate], r.cells[colSubnet], r.cells[colVPC]}, "  ")
+	for _, r := range c.Rows {
+		if r.ID == id || r.instanceID == id && r.instanceID != "" {
+			return strings.Join([]string{r.Cells[ColType], r.Cells[ColPrivate], r.Cells[ColSubnet], r.Cells[ColVPC]}, "  ")
 		}
 	}
 	return ""
 }
 
-// short names a resource by its Name tag, or its ID when it has none.
-func (c *catalog) short(id string) string {
+// Short names a resource by its Name tag, or its ID when it has none.
+func (c *Catalog) Short(id string) string {
 	if c == nil {
 		return cells.Clean(id, false)
 	}
-	if n, ok := c.names[id]; ok {
+	if n, ok := c.Names[id]; ok {
 		return n
 	}
 	return cells.Clean(id, c.ascii)
 }
 
-// lower is strings.ToLower without the copy for strings that are already
+// Lower is strings.ToLower without the copy for strings that are already
 // lower case ASCII, which addresses and IDs are.
-func lower(s string) string {
+func Lower(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
 			return strings.ToLower(s)
@@ -358,24 +361,24 @@ func lower(s string) string {
 	return s
 }
 
-func orDash(s string) string {
+func OrDash(s string) string {
 	if s == "" {
 		return "-"
 	}
 	return s
 }
 
-func buildCompletions(n *checks.Network, c *catalog, hostnames []string, ascii bool) []completion {
-	var out []completion
+func buildCompletions(n *checks.Network, c *Catalog, hostnames []string, ascii bool) []Completion {
+	var out []Completion
 	add := func(value, desc string) {
 		value, desc = cells.Clean(value, ascii), cells.Clean(desc, ascii)
 		if value == "" {
 			return
 		}
-		out = append(out, completion{value: value, desc: desc, lower: lower(value)})
+		out = append(out, Completion{Value: value, Desc: desc, Lower: Lower(value)})
 	}
 	for _, e := range n.ENIs {
-		label := c.short(e.ID)
+		label := c.Short(e.ID)
 		if label == e.ID {
 			label = cells.Clean(e.Description, ascii)
 		}
@@ -390,7 +393,7 @@ func buildCompletions(n *checks.Network, c *catalog, hostnames []string, ascii b
 	for id, i := range n.Instances {
 		add(id, cells.Clean(i.Name, ascii))
 	}
-	for name, ids := range c.byName {
+	for name, ids := range c.ByName {
 		desc := strings.Join(ids, " ")
 		if kind := c.managedKind[name]; kind != "" {
 			desc = kind + ": " + desc
@@ -418,28 +421,28 @@ func buildCompletions(n *checks.Network, c *catalog, hostnames []string, ascii b
 			add(cells.Clean(name, ascii), cells.Clean(kind, ascii))
 		}
 	}
-	slices.SortFunc(out, func(a, b completion) int {
-		if r := cmp.Compare(a.lower, b.lower); r != 0 {
+	slices.SortFunc(out, func(a, b Completion) int {
+		if r := cmp.Compare(a.Lower, b.Lower); r != 0 {
 			return r
 		}
-		return cmp.Compare(a.desc, b.desc)
+		return cmp.Compare(a.Desc, b.Desc)
 	})
-	return slices.CompactFunc(out, func(a, b completion) bool { return a.lower == b.lower })
+	return slices.CompactFunc(out, func(a, b Completion) bool { return a.Lower == b.Lower })
 }
 
-// complete returns up to limit values for what was typed: the value typed
+// Complete returns up to limit values for what was typed: the value typed
 // exactly, when the inventory has it (it always wins: "app-1" must never
 // become "staging-app-1"), then prefix matches (found by binary search),
 // then values containing it.
-func (c *catalog) complete(typed string, limit int) []completion {
+func (c *Catalog) Complete(typed string, limit int) []Completion {
 	if c == nil || typed == "" {
 		return nil
 	}
 	q := strings.ToLower(typed)
-	i, _ := slices.BinarySearchFunc(c.completions, q, func(e completion, t string) int { return cmp.Compare(e.lower, t) })
-	var out []completion
+	i, _ := slices.BinarySearchFunc(c.completions, q, func(e Completion, t string) int { return cmp.Compare(e.Lower, t) })
+	var out []Completion
 	for ; i < len(c.completions) && len(out) < limit; i++ {
-		if !strings.HasPrefix(c.completions[i].lower, q) {
+		if !strings.HasPrefix(c.completions[i].Lower, q) {
 			break
 		}
 		out = append(out, c.completions[i])
@@ -449,7 +452,7 @@ func (c *catalog) complete(typed string, limit int) []completion {
 			if len(out) >= limit {
 				break
 			}
-			if !strings.HasPrefix(e.lower, q) && strings.Contains(e.lower, q) {
+			if !strings.HasPrefix(e.Lower, q) && strings.Contains(e.Lower, q) {
 				out = append(out, e)
 			}
 		}
@@ -457,27 +460,27 @@ func (c *catalog) complete(typed string, limit int) []completion {
 	return out
 }
 
-// ambiguousEnd is a path end whose name stands for several resources;
+// AmbiguousEnd is a path end whose name stands for several resources;
 // the picker asks which one.
-type ambiguousEnd struct {
-	dest bool
+type AmbiguousEnd struct {
+	Dest bool
 	name string
-	ids  []string
+	IDs  []string
 }
 
-func (a *ambiguousEnd) Error() string {
+func (a *AmbiguousEnd) Error() string {
 	end := "from"
-	if a.dest {
+	if a.Dest {
 		end = "to"
 	}
-	return fmt.Sprintf("%s: %q names %d resources (%s); pick one", end, a.name, len(a.ids), strings.Join(a.ids, ", "))
+	return fmt.Sprintf("%s: %q names %d resources (%s); pick one", end, a.name, len(a.IDs), strings.Join(a.IDs, ", "))
 }
 
-// resolveEnd turns a typed path end into what the engine parses: a name
+// ResolveEnd turns a typed path end into what the engine parses: a name
 // ("app-1", "app-1:443") becomes the ID it stands for; anything else is
 // returned unchanged for checks.ParseEnd to judge. A name that stands for
 // several resources is an *ambiguousEnd.
-func resolveEnd(n *checks.Network, typed string, dest bool) (string, error) {
+func ResolveEnd(n *checks.Network, typed string, dest bool) (string, error) {
 	if n == nil || !checks.IsResourceName(typed) {
 		return typed, nil
 	}
@@ -492,5 +495,5 @@ func resolveEnd(n *checks.Network, typed string, dest bool) (string, error) {
 		}
 		return ids[0], nil
 	}
-	return "", &ambiguousEnd{dest: dest, name: host, ids: ids}
+	return "", &AmbiguousEnd{Dest: dest, name: host, IDs: ids}
 }
