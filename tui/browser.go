@@ -12,13 +12,14 @@ import (
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 	"github.com/reachnet/reach/tui/components/columns"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // browser is the first screen: every ENI in a table, filtered as you type.
 // Rows come precomputed in the catalog; the browser keeps only indexes into
 // them and draws the visible window.
 type browser struct {
-	env *env
+	env *screen.Env
 	cat *catalog.Catalog
 	// visible indexes cat.rows: all of them, or those matching the filter,
 	// in the order of order.
@@ -40,11 +41,11 @@ type browser struct {
 	failed string
 }
 
-func newBrowser(e *env) *browser {
+func newBrowser(e *screen.Env) *browser {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.Placeholder = "filter: name, ID, address, subnet, VPC, group…"
-	if e.ascii {
+	if e.ASCII {
 		in.Placeholder = "filter: name, ID, address, subnet, VPC, group..."
 	}
 	b := &browser{env: e, input: in, loading: true, sortCol: -1}
@@ -53,17 +54,17 @@ func newBrowser(e *env) *browser {
 }
 
 func (b *browser) restyle() {
-	s := textinput.DefaultStyles(b.env.st.Palette.Dark)
-	s.Focused.Prompt = b.env.st.Accent
-	s.Blurred.Prompt = b.env.st.Subtle
-	s.Focused.Placeholder = b.env.st.Subtle
+	s := textinput.DefaultStyles(b.env.Styles.Palette.Dark)
+	s.Focused.Prompt = b.env.Styles.Accent
+	s.Blurred.Prompt = b.env.Styles.Subtle
+	s.Focused.Placeholder = b.env.Styles.Subtle
 	s.Cursor.Blink = false
 	b.input.SetStyles(s)
 }
 
-func (b *browser) title() string { return "ENIs" }
+func (b *browser) Title() string { return "ENIs" }
 
-func (b *browser) capturing() bool { return b.typing }
+func (b *browser) Capturing() bool { return b.typing }
 
 // setCatalog swaps in rows built from a newer network, keeping the selected
 // ENI selected when it still exists.
@@ -201,7 +202,7 @@ func matchAll(hay, q string) bool {
 	return true
 }
 
-func (b *browser) setSize(w, h int) {
+func (b *browser) SetSize(w, h int) {
 	b.w, b.h = w, h
 	b.input.SetWidth(max(w-20, 10))
 	b.relayout()
@@ -259,17 +260,17 @@ func (b *browser) clamp() {
 	}
 }
 
-func (b *browser) update(msg tea.Msg) (tea.Cmd, intent) {
-	k := b.env.keys
+func (b *browser) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
+	k := b.env.Keys
 	if b.typing {
 		if km, ok := msg.(tea.KeyPressMsg); ok {
 			switch {
-			case key.Matches(km, k.filter.Apply):
+			case key.Matches(km, k.Filter.Apply):
 				b.typing = false
 				b.input.Blur()
 				b.clamp()
 				return nil, nil
-			case key.Matches(km, k.filter.Clear):
+			case key.Matches(km, k.Filter.Clear):
 				b.typing = false
 				b.input.Blur()
 				b.filter = ""
@@ -295,46 +296,46 @@ func (b *browser) update(msg tea.Msg) (tea.Cmd, intent) {
 		return nil, nil
 	}
 	switch {
-	case key.Matches(km, k.browser.Filter):
+	case key.Matches(km, k.Browser.Filter):
 		b.typing = true
 		b.filter = ""
 		b.input.SetValue("")
 		b.refilter(b.selectedID())
 		return b.input.Focus(), nil
-	case key.Matches(km, k.global.Back):
+	case key.Matches(km, k.Global.Back):
 		if b.filter != "" {
 			b.filter = ""
 			b.input.SetValue("")
 			b.refilter(b.selectedID())
 		}
 		return nil, nil
-	case key.Matches(km, k.browser.Enter):
+	case key.Matches(km, k.Browser.Enter):
 		if id := b.selectedID(); id != "" {
-			return nil, openDetail{id: id}
+			return nil, screen.OpenDetail{ID: id}
 		}
-	case key.Matches(km, k.browser.Source):
+	case key.Matches(km, k.Browser.Source):
 		if id := b.selectedID(); id != "" {
-			return nil, setEnd{dest: false, value: id}
+			return nil, screen.SetEnd{Dest: false, Value: id}
 		}
-	case key.Matches(km, k.browser.Dest):
+	case key.Matches(km, k.Browser.Dest):
 		if id := b.selectedID(); id != "" {
-			return nil, setEnd{dest: true, value: id}
+			return nil, screen.SetEnd{Dest: true, Value: id}
 		}
-	case key.Matches(km, k.tail.Open):
+	case key.Matches(km, k.Tail.Open):
 		if id := b.selectedID(); id != "" {
 			return nil, openTail{eni: id}
 		}
-	case key.Matches(km, k.browser.SortName):
+	case key.Matches(km, k.Browser.SortName):
 		b.sortBy(catalog.ColName)
-	case key.Matches(km, k.browser.SortID):
+	case key.Matches(km, k.Browser.SortID):
 		b.sortBy(catalog.ColID)
-	case key.Matches(km, k.browser.SortType):
+	case key.Matches(km, k.Browser.SortType):
 		b.sortBy(catalog.ColType)
-	case key.Matches(km, k.browser.SortPrivate):
+	case key.Matches(km, k.Browser.SortPrivate):
 		b.sortBy(catalog.ColPrivate)
-	case key.Matches(km, k.browser.SortSubnet):
+	case key.Matches(km, k.Browser.SortSubnet):
 		b.sortBy(catalog.ColSubnet)
-	case key.Matches(km, k.browser.SortVPC):
+	case key.Matches(km, k.Browser.SortVPC):
 		b.sortBy(catalog.ColVPC)
 	default:
 		b.listKey(km)
@@ -343,7 +344,7 @@ func (b *browser) update(msg tea.Msg) (tea.Cmd, intent) {
 }
 
 func (b *browser) listKey(km tea.KeyPressMsg) {
-	k := b.env.keys.list
+	k := b.env.Keys.List
 	lh := b.listHeight()
 	switch {
 	case key.Matches(km, k.Up):
@@ -366,10 +367,10 @@ func (b *browser) move(d int) {
 	b.clamp()
 }
 
-// view draws the column headers, the visible window of rows and the filter
+// View draws the column headers, the visible window of rows and the filter
 // line: exactly h lines.
-func (b *browser) view() string {
-	st := b.env.st
+func (b *browser) View() string {
+	st := b.env.Styles
 	lines := make([]string, 0, b.h)
 	var hdr strings.Builder
 	for i, c := range b.layout {
@@ -379,23 +380,23 @@ func (b *browser) view() string {
 		title := catalog.Columns[c.Col].Title
 		if c.Col == b.sortCol {
 			// The sorted column says so, and which way, as in k9s.
-			title += b.env.g.sortMark(b.sortDesc)
+			title += b.env.Glyphs.SortMark(b.sortDesc)
 		}
-		hdr.WriteString(cells.Fit(title, c.W, b.env.g.ellipsis))
+		hdr.WriteString(cells.Fit(title, c.W, b.env.Glyphs.Ellipsis))
 	}
-	lines = append(lines, b.env.p.header.on(cells.Fit(hdr.String(), b.w, b.env.g.ellipsis)))
+	lines = append(lines, b.env.Paint.Header.On(cells.Fit(hdr.String(), b.w, b.env.Glyphs.Ellipsis)))
 	lh := b.listHeight()
 	switch {
 	case len(b.visible) == 0 && b.filter != "":
-		lines = append(lines, st.Subtle.Render(cells.Truncate(fmt.Sprintf("no ENI matches %q", b.filter), b.w, b.env.g.ellipsis)))
+		lines = append(lines, st.Subtle.Render(cells.Truncate(fmt.Sprintf("no ENI matches %q", b.filter), b.w, b.env.Glyphs.Ellipsis)))
 	case len(b.visible) == 0 && b.loading:
-		lines = append(lines, st.Pending.Render(cells.Truncate("loading network interfaces"+b.env.g.ellipsis, b.w, b.env.g.ellipsis)))
+		lines = append(lines, st.Pending.Render(cells.Truncate("loading network interfaces"+b.env.Glyphs.Ellipsis, b.w, b.env.Glyphs.Ellipsis)))
 	case len(b.visible) == 0 && b.failed != "":
-		lines = append(lines, st.Error.Render(cells.Truncate(b.env.g.fail+" the network interfaces could not be read: "+b.failed, b.w, b.env.g.ellipsis)))
+		lines = append(lines, st.Error.Render(cells.Truncate(b.env.Glyphs.Fail+" the network interfaces could not be read: "+b.failed, b.w, b.env.Glyphs.Ellipsis)))
 	case len(b.visible) == 0 && b.cat != nil && b.cat.ENIGap != "":
-		lines = append(lines, st.Error.Render(cells.Truncate(b.env.g.fail+" the network interfaces could not be read: "+b.cat.ENIGap, b.w, b.env.g.ellipsis)))
+		lines = append(lines, st.Error.Render(cells.Truncate(b.env.Glyphs.Fail+" the network interfaces could not be read: "+b.cat.ENIGap, b.w, b.env.Glyphs.Ellipsis)))
 	case len(b.visible) == 0:
-		lines = append(lines, st.Subtle.Render(cells.Truncate("no network interfaces in this account and region", b.w, b.env.g.ellipsis)))
+		lines = append(lines, st.Subtle.Render(cells.Truncate("no network interfaces in this account and region", b.w, b.env.Glyphs.Ellipsis)))
 	}
 	for i := b.offset; i < len(b.visible) && i < b.offset+lh; i++ {
 		lines = append(lines, b.drawRow(b.cat.Rows[b.visible[i]], i == b.cursor))
@@ -411,7 +412,7 @@ func (b *browser) view() string {
 		} else {
 			f = st.Accent.Render("/" + b.filter)
 		}
-		f = cells.Truncate(f, max(b.w-len(count), 1), b.env.g.ellipsis)
+		f = cells.Truncate(f, max(b.w-len(count), 1), b.env.Glyphs.Ellipsis)
 		pad := max(b.w-cells.Width(f)-len(count), 0)
 		lines = append(lines, f+strings.Repeat(" ", pad)+st.Subtle.Render(count))
 	}
@@ -427,7 +428,7 @@ func (b *browser) total() int {
 
 // drawRow formats one row to the layout; only visible rows pass here.
 func (b *browser) drawRow(r catalog.Row, selected bool) string {
-	p := &b.env.p
+	p := &b.env.Paint
 	var line strings.Builder
 	line.Grow(b.w + 64)
 	if selected {
@@ -435,32 +436,32 @@ func (b *browser) drawRow(r catalog.Row, selected bool) string {
 			if i > 0 {
 				line.WriteByte(' ')
 			}
-			line.WriteString(cells.Fit(r.Cells[c.Col], c.W, b.env.g.ellipsis))
+			line.WriteString(cells.Fit(r.Cells[c.Col], c.W, b.env.Glyphs.Ellipsis))
 		}
-		return p.sel.on(cells.Fit(line.String(), b.w, b.env.g.ellipsis))
+		return p.Sel.On(cells.Fit(line.String(), b.w, b.env.Glyphs.Ellipsis))
 	}
 	for i, c := range b.layout {
 		if i > 0 {
 			line.WriteByte(' ')
 		}
-		cell := cells.Fit(r.Cells[c.Col], c.W, b.env.g.ellipsis)
+		cell := cells.Fit(r.Cells[c.Col], c.W, b.env.Glyphs.Ellipsis)
 		switch c.Col {
 		case catalog.ColStatus:
 			if r.Cells[catalog.ColStatus] == "in-use" {
-				cell = p.ok.on(cell)
+				cell = p.OK.On(cell)
 			} else {
-				cell = p.warn.on(cell)
+				cell = p.Warn.On(cell)
 			}
 		case catalog.ColSDC:
 			if r.Cells[catalog.ColSDC] == "off" {
-				cell = p.warn.on(cell)
+				cell = p.Warn.On(cell)
 			} else {
-				cell = p.subtle.on(cell)
+				cell = p.Subtle.On(cell)
 			}
 		case catalog.ColID:
-			cell = p.subtle.on(cell)
+			cell = p.Subtle.On(cell)
 		default:
-			cell = p.text.on(cell)
+			cell = p.Text.On(cell)
 		}
 		line.WriteString(cell)
 	}
@@ -468,18 +469,18 @@ func (b *browser) drawRow(r catalog.Row, selected bool) string {
 }
 
 func (b *browser) ShortHelp() []key.Binding {
-	k := b.env.keys
+	k := b.env.Keys
 	if b.typing {
-		return []key.Binding{k.filter.Apply, k.filter.Clear}
+		return []key.Binding{k.Filter.Apply, k.Filter.Clear}
 	}
-	return []key.Binding{k.global.Help, k.browser.Filter, k.browser.Enter, k.browser.Source, k.browser.Dest, k.global.Pick, k.global.Quit}
+	return []key.Binding{k.Global.Help, k.Browser.Filter, k.Browser.Enter, k.Browser.Source, k.Browser.Dest, k.Global.Pick, k.Global.Quit}
 }
 
 func (b *browser) FullHelp() [][]key.Binding {
-	k := b.env.keys
+	k := b.env.Keys
 	return [][]key.Binding{
-		{k.browser.Filter, k.filter.Apply, k.filter.Clear, k.browser.Enter, k.browser.Source, k.browser.Dest, k.tail.Open},
-		{k.browser.SortName, k.browser.SortID, k.browser.SortType, k.browser.SortPrivate, k.browser.SortSubnet, k.browser.SortVPC},
-		k.list.bindings(),
+		{k.Browser.Filter, k.Filter.Apply, k.Filter.Clear, k.Browser.Enter, k.Browser.Source, k.Browser.Dest, k.Tail.Open},
+		{k.Browser.SortName, k.Browser.SortID, k.Browser.SortType, k.Browser.SortPrivate, k.Browser.SortSubnet, k.Browser.SortVPC},
+		k.List.Bindings(),
 	}
 }

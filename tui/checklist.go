@@ -10,15 +10,16 @@ import (
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // checklist shows one path: the verdict, one row per layer in the
 // contract's order, the hops, and the evidence of the selected layer below
 // (or full screen after enter).
 type checklist struct {
-	env  *env
+	env  *screen.Env
 	cat  *catalog.Catalog
-	path pathSpec
+	path screen.PathSpec
 	// rep is the newest report for path; evalErr the newest error.
 	rep     *checks.Report
 	evalErr error
@@ -42,24 +43,24 @@ type checklist struct {
 	w, h    int
 }
 
-func newChecklist(e *env) *checklist {
+func newChecklist(e *screen.Env) *checklist {
 	c := &checklist{env: e, ev: pager{env: e}}
-	c.reset(pathSpec{})
+	c.reset(screen.PathSpec{})
 	return c
 }
 
-func (c *checklist) title() string {
+func (c *checklist) Title() string {
 	if c.full && c.cursor < len(c.rows) {
 		return "evidence: " + c.rows[c.cursor].name
 	}
 	return "checklist"
 }
 
-func (c *checklist) capturing() bool { return c.ev.typing }
+func (c *checklist) Capturing() bool { return c.ev.typing }
 
 // reset starts over for a new path: old results and flip marks belong to
 // the old path.
-func (c *checklist) reset(p pathSpec) {
+func (c *checklist) reset(p screen.PathSpec) {
 	c.path = p
 	c.rep, c.evalErr = nil, nil
 	c.evaluating = false
@@ -91,7 +92,7 @@ func (c *checklist) result(rep *checks.Report, err error, pending map[checks.Dat
 	flips(c.prev, c.changed, c.rows, now)
 	if !c.moved && !c.settled {
 		for i, r := range c.rows {
-			if r.status == rowStatus(checks.StatusFail) {
+			if r.status == screen.RowStatus(checks.StatusFail) {
 				c.cursor = i
 				break
 			}
@@ -112,9 +113,9 @@ func (c *checklist) toHost() bool {
 func (c *checklist) refresh() {
 	rep, err := c.rep, c.evalErr
 	if c.evaluating && rep == nil && err == nil {
-		c.rows = layerRows(nil, nil, c.pending, c.toHost(), c.env.ascii)
+		c.rows = layerRows(nil, nil, c.pending, c.toHost(), c.env.ASCII)
 	} else {
-		c.rows = layerRows(rep, err, c.pending, c.toHost(), c.env.ascii)
+		c.rows = layerRows(rep, err, c.pending, c.toHost(), c.env.ASCII)
 	}
 	for i := range c.rows {
 		c.rows[i].changed = c.changed[c.rows[i].name]
@@ -125,7 +126,7 @@ func (c *checklist) refresh() {
 
 func (c *checklist) pendingAny() bool {
 	for _, r := range c.rows {
-		if r.status == rowPending {
+		if r.status == screen.RowPending {
 			return true
 		}
 	}
@@ -145,7 +146,7 @@ func (c *checklist) hopsRoom() int {
 	return 1
 }
 
-func (c *checklist) setSize(w, h int) {
+func (c *checklist) SetSize(w, h int) {
 	c.w, c.h = w, h
 	c.rebuildEvidence()
 }
@@ -163,7 +164,7 @@ func (c *checklist) rebuildEvidence() {
 	c.ev.setLines(evidenceLines(c.env, c.rep, c.rows[c.cursor], c.cat, c.w))
 }
 
-func (c *checklist) update(msg tea.Msg) (tea.Cmd, intent) {
+func (c *checklist) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil, nil
@@ -172,9 +173,9 @@ func (c *checklist) update(msg tea.Msg) (tea.Cmd, intent) {
 	if cmd, ok := c.ev.filterKey(km); ok {
 		return cmd, nil
 	}
-	k := c.env.keys
+	k := c.env.Keys
 	switch {
-	case key.Matches(km, k.global.Back):
+	case key.Matches(km, k.Global.Back):
 		if c.ev.clearFilter() {
 			return nil, nil
 		}
@@ -183,19 +184,19 @@ func (c *checklist) update(msg tea.Msg) (tea.Cmd, intent) {
 			c.rebuildEvidence()
 			return nil, nil
 		}
-		return nil, back{}
-	case key.Matches(km, k.checklist.Copy):
+		return nil, screen.Back{}
+	case key.Matches(km, k.Checklist.Copy):
 		if c.cursor >= len(c.rows) {
 			return nil, nil
 		}
 		fix := fixOf(c.rep, c.rows[c.cursor].name)
 		if fix == "" {
-			return nil, note{text: "no fix to copy for " + c.rows[c.cursor].name}
+			return nil, screen.Note{Text: "no fix to copy for " + c.rows[c.cursor].name}
 		}
-		return nil, copyText{text: fix, what: "the fix for " + c.rows[c.cursor].name}
-	case key.Matches(km, k.tail.Open):
+		return nil, screen.CopyText{Text: fix, What: "the fix for " + c.rows[c.cursor].name}
+	case key.Matches(km, k.Tail.Open):
 		return nil, openTail{}
-	case key.Matches(km, k.checklist.Enter):
+	case key.Matches(km, k.Checklist.Enter):
 		if !c.full {
 			c.full = true
 			c.ev.offset = 0
@@ -207,7 +208,7 @@ func (c *checklist) update(msg tea.Msg) (tea.Cmd, intent) {
 		c.ev.scrollKey(km)
 		return nil, nil
 	}
-	l := k.list
+	l := k.List
 	switch {
 	case key.Matches(km, l.Up):
 		c.select_(c.cursor - 1)
@@ -233,19 +234,19 @@ func (c *checklist) select_(i int) {
 	}
 }
 
-func (c *checklist) view() string {
+func (c *checklist) View() string {
 	e := c.env
-	st := e.st
+	st := e.Styles
 	if c.full {
 		head := ""
 		if c.cursor < len(c.rows) {
 			r := c.rows[c.cursor]
-			head = e.mark(r.status, c.frame) + " " + st.Title.Render(r.name) + "  " + st.Subtle.Render("evidence "+e.g.dot+" y copies the fix "+e.g.dot+" esc back")
+			head = e.Mark(r.status, c.frame) + " " + st.Title.Render(r.name) + "  " + st.Subtle.Render("evidence "+e.Glyphs.Dot+" y copies the fix "+e.Glyphs.Dot+" esc back")
 		}
-		return cells.Truncate(head, c.w, e.g.ellipsis) + "\n" + c.ev.view()
+		return cells.Truncate(head, c.w, e.Glyphs.Ellipsis) + "\n" + c.ev.view()
 	}
 	lines := make([]string, 0, c.h)
-	lines = append(lines, cells.Truncate(st.Title.Render(c.pathTitle()), c.w, e.g.ellipsis))
+	lines = append(lines, cells.Truncate(st.Title.Render(c.pathTitle()), c.w, e.Glyphs.Ellipsis))
 	lines = append(lines, verdictLine(e, c.rep, c.evalErr, c.rows, c.pending, c.frame, c.w, c.cat))
 	for i, r := range c.rows {
 		lines = append(lines, checklistRow(e, r, c.w, c.frame, i == c.cursor))
@@ -259,9 +260,9 @@ func (c *checklist) view() string {
 	if c.cursor < len(c.rows) {
 		sel = c.rows[c.cursor].name
 	}
-	rule := e.g.rule + e.g.rule + " evidence: " + sel + " (enter: full screen, y: copy fix) "
-	rule += strings.Repeat(e.g.rule, max(c.w-cells.Width(rule), 0))
-	lines = append(lines, st.Border.Render(cells.Truncate(rule, c.w, e.g.ellipsis)))
+	rule := e.Glyphs.Rule + e.Glyphs.Rule + " evidence: " + sel + " (enter: full screen, y: copy fix) "
+	rule += strings.Repeat(e.Glyphs.Rule, max(c.w-cells.Width(rule), 0))
+	lines = append(lines, st.Border.Render(cells.Truncate(rule, c.w, e.Glyphs.Ellipsis)))
 	if len(lines) >= c.h {
 		return strings.Join(lines[:c.h], "\n")
 	}
@@ -270,7 +271,7 @@ func (c *checklist) view() string {
 
 // pathTitle is the path with the names of its ends.
 func (c *checklist) pathTitle() string {
-	if c.path.empty() {
+	if c.path.Empty() {
 		return "no path"
 	}
 	p := c.path
@@ -286,7 +287,7 @@ func (c *checklist) pathTitle() string {
 	if h := c.endHint(host); h != "" {
 		to += " (" + h + ")"
 	}
-	return cells.Clean(from+" "+c.env.g.arrow+" "+to+" "+p.proto(), c.env.ascii)
+	return cells.Clean(from+" "+c.env.Glyphs.Arrow+" "+to+" "+p.Proto(), c.env.ASCII)
 }
 
 func (c *checklist) endHint(v string) string {
@@ -303,14 +304,14 @@ func (c *checklist) endHint(v string) string {
 }
 
 func (c *checklist) ShortHelp() []key.Binding {
-	k := c.env.keys
+	k := c.env.Keys
 	if c.full {
-		return []key.Binding{k.global.Help, k.list.Down, k.evidence.Copy, k.global.Back}
+		return []key.Binding{k.Global.Help, k.List.Down, k.Evidence.Copy, k.Global.Back}
 	}
-	return []key.Binding{k.global.Help, k.checklist.Enter, k.tail.Open, k.checklist.Copy, k.global.Refresh, k.global.Watch, k.global.Pick, k.global.Back}
+	return []key.Binding{k.Global.Help, k.Checklist.Enter, k.Tail.Open, k.Checklist.Copy, k.Global.Refresh, k.Global.Watch, k.Global.Pick, k.Global.Back}
 }
 
 func (c *checklist) FullHelp() [][]key.Binding {
-	k := c.env.keys
-	return [][]key.Binding{{k.checklist.Enter, k.checklist.Copy, k.tail.Open, k.evidence.Filter, k.global.Back}, k.list.bindings()}
+	k := c.env.Keys
+	return [][]key.Binding{{k.Checklist.Enter, k.Checklist.Copy, k.Tail.Open, k.Evidence.Filter, k.Global.Back}, k.List.Bindings()}
 }

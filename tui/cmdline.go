@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // command is one word of the command line (":" as in k9s and vi).
@@ -70,7 +71,7 @@ type cmdline struct {
 	active bool
 }
 
-func newCmdline(e *env) cmdline {
+func newCmdline(e *screen.Env) cmdline {
 	in := textinput.New()
 	in.Prompt = ":"
 	in.CharLimit = 512
@@ -79,10 +80,10 @@ func newCmdline(e *env) cmdline {
 	return c
 }
 
-func (c *cmdline) restyle(e *env) {
-	s := textinput.DefaultStyles(e.st.Palette.Dark)
-	s.Focused.Prompt = e.st.Accent
-	s.Focused.Suggestion = e.st.Subtle
+func (c *cmdline) restyle(e *screen.Env) {
+	s := textinput.DefaultStyles(e.Styles.Palette.Dark)
+	s.Focused.Prompt = e.Styles.Accent
+	s.Focused.Suggestion = e.Styles.Subtle
 	s.Cursor.Blink = false
 	c.input.SetStyles(s)
 	var names []string
@@ -156,7 +157,7 @@ func (m *Model) cmdCheck(args []string) tea.Cmd {
 		m.setStatus("usage: :check FROM TO[:PORT] [PROTOCOL]", true)
 		return nil
 	}
-	p := pathSpec{From: args[0], To: args[1]}
+	p := screen.PathSpec{From: args[0], To: args[1]}
 	if len(args) == 3 {
 		p.Protocol = strings.ToLower(args[2])
 	}

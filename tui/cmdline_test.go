@@ -30,12 +30,12 @@ func TestCommandLine(t *testing.T) {
 		}},
 		{"pick fills the form", "pick app-1 10.0.33.12", func(t *testing.T, m *Model) {
 			if m.top() != m.picker || m.picker.fields[fieldFrom].Value() != "app-1" || m.picker.fields[fieldTo].Value() != "10.0.33.12" || m.picker.focus != fieldPort {
-				t.Errorf("top %s from %q to %q focus %d", m.top().title(), m.picker.fields[fieldFrom].Value(), m.picker.fields[fieldTo].Value(), m.picker.focus)
+				t.Errorf("top %s from %q to %q focus %d", m.top().Title(), m.picker.fields[fieldFrom].Value(), m.picker.fields[fieldTo].Value(), m.picker.focus)
 			}
 		}},
 		{"check runs a path", "check batch-1 10.0.33.12:5432", func(t *testing.T, m *Model) {
 			if m.top() != m.checklist || m.checklist.rep == nil || m.checklist.rep.Verdict != checks.Unreachable {
-				t.Errorf("top %s rep %+v", m.top().title(), m.checklist.rep)
+				t.Errorf("top %s rep %+v", m.top().Title(), m.checklist.rep)
 			}
 		}},
 		{"sort by private address, descending on the second time", "sort private", func(t *testing.T, m *Model) {
@@ -137,7 +137,7 @@ func TestSlashFiltersDetailAndEvidence(t *testing.T) {
 	// The checklist's evidence: / keeps the lines with the word.
 	before := len(m.checklist.ev.lines)
 	press(t, m, "/")
-	if !m.top().capturing() {
+	if !m.top().Capturing() {
 		t.Fatal("/ on the checklist should capture keys")
 	}
 	typeText(t, m, "inbound")
@@ -157,7 +157,7 @@ func TestSlashFiltersDetailAndEvidence(t *testing.T) {
 	// The detail of an interface.
 	press(t, m, "esc", "enter")
 	if m.top() != m.detail {
-		t.Fatalf("top %s", m.top().title())
+		t.Fatalf("top %s", m.top().Title())
 	}
 	press(t, m, "/")
 	typeText(t, m, "zzzz")

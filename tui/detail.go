@@ -8,23 +8,24 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/components/catalog"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // detail shows one ENI: its addresses, its security groups with their
 // rules, its subnet's route table and network ACL.
 type detail struct {
-	env *env
+	env *screen.Env
 	id  string
 	pg  pager
 }
 
-func newDetail(e *env) *detail {
+func newDetail(e *screen.Env) *detail {
 	return &detail{env: e, pg: pager{env: e}}
 }
 
-func (d *detail) title() string { return "ENI " + d.id }
+func (d *detail) Title() string { return "ENI " + d.id }
 
-func (d *detail) capturing() bool { return d.pg.typing }
+func (d *detail) Capturing() bool { return d.pg.typing }
 
 // show builds the lines for an ENI from the newest network; the root calls
 // it when the screen opens and whenever the network or the theme changes.
@@ -35,15 +36,15 @@ func (d *detail) show(n *checks.Network, c *catalog.Catalog, id string) {
 	}
 	d.id = id
 	if n == nil {
-		d.pg.setLines([]string{"loading" + d.env.g.ellipsis})
+		d.pg.setLines([]string{"loading" + d.env.Glyphs.Ellipsis})
 		return
 	}
 	d.pg.setLines(detailLines(d.env, n, c, id))
 }
 
-func (d *detail) setSize(w, h int) { d.pg.setSize(w, h) }
+func (d *detail) SetSize(w, h int) { d.pg.setSize(w, h) }
 
-func (d *detail) update(msg tea.Msg) (tea.Cmd, intent) {
+func (d *detail) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil, nil
@@ -51,34 +52,34 @@ func (d *detail) update(msg tea.Msg) (tea.Cmd, intent) {
 	if cmd, ok := d.pg.filterKey(km); ok {
 		return cmd, nil
 	}
-	k := d.env.keys
+	k := d.env.Keys
 	switch {
-	case key.Matches(km, k.global.Back):
+	case key.Matches(km, k.Global.Back):
 		if d.pg.clearFilter() {
 			return nil, nil
 		}
-		return nil, back{}
-	case key.Matches(km, k.browser.Source):
-		return nil, setEnd{dest: false, value: d.id}
-	case key.Matches(km, k.browser.Dest):
-		return nil, setEnd{dest: true, value: d.id}
-	case key.Matches(km, k.tail.Open):
+		return nil, screen.Back{}
+	case key.Matches(km, k.Browser.Source):
+		return nil, screen.SetEnd{Dest: false, Value: d.id}
+	case key.Matches(km, k.Browser.Dest):
+		return nil, screen.SetEnd{Dest: true, Value: d.id}
+	case key.Matches(km, k.Tail.Open):
 		return nil, openTail{eni: d.id}
 	}
 	d.pg.scrollKey(km)
 	return nil, nil
 }
 
-func (d *detail) view() string { return d.pg.view() }
+func (d *detail) View() string { return d.pg.view() }
 
 func (d *detail) ShortHelp() []key.Binding {
-	k := d.env.keys
-	return []key.Binding{k.global.Help, k.list.Down, k.browser.Source, k.browser.Dest, k.global.Back}
+	k := d.env.Keys
+	return []key.Binding{k.Global.Help, k.List.Down, k.Browser.Source, k.Browser.Dest, k.Global.Back}
 }
 
 func (d *detail) FullHelp() [][]key.Binding {
-	k := d.env.keys
-	return [][]key.Binding{{k.browser.Source, k.browser.Dest, k.tail.Open, k.evidence.Filter, k.global.Back}, k.list.bindings()}
+	k := d.env.Keys
+	return [][]key.Binding{{k.Browser.Source, k.Browser.Dest, k.Tail.Open, k.Evidence.Filter, k.Global.Back}, k.List.Bindings()}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

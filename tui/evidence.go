@@ -8,6 +8,7 @@ import (
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // Pure renderers of the checklist: rows, the verdict, the hops and the
@@ -22,22 +23,22 @@ const (
 
 // checklistRow draws one layer: cursor, mark, status word, name, summary,
 // and the time it flipped when it did.
-func checklistRow(e *env, r layerRow, w int, frame int, selected bool) string {
-	p := &e.p
+func checklistRow(e *screen.Env, r layerRow, w int, frame int, selected bool) string {
+	p := &e.Paint
 	cur := "  "
 	if selected {
-		cur = p.accent.on(e.g.cursor) + " "
+		cur = p.Accent.On(e.Glyphs.Cursor) + " "
 	}
-	name := cells.Fit(r.name, nameW, e.g.ellipsis)
+	name := cells.Fit(r.name, nameW, e.Glyphs.Ellipsis)
 	switch {
 	case selected:
-		name = p.sel.on(name)
-	case r.status == rowStatus(checks.StatusFail):
-		name = p.fail.on(name)
+		name = p.Sel.On(name)
+	case r.status == screen.RowStatus(checks.StatusFail):
+		name = p.Fail.On(name)
 	default:
-		name = p.text.on(name)
+		name = p.Text.On(name)
 	}
-	word := e.word(r.status)
+	word := e.Word(r.status)
 	word += strings.Repeat(" ", max(wordW-cells.Width(word), 0))
 	fixed := 2 + markW + 1 + wordW + 1 + nameW + 1
 	rest := max(w-fixed, 0)
@@ -45,25 +46,25 @@ func checklistRow(e *env, r layerRow, w int, frame int, selected bool) string {
 	if !r.changed.IsZero() {
 		tag = " changed " + r.changed.Format("15:04:05")
 	}
-	summary := cells.FromEngine(r.summary, e.ascii)
-	if r.status == rowPending && summary == "" {
+	summary := cells.FromEngine(r.summary, e.ASCII)
+	if r.status == screen.RowPending && summary == "" {
 		summary = "waiting for data"
 	}
 	sumW := max(rest-cells.Width(tag), 0)
-	summary = cells.Truncate(summary, sumW, e.g.ellipsis)
-	line := cur + e.mark(r.status, frame) + " " + word + " " + name + " " + p.subtle.on(summary)
+	summary = cells.Truncate(summary, sumW, e.Glyphs.Ellipsis)
+	line := cur + e.Mark(r.status, frame) + " " + word + " " + name + " " + p.Subtle.On(summary)
 	if tag != "" {
-		line += strings.Repeat(" ", max(sumW-cells.Width(summary), 0)) + p.changed.on(cells.Truncate(tag, rest, e.g.ellipsis))
+		line += strings.Repeat(" ", max(sumW-cells.Width(summary), 0)) + p.Changed.On(cells.Truncate(tag, rest, e.Glyphs.Ellipsis))
 	}
 	return line
 }
 
 // verdictLine says where the whole path stands.
-func verdictLine(e *env, rep *checks.Report, evalErr error, rows []layerRow, pending map[checks.DataKind]bool, frame int, w int, c *catalog.Catalog) string {
-	st := e.st
+func verdictLine(e *screen.Env, rep *checks.Report, evalErr error, rows []layerRow, pending map[checks.DataKind]bool, frame int, w int, c *catalog.Catalog) string {
+	st := e.Styles
 	npending := 0
 	for _, r := range rows {
-		if r.status == rowPending {
+		if r.status == screen.RowPending {
 			npending++
 		}
 	}
@@ -74,30 +75,30 @@ func verdictLine(e *env, rep *checks.Report, evalErr error, rows []layerRow, pen
 		if len(pending) > 0 {
 			what = fmt.Sprintf("waiting for %d kinds of data", len(pending))
 		}
-		line = e.mark(rowPending, frame) + " " + st.Pending.Render("CHECKING") + "  " + st.Subtle.Render(what)
+		line = e.Mark(screen.RowPending, frame) + " " + st.Pending.Render("CHECKING") + "  " + st.Subtle.Render(what)
 	case evalErr != nil:
-		line = st.Error.Render(e.g.fail+" cannot check: ") + st.Error.Render(cells.FromEngine(evalErr.Error(), e.ascii))
+		line = st.Error.Render(e.Glyphs.Fail+" cannot check: ") + st.Error.Render(cells.FromEngine(evalErr.Error(), e.ASCII))
 	case rep == nil:
 		line = st.Subtle.Render("no path chosen: press p, or s and d in the ENI list")
 	case rep.Verdict == checks.Reachable:
-		line = st.OK.Render(e.g.pass + " REACHABLE")
+		line = st.OK.Render(e.Glyphs.Pass + " REACHABLE")
 	case rep.Verdict == checks.Unreachable:
-		line = st.Fail.Render(e.g.fail + " UNREACHABLE")
+		line = st.Fail.Render(e.Glyphs.Fail + " UNREACHABLE")
 		if b := rep.BlockedBy; b != nil {
 			line += "  " + st.Text.Render(fmt.Sprintf("blocked by %s %s (%s)", b.Layer, c.Short(b.Component), b.Direction))
 		}
 	default:
-		line = st.Unknown.Render(e.g.unknown+" UNKNOWN") + "  " + st.Subtle.Render("data is missing; see the layers marked ?")
+		line = st.Unknown.Render(e.Glyphs.Unknown+" UNKNOWN") + "  " + st.Subtle.Render("data is missing; see the layers marked ?")
 	}
 	if rep != nil && rep.Exit != nil && evalErr == nil {
 		line += st.Subtle.Render(fmt.Sprintf("  exits via %s (%s)", c.Label(rep.Exit.Gateway), rep.Exit.Kind))
 	}
-	return cells.Truncate(line, w, e.g.ellipsis)
+	return cells.Truncate(line, w, e.Glyphs.Ellipsis)
 }
 
 // hopsLines draws the request's hops as one line of names, wrapped into at
 // most maxLines lines.
-func hopsLines(e *env, rep *checks.Report, c *catalog.Catalog, w, maxLines int) []string {
+func hopsLines(e *screen.Env, rep *checks.Report, c *catalog.Catalog, w, maxLines int) []string {
 	if rep == nil || len(rep.Hops) == 0 || maxLines <= 0 {
 		return nil
 	}
@@ -105,15 +106,15 @@ func hopsLines(e *env, rep *checks.Report, c *catalog.Catalog, w, maxLines int) 
 	for i, h := range rep.Hops {
 		parts[i] = c.Short(h.Component)
 	}
-	text := "path: " + strings.Join(parts, " "+e.g.arrow+" ")
+	text := "path: " + strings.Join(parts, " "+e.Glyphs.Arrow+" ")
 	lines := cells.Wrap(text, w, "      ")
 	if len(lines) > maxLines {
 		lines = lines[:maxLines]
 		last := lines[maxLines-1]
-		lines[maxLines-1] = cells.Truncate(last+" "+e.g.ellipsis, w, e.g.ellipsis)
+		lines[maxLines-1] = cells.Truncate(last+" "+e.Glyphs.Ellipsis, w, e.Glyphs.Ellipsis)
 	}
 	for i := range lines {
-		lines[i] = e.st.Subtle.Render(lines[i])
+		lines[i] = e.Styles.Subtle.Render(lines[i])
 	}
 	return lines
 }
@@ -122,12 +123,12 @@ func hopsLines(e *env, rep *checks.Report, c *catalog.Catalog, w, maxLines int) 
 // sentence, the code, the fix), then every decision by direction with the
 // rules it looked at and the one that decided highlighted, then the
 // report's notes.
-func evidenceLines(e *env, rep *checks.Report, row layerRow, c *catalog.Catalog, w int) []string {
-	st := e.st
+func evidenceLines(e *screen.Env, rep *checks.Report, row layerRow, c *catalog.Catalog, w int) []string {
+	st := e.Styles
 	var out []string
 	add := func(s string) { out = append(out, s) }
 	if rep == nil {
-		if row.status == rowPending {
+		if row.status == screen.RowPending {
 			add(st.Pending.Render("waiting for the data this layer reads"))
 		}
 		return out
@@ -137,33 +138,33 @@ func evidenceLines(e *env, rep *checks.Report, row layerRow, c *catalog.Catalog,
 		add(st.Subtle.Render(row.name + " was not evaluated for this path"))
 		return out
 	}
-	for _, s := range cells.Wrap(cells.FromEngine(l.Summary, e.ascii), w, "  ") {
+	for _, s := range cells.Wrap(cells.FromEngine(l.Summary, e.ASCII), w, "  ") {
 		add(st.Text.Render(s))
 	}
 	for _, f := range l.Findings {
 		add("")
 		sev := st.Subtle
-		glyph := e.g.dot
+		glyph := e.Glyphs.Dot
 		switch f.Severity {
 		case checks.SeverityBlock:
-			sev, glyph = st.Fail, e.g.fail
+			sev, glyph = st.Fail, e.Glyphs.Fail
 		case checks.SeverityWarn:
-			sev, glyph = st.Warn, e.g.warn
+			sev, glyph = st.Warn, e.Glyphs.Warn
 		case checks.SeverityUnknown:
-			sev, glyph = st.Unknown, e.g.unknown
+			sev, glyph = st.Unknown, e.Glyphs.Unknown
 		}
 		head := fmt.Sprintf("%s %s %s %s (%s)", glyph, f.Severity, f.Code, c.Label(f.Component), f.Direction)
-		add(sev.Render(cells.Truncate(cells.FromEngine(head, e.ascii), w, e.g.ellipsis)))
+		add(sev.Render(cells.Truncate(cells.FromEngine(head, e.ASCII), w, e.Glyphs.Ellipsis)))
 		if f.Rule != "" {
-			for _, s := range cells.Wrap("rule: "+cells.FromEngine(f.Rule, e.ascii), w-2, "  ") {
+			for _, s := range cells.Wrap("rule: "+cells.FromEngine(f.Rule, e.ASCII), w-2, "  ") {
 				add("  " + st.Matched.Render(s))
 			}
 		}
-		for _, s := range cells.Wrap(cells.FromEngine(f.Detail, e.ascii), w-2, "  ") {
+		for _, s := range cells.Wrap(cells.FromEngine(f.Detail, e.ASCII), w-2, "  ") {
 			add("  " + st.Text.Render(s))
 		}
 		if f.Fix != "" {
-			for _, s := range cells.Wrap("fix: "+cells.FromEngine(f.Fix, e.ascii), w-2, "     ") {
+			for _, s := range cells.Wrap("fix: "+cells.FromEngine(f.Fix, e.ASCII), w-2, "     ") {
 				add("  " + st.Accent.Render(s))
 			}
 		}
@@ -184,7 +185,7 @@ func evidenceLines(e *env, rep *checks.Report, row layerRow, c *catalog.Catalog,
 	if len(rep.Notes) > 0 {
 		add("")
 		for _, n := range rep.Notes {
-			for _, s := range cells.Wrap("note: "+cells.FromEngine(n, e.ascii), w, "      ") {
+			for _, s := range cells.Wrap("note: "+cells.FromEngine(n, e.ASCII), w, "      ") {
 				add(st.Subtle.Render(s))
 			}
 		}
@@ -192,8 +193,8 @@ func evidenceLines(e *env, rep *checks.Report, row layerRow, c *catalog.Catalog,
 	return out
 }
 
-func decisionLines(e *env, d checks.Decision, c *catalog.Catalog, w int) []string {
-	st := e.st
+func decisionLines(e *screen.Env, d checks.Decision, c *catalog.Catalog, w int) []string {
+	st := e.Styles
 	var out []string
 	outcome := st.Subtle
 	switch d.Outcome {
@@ -206,11 +207,11 @@ func decisionLines(e *env, d checks.Decision, c *catalog.Catalog, w int) []strin
 	}
 	head := c.Label(d.Component)
 	if d.Step != "" {
-		head += "  " + cells.FromEngine(d.Step, e.ascii)
+		head += "  " + cells.FromEngine(d.Step, e.ASCII)
 	}
-	out = append(out, " "+st.Accent.Render(cells.Truncate(head, w-1, e.g.ellipsis)))
+	out = append(out, " "+st.Accent.Render(cells.Truncate(head, w-1, e.Glyphs.Ellipsis)))
 	verdict := fmt.Sprintf("   %-7s ", d.Outcome)
-	rule := c.GroupNames(cells.FromEngine(d.Rule, e.ascii))
+	rule := c.GroupNames(cells.FromEngine(d.Rule, e.ASCII))
 	for i, s := range cells.Wrap(rule, max(w-len(verdict), 1), "  ") {
 		if i == 0 {
 			out = append(out, outcome.Render(verdict)+st.Text.Render(s))
@@ -221,10 +222,10 @@ func decisionLines(e *env, d checks.Decision, c *catalog.Catalog, w int) []strin
 	// Rules wrap rather than truncate: two rules that differ only at
 	// their end must not look the same at 80 columns.
 	for _, r := range d.Rules {
-		text := c.GroupNames(cells.FromEngine(r.Text, e.ascii))
+		text := c.GroupNames(cells.FromEngine(r.Text, e.ASCII))
 		style, mark := st.Subtle, "  "
 		if r.Matched {
-			style, mark = st.Matched, e.g.match+" "
+			style, mark = st.Matched, e.Glyphs.Match+" "
 		}
 		for i, s := range cells.Wrap(mark+text, max(w-5, 1), "    ") {
 			if i > 0 {
@@ -262,7 +263,7 @@ func fixOf(rep *checks.Report, layer string) string {
 // decided is what a layer said: its status and the rule that decided it.
 // A layer changed only when one of them did.
 type decided struct {
-	status rowStatus
+	status screen.RowStatus
 	rule   string
 }
 
@@ -271,7 +272,7 @@ type decided struct {
 func flips(prev map[string]decided, changed map[string]time.Time, rows []layerRow, now time.Time) {
 	for i := range rows {
 		r := &rows[i]
-		if r.status == rowPending || r.status == rowNone {
+		if r.status == screen.RowPending || r.status == screen.RowNone {
 			r.changed = changed[r.name]
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // Pure formatters for the detail screen: one rule, route or address per
@@ -155,11 +156,11 @@ func sortedNACL(rules []checks.NACLRule) []checks.NACLRule {
 // security groups with their rules, the subnet's route table and network
 // ACL. Lines are plain text with a style applied per line; the screen
 // truncates them to its width.
-func detailLines(e *env, n *checks.Network, c *catalog.Catalog, id string) []string {
-	st := e.st
+func detailLines(e *screen.Env, n *checks.Network, c *catalog.Catalog, id string) []string {
+	st := e.Styles
 	eni := n.ENIs[id]
 	if eni == nil {
-		return []string{st.Warn.Render(cells.Clean(id, e.ascii) + " is no longer in the network (it was deleted, or the last load did not return it)")}
+		return []string{st.Warn.Render(cells.Clean(id, e.ASCII) + " is no longer in the network (it was deleted, or the last load did not return it)")}
 	}
 	var out []string
 	add := func(s string) { out = append(out, s) }
@@ -169,8 +170,8 @@ func detailLines(e *env, n *checks.Network, c *catalog.Catalog, id string) []str
 	if name == id {
 		name = ""
 	}
-	add(st.Title.Render(strings.TrimSpace(name+"  "+cells.Clean(id, e.ascii))) + "  " + st.Subtle.Render(cells.Clean(eni.InterfaceType, e.ascii)+", "+cells.Clean(eni.Status, e.ascii)))
-	if d := cells.Clean(eni.Description, e.ascii); d != "" {
+	add(st.Title.Render(strings.TrimSpace(name+"  "+cells.Clean(id, e.ASCII))) + "  " + st.Subtle.Render(cells.Clean(eni.InterfaceType, e.ASCII)+", "+cells.Clean(eni.Status, e.ASCII)))
+	if d := cells.Clean(eni.Description, e.ASCII); d != "" {
 		kv("description", d)
 	}
 	if eni.InstanceID != "" {
@@ -182,15 +183,15 @@ func detailLines(e *env, n *checks.Network, c *catalog.Catalog, id string) []str
 	}
 	kv("source/dest check", sdc)
 	if eni.RequesterManaged && eni.RequesterID != "" {
-		kv("managed by", cells.Clean(eni.RequesterID, e.ascii))
+		kv("managed by", cells.Clean(eni.RequesterID, e.ASCII))
 	} else if eni.RequesterManaged {
 		kv("managed by", "an AWS service")
 	}
 	s := n.Subnets[eni.SubnetID]
 	if s != nil {
-		kv("subnet", c.Label(s.ID)+"  "+s.CIDR.String()+"  "+cells.Clean(s.AZ, e.ascii))
+		kv("subnet", c.Label(s.ID)+"  "+s.CIDR.String()+"  "+cells.Clean(s.AZ, e.ASCII))
 	} else {
-		kv("subnet", cells.Clean(eni.SubnetID, e.ascii)+" (not loaded)")
+		kv("subnet", cells.Clean(eni.SubnetID, e.ASCII)+" (not loaded)")
 	}
 	kv("vpc", c.Label(eni.VPCID))
 	ports := n.ClientPortRange(eni)
@@ -226,7 +227,7 @@ func detailLines(e *env, n *checks.Network, c *catalog.Catalog, id string) []str
 	for _, gid := range eni.SecurityGroupIDs {
 		g := n.SecurityGroups[gid]
 		if g == nil {
-			add("  " + cells.Clean(gid, e.ascii) + st.Unknown.Render("  (not loaded)"))
+			add("  " + cells.Clean(gid, e.ASCII) + st.Unknown.Render("  (not loaded)"))
 			continue
 		}
 		add("  " + st.Accent.Render(c.Label(gid)))
@@ -240,7 +241,7 @@ func detailLines(e *env, n *checks.Network, c *catalog.Catalog, id string) []str
 				if i == 0 {
 					l = fmt.Sprintf("%-9s", label)
 				}
-				add("    " + st.Subtle.Render(l) + " " + sgRuleText(r, inbound, c, e.ascii))
+				add("    " + st.Subtle.Render(l) + " " + sgRuleText(r, inbound, c, e.ASCII))
 			}
 		}
 		rules("inbound", g.Inbound, true)
@@ -262,7 +263,7 @@ func detailLines(e *env, n *checks.Network, c *catalog.Catalog, id string) []str
 		section("Route table " + c.Label(rt.ID))
 		add("  " + st.Subtle.Render(how))
 		for _, r := range rt.Routes {
-			line := "  " + routeText(r, c, e.g.arrow)
+			line := "  " + routeText(r, c, e.Glyphs.Arrow)
 			if r.Blackhole {
 				line = st.Fail.Render(line)
 			}

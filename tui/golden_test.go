@@ -14,6 +14,7 @@ import (
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/themes"
 	"github.com/reachnet/reach/tui/components/catalog"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // updating reports whether -update was given; the flag itself is defined by
@@ -72,14 +73,14 @@ func TestGoldenBrowser(t *testing.T) {
 		for _, w := range widths {
 			e := testEnv(ascii, themes.ANSI16)
 			b := newBrowser(e)
-			b.setSize(w, 10)
+			b.SetSize(w, 10)
 			b.setCatalog(catalog.Build(1, n, nil, ascii))
 			b.move(1)
 			name := fmt.Sprintf("browser-%d", w)
 			if ascii {
 				name += "-ascii"
 			}
-			out := b.view()
+			out := b.View()
 			golden(t, name, out, w)
 			if strings.Contains(out, "\x07") || strings.Contains(out, "\u202e") || strings.Contains(out, "\x1b[31m-tag") {
 				t.Errorf("%s: a control character from a tag reached the screen: %q", name, out)
@@ -105,12 +106,12 @@ func TestGoldenChecklistRows(t *testing.T) {
 	changed := time.Date(2026, 11, 20, 10, 4, 5, 0, time.UTC)
 	rows := []layerRow{
 		{name: "route", status: "pass", summary: "request: rtb-0c3d4e5f6a7b80012 10.0.0.0/16 → local; reply: rtb-0c3d4e5f6a7b80013 10.0.0.0/16 → local"},
-		{name: "nacl", status: rowPending},
+		{name: "nacl", status: screen.RowPending},
 		{name: "security-group", status: "fail", summary: "forward sg-0e5f6a7b8c9d00014: no inbound rule matches", changed: changed},
 		{name: "source-dest-check", status: "skip", summary: "nothing to evaluate on this path"},
 		{name: "dns", status: "unknown", summary: "DATA_MISSING list-hosted-zones"},
 		{name: "service", status: "warn", summary: "endpoint policy not evaluated"},
-		{name: "reachability-analyzer", status: rowNone},
+		{name: "reachability-analyzer", status: screen.RowNone},
 	}
 	for _, ascii := range []bool{false, true} {
 		for _, w := range []int{80, 120} {
@@ -134,7 +135,7 @@ func batchToDB(t testing.TB) (*checks.Network, *checks.Report) {
 	t.Helper()
 	n := smallNet()
 	n.Compile()
-	rep, err := evaluate(n, pathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432})
+	rep, err := evaluate(n, screen.PathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,14 +153,14 @@ func TestGoldenChecklistAndEvidence(t *testing.T) {
 			e := testEnv(ascii, themes.ANSI16)
 			c := newChecklist(e)
 			c.cat = catalog.Build(1, n, nil, ascii)
-			c.setSize(w, h)
-			c.reset(pathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432})
-			c.result(rep, nil, nil, e.now())
+			c.SetSize(w, h)
+			c.reset(screen.PathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432})
+			c.result(rep, nil, nil, e.Now())
 			suffix := fmt.Sprintf("%dx%d", w, h)
 			if ascii {
 				suffix += "-ascii"
 			}
-			out := c.view()
+			out := c.View()
 			if got := strings.Count(out, "\n") + 1; got != h {
 				t.Errorf("checklist %s: %d lines, want %d", suffix, got, h)
 			}
@@ -182,9 +183,9 @@ func TestGoldenDetail(t *testing.T) {
 		out := strings.Join(detailLines(e, n, c, "eni-0d01"), "\n")
 		// The detail screen truncates to its width; pin that too.
 		d := newDetail(e)
-		d.setSize(w, 40)
+		d.SetSize(w, 40)
 		d.show(n, c, "eni-0d01")
-		golden(t, fmt.Sprintf("detail-%d", w), d.view(), w)
+		golden(t, fmt.Sprintf("detail-%d", w), d.View(), w)
 		for _, want := range []string{"rds-payments (sg-0rds)", "tcp 5432 from app (sg-0app)", "Route table prod-main", "Network ACL acl-default-vpc-0001", "#100   allow all traffic 0.0.0.0/0"} {
 			if !strings.Contains(stripANSI(out), want) {
 				t.Errorf("detail lacks %q:\n%s", want, stripANSI(out))

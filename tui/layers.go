@@ -8,12 +8,13 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // layerRow is one row of the checklist.
 type layerRow struct {
 	name    string
-	status  rowStatus
+	status  screen.RowStatus
 	summary string
 	// changed is when the layer last flipped between decided statuses
 	// (zero when it never did since the path was chosen).
@@ -111,22 +112,22 @@ func layerRows(rep *checks.Report, evalErr error, pending map[checks.DataKind]bo
 	}
 	rows := make([]layerRow, len(names))
 	for i, name := range names {
-		rows[i] = layerRow{name: name, status: rowPending}
+		rows[i] = layerRow{name: name, status: screen.RowPending}
 		switch {
 		case rep == nil && evalErr != nil && !waitsForData(evalErr, pending):
-			rows[i].status = rowNone
+			rows[i].status = screen.RowNone
 		case rep == nil:
 		default:
 			l := rep.Layer(name)
 			if l == nil {
-				rows[i].status = rowNone
+				rows[i].status = screen.RowNone
 				continue
 			}
 			rows[i].summary = cells.FromEngine(l.Summary, ascii)
 			if layerPending(l, pending, toHost) {
 				continue
 			}
-			rows[i].status = statusOf(l.Status)
+			rows[i].status = screen.StatusOf(l.Status)
 		}
 	}
 	return rows

@@ -21,10 +21,11 @@ import (
 	"github.com/reachnet/reach/themes"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/columns"
+	"github.com/reachnet/reach/tui/screen"
 )
 
-func rowStatuses(m *Model) map[string]rowStatus {
-	out := map[string]rowStatus{}
+func rowStatuses(m *Model) map[string]screen.RowStatus {
+	out := map[string]screen.RowStatus{}
 	for _, r := range m.checklist.rows {
 		out[r.name] = r.status
 	}
@@ -38,7 +39,7 @@ func TestBrowserFilterAndDetail(t *testing.T) {
 		t.Fatalf("rows = %d, want 4", got)
 	}
 	press(t, m, "/")
-	if !m.browser.typing || !m.top().capturing() {
+	if !m.browser.typing || !m.top().Capturing() {
 		t.Fatal("/ should open the filter and capture keys")
 	}
 	typeText(t, m, "batch")
@@ -63,7 +64,7 @@ func TestBrowserFilterAndDetail(t *testing.T) {
 	}
 	press(t, m, "enter", "enter")
 	if m.top() != m.detail || m.detail.id != "eni-0d01" {
-		t.Fatalf("enter opens the detail; top is %s", m.top().title())
+		t.Fatalf("enter opens the detail; top is %s", m.top().Title())
 	}
 	if s := screenText(m); !strings.Contains(s, "tcp 5432 from app (sg-0app)") {
 		t.Errorf("detail lacks the group's rule:\n%s", s)
@@ -92,15 +93,15 @@ func TestPickWithKeysAndCheck(t *testing.T) {
 	typeText(t, m, "10.0.33.12")
 	press(t, m, "enter", "d")
 	if m.top() != m.picker || m.picker.focus != fieldPort {
-		t.Fatalf("d with a source opens the picker on the port; top %s focus %d", m.top().title(), m.picker.focus)
+		t.Fatalf("d with a source opens the picker on the port; top %s focus %d", m.top().Title(), m.picker.focus)
 	}
 	typeText(t, m, "5432")
 	press(t, m, "enter")
 	if m.top() != m.checklist {
-		t.Fatalf("enter checks the path; top is %s (picker error %q)", m.top().title(), m.picker.err)
+		t.Fatalf("enter checks the path; top is %s (picker error %q)", m.top().Title(), m.picker.err)
 	}
 	st := rowStatuses(m)
-	want := map[string]rowStatus{"route": "pass", "nacl": "pass", "security-group": "fail"}
+	want := map[string]screen.RowStatus{"route": "pass", "nacl": "pass", "security-group": "fail"}
 	for k, v := range want {
 		if st[k] != v {
 			t.Errorf("layer %s = %s, want %s", k, st[k], v)
@@ -158,7 +159,7 @@ func TestTypedPathWithCompletion(t *testing.T) {
 	typeText(t, m, ":5432")
 	press(t, m, "enter")
 	if m.top() != m.checklist {
-		t.Fatalf("top %s, picker error %q", m.top().title(), m.picker.err)
+		t.Fatalf("top %s, picker error %q", m.top().Title(), m.picker.err)
 	}
 	if m.checklist.rep == nil || m.checklist.rep.Verdict != checks.Reachable {
 		t.Fatalf("app-1 → db: %+v %v", m.checklist.rep, m.checklist.evalErr)
@@ -181,7 +182,7 @@ func TestPickerRejectsBadInput(t *testing.T) {
 	typeText(t, m, "10.0.33.12")
 	press(t, m, "enter")
 	if m.top() != m.picker || !strings.Contains(m.picker.err, "destination port") {
-		t.Fatalf("tcp without a port stays in the form with an error: top %s err %q", m.top().title(), m.picker.err)
+		t.Fatalf("tcp without a port stays in the form with an error: top %s err %q", m.top().Title(), m.picker.err)
 	}
 	press(t, m, "tab")
 	typeText(t, m, "99999")
@@ -197,7 +198,7 @@ func TestOpensOnGivenPath(t *testing.T) {
 		t.Fatal("--from/--to open on the checklist")
 	}
 	for _, r := range m.checklist.rows {
-		if r.status != rowPending {
+		if r.status != screen.RowPending {
 			t.Fatalf("before data every layer is pending, %s is %s", r.name, r.status)
 		}
 	}
@@ -242,7 +243,7 @@ func TestLayersTurnAsDataArrives(t *testing.T) {
 	_, next := m.Update(<-wait)
 	wait = runExceptWait(t, m, next)
 	st := rowStatuses(m)
-	if st["route"] != "pass" || st["security-group"] != rowPending || st["nacl"] != rowPending {
+	if st["route"] != "pass" || st["security-group"] != screen.RowPending || st["nacl"] != screen.RowPending {
 		t.Fatalf("with groups and ACLs loading: %+v", st)
 	}
 	if s := screenText(m); !strings.Contains(s, "0s loaded") || !strings.Contains(s, "waiting on: describe-network-acls, describe-s") {
@@ -311,7 +312,7 @@ func TestStaleResultsAreDropped(t *testing.T) {
 	start(t, m)
 	oldGen := m.pathGen
 	// A new path: the old path's late report must not land on it.
-	drain(t, m, m.checkPath(pathSpec{From: "app-1", To: "10.0.33.12", Port: 5432}))
+	drain(t, m, m.checkPath(screen.PathSpec{From: "app-1", To: "10.0.33.12", Port: 5432}))
 	if m.checklist.rep.Verdict != checks.Reachable {
 		t.Fatalf("app-1 → db: %s", m.checklist.rep.Verdict)
 	}
@@ -358,7 +359,7 @@ func TestWatchMarksFlips(t *testing.T) {
 	n = fixed
 	mu.Unlock()
 	now := time.Date(2026, 11, 20, 10, 7, 30, 0, time.UTC)
-	m.env.now = func() time.Time { return now }
+	m.env.Now = func() time.Time { return now }
 	_, cmd := m.Update(watchMsg{gen: m.watchGen})
 	drain(t, m, cmd)
 	var sg layerRow
@@ -428,7 +429,7 @@ func TestHelpListsEveryBinding(t *testing.T) {
 			t.Fatalf("%s: ? opens help", where)
 		}
 		s := screenText(m)
-		all := append(groups, m.env.keys.global.bindings())
+		all := append(groups, m.env.Keys.Global.Bindings())
 		for _, g := range all {
 			for _, b := range g {
 				if !strings.Contains(s, b.Help().Desc) {
@@ -445,7 +446,7 @@ func TestHelpListsEveryBinding(t *testing.T) {
 	press(t, m, "enter")
 	check("detail", m.detail.FullHelp())
 	press(t, m, "esc")
-	drain(t, m, m.checkPath(pathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432}))
+	drain(t, m, m.checkPath(screen.PathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432}))
 	check("checklist", m.checklist.FullHelp())
 }
 
@@ -475,7 +476,7 @@ func TestQuitKeys(t *testing.T) {
 func TestReflowAtEverySize(t *testing.T) {
 	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
 	start(t, m)
-	drain(t, m, m.checkPath(pathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432}))
+	drain(t, m, m.checkPath(screen.PathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432}))
 	screens := []func(){
 		func() { m.stack = m.stack[:1] },
 		func() { press(t, m, "enter") },
@@ -491,11 +492,11 @@ func TestReflowAtEverySize(t *testing.T) {
 			frame := m.render()
 			lines := strings.Split(frame, "\n")
 			if len(lines) != size[1] {
-				t.Errorf("screen %d (%s) at %dx%d: %d lines", i, m.top().title(), size[0], size[1], len(lines))
+				t.Errorf("screen %d (%s) at %dx%d: %d lines", i, m.top().Title(), size[0], size[1], len(lines))
 			}
 			for j, l := range lines {
 				if w := ansi.StringWidth(l); w > size[0] {
-					t.Errorf("screen %d (%s) at %dx%d: line %d is %d wide: %q", i, m.top().title(), size[0], size[1], j, w, stripANSI(l))
+					t.Errorf("screen %d (%s) at %dx%d: line %d is %d wide: %q", i, m.top().Title(), size[0], size[1], j, w, stripANSI(l))
 				}
 			}
 		}
@@ -505,25 +506,25 @@ func TestReflowAtEverySize(t *testing.T) {
 func TestThemeFollowsBackground(t *testing.T) {
 	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
 	m.Update(tea.BackgroundColorMsg{Color: color.White})
-	if m.env.st.Palette.Dark {
+	if m.env.Styles.Palette.Dark {
 		t.Fatal("a white background picks the light palette")
 	}
 	m.Update(tea.BackgroundColorMsg{Color: color.Black})
-	if !m.env.st.Palette.Dark {
+	if !m.env.Styles.Palette.Dark {
 		t.Fatal("a black background picks the dark palette")
 	}
 	forced := newTestModel(t, Static("demo", smallNet(), nil), Options{Theme: "light"})
 	forced.Update(tea.BackgroundColorMsg{Color: color.Black})
-	if forced.env.st.Palette.Dark {
+	if forced.env.Styles.Palette.Dark {
 		t.Fatal("--theme light overrides the terminal")
 	}
 	forced.Update(tea.ColorProfileMsg{Profile: colorprofile.ANSI})
-	if forced.env.st.Palette.Depth != themes.ANSI16 {
-		t.Fatalf("16-colour terminal: depth %s", forced.env.st.Palette.Depth)
+	if forced.env.Styles.Palette.Depth != themes.ANSI16 {
+		t.Fatalf("16-colour terminal: depth %s", forced.env.Styles.Palette.Depth)
 	}
 	nc := newTestModel(t, Static("demo", smallNet(), nil), Options{NoColor: true})
 	nc.Update(tea.ColorProfileMsg{Profile: colorprofile.TrueColor})
-	if nc.env.st.Palette.Depth != themes.NoColor {
+	if nc.env.Styles.Palette.Depth != themes.NoColor {
 		t.Fatal("NO_COLOR wins over the terminal's profile")
 	}
 }
@@ -548,7 +549,7 @@ func TestASCIIFrames(t *testing.T) {
 	m := newTestModel(t, Static("demo", n, nil), Options{ASCII: true})
 	start(t, m)
 	frames := []string{m.render()}
-	drain(t, m, m.checkPath(pathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432}))
+	drain(t, m, m.checkPath(screen.PathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432}))
 	frames = append(frames, m.render())
 	press(t, m, "enter")
 	frames = append(frames, m.render())
@@ -629,7 +630,7 @@ func TestWatchPollIsQuiet(t *testing.T) {
 	press(t, m, "w")
 	poll := func(at time.Time) {
 		t.Helper()
-		m.env.now = func() time.Time { return at }
+		m.env.Now = func() time.Time { return at }
 		before := m.netVer
 		_, cmd := m.Update(watchMsg{gen: m.watchGen})
 		drain(t, m, cmd)

@@ -9,12 +9,13 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // pager scrolls precomputed lines. Lines are built by the owner when the
 // data, the width or the theme changes; view only slices and truncates.
 type pager struct {
-	env *env
+	env *screen.Env
 	// all are the owner's lines; lines those the filter keeps.
 	all    []string
 	lines  []string
@@ -69,9 +70,9 @@ func (p *pager) clamp() {
 // filterKey handles / and the keys typed after it; it reports whether
 // the key was the pager's.
 func (p *pager) filterKey(km tea.KeyPressMsg) (tea.Cmd, bool) {
-	k := p.env.keys
+	k := p.env.Keys
 	if !p.typing {
-		if key.Matches(km, k.evidence.Filter) {
+		if key.Matches(km, k.Evidence.Filter) {
 			p.typing = true
 			p.input = newFilterInput(p.env, p.filter)
 			return p.input.Focus(), true
@@ -79,10 +80,10 @@ func (p *pager) filterKey(km tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	switch {
-	case key.Matches(km, k.filter.Apply):
+	case key.Matches(km, k.Filter.Apply):
 		p.typing = false
 		return nil, true
-	case key.Matches(km, k.filter.Clear):
+	case key.Matches(km, k.Filter.Clear):
 		p.typing = false
 		p.filter = ""
 		p.refilter()
@@ -109,11 +110,11 @@ func (p *pager) clearFilter() bool {
 	return true
 }
 
-func newFilterInput(e *env, value string) textinput.Model {
+func newFilterInput(e *screen.Env, value string) textinput.Model {
 	in := textinput.New()
 	in.Prompt = "/"
-	s := textinput.DefaultStyles(e.st.Palette.Dark)
-	s.Focused.Prompt = e.st.Accent
+	s := textinput.DefaultStyles(e.Styles.Palette.Dark)
+	s.Focused.Prompt = e.Styles.Accent
 	s.Cursor.Blink = false
 	in.SetStyles(s)
 	in.SetValue(value)
@@ -123,7 +124,7 @@ func newFilterInput(e *env, value string) textinput.Model {
 
 // scrollKey handles the list keys; it reports whether the key was one.
 func (p *pager) scrollKey(km tea.KeyPressMsg) bool {
-	k := p.env.keys.list
+	k := p.env.Keys.List
 	switch {
 	case key.Matches(km, k.Up):
 		p.offset--
@@ -151,14 +152,14 @@ func (p *pager) view() string {
 	h := p.rows()
 	end := min(p.offset+h, len(p.lines))
 	for _, l := range p.lines[p.offset:end] {
-		out = append(out, cells.Truncate(l, p.w, p.env.g.ellipsis))
+		out = append(out, cells.Truncate(l, p.w, p.env.Glyphs.Ellipsis))
 	}
 	if end < len(p.lines) && len(out) > 0 {
-		more := p.env.st.Subtle.Render(cells.Truncate(strings.Repeat(" ", 2)+p.env.g.arrow+" "+itoa(len(p.lines)-end)+" more lines (j/k, pgdn)", p.w, p.env.g.ellipsis))
+		more := p.env.Styles.Subtle.Render(cells.Truncate(strings.Repeat(" ", 2)+p.env.Glyphs.Arrow+" "+itoa(len(p.lines)-end)+" more lines (j/k, pgdn)", p.w, p.env.Glyphs.Ellipsis))
 		out[len(out)-1] = more
 	}
 	if p.filter != "" && len(p.lines) == 0 && h > 0 {
-		out = append(out, p.env.st.Subtle.Render(cells.Truncate("  no line matches "+strconv.Quote(p.filter), p.w, p.env.g.ellipsis)))
+		out = append(out, p.env.Styles.Subtle.Render(cells.Truncate("  no line matches "+strconv.Quote(p.filter), p.w, p.env.Glyphs.Ellipsis)))
 	}
 	for len(out) < h {
 		out = append(out, "")
@@ -168,10 +169,10 @@ func (p *pager) view() string {
 		if p.typing {
 			f = p.input.View()
 		} else {
-			f = p.env.st.Accent.Render("/" + cells.Clean(p.filter, p.env.ascii))
+			f = p.env.Styles.Accent.Render("/" + cells.Clean(p.filter, p.env.ASCII))
 		}
-		count := p.env.st.Subtle.Render(" " + itoa(len(p.lines)) + "/" + itoa(len(p.all)) + " lines")
-		out = append(out, cells.Truncate(f+count, p.w, p.env.g.ellipsis))
+		count := p.env.Styles.Subtle.Render(" " + itoa(len(p.lines)) + "/" + itoa(len(p.all)) + " lines")
+		out = append(out, cells.Truncate(f+count, p.w, p.env.Glyphs.Ellipsis))
 	}
 	return strings.Join(out, "\n")
 }

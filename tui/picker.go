@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // Picker fields, in tab order.
@@ -33,7 +34,7 @@ var protocols = []catalog.Completion{
 // picker is the path form: source, destination, port and protocol, with
 // completion from the inventory and the recent paths below.
 type picker struct {
-	env     *env
+	env     *screen.Env
 	cat     *catalog.Catalog
 	fields  [numFields]textinput.Model
 	focus   int
@@ -45,7 +46,7 @@ type picker struct {
 	w, h    int
 }
 
-func newPicker(e *env) *picker {
+func newPicker(e *screen.Env) *picker {
 	p := &picker{env: e, rsel: -1}
 	for i := range p.fields {
 		in := textinput.New()
@@ -57,7 +58,7 @@ func newPicker(e *env) *picker {
 	p.fields[fieldTo].Placeholder = "IP[:port], eni-…, i-…, hostname or Name tag"
 	p.fields[fieldPort].Placeholder = "e.g. 443 (or :PORT in to)"
 	p.fields[fieldProto].Placeholder = "tcp"
-	if e.ascii {
+	if e.ASCII {
 		p.fields[fieldFrom].Placeholder = "eni-..., i-..., IP or Name tag"
 		p.fields[fieldTo].Placeholder = "IP[:port], eni-..., i-..., hostname or Name tag"
 	}
@@ -66,23 +67,23 @@ func newPicker(e *env) *picker {
 }
 
 func (p *picker) restyle() {
-	s := textinput.DefaultStyles(p.env.st.Palette.Dark)
-	s.Focused.Placeholder = p.env.st.Subtle
-	s.Blurred.Placeholder = p.env.st.Subtle
-	s.Focused.Suggestion = p.env.st.Subtle
+	s := textinput.DefaultStyles(p.env.Styles.Palette.Dark)
+	s.Focused.Placeholder = p.env.Styles.Subtle
+	s.Blurred.Placeholder = p.env.Styles.Subtle
+	s.Focused.Suggestion = p.env.Styles.Subtle
 	s.Cursor.Blink = false
 	for i := range p.fields {
 		p.fields[i].SetStyles(s)
 	}
 }
 
-func (p *picker) title() string { return "pick a path" }
+func (p *picker) Title() string { return "pick a path" }
 
 // The picker always captures: every printable key is text.
-func (p *picker) capturing() bool { return true }
+func (p *picker) Capturing() bool { return true }
 
 // open fills the form from a draft path and focuses a field.
-func (p *picker) open(d pathSpec, focus int) tea.Cmd {
+func (p *picker) open(d screen.PathSpec, focus int) tea.Cmd {
 	p.fields[fieldFrom].SetValue(d.From)
 	p.fields[fieldTo].SetValue(d.To)
 	port := ""
@@ -127,8 +128,8 @@ func (p *picker) setFocus(i int) tea.Cmd {
 
 // spec reads the form. The port field may be empty (the destination may
 // carry :PORT, or the protocol has no ports).
-func (p *picker) spec() (pathSpec, error) {
-	s := pathSpec{
+func (p *picker) spec() (screen.PathSpec, error) {
+	s := screen.PathSpec{
 		From:     strings.TrimSpace(p.fields[fieldFrom].Value()),
 		To:       strings.TrimSpace(p.fields[fieldTo].Value()),
 		Protocol: strings.ToLower(strings.TrimSpace(p.fields[fieldProto].Value())),
@@ -149,17 +150,17 @@ func (p *picker) spec() (pathSpec, error) {
 	return s, nil
 }
 
-func (p *picker) setSize(w, h int) {
+func (p *picker) SetSize(w, h int) {
 	p.w, p.h = w, h
 	p.fitFields()
 }
 
-func (p *picker) update(msg tea.Msg) (tea.Cmd, intent) {
-	k := p.env.keys.picker
+func (p *picker) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
+	k := p.env.Keys.Picker
 	if km, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
 		case key.Matches(km, k.Back):
-			return nil, back{}
+			return nil, screen.Back{}
 		case key.Matches(km, k.Check):
 			s, err := p.spec()
 			if err != nil {
@@ -167,7 +168,7 @@ func (p *picker) update(msg tea.Msg) (tea.Cmd, intent) {
 				return nil, nil
 			}
 			p.err = ""
-			return nil, checkPath{p: s}
+			return nil, screen.CheckPath{Path: s}
 		case key.Matches(km, k.Next):
 			// Tab completes; only when nothing is left to complete does
 			// it move on, so it never does both by surprise.
@@ -284,15 +285,15 @@ func (p *picker) suggest() {
 	}
 }
 
-func (p *picker) view() string {
-	st := p.env.st
+func (p *picker) View() string {
+	st := p.env.Styles
 	var lines []string
 	lines = append(lines, st.Title.Render("Check a path")+"  "+st.Subtle.Render("tab completes, enter checks"))
 	lines = append(lines, "")
 	for i := range p.fields {
 		label := fmt.Sprintf(" %-9s ", fieldLabels[i])
 		if i == p.focus {
-			label = st.Accent.Render(p.env.g.cursor + label[1:])
+			label = st.Accent.Render(p.env.Glyphs.Cursor + label[1:])
 		} else {
 			label = st.Subtle.Render(label)
 		}
@@ -300,11 +301,11 @@ func (p *picker) view() string {
 		if hint := p.hint(i); hint != "" {
 			line += "  " + st.Subtle.Render(hint)
 		}
-		lines = append(lines, cells.Truncate(line, p.w, p.env.g.ellipsis))
+		lines = append(lines, cells.Truncate(line, p.w, p.env.Glyphs.Ellipsis))
 	}
 	lines = append(lines, "")
 	if p.err != "" {
-		for _, l := range cells.Wrap(cells.FromEngine(p.err, p.env.ascii), p.w-1, "  ") {
+		for _, l := range cells.Wrap(cells.FromEngine(p.err, p.env.ASCII), p.w-1, "  ") {
 			lines = append(lines, " "+st.Error.Render(l))
 		}
 	}
@@ -324,7 +325,7 @@ func (p *picker) view() string {
 			if i >= room {
 				break
 			}
-			lines = append(lines, p.item(r.Path.text(p.env.g.arrow)+"   "+r.When.Format("2006-01-02 15:04"), i == p.rsel))
+			lines = append(lines, p.item(r.Path.Text(p.env.Glyphs.Arrow)+"   "+r.When.Format("2006-01-02 15:04"), i == p.rsel))
 		}
 	}
 	for len(lines) < p.h {
@@ -334,9 +335,9 @@ func (p *picker) view() string {
 }
 
 func (p *picker) item(text string, selected bool) string {
-	text = cells.Truncate("   "+cells.Clean(text, p.env.ascii), p.w, p.env.g.ellipsis)
+	text = cells.Truncate("   "+cells.Clean(text, p.env.ASCII), p.w, p.env.Glyphs.Ellipsis)
 	if selected {
-		return p.env.st.Selected.Render(cells.Fit(text, p.w, p.env.g.ellipsis))
+		return p.env.Styles.Selected.Render(cells.Fit(text, p.w, p.env.Glyphs.Ellipsis))
 	}
 	return text
 }
@@ -361,11 +362,11 @@ func (p *picker) hint(field int) string {
 }
 
 func (p *picker) ShortHelp() []key.Binding {
-	k := p.env.keys.picker
+	k := p.env.Keys.Picker
 	return []key.Binding{k.Check, k.Next, k.Prev, k.Up, k.Back}
 }
 
 func (p *picker) FullHelp() [][]key.Binding {
-	k := p.env.keys.picker
+	k := p.env.Keys.Picker
 	return [][]key.Binding{{k.Check, k.Next, k.Prev, k.Up, k.Down, k.Back}}
 }

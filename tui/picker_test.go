@@ -100,7 +100,7 @@ func TestPickerAsksWhichOfAmbiguousName(t *testing.T) {
 			typeText(t, m, c.to)
 			press(t, m, "enter")
 			if m.top() != m.picker {
-				t.Fatalf("an ambiguous name must not be checked; top is %s", m.top().title())
+				t.Fatalf("an ambiguous name must not be checked; top is %s", m.top().Title())
 			}
 			if !strings.Contains(m.picker.err, "pick one") || m.picker.focus != c.field {
 				t.Fatalf("err %q focus %s", m.picker.err, fieldLabels[m.picker.focus])
@@ -114,7 +114,7 @@ func TestPickerAsksWhichOfAmbiguousName(t *testing.T) {
 			}
 			press(t, m, "down", "tab", "enter")
 			if m.top() != m.checklist {
-				t.Fatalf("after choosing, enter checks; top %s err %q", m.top().title(), m.picker.err)
+				t.Fatalf("after choosing, enter checks; top %s err %q", m.top().Title(), m.picker.err)
 			}
 			end := m.path.From
 			if c.field == fieldTo {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // maxRecents bounds the remembered paths.
@@ -18,8 +19,8 @@ const maxRecents = 20
 
 // recentPath is one path the user checked.
 type recentPath struct {
-	Path pathSpec  `json:"path"`
-	When time.Time `json:"when"`
+	Path screen.PathSpec `json:"path"`
+	When time.Time       `json:"when"`
 }
 
 func recentFile(dir string) string { return filepath.Join(dir, "recent.json") }
@@ -47,11 +48,11 @@ func loadRecents(dir string) ([]recentPath, error) {
 }
 
 // remember puts a path first in the list, once.
-func remember(rs []recentPath, p pathSpec, now time.Time) []recentPath {
+func remember(rs []recentPath, p screen.PathSpec, now time.Time) []recentPath {
 	out := make([]recentPath, 0, len(rs)+1)
 	out = append(out, recentPath{Path: p, When: now})
 	for _, r := range rs {
-		if r.Path.key() != p.key() {
+		if r.Path.Key() != p.Key() {
 			out = append(out, r)
 		}
 	}

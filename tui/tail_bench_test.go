@@ -37,7 +37,7 @@ func maxOf(ds []time.Duration) time.Duration { return slices.Max(ds) }
 func TestTailStreaming20kPerSecond(t *testing.T) {
 	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
 	now := flowT0
-	m.env.now = func() time.Time { return now }
+	m.env.Now = func() time.Time { return now }
 	base := heapInUse()
 	openTailKey(t, m)
 	const batches, per = 25, 4000

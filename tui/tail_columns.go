@@ -10,6 +10,7 @@ import (
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 	"github.com/reachnet/reach/tui/components/columns"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // Pure renderers of the flow tail's list: its columns and their layout, a
@@ -214,15 +215,15 @@ func appendFlags(b []byte, f checks.Flow) []byte {
 func flagsText(f checks.Flow) string { return string(appendFlags(nil, f)) }
 
 // tailHeader draws the column titles for a layout.
-func tailHeader(e *env, layout []columns.Placed, w int) string {
+func tailHeader(e *screen.Env, layout []columns.Placed, w int) string {
 	var b strings.Builder
 	for i, c := range layout {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(alignCell(tailColumns[c.Col].title, c.W, tailColumns[c.Col].right, e.g.ellipsis))
+		b.WriteString(alignCell(tailColumns[c.Col].title, c.W, tailColumns[c.Col].right, e.Glyphs.Ellipsis))
 	}
-	return e.p.header.on(cells.Fit(b.String(), w, e.g.ellipsis))
+	return e.Paint.Header.On(cells.Fit(b.String(), w, e.Glyphs.Ellipsis))
 }
 
 func alignCell(s string, w int, right bool, tail string) string {
@@ -237,8 +238,8 @@ func alignCell(s string, w int, right bool, tail string) string {
 // tailRow draws one record to the layout; only visible rows pass here. A
 // REJECT is drawn in the Fail style (bold without colour), so it stands
 // out in 16 colours and with NO_COLOR; the word says it as well.
-func tailRow(e *env, r *tailRec, layout []columns.Placed, w int, selected bool, cat *catalog.Catalog) string {
-	p := &e.p
+func tailRow(e *screen.Env, r *tailRec, layout []columns.Placed, w int, selected bool, cat *catalog.Catalog) string {
+	p := &e.Paint
 	var line strings.Builder
 	line.Grow(w + 48)
 	for i, c := range layout {
@@ -247,9 +248,9 @@ func tailRow(e *env, r *tailRec, layout []columns.Placed, w int, selected bool, 
 		}
 		text := r.cells[c.Col]
 		if c.Col == tcENI && cells.Width(text) > c.W {
-			text = shortInterface(text, c.W, cat, e.g.ellipsis)
+			text = shortInterface(text, c.W, cat, e.Glyphs.Ellipsis)
 		}
-		cell := alignCell(text, c.W, tailColumns[c.Col].right, e.g.ellipsis)
+		cell := alignCell(text, c.W, tailColumns[c.Col].right, e.Glyphs.Ellipsis)
 		if selected {
 			line.WriteString(cell)
 			continue
@@ -258,21 +259,21 @@ func tailRow(e *env, r *tailRec, layout []columns.Placed, w int, selected bool, 
 		case tcAction:
 			switch r.flow.Action {
 			case "REJECT":
-				cell = p.fail.on(cell)
+				cell = p.Fail.On(cell)
 			case "ACCEPT":
-				cell = p.text.on(cell)
+				cell = p.Text.On(cell)
 			default:
-				cell = p.subtle.on(cell)
+				cell = p.Subtle.On(cell)
 			}
 		case tcTime, tcENI, tcDir:
-			cell = p.subtle.on(cell)
+			cell = p.Subtle.On(cell)
 		default:
-			cell = p.text.on(cell)
+			cell = p.Text.On(cell)
 		}
 		line.WriteString(cell)
 	}
 	if selected {
-		return p.sel.on(cells.Fit(line.String(), w, e.g.ellipsis))
+		return p.Sel.On(cells.Fit(line.String(), w, e.Glyphs.Ellipsis))
 	}
 	return line.String()
 }

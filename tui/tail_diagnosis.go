@@ -10,6 +10,7 @@ import (
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // Renderers of what the tail explains: the attribution of the record
@@ -29,8 +30,8 @@ const (
 // configuration says of it (checks.Attribute): the verdict, whether the
 // record is a request or a reply, the deciding layer, component and rule,
 // the sentence, the fix, and whether the record agrees.
-func attributionLines(e *env, f checks.Flow, a *checks.Attribution, err error, state attrState, c *catalog.Catalog, loc *time.Location, w int) []string {
-	st := e.st
+func attributionLines(e *screen.Env, f checks.Flow, a *checks.Attribution, err error, state attrState, c *catalog.Catalog, loc *time.Location, w int) []string {
+	st := e.Styles
 	var out []string
 	add := func(s string) { out = append(out, s) }
 	addWrapped := func(s string, indent string, style func(...string) string) {
@@ -38,7 +39,7 @@ func attributionLines(e *env, f checks.Flow, a *checks.Attribution, err error, s
 			add(indent + style(l))
 		}
 	}
-	rec := newTailRec(f, e.ascii, loc)
+	rec := newTailRec(f, e.ASCII, loc)
 	word := rec.cells[tcAction]
 	switch f.Action {
 	case "REJECT":
@@ -49,7 +50,7 @@ func attributionLines(e *env, f checks.Flow, a *checks.Attribution, err error, s
 		word = st.Subtle.Render(word)
 	}
 	proto := rec.cells[tcProto]
-	add(word + "  " + st.Title.Render(rec.cells[tcSrc]+" "+e.g.arrow+" "+rec.cells[tcDst]) + " " + st.Text.Render(proto))
+	add(word + "  " + st.Title.Render(rec.cells[tcSrc]+" "+e.Glyphs.Arrow+" "+rec.cells[tcDst]) + " " + st.Text.Render(proto))
 
 	var when string
 	if !f.Start.IsZero() {
@@ -72,16 +73,16 @@ func attributionLines(e *env, f checks.Flow, a *checks.Attribution, err error, s
 		facts = append(facts, "egress")
 	}
 	if len(facts) > 0 {
-		addWrapped(strings.Join(facts, " "+e.g.dot+" "), "  ", st.Subtle.Render)
+		addWrapped(strings.Join(facts, " "+e.Glyphs.Dot+" "), "  ", st.Subtle.Render)
 	}
-	counts := fmt.Sprintf("%s packets %s %s bytes", commas(f.Packets), e.g.dot, commas(f.Bytes))
+	counts := fmt.Sprintf("%s packets %s %s bytes", commas(f.Packets), e.Glyphs.Dot, commas(f.Bytes))
 	if f.Protocol == checks.ProtocolTCP && f.TCPFlags >= 0 {
-		counts += " " + e.g.dot + " flags " + flagsText(f)
+		counts += " " + e.Glyphs.Dot + " flags " + flagsText(f)
 		if f.TCPFlags > 0 {
 			counts += " (" + strconv.Itoa(f.TCPFlags) + ")"
 		}
 	}
-	add("  " + st.Text.Render(cells.Truncate(counts, max(w-2, 1), e.g.ellipsis)))
+	add("  " + st.Text.Render(cells.Truncate(counts, max(w-2, 1), e.Glyphs.Ellipsis)))
 	var ids []string
 	for _, kv := range [][2]string{{"account", f.AccountID}, {"vpc", f.VPCID}, {"subnet", f.SubnetID}, {"instance", f.InstanceID}} {
 		if kv[1] != "" {
@@ -89,64 +90,64 @@ func attributionLines(e *env, f checks.Flow, a *checks.Attribution, err error, s
 		}
 	}
 	if len(ids) > 0 {
-		addWrapped(strings.Join(ids, " "+e.g.dot+" "), "  ", st.Subtle.Render)
+		addWrapped(strings.Join(ids, " "+e.Glyphs.Dot+" "), "  ", st.Subtle.Render)
 	}
 	if (f.PktSrc.IsValid() && f.PktSrc != f.Src) || (f.PktDst.IsValid() && f.PktDst != f.Dst) {
-		addWrapped("packet addresses "+addrOrDash(f.PktSrc)+" "+e.g.arrow+" "+addrOrDash(f.PktDst)+" (the record's addresses are the interface's)", "  ", st.Subtle.Render)
+		addWrapped("packet addresses "+addrOrDash(f.PktSrc)+" "+e.Glyphs.Arrow+" "+addrOrDash(f.PktDst)+" (the record's addresses are the interface's)", "  ", st.Subtle.Render)
 	}
-	if s := cells.Clean(f.PktSrcAWSService+" "+f.PktDstAWSService, e.ascii); strings.TrimSpace(s) != "" {
+	if s := cells.Clean(f.PktSrcAWSService+" "+f.PktDstAWSService, e.ASCII); strings.TrimSpace(s) != "" {
 		addWrapped("AWS service: "+strings.TrimSpace(s), "  ", st.Subtle.Render)
 	}
 	if f.RejectReason != "" {
-		addWrapped("reject reason: "+cells.Clean(f.RejectReason, e.ascii), "  ", st.Warn.Render)
+		addWrapped("reject reason: "+cells.Clean(f.RejectReason, e.ASCII), "  ", st.Warn.Render)
 	}
 	add("")
 
 	switch {
 	case err != nil:
-		addWrapped(cells.FromEngine(err.Error(), e.ascii), "", st.Error.Render)
+		addWrapped(cells.FromEngine(err.Error(), e.ASCII), "", st.Error.Render)
 		return out
 	case state == attrNoNetwork:
 		add(st.Pending.Render("the network has not loaded yet; the attribution follows when it lands"))
 		return out
 	case state == attrRunning || a == nil:
-		add(st.Pending.Render("attributing" + e.g.ellipsis))
+		add(st.Pending.Render("attributing" + e.Glyphs.Ellipsis))
 		return out
 	}
 	var verdict string
 	switch a.Verdict {
 	case checks.Reachable:
-		verdict = st.OK.Render(e.g.pass + " REACHABLE")
+		verdict = st.OK.Render(e.Glyphs.Pass + " REACHABLE")
 	case checks.Unreachable:
-		verdict = st.Fail.Render(e.g.fail + " UNREACHABLE")
+		verdict = st.Fail.Render(e.Glyphs.Fail + " UNREACHABLE")
 	default:
-		verdict = st.Unknown.Render(e.g.unknown + " UNKNOWN")
+		verdict = st.Unknown.Render(e.Glyphs.Unknown + " UNKNOWN")
 	}
 	role := "the request (forward)"
 	if a.Direction == checks.Return {
 		role = "the reply (return) of a connection the destination opened"
 	}
-	add(st.Title.Render("configuration") + "  " + verdict + st.Subtle.Render("  "+e.g.dot+" this record is "+role))
+	add(st.Title.Render("configuration") + "  " + verdict + st.Subtle.Render("  "+e.Glyphs.Dot+" this record is "+role))
 	if a.Agrees {
-		add(st.OK.Render(e.g.pass + " the record agrees with the configuration"))
+		add(st.OK.Render(e.Glyphs.Pass + " the record agrees with the configuration"))
 	} else {
-		add(st.Warn.Render(e.g.warn + " the record contradicts the configuration"))
+		add(st.Warn.Render(e.Glyphs.Warn + " the record contradicts the configuration"))
 	}
 	if a.Layer != "" || a.Component != "" {
 		head := "decided by " + a.Layer + " " + c.Label(a.Component)
 		if a.Code != "" {
 			head += "  " + a.Code
 		}
-		addWrapped(cells.FromEngine(head, e.ascii), "", st.Text.Render)
+		addWrapped(cells.FromEngine(head, e.ASCII), "", st.Text.Render)
 	}
 	if a.Rule != "" {
-		addWrapped("rule: "+cells.FromEngine(a.Rule, e.ascii), "  ", st.Matched.Render)
+		addWrapped("rule: "+cells.FromEngine(a.Rule, e.ASCII), "  ", st.Matched.Render)
 	}
 	if a.Detail != "" {
-		addWrapped(cells.FromEngine(a.Detail, e.ascii), "  ", st.Text.Render)
+		addWrapped(cells.FromEngine(a.Detail, e.ASCII), "  ", st.Text.Render)
 	}
 	if a.Fix != "" {
-		for _, l := range cells.Wrap("fix: "+cells.FromEngine(a.Fix, e.ascii), max(w-2, 8), "     ") {
+		for _, l := range cells.Wrap("fix: "+cells.FromEngine(a.Fix, e.ASCII), max(w-2, 8), "     ") {
 			add("  " + st.Accent.Render(l))
 		}
 	}
@@ -183,7 +184,7 @@ const (
 // While the diagnosis waits for records still in flight, the lines say
 // until when, in the tail's time zone, and why. They are plain text; the
 // screen cleans and colours them.
-func diagnosisLines(e *env, d *checks.Diagnosis, err error, w checks.FlowWindow, loc *time.Location, width int) ([]string, diagTone) {
+func diagnosisLines(e *screen.Env, d *checks.Diagnosis, err error, w checks.FlowWindow, loc *time.Location, width int) ([]string, diagTone) {
 	if err != nil {
 		return fitDiagnosis(e, "diagnosis failed: "+err.Error(), "", width), toneError
 	}
@@ -226,27 +227,27 @@ func diagnosisLines(e *env, d *checks.Diagnosis, err error, w checks.FlowWindow,
 	// Below what fits above the records: the other patterns, and the
 	// counts when the fix took their line.
 	for _, other := range d.Findings[1:] {
-		lines = append(lines, cells.Wrap(cells.FromEngine("also: "+other.Summary, e.ascii), width, "  ")...)
+		lines = append(lines, cells.Wrap(cells.FromEngine("also: "+other.Summary, e.ASCII), width, "  ")...)
 	}
 	if f.Fix != "" {
-		lines = append(lines, cells.Wrap(cells.FromEngine(countsLine(e, d.Counts), e.ascii), width, "  ")...)
+		lines = append(lines, cells.Wrap(cells.FromEngine(countsLine(e, d.Counts), e.ASCII), width, "  ")...)
 	}
 	return lines, tone
 }
 
 // fitDiagnosis wraps the head and the line below it to the width, whole:
 // the view draws what fits above the records, and e shows all of it.
-func fitDiagnosis(e *env, head, second string, w int) []string {
-	lines := cells.Wrap(cells.FromEngine(head, e.ascii), w, "  ")
+func fitDiagnosis(e *screen.Env, head, second string, w int) []string {
+	lines := cells.Wrap(cells.FromEngine(head, e.ASCII), w, "  ")
 	if second != "" {
-		lines = append(lines, cells.Wrap(cells.FromEngine(second, e.ascii), w, "  ")...)
+		lines = append(lines, cells.Wrap(cells.FromEngine(second, e.ASCII), w, "  ")...)
 	}
 	return lines
 }
 
 // countsLine sums up the records a diagnosis read.
-func countsLine(e *env, c checks.FlowCounts) string {
-	dot := " " + e.g.dot + " "
+func countsLine(e *screen.Env, c checks.FlowCounts) string {
+	dot := " " + e.Glyphs.Dot + " "
 	return fmt.Sprintf("requests: %s accepted, %s rejected%sreplies: %s accepted, %s rejected",
 		commas(int64(c.RequestsAccepted)), commas(int64(c.RequestsRejected)), dot,
 		commas(int64(c.RepliesAccepted)), commas(int64(c.RepliesRejected)))

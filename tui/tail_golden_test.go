@@ -11,6 +11,7 @@ import (
 	"github.com/reachnet/reach/themes"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // goldenFlows covers what a row can hold: a reply with SYN-ACK, a REJECT,
@@ -72,14 +73,14 @@ func TestGoldenTailRows(t *testing.T) {
 
 // goldenTail is a tail screen with the golden records landed two seconds
 // after it opened.
-func goldenTail(e *env, w, h int) *tail {
+func goldenTail(e *screen.Env, w, h int) *tail {
 	tl := newTail(e)
 	tl.loc = time.UTC
-	tl.setSize(w, h)
-	target := FlowTarget{Label: "batch-1 " + e.g.arrow + " 10.0.33.12:5432/tcp", Protocol: checks.ProtocolAll, ENIs: []string{"eni-0a01", "eni-0d01"}}
-	tl.start(tailSpec{id: 1, target: target, capacity: tl.capacity, ascii: e.ascii, loc: time.UTC}, nil, flowT0)
+	tl.SetSize(w, h)
+	target := FlowTarget{Label: "batch-1 " + e.Glyphs.Arrow + " 10.0.33.12:5432/tcp", Protocol: checks.ProtocolAll, ENIs: []string{"eni-0a01", "eni-0d01"}}
+	tl.start(tailSpec{id: 1, target: target, capacity: tl.capacity, ascii: e.ASCII, loc: time.UTC}, nil, flowT0)
 	tl.opened("polling FilterLogEvents every 5s (Live Tail denied)", nil)
-	tl.ingest(prepareBatch(FlowBatch{Flows: goldenFlows(), Malformed: 1}, target, tl.capacity, e.ascii, time.UTC), flowT0.Add(2*time.Second))
+	tl.ingest(prepareBatch(FlowBatch{Flows: goldenFlows(), Malformed: 1}, target, tl.capacity, e.ASCII, time.UTC), flowT0.Add(2*time.Second))
 	// The diagnosis of the path batch-1 → the database over those records,
 	// as the model would run it.
 	n := smallNet()
@@ -106,7 +107,7 @@ func TestGoldenTailScreen(t *testing.T) {
 			if ascii {
 				name += "-ascii"
 			}
-			out := tl.view()
+			out := tl.View()
 			if got := strings.Count(out, "\n") + 1; got != h {
 				t.Errorf("%s: %d lines, want %d", name, got, h)
 			}
@@ -123,7 +124,7 @@ func TestTailDrawsTheDiagnosisHook(t *testing.T) {
 	tl := goldenTail(e, 80, 20)
 	// A short diagnosis is drawn whole.
 	tl.setDiagnosis([]string{"diagnosis line one", "line two", "line three"})
-	out := stripANSI(tl.view())
+	out := stripANSI(tl.View())
 	if strings.Count(out, "\n")+1 != 20 || !strings.Contains(out, "diagnosis line one\nline two\nline three\nTIME") {
 		t.Fatalf("diagnosis:\n%s", out)
 	}
@@ -131,16 +132,16 @@ func TestTailDrawsTheDiagnosisHook(t *testing.T) {
 	// e shows all of it.
 	long := []string{"one", "two", "three", "four", "five", "six", "seven", "eight"}
 	tl.setDiagnosis(long)
-	out = stripANSI(tl.view())
+	out = stripANSI(tl.View())
 	if !strings.Contains(out, "five\n→ 3 more lines: e shows the whole diagnosis\nTIME") || strings.Contains(out, "six") {
 		t.Fatalf("long diagnosis:\n%s", out)
 	}
-	tl.update(keyMsg("e"))
-	out = stripANSI(tl.view())
+	tl.Update(keyMsg("e"))
+	out = stripANSI(tl.View())
 	if !strings.Contains(out, "diagnosis") || !strings.Contains(out, "eight") || strings.Contains(out, "TIME") {
 		t.Fatalf("e shows the whole diagnosis:\n%s", out)
 	}
-	tl.update(keyMsg("esc"))
+	tl.Update(keyMsg("esc"))
 	if tl.diagOpen {
 		t.Fatal("esc closes the diagnosis")
 	}
@@ -193,7 +194,7 @@ func TestGoldenTailFrame(t *testing.T) {
 	for _, ascii := range []bool{false, true} {
 		m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{ASCII: ascii})
 		now := flowT0
-		m.env.now = func() time.Time { return now }
+		m.env.Now = func() time.Time { return now }
 		openTailKey(t, m)
 		now = now.Add(time.Second)
 		feed(m, batchToDBFlows(40, 0))

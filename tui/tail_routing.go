@@ -12,6 +12,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // The root's side of the flow tail: opening and closing sessions, routing
@@ -50,12 +51,12 @@ func (m *Model) openTail(it openTail) tea.Cmd {
 	t.seq++
 	ctx, cancel := context.WithCancel(m.ctx)
 	spec := tailSpec{id: t.seq, ctx: ctx, feed: newFlowFeed(target, t.capacity), target: target,
-		capacity: t.capacity, ascii: m.env.ascii, loc: t.loc}
+		capacity: t.capacity, ascii: m.env.ASCII, loc: t.loc}
 	t.cat = m.cat
-	t.start(spec, cancel, m.env.now())
+	t.start(spec, cancel, m.env.Now())
 	m.push(t)
-	m.env.log.Info("flow tail", "target", target.Label, "enis", strings.Join(target.ENIs, ","))
-	return tea.Batch(openFlowTail(spec, m.opts.Flows), m.env.after(time.Second, tailTickMsg{id: spec.id}))
+	m.env.Log.Info("flow tail", "target", target.Label, "enis", strings.Join(target.ENIs, ","))
+	return tea.Batch(openFlowTail(spec, m.opts.Flows), m.env.After(time.Second, tailTickMsg{id: spec.id}))
 }
 
 // stopTail ends the open session; messages already on their way carry its
@@ -70,7 +71,7 @@ func (m *Model) stopTail() {
 // or c back to the checklist): a tail nobody sees costs the account API
 // calls and the terminal memory.
 func (m *Model) syncTail() {
-	if m.tail.running() && !slices.Contains(m.stack, screen(m.tail)) {
+	if m.tail.running() && !slices.Contains(m.stack, screen.Screen(m.tail)) {
 		m.stopTail()
 	}
 }
@@ -84,7 +85,7 @@ func (m *Model) onTailMsg(msg tailMsg) tea.Cmd {
 	case tailOpenedMsg:
 		t.opened(msg.name, msg.err)
 		if msg.err != nil {
-			m.env.log.Warn("flow tail", "target", t.spec.target.Label, "err", msg.err)
+			m.env.Log.Warn("flow tail", "target", t.spec.target.Label, "err", msg.err)
 			m.setStatus("flow tail: "+firstLine(msg.err.Error()), true)
 			return nil
 		}
@@ -98,7 +99,7 @@ func (m *Model) onTailMsg(msg tailMsg) tea.Cmd {
 	case flowBatchMsg:
 		if msg.done {
 			if msg.err != nil && !errors.Is(msg.err, context.Canceled) {
-				m.env.log.Warn("flow tail ended", "source", t.name, "err", msg.err)
+				m.env.Log.Warn("flow tail ended", "source", t.name, "err", msg.err)
 				t.ended(msg.err)
 				m.setStatus("flow tail: "+firstLine(msg.err.Error()), true)
 			} else {
@@ -106,7 +107,7 @@ func (m *Model) onTailMsg(msg tailMsg) tea.Cmd {
 			}
 			return nil
 		}
-		t.ingest(msg.prepared, m.env.now())
+		t.ingest(msg.prepared, m.env.Now())
 		if msg.note != "" {
 			m.setStatus(msg.note, false)
 		}
@@ -122,14 +123,14 @@ func (m *Model) onTailMsg(msg tailMsg) tea.Cmd {
 		t.diagBusy = false
 		t.showDiagnosis(&msg.diag, msg.err)
 		if msg.err != nil {
-			m.env.log.Warn("flow tail diagnosis", "target", t.spec.target.Label, "err", msg.err)
+			m.env.Log.Warn("flow tail diagnosis", "target", t.spec.target.Label, "err", msg.err)
 		}
 		if t.diagAgain {
 			// Records (or a network) landed while it ran.
 			return m.diagnoseTail()
 		}
 	case tailTickMsg:
-		now := m.env.now()
+		now := m.env.Now()
 		t.tick(now)
 		var diag tea.Cmd
 		waiting := t.diag != nil && !t.diag.WaitUntil.IsZero()
@@ -141,7 +142,7 @@ func (m *Model) onTailMsg(msg tailMsg) tea.Cmd {
 		if t.state == tailFailed || t.state == tailEnded && t.rate == 0 && !waiting {
 			return diag // nothing left to change on screen
 		}
-		return tea.Batch(diag, m.env.after(time.Second, tailTickMsg{id: msg.id}))
+		return tea.Batch(diag, m.env.After(time.Second, tailTickMsg{id: msg.id}))
 	}
 	return nil
 }
@@ -203,7 +204,7 @@ func (m *Model) diagnoseTail() tea.Cmd {
 	}
 	t.diagBusy, t.diagAgain = true, false
 	w := t.window
-	w.Now = m.env.now()
+	w.Now = m.env.Now()
 	// The previous snapshot's array is free again: its diagnosis has
 	// returned, and one runs at a time.
 	snap := t.live.snapshot(t.diagBuf)
@@ -220,7 +221,7 @@ func (m *Model) tailTarget(it openTail) (FlowTarget, error) {
 	if it.eni != "" {
 		eni := m.net.ENIs[it.eni]
 		if eni == nil {
-			return FlowTarget{}, errors.New(cells.Clean(it.eni, m.env.ascii) + " is not in the network")
+			return FlowTarget{}, errors.New(cells.Clean(it.eni, m.env.ASCII) + " is not in the network")
 		}
 		t := FlowTarget{Label: m.cat.Label(eni.ID), ENI: eni.ID, Protocol: checks.ProtocolAll, Network: m.net}
 		t.addENI(eni)
@@ -232,7 +233,7 @@ func (m *Model) tailTarget(it openTail) (FlowTarget, error) {
 		}
 		return t, nil
 	}
-	if m.path.empty() {
+	if m.path.Empty() {
 		return FlowTarget{}, errors.New("no path yet: press s and d on two ENIs, or p to type one")
 	}
 	rep := m.checklist.rep
@@ -243,8 +244,8 @@ func (m *Model) tailTarget(it openTail) (FlowTarget, error) {
 	if err != nil {
 		proto = checks.ProtocolAll
 	}
-	t := FlowTarget{Label: cells.Clean(m.path.text(m.env.g.arrow), m.env.ascii), Protocol: proto, Network: m.net}
-	if q, err := m.path.query(m.net); err == nil {
+	t := FlowTarget{Label: cells.Clean(m.path.Text(m.env.Glyphs.Arrow), m.env.ASCII), Protocol: proto, Network: m.net}
+	if q, err := m.path.Query(m.net); err == nil {
 		t.Query = &q
 	}
 	if proto.HasPorts() {

@@ -15,6 +15,7 @@ import (
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 	"github.com/reachnet/reach/tui/components/columns"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // tailState is where the open tail's source stands.
@@ -41,7 +42,7 @@ type rateMark struct {
 // feed) and hands it prepared batches; the screen keeps them in a ring and
 // draws the visible rows only.
 type tail struct {
-	env *env
+	env *screen.Env
 	cat *catalog.Catalog
 
 	// The session. spec.id is 0 when no tail is open; cancel ends the
@@ -110,7 +111,7 @@ type tail struct {
 	pg        pager
 }
 
-func newTail(e *env) *tail {
+func newTail(e *screen.Env) *tail {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.Placeholder = filterHint
@@ -121,17 +122,17 @@ func newTail(e *env) *tail {
 }
 
 func (t *tail) restyle() {
-	s := textinput.DefaultStyles(t.env.st.Palette.Dark)
-	s.Focused.Prompt = t.env.st.Accent
-	s.Blurred.Prompt = t.env.st.Subtle
-	s.Focused.Placeholder = t.env.st.Subtle
+	s := textinput.DefaultStyles(t.env.Styles.Palette.Dark)
+	s.Focused.Prompt = t.env.Styles.Accent
+	s.Blurred.Prompt = t.env.Styles.Subtle
+	s.Focused.Placeholder = t.env.Styles.Subtle
 	s.Cursor.Blink = false
 	t.input.SetStyles(s)
 	t.refreshHead()
 	t.rebuildAttr()
 }
 
-func (t *tail) title() string {
+func (t *tail) Title() string {
 	switch {
 	case t.attrOpen:
 		return "flow tail > attribution"
@@ -141,7 +142,7 @@ func (t *tail) title() string {
 	return "flow tail"
 }
 
-func (t *tail) capturing() bool { return t.typing }
+func (t *tail) Capturing() bool { return t.typing }
 
 // running reports whether a session is open.
 func (t *tail) running() bool { return t.spec.id != 0 }
@@ -280,7 +281,7 @@ func (t *tail) togglePause() {
 	t.refreshHead()
 }
 
-func (t *tail) setSize(w, h int) {
+func (t *tail) SetSize(w, h int) {
 	t.w, t.h = w, h
 	t.input.SetWidth(max(w-20, 10))
 	t.relayout()
@@ -323,7 +324,7 @@ func (t *tail) rebuildDiag() {
 	t.pg.setSize(t.w, max(t.h-1, 1))
 	lines := make([]string, len(t.diagnosis))
 	for i, l := range t.diagnosis {
-		lines[i] = cells.Clean(l, t.env.ascii)
+		lines[i] = cells.Clean(l, t.env.ASCII)
 	}
 	t.pg.setLines(lines)
 }
@@ -349,11 +350,11 @@ func (t *tail) refreshDiagnosis() {
 // refreshHead formats the title and the counters.
 func (t *tail) refreshHead() {
 	e := t.env
-	st := e.st
-	g := e.g
+	st := e.Styles
+	g := e.Glyphs
 	w := max(t.w, 1)
-	dot := st.Subtle.Render(" " + g.dot + " ")
-	name := cells.Clean(t.name, e.ascii)
+	dot := st.Subtle.Render(" " + g.Dot + " ")
+	name := cells.Clean(t.name, e.ASCII)
 	if name == "" {
 		name = "flow logs"
 	}
@@ -364,9 +365,9 @@ func (t *tail) refreshHead() {
 	var state string
 	switch {
 	case t.state == tailFailed:
-		state = st.Error.Render(g.fail + " FAILED")
+		state = st.Error.Render(g.Fail + " FAILED")
 	case t.state == tailOpening:
-		state = st.Pending.Render("OPENING" + g.ellipsis)
+		state = st.Pending.Render("OPENING" + g.Ellipsis)
 	case t.frozen != nil:
 		state = st.Warn.Render("PAUSED")
 	case t.state == tailEnded:
@@ -395,7 +396,7 @@ func (t *tail) refreshHead() {
 	if t.other > 0 {
 		parts = append(parts, st.Subtle.Render("other traffic "+commas(t.other)))
 	}
-	t.head = []string{cells.Truncate(title, w, g.ellipsis), cells.Truncate(strings.Join(parts, dot), w, g.ellipsis)}
+	t.head = []string{cells.Truncate(title, w, g.Ellipsis), cells.Truncate(strings.Join(parts, dot), w, g.Ellipsis)}
 }
 
 // listHeight is the rows left for records.
@@ -413,7 +414,7 @@ func (t *tail) diagLines() []string {
 	room := t.diagRoom()
 	lines := t.diagnosis[:room]
 	if room < len(t.diagnosis) {
-		more := fmt.Sprintf("%s %d more lines: e shows the whole diagnosis", t.env.g.arrow, len(t.diagnosis)-room+1)
+		more := fmt.Sprintf("%s %d more lines: e shows the whole diagnosis", t.env.Glyphs.Arrow, len(t.diagnosis)-room+1)
 		lines = append(slices.Clone(lines[:room-1]), more)
 	}
 	return lines
@@ -484,17 +485,17 @@ func (t *tail) setFilter(q string) {
 	t.refreshHead()
 }
 
-func (t *tail) update(msg tea.Msg) (tea.Cmd, intent) {
-	k := t.env.keys
+func (t *tail) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
+	k := t.env.Keys
 	if t.typing {
 		if km, ok := msg.(tea.KeyPressMsg); ok {
 			switch {
-			case key.Matches(km, k.filter.Apply):
+			case key.Matches(km, k.Filter.Apply):
 				t.typing = false
 				t.input.Blur()
 				t.clamp()
 				return nil, nil
-			case key.Matches(km, k.filter.Clear):
+			case key.Matches(km, k.Filter.Clear):
 				t.typing = false
 				t.input.Blur()
 				t.input.SetValue("")
@@ -517,7 +518,7 @@ func (t *tail) update(msg tea.Msg) (tea.Cmd, intent) {
 		return nil, nil
 	}
 	if t.diagOpen {
-		if key.Matches(km, k.global.Back) {
+		if key.Matches(km, k.Global.Back) {
 			t.diagOpen = false
 		} else {
 			t.pg.scrollKey(km)
@@ -526,45 +527,45 @@ func (t *tail) update(msg tea.Msg) (tea.Cmd, intent) {
 	}
 	if t.attrOpen {
 		switch {
-		case key.Matches(km, k.global.Back):
+		case key.Matches(km, k.Global.Back):
 			t.attrOpen = false
-		case key.Matches(km, k.evidence.Copy):
+		case key.Matches(km, k.Evidence.Copy):
 			if t.attr == nil || t.attr.Fix == "" {
-				return nil, note{text: "no fix to copy for this record"}
+				return nil, screen.Note{Text: "no fix to copy for this record"}
 			}
-			return nil, copyText{text: t.attr.Fix, what: "the fix"}
+			return nil, screen.CopyText{Text: t.attr.Fix, What: "the fix"}
 		default:
 			t.pg.scrollKey(km)
 		}
 		return nil, nil
 	}
 	switch {
-	case key.Matches(km, k.tail.Diagnosis):
+	case key.Matches(km, k.Tail.Diagnosis):
 		if len(t.diagnosis) == 0 {
-			return nil, note{text: "no diagnosis yet: it comes with the records of a path's tail"}
+			return nil, screen.Note{Text: "no diagnosis yet: it comes with the records of a path's tail"}
 		}
 		t.diagOpen = true
 		t.rebuildDiag()
 		return nil, nil
-	case key.Matches(km, k.tail.Pause):
+	case key.Matches(km, k.Tail.Pause):
 		t.togglePause()
-	case key.Matches(km, k.tail.Filter):
+	case key.Matches(km, k.Tail.Filter):
 		t.typing = true
 		t.input.SetValue(t.filterText)
 		t.input.CursorEnd()
 		return t.input.Focus(), nil
-	case key.Matches(km, k.tail.Enter):
+	case key.Matches(km, k.Tail.Enter):
 		if t.shown().count() == 0 {
 			return nil, nil
 		}
 		return nil, attributeRecord{flow: t.shown().row(t.cursor).flow}
-	case key.Matches(km, k.global.Back):
+	case key.Matches(km, k.Global.Back):
 		if t.filterText != "" {
 			t.input.SetValue("")
 			t.setFilter("")
 			return nil, nil
 		}
-		return nil, back{}
+		return nil, screen.Back{}
 	default:
 		t.listKey(km)
 	}
@@ -572,7 +573,7 @@ func (t *tail) update(msg tea.Msg) (tea.Cmd, intent) {
 }
 
 func (t *tail) listKey(km tea.KeyPressMsg) {
-	k := t.env.keys.list
+	k := t.env.Keys.List
 	lh := t.listHeight()
 	n := t.shown().count()
 	switch {
@@ -621,18 +622,18 @@ func (t *tail) rebuildAttr() {
 	t.pg.setLines(attributionLines(t.env, t.attrFlow, t.attr, t.attrErr, t.attrState, t.cat, t.loc, t.w))
 }
 
-// view draws exactly h lines: the title, the counters, the diagnosis, the
+// View draws exactly h lines: the title, the counters, the diagnosis, the
 // column titles, the visible rows and the filter line.
-func (t *tail) view() string {
+func (t *tail) View() string {
 	e := t.env
-	st := e.st
+	st := e.Styles
 	if t.diagOpen {
-		head := st.Title.Render("diagnosis") + "  " + st.Subtle.Render("what the path's records show "+e.g.dot+" esc back")
-		return cells.Truncate(head, t.w, e.g.ellipsis) + "\n" + t.pg.view()
+		head := st.Title.Render("diagnosis") + "  " + st.Subtle.Render("what the path's records show "+e.Glyphs.Dot+" esc back")
+		return cells.Truncate(head, t.w, e.Glyphs.Ellipsis) + "\n" + t.pg.view()
 	}
 	if t.attrOpen {
-		head := st.Title.Render("attribution") + "  " + st.Subtle.Render("why the configuration explains this record "+e.g.dot+" y copies the fix "+e.g.dot+" esc back")
-		return cells.Truncate(head, t.w, e.g.ellipsis) + "\n" + t.pg.view()
+		head := st.Title.Render("attribution") + "  " + st.Subtle.Render("why the configuration explains this record "+e.Glyphs.Dot+" y copies the fix "+e.Glyphs.Dot+" esc back")
+		return cells.Truncate(head, t.w, e.Glyphs.Ellipsis) + "\n" + t.pg.view()
 	}
 	lines := make([]string, 0, t.h)
 	lines = append(lines, t.head...)
@@ -646,14 +647,14 @@ func (t *tail) view() string {
 		tone = st.Error
 	}
 	for _, d := range t.diagLines() {
-		lines = append(lines, tone.Render(cells.Truncate(cells.Clean(d, e.ascii), t.w, e.g.ellipsis)))
+		lines = append(lines, tone.Render(cells.Truncate(cells.Clean(d, e.ASCII), t.w, e.Glyphs.Ellipsis)))
 	}
 	lines = append(lines, tailHeader(e, t.layout, t.w))
 	l := t.shown()
 	lh := t.listHeight()
 	if l.count() == 0 {
 		for _, s := range t.emptyLines() {
-			lines = append(lines, cells.Truncate(s, t.w, e.g.ellipsis))
+			lines = append(lines, cells.Truncate(s, t.w, e.Glyphs.Ellipsis))
 		}
 	}
 	for i := t.offset; i < l.count() && i < t.offset+lh; i++ {
@@ -665,7 +666,7 @@ func (t *tail) view() string {
 	}
 	lines = lines[:min(len(lines), bodyEnd)]
 	if t.filterErr != "" {
-		lines = append(lines, cells.Truncate(st.Error.Render(cells.Clean(t.filterErr, e.ascii)), t.w, e.g.ellipsis))
+		lines = append(lines, cells.Truncate(st.Error.Render(cells.Clean(t.filterErr, e.ASCII)), t.w, e.Glyphs.Ellipsis))
 	}
 	if t.typing || t.filterText != "" {
 		lines = append(lines, t.filterLine())
@@ -678,60 +679,60 @@ func (t *tail) view() string {
 
 // emptyLines say why there is no row to draw.
 func (t *tail) emptyLines() []string {
-	st := t.env.st
+	st := t.env.Styles
 	switch {
 	case t.state == tailFailed && t.err != nil:
 		var out []string
-		for _, l := range cells.Wrap(firstLine(cells.FromEngine(t.err.Error(), t.env.ascii)), max(t.w, 10), "  ") {
+		for _, l := range cells.Wrap(firstLine(cells.FromEngine(t.err.Error(), t.env.ASCII)), max(t.w, 10), "  ") {
 			out = append(out, st.Error.Render(l))
 		}
 		return out
 	case t.state == tailOpening:
-		return []string{st.Pending.Render("opening the flow logs of " + t.spec.target.Label + t.env.g.ellipsis)}
+		return []string{st.Pending.Render("opening the flow logs of " + t.spec.target.Label + t.env.Glyphs.Ellipsis)}
 	case t.live.size() > 0 && !t.filter.empty():
 		return []string{st.Subtle.Render(fmt.Sprintf("no record matches %q", t.filterText))}
 	case t.state == tailEnded:
 		return []string{st.Subtle.Render("the source ended without a record for this target")}
 	}
 	return []string{
-		st.Subtle.Render("waiting for flow records" + t.env.g.ellipsis),
+		st.Subtle.Render("waiting for flow records" + t.env.Glyphs.Ellipsis),
 		st.Subtle.Render("flow logs publish each interface's records after their aggregation interval (1 or 10 minutes)"),
 	}
 }
 
 func (t *tail) filterLine() string {
-	st := t.env.st
+	st := t.env.Styles
 	var f string
 	if t.typing {
 		f = t.input.View()
 	} else {
-		f = st.Accent.Render("/" + cells.Clean(t.filterText, t.env.ascii))
+		f = st.Accent.Render("/" + cells.Clean(t.filterText, t.env.ASCII))
 	}
-	return cells.Truncate(f, t.w, t.env.g.ellipsis)
+	return cells.Truncate(f, t.w, t.env.Glyphs.Ellipsis)
 }
 
 func (t *tail) ShortHelp() []key.Binding {
-	k := t.env.keys
+	k := t.env.Keys
 	switch {
 	case t.typing:
-		return []key.Binding{k.filter.Apply, k.filter.Clear}
+		return []key.Binding{k.Filter.Apply, k.Filter.Clear}
 	case t.attrOpen:
-		return []key.Binding{k.global.Help, k.list.Down, k.evidence.Copy, k.global.Back}
+		return []key.Binding{k.Global.Help, k.List.Down, k.Evidence.Copy, k.Global.Back}
 	case t.diagOpen:
-		return []key.Binding{k.global.Help, k.list.Down, k.global.Back}
+		return []key.Binding{k.Global.Help, k.List.Down, k.Global.Back}
 	}
 	// The full help spells out the filter's syntax; the key line has no
 	// room for it.
-	filter := k.tail.Filter
+	filter := k.Tail.Filter
 	filter.SetHelp(filter.Help().Key, "filter")
-	return []key.Binding{k.global.Help, k.tail.Pause, filter, k.tail.Enter, k.tail.Diagnosis, k.list.Bottom, k.global.Back}
+	return []key.Binding{k.Global.Help, k.Tail.Pause, filter, k.Tail.Enter, k.Tail.Diagnosis, k.List.Bottom, k.Global.Back}
 }
 
 func (t *tail) FullHelp() [][]key.Binding {
-	k := t.env.keys
+	k := t.env.Keys
 	return [][]key.Binding{
-		{k.tail.Pause, k.tail.Filter, k.filter.Apply, k.filter.Clear, k.tail.Enter, k.tail.Diagnosis, k.evidence.Copy, k.global.Back},
-		k.list.bindings(),
+		{k.Tail.Pause, k.Tail.Filter, k.Filter.Apply, k.Filter.Clear, k.Tail.Enter, k.Tail.Diagnosis, k.Evidence.Copy, k.Global.Back},
+		k.List.Bindings(),
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // --- fakes ---
@@ -190,7 +191,7 @@ func TestTailOpensFromChecklistWithThePathsEnds(t *testing.T) {
 	}
 	openTailKey(t, m)
 	if m.top() != m.tail || !m.tail.running() || m.tail.state != tailLive {
-		t.Fatalf("t opens a live tail; top %s state %d", m.top().title(), m.tail.state)
+		t.Fatalf("t opens a live tail; top %s state %d", m.top().Title(), m.tail.state)
 	}
 	got := o.last(t)
 	want := FlowTarget{
@@ -226,7 +227,7 @@ func TestTailFromBrowserAndDetail(t *testing.T) {
 	got := o.last(t)
 	if m.top() != m.tail || got.ENI != "eni-0b01" || got.Label != "batch-1 (eni-0b01)" ||
 		fmt.Sprint(got.From) != "[10.0.16.7]" || got.Protocol != checks.ProtocolAll || got.Port != 0 {
-		t.Fatalf("t on an ENI: top %s target %+v", m.top().title(), got)
+		t.Fatalf("t on an ENI: top %s target %+v", m.top().Title(), got)
 	}
 	press(t, m, "esc")
 	if m.tail.running() || m.top() != m.browser {
@@ -238,7 +239,7 @@ func TestTailFromBrowserAndDetail(t *testing.T) {
 	}
 	openTailKey(t, m)
 	if got := o.last(t); m.top() != m.tail || got.ENI != "eni-0b01" {
-		t.Fatalf("t in the detail: top %s target %+v", m.top().title(), got)
+		t.Fatalf("t in the detail: top %s target %+v", m.top().Title(), got)
 	}
 }
 
@@ -247,7 +248,7 @@ func TestTailWithoutFlowLogsSaysSo(t *testing.T) {
 	start(t, m)
 	press(t, m, "t")
 	if m.top() != m.checklist || !strings.Contains(m.status, "no flow logs with this source") {
-		t.Fatalf("t without an opener: top %s status %q", m.top().title(), m.status)
+		t.Fatalf("t without an opener: top %s status %q", m.top().Title(), m.status)
 	}
 }
 
@@ -371,7 +372,7 @@ func TestTailFilter(t *testing.T) {
 	flows[3] = tcpFlow("10.0.33.12", 5432, "10.0.16.7", 443, "ACCEPT")
 	feed(m, flows)
 	press(t, m, "/")
-	if !m.top().capturing() {
+	if !m.top().Capturing() {
 		t.Fatal("/ opens the filter")
 	}
 	typeText(t, m, "reject")
@@ -379,7 +380,7 @@ func TestTailFilter(t *testing.T) {
 		t.Fatalf("reject: %s", got)
 	}
 	press(t, m, "enter")
-	if m.top().capturing() || !strings.Contains(screenText(m), "shown 2/10") {
+	if m.top().Capturing() || !strings.Contains(screenText(m), "shown 2/10") {
 		t.Fatalf("enter keeps the filter:\n%s", screenText(m))
 	}
 	// The filter applies to batches that land later.
@@ -605,7 +606,7 @@ func TestFlowFeedMergesAndBounds(t *testing.T) {
 func TestTailRateFollowsTheClock(t *testing.T) {
 	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
 	now := flowT0
-	m.env.now = func() time.Time { return now }
+	m.env.Now = func() time.Time { return now }
 	openTailKey(t, m)
 	for range 10 {
 		now = now.Add(200 * time.Millisecond)
@@ -636,8 +637,8 @@ func TestTailHelpAndSizes(t *testing.T) {
 		}
 	}
 	press(t, m, "esc")
-	for _, b := range []string{m.env.keys.tail.Open.Help().Desc} {
-		for _, scr := range []screen{m.browser, m.detail, m.checklist} {
+	for _, b := range []string{m.env.Keys.Tail.Open.Help().Desc} {
+		for _, scr := range []screen.Screen{m.browser, m.detail, m.checklist} {
 			found := false
 			for _, g := range scr.FullHelp() {
 				for _, k := range g {
@@ -645,7 +646,7 @@ func TestTailHelpAndSizes(t *testing.T) {
 				}
 			}
 			if !found {
-				t.Errorf("%s help lacks %q", scr.title(), b)
+				t.Errorf("%s help lacks %q", scr.Title(), b)
 			}
 		}
 	}
@@ -907,7 +908,7 @@ func TestTailDiagnosisWaitsThenConcludes(t *testing.T) {
 	o := &fakeOpener{src: windowedFlows{src, checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}}}
 	m := tailModel(t, o, Options{})
 	now := flowT0.Add(time.Minute)
-	m.env.now = func() time.Time { return now }
+	m.env.Now = func() time.Time { return now }
 	openTailKey(t, m)
 	diagnoseNow(t, m)
 	tl := m.tail

@@ -14,6 +14,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/themes"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // A small builder for test networks, in the spirit of checks' own (which
@@ -112,20 +113,20 @@ func withPending(n *checks.Network, kinds ...checks.DataKind) *checks.Network {
 }
 
 // testEnv is an env with fixed styles and no timers.
-func testEnv(ascii bool, depth themes.Depth) *env {
-	e := &env{
-		ascii:     ascii,
-		g:         newGlyphs(ascii),
-		keys:      defaultKeys(),
-		log:       slog.New(slog.NewTextHandler(io.Discard, nil)),
-		now:       func() time.Time { return time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC) },
-		after:     func(time.Duration, tea.Msg) tea.Cmd { return nil },
-		spinEvery: time.Hour,
+func testEnv(ascii bool, depth themes.Depth) *screen.Env {
+	e := &screen.Env{
+		ASCII:     ascii,
+		Glyphs:    screen.NewGlyphs(ascii),
+		Keys:      screen.DefaultKeys(),
+		Log:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now:       func() time.Time { return time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC) },
+		After:     func(time.Duration, tea.Msg) tea.Cmd { return nil },
+		SpinEvery: time.Hour,
 	}
 	if ascii {
-		e.keys.asciiHelp()
+		e.Keys.AsciiHelp()
 	}
-	e.setStyles(themes.NewStyles(themes.New(true, depth)))
+	e.SetStyles(themes.NewStyles(themes.New(true, depth)))
 	return e
 }
 

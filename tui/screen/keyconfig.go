@@ -1,4 +1,4 @@
-package tui
+package screen
 
 import (
 	"fmt"
@@ -41,11 +41,11 @@ type KeyAction struct {
 // KeyActions lists every action with its default keys, screen by screen in
 // the help's order.
 func KeyActions() []KeyAction {
-	km := defaultKeys()
+	km := DefaultKeys()
 	var out []KeyAction
-	for _, a := range km.actions() {
-		h := a.binding.Help()
-		out = append(out, KeyAction{Name: a.name, Keys: a.binding.Keys(), Help: h.Key, Desc: h.Desc})
+	for _, a := range km.Actions() {
+		h := a.Binding.Help()
+		out = append(out, KeyAction{Name: a.Name, Keys: a.Binding.Keys(), Help: h.Key, Desc: h.Desc})
 	}
 	return out
 }
@@ -54,8 +54,8 @@ func KeyActions() []KeyAction {
 // that does not exist, a key the terminal never sends, or a key another
 // action on the same screen already answers to.
 func CheckKeys(overrides []KeyOverride) error {
-	km := defaultKeys()
-	return km.override(overrides)
+	km := DefaultKeys()
+	return km.Override(overrides)
 }
 
 // textEntry are the screens where typed characters are text (a filter, a
@@ -63,21 +63,21 @@ func CheckKeys(overrides []KeyOverride) error {
 // the other screens.
 var textEntry = []string{"filter", "picker"}
 
-// override applies the overrides to k. On error k is left as it was.
-func (k *keyMaps) override(overrides []KeyOverride) error {
+// Override applies the overrides to k. On error k is left as it was.
+func (k *KeyMaps) Override(overrides []KeyOverride) error {
 	if len(overrides) == 0 {
 		return nil
 	}
-	defaults := k.actions()
+	defaults := k.Actions()
 	before := make([][]string, len(defaults))
 	for i, a := range defaults {
-		before[i] = a.binding.Keys()
+		before[i] = a.Binding.Keys()
 	}
 	next := *k
-	acts := next.actions()
+	acts := next.Actions()
 	index := map[string]int{}
 	for i, a := range acts {
-		index[a.name] = i
+		index[a.Name] = i
 	}
 	changed := map[int]bool{}
 	for _, o := range overrides {
@@ -93,7 +93,7 @@ func (k *keyMaps) override(overrides []KeyOverride) error {
 				return &KeyError{Action: o.Action, Msg: err.Error()}
 			}
 		}
-		b := acts[i].binding
+		b := acts[i].Binding
 		b.SetKeys(slices.Clone(o.Keys)...)
 		b.SetHelp(strings.Join(o.Keys, "/"), b.Help().Desc)
 		changed[i] = true
@@ -105,15 +105,15 @@ func (k *keyMaps) override(overrides []KeyOverride) error {
 		if !changed[i] {
 			continue
 		}
-		for _, key := range acts[i].binding.Keys() {
+		for _, key := range acts[i].Binding.Keys() {
 			for j := range acts {
-				if i == j || !meet(acts[i].name, acts[j].name) || !slices.Contains(acts[j].binding.Keys(), key) {
+				if i == j || !meet(acts[i].Name, acts[j].Name) || !slices.Contains(acts[j].Binding.Keys(), key) {
 					continue
 				}
 				if slices.Contains(before[i], key) && slices.Contains(before[j], key) {
 					continue
 				}
-				return &KeyError{Action: acts[i].name, Msg: fmt.Sprintf("key %q is already %s; rebind that too, or pick another key", key, acts[j].name)}
+				return &KeyError{Action: acts[i].Name, Msg: fmt.Sprintf("key %q is already %s; rebind that too, or pick another key", key, acts[j].Name)}
 			}
 		}
 	}
@@ -182,10 +182,10 @@ func checkKey(key string) error {
 }
 
 // nearestAction suggests the closest action name to a mistyped one.
-func nearestAction(name string, acts []keyAction) string {
+func nearestAction(name string, acts []KeyBinding) string {
 	names := make([]string, 0, len(acts))
 	for _, a := range acts {
-		names = append(names, a.name)
+		names = append(names, a.Name)
 	}
 	if best, ok := suggest.Nearest(name, names, 3); ok {
 		return fmt.Sprintf(" (did you mean %q?)", best)

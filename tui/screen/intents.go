@@ -1,4 +1,4 @@
-package tui
+package screen
 
 import (
 	"strconv"
@@ -8,35 +8,35 @@ import (
 	"github.com/reachnet/reach/tui/components/catalog"
 )
 
-// intent is what a screen asks the root to do after a key: open another
+// Intent is what a screen asks the root to do after a key: open another
 // screen, set a path end, copy a fix. Screens return intents instead of
 // reaching into each other, and the root handles them synchronously, so a
 // model test sees the whole effect of a key in one Update.
-type intent any
+type Intent any
 
 type (
-	// back closes the focused screen.
-	back struct{}
-	// openDetail opens the detail of an ENI.
-	openDetail struct{ id string }
-	// setEnd makes value the source (dest false) or the destination.
-	setEnd struct {
-		dest  bool
-		value string
+	// Back closes the focused screen.
+	Back struct{}
+	// OpenDetail opens the detail of an ENI.
+	OpenDetail struct{ ID string }
+	// SetEnd makes value the source (dest false) or the destination.
+	SetEnd struct {
+		Dest  bool
+		Value string
 	}
-	// checkPath runs the checklist for a path.
-	checkPath struct{ p pathSpec }
-	// copyText puts text on the clipboard (OSC 52).
-	copyText struct{ text, what string }
-	// note shows a message in the status line.
-	note struct {
-		text string
-		err  bool
+	// CheckPath runs the checklist for a path.
+	CheckPath struct{ Path PathSpec }
+	// CopyText puts text on the clipboard (OSC 52).
+	CopyText struct{ Text, What string }
+	// Note shows a message in the status line.
+	Note struct {
+		Text string
+		Err  bool
 	}
 )
 
-// pathSpec is a path as the user gave it, before names are resolved.
-type pathSpec struct {
+// PathSpec is a path as the user gave it, before names are resolved.
+type PathSpec struct {
 	From     string `json:"from"`
 	To       string `json:"to"`
 	Port     int    `json:"port,omitempty"`
@@ -45,9 +45,9 @@ type pathSpec struct {
 	SourcePort int `json:"source_port,omitempty"`
 }
 
-func (p pathSpec) empty() bool { return p.From == "" && p.To == "" }
+func (p PathSpec) Empty() bool { return p.From == "" && p.To == "" }
 
-func (p pathSpec) proto() string {
+func (p PathSpec) Proto() string {
 	if p.Protocol == "" {
 		return "tcp"
 	}
@@ -55,20 +55,20 @@ func (p pathSpec) proto() string {
 }
 
 // String is the path as one line: "app-1 → 10.0.33.12:5432/tcp".
-func (p pathSpec) text(arrow string) string {
+func (p PathSpec) Text(arrow string) string {
 	to := p.To
 	if p.Port != 0 && !strings.Contains(to, ":") {
 		to += ":" + strconv.Itoa(p.Port)
 	}
-	return p.From + " " + arrow + " " + to + "/" + p.proto()
+	return p.From + " " + arrow + " " + to + "/" + p.Proto()
 }
 
-// key identifies a path for history and for dropping stale results.
-func (p pathSpec) key() string { return p.text("->") + "@" + strconv.Itoa(p.SourcePort) }
+// Key identifies a path for history and for dropping stale results.
+func (p PathSpec) Key() string { return p.Text("->") + "@" + strconv.Itoa(p.SourcePort) }
 
-// query resolves Name tags against the network and builds the engine's
+// Query resolves Name tags against the network and builds the engine's
 // query; the error is the one to show the user.
-func (p pathSpec) query(n *checks.Network) (checks.Query, error) {
+func (p PathSpec) Query(n *checks.Network) (checks.Query, error) {
 	from, err := catalog.ResolveEnd(n, strings.TrimSpace(p.From), false)
 	if err != nil {
 		return checks.Query{}, err
@@ -82,5 +82,5 @@ func (p pathSpec) query(n *checks.Network) (checks.Query, error) {
 		// A port typed in the destination wins over the port field.
 		port = 0
 	}
-	return checks.NewQuery(from, to, p.proto(), port, p.SourcePort)
+	return checks.NewQuery(from, to, p.Proto(), port, p.SourcePort)
 }

@@ -1,4 +1,4 @@
-package tui
+package screen
 
 import (
 	"errors"
@@ -13,7 +13,7 @@ import (
 // requires each to be named in actions(), so that every key that works can
 // be rebound and appears in docs/keys.md.
 func TestEveryBindingHasAnAction(t *testing.T) {
-	km := defaultKeys()
+	km := DefaultKeys()
 	bt := reflect.TypeOf(key.Binding{})
 	n := 0
 	v := reflect.ValueOf(km)
@@ -25,31 +25,31 @@ func TestEveryBindingHasAnAction(t *testing.T) {
 			}
 		}
 	}
-	acts := km.actions()
+	acts := km.Actions()
 	if len(acts) != n {
 		t.Fatalf("keyMaps has %d bindings but actions() names %d: add the new binding to actions() in keys.go", n, len(acts))
 	}
 	seen := map[*key.Binding]string{}
 	names := map[string]bool{}
 	for _, a := range acts {
-		if prev, dup := seen[a.binding]; dup {
-			t.Errorf("%s and %s name the same binding", prev, a.name)
+		if prev, dup := seen[a.Binding]; dup {
+			t.Errorf("%s and %s name the same binding", prev, a.Name)
 		}
-		seen[a.binding] = a.name
-		if names[a.name] {
-			t.Errorf("%s is named twice", a.name)
+		seen[a.Binding] = a.Name
+		if names[a.Name] {
+			t.Errorf("%s is named twice", a.Name)
 		}
-		names[a.name] = true
-		screen, field, ok := strings.Cut(a.name, ".")
-		if !ok || screen == "" || field == "" || strings.ToLower(a.name) != a.name {
-			t.Errorf("%q: names are screen.action in lower case", a.name)
+		names[a.Name] = true
+		screen, field, ok := strings.Cut(a.Name, ".")
+		if !ok || screen == "" || field == "" || strings.ToLower(a.Name) != a.Name {
+			t.Errorf("%q: names are screen.action in lower case", a.Name)
 		}
 	}
 }
 
 func TestKeyOverrides(t *testing.T) {
-	km := defaultKeys()
-	err := km.override([]KeyOverride{
+	km := DefaultKeys()
+	err := km.Override([]KeyOverride{
 		{Action: "checklist.copy", Keys: []string{"c", "ctrl+y"}},
 		{Action: "global.checklist", Keys: []string{"C"}},
 		{Action: "global.help", Keys: []string{"f1", "?"}},
@@ -58,13 +58,13 @@ func TestKeyOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := km.checklist.Copy.Keys(); strings.Join(got, ",") != "c,ctrl+y" {
+	if got := km.Checklist.Copy.Keys(); strings.Join(got, ",") != "c,ctrl+y" {
 		t.Errorf("checklist.copy keys %v", got)
 	}
-	if h := km.checklist.Copy.Help(); h.Key != "c/ctrl+y" || h.Desc != "copy fix (OSC 52)" {
+	if h := km.Checklist.Copy.Help(); h.Key != "c/ctrl+y" || h.Desc != "copy fix (OSC 52)" {
 		t.Errorf("help label %+v", h)
 	}
-	if km.global.Checklist.Keys()[0] != "C" {
+	if km.Global.Checklist.Keys()[0] != "C" {
 		t.Error("global.checklist not rebound")
 	}
 }
@@ -88,9 +88,9 @@ func TestKeyOverrideErrors(t *testing.T) {
 		{"list meets browser", []KeyOverride{{"list.down", []string{"s"}}}, "browser.source"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			km := defaultKeys()
-			before := km.global.Quit.Keys()
-			err := km.override(tc.ovs)
+			km := DefaultKeys()
+			before := km.Global.Quit.Keys()
+			err := km.Override(tc.ovs)
 			var ke *KeyError
 			if !errors.As(err, &ke) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want a *KeyError containing %q", err, tc.want)
@@ -98,48 +98,21 @@ func TestKeyOverrideErrors(t *testing.T) {
 			if ke.Action == "" || !strings.HasPrefix(err.Error(), ke.Action+": ") {
 				t.Errorf("the error must start with the action: %q", err)
 			}
-			if strings.Join(km.global.Quit.Keys(), ",") != strings.Join(before, ",") {
+			if strings.Join(km.Global.Quit.Keys(), ",") != strings.Join(before, ",") {
 				t.Error("a failed override changed the keys")
 			}
 		})
 	}
 	// Keys that only meet on screens that never coexist are fine: picker
 	// typing and the checklist.
-	km := defaultKeys()
-	if err := km.override([]KeyOverride{{"picker.next", []string{"y"}}}); err != nil {
+	km := DefaultKeys()
+	if err := km.Override([]KeyOverride{{"picker.next", []string{"y"}}}); err != nil {
 		t.Errorf("picker.next = y: %v", err)
 	}
 	// Swapping two keys in one go is allowed.
-	km = defaultKeys()
-	if err := km.override([]KeyOverride{{"browser.source", []string{"d"}}, {"browser.dest", []string{"s"}}}); err != nil {
+	km = DefaultKeys()
+	if err := km.Override([]KeyOverride{{"browser.source", []string{"d"}}, {"browser.dest", []string{"s"}}}); err != nil {
 		t.Errorf("swap: %v", err)
-	}
-}
-
-func TestOverriddenKeyWorks(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
-	if err := m.env.keys.override([]KeyOverride{{"global.help", []string{"H"}}}); err != nil {
-		t.Fatal(err)
-	}
-	start(t, m)
-	press(t, m, "?")
-	if m.helpOpen {
-		t.Fatal("? still opens help after help was rebound to H")
-	}
-	press(t, m, "H")
-	if !m.helpOpen {
-		t.Fatal("H does not open help")
-	}
-	if !strings.Contains(screenText(m), "H") {
-		t.Error("help does not show the new key")
-	}
-}
-
-func TestOptionsValidateKeys(t *testing.T) {
-	o := Options{Source: Static("demo", smallNet(), nil), Keys: []KeyOverride{{"global.nope", []string{"x"}}}}
-	var ke *KeyError
-	if err := o.Validate(); !errors.As(err, &ke) || ke.Action != "global.nope" {
-		t.Fatalf("Validate: %v", err)
 	}
 }
 
