@@ -9,9 +9,11 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 	"github.com/reachnet/reach/tui/components/columns"
+	"github.com/reachnet/reach/tui/components/pager"
 	"github.com/reachnet/reach/tui/screen"
 )
 
@@ -95,7 +97,7 @@ func (b *browser) refilter(keep string) {
 			if b.order != nil {
 				i = b.order[n]
 			}
-			if q == "" || matchAll(b.cat.Rows[i].Hay, q) {
+			if q == "" || pager.MatchAll(b.cat.Rows[i].Hay, q) {
 				b.visible = append(b.visible, i)
 			}
 		}
@@ -187,19 +189,6 @@ func sortColumn(name string) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// matchAll reports whether every space-separated word of q occurs in hay,
-// so "prod 10.0.1" narrows by VPC and address at once.
-func matchAll(hay, q string) bool {
-	for q != "" {
-		var word string
-		word, q, _ = strings.Cut(q, " ")
-		if word != "" && !strings.Contains(hay, word) {
-			return false
-		}
-	}
-	return true
 }
 
 func (b *browser) SetSize(w, h int) {

@@ -10,6 +10,7 @@ import (
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/components/pager"
 	"github.com/reachnet/reach/tui/screen"
 )
 
@@ -38,13 +39,13 @@ type checklist struct {
 	// verdict, so watch mode never moves it under the user.
 	settled bool
 	full    bool
-	ev      pager
+	ev      pager.Model
 	frame   int
 	w, h    int
 }
 
 func newChecklist(e *screen.Env) *checklist {
-	c := &checklist{env: e, ev: pager{env: e}}
+	c := &checklist{env: e, ev: pager.Model{Env: e}}
 	c.reset(screen.PathSpec{})
 	return c
 }
@@ -56,7 +57,7 @@ func (c *checklist) Title() string {
 	return "checklist"
 }
 
-func (c *checklist) Capturing() bool { return c.ev.typing }
+func (c *checklist) Capturing() bool { return c.ev.Typing }
 
 // reset starts over for a new path: old results and flip marks belong to
 // the old path.
@@ -68,7 +69,7 @@ func (c *checklist) reset(p screen.PathSpec) {
 	c.settled = false
 	c.changed = map[string]time.Time{}
 	c.cursor, c.moved, c.full = 0, false, false
-	c.ev.offset = 0
+	c.ev.Offset = 0
 	c.refresh()
 }
 
@@ -153,15 +154,15 @@ func (c *checklist) SetSize(w, h int) {
 
 func (c *checklist) rebuildEvidence() {
 	if c.full {
-		c.ev.setSize(c.w, max(c.h-1, 1))
+		c.ev.SetSize(c.w, max(c.h-1, 1))
 	} else {
-		c.ev.setSize(c.w, max(c.h-c.headerHeight(), 1))
+		c.ev.SetSize(c.w, max(c.h-c.headerHeight(), 1))
 	}
 	if c.cursor >= len(c.rows) {
-		c.ev.setLines(nil)
+		c.ev.SetLines(nil)
 		return
 	}
-	c.ev.setLines(evidenceLines(c.env, c.rep, c.rows[c.cursor], c.cat, c.w))
+	c.ev.SetLines(evidenceLines(c.env, c.rep, c.rows[c.cursor], c.cat, c.w))
 }
 
 func (c *checklist) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
@@ -170,13 +171,13 @@ func (c *checklist) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		return nil, nil
 	}
 	// / filters the evidence, in the pane and full screen alike.
-	if cmd, ok := c.ev.filterKey(km); ok {
+	if cmd, ok := c.ev.FilterKey(km); ok {
 		return cmd, nil
 	}
 	k := c.env.Keys
 	switch {
 	case key.Matches(km, k.Global.Back):
-		if c.ev.clearFilter() {
+		if c.ev.ClearFilter() {
 			return nil, nil
 		}
 		if c.full {
@@ -199,13 +200,13 @@ func (c *checklist) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 	case key.Matches(km, k.Checklist.Enter):
 		if !c.full {
 			c.full = true
-			c.ev.offset = 0
+			c.ev.Offset = 0
 			c.rebuildEvidence()
 		}
 		return nil, nil
 	}
 	if c.full {
-		c.ev.scrollKey(km)
+		c.ev.ScrollKey(km)
 		return nil, nil
 	}
 	l := k.List
@@ -219,7 +220,7 @@ func (c *checklist) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 	case key.Matches(km, l.Bottom):
 		c.select_(len(c.rows) - 1)
 	case key.Matches(km, l.PageDown), key.Matches(km, l.PageUp):
-		c.ev.scrollKey(km)
+		c.ev.ScrollKey(km)
 	}
 	return nil, nil
 }
@@ -229,7 +230,7 @@ func (c *checklist) select_(i int) {
 	if i != c.cursor {
 		c.cursor = i
 		c.moved = true
-		c.ev.offset = 0
+		c.ev.Offset = 0
 		c.rebuildEvidence()
 	}
 }
@@ -243,7 +244,7 @@ func (c *checklist) View() string {
 			r := c.rows[c.cursor]
 			head = e.Mark(r.status, c.frame) + " " + st.Title.Render(r.name) + "  " + st.Subtle.Render("evidence "+e.Glyphs.Dot+" y copies the fix "+e.Glyphs.Dot+" esc back")
 		}
-		return cells.Truncate(head, c.w, e.Glyphs.Ellipsis) + "\n" + c.ev.view()
+		return cells.Truncate(head, c.w, e.Glyphs.Ellipsis) + "\n" + c.ev.View()
 	}
 	lines := make([]string, 0, c.h)
 	lines = append(lines, cells.Truncate(st.Title.Render(c.pathTitle()), c.w, e.Glyphs.Ellipsis))
@@ -266,7 +267,7 @@ func (c *checklist) View() string {
 	if len(lines) >= c.h {
 		return strings.Join(lines[:c.h], "\n")
 	}
-	return strings.Join(lines, "\n") + "\n" + c.ev.view()
+	return strings.Join(lines, "\n") + "\n" + c.ev.View()
 }
 
 // pathTitle is the path with the names of its ends.

@@ -135,23 +135,23 @@ func TestSlashFiltersDetailAndEvidence(t *testing.T) {
 	m := newTestModel(t, Static("demo", smallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
 	start(t, m)
 	// The checklist's evidence: / keeps the lines with the word.
-	before := len(m.checklist.ev.lines)
+	before := len(m.checklist.ev.Lines)
 	press(t, m, "/")
 	if !m.top().Capturing() {
 		t.Fatal("/ on the checklist should capture keys")
 	}
 	typeText(t, m, "inbound")
-	after := len(m.checklist.ev.lines)
+	after := len(m.checklist.ev.Lines)
 	if after == 0 || after >= before {
 		t.Fatalf("evidence lines %d → %d with the filter", before, after)
 	}
-	for _, l := range m.checklist.ev.lines {
+	for _, l := range m.checklist.ev.Lines {
 		if !strings.Contains(strings.ToLower(l), "inbound") {
 			t.Errorf("kept a line without the word: %q", l)
 		}
 	}
 	press(t, m, "enter", "esc")
-	if m.top() != m.checklist || m.checklist.ev.filter != "" {
+	if m.top() != m.checklist || m.checklist.ev.Filter != "" {
 		t.Fatal("esc clears the filter first, and stays")
 	}
 	// The detail of an interface.
@@ -161,7 +161,7 @@ func TestSlashFiltersDetailAndEvidence(t *testing.T) {
 	}
 	press(t, m, "/")
 	typeText(t, m, "zzzz")
-	if len(m.detail.pg.lines) != 0 || !strings.Contains(screenText(m), `no line matches "zzzz"`) {
+	if len(m.detail.pg.Lines) != 0 || !strings.Contains(screenText(m), `no line matches "zzzz"`) {
 		t.Errorf("a filter that matches nothing says so:\n%s", screenText(m))
 	}
 }

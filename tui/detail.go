@@ -8,6 +8,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/components/catalog"
+	"github.com/reachnet/reach/tui/components/pager"
 	"github.com/reachnet/reach/tui/screen"
 )
 
@@ -16,46 +17,46 @@ import (
 type detail struct {
 	env *screen.Env
 	id  string
-	pg  pager
+	pg  pager.Model
 }
 
 func newDetail(e *screen.Env) *detail {
-	return &detail{env: e, pg: pager{env: e}}
+	return &detail{env: e, pg: pager.Model{Env: e}}
 }
 
 func (d *detail) Title() string { return "ENI " + d.id }
 
-func (d *detail) Capturing() bool { return d.pg.typing }
+func (d *detail) Capturing() bool { return d.pg.Typing }
 
 // show builds the lines for an ENI from the newest network; the root calls
 // it when the screen opens and whenever the network or the theme changes.
 func (d *detail) show(n *checks.Network, c *catalog.Catalog, id string) {
 	if id != d.id {
-		d.pg.offset = 0
-		d.pg.filter = ""
+		d.pg.Offset = 0
+		d.pg.Filter = ""
 	}
 	d.id = id
 	if n == nil {
-		d.pg.setLines([]string{"loading" + d.env.Glyphs.Ellipsis})
+		d.pg.SetLines([]string{"loading" + d.env.Glyphs.Ellipsis})
 		return
 	}
-	d.pg.setLines(detailLines(d.env, n, c, id))
+	d.pg.SetLines(detailLines(d.env, n, c, id))
 }
 
-func (d *detail) SetSize(w, h int) { d.pg.setSize(w, h) }
+func (d *detail) SetSize(w, h int) { d.pg.SetSize(w, h) }
 
 func (d *detail) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 	km, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil, nil
 	}
-	if cmd, ok := d.pg.filterKey(km); ok {
+	if cmd, ok := d.pg.FilterKey(km); ok {
 		return cmd, nil
 	}
 	k := d.env.Keys
 	switch {
 	case key.Matches(km, k.Global.Back):
-		if d.pg.clearFilter() {
+		if d.pg.ClearFilter() {
 			return nil, nil
 		}
 		return nil, screen.Back{}
@@ -66,11 +67,11 @@ func (d *detail) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 	case key.Matches(km, k.Tail.Open):
 		return nil, openTail{eni: d.id}
 	}
-	d.pg.scrollKey(km)
+	d.pg.ScrollKey(km)
 	return nil, nil
 }
 
-func (d *detail) View() string { return d.pg.view() }
+func (d *detail) View() string { return d.pg.View() }
 
 func (d *detail) ShortHelp() []key.Binding {
 	k := d.env.Keys

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+
 	"github.com/reachnet/reach/tui/components/cells"
 	"github.com/reachnet/reach/tui/screen"
 )

@@ -15,6 +15,7 @@ import (
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 	"github.com/reachnet/reach/tui/components/columns"
+	"github.com/reachnet/reach/tui/components/pager"
 	"github.com/reachnet/reach/tui/screen"
 )
 
@@ -108,14 +109,14 @@ type tail struct {
 	attrState attrState
 	attr      *checks.Attribution
 	attrErr   error
-	pg        pager
+	pg        pager.Model
 }
 
 func newTail(e *screen.Env) *tail {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.Placeholder = filterHint
-	t := &tail{env: e, input: in, capacity: tailCapacity, loc: time.Local, pg: pager{env: e}}
+	t := &tail{env: e, input: in, capacity: tailCapacity, loc: time.Local, pg: pager.Model{Env: e}}
 	t.live = newFlowList(t.capacity)
 	t.restyle()
 	return t
@@ -287,7 +288,7 @@ func (t *tail) SetSize(w, h int) {
 	t.relayout()
 	t.refreshHead()
 	t.clamp()
-	t.pg.setSize(w, max(h-1, 1))
+	t.pg.SetSize(w, max(h-1, 1))
 	t.rebuildAttr()
 	t.refreshDiagnosis()
 }
@@ -321,12 +322,12 @@ func (t *tail) rebuildDiag() {
 	if !t.diagOpen {
 		return
 	}
-	t.pg.setSize(t.w, max(t.h-1, 1))
+	t.pg.SetSize(t.w, max(t.h-1, 1))
 	lines := make([]string, len(t.diagnosis))
 	for i, l := range t.diagnosis {
 		lines[i] = cells.Clean(l, t.env.ASCII)
 	}
-	t.pg.setLines(lines)
+	t.pg.SetLines(lines)
 }
 
 // showDiagnosis takes a diagnosis of the path's records (or why it
@@ -521,7 +522,7 @@ func (t *tail) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		if key.Matches(km, k.Global.Back) {
 			t.diagOpen = false
 		} else {
-			t.pg.scrollKey(km)
+			t.pg.ScrollKey(km)
 		}
 		return nil, nil
 	}
@@ -535,7 +536,7 @@ func (t *tail) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 			}
 			return nil, screen.CopyText{Text: t.attr.Fix, What: "the fix"}
 		default:
-			t.pg.scrollKey(km)
+			t.pg.ScrollKey(km)
 		}
 		return nil, nil
 	}
@@ -598,7 +599,7 @@ func (t *tail) showAttribution(f checks.Flow, run int, state attrState) {
 	t.attrOpen = true
 	t.attrFlow, t.attrRun, t.attrState = f, run, state
 	t.attr, t.attrErr = nil, nil
-	t.pg.offset = 0
+	t.pg.Offset = 0
 	t.rebuildAttr()
 }
 
@@ -618,8 +619,8 @@ func (t *tail) rebuildAttr() {
 	if !t.attrOpen {
 		return
 	}
-	t.pg.setSize(t.w, max(t.h-1, 1))
-	t.pg.setLines(attributionLines(t.env, t.attrFlow, t.attr, t.attrErr, t.attrState, t.cat, t.loc, t.w))
+	t.pg.SetSize(t.w, max(t.h-1, 1))
+	t.pg.SetLines(attributionLines(t.env, t.attrFlow, t.attr, t.attrErr, t.attrState, t.cat, t.loc, t.w))
 }
 
 // View draws exactly h lines: the title, the counters, the diagnosis, the
@@ -629,11 +630,11 @@ func (t *tail) View() string {
 	st := e.Styles
 	if t.diagOpen {
 		head := st.Title.Render("diagnosis") + "  " + st.Subtle.Render("what the path's records show "+e.Glyphs.Dot+" esc back")
-		return cells.Truncate(head, t.w, e.Glyphs.Ellipsis) + "\n" + t.pg.view()
+		return cells.Truncate(head, t.w, e.Glyphs.Ellipsis) + "\n" + t.pg.View()
 	}
 	if t.attrOpen {
 		head := st.Title.Render("attribution") + "  " + st.Subtle.Render("why the configuration explains this record "+e.Glyphs.Dot+" y copies the fix "+e.Glyphs.Dot+" esc back")
-		return cells.Truncate(head, t.w, e.Glyphs.Ellipsis) + "\n" + t.pg.view()
+		return cells.Truncate(head, t.w, e.Glyphs.Ellipsis) + "\n" + t.pg.View()
 	}
 	lines := make([]string, 0, t.h)
 	lines = append(lines, t.head...)
