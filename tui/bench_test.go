@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -33,7 +34,7 @@ func browserWith(b testing.TB, n, w, h int) *Model {
 // with 10,000 ENIs: what View does after every message.
 func BenchmarkBrowserFrame10k(b *testing.B) {
 	for _, size := range [][2]int{{80, 24}, {200, 60}} {
-		b.Run(itoa(size[0])+"x"+itoa(size[1]), func(b *testing.B) {
+		b.Run(strconv.Itoa(size[0])+"x"+strconv.Itoa(size[1]), func(b *testing.B) {
 			m := browserWith(b, 10000, size[0], size[1])
 			m.browser.move(5000)
 			b.ReportAllocs()

@@ -312,7 +312,7 @@ func (b *browser) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		}
 	case key.Matches(km, k.Tail.Open):
 		if id := b.selectedID(); id != "" {
-			return nil, openTail{eni: id}
+			return nil, screen.OpenTail{ENI: id}
 		}
 	case key.Matches(km, k.Browser.SortName):
 		b.sortBy(catalog.ColName)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -196,7 +197,7 @@ func (c *checklist) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		}
 		return nil, screen.CopyText{Text: fix, What: "the fix for " + c.rows[c.cursor].name}
 	case key.Matches(km, k.Tail.Open):
-		return nil, openTail{}
+		return nil, screen.OpenTail{}
 	case key.Matches(km, k.Checklist.Enter):
 		if !c.full {
 			c.full = true
@@ -282,7 +283,7 @@ func (c *checklist) pathTitle() string {
 	}
 	to := p.To
 	if p.Port != 0 && !strings.Contains(to, ":") {
-		to += ":" + itoa(p.Port)
+		to += ":" + strconv.Itoa(p.Port)
 	}
 	host, _, _ := strings.Cut(p.To, ":")
 	if h := c.endHint(host); h != "" {

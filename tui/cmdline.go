@@ -167,12 +167,12 @@ func (m *Model) cmdCheck(args []string) tea.Cmd {
 
 func (m *Model) cmdTail(_ []string) tea.Cmd {
 	if m.top() == m.browser && m.browser.selectedID() != "" {
-		return m.openTail(openTail{eni: m.browser.selectedID()})
+		return m.openTail(screen.OpenTail{ENI: m.browser.selectedID()})
 	}
 	if m.top() == m.detail && m.detail.id != "" {
-		return m.openTail(openTail{eni: m.detail.id})
+		return m.openTail(screen.OpenTail{ENI: m.detail.id})
 	}
-	return m.openTail(openTail{})
+	return m.openTail(screen.OpenTail{})
 }
 
 func (m *Model) cmdSort(args []string) tea.Cmd {

@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"strconv"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -65,7 +63,7 @@ func (d *detail) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 	case key.Matches(km, k.Browser.Dest):
 		return nil, screen.SetEnd{Dest: true, Value: d.id}
 	case key.Matches(km, k.Tail.Open):
-		return nil, openTail{eni: d.id}
+		return nil, screen.OpenTail{ENI: d.id}
 	}
 	d.pg.ScrollKey(km)
 	return nil, nil
@@ -82,5 +80,3 @@ func (d *detail) FullHelp() [][]key.Binding {
 	k := d.env.Keys
 	return [][]key.Binding{{k.Browser.Source, k.Browser.Dest, k.Tail.Open, k.Evidence.Filter, k.Global.Back}, k.List.Bindings()}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -103,11 +103,11 @@ type Model struct {
 	statusErr bool
 	frame     int
 	ticking   bool
-	recents   []recentPath
+	recents   []screen.RecentPath
 	quitting  bool
 }
 
-func newModel(ctx context.Context, opts Options, e *screen.Env, recents []recentPath) *Model {
+func newModel(ctx context.Context, opts Options, e *screen.Env, recents []screen.RecentPath) *Model {
 	m := &Model{
 		ctx:     ctx,
 		env:     e,
@@ -386,8 +386,10 @@ func (m *Model) onIntent(it screen.Intent) tea.Cmd {
 		return tea.SetClipboard(it.Text)
 	case screen.Note:
 		m.setStatus(it.Text, it.Err)
-	case tailIntent:
-		return m.onTailIntent(it)
+	case screen.OpenTail:
+		return m.openTail(it)
+	case screen.AttributeRecord:
+		return m.attribute(it.Flow, false)
 	}
 	return nil
 }
@@ -545,7 +547,7 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 		if u.Err != nil && !errors.Is(u.Err, context.Canceled) {
 			m.loading = false
 			m.env.Log.Error("watch poll", "source", m.sourceName(), "err", u.Err)
-			m.setStatus(fmt.Sprintf("watch: re-reading failed (%s); the checklist still shows the data read at %s", firstLine(u.Err.Error()), m.loadedAt.Format("15:04:05")), true)
+			m.setStatus(fmt.Sprintf("watch: re-reading failed (%s); the checklist still shows the data read at %s", cells.FirstLine(u.Err.Error()), m.loadedAt.Format("15:04:05")), true)
 			return tea.Batch(cmds...)
 		}
 		if polled != nil {
@@ -564,9 +566,9 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 		m.browser.failed = ""
 		if u.Err != nil && !errors.Is(u.Err, context.Canceled) {
 			m.loadErr = u.Err
-			m.browser.failed = cells.Clean(firstLine(u.Err.Error()), m.env.ASCII)
+			m.browser.failed = cells.Clean(cells.FirstLine(u.Err.Error()), m.env.ASCII)
 			m.env.Log.Error("load", "source", m.sourceName(), "err", u.Err)
-			m.setStatus("load failed: "+firstLine(u.Err.Error()), true)
+			m.setStatus("load failed: "+cells.FirstLine(u.Err.Error()), true)
 		} else {
 			m.env.Log.Info("load done", "source", m.sourceName(), "version", m.netVer)
 		}
@@ -586,11 +588,6 @@ func (m *Model) useNetwork(n *checks.Network) tea.Cmd {
 		cmds = append(cmds, m.runChecks())
 	}
 	return tea.Batch(cmds...)
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
 }
 
 // buildCatalogCmd derives rows and completions off the terminal's

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -559,7 +560,7 @@ func TestASCIIFrames(t *testing.T) {
 	typeText(t, m, "a")
 	frames = append(frames, m.render())
 	for i, f := range frames {
-		assertASCII(t, "frame "+itoa(i), f)
+		assertASCII(t, "frame "+strconv.Itoa(i), f)
 	}
 }
 

@@ -41,7 +41,7 @@ type picker struct {
 	focus   int
 	sugg    []catalog.Completion
 	sel     int // index into sugg
-	recents []recentPath
+	recents []screen.RecentPath
 	rsel    int // index into recents, -1 when none is chosen
 	err     string
 	w, h    int

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -220,7 +221,7 @@ func BenchmarkTailBatch4000(b *testing.B) {
 // BenchmarkTailFrameFullRing is one frame of the tail with 10,000 records.
 func BenchmarkTailFrameFullRing(b *testing.B) {
 	for _, size := range [][2]int{{80, 24}, {200, 60}} {
-		b.Run(itoa(size[0])+"x"+itoa(size[1]), func(b *testing.B) {
+		b.Run(strconv.Itoa(size[0])+"x"+strconv.Itoa(size[1]), func(b *testing.B) {
 			m := tailModel(b, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
 			m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 			openTailKey(b, m)

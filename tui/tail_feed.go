@@ -387,7 +387,3 @@ func safeAttribute(n *checks.Network, f checks.Flow) (a checks.Attribution, err 
 	}()
 	return checks.Attribute(n, f), nil
 }
-
-// openTail asks the root to open a tail: of one interface (eni set) or of
-// the checklist's path.
-type openTail struct{ eni string }

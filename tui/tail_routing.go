@@ -18,25 +18,9 @@ import (
 // The root's side of the flow tail: opening and closing sessions, routing
 // their messages, attributing records with the newest network.
 
-// tailIntent marks the intents the root hands to onTailIntent.
-type tailIntent interface{ isTailIntent() }
-
-func (openTail) isTailIntent()        {}
-func (attributeRecord) isTailIntent() {}
-
-func (m *Model) onTailIntent(it tailIntent) tea.Cmd {
-	switch it := it.(type) {
-	case openTail:
-		return m.openTail(it)
-	case attributeRecord:
-		return m.attribute(it.flow, false)
-	}
-	return nil
-}
-
 // openTail closes the open tail, if any, and opens one for an interface or
 // for the checklist's path.
-func (m *Model) openTail(it openTail) tea.Cmd {
+func (m *Model) openTail(it screen.OpenTail) tea.Cmd {
 	if m.opts.Flows == nil {
 		m.setStatus("no flow logs with this source: run reach with an account (or --demo) to tail them", false)
 		return nil
@@ -86,7 +70,7 @@ func (m *Model) onTailMsg(msg tailMsg) tea.Cmd {
 		t.opened(msg.name, msg.err)
 		if msg.err != nil {
 			m.env.Log.Warn("flow tail", "target", t.spec.target.Label, "err", msg.err)
-			m.setStatus("flow tail: "+firstLine(msg.err.Error()), true)
+			m.setStatus("flow tail: "+cells.FirstLine(msg.err.Error()), true)
 			return nil
 		}
 		t.window = defaultFlowWindow(t.openedAt)
@@ -101,7 +85,7 @@ func (m *Model) onTailMsg(msg tailMsg) tea.Cmd {
 			if msg.err != nil && !errors.Is(msg.err, context.Canceled) {
 				m.env.Log.Warn("flow tail ended", "source", t.name, "err", msg.err)
 				t.ended(msg.err)
-				m.setStatus("flow tail: "+firstLine(msg.err.Error()), true)
+				m.setStatus("flow tail: "+cells.FirstLine(msg.err.Error()), true)
 			} else {
 				t.ended(nil)
 			}
@@ -214,14 +198,14 @@ func (m *Model) diagnoseTail() tea.Cmd {
 
 // tailTarget builds the target of t: the interface's addresses, or the
 // path's ends as the last check resolved them.
-func (m *Model) tailTarget(it openTail) (FlowTarget, error) {
+func (m *Model) tailTarget(it screen.OpenTail) (FlowTarget, error) {
 	if m.net == nil {
 		return FlowTarget{}, errors.New("the network has not loaded yet: the tail needs it to find the interfaces")
 	}
-	if it.eni != "" {
-		eni := m.net.ENIs[it.eni]
+	if it.ENI != "" {
+		eni := m.net.ENIs[it.ENI]
 		if eni == nil {
-			return FlowTarget{}, errors.New(cells.Clean(it.eni, m.env.ASCII) + " is not in the network")
+			return FlowTarget{}, errors.New(cells.Clean(it.ENI, m.env.ASCII) + " is not in the network")
 		}
 		t := FlowTarget{Label: m.cat.Label(eni.ID), ENI: eni.ID, Protocol: checks.ProtocolAll, Network: m.net}
 		t.addENI(eni)

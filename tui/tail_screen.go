@@ -559,7 +559,7 @@ func (t *tail) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		if t.shown().count() == 0 {
 			return nil, nil
 		}
-		return nil, attributeRecord{flow: t.shown().row(t.cursor).flow}
+		return nil, screen.AttributeRecord{Flow: t.shown().row(t.cursor).flow}
 	case key.Matches(km, k.Global.Back):
 		if t.filterText != "" {
 			t.input.SetValue("")
@@ -684,7 +684,7 @@ func (t *tail) emptyLines() []string {
 	switch {
 	case t.state == tailFailed && t.err != nil:
 		var out []string
-		for _, l := range cells.Wrap(firstLine(cells.FromEngine(t.err.Error(), t.env.ASCII)), max(t.w, 10), "  ") {
+		for _, l := range cells.Wrap(cells.FirstLine(cells.FromEngine(t.err.Error(), t.env.ASCII)), max(t.w, 10), "  ") {
 			out = append(out, st.Error.Render(l))
 		}
 		return out
@@ -736,6 +736,3 @@ func (t *tail) FullHelp() [][]key.Binding {
 		k.List.Bindings(),
 	}
 }
-
-// attributeRecord asks the root to attribute a record with the network.
-type attributeRecord struct{ flow checks.Flow }

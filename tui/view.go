@@ -110,7 +110,7 @@ func (m *Model) progressLine(w int) string {
 	g := m.env.Glyphs
 	if m.loadErr != nil && !m.loading {
 		// A failed load never looks like an empty, healthy account.
-		return cells.Truncate(st.Error.Render(g.Fail+" load failed: "+cells.Clean(firstLine(m.loadErr.Error()), m.env.ASCII)), w, g.Ellipsis)
+		return cells.Truncate(st.Error.Render(g.Fail+" load failed: "+cells.Clean(cells.FirstLine(m.loadErr.Error()), m.env.ASCII)), w, g.Ellipsis)
 	}
 	if m.net == nil {
 		return cells.Truncate(st.Pending.Render(g.Spinner[m.frame%len(g.Spinner)]+" loading from "+m.sourceName()+g.Ellipsis+" "+m.elapsed()), w, g.Ellipsis)

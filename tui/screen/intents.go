@@ -3,6 +3,7 @@ package screen
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/components/catalog"
@@ -83,4 +84,17 @@ func (p PathSpec) Query(n *checks.Network) (checks.Query, error) {
 		port = 0
 	}
 	return checks.NewQuery(from, to, p.Proto(), port, p.SourcePort)
+}
+
+// OpenTail asks the root to open a tail: of one interface (eni set) or of
+// the checklist's path.
+type OpenTail struct{ ENI string }
+
+// AttributeRecord asks the root to attribute a record with the network.
+type AttributeRecord struct{ Flow checks.Flow }
+
+// RecentPath is one path the user checked.
+type RecentPath struct {
+	Path PathSpec  `json:"path"`
+	When time.Time `json:"when"`
 }

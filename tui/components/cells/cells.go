@@ -201,3 +201,10 @@ func cutAt(s string, limit int) int {
 	}
 	return i
 }
+
+// FirstLine is s up to its first line break: one line of an error for a
+// status line.
+func FirstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
