@@ -169,8 +169,8 @@ func (m *Model) cmdTail(_ []string) tea.Cmd {
 	if m.top() == m.browser && m.browser.selectedID() != "" {
 		return m.openTail(screen.OpenTail{ENI: m.browser.selectedID()})
 	}
-	if m.top() == m.detail && m.detail.id != "" {
-		return m.openTail(screen.OpenTail{ENI: m.detail.id})
+	if m.top() == m.detail && m.detail.ID != "" {
+		return m.openTail(screen.OpenTail{ENI: m.detail.ID})
 	}
 	return m.openTail(screen.OpenTail{})
 }

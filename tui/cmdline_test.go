@@ -161,7 +161,7 @@ func TestSlashFiltersDetailAndEvidence(t *testing.T) {
 	}
 	press(t, m, "/")
 	typeText(t, m, "zzzz")
-	if len(m.detail.pg.Lines) != 0 || !strings.Contains(screenText(m), `no line matches "zzzz"`) {
+	if len(m.detail.Pager.Lines) != 0 || !strings.Contains(screenText(m), `no line matches "zzzz"`) {
 		t.Errorf("a filter that matches nothing says so:\n%s", screenText(m))
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/reachnet/reach/themes"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/screen"
+	"github.com/reachnet/reach/tui/screens/detail"
 )
 
 // updating reports whether -update was given; the flag itself is defined by
@@ -180,11 +181,11 @@ func TestGoldenDetail(t *testing.T) {
 	for _, w := range []int{80, 120} {
 		e := testEnv(false, themes.ANSI16)
 		c := catalog.Build(1, n, nil, false)
-		out := strings.Join(detailLines(e, n, c, "eni-0d01"), "\n")
+		out := strings.Join(detail.Lines(e, n, c, "eni-0d01"), "\n")
 		// The detail screen truncates to its width; pin that too.
-		d := newDetail(e)
+		d := detail.New(e)
 		d.SetSize(w, 40)
-		d.show(n, c, "eni-0d01")
+		d.Show(n, c, "eni-0d01")
 		golden(t, fmt.Sprintf("detail-%d", w), d.View(), w)
 		for _, want := range []string{"rds-payments (sg-0rds)", "tcp 5432 from app (sg-0app)", "Route table prod-main", "Network ACL acl-default-vpc-0001", "#100   allow all traffic 0.0.0.0/0"} {
 			if !strings.Contains(stripANSI(out), want) {

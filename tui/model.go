@@ -18,6 +18,7 @@ import (
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 	"github.com/reachnet/reach/tui/screen"
+	"github.com/reachnet/reach/tui/screens/detail"
 )
 
 // Messages. Commands are verbs (loadInventory, runChecks); their results
@@ -77,7 +78,7 @@ type Model struct {
 	scope string
 
 	browser   *browser
-	detail    *detail
+	detail    *detail.Model
 	picker    *picker
 	checklist *checklist
 	tail      *tail
@@ -125,7 +126,7 @@ func newModel(ctx context.Context, opts Options, e *screen.Env, recents []screen
 		m.depth = themes.NoColor
 	}
 	m.browser = newBrowser(e)
-	m.detail = newDetail(e)
+	m.detail = detail.New(e)
 	m.picker = newPicker(e)
 	m.picker.recents = recents
 	m.checklist = newChecklist(e)
@@ -241,8 +242,8 @@ func (m *Model) restyle() {
 
 // redraw rebuilds the cached lines of the screens that keep them.
 func (m *Model) redraw() {
-	if m.detail.id != "" {
-		m.detail.show(m.net, m.cat, m.detail.id)
+	if m.detail.ID != "" {
+		m.detail.Show(m.net, m.cat, m.detail.ID)
 	}
 	m.checklist.refresh()
 }
@@ -375,7 +376,7 @@ func (m *Model) onIntent(it screen.Intent) tea.Cmd {
 	case screen.Back:
 		m.pop()
 	case screen.OpenDetail:
-		m.detail.show(m.net, m.cat, it.ID)
+		m.detail.Show(m.net, m.cat, it.ID)
 		m.push(m.detail)
 	case screen.SetEnd:
 		return m.setEnd(it)
@@ -624,8 +625,8 @@ func (m *Model) onCatalog(c *catalog.Catalog) tea.Cmd {
 	m.checklist.cat = c
 	m.checklist.refresh()
 	m.tail.cat = c
-	if m.detail.id != "" {
-		m.detail.show(m.net, c, m.detail.id)
+	if m.detail.ID != "" {
+		m.detail.Show(m.net, c, m.detail.ID)
 	}
 	return next
 }

@@ -64,7 +64,7 @@ func TestBrowserFilterAndDetail(t *testing.T) {
 		t.Fatalf("filter by group name: selected %q of %d", m.browser.selectedID(), len(m.browser.visible))
 	}
 	press(t, m, "enter", "enter")
-	if m.top() != m.detail || m.detail.id != "eni-0d01" {
+	if m.top() != m.detail || m.detail.ID != "eni-0d01" {
 		t.Fatalf("enter opens the detail; top is %s", m.top().Title())
 	}
 	if s := screenText(m); !strings.Contains(s, "tcp 5432 from app (sg-0app)") {
