@@ -24,8 +24,8 @@ func browserWith(b testing.TB, n, w, h int) *Model {
 	m := newTestModel(b, Static("bench", net, nil), Options{})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	start(b, m)
-	if len(m.browser.visible) != n {
-		b.Fatalf("rows = %d, want %d", len(m.browser.visible), n)
+	if len(m.browser.Visible) != n {
+		b.Fatalf("rows = %d, want %d", len(m.browser.Visible), n)
 	}
 	return m
 }
@@ -36,7 +36,7 @@ func BenchmarkBrowserFrame10k(b *testing.B) {
 	for _, size := range [][2]int{{80, 24}, {200, 60}} {
 		b.Run(strconv.Itoa(size[0])+"x"+strconv.Itoa(size[1]), func(b *testing.B) {
 			m := browserWith(b, 10000, size[0], size[1])
-			m.browser.move(5000)
+			m.browser.Move(5000)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/reachnet/reach/tui/screen"
+	"github.com/reachnet/reach/tui/screens/browser"
 )
 
 // command is one word of the command line (":" as in k9s and vi).
@@ -166,8 +167,8 @@ func (m *Model) cmdCheck(args []string) tea.Cmd {
 }
 
 func (m *Model) cmdTail(_ []string) tea.Cmd {
-	if m.top() == m.browser && m.browser.selectedID() != "" {
-		return m.openTail(screen.OpenTail{ENI: m.browser.selectedID()})
+	if m.top() == m.browser && m.browser.SelectedID() != "" {
+		return m.openTail(screen.OpenTail{ENI: m.browser.SelectedID()})
 	}
 	if m.top() == m.detail && m.detail.ID != "" {
 		return m.openTail(screen.OpenTail{ENI: m.detail.ID})
@@ -180,19 +181,19 @@ func (m *Model) cmdSort(args []string) tea.Cmd {
 		m.setStatus("usage: :sort COLUMN (name, id, type, private, public, subnet, vpc, status)", true)
 		return nil
 	}
-	col, ok := sortColumn(args[0])
+	col, ok := browser.SortColumn(args[0])
 	if !ok {
 		m.setStatus(fmt.Sprintf("sort %q: expected a column: name, id, type, private, public, subnet, vpc, status", args[0]), true)
 		return nil
 	}
 	m.stack = m.stack[:1]
-	m.browser.sortBy(col)
+	m.browser.SortBy(col)
 	return nil
 }
 
 func (m *Model) cmdFilter(args []string) tea.Cmd {
 	m.stack = m.stack[:1]
-	m.browser.setFilter(strings.Join(args, " "))
+	m.browser.SetFilter(strings.Join(args, " "))
 	return nil
 }
 

@@ -39,10 +39,10 @@ func TestCommandLine(t *testing.T) {
 			}
 		}},
 		{"sort by private address, descending on the second time", "sort private", func(t *testing.T, m *Model) {
-			if m.browser.sortCol != catalog.ColPrivate || m.browser.selectedID() == "" {
-				t.Fatalf("sort column %d", m.browser.sortCol)
+			if m.browser.SortCol != catalog.ColPrivate || m.browser.SelectedID() == "" {
+				t.Fatalf("sort column %d", m.browser.SortCol)
 			}
-			first := m.browser.cat.Rows[m.browser.visible[0]].Cells[catalog.ColPrivate]
+			first := m.browser.Cat.Rows[m.browser.Visible[0]].Cells[catalog.ColPrivate]
 			if first != "10.0.16.7" {
 				t.Errorf("first row by private IP: %s", first)
 			}
@@ -50,13 +50,13 @@ func TestCommandLine(t *testing.T) {
 				t.Errorf("the sorted column should be marked:\n%s", s)
 			}
 			m.runCommand("sort private")
-			if first := m.browser.cat.Rows[m.browser.visible[0]].Cells[catalog.ColPrivate]; first != "10.0.33.12" {
+			if first := m.browser.Cat.Rows[m.browser.Visible[0]].Cells[catalog.ColPrivate]; first != "10.0.33.12" {
 				t.Errorf("descending: first %s", first)
 			}
 		}},
 		{"filter", "filter batch", func(t *testing.T, m *Model) {
-			if len(m.browser.visible) != 1 || m.browser.selectedID() != "eni-0b01" {
-				t.Errorf("filter batch: %d rows", len(m.browser.visible))
+			if len(m.browser.Visible) != 1 || m.browser.SelectedID() != "eni-0b01" {
+				t.Errorf("filter batch: %d rows", len(m.browser.Visible))
 			}
 		}},
 		{"unknown command", "frobnicate", func(t *testing.T, m *Model) {
@@ -97,8 +97,8 @@ func TestSortKeys(t *testing.T) {
 	start(t, m)
 	press(t, m, "P")
 	var got []string
-	for _, i := range m.browser.visible {
-		got = append(got, m.browser.cat.Rows[i].Cells[catalog.ColPrivate])
+	for _, i := range m.browser.Visible {
+		got = append(got, m.browser.Cat.Rows[i].Cells[catalog.ColPrivate])
 	}
 	// Numeric, not textual: 10.0.16.45 after 10.0.16.7.
 	if want := "10.0.16.7,10.0.16.45,10.0.17.20,10.0.17.31"; !strings.HasPrefix(strings.Join(got, ","), want) {
@@ -108,7 +108,7 @@ func TestSortKeys(t *testing.T) {
 	press(t, m, "/")
 	typeText(t, m, "10.0.1")
 	press(t, m, "enter")
-	if first := m.browser.cat.Rows[m.browser.visible[0]].Cells[catalog.ColPrivate]; first != "10.0.16.7" {
+	if first := m.browser.Cat.Rows[m.browser.Visible[0]].Cells[catalog.ColPrivate]; first != "10.0.16.7" {
 		t.Errorf("filtered and sorted: first %s", first)
 	}
 }

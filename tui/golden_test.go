@@ -15,6 +15,7 @@ import (
 	"github.com/reachnet/reach/themes"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/screen"
+	"github.com/reachnet/reach/tui/screens/browser"
 	"github.com/reachnet/reach/tui/screens/detail"
 )
 
@@ -73,10 +74,10 @@ func TestGoldenBrowser(t *testing.T) {
 	for _, ascii := range []bool{false, true} {
 		for _, w := range widths {
 			e := testEnv(ascii, themes.ANSI16)
-			b := newBrowser(e)
+			b := browser.New(e)
 			b.SetSize(w, 10)
-			b.setCatalog(catalog.Build(1, n, nil, ascii))
-			b.move(1)
+			b.SetCatalog(catalog.Build(1, n, nil, ascii))
+			b.Move(1)
 			name := fmt.Sprintf("browser-%d", w)
 			if ascii {
 				name += "-ascii"
@@ -197,7 +198,7 @@ func TestGoldenDetail(t *testing.T) {
 
 func TestGoldenHelp(t *testing.T) {
 	e := testEnv(false, themes.ANSI16)
-	b := newBrowser(e)
+	b := browser.New(e)
 	out := strings.Join(helpLines(e, "keys: ENIs", b, 80, 20, false), "\n")
 	golden(t, "help-browser-80x20", out, 80)
 }

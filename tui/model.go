@@ -18,6 +18,7 @@ import (
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 	"github.com/reachnet/reach/tui/screen"
+	"github.com/reachnet/reach/tui/screens/browser"
 	"github.com/reachnet/reach/tui/screens/detail"
 )
 
@@ -77,7 +78,7 @@ type Model struct {
 	// profile; snapshot and when it was taken); empty until it says.
 	scope string
 
-	browser   *browser
+	browser   *browser.Model
 	detail    *detail.Model
 	picker    *picker
 	checklist *checklist
@@ -125,7 +126,7 @@ func newModel(ctx context.Context, opts Options, e *screen.Env, recents []screen
 	if opts.NoColor {
 		m.depth = themes.NoColor
 	}
-	m.browser = newBrowser(e)
+	m.browser = browser.New(e)
 	m.detail = detail.New(e)
 	m.picker = newPicker(e)
 	m.picker.recents = recents
@@ -223,7 +224,7 @@ func (m *Model) restyle() {
 		pal = themes.New(m.dark, m.depth)
 	}
 	m.env.SetStyles(themes.NewStyles(pal))
-	m.browser.restyle()
+	m.browser.Restyle()
 	m.picker.restyle()
 	m.tail.restyle()
 	m.cmd.restyle(m.env)
@@ -564,16 +565,16 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 			m.checklist.pending = m.pending
 			m.checklist.refresh()
 		}
-		m.browser.failed = ""
+		m.browser.Failed = ""
 		if u.Err != nil && !errors.Is(u.Err, context.Canceled) {
 			m.loadErr = u.Err
-			m.browser.failed = cells.Clean(cells.FirstLine(u.Err.Error()), m.env.ASCII)
+			m.browser.Failed = cells.Clean(cells.FirstLine(u.Err.Error()), m.env.ASCII)
 			m.env.Log.Error("load", "source", m.sourceName(), "err", u.Err)
 			m.setStatus("load failed: "+cells.FirstLine(u.Err.Error()), true)
 		} else {
 			m.env.Log.Info("load done", "source", m.sourceName(), "version", m.netVer)
 		}
-		m.browser.loading = false
+		m.browser.Loading = false
 	}
 	return tea.Batch(cmds...)
 }
@@ -619,8 +620,8 @@ func (m *Model) onCatalog(c *catalog.Catalog) tea.Cmd {
 		return next // an older network finished building after a newer one
 	}
 	m.cat = c
-	m.browser.loading = m.loading
-	m.browser.setCatalog(c)
+	m.browser.Loading = m.loading
+	m.browser.SetCatalog(c)
 	m.picker.cat = c
 	m.checklist.cat = c
 	m.checklist.refresh()

@@ -23,6 +23,7 @@ import (
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/columns"
 	"github.com/reachnet/reach/tui/screen"
+	"github.com/reachnet/reach/tui/screens/browser"
 )
 
 func rowStatuses(m *Model) map[string]screen.RowStatus {
@@ -36,32 +37,32 @@ func rowStatuses(m *Model) map[string]screen.RowStatus {
 func TestBrowserFilterAndDetail(t *testing.T) {
 	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
 	start(t, m)
-	if got := len(m.browser.visible); got != 4 {
+	if got := len(m.browser.Visible); got != 4 {
 		t.Fatalf("rows = %d, want 4", got)
 	}
 	press(t, m, "/")
-	if !m.browser.typing || !m.top().Capturing() {
+	if !m.browser.Typing || !m.top().Capturing() {
 		t.Fatal("/ should open the filter and capture keys")
 	}
 	typeText(t, m, "batch")
-	if got := len(m.browser.visible); got != 1 || m.browser.selectedID() != "eni-0b01" {
-		t.Fatalf("filter batch: %d rows, selected %q", got, m.browser.selectedID())
+	if got := len(m.browser.Visible); got != 1 || m.browser.SelectedID() != "eni-0b01" {
+		t.Fatalf("filter batch: %d rows, selected %q", got, m.browser.SelectedID())
 	}
 	// q is text while filtering, not quit.
 	typeText(t, m, "q")
-	if m.quitting || m.browser.filter != "batchq" {
-		t.Fatalf("q while filtering: quitting=%v filter=%q", m.quitting, m.browser.filter)
+	if m.quitting || m.browser.Filter != "batchq" {
+		t.Fatalf("q while filtering: quitting=%v filter=%q", m.quitting, m.browser.Filter)
 	}
 	press(t, m, "backspace", "enter")
-	if m.browser.typing || m.browser.filter != "batch" {
-		t.Fatalf("enter keeps the filter: typing=%v filter=%q", m.browser.typing, m.browser.filter)
+	if m.browser.Typing || m.browser.Filter != "batch" {
+		t.Fatalf("enter keeps the filter: typing=%v filter=%q", m.browser.Typing, m.browser.Filter)
 	}
 	// Filtering searches every column, hidden ones too: a security group
 	// name and an address.
 	press(t, m, "/")
 	typeText(t, m, "rds-payments")
-	if m.browser.selectedID() != "eni-0d01" || len(m.browser.visible) != 1 {
-		t.Fatalf("filter by group name: selected %q of %d", m.browser.selectedID(), len(m.browser.visible))
+	if m.browser.SelectedID() != "eni-0d01" || len(m.browser.Visible) != 1 {
+		t.Fatalf("filter by group name: selected %q of %d", m.browser.SelectedID(), len(m.browser.Visible))
 	}
 	press(t, m, "enter", "enter")
 	if m.top() != m.detail || m.detail.ID != "eni-0d01" {
@@ -75,7 +76,7 @@ func TestBrowserFilterAndDetail(t *testing.T) {
 		t.Fatal("esc returns to the browser")
 	}
 	press(t, m, "esc")
-	if m.browser.filter != "" || len(m.browser.visible) != 4 {
+	if m.browser.Filter != "" || len(m.browser.Visible) != 4 {
 		t.Fatal("esc in the browser clears the filter")
 	}
 }
@@ -570,7 +571,7 @@ func TestLayoutColumns(t *testing.T) {
 		natural[i] = catalog.Columns[i].Max
 	}
 	for _, w := range []int{40, 80, 100, 160, 250} {
-		l := layoutColumns(natural, w)
+		l := browser.LayoutColumns(natural, w)
 		total := -1
 		for _, c := range l {
 			total += c.W + 1
@@ -582,7 +583,7 @@ func TestLayoutColumns(t *testing.T) {
 			t.Errorf("width %d: the ID column must always be shown", w)
 		}
 	}
-	if l := layoutColumns(natural, 250); len(l) != catalog.NumCols {
+	if l := browser.LayoutColumns(natural, 250); len(l) != catalog.NumCols {
 		t.Errorf("at 250 columns every column fits, got %d", len(l))
 	}
 }
@@ -591,16 +592,16 @@ func TestBrowserKeepsSelectionAcrossUpdates(t *testing.T) {
 	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
 	start(t, m)
 	press(t, m, "down", "down")
-	sel := m.browser.selectedID()
+	sel := m.browser.SelectedID()
 	n := smallNet()
 	n.ENIs["eni-0000"] = &checks.ENI{ID: "eni-0000", Name: "aaa-first", SubnetID: "subnet-0011", VPCID: "vpc-0001", Status: "in-use"}
 	m.onCatalog(catalog.Build(m.netVer+1, n, nil, false))
-	if m.browser.selectedID() != sel {
-		t.Fatalf("selection moved from %s to %s when a row was added above", sel, m.browser.selectedID())
+	if m.browser.SelectedID() != sel {
+		t.Fatalf("selection moved from %s to %s when a row was added above", sel, m.browser.SelectedID())
 	}
 	// An older catalog finishing late is ignored.
 	m.onCatalog(catalog.Build(1, smallNet(), nil, false))
-	if len(m.browser.visible) != 5 {
+	if len(m.browser.Visible) != 5 {
 		t.Fatal("an older catalog replaced a newer one")
 	}
 }

@@ -1,4 +1,6 @@
-package tui
+// Package browser is the first screen: every ENI in a table, filtered as
+// you type and sorted by column.
+package browser
 
 import (
 	"fmt"
@@ -17,45 +19,45 @@ import (
 	"github.com/reachnet/reach/tui/screen"
 )
 
-// browser is the first screen: every ENI in a table, filtered as you type.
+// Model is the first screen: every ENI in a table, filtered as you type.
 // Rows come precomputed in the catalog; the browser keeps only indexes into
 // them and draws the visible window.
-type browser struct {
+type Model struct {
 	env *screen.Env
-	cat *catalog.Catalog
-	// visible indexes cat.rows: all of them, or those matching the filter,
+	Cat *catalog.Catalog
+	// Visible indexes cat.rows: all of them, or those matching the filter,
 	// in the order of order.
-	visible []int
+	Visible []int
 	// order is cat.rows sorted by sortCol (nil: the catalog's own order,
 	// by name); sortDesc reverses it.
 	order    []int
-	sortCol  int
+	SortCol  int
 	sortDesc bool
-	filter   string
+	Filter   string
 	input    textinput.Model
-	typing   bool
+	Typing   bool
 	cursor   int // index into visible
 	offset   int // first visible row drawn
 	w, h     int
 	layout   []columns.Placed
-	loading  bool
-	// failed is the error that ended the last load, "" when it did not.
-	failed string
+	Loading  bool
+	// Failed is the error that ended the last load, "" when it did not.
+	Failed string
 }
 
-func newBrowser(e *screen.Env) *browser {
+func New(e *screen.Env) *Model {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.Placeholder = "filter: name, ID, address, subnet, VPC, group…"
 	if e.ASCII {
 		in.Placeholder = "filter: name, ID, address, subnet, VPC, group..."
 	}
-	b := &browser{env: e, input: in, loading: true, sortCol: -1}
-	b.restyle()
+	b := &Model{env: e, input: in, Loading: true, SortCol: -1}
+	b.Restyle()
 	return b
 }
 
-func (b *browser) restyle() {
+func (b *Model) Restyle() {
 	s := textinput.DefaultStyles(b.env.Styles.Palette.Dark)
 	s.Focused.Prompt = b.env.Styles.Accent
 	s.Blurred.Prompt = b.env.Styles.Subtle
@@ -64,71 +66,71 @@ func (b *browser) restyle() {
 	b.input.SetStyles(s)
 }
 
-func (b *browser) Title() string { return "ENIs" }
+func (b *Model) Title() string { return "ENIs" }
 
-func (b *browser) Capturing() bool { return b.typing }
+func (b *Model) Capturing() bool { return b.Typing }
 
-// setCatalog swaps in rows built from a newer network, keeping the selected
+// SetCatalog swaps in rows built from a newer network, keeping the selected
 // ENI selected when it still exists.
-func (b *browser) setCatalog(c *catalog.Catalog) {
-	sel := b.selectedID()
-	b.cat = c
+func (b *Model) SetCatalog(c *catalog.Catalog) {
+	sel := b.SelectedID()
+	b.Cat = c
 	b.resort()
 	b.refilter(sel)
 	b.relayout()
 }
 
-func (b *browser) selectedID() string {
-	if b.cat == nil || b.cursor < 0 || b.cursor >= len(b.visible) {
+func (b *Model) SelectedID() string {
+	if b.Cat == nil || b.cursor < 0 || b.cursor >= len(b.Visible) {
 		return ""
 	}
-	return b.cat.Rows[b.visible[b.cursor]].ID
+	return b.Cat.Rows[b.Visible[b.cursor]].ID
 }
 
 // refilter recomputes the visible rows. It runs in Update on every keystroke:
 // a substring scan of 10,000 precomputed haystacks takes well under a
 // millisecond.
-func (b *browser) refilter(keep string) {
-	b.visible = b.visible[:0]
-	if b.cat != nil {
-		q := strings.ToLower(strings.TrimSpace(b.filter))
-		for n := range b.cat.Rows {
+func (b *Model) refilter(keep string) {
+	b.Visible = b.Visible[:0]
+	if b.Cat != nil {
+		q := strings.ToLower(strings.TrimSpace(b.Filter))
+		for n := range b.Cat.Rows {
 			i := n
 			if b.order != nil {
 				i = b.order[n]
 			}
-			if q == "" || pager.MatchAll(b.cat.Rows[i].Hay, q) {
-				b.visible = append(b.visible, i)
+			if q == "" || pager.MatchAll(b.Cat.Rows[i].Hay, q) {
+				b.Visible = append(b.Visible, i)
 			}
 		}
 	}
 	b.cursor = 0
 	if keep != "" {
-		if i := slices.IndexFunc(b.visible, func(r int) bool { return b.cat.Rows[r].ID == keep }); i >= 0 {
+		if i := slices.IndexFunc(b.Visible, func(r int) bool { return b.Cat.Rows[r].ID == keep }); i >= 0 {
 			b.cursor = i
 		}
 	}
 	b.clamp()
 }
 
-// setFilter applies a filter as if it had been typed after /.
-func (b *browser) setFilter(text string) {
-	b.typing = false
+// SetFilter applies a filter as if it had been typed after /.
+func (b *Model) SetFilter(text string) {
+	b.Typing = false
 	b.input.Blur()
-	b.filter = text
+	b.Filter = text
 	b.input.SetValue(text)
-	b.refilter(b.selectedID())
+	b.refilter(b.SelectedID())
 }
 
-// sortBy sorts the list by a column, as k9s does: the column's key again
+// SortBy sorts the list by a column, as k9s does: the column's key again
 // reverses the order.
-func (b *browser) sortBy(col int) {
-	if b.sortCol == col {
+func (b *Model) SortBy(col int) {
+	if b.SortCol == col {
 		b.sortDesc = !b.sortDesc
 	} else {
-		b.sortCol, b.sortDesc = col, false
+		b.SortCol, b.sortDesc = col, false
 	}
-	sel := b.selectedID()
+	sel := b.SelectedID()
 	b.resort()
 	b.refilter(sel)
 	b.relayout()
@@ -136,17 +138,17 @@ func (b *browser) sortBy(col int) {
 
 // resort computes the sorted order once per catalog or sort change, so
 // filtering as you type stays a scan.
-func (b *browser) resort() {
-	if b.cat == nil || b.sortCol < 0 {
+func (b *Model) resort() {
+	if b.Cat == nil || b.SortCol < 0 {
 		b.order = nil
 		return
 	}
-	rows := b.cat.Rows
+	rows := b.Cat.Rows
 	order := make([]int, len(rows))
 	for i := range order {
 		order[i] = i
 	}
-	col := b.sortCol
+	col := b.SortCol
 	slices.SortStableFunc(order, func(x, y int) int {
 		r := compareCells(col, rows[x].Cells[col], rows[y].Cells[col])
 		if b.sortDesc {
@@ -179,8 +181,8 @@ func compareCells(col int, a, c string) int {
 	return strings.Compare(catalog.Lower(a), catalog.Lower(c))
 }
 
-// sortColumn maps a column's name (as :sort takes it) to its index.
-func sortColumn(name string) (int, bool) {
+// SortColumn maps a column's name (as :sort takes it) to its index.
+func SortColumn(name string) (int, bool) {
 	name = strings.ToLower(strings.TrimSpace(name))
 	for i, c := range catalog.Columns {
 		title := strings.ToLower(c.Title)
@@ -191,43 +193,43 @@ func sortColumn(name string) (int, bool) {
 	return 0, false
 }
 
-func (b *browser) SetSize(w, h int) {
+func (b *Model) SetSize(w, h int) {
 	b.w, b.h = w, h
 	b.input.SetWidth(max(w-20, 10))
 	b.relayout()
 	b.clamp()
 }
 
-func (b *browser) relayout() {
+func (b *Model) relayout() {
 	var natural [catalog.NumCols]int
 	for i := range catalog.Columns {
 		natural[i] = catalog.Columns[i].Max
 	}
-	if b.cat != nil && len(b.cat.Rows) > 0 {
-		natural = b.cat.Natural
+	if b.Cat != nil && len(b.Cat.Rows) > 0 {
+		natural = b.Cat.Natural
 	}
-	if b.sortCol >= 0 {
+	if b.SortCol >= 0 {
 		// Room for the sort mark after the title.
-		natural[b.sortCol] = max(natural[b.sortCol], cells.Width(catalog.Columns[b.sortCol].Title)+1)
+		natural[b.SortCol] = max(natural[b.SortCol], cells.Width(catalog.Columns[b.SortCol].Title)+1)
 	}
-	b.layout = layoutColumns(natural, b.w)
+	b.layout = LayoutColumns(natural, b.w)
 }
 
-// layoutColumns lays out the browser's columns (columns.Fit).
-func layoutColumns(natural [catalog.NumCols]int, total int) []columns.Placed {
+// LayoutColumns lays out the browser's columns (columns.Fit).
+func LayoutColumns(natural [catalog.NumCols]int, total int) []columns.Placed {
 	return columns.Fit(natural[:], total, func(c int) columns.Spec { return catalog.Columns[c] })
 }
 
-func (b *browser) listHeight() int {
+func (b *Model) listHeight() int {
 	h := b.h - 1 // column headers
-	if b.typing || b.filter != "" {
+	if b.Typing || b.Filter != "" {
 		h-- // the filter line
 	}
 	return max(h, 1)
 }
 
-func (b *browser) clamp() {
-	n := len(b.visible)
+func (b *Model) clamp() {
+	n := len(b.Visible)
 	if b.cursor >= n {
 		b.cursor = n - 1
 	}
@@ -249,34 +251,34 @@ func (b *browser) clamp() {
 	}
 }
 
-func (b *browser) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
+func (b *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 	k := b.env.Keys
-	if b.typing {
+	if b.Typing {
 		if km, ok := msg.(tea.KeyPressMsg); ok {
 			switch {
 			case key.Matches(km, k.Filter.Apply):
-				b.typing = false
+				b.Typing = false
 				b.input.Blur()
 				b.clamp()
 				return nil, nil
 			case key.Matches(km, k.Filter.Clear):
-				b.typing = false
+				b.Typing = false
 				b.input.Blur()
-				b.filter = ""
+				b.Filter = ""
 				b.input.SetValue("")
-				b.refilter(b.selectedID())
+				b.refilter(b.SelectedID())
 				return nil, nil
 			case km.String() == "up" || km.String() == "down":
 				// Arrows move the selection while the filter is typed.
-				b.move(map[string]int{"up": -1, "down": 1}[km.String()])
+				b.Move(map[string]int{"up": -1, "down": 1}[km.String()])
 				return nil, nil
 			}
 		}
 		var cmd tea.Cmd
 		b.input, cmd = b.input.Update(msg)
-		if v := b.input.Value(); v != b.filter {
-			b.filter = v
-			b.refilter(b.selectedID())
+		if v := b.input.Value(); v != b.Filter {
+			b.Filter = v
+			b.refilter(b.SelectedID())
 		}
 		return cmd, nil
 	}
@@ -286,79 +288,79 @@ func (b *browser) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 	}
 	switch {
 	case key.Matches(km, k.Browser.Filter):
-		b.typing = true
-		b.filter = ""
+		b.Typing = true
+		b.Filter = ""
 		b.input.SetValue("")
-		b.refilter(b.selectedID())
+		b.refilter(b.SelectedID())
 		return b.input.Focus(), nil
 	case key.Matches(km, k.Global.Back):
-		if b.filter != "" {
-			b.filter = ""
+		if b.Filter != "" {
+			b.Filter = ""
 			b.input.SetValue("")
-			b.refilter(b.selectedID())
+			b.refilter(b.SelectedID())
 		}
 		return nil, nil
 	case key.Matches(km, k.Browser.Enter):
-		if id := b.selectedID(); id != "" {
+		if id := b.SelectedID(); id != "" {
 			return nil, screen.OpenDetail{ID: id}
 		}
 	case key.Matches(km, k.Browser.Source):
-		if id := b.selectedID(); id != "" {
+		if id := b.SelectedID(); id != "" {
 			return nil, screen.SetEnd{Dest: false, Value: id}
 		}
 	case key.Matches(km, k.Browser.Dest):
-		if id := b.selectedID(); id != "" {
+		if id := b.SelectedID(); id != "" {
 			return nil, screen.SetEnd{Dest: true, Value: id}
 		}
 	case key.Matches(km, k.Tail.Open):
-		if id := b.selectedID(); id != "" {
+		if id := b.SelectedID(); id != "" {
 			return nil, screen.OpenTail{ENI: id}
 		}
 	case key.Matches(km, k.Browser.SortName):
-		b.sortBy(catalog.ColName)
+		b.SortBy(catalog.ColName)
 	case key.Matches(km, k.Browser.SortID):
-		b.sortBy(catalog.ColID)
+		b.SortBy(catalog.ColID)
 	case key.Matches(km, k.Browser.SortType):
-		b.sortBy(catalog.ColType)
+		b.SortBy(catalog.ColType)
 	case key.Matches(km, k.Browser.SortPrivate):
-		b.sortBy(catalog.ColPrivate)
+		b.SortBy(catalog.ColPrivate)
 	case key.Matches(km, k.Browser.SortSubnet):
-		b.sortBy(catalog.ColSubnet)
+		b.SortBy(catalog.ColSubnet)
 	case key.Matches(km, k.Browser.SortVPC):
-		b.sortBy(catalog.ColVPC)
+		b.SortBy(catalog.ColVPC)
 	default:
 		b.listKey(km)
 	}
 	return nil, nil
 }
 
-func (b *browser) listKey(km tea.KeyPressMsg) {
+func (b *Model) listKey(km tea.KeyPressMsg) {
 	k := b.env.Keys.List
 	lh := b.listHeight()
 	switch {
 	case key.Matches(km, k.Up):
-		b.move(-1)
+		b.Move(-1)
 	case key.Matches(km, k.Down):
-		b.move(1)
+		b.Move(1)
 	case key.Matches(km, k.PageUp):
-		b.move(-lh)
+		b.Move(-lh)
 	case key.Matches(km, k.PageDown):
-		b.move(lh)
+		b.Move(lh)
 	case key.Matches(km, k.Top):
-		b.move(-len(b.visible))
+		b.Move(-len(b.Visible))
 	case key.Matches(km, k.Bottom):
-		b.move(len(b.visible))
+		b.Move(len(b.Visible))
 	}
 }
 
-func (b *browser) move(d int) {
+func (b *Model) Move(d int) {
 	b.cursor += d
 	b.clamp()
 }
 
 // View draws the column headers, the visible window of rows and the filter
 // line: exactly h lines.
-func (b *browser) View() string {
+func (b *Model) View() string {
 	st := b.env.Styles
 	lines := make([]string, 0, b.h)
 	var hdr strings.Builder
@@ -367,7 +369,7 @@ func (b *browser) View() string {
 			hdr.WriteByte(' ')
 		}
 		title := catalog.Columns[c.Col].Title
-		if c.Col == b.sortCol {
+		if c.Col == b.SortCol {
 			// The sorted column says so, and which way, as in k9s.
 			title += b.env.Glyphs.SortMark(b.sortDesc)
 		}
@@ -376,30 +378,30 @@ func (b *browser) View() string {
 	lines = append(lines, b.env.Paint.Header.On(cells.Fit(hdr.String(), b.w, b.env.Glyphs.Ellipsis)))
 	lh := b.listHeight()
 	switch {
-	case len(b.visible) == 0 && b.filter != "":
-		lines = append(lines, st.Subtle.Render(cells.Truncate(fmt.Sprintf("no ENI matches %q", b.filter), b.w, b.env.Glyphs.Ellipsis)))
-	case len(b.visible) == 0 && b.loading:
+	case len(b.Visible) == 0 && b.Filter != "":
+		lines = append(lines, st.Subtle.Render(cells.Truncate(fmt.Sprintf("no ENI matches %q", b.Filter), b.w, b.env.Glyphs.Ellipsis)))
+	case len(b.Visible) == 0 && b.Loading:
 		lines = append(lines, st.Pending.Render(cells.Truncate("loading network interfaces"+b.env.Glyphs.Ellipsis, b.w, b.env.Glyphs.Ellipsis)))
-	case len(b.visible) == 0 && b.failed != "":
-		lines = append(lines, st.Error.Render(cells.Truncate(b.env.Glyphs.Fail+" the network interfaces could not be read: "+b.failed, b.w, b.env.Glyphs.Ellipsis)))
-	case len(b.visible) == 0 && b.cat != nil && b.cat.ENIGap != "":
-		lines = append(lines, st.Error.Render(cells.Truncate(b.env.Glyphs.Fail+" the network interfaces could not be read: "+b.cat.ENIGap, b.w, b.env.Glyphs.Ellipsis)))
-	case len(b.visible) == 0:
+	case len(b.Visible) == 0 && b.Failed != "":
+		lines = append(lines, st.Error.Render(cells.Truncate(b.env.Glyphs.Fail+" the network interfaces could not be read: "+b.Failed, b.w, b.env.Glyphs.Ellipsis)))
+	case len(b.Visible) == 0 && b.Cat != nil && b.Cat.ENIGap != "":
+		lines = append(lines, st.Error.Render(cells.Truncate(b.env.Glyphs.Fail+" the network interfaces could not be read: "+b.Cat.ENIGap, b.w, b.env.Glyphs.Ellipsis)))
+	case len(b.Visible) == 0:
 		lines = append(lines, st.Subtle.Render(cells.Truncate("no network interfaces in this account and region", b.w, b.env.Glyphs.Ellipsis)))
 	}
-	for i := b.offset; i < len(b.visible) && i < b.offset+lh; i++ {
-		lines = append(lines, b.drawRow(b.cat.Rows[b.visible[i]], i == b.cursor))
+	for i := b.offset; i < len(b.Visible) && i < b.offset+lh; i++ {
+		lines = append(lines, b.drawRow(b.Cat.Rows[b.Visible[i]], i == b.cursor))
 	}
 	for len(lines) < 1+lh {
 		lines = append(lines, "")
 	}
-	if b.typing || b.filter != "" {
-		count := fmt.Sprintf(" %d/%d", len(b.visible), b.total())
+	if b.Typing || b.Filter != "" {
+		count := fmt.Sprintf(" %d/%d", len(b.Visible), b.total())
 		var f string
-		if b.typing {
+		if b.Typing {
 			f = b.input.View()
 		} else {
-			f = st.Accent.Render("/" + b.filter)
+			f = st.Accent.Render("/" + b.Filter)
 		}
 		f = cells.Truncate(f, max(b.w-len(count), 1), b.env.Glyphs.Ellipsis)
 		pad := max(b.w-cells.Width(f)-len(count), 0)
@@ -408,15 +410,15 @@ func (b *browser) View() string {
 	return strings.Join(lines[:min(len(lines), b.h)], "\n")
 }
 
-func (b *browser) total() int {
-	if b.cat == nil {
+func (b *Model) total() int {
+	if b.Cat == nil {
 		return 0
 	}
-	return len(b.cat.Rows)
+	return len(b.Cat.Rows)
 }
 
 // drawRow formats one row to the layout; only visible rows pass here.
-func (b *browser) drawRow(r catalog.Row, selected bool) string {
+func (b *Model) drawRow(r catalog.Row, selected bool) string {
 	p := &b.env.Paint
 	var line strings.Builder
 	line.Grow(b.w + 64)
@@ -457,15 +459,15 @@ func (b *browser) drawRow(r catalog.Row, selected bool) string {
 	return line.String()
 }
 
-func (b *browser) ShortHelp() []key.Binding {
+func (b *Model) ShortHelp() []key.Binding {
 	k := b.env.Keys
-	if b.typing {
+	if b.Typing {
 		return []key.Binding{k.Filter.Apply, k.Filter.Clear}
 	}
 	return []key.Binding{k.Global.Help, k.Browser.Filter, k.Browser.Enter, k.Browser.Source, k.Browser.Dest, k.Global.Pick, k.Global.Quit}
 }
 
-func (b *browser) FullHelp() [][]key.Binding {
+func (b *Model) FullHelp() [][]key.Binding {
 	k := b.env.Keys
 	return [][]key.Binding{
 		{k.Browser.Filter, k.Filter.Apply, k.Filter.Clear, k.Browser.Enter, k.Browser.Source, k.Browser.Dest, k.Tail.Open},
