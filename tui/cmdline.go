@@ -9,6 +9,7 @@ import (
 
 	"github.com/reachnet/reach/tui/screen"
 	"github.com/reachnet/reach/tui/screens/browser"
+	"github.com/reachnet/reach/tui/screens/picker"
 )
 
 // command is one word of the command line (":" as in k9s and vi).
@@ -144,12 +145,12 @@ func (m *Model) cmdPick(args []string) tea.Cmd {
 	if len(args) > 1 {
 		m.draft.To = args[1]
 	}
-	focus := fieldFrom
+	focus := picker.FieldFrom
 	switch {
 	case len(args) > 1:
-		focus = fieldPort
+		focus = picker.FieldPort
 	case len(args) == 1:
-		focus = fieldTo
+		focus = picker.FieldTo
 	}
 	return m.openPicker(focus)
 }

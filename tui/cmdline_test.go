@@ -10,6 +10,7 @@ import (
 	"github.com/reachnet/reach/themes"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/screens/picker"
 )
 
 func TestCommandLine(t *testing.T) {
@@ -29,8 +30,8 @@ func TestCommandLine(t *testing.T) {
 			}
 		}},
 		{"pick fills the form", "pick app-1 10.0.33.12", func(t *testing.T, m *Model) {
-			if m.top() != m.picker || m.picker.fields[fieldFrom].Value() != "app-1" || m.picker.fields[fieldTo].Value() != "10.0.33.12" || m.picker.focus != fieldPort {
-				t.Errorf("top %s from %q to %q focus %d", m.top().Title(), m.picker.fields[fieldFrom].Value(), m.picker.fields[fieldTo].Value(), m.picker.focus)
+			if m.top() != m.picker || m.picker.Fields[picker.FieldFrom].Value() != "app-1" || m.picker.Fields[picker.FieldTo].Value() != "10.0.33.12" || m.picker.Focus != picker.FieldPort {
+				t.Errorf("top %s from %q to %q focus %d", m.top().Title(), m.picker.Fields[picker.FieldFrom].Value(), m.picker.Fields[picker.FieldTo].Value(), m.picker.Focus)
 			}
 		}},
 		{"check runs a path", "check batch-1 10.0.33.12:5432", func(t *testing.T, m *Model) {

@@ -20,6 +20,7 @@ import (
 	"github.com/reachnet/reach/tui/screen"
 	"github.com/reachnet/reach/tui/screens/browser"
 	"github.com/reachnet/reach/tui/screens/detail"
+	"github.com/reachnet/reach/tui/screens/picker"
 )
 
 // Messages. Commands are verbs (loadInventory, runChecks); their results
@@ -80,7 +81,7 @@ type Model struct {
 
 	browser   *browser.Model
 	detail    *detail.Model
-	picker    *picker
+	picker    *picker.Model
 	checklist *checklist
 	tail      *tail
 	stack     []screen.Screen
@@ -128,8 +129,8 @@ func newModel(ctx context.Context, opts Options, e *screen.Env, recents []screen
 	}
 	m.browser = browser.New(e)
 	m.detail = detail.New(e)
-	m.picker = newPicker(e)
-	m.picker.recents = recents
+	m.picker = picker.New(e)
+	m.picker.Recents = recents
 	m.checklist = newChecklist(e)
 	m.tail = newTail(e)
 	m.cmd = newCmdline(e)
@@ -225,7 +226,7 @@ func (m *Model) restyle() {
 	}
 	m.env.SetStyles(themes.NewStyles(pal))
 	m.browser.Restyle()
-	m.picker.restyle()
+	m.picker.Restyle()
 	m.tail.restyle()
 	m.cmd.restyle(m.env)
 	m.short.Styles = help.Styles{
@@ -305,7 +306,7 @@ func (m *Model) onKey(km tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(km, g.Watch):
 			return m.toggleWatch()
 		case key.Matches(km, g.Pick):
-			return m.openPicker(fieldFrom)
+			return m.openPicker(picker.FieldFrom)
 		case key.Matches(km, g.Checklist):
 			return m.showChecklist()
 		}
@@ -420,13 +421,13 @@ func (m *Model) setEnd(it screen.SetEnd) tea.Cmd {
 	} else {
 		m.setStatus("source: "+label, false)
 	}
-	return m.openPicker(fieldPort)
+	return m.openPicker(picker.FieldPort)
 }
 
 func (m *Model) openPicker(focus int) tea.Cmd {
-	m.picker.cat = m.cat
-	m.picker.recents = m.recents
-	cmd := m.picker.open(m.draft, focus)
+	m.picker.Cat = m.cat
+	m.picker.Recents = m.recents
+	cmd := m.picker.Open(m.draft, focus)
 	m.push(m.picker)
 	return cmd
 }
@@ -439,13 +440,13 @@ func (m *Model) checkPath(p screen.PathSpec) tea.Cmd {
 		if _, err := p.Query(m.net); err != nil {
 			if m.top() != m.picker {
 				m.draft = p
-				m.openPicker(fieldFrom)
+				m.openPicker(picker.FieldFrom)
 			}
 			var amb *catalog.AmbiguousEnd
 			if errors.As(err, &amb) {
-				return m.picker.choose(amb)
+				return m.picker.Choose(amb)
 			}
-			m.picker.err = err.Error()
+			m.picker.Err = err.Error()
 			return nil
 		}
 	}
@@ -459,7 +460,7 @@ func (m *Model) checkPath(p screen.PathSpec) tea.Cmd {
 	}
 	m.push(m.checklist)
 	m.recents = remember(m.recents, p, m.env.Now())
-	m.picker.recents = m.recents
+	m.picker.Recents = m.recents
 	m.setStatus("checking "+p.Text(m.env.Glyphs.Arrow), false)
 	return tea.Batch(m.runChecks(), saveRecents(m.opts.StateDir, m.recents))
 }
@@ -622,7 +623,7 @@ func (m *Model) onCatalog(c *catalog.Catalog) tea.Cmd {
 	m.cat = c
 	m.browser.Loading = m.loading
 	m.browser.SetCatalog(c)
-	m.picker.cat = c
+	m.picker.Cat = c
 	m.checklist.cat = c
 	m.checklist.refresh()
 	m.tail.cat = c

@@ -24,6 +24,7 @@ import (
 	"github.com/reachnet/reach/tui/components/columns"
 	"github.com/reachnet/reach/tui/screen"
 	"github.com/reachnet/reach/tui/screens/browser"
+	"github.com/reachnet/reach/tui/screens/picker"
 )
 
 func rowStatuses(m *Model) map[string]screen.RowStatus {
@@ -94,13 +95,13 @@ func TestPickWithKeysAndCheck(t *testing.T) {
 	press(t, m, "/")
 	typeText(t, m, "10.0.33.12")
 	press(t, m, "enter", "d")
-	if m.top() != m.picker || m.picker.focus != fieldPort {
-		t.Fatalf("d with a source opens the picker on the port; top %s focus %d", m.top().Title(), m.picker.focus)
+	if m.top() != m.picker || m.picker.Focus != picker.FieldPort {
+		t.Fatalf("d with a source opens the picker on the port; top %s focus %d", m.top().Title(), m.picker.Focus)
 	}
 	typeText(t, m, "5432")
 	press(t, m, "enter")
 	if m.top() != m.checklist {
-		t.Fatalf("enter checks the path; top is %s (picker error %q)", m.top().Title(), m.picker.err)
+		t.Fatalf("enter checks the path; top is %s (picker error %q)", m.top().Title(), m.picker.Err)
 	}
 	st := rowStatuses(m)
 	want := map[string]screen.RowStatus{"route": "pass", "nacl": "pass", "security-group": "fail"}
@@ -135,7 +136,7 @@ func TestPickWithKeysAndCheck(t *testing.T) {
 	// The picker offers it: up fills the form.
 	start(t, m2)
 	press(t, m2, "p", "up")
-	if got := m2.picker.fields[fieldTo].Value(); got != "eni-0d01" {
+	if got := m2.picker.Fields[picker.FieldTo].Value(); got != "eni-0d01" {
 		t.Fatalf("up in the picker reuses the recent path; to = %q", got)
 	}
 }
@@ -145,23 +146,23 @@ func TestTypedPathWithCompletion(t *testing.T) {
 	start(t, m)
 	press(t, m, "p")
 	typeText(t, m, "app")
-	if len(m.picker.sugg) == 0 || m.picker.sugg[0].Value != "app-1" {
-		t.Fatalf("completions for app: %+v", m.picker.sugg)
+	if len(m.picker.Sugg) == 0 || m.picker.Sugg[0].Value != "app-1" {
+		t.Fatalf("completions for app: %+v", m.picker.Sugg)
 	}
 	press(t, m, "tab")
-	if got := m.picker.fields[fieldFrom].Value(); got != "app-1" {
+	if got := m.picker.Fields[picker.FieldFrom].Value(); got != "app-1" {
 		t.Fatalf("tab completes: %q", got)
 	}
 	press(t, m, "tab") // nothing left to complete: next field
 	typeText(t, m, "10.0.33")
-	if len(m.picker.sugg) == 0 || m.picker.sugg[0].Value != "10.0.33.12" {
-		t.Fatalf("address completions: %+v", m.picker.sugg)
+	if len(m.picker.Sugg) == 0 || m.picker.Sugg[0].Value != "10.0.33.12" {
+		t.Fatalf("address completions: %+v", m.picker.Sugg)
 	}
 	press(t, m, "tab")
 	typeText(t, m, ":5432")
 	press(t, m, "enter")
 	if m.top() != m.checklist {
-		t.Fatalf("top %s, picker error %q", m.top().Title(), m.picker.err)
+		t.Fatalf("top %s, picker error %q", m.top().Title(), m.picker.Err)
 	}
 	if m.checklist.rep == nil || m.checklist.rep.Verdict != checks.Reachable {
 		t.Fatalf("app-1 → db: %+v %v", m.checklist.rep, m.checklist.evalErr)
@@ -170,8 +171,8 @@ func TestTypedPathWithCompletion(t *testing.T) {
 	press(t, m, "p", "tab")
 	press(t, m, "ctrl+u")
 	typeText(t, m, "db.int")
-	if len(m.picker.sugg) == 0 || m.picker.sugg[0].Value != "db.internal.example.com" {
-		t.Fatalf("hostname completions: %+v", m.picker.sugg)
+	if len(m.picker.Sugg) == 0 || m.picker.Sugg[0].Value != "db.internal.example.com" {
+		t.Fatalf("hostname completions: %+v", m.picker.Sugg)
 	}
 }
 
@@ -183,14 +184,14 @@ func TestPickerRejectsBadInput(t *testing.T) {
 	press(t, m, "tab")
 	typeText(t, m, "10.0.33.12")
 	press(t, m, "enter")
-	if m.top() != m.picker || !strings.Contains(m.picker.err, "destination port") {
-		t.Fatalf("tcp without a port stays in the form with an error: top %s err %q", m.top().Title(), m.picker.err)
+	if m.top() != m.picker || !strings.Contains(m.picker.Err, "destination port") {
+		t.Fatalf("tcp without a port stays in the form with an error: top %s err %q", m.top().Title(), m.picker.Err)
 	}
 	press(t, m, "tab")
 	typeText(t, m, "99999")
 	press(t, m, "enter")
-	if !strings.Contains(m.picker.err, "1 to 65535") {
-		t.Fatalf("port range: %q", m.picker.err)
+	if !strings.Contains(m.picker.Err, "1 to 65535") {
+		t.Fatalf("port range: %q", m.picker.Err)
 	}
 }
 

@@ -1,4 +1,6 @@
-package tui
+// Package picker is the path form: source, destination, port and
+// protocol, completed from the catalog and the recent paths.
+package picker
 
 import (
 	"fmt"
@@ -16,14 +18,14 @@ import (
 
 // Picker fields, in tab order.
 const (
-	fieldFrom = iota
-	fieldTo
-	fieldPort
+	FieldFrom = iota
+	FieldTo
+	FieldPort
 	fieldProto
 	numFields
 )
 
-var fieldLabels = [numFields]string{"from", "to", "port", "protocol"}
+var FieldLabels = [numFields]string{"from", "to", "port", "protocol"}
 
 var protocols = []catalog.Completion{
 	{Value: "tcp", Desc: "TCP", Lower: "tcp"},
@@ -32,71 +34,71 @@ var protocols = []catalog.Completion{
 	{Value: "all", Desc: "every protocol", Lower: "all"},
 }
 
-// picker is the path form: source, destination, port and protocol, with
+// Model is the path form: source, destination, port and protocol, with
 // completion from the inventory and the recent paths below.
-type picker struct {
+type Model struct {
 	env     *screen.Env
-	cat     *catalog.Catalog
-	fields  [numFields]textinput.Model
-	focus   int
-	sugg    []catalog.Completion
+	Cat     *catalog.Catalog
+	Fields  [numFields]textinput.Model
+	Focus   int
+	Sugg    []catalog.Completion
 	sel     int // index into sugg
-	recents []screen.RecentPath
+	Recents []screen.RecentPath
 	rsel    int // index into recents, -1 when none is chosen
-	err     string
+	Err     string
 	w, h    int
 }
 
-func newPicker(e *screen.Env) *picker {
-	p := &picker{env: e, rsel: -1}
-	for i := range p.fields {
+func New(e *screen.Env) *Model {
+	p := &Model{env: e, rsel: -1}
+	for i := range p.Fields {
 		in := textinput.New()
 		in.Prompt = ""
 		in.CharLimit = 256
-		p.fields[i] = in
+		p.Fields[i] = in
 	}
-	p.fields[fieldFrom].Placeholder = "eni-…, i-…, IP or Name tag"
-	p.fields[fieldTo].Placeholder = "IP[:port], eni-…, i-…, hostname or Name tag"
-	p.fields[fieldPort].Placeholder = "e.g. 443 (or :PORT in to)"
-	p.fields[fieldProto].Placeholder = "tcp"
+	p.Fields[FieldFrom].Placeholder = "eni-…, i-…, IP or Name tag"
+	p.Fields[FieldTo].Placeholder = "IP[:port], eni-…, i-…, hostname or Name tag"
+	p.Fields[FieldPort].Placeholder = "e.g. 443 (or :PORT in to)"
+	p.Fields[fieldProto].Placeholder = "tcp"
 	if e.ASCII {
-		p.fields[fieldFrom].Placeholder = "eni-..., i-..., IP or Name tag"
-		p.fields[fieldTo].Placeholder = "IP[:port], eni-..., i-..., hostname or Name tag"
+		p.Fields[FieldFrom].Placeholder = "eni-..., i-..., IP or Name tag"
+		p.Fields[FieldTo].Placeholder = "IP[:port], eni-..., i-..., hostname or Name tag"
 	}
-	p.restyle()
+	p.Restyle()
 	return p
 }
 
-func (p *picker) restyle() {
+func (p *Model) Restyle() {
 	s := textinput.DefaultStyles(p.env.Styles.Palette.Dark)
 	s.Focused.Placeholder = p.env.Styles.Subtle
 	s.Blurred.Placeholder = p.env.Styles.Subtle
 	s.Focused.Suggestion = p.env.Styles.Subtle
 	s.Cursor.Blink = false
-	for i := range p.fields {
-		p.fields[i].SetStyles(s)
+	for i := range p.Fields {
+		p.Fields[i].SetStyles(s)
 	}
 }
 
-func (p *picker) Title() string { return "pick a path" }
+func (p *Model) Title() string { return "pick a path" }
 
 // The picker always captures: every printable key is text.
-func (p *picker) Capturing() bool { return true }
+func (p *Model) Capturing() bool { return true }
 
-// open fills the form from a draft path and focuses a field.
-func (p *picker) open(d screen.PathSpec, focus int) tea.Cmd {
-	p.fields[fieldFrom].SetValue(d.From)
-	p.fields[fieldTo].SetValue(d.To)
+// Open fills the form from a draft path and focuses a field.
+func (p *Model) Open(d screen.PathSpec, focus int) tea.Cmd {
+	p.Fields[FieldFrom].SetValue(d.From)
+	p.Fields[FieldTo].SetValue(d.To)
 	port := ""
 	if d.Port != 0 {
 		port = strconv.Itoa(d.Port)
 	}
-	p.fields[fieldPort].SetValue(port)
-	p.fields[fieldProto].SetValue(d.Protocol)
-	for i := range p.fields {
-		p.fields[i].CursorEnd()
+	p.Fields[FieldPort].SetValue(port)
+	p.Fields[fieldProto].SetValue(d.Protocol)
+	for i := range p.Fields {
+		p.Fields[i].CursorEnd()
 	}
-	p.err = ""
+	p.Err = ""
 	p.rsel = -1
 	p.fitFields()
 	return p.setFocus(focus)
@@ -104,23 +106,23 @@ func (p *picker) open(d screen.PathSpec, focus int) tea.Cmd {
 
 // fitFields sizes each input to its text, leaving room on the line for the
 // name the value resolves to.
-func (p *picker) fitFields() {
-	for i := range p.fields {
-		f := &p.fields[i]
+func (p *Model) fitFields() {
+	for i := range p.Fields {
+		f := &p.Fields[i]
 		want := max(cells.Width(f.Value()), cells.Width(f.Placeholder)) + 1
 		room := p.w - 12 - cells.Width(p.hint(i)) - 2
 		f.SetWidth(max(min(want, room), 8))
 	}
 }
 
-func (p *picker) setFocus(i int) tea.Cmd {
-	p.focus = (i + numFields) % numFields
+func (p *Model) setFocus(i int) tea.Cmd {
+	p.Focus = (i + numFields) % numFields
 	var cmd tea.Cmd
-	for j := range p.fields {
-		if j == p.focus {
-			cmd = p.fields[j].Focus()
+	for j := range p.Fields {
+		if j == p.Focus {
+			cmd = p.Fields[j].Focus()
 		} else {
-			p.fields[j].Blur()
+			p.Fields[j].Blur()
 		}
 	}
 	p.suggest()
@@ -129,11 +131,11 @@ func (p *picker) setFocus(i int) tea.Cmd {
 
 // spec reads the form. The port field may be empty (the destination may
 // carry :PORT, or the protocol has no ports).
-func (p *picker) spec() (screen.PathSpec, error) {
+func (p *Model) spec() (screen.PathSpec, error) {
 	s := screen.PathSpec{
-		From:     strings.TrimSpace(p.fields[fieldFrom].Value()),
-		To:       strings.TrimSpace(p.fields[fieldTo].Value()),
-		Protocol: strings.ToLower(strings.TrimSpace(p.fields[fieldProto].Value())),
+		From:     strings.TrimSpace(p.Fields[FieldFrom].Value()),
+		To:       strings.TrimSpace(p.Fields[FieldTo].Value()),
+		Protocol: strings.ToLower(strings.TrimSpace(p.Fields[fieldProto].Value())),
 	}
 	if s.From == "" {
 		return s, fmt.Errorf("from: name the source (eni-…, i-…, an IP address or a Name tag)")
@@ -141,7 +143,7 @@ func (p *picker) spec() (screen.PathSpec, error) {
 	if s.To == "" {
 		return s, fmt.Errorf("to: name the destination (IP[:port], eni-…, i-…, a hostname or a Name tag)")
 	}
-	if v := strings.TrimSpace(p.fields[fieldPort].Value()); v != "" {
+	if v := strings.TrimSpace(p.Fields[FieldPort].Value()); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 65535 {
 			return s, fmt.Errorf("port %q: expected a number from 1 to 65535", v)
@@ -151,12 +153,12 @@ func (p *picker) spec() (screen.PathSpec, error) {
 	return s, nil
 }
 
-func (p *picker) SetSize(w, h int) {
+func (p *Model) SetSize(w, h int) {
 	p.w, p.h = w, h
 	p.fitFields()
 }
 
-func (p *picker) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
+func (p *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 	k := p.env.Keys.Picker
 	if km, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
@@ -165,10 +167,10 @@ func (p *picker) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		case key.Matches(km, k.Check):
 			s, err := p.spec()
 			if err != nil {
-				p.err = err.Error()
+				p.Err = err.Error()
 				return nil, nil
 			}
-			p.err = ""
+			p.Err = ""
 			return nil, screen.CheckPath{Path: s}
 		case key.Matches(km, k.Next):
 			// Tab completes; only when nothing is left to complete does
@@ -177,9 +179,9 @@ func (p *picker) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 				p.accept()
 				return nil, nil
 			}
-			return p.setFocus(p.focus + 1), nil
+			return p.setFocus(p.Focus + 1), nil
 		case key.Matches(km, k.Prev):
-			return p.setFocus(p.focus - 1), nil
+			return p.setFocus(p.Focus - 1), nil
 		case key.Matches(km, k.Up):
 			p.step(-1)
 			return nil, nil
@@ -189,10 +191,10 @@ func (p *picker) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		}
 	}
 	var cmd tea.Cmd
-	before := p.fields[p.focus].Value()
-	p.fields[p.focus], cmd = p.fields[p.focus].Update(msg)
-	if p.fields[p.focus].Value() != before {
-		p.err = ""
+	before := p.Fields[p.Focus].Value()
+	p.Fields[p.Focus], cmd = p.Fields[p.Focus].Update(msg)
+	if p.Fields[p.Focus].Value() != before {
+		p.Err = ""
 		p.suggest()
 		p.fitFields()
 	}
@@ -201,59 +203,59 @@ func (p *picker) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 
 // step moves through the suggestions, or through the recent paths when
 // there are none (choosing one fills the form).
-func (p *picker) step(d int) {
-	if len(p.sugg) > 0 {
-		p.sel = (p.sel + d + len(p.sugg)) % len(p.sugg)
+func (p *Model) step(d int) {
+	if len(p.Sugg) > 0 {
+		p.sel = (p.sel + d + len(p.Sugg)) % len(p.Sugg)
 		return
 	}
-	if len(p.recents) == 0 {
+	if len(p.Recents) == 0 {
 		return
 	}
-	p.rsel = max(min(p.rsel+d, len(p.recents)-1), 0)
-	r := p.recents[p.rsel].Path
-	focus := p.focus
-	p.open(r, focus)
-	p.rsel = max(min(p.rsel, len(p.recents)-1), 0)
-	p.sugg = nil
+	p.rsel = max(min(p.rsel+d, len(p.Recents)-1), 0)
+	r := p.Recents[p.rsel].Path
+	focus := p.Focus
+	p.Open(r, focus)
+	p.rsel = max(min(p.rsel, len(p.Recents)-1), 0)
+	p.Sugg = nil
 }
 
 // completes reports whether accepting the chosen suggestion would change
 // the focused field (the port typed after a destination aside).
-func (p *picker) completes() bool {
-	if len(p.sugg) == 0 {
+func (p *Model) completes() bool {
+	if len(p.Sugg) == 0 {
 		return false
 	}
-	typed := strings.TrimSpace(p.fields[p.focus].Value())
-	if p.focus == fieldFrom || p.focus == fieldTo {
+	typed := strings.TrimSpace(p.Fields[p.Focus].Value())
+	if p.Focus == FieldFrom || p.Focus == FieldTo {
 		if host, _, ok := strings.Cut(typed, ":"); ok && strings.Count(typed, ":") == 1 {
 			typed = host
 		}
 	}
-	return !strings.EqualFold(typed, p.sugg[p.sel].Value)
+	return !strings.EqualFold(typed, p.Sugg[p.sel].Value)
 }
 
-// choose asks which resource an ambiguous name means: the field's
+// Choose asks which resource an ambiguous name means: the field's
 // suggestions become the resources it names, each with where it is.
-func (p *picker) choose(a *catalog.AmbiguousEnd) tea.Cmd {
-	field := fieldFrom
+func (p *Model) Choose(a *catalog.AmbiguousEnd) tea.Cmd {
+	field := FieldFrom
 	if a.Dest {
-		field = fieldTo
+		field = FieldTo
 	}
 	cmd := p.setFocus(field)
-	p.err = a.Error() + ": up/down and tab"
-	p.sugg, p.sel = nil, 0
+	p.Err = a.Error() + ": up/down and tab"
+	p.Sugg, p.sel = nil, 0
 	for _, id := range a.IDs {
-		p.sugg = append(p.sugg, catalog.Completion{Value: id, Desc: p.cat.WhereIs(id), Lower: catalog.Lower(id)})
+		p.Sugg = append(p.Sugg, catalog.Completion{Value: id, Desc: p.Cat.WhereIs(id), Lower: catalog.Lower(id)})
 	}
 	return cmd
 }
 
 // accept completes the focused field with the chosen suggestion.
-func (p *picker) accept() {
-	c := p.sugg[p.sel]
-	f := &p.fields[p.focus]
+func (p *Model) accept() {
+	c := p.Sugg[p.sel]
+	f := &p.Fields[p.Focus]
 	v := c.Value
-	if p.focus == fieldTo {
+	if p.Focus == FieldTo {
 		// Keep a port already typed after the name.
 		if _, port, ok := strings.Cut(f.Value(), ":"); ok && port != "" && !strings.Contains(v, ":") {
 			v += ":" + port
@@ -261,68 +263,68 @@ func (p *picker) accept() {
 	}
 	f.SetValue(v)
 	f.CursorEnd()
-	p.sugg, p.sel = nil, 0
-	p.err = ""
+	p.Sugg, p.sel = nil, 0
+	p.Err = ""
 	p.fitFields()
 }
 
 // suggest recomputes the completions of the focused field.
-func (p *picker) suggest() {
-	p.sugg, p.sel = nil, 0
-	v := strings.TrimSpace(p.fields[p.focus].Value())
-	switch p.focus {
-	case fieldFrom, fieldTo:
+func (p *Model) suggest() {
+	p.Sugg, p.sel = nil, 0
+	v := strings.TrimSpace(p.Fields[p.Focus].Value())
+	switch p.Focus {
+	case FieldFrom, FieldTo:
 		host, _, _ := strings.Cut(v, ":")
 		if strings.Count(v, ":") > 1 {
 			host = v
 		}
-		p.sugg = p.cat.Complete(host, 8)
+		p.Sugg = p.Cat.Complete(host, 8)
 	case fieldProto:
 		for _, c := range protocols {
 			if v != "" && strings.HasPrefix(c.Value, strings.ToLower(v)) && c.Value != v {
-				p.sugg = append(p.sugg, c)
+				p.Sugg = append(p.Sugg, c)
 			}
 		}
 	}
 }
 
-func (p *picker) View() string {
+func (p *Model) View() string {
 	st := p.env.Styles
 	var lines []string
 	lines = append(lines, st.Title.Render("Check a path")+"  "+st.Subtle.Render("tab completes, enter checks"))
 	lines = append(lines, "")
-	for i := range p.fields {
-		label := fmt.Sprintf(" %-9s ", fieldLabels[i])
-		if i == p.focus {
+	for i := range p.Fields {
+		label := fmt.Sprintf(" %-9s ", FieldLabels[i])
+		if i == p.Focus {
 			label = st.Accent.Render(p.env.Glyphs.Cursor + label[1:])
 		} else {
 			label = st.Subtle.Render(label)
 		}
-		line := label + p.fields[i].View()
+		line := label + p.Fields[i].View()
 		if hint := p.hint(i); hint != "" {
 			line += "  " + st.Subtle.Render(hint)
 		}
 		lines = append(lines, cells.Truncate(line, p.w, p.env.Glyphs.Ellipsis))
 	}
 	lines = append(lines, "")
-	if p.err != "" {
-		for _, l := range cells.Wrap(cells.FromEngine(p.err, p.env.ASCII), p.w-1, "  ") {
+	if p.Err != "" {
+		for _, l := range cells.Wrap(cells.FromEngine(p.Err, p.env.ASCII), p.w-1, "  ") {
 			lines = append(lines, " "+st.Error.Render(l))
 		}
 	}
 	room := p.h - len(lines) - 1
 	switch {
-	case len(p.sugg) > 0:
+	case len(p.Sugg) > 0:
 		lines = append(lines, st.Header.Render(" suggestions"))
-		for i, c := range p.sugg {
+		for i, c := range p.Sugg {
 			if i >= room {
 				break
 			}
 			lines = append(lines, p.item(fmt.Sprintf("%-22s %s", c.Value, c.Desc), i == p.sel))
 		}
-	case len(p.recents) > 0:
+	case len(p.Recents) > 0:
 		lines = append(lines, st.Header.Render(" recent paths")+st.Subtle.Render("  (up/down to reuse)"))
-		for i, r := range p.recents {
+		for i, r := range p.Recents {
 			if i >= room {
 				break
 			}
@@ -335,7 +337,7 @@ func (p *picker) View() string {
 	return strings.Join(lines[:p.h], "\n")
 }
 
-func (p *picker) item(text string, selected bool) string {
+func (p *Model) item(text string, selected bool) string {
 	text = cells.Truncate("   "+cells.Clean(text, p.env.ASCII), p.w, p.env.Glyphs.Ellipsis)
 	if selected {
 		return p.env.Styles.Selected.Render(cells.Fit(text, p.w, p.env.Glyphs.Ellipsis))
@@ -344,30 +346,30 @@ func (p *picker) item(text string, selected bool) string {
 }
 
 // hint names what a typed end resolves to, from the inventory.
-func (p *picker) hint(field int) string {
-	if p.cat == nil || (field != fieldFrom && field != fieldTo) {
+func (p *Model) hint(field int) string {
+	if p.Cat == nil || (field != FieldFrom && field != FieldTo) {
 		return ""
 	}
-	v := strings.TrimSpace(p.fields[field].Value())
+	v := strings.TrimSpace(p.Fields[field].Value())
 	host, _, _ := strings.Cut(v, ":")
 	if host == "" {
 		return ""
 	}
-	if n, ok := p.cat.Names[host]; ok {
+	if n, ok := p.Cat.Names[host]; ok {
 		return n
 	}
-	if ids, ok := p.cat.ByName[host]; ok && len(ids) > 0 {
+	if ids, ok := p.Cat.ByName[host]; ok && len(ids) > 0 {
 		return ids[0]
 	}
 	return ""
 }
 
-func (p *picker) ShortHelp() []key.Binding {
+func (p *Model) ShortHelp() []key.Binding {
 	k := p.env.Keys.Picker
 	return []key.Binding{k.Check, k.Next, k.Prev, k.Up, k.Back}
 }
 
-func (p *picker) FullHelp() [][]key.Binding {
+func (p *Model) FullHelp() [][]key.Binding {
 	k := p.env.Keys.Picker
 	return [][]key.Binding{{k.Check, k.Next, k.Prev, k.Up, k.Down, k.Back}}
 }
