@@ -10,6 +10,7 @@ import (
 	"github.com/reachnet/reach/themes"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/screens/checklist"
 	"github.com/reachnet/reach/tui/screens/picker"
 )
 
@@ -35,8 +36,8 @@ func TestCommandLine(t *testing.T) {
 			}
 		}},
 		{"check runs a path", "check batch-1 10.0.33.12:5432", func(t *testing.T, m *Model) {
-			if m.top() != m.checklist || m.checklist.rep == nil || m.checklist.rep.Verdict != checks.Unreachable {
-				t.Errorf("top %s rep %+v", m.top().Title(), m.checklist.rep)
+			if m.top() != m.checklist || m.checklist.Rep == nil || m.checklist.Rep.Verdict != checks.Unreachable {
+				t.Errorf("top %s rep %+v", m.top().Title(), m.checklist.Rep)
 			}
 		}},
 		{"sort by private address, descending on the second time", "sort private", func(t *testing.T, m *Model) {
@@ -136,23 +137,23 @@ func TestSlashFiltersDetailAndEvidence(t *testing.T) {
 	m := newTestModel(t, Static("demo", smallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
 	start(t, m)
 	// The checklist's evidence: / keeps the lines with the word.
-	before := len(m.checklist.ev.Lines)
+	before := len(m.checklist.Evidence.Lines)
 	press(t, m, "/")
 	if !m.top().Capturing() {
 		t.Fatal("/ on the checklist should capture keys")
 	}
 	typeText(t, m, "inbound")
-	after := len(m.checklist.ev.Lines)
+	after := len(m.checklist.Evidence.Lines)
 	if after == 0 || after >= before {
 		t.Fatalf("evidence lines %d → %d with the filter", before, after)
 	}
-	for _, l := range m.checklist.ev.Lines {
+	for _, l := range m.checklist.Evidence.Lines {
 		if !strings.Contains(strings.ToLower(l), "inbound") {
 			t.Errorf("kept a line without the word: %q", l)
 		}
 	}
 	press(t, m, "enter", "esc")
-	if m.top() != m.checklist || m.checklist.ev.Filter != "" {
+	if m.top() != m.checklist || m.checklist.Evidence.Filter != "" {
 		t.Fatal("esc clears the filter first, and stays")
 	}
 	// The detail of an interface.
@@ -213,7 +214,7 @@ func TestRulesNeverTruncateToTheSameText(t *testing.T) {
 	long := "allow tcp 8080 from 111122223333/sg-0e5f6a7b8c9d00012 (peered VPC vpc-0a1b2c3d4e5f60001) description "
 	d := checks.Decision{Component: "sg-0e5f6a7b8c9d00021", Outcome: "allow", Rule: long + "A",
 		Rules: []checks.RuleLine{{Text: long + "ending one", Matched: true}, {Text: long + "ending two"}}}
-	lines := decisionLines(e, d, c, 80)
+	lines := checklist.DecisionLines(e, d, c, 80)
 	text := stripANSI(strings.Join(lines, "\n"))
 	for _, want := range []string{"ending one", "ending two", "app-servers (sg-0e5f6a7b8c9d00012)"} {
 		if !strings.Contains(text, want) {

@@ -16,6 +16,7 @@ import (
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/screen"
 	"github.com/reachnet/reach/tui/screens/browser"
+	"github.com/reachnet/reach/tui/screens/checklist"
 	"github.com/reachnet/reach/tui/screens/detail"
 )
 
@@ -106,21 +107,21 @@ func assertASCII(t *testing.T, name, s string) {
 
 func TestGoldenChecklistRows(t *testing.T) {
 	changed := time.Date(2026, 11, 20, 10, 4, 5, 0, time.UTC)
-	rows := []layerRow{
-		{name: "route", status: "pass", summary: "request: rtb-0c3d4e5f6a7b80012 10.0.0.0/16 → local; reply: rtb-0c3d4e5f6a7b80013 10.0.0.0/16 → local"},
-		{name: "nacl", status: screen.RowPending},
-		{name: "security-group", status: "fail", summary: "forward sg-0e5f6a7b8c9d00014: no inbound rule matches", changed: changed},
-		{name: "source-dest-check", status: "skip", summary: "nothing to evaluate on this path"},
-		{name: "dns", status: "unknown", summary: "DATA_MISSING list-hosted-zones"},
-		{name: "service", status: "warn", summary: "endpoint policy not evaluated"},
-		{name: "reachability-analyzer", status: screen.RowNone},
+	rows := []checklist.LayerRow{
+		{Name: "route", Status: "pass", Summary: "request: rtb-0c3d4e5f6a7b80012 10.0.0.0/16 → local; reply: rtb-0c3d4e5f6a7b80013 10.0.0.0/16 → local"},
+		{Name: "nacl", Status: screen.RowPending},
+		{Name: "security-group", Status: "fail", Summary: "forward sg-0e5f6a7b8c9d00014: no inbound rule matches", Changed: changed},
+		{Name: "source-dest-check", Status: "skip", Summary: "nothing to evaluate on this path"},
+		{Name: "dns", Status: "unknown", Summary: "DATA_MISSING list-hosted-zones"},
+		{Name: "service", Status: "warn", Summary: "endpoint policy not evaluated"},
+		{Name: "reachability-analyzer", Status: screen.RowNone},
 	}
 	for _, ascii := range []bool{false, true} {
 		for _, w := range []int{80, 120} {
 			e := testEnv(ascii, themes.ANSI16)
 			var lines []string
 			for i, r := range rows {
-				lines = append(lines, checklistRow(e, r, w, 3, i == 2))
+				lines = append(lines, checklist.Row(e, r, w, 3, i == 2))
 			}
 			name := fmt.Sprintf("checklist-rows-%d", w)
 			if ascii {
@@ -153,11 +154,11 @@ func TestGoldenChecklistAndEvidence(t *testing.T) {
 		for _, size := range [][2]int{{80, 20}, {120, 30}} {
 			w, h := size[0], size[1]
 			e := testEnv(ascii, themes.ANSI16)
-			c := newChecklist(e)
-			c.cat = catalog.Build(1, n, nil, ascii)
+			c := checklist.New(e)
+			c.Cat = catalog.Build(1, n, nil, ascii)
 			c.SetSize(w, h)
-			c.reset(screen.PathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432})
-			c.result(rep, nil, nil, e.Now())
+			c.Reset(screen.PathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432})
+			c.Result(rep, nil, nil, e.Now())
 			suffix := fmt.Sprintf("%dx%d", w, h)
 			if ascii {
 				suffix += "-ascii"
@@ -170,7 +171,7 @@ func TestGoldenChecklistAndEvidence(t *testing.T) {
 			if ascii {
 				assertASCII(t, suffix, out)
 			}
-			ev := strings.Join(evidenceLines(e, rep, c.rows[c.cursor], c.cat, w), "\n")
+			ev := strings.Join(checklist.EvidenceLines(e, rep, c.Rows[c.Cursor], c.Cat, w), "\n")
 			golden(t, "evidence-security-group-"+suffix, ev, w)
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/reachnet/reach/tui/components/cells"
 	"github.com/reachnet/reach/tui/screen"
 	"github.com/reachnet/reach/tui/screens/browser"
+	"github.com/reachnet/reach/tui/screens/checklist"
 	"github.com/reachnet/reach/tui/screens/detail"
 	"github.com/reachnet/reach/tui/screens/picker"
 )
@@ -82,7 +83,7 @@ type Model struct {
 	browser   *browser.Model
 	detail    *detail.Model
 	picker    *picker.Model
-	checklist *checklist
+	checklist *checklist.Model
 	tail      *tail
 	stack     []screen.Screen
 	helpOpen  bool
@@ -131,7 +132,7 @@ func newModel(ctx context.Context, opts Options, e *screen.Env, recents []screen
 	m.detail = detail.New(e)
 	m.picker = picker.New(e)
 	m.picker.Recents = recents
-	m.checklist = newChecklist(e)
+	m.checklist = checklist.New(e)
 	m.tail = newTail(e)
 	m.cmd = newCmdline(e)
 	m.stack = []screen.Screen{m.browser}
@@ -141,8 +142,8 @@ func newModel(ctx context.Context, opts Options, e *screen.Env, recents []screen
 		m.draft = p
 		m.path = p
 		m.pathGen++
-		m.checklist.reset(p)
-		m.checklist.started(m.pending)
+		m.checklist.Reset(p)
+		m.checklist.Started(m.pending)
 		m.stack = append(m.stack, m.checklist)
 	}
 	m.layout()
@@ -247,7 +248,7 @@ func (m *Model) redraw() {
 	if m.detail.ID != "" {
 		m.detail.Show(m.net, m.cat, m.detail.ID)
 	}
-	m.checklist.refresh()
+	m.checklist.Refresh()
 }
 
 // bodyHeight is the rows between the two header lines and the status and
@@ -453,8 +454,8 @@ func (m *Model) checkPath(p screen.PathSpec) tea.Cmd {
 	m.draft = p
 	m.path = p
 	m.pathGen++
-	m.checklist.cat = m.cat
-	m.checklist.reset(p)
+	m.checklist.Cat = m.cat
+	m.checklist.Reset(p)
 	if m.top() == m.picker {
 		m.pop()
 	}
@@ -563,8 +564,8 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 		if len(m.pending) > 0 {
 			// The load ended; nothing more will arrive for these kinds.
 			m.pending = map[checks.DataKind]bool{}
-			m.checklist.pending = m.pending
-			m.checklist.refresh()
+			m.checklist.Pending = m.pending
+			m.checklist.Refresh()
 		}
 		m.browser.Failed = ""
 		if u.Err != nil && !errors.Is(u.Err, context.Canceled) {
@@ -585,7 +586,7 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 func (m *Model) useNetwork(n *checks.Network) tea.Cmd {
 	m.net = n
 	m.netVer++
-	m.pending = pendingKinds(n)
+	m.pending = checklist.PendingKinds(n)
 	cmds := []tea.Cmd{m.buildCatalog(), m.tailNetworkChanged()}
 	if !m.path.Empty() {
 		cmds = append(cmds, m.runChecks())
@@ -624,8 +625,8 @@ func (m *Model) onCatalog(c *catalog.Catalog) tea.Cmd {
 	m.browser.Loading = m.loading
 	m.browser.SetCatalog(c)
 	m.picker.Cat = c
-	m.checklist.cat = c
-	m.checklist.refresh()
+	m.checklist.Cat = c
+	m.checklist.Refresh()
 	m.tail.cat = c
 	if m.detail.ID != "" {
 		m.detail.Show(m.net, c, m.detail.ID)
@@ -640,7 +641,7 @@ func (m *Model) runChecks() tea.Cmd {
 	if m.path.Empty() {
 		return nil
 	}
-	m.checklist.started(m.pending)
+	m.checklist.Started(m.pending)
 	if m.net == nil {
 		return nil // the first network will start the run
 	}
@@ -676,9 +677,9 @@ func (m *Model) onReport(msg reportMsg) {
 	if msg.err == nil {
 		rep = &msg.rep
 	}
-	m.checklist.result(rep, msg.err, m.pending, m.env.Now())
-	m.checklist.evaluating = msg.run != m.runID
-	if msg.err != nil && !waitsForData(msg.err, m.pending) {
+	m.checklist.Result(rep, msg.err, m.pending, m.env.Now())
+	m.checklist.Evaluating = msg.run != m.runID
+	if msg.err != nil && !checklist.WaitsForData(msg.err, m.pending) {
 		m.setStatus(cells.FromEngine(msg.err.Error(), m.env.ASCII), true)
 	} else if rep != nil && strings.HasPrefix(m.status, "checking ") {
 		m.setStatus("", false)
@@ -688,7 +689,7 @@ func (m *Model) onReport(msg reportMsg) {
 // --- timers ---
 
 func (m *Model) busy() bool {
-	return m.loading || (!m.path.Empty() && m.checklist.pendingAny())
+	return m.loading || (!m.path.Empty() && m.checklist.PendingAny())
 }
 
 // ensureTicking starts the spinner when something is pending; it stops by
@@ -707,7 +708,7 @@ func (m *Model) onSpin() tea.Cmd {
 		return nil
 	}
 	m.frame++
-	m.checklist.frame = m.frame
+	m.checklist.Frame = m.frame
 	return m.ensureTicking()
 }
 

@@ -24,13 +24,14 @@ import (
 	"github.com/reachnet/reach/tui/components/columns"
 	"github.com/reachnet/reach/tui/screen"
 	"github.com/reachnet/reach/tui/screens/browser"
+	"github.com/reachnet/reach/tui/screens/checklist"
 	"github.com/reachnet/reach/tui/screens/picker"
 )
 
 func rowStatuses(m *Model) map[string]screen.RowStatus {
 	out := map[string]screen.RowStatus{}
-	for _, r := range m.checklist.rows {
-		out[r.name] = r.status
+	for _, r := range m.checklist.Rows {
+		out[r.Name] = r.Status
 	}
 	return out
 }
@@ -110,8 +111,8 @@ func TestPickWithKeysAndCheck(t *testing.T) {
 			t.Errorf("layer %s = %s, want %s", k, st[k], v)
 		}
 	}
-	if m.checklist.rows[m.checklist.cursor].name != checks.LayerSecurityGroup {
-		t.Errorf("the cursor should start on the failing layer, is on %s", m.checklist.rows[m.checklist.cursor].name)
+	if m.checklist.Rows[m.checklist.Cursor].Name != checks.LayerSecurityGroup {
+		t.Errorf("the cursor should start on the failing layer, is on %s", m.checklist.Rows[m.checklist.Cursor].Name)
 	}
 	s := screenText(m)
 	for _, w := range []string{"UNREACHABLE", "no inbound rule matches", "authorize-security-group-ingress"} {
@@ -164,8 +165,8 @@ func TestTypedPathWithCompletion(t *testing.T) {
 	if m.top() != m.checklist {
 		t.Fatalf("top %s, picker error %q", m.top().Title(), m.picker.Err)
 	}
-	if m.checklist.rep == nil || m.checklist.rep.Verdict != checks.Reachable {
-		t.Fatalf("app-1 → db: %+v %v", m.checklist.rep, m.checklist.evalErr)
+	if m.checklist.Rep == nil || m.checklist.Rep.Verdict != checks.Reachable {
+		t.Fatalf("app-1 → db: %+v %v", m.checklist.Rep, m.checklist.EvalErr)
 	}
 	// Hostnames from the source complete too.
 	press(t, m, "p", "tab")
@@ -200,9 +201,9 @@ func TestOpensOnGivenPath(t *testing.T) {
 	if m.top() != m.checklist {
 		t.Fatal("--from/--to open on the checklist")
 	}
-	for _, r := range m.checklist.rows {
-		if r.status != screen.RowPending {
-			t.Fatalf("before data every layer is pending, %s is %s", r.name, r.status)
+	for _, r := range m.checklist.Rows {
+		if r.Status != screen.RowPending {
+			t.Fatalf("before data every layer is pending, %s is %s", r.Name, r.Status)
 		}
 	}
 	start(t, m)
@@ -316,17 +317,17 @@ func TestStaleResultsAreDropped(t *testing.T) {
 	oldGen := m.pathGen
 	// A new path: the old path's late report must not land on it.
 	drain(t, m, m.checkPath(screen.PathSpec{From: "app-1", To: "10.0.33.12", Port: 5432}))
-	if m.checklist.rep.Verdict != checks.Reachable {
-		t.Fatalf("app-1 → db: %s", m.checklist.rep.Verdict)
+	if m.checklist.Rep.Verdict != checks.Reachable {
+		t.Fatalf("app-1 → db: %s", m.checklist.Rep.Verdict)
 	}
 	stale := checks.Report{Verdict: checks.Unreachable, Layers: []checks.Layer{{Name: "route", Status: checks.StatusFail}}}
 	m.Update(reportMsg{run: m.runID + 5, gen: oldGen, rep: stale})
-	if m.checklist.rep.Verdict != checks.Reachable {
+	if m.checklist.Rep.Verdict != checks.Reachable {
 		t.Fatal("a report of the previous path replaced the current one")
 	}
 	// An older run of the same path is dropped too.
 	m.Update(reportMsg{run: m.shown - 1, gen: m.pathGen, rep: stale})
-	if m.checklist.rep.Verdict != checks.Reachable {
+	if m.checklist.Rep.Verdict != checks.Reachable {
 		t.Fatal("an older run replaced a newer one")
 	}
 	// A stale load update is dropped.
@@ -365,13 +366,13 @@ func TestWatchMarksFlips(t *testing.T) {
 	m.env.Now = func() time.Time { return now }
 	_, cmd := m.Update(watchMsg{gen: m.watchGen})
 	drain(t, m, cmd)
-	var sg layerRow
-	for _, r := range m.checklist.rows {
-		if r.name == checks.LayerSecurityGroup {
+	var sg checklist.LayerRow
+	for _, r := range m.checklist.Rows {
+		if r.Name == checks.LayerSecurityGroup {
 			sg = r
 		}
 	}
-	if sg.status != "pass" || !sg.changed.Equal(now) {
+	if sg.Status != "pass" || !sg.Changed.Equal(now) {
 		t.Fatalf("the group layer should flip to pass at %s: %+v", now, sg)
 	}
 	if !strings.Contains(screenText(m), "changed 10:07:30") {
@@ -626,10 +627,10 @@ func TestWatchPollIsQuiet(t *testing.T) {
 	})
 	m := newTestModel(t, src, Options{From: "app-1", To: "10.0.33.12:5432"})
 	start(t, m)
-	if m.checklist.rep == nil || m.checklist.rep.Verdict != checks.Reachable {
+	if m.checklist.Rep == nil || m.checklist.Rep.Verdict != checks.Reachable {
 		t.Fatal("setup: app-1 reaches the database")
 	}
-	cursor := m.checklist.cursor
+	cursor := m.checklist.Cursor
 	press(t, m, "w")
 	poll := func(at time.Time) {
 		t.Helper()
@@ -642,9 +643,9 @@ func TestWatchPollIsQuiet(t *testing.T) {
 		}
 	}
 	poll(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC))
-	for _, r := range m.checklist.rows {
-		if !r.changed.IsZero() {
-			t.Errorf("nothing changed, yet %s is marked changed", r.name)
+	for _, r := range m.checklist.Rows {
+		if !r.Changed.IsZero() {
+			t.Errorf("nothing changed, yet %s is marked changed", r.Name)
 		}
 	}
 	// The group loses its rule: the verdict flips, the cursor stays.
@@ -655,15 +656,15 @@ func TestWatchPollIsQuiet(t *testing.T) {
 	mu.Unlock()
 	at := time.Date(2026, 11, 20, 10, 0, 5, 0, time.UTC)
 	poll(at)
-	if m.checklist.rep.Verdict != checks.Unreachable {
-		t.Fatalf("verdict after the rule went: %s", m.checklist.rep.Verdict)
+	if m.checklist.Rep.Verdict != checks.Unreachable {
+		t.Fatalf("verdict after the rule went: %s", m.checklist.Rep.Verdict)
 	}
-	if m.checklist.cursor != cursor {
-		t.Errorf("the cursor moved from row %d to %d when the verdict flipped", cursor, m.checklist.cursor)
+	if m.checklist.Cursor != cursor {
+		t.Errorf("the cursor moved from row %d to %d when the verdict flipped", cursor, m.checklist.Cursor)
 	}
-	for _, r := range m.checklist.rows {
-		if want := r.name == checks.LayerSecurityGroup; !r.changed.IsZero() != want {
-			t.Errorf("%s changed=%v, want marked %v", r.name, r.changed, want)
+	for _, r := range m.checklist.Rows {
+		if want := r.Name == checks.LayerSecurityGroup; !r.Changed.IsZero() != want {
+			t.Errorf("%s changed=%v, want marked %v", r.Name, r.Changed, want)
 		}
 	}
 	// A poll that fails keeps the last checklist and says so.
@@ -672,7 +673,7 @@ func TestWatchPollIsQuiet(t *testing.T) {
 	mu.Unlock()
 	_, cmd := m.Update(watchMsg{gen: m.watchGen})
 	drain(t, m, cmd)
-	if m.checklist.rep == nil || m.checklist.rep.Verdict != checks.Unreachable {
+	if m.checklist.Rep == nil || m.checklist.Rep.Verdict != checks.Unreachable {
 		t.Fatal("a failed poll dropped the checklist")
 	}
 	if !m.statusErr || !strings.Contains(m.status, "connection refused") || !strings.Contains(m.status, "10:00:05") {

@@ -220,7 +220,7 @@ func (m *Model) tailTarget(it screen.OpenTail) (FlowTarget, error) {
 	if m.path.Empty() {
 		return FlowTarget{}, errors.New("no path yet: press s and d on two ENIs, or p to type one")
 	}
-	rep := m.checklist.rep
+	rep := m.checklist.Rep
 	if rep == nil {
 		return FlowTarget{}, errors.New("the tail follows the path's resolved ends: wait for the check to finish")
 	}

@@ -186,7 +186,7 @@ func shownActions(m *Model) []string {
 func TestTailOpensFromChecklistWithThePathsEnds(t *testing.T) {
 	o := &fakeOpener{src: newFakeFlows("Live Tail")}
 	m := tailModel(t, o, Options{})
-	if m.top() != m.checklist || m.checklist.rep == nil {
+	if m.top() != m.checklist || m.checklist.Rep == nil {
 		t.Fatal("the model should show the path's checklist")
 	}
 	openTailKey(t, m)

@@ -1,4 +1,4 @@
-package tui
+package checklist
 
 import (
 	"fmt"
@@ -21,38 +21,38 @@ const (
 	nameW = 17
 )
 
-// checklistRow draws one layer: cursor, mark, status word, name, summary,
+// Row draws one layer: cursor, mark, status word, name, summary,
 // and the time it flipped when it did.
-func checklistRow(e *screen.Env, r layerRow, w int, frame int, selected bool) string {
+func Row(e *screen.Env, r LayerRow, w int, frame int, selected bool) string {
 	p := &e.Paint
 	cur := "  "
 	if selected {
 		cur = p.Accent.On(e.Glyphs.Cursor) + " "
 	}
-	name := cells.Fit(r.name, nameW, e.Glyphs.Ellipsis)
+	name := cells.Fit(r.Name, nameW, e.Glyphs.Ellipsis)
 	switch {
 	case selected:
 		name = p.Sel.On(name)
-	case r.status == screen.RowStatus(checks.StatusFail):
+	case r.Status == screen.RowStatus(checks.StatusFail):
 		name = p.Fail.On(name)
 	default:
 		name = p.Text.On(name)
 	}
-	word := e.Word(r.status)
+	word := e.Word(r.Status)
 	word += strings.Repeat(" ", max(wordW-cells.Width(word), 0))
 	fixed := 2 + markW + 1 + wordW + 1 + nameW + 1
 	rest := max(w-fixed, 0)
 	tag := ""
-	if !r.changed.IsZero() {
-		tag = " changed " + r.changed.Format("15:04:05")
+	if !r.Changed.IsZero() {
+		tag = " changed " + r.Changed.Format("15:04:05")
 	}
-	summary := cells.FromEngine(r.summary, e.ASCII)
-	if r.status == screen.RowPending && summary == "" {
+	summary := cells.FromEngine(r.Summary, e.ASCII)
+	if r.Status == screen.RowPending && summary == "" {
 		summary = "waiting for data"
 	}
 	sumW := max(rest-cells.Width(tag), 0)
 	summary = cells.Truncate(summary, sumW, e.Glyphs.Ellipsis)
-	line := cur + e.Mark(r.status, frame) + " " + word + " " + name + " " + p.Subtle.On(summary)
+	line := cur + e.Mark(r.Status, frame) + " " + word + " " + name + " " + p.Subtle.On(summary)
 	if tag != "" {
 		line += strings.Repeat(" ", max(sumW-cells.Width(summary), 0)) + p.Changed.On(cells.Truncate(tag, rest, e.Glyphs.Ellipsis))
 	}
@@ -60,17 +60,17 @@ func checklistRow(e *screen.Env, r layerRow, w int, frame int, selected bool) st
 }
 
 // verdictLine says where the whole path stands.
-func verdictLine(e *screen.Env, rep *checks.Report, evalErr error, rows []layerRow, pending map[checks.DataKind]bool, frame int, w int, c *catalog.Catalog) string {
+func verdictLine(e *screen.Env, rep *checks.Report, evalErr error, rows []LayerRow, pending map[checks.DataKind]bool, frame int, w int, c *catalog.Catalog) string {
 	st := e.Styles
 	npending := 0
 	for _, r := range rows {
-		if r.status == screen.RowPending {
+		if r.Status == screen.RowPending {
 			npending++
 		}
 	}
 	var line string
 	switch {
-	case npending > 0 && (rep != nil || evalErr == nil || waitsForData(evalErr, pending)):
+	case npending > 0 && (rep != nil || evalErr == nil || WaitsForData(evalErr, pending)):
 		what := "evaluating"
 		if len(pending) > 0 {
 			what = fmt.Sprintf("waiting for %d kinds of data", len(pending))
@@ -119,23 +119,23 @@ func hopsLines(e *screen.Env, rep *checks.Report, c *catalog.Catalog, w, maxLine
 	return lines
 }
 
-// evidenceLines renders what a layer evaluated: its findings (the plain
+// EvidenceLines renders what a layer evaluated: its findings (the plain
 // sentence, the code, the fix), then every decision by direction with the
 // rules it looked at and the one that decided highlighted, then the
 // report's notes.
-func evidenceLines(e *screen.Env, rep *checks.Report, row layerRow, c *catalog.Catalog, w int) []string {
+func EvidenceLines(e *screen.Env, rep *checks.Report, row LayerRow, c *catalog.Catalog, w int) []string {
 	st := e.Styles
 	var out []string
 	add := func(s string) { out = append(out, s) }
 	if rep == nil {
-		if row.status == screen.RowPending {
+		if row.Status == screen.RowPending {
 			add(st.Pending.Render("waiting for the data this layer reads"))
 		}
 		return out
 	}
-	l := rep.Layer(row.name)
+	l := rep.Layer(row.Name)
 	if l == nil {
-		add(st.Subtle.Render(row.name + " was not evaluated for this path"))
+		add(st.Subtle.Render(row.Name + " was not evaluated for this path"))
 		return out
 	}
 	for _, s := range cells.Wrap(cells.FromEngine(l.Summary, e.ASCII), w, "  ") {
@@ -180,7 +180,7 @@ func evidenceLines(e *screen.Env, rep *checks.Report, row layerRow, c *catalog.C
 			add("")
 			add(st.Header.Render(label))
 		}
-		out = append(out, decisionLines(e, d, c, w)...)
+		out = append(out, DecisionLines(e, d, c, w)...)
 	}
 	if len(rep.Notes) > 0 {
 		add("")
@@ -193,7 +193,7 @@ func evidenceLines(e *screen.Env, rep *checks.Report, row layerRow, c *catalog.C
 	return out
 }
 
-func decisionLines(e *screen.Env, d checks.Decision, c *catalog.Catalog, w int) []string {
+func DecisionLines(e *screen.Env, d checks.Decision, c *catalog.Catalog, w int) []string {
 	st := e.Styles
 	var out []string
 	outcome := st.Subtle
@@ -269,18 +269,18 @@ type decided struct {
 
 // flips compares what each layer decided before and after a report and
 // sets the time of each change on the rows, carried over or now.
-func flips(prev map[string]decided, changed map[string]time.Time, rows []layerRow, now time.Time) {
+func flips(prev map[string]decided, changed map[string]time.Time, rows []LayerRow, now time.Time) {
 	for i := range rows {
 		r := &rows[i]
-		if r.status == screen.RowPending || r.status == screen.RowNone {
-			r.changed = changed[r.name]
+		if r.Status == screen.RowPending || r.Status == screen.RowNone {
+			r.Changed = changed[r.Name]
 			continue
 		}
-		d := decided{status: r.status, rule: r.summary}
-		if p, ok := prev[r.name]; ok && p != d {
-			changed[r.name] = now
+		d := decided{status: r.Status, rule: r.Summary}
+		if p, ok := prev[r.Name]; ok && p != d {
+			changed[r.Name] = now
 		}
-		prev[r.name] = d
-		r.changed = changed[r.name]
+		prev[r.Name] = d
+		r.Changed = changed[r.Name]
 	}
 }

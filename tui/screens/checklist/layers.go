@@ -1,4 +1,4 @@
-package tui
+package checklist
 
 import (
 	"errors"
@@ -11,14 +11,14 @@ import (
 	"github.com/reachnet/reach/tui/screen"
 )
 
-// layerRow is one row of the checklist.
-type layerRow struct {
-	name    string
-	status  screen.RowStatus
-	summary string
-	// changed is when the layer last flipped between decided statuses
+// LayerRow is one row of the checklist.
+type LayerRow struct {
+	Name    string
+	Status  screen.RowStatus
+	Summary string
+	// Changed is when the layer last flipped between decided statuses
 	// (zero when it never did since the path was chosen).
-	changed time.Time
+	Changed time.Time
 }
 
 // layerInputs names the kinds of data each layer reads. A layer is pending
@@ -56,8 +56,8 @@ var layerInputs = map[string][]checks.DataKind{
 	},
 }
 
-// pendingKinds returns the kinds of a network still loading.
-func pendingKinds(n *checks.Network) map[checks.DataKind]bool {
+// PendingKinds returns the kinds of a network still loading.
+func PendingKinds(n *checks.Network) map[checks.DataKind]bool {
 	out := map[checks.DataKind]bool{}
 	if n == nil {
 		return out
@@ -101,7 +101,7 @@ func layerPending(l *checks.Layer, pending map[checks.DataKind]bool, toHost bool
 // report yet (evaluating, or the query cannot be answered while data is
 // loading) every layer is pending; after an error that no data will fix
 // every layer is none.
-func layerRows(rep *checks.Report, evalErr error, pending map[checks.DataKind]bool, toHost bool, ascii bool) []layerRow {
+func layerRows(rep *checks.Report, evalErr error, pending map[checks.DataKind]bool, toHost bool, ascii bool) []LayerRow {
 	names := slices.Clone(checks.LayerOrder)
 	if rep != nil {
 		for _, l := range rep.Layers {
@@ -110,33 +110,33 @@ func layerRows(rep *checks.Report, evalErr error, pending map[checks.DataKind]bo
 			}
 		}
 	}
-	rows := make([]layerRow, len(names))
+	rows := make([]LayerRow, len(names))
 	for i, name := range names {
-		rows[i] = layerRow{name: name, status: screen.RowPending}
+		rows[i] = LayerRow{Name: name, Status: screen.RowPending}
 		switch {
-		case rep == nil && evalErr != nil && !waitsForData(evalErr, pending):
-			rows[i].status = screen.RowNone
+		case rep == nil && evalErr != nil && !WaitsForData(evalErr, pending):
+			rows[i].Status = screen.RowNone
 		case rep == nil:
 		default:
 			l := rep.Layer(name)
 			if l == nil {
-				rows[i].status = screen.RowNone
+				rows[i].Status = screen.RowNone
 				continue
 			}
-			rows[i].summary = cells.FromEngine(l.Summary, ascii)
+			rows[i].Summary = cells.FromEngine(l.Summary, ascii)
 			if layerPending(l, pending, toHost) {
 				continue
 			}
-			rows[i].status = screen.StatusOf(l.Status)
+			rows[i].Status = screen.StatusOf(l.Status)
 		}
 	}
 	return rows
 }
 
-// waitsForData reports whether an evaluation error may go away once the
+// WaitsForData reports whether an evaluation error may go away once the
 // pending kinds land: the source is named by a Name tag or an ID that is
 // not loaded yet, or the engine itself says data is missing.
-func waitsForData(err error, pending map[checks.DataKind]bool) bool {
+func WaitsForData(err error, pending map[checks.DataKind]bool) bool {
 	if len(pending) == 0 {
 		return false
 	}
