@@ -201,12 +201,12 @@ func (m *Model) cmdFilter(args []string) tea.Cmd {
 // askQuit quits at once when nothing runs; while a check or a tail does,
 // it asks first, so a stray q does not end an investigation.
 func (m *Model) askQuit() tea.Cmd {
-	if !m.busy() && !m.tail.running() {
+	if !m.busy() && !m.tail.Running() {
 		return m.quit()
 	}
 	m.confirmQuit = true
 	what := "a check is running"
-	if m.tail.running() {
+	if m.tail.Running() {
 		what = "the flow tail is running"
 	}
 	m.setStatus(what+": quit? y to quit, any other key to stay", true)

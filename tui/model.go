@@ -22,6 +22,7 @@ import (
 	"github.com/reachnet/reach/tui/screens/checklist"
 	"github.com/reachnet/reach/tui/screens/detail"
 	"github.com/reachnet/reach/tui/screens/picker"
+	"github.com/reachnet/reach/tui/screens/tail"
 )
 
 // Messages. Commands are verbs (loadInventory, runChecks); their results
@@ -84,7 +85,7 @@ type Model struct {
 	detail    *detail.Model
 	picker    *picker.Model
 	checklist *checklist.Model
-	tail      *tail
+	tail      *tail.Model
 	stack     []screen.Screen
 	helpOpen  bool
 	short     help.Model
@@ -133,7 +134,7 @@ func newModel(ctx context.Context, opts Options, e *screen.Env, recents []screen
 	m.picker = picker.New(e)
 	m.picker.Recents = recents
 	m.checklist = checklist.New(e)
-	m.tail = newTail(e)
+	m.tail = tail.New(e)
 	m.cmd = newCmdline(e)
 	m.stack = []screen.Screen{m.browser}
 	m.restyle()
@@ -184,7 +185,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onSpin()
 	case watchMsg:
 		cmd = m.onWatch(msg)
-	case tailMsg:
+	case tail.Msg:
 		cmd = m.onTailMsg(msg)
 	case recentsSavedMsg:
 		if msg.err != nil {
@@ -228,7 +229,7 @@ func (m *Model) restyle() {
 	m.env.SetStyles(themes.NewStyles(pal))
 	m.browser.Restyle()
 	m.picker.Restyle()
-	m.tail.restyle()
+	m.tail.Restyle()
 	m.cmd.restyle(m.env)
 	m.short.Styles = help.Styles{
 		ShortKey: m.env.Styles.Key, ShortDesc: m.env.Styles.Desc, ShortSeparator: m.env.Styles.Subtle,
@@ -627,7 +628,7 @@ func (m *Model) onCatalog(c *catalog.Catalog) tea.Cmd {
 	m.picker.Cat = c
 	m.checklist.Cat = c
 	m.checklist.Refresh()
-	m.tail.cat = c
+	m.tail.Cat = c
 	if m.detail.ID != "" {
 		m.detail.Show(m.net, c, m.detail.ID)
 	}

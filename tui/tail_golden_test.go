@@ -12,6 +12,7 @@ import (
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 	"github.com/reachnet/reach/tui/screen"
+	"github.com/reachnet/reach/tui/screens/tail"
 )
 
 // goldenFlows covers what a row can hold: a reply with SYN-ACK, a REJECT,
@@ -40,22 +41,22 @@ func TestGoldenTailRows(t *testing.T) {
 	for _, ascii := range []bool{false, true} {
 		for _, w := range []int{80, 120} {
 			e := testEnv(ascii, themes.ANSI16)
-			l := newFlowList(100)
-			recs := make([]tailRec, 0, 8)
+			l := tail.NewRing(100)
+			recs := make([]tail.Record, 0, 8)
 			for _, f := range goldenFlows() {
-				recs = append(recs, newTailRec(f, ascii, time.UTC))
+				recs = append(recs, tail.NewRecord(f, ascii, time.UTC))
 			}
-			var nat [numTailCols]int
+			var nat [tail.NumColumns]int
 			for _, r := range recs {
-				for c, cell := range r.cells {
+				for c, cell := range r.Cells {
 					nat[c] = max(nat[c], cells.Width(cell))
 				}
 			}
-			l.push(recs, nat, nil)
-			layout := layoutTailColumns(l.natural, w)
-			lines := []string{tailHeader(e, layout, w)}
-			for i := range l.count() {
-				lines = append(lines, tailRow(e, l.row(i), layout, w, i == 1, nil))
+			l.Push(recs, nat, nil)
+			layout := tail.LayoutColumns(l.Natural, w)
+			lines := []string{tail.Header(e, layout, w)}
+			for i := range l.Count() {
+				lines = append(lines, tail.Row(e, l.Row(i), layout, w, i == 1, nil))
 			}
 			out := strings.Join(lines, "\n")
 			name := fmt.Sprintf("tail-rows-%d", w)
@@ -73,14 +74,14 @@ func TestGoldenTailRows(t *testing.T) {
 
 // goldenTail is a tail screen with the golden records landed two seconds
 // after it opened.
-func goldenTail(e *screen.Env, w, h int) *tail {
-	tl := newTail(e)
-	tl.loc = time.UTC
+func goldenTail(e *screen.Env, w, h int) *tail.Model {
+	tl := tail.New(e)
+	tl.Loc = time.UTC
 	tl.SetSize(w, h)
-	target := FlowTarget{Label: "batch-1 " + e.Glyphs.Arrow + " 10.0.33.12:5432/tcp", Protocol: checks.ProtocolAll, ENIs: []string{"eni-0a01", "eni-0d01"}}
-	tl.start(tailSpec{id: 1, target: target, capacity: tl.capacity, ascii: e.ASCII, loc: time.UTC}, nil, flowT0)
-	tl.opened("polling FilterLogEvents every 5s (Live Tail denied)", nil)
-	tl.ingest(prepareBatch(FlowBatch{Flows: goldenFlows(), Malformed: 1}, target, tl.capacity, e.ASCII, time.UTC), flowT0.Add(2*time.Second))
+	target := tail.FlowTarget{Label: "batch-1 " + e.Glyphs.Arrow + " 10.0.33.12:5432/tcp", Protocol: checks.ProtocolAll, ENIs: []string{"eni-0a01", "eni-0d01"}}
+	tl.Start(tail.Spec{ID: 1, Target: target, Capacity: tl.Capacity, ASCII: e.ASCII, Loc: time.UTC}, nil, flowT0)
+	tl.Opened("polling FilterLogEvents every 5s (Live Tail denied)", nil)
+	tl.Ingest(tail.Prepare(tail.FlowBatch{Flows: goldenFlows(), Malformed: 1}, target, tl.Capacity, e.ASCII, time.UTC), flowT0.Add(2*time.Second))
 	// The diagnosis of the path batch-1 → the database over those records,
 	// as the model would run it.
 	n := smallNet()
@@ -88,11 +89,11 @@ func goldenTail(e *screen.Env, w, h int) *tail {
 	if err != nil {
 		panic(err)
 	}
-	tl.window = checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}
-	win := tl.window
+	tl.Window = checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}
+	win := tl.Window
 	win.Now = flowT0.Add(2 * time.Second)
-	d := checks.DiagnoseRecords(n, q, tl.live.snapshot(nil).flows(), win)
-	tl.showDiagnosis(&d, nil)
+	d := checks.DiagnoseRecords(n, q, tl.Live.Snapshot(nil).Flows(), win)
+	tl.ShowDiagnosis(&d, nil)
 	return tl
 }
 
@@ -102,7 +103,7 @@ func TestGoldenTailScreen(t *testing.T) {
 			w, h := size[0], size[1]
 			e := testEnv(ascii, themes.ANSI16)
 			tl := goldenTail(e, w, h)
-			tl.move(-3)
+			tl.Move(-3)
 			name := fmt.Sprintf("tail-%dx%d", w, h)
 			if ascii {
 				name += "-ascii"
@@ -123,7 +124,7 @@ func TestTailDrawsTheDiagnosisHook(t *testing.T) {
 	e := testEnv(false, themes.ANSI16)
 	tl := goldenTail(e, 80, 20)
 	// A short diagnosis is drawn whole.
-	tl.setDiagnosis([]string{"diagnosis line one", "line two", "line three"})
+	tl.SetDiagnosis([]string{"diagnosis line one", "line two", "line three"})
 	out := stripANSI(tl.View())
 	if strings.Count(out, "\n")+1 != 20 || !strings.Contains(out, "diagnosis line one\nline two\nline three\nTIME") {
 		t.Fatalf("diagnosis:\n%s", out)
@@ -131,7 +132,7 @@ func TestTailDrawsTheDiagnosisHook(t *testing.T) {
 	// A long one gets a third of the screen and says how to read the rest;
 	// e shows all of it.
 	long := []string{"one", "two", "three", "four", "five", "six", "seven", "eight"}
-	tl.setDiagnosis(long)
+	tl.SetDiagnosis(long)
 	out = stripANSI(tl.View())
 	if !strings.Contains(out, "five\n→ 3 more lines: e shows the whole diagnosis\nTIME") || strings.Contains(out, "six") {
 		t.Fatalf("long diagnosis:\n%s", out)
@@ -142,7 +143,7 @@ func TestTailDrawsTheDiagnosisHook(t *testing.T) {
 		t.Fatalf("e shows the whole diagnosis:\n%s", out)
 	}
 	tl.Update(keyMsg("esc"))
-	if tl.diagOpen {
+	if tl.DiagOpen {
 		t.Fatal("esc closes the diagnosis")
 	}
 }
@@ -151,20 +152,20 @@ func TestTailDrawsTheDiagnosisHook(t *testing.T) {
 // a record stays at 80 columns, narrowed to the interface's name.
 func TestTailKeepsTheInterfaceColumn(t *testing.T) {
 	for _, w := range []int{80, 100, 120} {
-		layout := layoutTailColumns([numTailCols]int{8, 21, 21, 21, 3, 6, 4, 5, 7, 3}, w)
+		layout := tail.LayoutColumns([tail.NumColumns]int{8, 21, 21, 21, 3, 6, 4, 5, 7, 3}, w)
 		kept := false
 		for _, c := range layout {
-			kept = kept || c.Col == tcENI
+			kept = kept || c.Col == tail.ColENI
 		}
 		if !kept {
 			t.Errorf("at %d columns the INTERFACE column is dropped: %+v", w, layout)
 		}
 	}
 	c := &catalog.Catalog{Names: map[string]string{"eni-0f6a7b8c9d0e10012": "batch-1"}}
-	if got := shortInterface("eni-0f6a7b8c9d0e10012", 10, c, "…"); got != "batch-1" {
+	if got := tail.ShortInterface("eni-0f6a7b8c9d0e10012", 10, c, "…"); got != "batch-1" {
 		t.Errorf("named: %q", got)
 	}
-	if got := shortInterface("eni-0f6a7b8c9d0e10099", 10, c, "…"); got != "…9d0e10099" {
+	if got := tail.ShortInterface("eni-0f6a7b8c9d0e10099", 10, c, "…"); got != "…9d0e10099" {
 		t.Errorf("unnamed: %q", got)
 	}
 }
@@ -179,7 +180,7 @@ func TestGoldenTailAttribution(t *testing.T) {
 		for _, w := range []int{80, 120} {
 			e := testEnv(ascii, themes.ANSI16)
 			c := catalog.Build(1, n, nil, ascii)
-			out := strings.Join(attributionLines(e, reject, &a, nil, attrDone, c, time.UTC, w), "\n")
+			out := strings.Join(tail.AttributionLines(e, reject, &a, nil, tail.AttrDone, c, time.UTC, w), "\n")
 			name := fmt.Sprintf("tail-attribution-%d", w)
 			if ascii {
 				name += "-ascii"

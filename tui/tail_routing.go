@@ -13,6 +13,7 @@ import (
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/components/cells"
 	"github.com/reachnet/reach/tui/screen"
+	"github.com/reachnet/reach/tui/screens/tail"
 )
 
 // The root's side of the flow tail: opening and closing sessions, routing
@@ -32,22 +33,22 @@ func (m *Model) openTail(it screen.OpenTail) tea.Cmd {
 	}
 	m.stopTail()
 	t := m.tail
-	t.seq++
+	t.Seq++
 	ctx, cancel := context.WithCancel(m.ctx)
-	spec := tailSpec{id: t.seq, ctx: ctx, feed: newFlowFeed(target, t.capacity), target: target,
-		capacity: t.capacity, ascii: m.env.ASCII, loc: t.loc}
-	t.cat = m.cat
-	t.start(spec, cancel, m.env.Now())
+	spec := tail.Spec{ID: t.Seq, Ctx: ctx, Feed: tail.NewFeed(target, t.Capacity), Target: target,
+		Capacity: t.Capacity, ASCII: m.env.ASCII, Loc: t.Loc}
+	t.Cat = m.cat
+	t.Start(spec, cancel, m.env.Now())
 	m.push(t)
 	m.env.Log.Info("flow tail", "target", target.Label, "enis", strings.Join(target.ENIs, ","))
-	return tea.Batch(openFlowTail(spec, m.opts.Flows), m.env.After(time.Second, tailTickMsg{id: spec.id}))
+	return tea.Batch(tail.Open(spec, m.opts.Flows), m.env.After(time.Second, tail.TickMsg{ID: spec.ID}))
 }
 
 // stopTail ends the open session; messages already on their way carry its
 // ID and are dropped.
 func (m *Model) stopTail() {
-	if m.tail.running() {
-		m.tail.stop()
+	if m.tail.Running() {
+		m.tail.Stop()
 	}
 }
 
@@ -55,78 +56,78 @@ func (m *Model) stopTail() {
 // or c back to the checklist): a tail nobody sees costs the account API
 // calls and the terminal memory.
 func (m *Model) syncTail() {
-	if m.tail.running() && !slices.Contains(m.stack, screen.Screen(m.tail)) {
+	if m.tail.Running() && !slices.Contains(m.stack, screen.Screen(m.tail)) {
 		m.stopTail()
 	}
 }
 
-func (m *Model) onTailMsg(msg tailMsg) tea.Cmd {
+func (m *Model) onTailMsg(msg tail.Msg) tea.Cmd {
 	t := m.tail
-	if !t.running() || msg.tailID() != t.spec.id {
+	if !t.Running() || msg.TailID() != t.Spec.ID {
 		return nil // a closed tail's
 	}
 	switch msg := msg.(type) {
-	case tailOpenedMsg:
-		t.opened(msg.name, msg.err)
-		if msg.err != nil {
-			m.env.Log.Warn("flow tail", "target", t.spec.target.Label, "err", msg.err)
-			m.setStatus("flow tail: "+cells.FirstLine(msg.err.Error()), true)
+	case tail.OpenedMsg:
+		t.Opened(msg.Name, msg.Err)
+		if msg.Err != nil {
+			m.env.Log.Warn("flow tail", "target", t.Spec.Target.Label, "err", msg.Err)
+			m.setStatus("flow tail: "+cells.FirstLine(msg.Err.Error()), true)
 			return nil
 		}
-		t.window = defaultFlowWindow(t.openedAt)
-		if msg.window != nil {
-			t.window = *msg.window
+		t.Window = tail.DefaultFlowWindow(t.OpenedAt)
+		if msg.Window != nil {
+			t.Window = *msg.Window
 		}
 		// A path's diagnosis starts before the first record: with none
 		// yet, it says until when a routing miss cannot be concluded.
-		return tea.Batch(waitForFlowBatch(t.spec), m.diagnoseTail())
-	case flowBatchMsg:
-		if msg.done {
-			if msg.err != nil && !errors.Is(msg.err, context.Canceled) {
-				m.env.Log.Warn("flow tail ended", "source", t.name, "err", msg.err)
-				t.ended(msg.err)
-				m.setStatus("flow tail: "+cells.FirstLine(msg.err.Error()), true)
+		return tea.Batch(tail.WaitForBatch(t.Spec), m.diagnoseTail())
+	case tail.BatchMsg:
+		if msg.Done {
+			if msg.Err != nil && !errors.Is(msg.Err, context.Canceled) {
+				m.env.Log.Warn("flow tail ended", "source", t.Name, "err", msg.Err)
+				t.Ended(msg.Err)
+				m.setStatus("flow tail: "+cells.FirstLine(msg.Err.Error()), true)
 			} else {
-				t.ended(nil)
+				t.Ended(nil)
 			}
 			return nil
 		}
-		t.ingest(msg.prepared, m.env.Now())
-		if msg.note != "" {
-			m.setStatus(msg.note, false)
+		t.Ingest(msg.Prepared, m.env.Now())
+		if msg.Note != "" {
+			m.setStatus(msg.Note, false)
 		}
 		var diag tea.Cmd
-		if msg.total > 0 {
+		if msg.Total > 0 {
 			// The path's records changed: read them again.
 			diag = m.diagnoseTail()
 		}
-		return tea.Batch(waitForFlowBatch(t.spec), diag)
-	case tailAttrMsg:
-		t.attributed(msg)
-	case tailDiagMsg:
-		t.diagBusy = false
-		t.showDiagnosis(&msg.diag, msg.err)
-		if msg.err != nil {
-			m.env.Log.Warn("flow tail diagnosis", "target", t.spec.target.Label, "err", msg.err)
+		return tea.Batch(tail.WaitForBatch(t.Spec), diag)
+	case tail.AttrMsg:
+		t.Attributed(msg)
+	case tail.DiagMsg:
+		t.DiagBusy = false
+		t.ShowDiagnosis(&msg.Diag, msg.Err)
+		if msg.Err != nil {
+			m.env.Log.Warn("flow tail diagnosis", "target", t.Spec.Target.Label, "err", msg.Err)
 		}
-		if t.diagAgain {
+		if t.DiagAgain {
 			// Records (or a network) landed while it ran.
 			return m.diagnoseTail()
 		}
-	case tailTickMsg:
+	case tail.TickMsg:
 		now := m.env.Now()
-		t.tick(now)
+		t.Tick(now)
 		var diag tea.Cmd
-		waiting := t.diag != nil && !t.diag.WaitUntil.IsZero()
-		if waiting && !now.Before(t.diag.WaitUntil) {
+		waiting := t.Diag != nil && !t.Diag.WaitUntil.IsZero()
+		if waiting && !now.Before(t.Diag.WaitUntil) {
 			// The wait is over: what was "no record yet" is now a
 			// conclusion, records or not.
 			diag = m.diagnoseTail()
 		}
-		if t.state == tailFailed || t.state == tailEnded && t.rate == 0 && !waiting {
+		if t.State == tail.StateFailed || t.State == tail.StateEnded && t.Rate == 0 && !waiting {
 			return diag // nothing left to change on screen
 		}
-		return tea.Batch(diag, m.env.After(time.Second, tailTickMsg{id: msg.id}))
+		return tea.Batch(diag, m.env.After(time.Second, tail.TickMsg{ID: msg.ID}))
 	}
 	return nil
 }
@@ -138,16 +139,16 @@ func (m *Model) onTailMsg(msg tailMsg) tea.Cmd {
 // make the view blink.
 func (m *Model) attribute(f checks.Flow, again bool) tea.Cmd {
 	t := m.tail
-	t.attrRun++
-	t.cat = m.cat
+	t.AttrRun++
+	t.Cat = m.cat
 	switch {
 	case m.net == nil:
-		t.showAttribution(f, t.attrRun, attrNoNetwork)
+		t.ShowAttribution(f, t.AttrRun, tail.AttrNoNetwork)
 		return nil
-	case !again || t.attrState == attrNoNetwork:
-		t.showAttribution(f, t.attrRun, attrRunning)
+	case !again || t.AttrState == tail.AttrNoNetwork:
+		t.ShowAttribution(f, t.AttrRun, tail.AttrRunning)
 	}
-	return attributeFlow(t.spec.id, t.attrRun, m.net, f)
+	return tail.Attribute(t.Spec.ID, t.AttrRun, m.net, f)
 }
 
 // tailNetworkChanged re-attributes the open record when a newer network
@@ -155,16 +156,16 @@ func (m *Model) attribute(f checks.Flow, again bool) tea.Cmd {
 // configuration is a question about the configuration now.
 func (m *Model) tailNetworkChanged() tea.Cmd {
 	t := m.tail
-	t.cat = m.cat
-	if !t.running() {
+	t.Cat = m.cat
+	if !t.Running() {
 		return nil
 	}
 	// The diagnosis compares the records with the configuration too.
 	diag := m.diagnoseTail()
-	if !t.attrOpen {
+	if !t.AttrOpen {
 		return diag
 	}
-	return tea.Batch(diag, m.attribute(t.attrFlow, true))
+	return tea.Batch(diag, m.attribute(t.AttrFlow, true))
 }
 
 // diagnoseTail diagnoses a path's records (not an interface's: a
@@ -178,37 +179,37 @@ func (m *Model) tailNetworkChanged() tea.Cmd {
 // records.
 func (m *Model) diagnoseTail() tea.Cmd {
 	t := m.tail
-	q := t.spec.target.Query
-	if !t.running() || q == nil || m.net == nil || t.state != tailLive && t.state != tailEnded {
+	q := t.Spec.Target.Query
+	if !t.Running() || q == nil || m.net == nil || t.State != tail.StateLive && t.State != tail.StateEnded {
 		return nil
 	}
-	if t.diagBusy {
-		t.diagAgain = true
+	if t.DiagBusy {
+		t.DiagAgain = true
 		return nil
 	}
-	t.diagBusy, t.diagAgain = true, false
-	w := t.window
+	t.DiagBusy, t.DiagAgain = true, false
+	w := t.Window
 	w.Now = m.env.Now()
 	// The previous snapshot's array is free again: its diagnosis has
 	// returned, and one runs at a time.
-	snap := t.live.snapshot(t.diagBuf)
-	t.diagBuf = snap.recs
-	return diagnoseFlows(t.spec.id, m.net, *q, snap, w)
+	snap := t.Live.Snapshot(t.DiagBuf)
+	t.DiagBuf = snap.Recs
+	return tail.Diagnose(t.Spec.ID, m.net, *q, snap, w)
 }
 
 // tailTarget builds the target of t: the interface's addresses, or the
 // path's ends as the last check resolved them.
-func (m *Model) tailTarget(it screen.OpenTail) (FlowTarget, error) {
+func (m *Model) tailTarget(it screen.OpenTail) (tail.FlowTarget, error) {
 	if m.net == nil {
-		return FlowTarget{}, errors.New("the network has not loaded yet: the tail needs it to find the interfaces")
+		return tail.FlowTarget{}, errors.New("the network has not loaded yet: the tail needs it to find the interfaces")
 	}
 	if it.ENI != "" {
 		eni := m.net.ENIs[it.ENI]
 		if eni == nil {
-			return FlowTarget{}, errors.New(cells.Clean(it.ENI, m.env.ASCII) + " is not in the network")
+			return tail.FlowTarget{}, errors.New(cells.Clean(it.ENI, m.env.ASCII) + " is not in the network")
 		}
-		t := FlowTarget{Label: m.cat.Label(eni.ID), ENI: eni.ID, Protocol: checks.ProtocolAll, Network: m.net}
-		t.addENI(eni)
+		t := tail.FlowTarget{Label: m.cat.Label(eni.ID), ENI: eni.ID, Protocol: checks.ProtocolAll, Network: m.net}
+		t.AddENI(eni)
 		for _, p := range eni.PrivateIPs {
 			t.From = appendAddr(t.From, p.Addr)
 		}
@@ -218,17 +219,17 @@ func (m *Model) tailTarget(it screen.OpenTail) (FlowTarget, error) {
 		return t, nil
 	}
 	if m.path.Empty() {
-		return FlowTarget{}, errors.New("no path yet: press s and d on two ENIs, or p to type one")
+		return tail.FlowTarget{}, errors.New("no path yet: press s and d on two ENIs, or p to type one")
 	}
 	rep := m.checklist.Rep
 	if rep == nil {
-		return FlowTarget{}, errors.New("the tail follows the path's resolved ends: wait for the check to finish")
+		return tail.FlowTarget{}, errors.New("the tail follows the path's resolved ends: wait for the check to finish")
 	}
 	proto, err := checks.ParseProtocol(rep.Protocol)
 	if err != nil {
 		proto = checks.ProtocolAll
 	}
-	t := FlowTarget{Label: cells.Clean(m.path.Text(m.env.Glyphs.Arrow), m.env.ASCII), Protocol: proto, Network: m.net}
+	t := tail.FlowTarget{Label: cells.Clean(m.path.Text(m.env.Glyphs.Arrow), m.env.ASCII), Protocol: proto, Network: m.net}
 	if q, err := m.path.Query(m.net); err == nil {
 		t.Query = &q
 	}
@@ -242,10 +243,10 @@ func (m *Model) tailTarget(it screen.OpenTail) (FlowTarget, error) {
 
 // endAddrs adds an end's interface to the target and returns its
 // addresses: the one the check used, else every address of its interface.
-func (m *Model) endAddrs(t *FlowTarget, end checks.PathEnd) []netip.Addr {
+func (m *Model) endAddrs(t *tail.FlowTarget, end checks.PathEnd) []netip.Addr {
 	eni := m.net.ENIs[end.ENI]
 	if eni != nil {
-		t.addENI(eni)
+		t.AddENI(eni)
 	}
 	if a, err := netip.ParseAddr(end.Address); err == nil {
 		return []netip.Addr{a}
@@ -257,19 +258,6 @@ func (m *Model) endAddrs(t *FlowTarget, end checks.PathEnd) []netip.Addr {
 		}
 	}
 	return out
-}
-
-func (t *FlowTarget) addENI(e *checks.ENI) {
-	t.ENIs = appendOnce(t.ENIs, e.ID)
-	t.Subnets = appendOnce(t.Subnets, e.SubnetID)
-	t.VPCs = appendOnce(t.VPCs, e.VPCID)
-}
-
-func appendOnce(s []string, v string) []string {
-	if v == "" || slices.Contains(s, v) {
-		return s
-	}
-	return append(s, v)
 }
 
 func appendAddr(s []netip.Addr, a netip.Addr) []netip.Addr {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/screen"
+	"github.com/reachnet/reach/tui/screens/tail"
 )
 
 // --- fakes ---
@@ -26,12 +27,12 @@ import (
 // exhausted, as a file is).
 type fakeFlows struct {
 	name    string
-	batches chan FlowBatch
+	batches chan tail.FlowBatch
 	end     error
 }
 
-func newFakeFlows(name string, batches ...FlowBatch) *fakeFlows {
-	s := &fakeFlows{name: name, batches: make(chan FlowBatch, len(batches)+16)}
+func newFakeFlows(name string, batches ...tail.FlowBatch) *fakeFlows {
+	s := &fakeFlows{name: name, batches: make(chan tail.FlowBatch, len(batches)+16)}
 	for _, b := range batches {
 		s.batches <- b
 	}
@@ -40,7 +41,7 @@ func newFakeFlows(name string, batches ...FlowBatch) *fakeFlows {
 
 func (s *fakeFlows) Name() string { return s.name }
 
-func (s *fakeFlows) Run(ctx context.Context, emit func(FlowBatch)) error {
+func (s *fakeFlows) Run(ctx context.Context, emit func(tail.FlowBatch)) error {
 	for {
 		select {
 		case b, ok := <-s.batches:
@@ -58,19 +59,19 @@ func (s *fakeFlows) Run(ctx context.Context, emit func(FlowBatch)) error {
 // err).
 type fakeOpener struct {
 	mu      sync.Mutex
-	targets []FlowTarget
-	src     FlowSource
+	targets []tail.FlowTarget
+	src     tail.FlowSource
 	err     error
 }
 
-func (o *fakeOpener) open(ctx context.Context, t FlowTarget) (FlowSource, error) {
+func (o *fakeOpener) open(ctx context.Context, t tail.FlowTarget) (tail.FlowSource, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.targets = append(o.targets, t)
 	return o.src, o.err
 }
 
-func (o *fakeOpener) last(t *testing.T) FlowTarget {
+func (o *fakeOpener) last(t *testing.T) tail.FlowTarget {
 	t.Helper()
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -117,7 +118,7 @@ func tailModel(t testing.TB, o *fakeOpener, opts Options) *Model {
 		opts.From, opts.To = "batch-1", "10.0.33.12:5432"
 	}
 	m := newTestModel(t, Static("demo", smallNet(), nil), opts)
-	m.tail.loc = time.UTC
+	m.tail.Loc = time.UTC
 	start(t, m)
 	t.Cleanup(m.stopTail)
 	return m
@@ -163,20 +164,20 @@ func step(t testing.TB, m *Model, cmd tea.Cmd) tea.Cmd {
 }
 
 // batchMsg prepares flows for the open tail as its command would.
-func batchMsg(m *Model, b FlowBatch) flowBatchMsg {
-	s := m.tail.spec
-	return flowBatchMsg{id: s.id, prepared: prepareBatch(b, s.target, s.capacity, s.ascii, s.loc)}
+func batchMsg(m *Model, b tail.FlowBatch) tail.BatchMsg {
+	s := m.tail.Spec
+	return tail.BatchMsg{ID: s.ID, Prepared: tail.Prepare(b, s.Target, s.Capacity, s.ASCII, s.Loc)}
 }
 
 func feed(m *Model, flows []checks.Flow) {
-	m.Update(batchMsg(m, FlowBatch{Flows: flows}))
+	m.Update(batchMsg(m, tail.FlowBatch{Flows: flows}))
 }
 
 func shownActions(m *Model) []string {
-	l := m.tail.shown()
-	out := make([]string, l.count())
+	l := m.tail.Shown()
+	out := make([]string, l.Count())
 	for i := range out {
-		out[i] = l.row(i).flow.Action
+		out[i] = l.Row(i).Flow.Action
 	}
 	return out
 }
@@ -190,11 +191,11 @@ func TestTailOpensFromChecklistWithThePathsEnds(t *testing.T) {
 		t.Fatal("the model should show the path's checklist")
 	}
 	openTailKey(t, m)
-	if m.top() != m.tail || !m.tail.running() || m.tail.state != tailLive {
-		t.Fatalf("t opens a live tail; top %s state %d", m.top().Title(), m.tail.state)
+	if m.top() != m.tail || !m.tail.Running() || m.tail.State != tail.StateLive {
+		t.Fatalf("t opens a live tail; top %s state %d", m.top().Title(), m.tail.State)
 	}
 	got := o.last(t)
-	want := FlowTarget{
+	want := tail.FlowTarget{
 		Label: "batch-1 → 10.0.33.12:5432/tcp", ENIs: []string{"eni-0b01", "eni-0d01"},
 		Subnets: []string{"subnet-0011", "subnet-0012"}, VPCs: []string{"vpc-0001"},
 		From: []netip.Addr{netip.MustParseAddr("10.0.16.7")}, To: []netip.Addr{netip.MustParseAddr("10.0.33.12")},
@@ -230,7 +231,7 @@ func TestTailFromBrowserAndDetail(t *testing.T) {
 		t.Fatalf("t on an ENI: top %s target %+v", m.top().Title(), got)
 	}
 	press(t, m, "esc")
-	if m.tail.running() || m.top() != m.browser {
+	if m.tail.Running() || m.top() != m.browser {
 		t.Fatal("esc closes the tail and returns to the browser")
 	}
 	press(t, m, "enter")
@@ -257,7 +258,7 @@ func TestTailOpenerError(t *testing.T) {
 	m := tailModel(t, o, Options{})
 	openTailKey(t, m)
 	s := screenText(m)
-	if m.tail.state != tailFailed || !strings.Contains(s, "FAILED") || !strings.Contains(s, "no flow log publishes records of eni-0b01") {
+	if m.tail.State != tail.StateFailed || !strings.Contains(s, "FAILED") || !strings.Contains(s, "no flow log publishes records of eni-0b01") {
 		t.Fatalf("opener error:\n%s", s)
 	}
 }
@@ -270,25 +271,25 @@ func TestTailRingIsBounded(t *testing.T) {
 		feed(m, batchToDBFlows(4000, i*4000))
 	}
 	tl := m.tail
-	if tl.live.size() != tailCapacity || tl.total != 12000 || tl.dropped() != 2000 {
-		t.Fatalf("ring %d, total %d, dropped %d", tl.live.size(), tl.total, tl.dropped())
+	if tl.Live.Size() != tail.Capacity || tl.Total != 12000 || tl.Dropped() != 2000 {
+		t.Fatalf("ring %d, total %d, dropped %d", tl.Live.Size(), tl.Total, tl.Dropped())
 	}
-	if tl.accept != 9600 || tl.reject != 2400 {
-		t.Fatalf("accept %d reject %d", tl.accept, tl.reject)
+	if tl.Accept != 9600 || tl.Reject != 2400 {
+		t.Fatalf("accept %d reject %d", tl.Accept, tl.Reject)
 	}
-	if first := tl.live.row(0).flow; first.SrcPort != 32768+2000 {
+	if first := tl.Live.Row(0).Flow; first.SrcPort != 32768+2000 {
 		t.Fatalf("oldest kept record has client port %d, want the 2,001st", first.SrcPort)
 	}
-	if tl.cursor != tl.live.count()-1 || !tl.follow {
-		t.Fatalf("the cursor follows the newest record: %d of %d", tl.cursor, tl.live.count())
+	if tl.Cursor != tl.Live.Count()-1 || !tl.Follow {
+		t.Fatalf("the cursor follows the newest record: %d of %d", tl.Cursor, tl.Live.Count())
 	}
 	// One batch larger than the ring: only its newest records are kept
 	// (and formatted); the rest count as dropped.
 	feed(m, batchToDBFlows(12000, 12000))
-	if tl.live.size() != tailCapacity || tl.dropped() != 2000+12000 || tl.cut != 2000 {
-		t.Fatalf("after an oversized batch: ring %d dropped %d cut %d", tl.live.size(), tl.dropped(), tl.cut)
+	if tl.Live.Size() != tail.Capacity || tl.Dropped() != 2000+12000 || tl.Cut != 2000 {
+		t.Fatalf("after an oversized batch: ring %d dropped %d cut %d", tl.Live.Size(), tl.Dropped(), tl.Cut)
 	}
-	if last := tl.live.row(tl.live.count() - 1).flow; last.Start != flowT0.Add(23999*time.Millisecond) {
+	if last := tl.Live.Row(tl.Live.Count() - 1).Flow; last.Start != flowT0.Add(23999*time.Millisecond) {
 		t.Fatalf("newest record is from %s", last.Start)
 	}
 	if s := screenText(m); !strings.Contains(s, "dropped 14,000") || !strings.Contains(s, "accept 19,200") {
@@ -307,8 +308,8 @@ func TestTailKeepsOnlyTheTargetsRecords(t *testing.T) {
 	nodata := checks.Flow{InterfaceID: "eni-0d01", LogStatus: "NODATA", TCPFlags: -1}
 	elsewhere := checks.Flow{InterfaceID: "eni-0a01", LogStatus: "NODATA", TCPFlags: -1}
 	feed(m, []checks.Flow{tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT"), reply, otherPort, otherHost, udp, nodata, elsewhere})
-	if got := strings.Join(shownActions(m), ","); got != "REJECT,ACCEPT," || m.tail.other != 4 {
-		t.Fatalf("kept %q, other %d", got, m.tail.other)
+	if got := strings.Join(shownActions(m), ","); got != "REJECT,ACCEPT," || m.tail.Other != 4 {
+		t.Fatalf("kept %q, other %d", got, m.tail.Other)
 	}
 	if s := screenText(m); !strings.Contains(s, "other traffic 4") || !strings.Contains(s, "NODATA") {
 		t.Errorf("screen:\n%s", s)
@@ -321,15 +322,15 @@ func TestTailPauseAndResume(t *testing.T) {
 	feed(m, batchToDBFlows(30, 0))
 	space := tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	m.Update(space)
-	if m.tail.frozen == nil || !strings.Contains(screenText(m), "PAUSED") {
+	if m.tail.Frozen == nil || !strings.Contains(screenText(m), "PAUSED") {
 		t.Fatal("space pauses")
 	}
 	before := screenText(m)
 	// Records keep arriving while paused: counted, kept in the ring, not
 	// drawn.
 	feed(m, batchToDBFlows(20, 30))
-	if m.tail.shown().count() != 30 || m.tail.live.count() != 50 || m.tail.total != 50 {
-		t.Fatalf("paused: shown %d, ring %d, total %d", m.tail.shown().count(), m.tail.live.count(), m.tail.total)
+	if m.tail.Shown().Count() != 30 || m.tail.Live.Count() != 50 || m.tail.Total != 50 {
+		t.Fatalf("paused: shown %d, ring %d, total %d", m.tail.Shown().Count(), m.tail.Live.Count(), m.tail.Total)
 	}
 	rows := func(s string) string { return s[strings.Index(s, "TIME"):strings.LastIndex(s, "\n")] }
 	if after := screenText(m); rows(after) != rows(before) {
@@ -337,12 +338,12 @@ func TestTailPauseAndResume(t *testing.T) {
 	}
 	// Scrolling works on the paused copy and does not resume.
 	press(t, m, "up", "up", "G")
-	if m.tail.frozen == nil || m.tail.follow {
+	if m.tail.Frozen == nil || m.tail.Follow {
 		t.Fatal("moving while paused stays paused")
 	}
 	m.Update(space)
-	if m.tail.frozen != nil || !m.tail.follow || m.tail.cursor != 49 {
-		t.Fatalf("space resumes at the newest record: cursor %d follow %v", m.tail.cursor, m.tail.follow)
+	if m.tail.Frozen != nil || !m.tail.Follow || m.tail.Cursor != 49 {
+		t.Fatalf("space resumes at the newest record: cursor %d follow %v", m.tail.Cursor, m.tail.Follow)
 	}
 	if s := screenText(m); !strings.Contains(s, "LIVE") || !strings.Contains(s, "10.0.16.7:32817") {
 		t.Errorf("after resume:\n%s", s)
@@ -354,13 +355,13 @@ func TestTailCursorStaysOnItsRecord(t *testing.T) {
 	openTailKey(t, m)
 	feed(m, batchToDBFlows(100, 0))
 	press(t, m, "up", "up", "up")
-	want := m.tail.shown().row(m.tail.cursor).flow.SrcPort
+	want := m.tail.Shown().Row(m.tail.Cursor).Flow.SrcPort
 	feed(m, batchToDBFlows(50, 100))
-	if got := m.tail.shown().row(m.tail.cursor).flow.SrcPort; got != want || m.tail.follow {
+	if got := m.tail.Shown().Row(m.tail.Cursor).Flow.SrcPort; got != want || m.tail.Follow {
 		t.Fatalf("the cursor moved off its record: %d, want %d", got, want)
 	}
 	press(t, m, "G")
-	if !m.tail.follow || m.tail.cursor != 149 {
+	if !m.tail.Follow || m.tail.Cursor != 149 {
 		t.Fatal("G follows the newest record again")
 	}
 }
@@ -385,27 +386,27 @@ func TestTailFilter(t *testing.T) {
 	}
 	// The filter applies to batches that land later.
 	feed(m, batchToDBFlows(5, 10))
-	if m.tail.shown().count() != 3 {
-		t.Fatalf("new rejects are shown: %d", m.tail.shown().count())
+	if m.tail.Shown().Count() != 3 {
+		t.Fatalf("new rejects are shown: %d", m.tail.Shown().Count())
 	}
 	// A term that does not parse keeps the last filter and says why.
 	press(t, m, "/")
 	typeText(t, m, " prot:1")
-	if m.tail.shown().count() != 3 || !strings.Contains(screenText(m), `"prot:1" is not a filter term`) {
+	if m.tail.Shown().Count() != 3 || !strings.Contains(screenText(m), `"prot:1" is not a filter term`) {
 		t.Fatalf("bad term:\n%s", screenText(m))
 	}
 	press(t, m, "esc")
-	if m.tail.filterText != "" || m.tail.shown().count() != 15 {
+	if m.tail.FilterText != "" || m.tail.Shown().Count() != 15 {
 		t.Fatal("esc clears the filter")
 	}
 	press(t, m, "/")
 	typeText(t, m, "port:443 -reject")
 	press(t, m, "enter")
-	if m.tail.shown().count() != 1 || m.tail.shown().row(0).flow.DstPort != 443 {
-		t.Fatalf("port:443 -reject: %d rows", m.tail.shown().count())
+	if m.tail.Shown().Count() != 1 || m.tail.Shown().Row(0).Flow.DstPort != 443 {
+		t.Fatalf("port:443 -reject: %d rows", m.tail.Shown().Count())
 	}
 	press(t, m, "esc")
-	if m.top() != m.tail || m.tail.filterText != "" {
+	if m.top() != m.tail || m.tail.FilterText != "" {
 		t.Fatal("esc with a filter clears it first")
 	}
 }
@@ -448,17 +449,17 @@ func TestFlowFilterTerms(t *testing.T) {
 		{"action:accept", v6, true},
 		{"nodata", checks.Flow{LogStatus: "NODATA"}, true},
 	} {
-		ff, err := parseFlowFilter(tc.q)
+		ff, err := tail.ParseFilter(tc.q)
 		if err != nil {
 			t.Errorf("%q: %v", tc.q, err)
 			continue
 		}
-		if got := ff.match(&tc.flow); got != tc.want {
-			t.Errorf("%q on %s: %v, want %v", tc.q, newTailRec(tc.flow, false, time.UTC).cells, got, tc.want)
+		if got := ff.Match(&tc.flow); got != tc.want {
+			t.Errorf("%q on %s: %v, want %v", tc.q, tail.NewRecord(tc.flow, false, time.UTC).Cells, got, tc.want)
 		}
 	}
 	for _, bad := range []string{"rejct", "port:x", "port:9-1", "src:10.0.0.300", "proto:tcpx", "10.0.0.0/33"} {
-		if _, err := parseFlowFilter(bad); err == nil {
+		if _, err := tail.ParseFilter(bad); err == nil {
 			t.Errorf("%q should not parse", bad)
 		}
 	}
@@ -467,32 +468,32 @@ func TestFlowFilterTerms(t *testing.T) {
 func TestTailStaleBatchesAreDropped(t *testing.T) {
 	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
 	openTailKey(t, m)
-	old := batchMsg(m, FlowBatch{Flows: batchToDBFlows(7, 0)})
-	oldTick := tailTickMsg{id: m.tail.spec.id}
+	old := batchMsg(m, tail.FlowBatch{Flows: batchToDBFlows(7, 0)})
+	oldTick := tail.TickMsg{ID: m.tail.Spec.ID}
 	press(t, m, "esc")
-	if m.tail.running() || m.top() != m.checklist {
+	if m.tail.Running() || m.top() != m.checklist {
 		t.Fatal("esc closes the tail")
 	}
 	m.Update(old)
-	if m.tail.live.size() != 0 {
+	if m.tail.Live.Size() != 0 {
 		t.Fatal("a batch of a closed tail was kept")
 	}
 	openTailKey(t, m)
-	if m.tail.spec.id == old.id {
+	if m.tail.Spec.ID == old.ID {
 		t.Fatal("a new tail gets a new ID")
 	}
 	m.Update(old)
 	_, cmd := m.Update(oldTick)
-	if m.tail.live.size() != 0 || m.tail.total != 0 || cmd != nil {
+	if m.tail.Live.Size() != 0 || m.tail.Total != 0 || cmd != nil {
 		t.Fatal("messages of the previous tail reached the new one")
 	}
 	feed(m, batchToDBFlows(3, 0))
-	if m.tail.live.size() != 3 {
+	if m.tail.Live.Size() != 3 {
 		t.Fatal("the open tail takes its own batches")
 	}
 	// Leaving by another route (c: back to the checklist) closes it too.
 	press(t, m, "c")
-	if m.tail.running() {
+	if m.tail.Running() {
 		t.Fatal("c left the tail running")
 	}
 }
@@ -506,10 +507,10 @@ func TestTailEnterShowsAttribution(t *testing.T) {
 	})
 	press(t, m, "up", "enter")
 	tl := m.tail
-	if !tl.attrOpen || tl.attr == nil {
-		t.Fatalf("enter attributes the record: open %v attr %v err %v", tl.attrOpen, tl.attr, tl.attrErr)
+	if !tl.AttrOpen || tl.Attr == nil {
+		t.Fatalf("enter attributes the record: open %v attr %v err %v", tl.AttrOpen, tl.Attr, tl.AttrErr)
 	}
-	a := tl.attr
+	a := tl.Attr
 	if a.Verdict != checks.Unreachable || a.Direction != checks.Forward || a.Layer != checks.LayerSecurityGroup ||
 		a.Component != "sg-0rds" || !a.Agrees || a.Fix == "" {
 		t.Fatalf("attribution %+v", a)
@@ -528,17 +529,17 @@ func TestTailEnterShowsAttribution(t *testing.T) {
 	// An ACCEPT where the exchange fails further on still agrees: the
 	// record speaks of one interface.
 	press(t, m, "esc")
-	if tl.attrOpen || m.top() != m.tail {
+	if tl.AttrOpen || m.top() != m.tail {
 		t.Fatal("esc closes the attribution, not the tail")
 	}
 	press(t, m, "down", "enter")
-	if tl.attr == nil || !tl.attr.Agrees || tl.attr.Verdict != checks.Unreachable || !strings.Contains(tl.attr.Detail, "accepted at this interface") {
-		t.Fatalf("accepted record: %+v", tl.attr)
+	if tl.Attr == nil || !tl.Attr.Agrees || tl.Attr.Verdict != checks.Unreachable || !strings.Contains(tl.Attr.Detail, "accepted at this interface") {
+		t.Fatalf("accepted record: %+v", tl.Attr)
 	}
 	// A stale result (an earlier enter) does not replace the newer one.
-	stale := tailAttrMsg{id: tl.spec.id, run: tl.attrRun - 1, attr: checks.Attribution{Verdict: checks.Reachable}}
+	stale := tail.AttrMsg{ID: tl.Spec.ID, Run: tl.AttrRun - 1, Attr: checks.Attribution{Verdict: checks.Reachable}}
 	m.Update(stale)
-	if tl.attr.Verdict != checks.Unreachable {
+	if tl.Attr.Verdict != checks.Unreachable {
 		t.Fatal("a stale attribution replaced the current one")
 	}
 }
@@ -547,15 +548,15 @@ func TestTailThroughCommands(t *testing.T) {
 	// The real path: the opener, the source's goroutine, the feed and the
 	// re-armed wait, until a finite source (a file) ends.
 	src := newFakeFlows("file flows.log",
-		FlowBatch{Flows: batchToDBFlows(3, 0), Malformed: 2},
-		FlowBatch{Flows: batchToDBFlows(2, 3), Source: "file flows.log (rotated)", Note: "reopened flows.log"},
+		tail.FlowBatch{Flows: batchToDBFlows(3, 0), Malformed: 2},
+		tail.FlowBatch{Flows: batchToDBFlows(2, 3), Source: "file flows.log (rotated)", Note: "reopened flows.log"},
 	)
 	close(src.batches)
 	m := tailModel(t, &fakeOpener{src: src}, Options{})
 	press(t, m, "t")
 	tl := m.tail
-	if tl.total != 5 || tl.malformed != 2 || tl.state != tailEnded || tl.name != "file flows.log (rotated)" {
-		t.Fatalf("total %d malformed %d state %d name %q", tl.total, tl.malformed, tl.state, tl.name)
+	if tl.Total != 5 || tl.Malformed != 2 || tl.State != tail.StateEnded || tl.Name != "file flows.log (rotated)" {
+		t.Fatalf("total %d malformed %d state %d name %q", tl.Total, tl.Malformed, tl.State, tl.Name)
 	}
 	s := screenText(m)
 	for _, w := range []string{"ENDED", "malformed 2", "file flows.log (rotated)"} {
@@ -569,36 +570,36 @@ func TestTailThroughCommands(t *testing.T) {
 	close(bad.batches)
 	m2 := tailModel(t, &fakeOpener{src: bad}, Options{})
 	press(t, m2, "t")
-	if m2.tail.state != tailFailed || !strings.Contains(screenText(m2), "logs:StartLiveTail") {
+	if m2.tail.State != tail.StateFailed || !strings.Contains(screenText(m2), "logs:StartLiveTail") {
 		t.Fatalf("failing source:\n%s", screenText(m2))
 	}
 }
 
 func TestFlowFeedMergesAndBounds(t *testing.T) {
-	target := FlowTarget{From: []netip.Addr{netip.MustParseAddr("10.0.16.7")}, Protocol: checks.ProtocolAll}
-	f := newFlowFeed(target, 5)
+	target := tail.FlowTarget{From: []netip.Addr{netip.MustParseAddr("10.0.16.7")}, Protocol: checks.ProtocolAll}
+	f := tail.NewFeed(target, 5)
 	other := tcpFlow("10.0.16.45", 40001, "10.0.33.12", 5432, "ACCEPT")
-	f.emit(FlowBatch{Flows: append(batchToDBFlows(3, 0), other), Malformed: 1, Dropped: 2})
-	f.emit(FlowBatch{Flows: batchToDBFlows(4, 3), Source: "polling FilterLogEvents every 5s (Live Tail denied)", Note: "n"})
-	p, has, done, _ := f.take()
-	if !has || done || len(p.flows) != 5 || p.total != 7 || p.overflow != 2 || p.other != 1 || p.lost != 2 || p.malformed != 1 ||
-		p.accept+p.reject != 7 || p.source == "" || p.note != "n" {
-		t.Fatalf("merged: %d flows, %+v", len(p.flows), p)
+	f.Emit(tail.FlowBatch{Flows: append(batchToDBFlows(3, 0), other), Malformed: 1, Dropped: 2})
+	f.Emit(tail.FlowBatch{Flows: batchToDBFlows(4, 3), Source: "polling FilterLogEvents every 5s (Live Tail denied)", Note: "n"})
+	p, has, done, _ := f.Take()
+	if !has || done || len(p.Flows) != 5 || p.Total != 7 || p.Overflow != 2 || p.Other != 1 || p.Lost != 2 || p.Malformed != 1 ||
+		p.Accept+p.Reject != 7 || p.Source == "" || p.Note != "n" {
+		t.Fatalf("merged: %d flows, %+v", len(p.Flows), p)
 	}
-	if p.flows[0].Start != flowT0.Add(2*time.Millisecond) {
+	if p.Flows[0].Start != flowT0.Add(2*time.Millisecond) {
 		t.Fatal("the feed keeps the newest records")
 	}
-	if pr := p.prepare(3, false, time.UTC); len(pr.recs) != 3 || pr.cut != 2+2 || pr.total != 7 {
-		t.Fatalf("prepared for a ring of 3: %d rows, cut %d", len(pr.recs), pr.cut)
+	if pr := p.Prepare(3, false, time.UTC); len(pr.Recs) != 3 || pr.Cut != 2+2 || pr.Total != 7 {
+		t.Fatalf("prepared for a ring of 3: %d rows, cut %d", len(pr.Recs), pr.Cut)
 	}
-	f.emit(FlowBatch{Flows: batchToDBFlows(1, 0)})
-	f.finish(nil)
-	f.emit(FlowBatch{Flows: batchToDBFlows(1, 0)}) // after the end: ignored
-	p, has, done, err := f.take()
-	if !has || !done || err != nil || len(p.flows) != 1 {
-		t.Fatalf("after finish: has %v done %v flows %d", has, done, len(p.flows))
+	f.Emit(tail.FlowBatch{Flows: batchToDBFlows(1, 0)})
+	f.Finish(nil)
+	f.Emit(tail.FlowBatch{Flows: batchToDBFlows(1, 0)}) // after the end: ignored
+	p, has, done, err := f.Take()
+	if !has || !done || err != nil || len(p.Flows) != 1 {
+		t.Fatalf("after finish: has %v done %v flows %d", has, done, len(p.Flows))
 	}
-	if _, has, done, _ = f.take(); has || !done {
+	if _, has, done, _ = f.Take(); has || !done {
 		t.Fatal("nothing pending after the last take")
 	}
 }
@@ -612,13 +613,13 @@ func TestTailRateFollowsTheClock(t *testing.T) {
 		now = now.Add(200 * time.Millisecond)
 		feed(m, batchToDBFlows(400, 0))
 	}
-	if r := m.tail.rate; r < 1999 || r > 2001 {
+	if r := m.tail.Rate; r < 1999 || r > 2001 {
 		t.Fatalf("rate %.1f, want 2,000/s", r)
 	}
 	now = now.Add(10 * time.Second)
-	m.Update(tailTickMsg{id: m.tail.spec.id})
-	if m.tail.rate != 0 || !strings.Contains(screenText(m), "0 rec/s") {
-		t.Fatalf("a quiet source shows 0 rec/s: %.1f", m.tail.rate)
+	m.Update(tail.TickMsg{ID: m.tail.Spec.ID})
+	if m.tail.Rate != 0 || !strings.Contains(screenText(m), "0 rec/s") {
+		t.Fatalf("a quiet source shows 0 rec/s: %.1f", m.tail.Rate)
 	}
 }
 
@@ -691,7 +692,7 @@ func TestTailRecordThatContradictsTheConfiguration(t *testing.T) {
 	// 5432, yet this record says REJECT.
 	o := &fakeOpener{src: newFakeFlows("Live Tail")}
 	m := newTestModel(t, Static("demo", smallNet(), nil), Options{Flows: o.open})
-	m.tail.loc = time.UTC
+	m.tail.Loc = time.UTC
 	start(t, m)
 	t.Cleanup(m.stopTail)
 	press(t, m, "/")
@@ -703,7 +704,7 @@ func TestTailRecordThatContradictsTheConfiguration(t *testing.T) {
 	}
 	feed(m, []checks.Flow{tcpFlow("10.0.16.45", 40001, "10.0.33.12", 5432, "REJECT")})
 	press(t, m, "enter")
-	a := m.tail.attr
+	a := m.tail.Attr
 	if a == nil || a.Agrees || a.Verdict != checks.Reachable {
 		t.Fatalf("attribution %+v", a)
 	}
@@ -720,7 +721,7 @@ func TestTailReattributesOnANewerNetwork(t *testing.T) {
 	openTailKey(t, m)
 	feed(m, []checks.Flow{tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT")})
 	press(t, m, "enter")
-	if a := m.tail.attr; a == nil || a.Verdict != checks.Unreachable || !a.Agrees {
+	if a := m.tail.Attr; a == nil || a.Verdict != checks.Unreachable || !a.Agrees {
 		t.Fatalf("first attribution %+v", a)
 	}
 	// Someone adds the missing rule; watch mode loads the new network.
@@ -728,11 +729,11 @@ func TestTailReattributesOnANewerNetwork(t *testing.T) {
 	n.SecurityGroups["sg-0rds"].Inbound = append(n.SecurityGroups["sg-0rds"].Inbound, tcpFromGroup(5432, "sg-0batch"))
 	n.Compile()
 	_, cmd := m.Update(loadUpdateMsg{id: m.loadID, u: Update{Network: n, Done: true}})
-	if a := m.tail.attr; a == nil || a.Verdict != checks.Unreachable || m.tail.attrState != attrDone {
+	if a := m.tail.Attr; a == nil || a.Verdict != checks.Unreachable || m.tail.AttrState != tail.AttrDone {
 		t.Fatal("the previous attribution stays on screen until the new one lands")
 	}
 	drain(t, m, cmd)
-	a := m.tail.attr
+	a := m.tail.Attr
 	if a == nil || a.Verdict != checks.Reachable || a.Agrees {
 		t.Fatalf("after the fix the REJECT contradicts the configuration: %+v", a)
 	}
@@ -744,7 +745,7 @@ func TestTailReattributesOnANewerNetwork(t *testing.T) {
 func TestFlowTailInTheProgram(t *testing.T) {
 	// The real program at 80x24 in 16 colours: t on the checklist opens
 	// the tail, the source's batch lands, and the REJECT is drawn in red.
-	src := newFakeFlows("Live Tail", FlowBatch{Flows: []checks.Flow{
+	src := newFakeFlows("Live Tail", tail.FlowBatch{Flows: []checks.Flow{
 		tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT"),
 		tcpFlow("10.0.16.7", 40002, "10.0.33.12", 5432, "ACCEPT"),
 	}})
@@ -768,8 +769,8 @@ func TestFlowTailInTheProgram(t *testing.T) {
 	send(tm, "q")
 	send(tm, "y")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-	if fm.tail.total != 2 || fm.tail.reject != 1 || fm.tail.running() {
-		t.Fatalf("final tail: total %d reject %d running %v", fm.tail.total, fm.tail.reject, fm.tail.running())
+	if fm.tail.Total != 2 || fm.tail.Reject != 1 || fm.tail.Running() {
+		t.Fatalf("final tail: total %d reject %d running %v", fm.tail.Total, fm.tail.Reject, fm.tail.Running())
 	}
 }
 
@@ -779,7 +780,7 @@ func TestFlowTailInTheProgram(t *testing.T) {
 // hands the result to Update (feed drops the commands a batch asks for).
 func diagnoseNow(t testing.TB, m *Model) {
 	t.Helper()
-	m.tail.diagBusy = false
+	m.tail.DiagBusy = false
 	cmd := m.diagnoseTail()
 	if cmd == nil {
 		t.Fatal("no diagnosis for this tail")
@@ -796,9 +797,9 @@ type windowedFlows struct {
 func (s windowedFlows) FlowWindow() checks.FlowWindow { return s.w }
 
 // diagnosisText is the diagnosis as one line: the wrapped lines joined.
-func diagnosisText(tl *tail) string {
+func diagnosisText(tl *tail.Model) string {
 	var parts []string
-	for _, l := range tl.diagnosis {
+	for _, l := range tl.Diagnosis {
 		parts = append(parts, strings.TrimSpace(l))
 	}
 	return strings.Join(parts, " ")
@@ -826,20 +827,20 @@ func TestTailDiagnosesARejectedRequest(t *testing.T) {
 			synFlow("eni-0b01", "egress", "10.0.16.7", 40001+i, "10.0.33.12", 5432, "ACCEPT"),
 			synFlow("eni-0d01", "ingress", "10.0.16.7", 40001+i, "10.0.33.12", 5432, "REJECT"))
 	}
-	src := newFakeFlows("Live Tail", FlowBatch{Flows: flows})
+	src := newFakeFlows("Live Tail", tail.FlowBatch{Flows: flows})
 	close(src.batches)
 	m := tailModel(t, &fakeOpener{src: windowedFlows{src, checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}}}, Options{})
 	press(t, m, "t")
 	tl := m.tail
-	if tl.total != 6 || tl.diag == nil {
-		t.Fatalf("total %d, diagnosis %+v", tl.total, tl.diag)
+	if tl.Total != 6 || tl.Diag == nil {
+		t.Fatalf("total %d, diagnosis %+v", tl.Total, tl.Diag)
 	}
 	want := "diagnosis: 3 requests from the path's own source batch-1 (10.0.16.7) rejected at eni-0d01: security group sg-0rds has no rule that admits them (a missing security group rule)"
-	if got := "diagnosis: " + tl.diag.Summary; got != want {
+	if got := "diagnosis: " + tl.Diag.Summary; got != want {
 		t.Fatalf("diagnosis\n got %q\nwant %q", got, want)
 	}
-	if tl.diag.Findings[0].Pattern != checks.PatternRejectedRequest || tl.diagTone != toneWarn {
-		t.Errorf("finding %+v, tone %d", tl.diag.Findings[0], tl.diagTone)
+	if tl.Diag.Findings[0].Pattern != checks.PatternRejectedRequest || tl.DiagTone != tail.ToneWarn {
+		t.Errorf("finding %+v, tone %d", tl.Diag.Findings[0], tl.DiagTone)
 	}
 	// At 80 columns the whole sentence is drawn, wrapped, with the start
 	// of the fix, above the column titles; nothing of the sentence is cut.
@@ -849,9 +850,9 @@ func TestTailDiagnosesARejectedRequest(t *testing.T) {
 	}
 	// Wide enough for the sentence: the sentence, the fix, the counts.
 	m.Update(tea.WindowSizeMsg{Width: 200, Height: 30})
-	if len(tl.diagnosis) != 3 || tl.diagnosis[0] != want || !strings.HasPrefix(tl.diagnosis[1], "fix: aws ec2 authorize-security-group-ingress --group-id sg-0rds") ||
-		!strings.HasPrefix(tl.diagnosis[2], "requests: 3 accepted, 3 rejected") {
-		t.Errorf("at 200 columns: %q", tl.diagnosis)
+	if len(tl.Diagnosis) != 3 || tl.Diagnosis[0] != want || !strings.HasPrefix(tl.Diagnosis[1], "fix: aws ec2 authorize-security-group-ingress --group-id sg-0rds") ||
+		!strings.HasPrefix(tl.Diagnosis[2], "requests: 3 accepted, 3 rejected") {
+		t.Errorf("at 200 columns: %q", tl.Diagnosis)
 	}
 }
 
@@ -872,7 +873,7 @@ func TestTailDiagnosesARejectedReply(t *testing.T) {
 			synFlow("eni-0d01", "ingress", "10.0.16.45", port, "10.0.33.12", 5432, "ACCEPT"),
 			synFlow("eni-0d01", "egress", "10.0.33.12", 5432, "10.0.16.45", port, "REJECT"))
 	}
-	src := newFakeFlows("Live Tail", FlowBatch{Flows: flows})
+	src := newFakeFlows("Live Tail", tail.FlowBatch{Flows: flows})
 	close(src.batches)
 	o := &fakeOpener{src: windowedFlows{src, checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}}}
 	m := newTestModel(t, Static("demo", n, nil), Options{Flows: o.open, From: "app-1", To: "10.0.33.12:5432"})
@@ -881,10 +882,10 @@ func TestTailDiagnosesARejectedReply(t *testing.T) {
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
 	press(t, m, "t")
 	tl := m.tail
-	if tl.total != 9 || tl.diag == nil {
-		t.Fatalf("total %d, diagnosis %+v", tl.total, tl.diag)
+	if tl.Total != 9 || tl.Diag == nil {
+		t.Fatalf("total %d, diagnosis %+v", tl.Total, tl.Diag)
 	}
-	f := tl.diag.Findings[0]
+	f := tl.Diag.Findings[0]
 	if f.Pattern != checks.PatternRejectedReply || f.Component != "acl-0data" || !f.Agrees {
 		t.Fatalf("finding %+v", f)
 	}
@@ -913,33 +914,33 @@ func TestTailDiagnosisWaitsThenConcludes(t *testing.T) {
 	diagnoseNow(t, m)
 	tl := m.tail
 	want := "waiting: no records yet; a routing miss can only be concluded after 10:10:05 flow logs deliver records up to 6m after the traffic (aggregation interval 1m, delivery delay 5m)"
-	if got := diagnosisText(tl); got != want || tl.diagTone != toneWait {
-		t.Fatalf("waiting\n got %q\nwant %q (tone %d)", got, want, tl.diagTone)
+	if got := diagnosisText(tl); got != want || tl.DiagTone != tail.ToneWait {
+		t.Fatalf("waiting\n got %q\nwant %q (tone %d)", got, want, tl.DiagTone)
 	}
 	if s := screenText(m); !strings.Contains(s, "waiting: no records yet; a routing miss can only be concluded after 10:10:05\n") {
 		t.Errorf("screen:\n%s", s)
 	}
 	// A tick before the time changes nothing; one after it concludes.
-	if _, cmd := m.Update(tailTickMsg{id: tl.spec.id}); cmd != nil {
+	if _, cmd := m.Update(tail.TickMsg{ID: tl.Spec.ID}); cmd != nil {
 		drain(t, m, cmd)
 	}
 	if !strings.HasPrefix(diagnosisText(tl), "waiting:") {
 		t.Fatalf("concluded too early: %q", diagnosisText(tl))
 	}
 	now = flowT0.Add(6*time.Minute + time.Second)
-	_, cmd := m.Update(tailTickMsg{id: tl.spec.id})
+	_, cmd := m.Update(tail.TickMsg{ID: tl.Spec.ID})
 	drain(t, m, cmd)
 	if got := diagnosisText(tl); !strings.HasPrefix(got, "diagnosis: no record of the path at eni-0d01 since 10:04:05Z: the packets never reach the interface, a routing miss") {
 		t.Fatalf("after the wait: %q", got)
 	}
-	if tl.diag.Findings[0].Pattern != checks.PatternNoRecords {
-		t.Errorf("finding %+v", tl.diag.Findings[0])
+	if tl.Diag.Findings[0].Pattern != checks.PatternNoRecords {
+		t.Errorf("finding %+v", tl.Diag.Findings[0])
 	}
 }
 
 // TestTailOfAnInterfaceHasNoDiagnosis: a diagnosis is of a path.
 func TestTailOfAnInterfaceHasNoDiagnosis(t *testing.T) {
-	src := newFakeFlows("Live Tail", FlowBatch{Flows: []checks.Flow{tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT")}})
+	src := newFakeFlows("Live Tail", tail.FlowBatch{Flows: []checks.Flow{tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT")}})
 	close(src.batches)
 	o := &fakeOpener{src: src}
 	m := newTestModel(t, Static("demo", smallNet(), nil), Options{Flows: o.open})
@@ -952,8 +953,8 @@ func TestTailOfAnInterfaceHasNoDiagnosis(t *testing.T) {
 	if got := o.last(t); got.ENI != "eni-0d01" || got.Query != nil || got.Network != m.net {
 		t.Fatalf("target %+v", got)
 	}
-	if tl.total != 1 || tl.diag != nil || len(tl.diagnosis) != 0 || m.diagnoseTail() != nil {
-		t.Fatalf("total %d, diagnosis %q", tl.total, tl.diagnosis)
+	if tl.Total != 1 || tl.Diag != nil || len(tl.Diagnosis) != 0 || m.diagnoseTail() != nil {
+		t.Fatalf("total %d, diagnosis %q", tl.Total, tl.Diagnosis)
 	}
 	if s := screenText(m); strings.Contains(s, "diagnosis") || strings.Contains(s, "waiting:") {
 		t.Errorf("screen:\n%s", s)
@@ -963,29 +964,29 @@ func TestTailOfAnInterfaceHasNoDiagnosis(t *testing.T) {
 // TestRingSnapshotIsOldestFirst: the diagnosis reads the ring's records in
 // their order, across the ring's wrap, into a reused array.
 func TestRingSnapshotIsOldestFirst(t *testing.T) {
-	l := newFlowList(5)
+	l := tail.NewRing(5)
 	push := func(first, n int) {
-		recs := make([]tailRec, n)
+		recs := make([]tail.Record, n)
 		for i, f := range batchToDBFlows(n, first) {
-			recs[i] = tailRec{flow: f}
+			recs[i] = tail.Record{Flow: f}
 		}
-		l.push(recs, [numTailCols]int{}, nil)
+		l.Push(recs, [tail.NumColumns]int{}, nil)
 	}
-	ports := func(s ringSnapshot) string {
+	ports := func(s tail.RingSnapshot) string {
 		var out []string
-		for _, f := range s.flows() {
+		for _, f := range s.Flows() {
 			out = append(out, fmt.Sprint(f.SrcPort-32768))
 		}
 		return strings.Join(out, ",")
 	}
 	push(0, 3)
-	if got := ports(l.snapshot(nil)); got != "0,1,2" {
+	if got := ports(l.Snapshot(nil)); got != "0,1,2" {
 		t.Fatalf("before the wrap: %s", got)
 	}
 	push(3, 4)
-	buf := make([]*tailRec, 0, 5)
-	s := l.snapshot(buf)
-	if got := ports(s); got != "2,3,4,5,6" || &s.recs[0] != &buf[:1][0] {
-		t.Fatalf("after the wrap: %s (array reused: %v)", got, &s.recs[0] == &buf[:1][0])
+	buf := make([]*tail.Record, 0, 5)
+	s := l.Snapshot(buf)
+	if got := ports(s); got != "2,3,4,5,6" || &s.Recs[0] != &buf[:1][0] {
+		t.Fatalf("after the wrap: %s (array reused: %v)", got, &s.Recs[0] == &buf[:1][0])
 	}
 }

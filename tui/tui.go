@@ -25,6 +25,7 @@ import (
 	"github.com/reachnet/reach/internal/xdg"
 	"github.com/reachnet/reach/themes"
 	"github.com/reachnet/reach/tui/screen"
+	"github.com/reachnet/reach/tui/screens/tail"
 )
 
 // DefaultWatchInterval is how often watch mode re-reads the source.
@@ -49,7 +50,7 @@ type Options struct {
 	// (the t key). It is called in a command, so it may do I/O; see
 	// FlowOpener and FlowTarget. Nil when the source has no flow logs: t
 	// then says so in the status line.
-	Flows FlowOpener
+	Flows tail.FlowOpener
 
 	// Theme is "auto" (follow the terminal's background, the default),
 	// "dark" or "light".

@@ -1,4 +1,4 @@
-package tui
+package tail
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 // tailCapacity is the number of records a tail keeps: the newest ones, in
 // a ring. At 20,000 records a second that is half a second of traffic,
 // which is why pause takes a copy rather than stopping the ring.
-const tailCapacity = 10000
+const Capacity = 10000
 
 // tailMinGap spaces the tail's messages: whatever a source does (a
 // misbehaving one could emit per record), the terminal takes at most one
@@ -30,58 +30,58 @@ const tailMinGap = 100 * time.Millisecond
 // Messages of the tail; each carries the ID of the tail it belongs to, and
 // the root drops those of a tail that is no longer open.
 type (
-	tailMsg interface{ tailID() int }
+	Msg interface{ TailID() int }
 	// tailOpenedMsg: the opener returned (name of the source, or err);
 	// window is the source's FlowWindower's, when it has one.
-	tailOpenedMsg struct {
-		id     int
-		name   string
-		window *checks.FlowWindow
-		err    error
+	OpenedMsg struct {
+		ID     int
+		Name   string
+		Window *checks.FlowWindow
+		Err    error
 	}
 	// flowBatchMsg is one merged batch, prepared off the terminal's
 	// goroutine (scoped, cut to the ring's size, rows formatted).
-	flowBatchMsg struct {
-		id int
-		prepared
-		// done: the source ended (err says why, nil when exhausted).
-		done bool
-		err  error
+	BatchMsg struct {
+		ID int
+		Prepared
+		// Done: the source ended (err says why, nil when exhausted).
+		Done bool
+		Err  error
 	}
 	// tailAttrMsg is the attribution of the record opened with enter.
-	tailAttrMsg struct {
-		id, run int
-		attr    checks.Attribution
+	AttrMsg struct {
+		ID, Run int
+		Attr    checks.Attribution
 		err     error
 	}
 	// tailTickMsg refreshes the rate once a second while a tail is open,
 	// so that a source that went quiet shows 0 rec/s.
-	tailTickMsg struct{ id int }
+	TickMsg struct{ ID int }
 	// tailDiagMsg is the diagnosis of a path's records (checks.Diagnose).
-	tailDiagMsg struct {
-		id   int
-		diag checks.Diagnosis
-		err  error
+	DiagMsg struct {
+		ID   int
+		Diag checks.Diagnosis
+		Err  error
 	}
 )
 
-func (m tailOpenedMsg) tailID() int { return m.id }
-func (m flowBatchMsg) tailID() int  { return m.id }
-func (m tailAttrMsg) tailID() int   { return m.id }
-func (m tailTickMsg) tailID() int   { return m.id }
-func (m tailDiagMsg) tailID() int   { return m.id }
+func (m OpenedMsg) TailID() int { return m.ID }
+func (m BatchMsg) TailID() int  { return m.ID }
+func (m AttrMsg) TailID() int   { return m.ID }
+func (m TickMsg) TailID() int   { return m.ID }
+func (m DiagMsg) TailID() int   { return m.ID }
 
 // pending is what the feed holds between two takes: the in-scope records
 // (the newest limit of them) and the counts of everything that arrived.
 type pending struct {
-	flows          []*checks.Flow // into the batches emit took
-	total          int            // in-scope records, kept or not
-	accept, reject int
-	overflow       int // in-scope records pushed out by newer ones
-	other          int // records outside the target
-	lost           int // records the source says it lost
-	malformed      int
-	source, note   string
+	Flows          []*checks.Flow // into the batches emit took
+	Total          int            // in-scope records, kept or not
+	Accept, Reject int
+	Overflow       int // in-scope records pushed out by newer ones
+	Other          int // records outside the target
+	Lost           int // records the source says it lost
+	Malformed      int
+	Source, Note   string
 }
 
 // add scopes a batch into p, keeping the newest limit records. It runs on
@@ -94,76 +94,76 @@ func (p *pending) add(b FlowBatch, target FlowTarget, limit int) {
 	for i := len(b.Flows) - 1; i >= 0; i-- {
 		f := &b.Flows[i]
 		if !target.matches(f) {
-			p.other++
+			p.Other++
 			continue
 		}
 		switch f.Action {
 		case "ACCEPT":
-			p.accept++
+			p.Accept++
 		case "REJECT":
-			p.reject++
+			p.Reject++
 		}
 		if in++; in == limit {
 			from = i
 		}
 	}
-	p.total += in
+	p.Total += in
 	if in > limit {
-		p.overflow += in - limit
+		p.Overflow += in - limit
 		in = limit
 	}
-	p.flows = slices.Grow(p.flows, in)
+	p.Flows = slices.Grow(p.Flows, in)
 	for i := from; i < len(b.Flows); i++ {
 		if target.matches(&b.Flows[i]) {
-			p.flows = append(p.flows, &b.Flows[i])
+			p.Flows = append(p.Flows, &b.Flows[i])
 		}
 	}
-	if over := len(p.flows) - limit; over > 0 {
-		n := copy(p.flows, p.flows[over:])
-		clear(p.flows[n:])
-		p.flows = p.flows[:n]
-		p.overflow += over
+	if over := len(p.Flows) - limit; over > 0 {
+		n := copy(p.Flows, p.Flows[over:])
+		clear(p.Flows[n:])
+		p.Flows = p.Flows[:n]
+		p.Overflow += over
 	}
-	p.lost += b.Dropped
-	p.malformed += b.Malformed
+	p.Lost += b.Dropped
+	p.Malformed += b.Malformed
 	if b.Source != "" {
-		p.source = b.Source
+		p.Source = b.Source
 	}
 	if b.Note != "" {
-		p.note = b.Note
+		p.Note = b.Note
 	}
 }
 
-// prepared is a batch made ready for the ring: its rows formatted, its
+// Prepared is a batch made ready for the ring: its rows formatted, its
 // counts carried over.
-type prepared struct {
-	recs []tailRec
+type Prepared struct {
+	Recs []Record
 	// natural is the widest cell of each column in recs, measured here
 	// rather than in Update.
-	natural        [numTailCols]int
-	total          int
+	natural        [NumColumns]int
+	Total          int
 	accept, reject int
-	cut            int // in-scope records not kept: beyond the ring's size
+	Cut            int // in-scope records not kept: beyond the ring's size
 	other          int
 	lost           int
 	malformed      int
-	source, note   string
+	source, Note   string
 }
 
-// prepare formats the rows of the records the ring will keep. It runs in
+// Prepare formats the rows of the records the ring will keep. It runs in
 // a command, on copied values only.
-func (p *pending) prepare(capacity int, ascii bool, loc *time.Location) prepared {
-	out := prepared{total: p.total, accept: p.accept, reject: p.reject, cut: p.overflow, other: p.other,
-		lost: p.lost, malformed: p.malformed, source: p.source, note: p.note}
-	flows := p.flows
+func (p *pending) Prepare(capacity int, ascii bool, loc *time.Location) Prepared {
+	out := Prepared{Total: p.Total, accept: p.Accept, reject: p.Reject, Cut: p.Overflow, other: p.Other,
+		lost: p.Lost, malformed: p.Malformed, source: p.Source, Note: p.Note}
+	flows := p.Flows
 	if over := len(flows) - capacity; over > 0 {
-		out.cut += over
+		out.Cut += over
 		flows = flows[over:]
 	}
-	out.recs = make([]tailRec, len(flows))
+	out.Recs = make([]Record, len(flows))
 	for i := range flows {
-		out.recs[i] = newTailRec(*flows[i], ascii, loc)
-		for c, cell := range out.recs[i].cells {
+		out.Recs[i] = NewRecord(*flows[i], ascii, loc)
+		for c, cell := range out.Recs[i].Cells {
 			out.natural[c] = max(out.natural[c], cells.Width(cell))
 		}
 	}
@@ -172,17 +172,17 @@ func (p *pending) prepare(capacity int, ascii bool, loc *time.Location) prepared
 
 // prepareBatch scopes and formats one batch, as the feed and the wait
 // command do together.
-func prepareBatch(b FlowBatch, target FlowTarget, capacity int, ascii bool, loc *time.Location) prepared {
+func Prepare(b FlowBatch, target FlowTarget, capacity int, ascii bool, loc *time.Location) Prepared {
 	var p pending
 	p.add(b, target, capacity)
-	return p.prepare(capacity, ascii, loc)
+	return p.Prepare(capacity, ascii, loc)
 }
 
 // flowFeed carries batches from a source's goroutine to the terminal.
 // emit never blocks: batches the terminal has not taken yet are merged,
 // keeping the newest limit records (as the ring would), so a slow
 // terminal (a slow SSH link) never slows or stalls the source.
-type flowFeed struct {
+type Feed struct {
 	mu      sync.Mutex
 	target  FlowTarget
 	limit   int
@@ -194,12 +194,12 @@ type flowFeed struct {
 	last    time.Time // when the terminal last took a batch
 }
 
-func newFlowFeed(target FlowTarget, limit int) *flowFeed {
-	return &flowFeed{target: target, limit: limit, wake: make(chan struct{}, 1)}
+func NewFeed(target FlowTarget, limit int) *Feed {
+	return &Feed{target: target, limit: limit, wake: make(chan struct{}, 1)}
 }
 
-// emit keeps pointers into b.Flows, which the source handed over.
-func (f *flowFeed) emit(b FlowBatch) {
+// Emit keeps pointers into b.Flows, which the source handed over.
+func (f *Feed) Emit(b FlowBatch) {
 	f.mu.Lock()
 	if f.done {
 		f.mu.Unlock()
@@ -211,7 +211,7 @@ func (f *flowFeed) emit(b FlowBatch) {
 	f.signal()
 }
 
-func (f *flowFeed) finish(err error) {
+func (f *Feed) Finish(err error) {
 	f.mu.Lock()
 	if !f.done {
 		f.done, f.err = true, err
@@ -220,15 +220,15 @@ func (f *flowFeed) finish(err error) {
 	f.signal()
 }
 
-func (f *flowFeed) signal() {
+func (f *Feed) signal() {
 	select {
 	case f.wake <- struct{}{}:
 	default:
 	}
 }
 
-// take returns what is pending and whether the source ended.
-func (f *flowFeed) take() (p pending, has, done bool, err error) {
+// Take returns what is pending and whether the source ended.
+func (f *Feed) Take() (p pending, has, done bool, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	p, has = f.pending, f.has
@@ -239,39 +239,39 @@ func (f *flowFeed) take() (p pending, has, done bool, err error) {
 	return p, has, f.done, f.err
 }
 
-func (f *flowFeed) lastTaken() time.Time {
+func (f *Feed) lastTaken() time.Time {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.last
 }
 
-// tailSpec is what the commands of one tail copy: nothing in it is
+// Spec is what the commands of one tail copy: nothing in it is
 // changed after the tail opens.
-type tailSpec struct {
-	id       int
-	ctx      context.Context
-	feed     *flowFeed
-	target   FlowTarget
-	capacity int
-	ascii    bool
-	loc      *time.Location
+type Spec struct {
+	ID       int
+	Ctx      context.Context
+	Feed     *Feed
+	Target   FlowTarget
+	Capacity int
+	ASCII    bool
+	Loc      *time.Location
 }
 
 // openFlowTail calls the opener and starts the source on a goroutine of
 // its own that ends with ctx; the root then arms waitForFlowBatch.
-func openFlowTail(s tailSpec, open FlowOpener) tea.Cmd {
+func Open(s Spec, open FlowOpener) tea.Cmd {
 	return func() tea.Msg {
-		src, err := safeOpen(s.ctx, open, s.target)
+		src, err := safeOpen(s.Ctx, open, s.Target)
 		if err != nil {
-			return tailOpenedMsg{id: s.id, err: err}
+			return OpenedMsg{ID: s.ID, Err: err}
 		}
-		msg := tailOpenedMsg{id: s.id, name: safeName(src)}
+		msg := OpenedMsg{ID: s.ID, Name: safeName(src)}
 		if fw, ok := src.(FlowWindower); ok {
 			if w, ok := safeWindow(fw); ok {
-				msg.window = &w
+				msg.Window = &w
 			}
 		}
-		go func() { s.feed.finish(safeRun(s.ctx, src, s.feed.emit)) }()
+		go func() { s.Feed.Finish(safeRun(s.Ctx, src, s.Feed.Emit)) }()
 		return msg
 	}
 }
@@ -279,28 +279,28 @@ func openFlowTail(s tailSpec, open FlowOpener) tea.Cmd {
 // waitForFlowBatch waits for the next batch (or the end of the source)
 // and prepares it; the root re-arms it after each batch, as bubbletea's
 // examples/realtime does with its channel.
-func waitForFlowBatch(s tailSpec) tea.Cmd {
+func WaitForBatch(s Spec) tea.Cmd {
 	return func() tea.Msg {
-		if wait := time.Until(s.feed.lastTaken().Add(tailMinGap)); wait > 0 {
+		if wait := time.Until(s.Feed.lastTaken().Add(tailMinGap)); wait > 0 {
 			select {
 			case <-time.After(wait):
-			case <-s.ctx.Done():
-				return flowBatchMsg{id: s.id, done: true, err: s.ctx.Err()}
+			case <-s.Ctx.Done():
+				return BatchMsg{ID: s.ID, Done: true, Err: s.Ctx.Err()}
 			}
 		}
 		for {
-			p, has, done, err := s.feed.take()
+			p, has, done, err := s.Feed.Take()
 			if has || done {
-				msg := flowBatchMsg{id: s.id, done: done && !has, err: err}
+				msg := BatchMsg{ID: s.ID, Done: done && !has, Err: err}
 				if has {
-					msg.prepared = p.prepare(s.capacity, s.ascii, s.loc)
+					msg.Prepared = p.Prepare(s.Capacity, s.ASCII, s.Loc)
 				}
 				return msg
 			}
 			select {
-			case <-s.feed.wake:
-			case <-s.ctx.Done():
-				return flowBatchMsg{id: s.id, done: true, err: s.ctx.Err()}
+			case <-s.Feed.wake:
+			case <-s.Ctx.Done():
+				return BatchMsg{ID: s.ID, Done: true, Err: s.Ctx.Err()}
 			}
 		}
 	}
@@ -308,10 +308,10 @@ func waitForFlowBatch(s tailSpec) tea.Cmd {
 
 // attributeFlow explains one record with the network in a command; the
 // engine's verdict for a big network takes longer than a key should.
-func attributeFlow(id, run int, n *checks.Network, f checks.Flow) tea.Cmd {
+func Attribute(id, run int, n *checks.Network, f checks.Flow) tea.Cmd {
 	return func() tea.Msg {
 		a, err := safeAttribute(n, f)
-		return tailAttrMsg{id: id, run: run, attr: a, err: err}
+		return AttrMsg{ID: id, Run: run, Attr: a, err: err}
 	}
 }
 
@@ -319,10 +319,10 @@ func attributeFlow(id, run int, n *checks.Network, f checks.Flow) tea.Cmd {
 // records by pointer) in a command. Over a full ring it takes about half a
 // millisecond on the demo, more on a big network, whose evaluation of the
 // path it includes.
-func diagnoseFlows(id int, n *checks.Network, q checks.Query, ring ringSnapshot, w checks.FlowWindow) tea.Cmd {
+func Diagnose(id int, n *checks.Network, q checks.Query, ring RingSnapshot, w checks.FlowWindow) tea.Cmd {
 	return func() tea.Msg {
-		d, err := safeDiagnose(n, q, ring.flows(), w)
-		return tailDiagMsg{id: id, diag: d, err: err}
+		d, err := safeDiagnose(n, q, ring.Flows(), w)
+		return DiagMsg{ID: id, Diag: d, Err: err}
 	}
 }
 

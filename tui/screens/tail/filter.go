@@ -1,4 +1,4 @@
-package tui
+package tail
 
 import (
 	"fmt"
@@ -18,7 +18,7 @@ import (
 //	eni-0abc                        the interface (a prefix is enough)
 //	in out                          the flow direction (ingress, egress)
 //	syn ack fin rst                 a TCP flag seen in the window
-type flowFilter struct {
+type Filter struct {
 	terms []flowTerm
 }
 
@@ -53,8 +53,8 @@ type flowTerm struct {
 const filterHint = "reject accept tcp udp port:443 10.0.1.5 10.0.1.0/24 eni-... in out syn rst -term"
 
 // parseFlowFilter parses the query; the error names the term it refused.
-func parseFlowFilter(q string) (*flowFilter, error) {
-	f := &flowFilter{}
+func ParseFilter(q string) (*Filter, error) {
+	f := &Filter{}
 	for _, word := range strings.Fields(strings.ToLower(q)) {
 		t := flowTerm{}
 		if w := strings.TrimLeft(word, "-!"); w != word {
@@ -155,9 +155,9 @@ func parsePrefix(s string) (netip.Prefix, error) {
 	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
-func (f *flowFilter) empty() bool { return f == nil || len(f.terms) == 0 }
+func (f *Filter) empty() bool { return f == nil || len(f.terms) == 0 }
 
-func (f *flowFilter) match(r *checks.Flow) bool {
+func (f *Filter) Match(r *checks.Flow) bool {
 	if f == nil {
 		return true
 	}

@@ -1,4 +1,4 @@
-package tui
+package tail
 
 import (
 	"fmt"
@@ -21,16 +21,16 @@ import (
 type attrState int
 
 const (
-	attrRunning attrState = iota
-	attrNoNetwork
-	attrDone
+	AttrRunning attrState = iota
+	AttrNoNetwork
+	AttrDone
 )
 
-// attributionLines explains one record: the record itself, then what the
+// AttributionLines explains one record: the record itself, then what the
 // configuration says of it (checks.Attribute): the verdict, whether the
 // record is a request or a reply, the deciding layer, component and rule,
 // the sentence, the fix, and whether the record agrees.
-func attributionLines(e *screen.Env, f checks.Flow, a *checks.Attribution, err error, state attrState, c *catalog.Catalog, loc *time.Location, w int) []string {
+func AttributionLines(e *screen.Env, f checks.Flow, a *checks.Attribution, err error, state attrState, c *catalog.Catalog, loc *time.Location, w int) []string {
 	st := e.Styles
 	var out []string
 	add := func(s string) { out = append(out, s) }
@@ -39,8 +39,8 @@ func attributionLines(e *screen.Env, f checks.Flow, a *checks.Attribution, err e
 			add(indent + style(l))
 		}
 	}
-	rec := newTailRec(f, e.ASCII, loc)
-	word := rec.cells[tcAction]
+	rec := NewRecord(f, e.ASCII, loc)
+	word := rec.Cells[tcAction]
 	switch f.Action {
 	case "REJECT":
 		word = st.Fail.Render(word)
@@ -49,8 +49,8 @@ func attributionLines(e *screen.Env, f checks.Flow, a *checks.Attribution, err e
 	default:
 		word = st.Subtle.Render(word)
 	}
-	proto := rec.cells[tcProto]
-	add(word + "  " + st.Title.Render(rec.cells[tcSrc]+" "+e.Glyphs.Arrow+" "+rec.cells[tcDst]) + " " + st.Text.Render(proto))
+	proto := rec.Cells[tcProto]
+	add(word + "  " + st.Title.Render(rec.Cells[tcSrc]+" "+e.Glyphs.Arrow+" "+rec.Cells[tcDst]) + " " + st.Text.Render(proto))
 
 	var when string
 	if !f.Start.IsZero() {
@@ -107,10 +107,10 @@ func attributionLines(e *screen.Env, f checks.Flow, a *checks.Attribution, err e
 	case err != nil:
 		addWrapped(cells.FromEngine(err.Error(), e.ASCII), "", st.Error.Render)
 		return out
-	case state == attrNoNetwork:
+	case state == AttrNoNetwork:
 		add(st.Pending.Render("the network has not loaded yet; the attribution follows when it lands"))
 		return out
-	case state == attrRunning || a == nil:
+	case state == AttrRunning || a == nil:
 		add(st.Pending.Render("attributing" + e.Glyphs.Ellipsis))
 		return out
 	}
@@ -165,13 +165,13 @@ func addrOrDash(a netip.Addr) string {
 type diagTone int
 
 const (
-	// toneWarn: the records show a problem (and lines set through the
+	// ToneWarn: the records show a problem (and lines set through the
 	// hook alone).
-	toneWarn diagTone = iota
+	ToneWarn diagTone = iota
 	// toneOK: the path carries traffic, as the configuration says.
 	toneOK
-	// toneWait: too early to conclude, or nothing records what would.
-	toneWait
+	// ToneWait: too early to conclude, or nothing records what would.
+	ToneWait
 	// toneError: the records contradict the configuration, or the
 	// diagnosis failed.
 	toneError
@@ -189,20 +189,20 @@ func diagnosisLines(e *screen.Env, d *checks.Diagnosis, err error, w checks.Flow
 		return fitDiagnosis(e, "diagnosis failed: "+err.Error(), "", width), toneError
 	}
 	if d == nil {
-		return nil, toneWarn
+		return nil, ToneWarn
 	}
 	if len(d.Findings) == 0 {
-		return fitDiagnosis(e, "diagnosis: "+d.Summary, countsLine(e, d.Counts), width), toneWait
+		return fitDiagnosis(e, "diagnosis: "+d.Summary, countsLine(e, d.Counts), width), ToneWait
 	}
 	f := d.Findings[0]
-	tone := toneWarn
+	tone := ToneWarn
 	switch {
 	case !f.Agrees:
 		tone = toneError
 	case f.Pattern == checks.PatternAccepted:
 		tone = toneOK
 	case f.Pattern == checks.PatternWaiting || f.Pattern == checks.PatternNoCoverage:
-		tone = toneWait
+		tone = ToneWait
 	}
 	if f.Pattern == checks.PatternWaiting && !d.WaitUntil.IsZero() {
 		until := d.WaitUntil.In(loc).Format("15:04:05")

@@ -1,4 +1,4 @@
-package tui
+package tail
 
 import (
 	"github.com/reachnet/reach/checks"
@@ -8,10 +8,10 @@ import (
 // filter and the attribution) and its cells, formatted once when the batch
 // was prepared. It is not changed after the ring takes it, so the ring and
 // its paused copy share records.
-type tailRec struct {
+type Record struct {
 	seq   uint64
-	flow  checks.Flow
-	cells [numTailCols]string
+	Flow  checks.Flow
+	Cells [NumColumns]string
 }
 
 // flowList is a ring of the newest records plus the sequence numbers of
@@ -22,45 +22,45 @@ type tailRec struct {
 // record, and pausing copies 10,000 pointers rather than 10,000 records.
 // A batch's records stay in memory until its last one is overwritten, so
 // the ring holds at most one batch's worth more than its capacity.
-type flowList struct {
-	recs     []*tailRec
+type Ring struct {
+	recs     []*Record
 	capacity int
 	next     uint64 // sequence number of the next record
 	match    []uint64
 	evicted  int64 // records overwritten by newer ones
-	// natural is the widest cell of each column seen so far; it never
+	// Natural is the widest cell of each column seen so far; it never
 	// shrinks, so columns do not jump as records scroll by.
-	natural [numTailCols]int
+	Natural [NumColumns]int
 }
 
-func newFlowList(capacity int) *flowList {
-	return &flowList{capacity: max(capacity, 1)}
+func NewRing(capacity int) *Ring {
+	return &Ring{capacity: max(capacity, 1)}
 }
 
-func (l *flowList) size() int { return len(l.recs) }
+func (l *Ring) Size() int { return len(l.recs) }
 
 // oldest is the sequence number of the oldest record kept.
-func (l *flowList) oldest() uint64 { return l.next - uint64(len(l.recs)) }
+func (l *Ring) oldest() uint64 { return l.next - uint64(len(l.recs)) }
 
-func (l *flowList) get(seq uint64) *tailRec { return l.recs[seq%uint64(l.capacity)] }
+func (l *Ring) get(seq uint64) *Record { return l.recs[seq%uint64(l.capacity)] }
 
-// count is the number of records passing the filter; row(i) is the i-th.
-func (l *flowList) count() int          { return len(l.match) }
-func (l *flowList) row(i int) *tailRec  { return l.get(l.match[i]) }
-func (l *flowList) rowSeq(i int) uint64 { return l.match[i] }
-func (l *flowList) newestSeq() (uint64, bool) {
+// Count is the number of records passing the filter; row(i) is the i-th.
+func (l *Ring) Count() int          { return len(l.match) }
+func (l *Ring) Row(i int) *Record   { return l.get(l.match[i]) }
+func (l *Ring) RowSeq(i int) uint64 { return l.match[i] }
+func (l *Ring) NewestSeq() (uint64, bool) {
 	if len(l.match) == 0 {
 		return 0, false
 	}
 	return l.match[len(l.match)-1], true
 }
 
-// push appends records (natural: their widest cells), overwriting the
+// Push appends records (natural: their widest cells), overwriting the
 // oldest when full, and returns how many matches fell off the front (the
 // screen moves its cursor by that).
-func (l *flowList) push(recs []tailRec, natural [numTailCols]int, f *flowFilter) (trimmed int) {
+func (l *Ring) Push(recs []Record, natural [NumColumns]int, f *Filter) (trimmed int) {
 	for c, w := range natural {
-		l.natural[c] = max(l.natural[c], w)
+		l.Natural[c] = max(l.Natural[c], w)
 	}
 	for i := range recs {
 		r := &recs[i]
@@ -72,7 +72,7 @@ func (l *flowList) push(recs []tailRec, natural [numTailCols]int, f *flowFilter)
 			l.recs[r.seq%uint64(l.capacity)] = r
 			l.evicted++
 		}
-		if f.match(&r.flow) {
+		if f.Match(&r.Flow) {
 			l.match = append(l.match, r.seq)
 		}
 	}
@@ -80,7 +80,7 @@ func (l *flowList) push(recs []tailRec, natural [numTailCols]int, f *flowFilter)
 }
 
 // trim drops matches whose record was overwritten.
-func (l *flowList) trim() int {
+func (l *Ring) trim() int {
 	old := l.oldest()
 	n := 0
 	for n < len(l.match) && l.match[n] < old {
@@ -94,12 +94,12 @@ func (l *flowList) trim() int {
 	return n
 }
 
-// refilter recomputes the matches: at most capacity records, each a few
+// Refilter recomputes the matches: at most capacity records, each a few
 // comparisons, so it runs in Update on every keystroke of the filter.
-func (l *flowList) refilter(f *flowFilter) {
+func (l *Ring) Refilter(f *Filter) {
 	l.match = l.match[:0]
 	for s := l.oldest(); s < l.next; s++ {
-		if f.match(&l.get(s).flow) {
+		if f.Match(&l.get(s).Flow) {
 			l.match = append(l.match, s)
 		}
 	}
@@ -107,7 +107,7 @@ func (l *flowList) refilter(f *flowFilter) {
 
 // index returns the position of seq among the matches, or where it would
 // be.
-func (l *flowList) index(seq uint64) int {
+func (l *Ring) index(seq uint64) int {
 	lo, hi := 0, len(l.match)
 	for lo < hi {
 		mid := (lo + hi) / 2
@@ -120,42 +120,42 @@ func (l *flowList) index(seq uint64) int {
 	return lo
 }
 
-// ringSnapshot is the records a ring held at one moment: a copy of its
+// RingSnapshot is the records a ring held at one moment: a copy of its
 // slots (pointers), oldest at first. The diagnosis takes one in Update
 // (copying 10,000 pointers) and reads the records in its command, which
 // the ring allows because it never changes a record it took.
-type ringSnapshot struct {
-	recs  []*tailRec
+type RingSnapshot struct {
+	Recs  []*Record
 	first int
 }
 
-// snapshot copies the ring's slots into buf's array when it is large
+// Snapshot copies the ring's slots into buf's array when it is large
 // enough (the caller hands back a snapshot no command reads any more).
-func (l *flowList) snapshot(buf []*tailRec) ringSnapshot {
-	s := ringSnapshot{recs: append(buf[:0], l.recs...)}
+func (l *Ring) Snapshot(buf []*Record) RingSnapshot {
+	s := RingSnapshot{Recs: append(buf[:0], l.recs...)}
 	if len(l.recs) == l.capacity {
 		s.first = int(l.oldest() % uint64(l.capacity))
 	}
 	return s
 }
 
-// flows returns the records, oldest first, whatever the filter.
-func (s ringSnapshot) flows() []*checks.Flow {
-	out := make([]*checks.Flow, 0, len(s.recs))
-	for _, r := range s.recs[s.first:] {
-		out = append(out, &r.flow)
+// Flows returns the records, oldest first, whatever the filter.
+func (s RingSnapshot) Flows() []*checks.Flow {
+	out := make([]*checks.Flow, 0, len(s.Recs))
+	for _, r := range s.Recs[s.first:] {
+		out = append(out, &r.Flow)
 	}
-	for _, r := range s.recs[:s.first] {
-		out = append(out, &r.flow)
+	for _, r := range s.Recs[:s.first] {
+		out = append(out, &r.Flow)
 	}
 	return out
 }
 
 // clone copies the list (the pointers, not the records): pause shows the
 // copy while the ring goes on.
-func (l *flowList) clone() *flowList {
+func (l *Ring) clone() *Ring {
 	c := *l
-	c.recs = append([]*tailRec(nil), l.recs...)
+	c.recs = append([]*Record(nil), l.recs...)
 	c.match = append([]uint64(nil), l.match...)
 	return &c
 }

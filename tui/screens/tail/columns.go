@@ -1,4 +1,4 @@
-package tui
+package tail
 
 import (
 	"net/netip"
@@ -20,7 +20,7 @@ import (
 // Tail columns, in display order.
 const (
 	tcTime = iota
-	tcENI
+	ColENI
 	tcSrc
 	tcDst
 	tcProto
@@ -29,7 +29,7 @@ const (
 	tcBytes
 	tcFlags
 	tcDir
-	numTailCols
+	NumColumns
 )
 
 // tailColumn is one column of the tail; prio 0 is kept first when the
@@ -43,9 +43,9 @@ type tailColumn struct {
 
 // The interface that wrote a record tells which side rejected it, so it
 // is kept right after the action and the source, narrowed to its name.
-var tailColumns = [numTailCols]tailColumn{
+var tailColumns = [NumColumns]tailColumn{
 	tcTime:   {title: "TIME", min: 8, max: 8, prio: 4},
-	tcENI:    {title: "INTERFACE", min: 10, max: 21, prio: 2},
+	ColENI:   {title: "INTERFACE", min: 10, max: 21, prio: 2},
 	tcSrc:    {title: "SOURCE", min: 15, max: 47, prio: 1},
 	tcDst:    {title: "DESTINATION", min: 15, max: 47, prio: 3},
 	tcProto:  {title: "PROTO", min: 3, max: 6, prio: 5},
@@ -58,7 +58,7 @@ var tailColumns = [numTailCols]tailColumn{
 
 // layoutTailColumns lays out the tail's columns with the browser's rule
 // (columns.Fit).
-func layoutTailColumns(natural [numTailCols]int, total int) []columns.Placed {
+func LayoutColumns(natural [NumColumns]int, total int) []columns.Placed {
 	return columns.Fit(natural[:], total, func(c int) columns.Spec {
 		t := tailColumns[c]
 		return columns.Spec{Title: t.title, Min: t.min, Max: t.max, Prio: t.prio}
@@ -68,11 +68,11 @@ func layoutTailColumns(natural [numTailCols]int, total int) []columns.Placed {
 // newTailRec formats a record's cells. All cells share one string (one
 // allocation per record): at 20,000 records a second the garbage matters
 // more than the formatting.
-func newTailRec(f checks.Flow, ascii bool, loc *time.Location) tailRec {
+func NewRecord(f checks.Flow, ascii bool, loc *time.Location) Record {
 	var buf [192]byte
 	b := buf[:0]
-	var ends [numTailCols]int
-	for c := range numTailCols {
+	var ends [NumColumns]int
+	for c := range NumColumns {
 		switch c {
 		case tcTime:
 			t := f.Start
@@ -84,7 +84,7 @@ func newTailRec(f checks.Flow, ascii bool, loc *time.Location) tailRec {
 			} else {
 				b = t.In(loc).AppendFormat(b, "15:04:05")
 			}
-		case tcENI:
+		case ColENI:
 			b = append(b, catalog.OrDash(cells.Clean(f.InterfaceID, ascii))...)
 		case tcSrc:
 			b = appendEnd(b, f.Src, f.SrcPort, f.Protocol)
@@ -110,10 +110,10 @@ func newTailRec(f checks.Flow, ascii bool, loc *time.Location) tailRec {
 		ends[c] = len(b)
 	}
 	s := string(b)
-	r := tailRec{flow: f}
+	r := Record{Flow: f}
 	start := 0
 	for c, end := range ends {
-		r.cells[c] = s[start:end]
+		r.Cells[c] = s[start:end]
 		start = end
 	}
 	return r
@@ -215,7 +215,7 @@ func appendFlags(b []byte, f checks.Flow) []byte {
 func flagsText(f checks.Flow) string { return string(appendFlags(nil, f)) }
 
 // tailHeader draws the column titles for a layout.
-func tailHeader(e *screen.Env, layout []columns.Placed, w int) string {
+func Header(e *screen.Env, layout []columns.Placed, w int) string {
 	var b strings.Builder
 	for i, c := range layout {
 		if i > 0 {
@@ -238,7 +238,7 @@ func alignCell(s string, w int, right bool, tail string) string {
 // tailRow draws one record to the layout; only visible rows pass here. A
 // REJECT is drawn in the Fail style (bold without colour), so it stands
 // out in 16 colours and with NO_COLOR; the word says it as well.
-func tailRow(e *screen.Env, r *tailRec, layout []columns.Placed, w int, selected bool, cat *catalog.Catalog) string {
+func Row(e *screen.Env, r *Record, layout []columns.Placed, w int, selected bool, cat *catalog.Catalog) string {
 	p := &e.Paint
 	var line strings.Builder
 	line.Grow(w + 48)
@@ -246,9 +246,9 @@ func tailRow(e *screen.Env, r *tailRec, layout []columns.Placed, w int, selected
 		if i > 0 {
 			line.WriteByte(' ')
 		}
-		text := r.cells[c.Col]
-		if c.Col == tcENI && cells.Width(text) > c.W {
-			text = shortInterface(text, c.W, cat, e.Glyphs.Ellipsis)
+		text := r.Cells[c.Col]
+		if c.Col == ColENI && cells.Width(text) > c.W {
+			text = ShortInterface(text, c.W, cat, e.Glyphs.Ellipsis)
 		}
 		cell := alignCell(text, c.W, tailColumns[c.Col].right, e.Glyphs.Ellipsis)
 		if selected {
@@ -257,7 +257,7 @@ func tailRow(e *screen.Env, r *tailRec, layout []columns.Placed, w int, selected
 		}
 		switch c.Col {
 		case tcAction:
-			switch r.flow.Action {
+			switch r.Flow.Action {
 			case "REJECT":
 				cell = p.Fail.On(cell)
 			case "ACCEPT":
@@ -265,7 +265,7 @@ func tailRow(e *screen.Env, r *tailRec, layout []columns.Placed, w int, selected
 			default:
 				cell = p.Subtle.On(cell)
 			}
-		case tcTime, tcENI, tcDir:
+		case tcTime, ColENI, tcDir:
 			cell = p.Subtle.On(cell)
 		default:
 			cell = p.Text.On(cell)
@@ -278,10 +278,10 @@ func tailRow(e *screen.Env, r *tailRec, layout []columns.Placed, w int, selected
 	return line.String()
 }
 
-// shortInterface fits an interface ID into a narrow column: its name when
+// ShortInterface fits an interface ID into a narrow column: its name when
 // the inventory has one that fits, otherwise the end of the ID, which is
 // the part that tells interfaces apart.
-func shortInterface(id string, w int, cat *catalog.Catalog, ellipsis string) string {
+func ShortInterface(id string, w int, cat *catalog.Catalog, ellipsis string) string {
 	if cat != nil {
 		if n, ok := cat.Names[id]; ok && cells.Width(n) <= w {
 			return n

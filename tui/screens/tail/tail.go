@@ -1,4 +1,4 @@
-package tui
+package tail
 
 import (
 	"context"
@@ -24,9 +24,9 @@ type tailState int
 
 const (
 	tailOpening tailState = iota
-	tailLive
-	tailEnded
-	tailFailed
+	StateLive
+	StateEnded
+	StateFailed
 )
 
 // rateWindow is the span the records/s figure averages over.
@@ -37,92 +37,92 @@ type rateMark struct {
 	n  int
 }
 
-// tail is the flow tail screen: the newest records of a path or an
+// Model is the flow tail screen: the newest records of a path or an
 // interface, newest at the bottom, with a filter, pause, and the
 // attribution of one record. The root owns its session (ID, context,
 // feed) and hands it prepared batches; the screen keeps them in a ring and
 // draws the visible rows only.
-type tail struct {
+type Model struct {
 	env *screen.Env
-	cat *catalog.Catalog
+	Cat *catalog.Catalog
 
 	// The session. spec.id is 0 when no tail is open; cancel ends the
 	// source's goroutine.
-	spec     tailSpec
+	Spec     Spec
 	cancel   context.CancelFunc
-	seq      int // the last ID handed out
-	state    tailState
+	Seq      int // the last ID handed out
+	State    tailState
 	err      error
-	name     string
-	capacity int
-	loc      *time.Location
-	openedAt time.Time
+	Name     string
+	Capacity int
+	Loc      *time.Location
+	OpenedAt time.Time
 
-	live   *flowList
-	frozen *flowList // non-nil while paused: the copy on screen
+	Live   *Ring
+	Frozen *Ring // non-nil while paused: the copy on screen
 
-	filter     *flowFilter
-	filterText string
+	filter     *Filter
+	FilterText string
 	filterErr  string
 	input      textinput.Model
 	typing     bool
 
-	cursor, offset int
-	// follow keeps the cursor on the newest record as batches land; it
+	Cursor, offset int
+	// Follow keeps the cursor on the newest record as batches land; it
 	// is off once the user moves up, on again at the bottom.
-	follow bool
+	Follow bool
 	w, h   int
 	layout []columns.Placed
 	laidW  int
-	laidN  [numTailCols]int
+	laidN  [NumColumns]int
 
-	total, accept, reject, other, lost, malformed, cut int64
+	Total, Accept, Reject, Other, Lost, Malformed, Cut int64
 	marks                                              []rateMark
-	rate                                               float64
+	Rate                                               float64
 
-	// diagnosis holds the lines of the path's pattern diagnosis, drawn
+	// Diagnosis holds the lines of the path's pattern diagnosis, drawn
 	// above the records in diagTone; see Model.diagnoseTail. diag and
 	// diagErr are what they were formatted from (nil for an interface's
 	// tail, or before the first diagnosis), window the source's time
 	// frame, and diagBusy says a diagnosis is running, diagAgain that
 	// records landed since it began.
-	diagnosis []string
-	diagTone  diagTone
-	diag      *checks.Diagnosis
+	Diagnosis []string
+	DiagTone  diagTone
+	Diag      *checks.Diagnosis
 	diagErr   error
-	window    checks.FlowWindow
-	diagBusy  bool
-	diagAgain bool
-	// diagBuf is the array of the last snapshot of the ring, reused by the
+	Window    checks.FlowWindow
+	DiagBusy  bool
+	DiagAgain bool
+	// DiagBuf is the array of the last snapshot of the ring, reused by the
 	// next diagnosis of the same session.
-	diagBuf []*tailRec
+	DiagBuf []*Record
 
 	// head is the title and the counters, formatted when they change.
 	head []string
 
 	// The attribution of the record opened with enter.
-	attrOpen bool
-	// diagOpen shows the whole diagnosis full screen (the pager).
-	diagOpen  bool
-	attrRun   int
-	attrFlow  checks.Flow
-	attrState attrState
-	attr      *checks.Attribution
-	attrErr   error
+	AttrOpen bool
+	// DiagOpen shows the whole diagnosis full screen (the pager).
+	DiagOpen  bool
+	AttrRun   int
+	AttrFlow  checks.Flow
+	AttrState attrState
+	Attr      *checks.Attribution
+	AttrErr   error
 	pg        pager.Model
 }
 
-func newTail(e *screen.Env) *tail {
+func New(e *screen.Env) *Model {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.Placeholder = filterHint
-	t := &tail{env: e, input: in, capacity: tailCapacity, loc: time.Local, pg: pager.Model{Env: e}}
-	t.live = newFlowList(t.capacity)
-	t.restyle()
+	t := &Model{env: e, input: in, Capacity: Capacity, Loc: time.Local, pg: pager.Model{Env: e}}
+	t.Live = NewRing(t.Capacity)
+	t.Restyle()
 	return t
 }
 
-func (t *tail) restyle() {
+func (t *Model) Restyle() {
 	s := textinput.DefaultStyles(t.env.Styles.Palette.Dark)
 	s.Focused.Prompt = t.env.Styles.Accent
 	s.Blurred.Prompt = t.env.Styles.Subtle
@@ -133,99 +133,99 @@ func (t *tail) restyle() {
 	t.rebuildAttr()
 }
 
-func (t *tail) Title() string {
+func (t *Model) Title() string {
 	switch {
-	case t.attrOpen:
+	case t.AttrOpen:
 		return "flow tail > attribution"
-	case t.diagOpen:
+	case t.DiagOpen:
 		return "flow tail > diagnosis"
 	}
 	return "flow tail"
 }
 
-func (t *tail) Capturing() bool { return t.typing }
+func (t *Model) Capturing() bool { return t.typing }
 
-// running reports whether a session is open.
-func (t *tail) running() bool { return t.spec.id != 0 }
+// Running reports whether a session is open.
+func (t *Model) Running() bool { return t.Spec.ID != 0 }
 
-// start resets the screen for a new session.
-func (t *tail) start(spec tailSpec, cancel context.CancelFunc, now time.Time) {
-	t.spec, t.cancel = spec, cancel
-	t.state, t.err, t.name = tailOpening, nil, ""
-	t.openedAt = now
-	t.live = newFlowList(t.capacity)
-	t.frozen = nil
-	t.cursor, t.offset, t.follow = 0, 0, true
-	t.total, t.accept, t.reject, t.other, t.lost, t.malformed, t.cut = 0, 0, 0, 0, 0, 0, 0
-	t.marks, t.rate = nil, 0
-	t.diagnosis, t.diagTone, t.diag, t.diagErr = nil, toneWarn, nil, nil
-	t.window = checks.FlowWindow{}
+// Start resets the screen for a new session.
+func (t *Model) Start(spec Spec, cancel context.CancelFunc, now time.Time) {
+	t.Spec, t.cancel = spec, cancel
+	t.State, t.err, t.Name = tailOpening, nil, ""
+	t.OpenedAt = now
+	t.Live = NewRing(t.Capacity)
+	t.Frozen = nil
+	t.Cursor, t.offset, t.Follow = 0, 0, true
+	t.Total, t.Accept, t.Reject, t.Other, t.Lost, t.Malformed, t.Cut = 0, 0, 0, 0, 0, 0, 0
+	t.marks, t.Rate = nil, 0
+	t.Diagnosis, t.DiagTone, t.Diag, t.diagErr = nil, ToneWarn, nil, nil
+	t.Window = checks.FlowWindow{}
 	// A command of the previous session may still read its snapshot.
-	t.diagBusy, t.diagAgain, t.diagBuf = false, false, nil
-	t.attrOpen, t.attr, t.attrErr = false, nil, nil
-	t.diagOpen = false
+	t.DiagBusy, t.DiagAgain, t.DiagBuf = false, false, nil
+	t.AttrOpen, t.Attr, t.AttrErr = false, nil, nil
+	t.DiagOpen = false
 	t.laidW = -1
 	t.relayout()
 	t.refreshHead()
 }
 
-// stop ends the session; its batches are dropped from now on.
-func (t *tail) stop() {
+// Stop ends the session; its batches are dropped from now on.
+func (t *Model) Stop() {
 	if t.cancel != nil {
 		t.cancel()
 	}
-	t.spec.id, t.cancel = 0, nil
-	if t.state == tailOpening || t.state == tailLive {
-		t.state = tailEnded
+	t.Spec.ID, t.cancel = 0, nil
+	if t.State == tailOpening || t.State == StateLive {
+		t.State = StateEnded
 	}
 }
 
-func (t *tail) opened(name string, err error) {
+func (t *Model) Opened(name string, err error) {
 	if err != nil {
-		t.state, t.err = tailFailed, err
+		t.State, t.err = StateFailed, err
 	} else {
-		t.state, t.name = tailLive, name
+		t.State, t.Name = StateLive, name
 	}
 	t.refreshHead()
 }
 
-// ended notes that the source stopped; err nil means it was exhausted (a
+// Ended notes that the source stopped; err nil means it was exhausted (a
 // file read to its end).
-func (t *tail) ended(err error) {
+func (t *Model) Ended(err error) {
 	if err != nil {
-		t.state, t.err = tailFailed, err
+		t.State, t.err = StateFailed, err
 	} else {
-		t.state = tailEnded
+		t.State = StateEnded
 	}
 	t.refreshHead()
 }
 
-// shown is the list on screen: the paused copy, or the live ring.
-func (t *tail) shown() *flowList {
-	if t.frozen != nil {
-		return t.frozen
+// Shown is the list on screen: the paused copy, or the live ring.
+func (t *Model) Shown() *Ring {
+	if t.Frozen != nil {
+		return t.Frozen
 	}
-	return t.live
+	return t.Live
 }
 
-// ingest appends a prepared batch. It is the whole cost of a batch in
+// Ingest appends a prepared batch. It is the whole cost of a batch in
 // Update: storing pointers to the prepared records in the ring and
 // testing the filter.
-func (t *tail) ingest(p prepared, now time.Time) {
-	trimmed := t.live.push(p.recs, p.natural, t.filter)
-	t.total += int64(p.total)
-	t.accept += int64(p.accept)
-	t.reject += int64(p.reject)
-	t.other += int64(p.other)
-	t.lost += int64(p.lost)
-	t.malformed += int64(p.malformed)
-	t.cut += int64(p.cut)
+func (t *Model) Ingest(p Prepared, now time.Time) {
+	trimmed := t.Live.Push(p.Recs, p.natural, t.filter)
+	t.Total += int64(p.Total)
+	t.Accept += int64(p.accept)
+	t.Reject += int64(p.reject)
+	t.Other += int64(p.other)
+	t.Lost += int64(p.lost)
+	t.Malformed += int64(p.malformed)
+	t.Cut += int64(p.Cut)
 	if p.source != "" {
-		t.name = p.source
+		t.Name = p.source
 	}
-	t.marks = append(t.marks, rateMark{at: now, n: p.total})
+	t.marks = append(t.marks, rateMark{at: now, n: p.Total})
 	t.measure(now)
-	if t.frozen == nil {
+	if t.Frozen == nil {
 		t.moved(trimmed)
 	}
 	t.relayout()
@@ -234,12 +234,12 @@ func (t *tail) ingest(p prepared, now time.Time) {
 
 // moved keeps the cursor on its record after matches fell off the front,
 // or on the newest record while following.
-func (t *tail) moved(trimmed int) {
-	n := t.shown().count()
-	if t.follow {
-		t.cursor = n - 1
+func (t *Model) moved(trimmed int) {
+	n := t.Shown().Count()
+	if t.Follow {
+		t.Cursor = n - 1
 	} else {
-		t.cursor -= trimmed
+		t.Cursor -= trimmed
 		t.offset -= trimmed
 	}
 	t.clamp()
@@ -247,7 +247,7 @@ func (t *tail) moved(trimmed int) {
 
 // measure recomputes records/s over the last rateWindow (less while the
 // tail is younger), so the figure falls to 0 when the source goes quiet.
-func (t *tail) measure(now time.Time) {
+func (t *Model) measure(now time.Time) {
 	cut := 0
 	for cut < len(t.marks) && now.Sub(t.marks[cut].at) > rateWindow {
 		cut++
@@ -257,32 +257,32 @@ func (t *tail) measure(now time.Time) {
 	for _, m := range t.marks {
 		n += m.n
 	}
-	span := min(max(now.Sub(t.openedAt), time.Second), rateWindow)
-	t.rate = float64(n) / span.Seconds()
+	span := min(max(now.Sub(t.OpenedAt), time.Second), rateWindow)
+	t.Rate = float64(n) / span.Seconds()
 }
 
-func (t *tail) tick(now time.Time) {
+func (t *Model) Tick(now time.Time) {
 	t.measure(now)
 	t.refreshHead()
 }
 
-// dropped is every in-scope record no longer kept: overwritten in the
+// Dropped is every in-scope record no longer kept: overwritten in the
 // ring, or beyond the ring's size within one batch.
-func (t *tail) dropped() int64 { return t.live.evicted + t.cut }
+func (t *Model) Dropped() int64 { return t.Live.evicted + t.Cut }
 
-func (t *tail) togglePause() {
-	if t.frozen != nil {
-		t.frozen = nil
-		t.follow = true
+func (t *Model) togglePause() {
+	if t.Frozen != nil {
+		t.Frozen = nil
+		t.Follow = true
 		t.moved(0)
 	} else {
-		t.frozen = t.live.clone()
-		t.follow = false
+		t.Frozen = t.Live.clone()
+		t.Follow = false
 	}
 	t.refreshHead()
 }
 
-func (t *tail) SetSize(w, h int) {
+func (t *Model) SetSize(w, h int) {
 	t.w, t.h = w, h
 	t.input.SetWidth(max(w-20, 10))
 	t.relayout()
@@ -295,127 +295,127 @@ func (t *tail) SetSize(w, h int) {
 
 // relayout recomputes the columns when the width or the widest cells
 // changed.
-func (t *tail) relayout() {
-	if t.w == t.laidW && t.live.natural == t.laidN {
+func (t *Model) relayout() {
+	if t.w == t.laidW && t.Live.Natural == t.laidN {
 		return
 	}
-	t.laidW, t.laidN = t.w, t.live.natural
-	nat := t.live.natural
-	if t.live.next == 0 {
+	t.laidW, t.laidN = t.w, t.Live.Natural
+	nat := t.Live.Natural
+	if t.Live.next == 0 {
 		// No record yet: lay out for typical cells rather than titles,
 		// so the first batch does not reshuffle the columns.
 		for c := range nat {
 			nat[c] = tailColumns[c].min
 		}
 	}
-	t.layout = layoutTailColumns(nat, t.w)
+	t.layout = LayoutColumns(nat, t.w)
 }
 
-func (t *tail) setDiagnosis(lines []string) {
-	t.diagnosis = lines
+func (t *Model) SetDiagnosis(lines []string) {
+	t.Diagnosis = lines
 	t.clamp()
 	t.rebuildDiag()
 }
 
 // rebuildDiag fills the pager with the whole diagnosis when it is open.
-func (t *tail) rebuildDiag() {
-	if !t.diagOpen {
+func (t *Model) rebuildDiag() {
+	if !t.DiagOpen {
 		return
 	}
 	t.pg.SetSize(t.w, max(t.h-1, 1))
-	lines := make([]string, len(t.diagnosis))
-	for i, l := range t.diagnosis {
+	lines := make([]string, len(t.Diagnosis))
+	for i, l := range t.Diagnosis {
 		lines[i] = cells.Clean(l, t.env.ASCII)
 	}
 	t.pg.SetLines(lines)
 }
 
-// showDiagnosis takes a diagnosis of the path's records (or why it
+// ShowDiagnosis takes a diagnosis of the path's records (or why it
 // failed) and formats its lines for the width.
-func (t *tail) showDiagnosis(d *checks.Diagnosis, err error) {
-	t.diag, t.diagErr = d, err
+func (t *Model) ShowDiagnosis(d *checks.Diagnosis, err error) {
+	t.Diag, t.diagErr = d, err
 	t.refreshDiagnosis()
 }
 
 // refreshDiagnosis formats the diagnosis again (a new width); lines set
 // through setDiagnosis alone are kept as they are.
-func (t *tail) refreshDiagnosis() {
-	if t.diag == nil && t.diagErr == nil {
+func (t *Model) refreshDiagnosis() {
+	if t.Diag == nil && t.diagErr == nil {
 		return
 	}
-	lines, tone := diagnosisLines(t.env, t.diag, t.diagErr, t.window, t.loc, max(t.w, 1))
-	t.diagTone = tone
-	t.setDiagnosis(lines)
+	lines, tone := diagnosisLines(t.env, t.Diag, t.diagErr, t.Window, t.Loc, max(t.w, 1))
+	t.DiagTone = tone
+	t.SetDiagnosis(lines)
 }
 
 // refreshHead formats the title and the counters.
-func (t *tail) refreshHead() {
+func (t *Model) refreshHead() {
 	e := t.env
 	st := e.Styles
 	g := e.Glyphs
 	w := max(t.w, 1)
 	dot := st.Subtle.Render(" " + g.Dot + " ")
-	name := cells.Clean(t.name, e.ASCII)
+	name := cells.Clean(t.Name, e.ASCII)
 	if name == "" {
 		name = "flow logs"
 	}
 	title := st.Accent.Render(name)
-	if t.spec.target.Label != "" || t.name != "" {
-		title += dot + st.Title.Render(t.spec.target.Label)
+	if t.Spec.Target.Label != "" || t.Name != "" {
+		title += dot + st.Title.Render(t.Spec.Target.Label)
 	}
 	var state string
 	switch {
-	case t.state == tailFailed:
+	case t.State == StateFailed:
 		state = st.Error.Render(g.Fail + " FAILED")
-	case t.state == tailOpening:
+	case t.State == tailOpening:
 		state = st.Pending.Render("OPENING" + g.Ellipsis)
-	case t.frozen != nil:
+	case t.Frozen != nil:
 		state = st.Warn.Render("PAUSED")
-	case t.state == tailEnded:
+	case t.State == StateEnded:
 		state = st.Subtle.Render("ENDED")
 	default:
 		state = st.OK.Render("LIVE")
 	}
-	parts := []string{state, st.Text.Render(fmt.Sprintf("%s rec/s", commas(int64(t.rate+0.5))))}
-	parts = append(parts, st.Text.Render("accept "+commas(t.accept)))
-	rej := "reject " + commas(t.reject)
-	if t.reject > 0 {
+	parts := []string{state, st.Text.Render(fmt.Sprintf("%s rec/s", commas(int64(t.Rate+0.5))))}
+	parts = append(parts, st.Text.Render("accept "+commas(t.Accept)))
+	rej := "reject " + commas(t.Reject)
+	if t.Reject > 0 {
 		parts = append(parts, st.Fail.Render(rej))
 	} else {
 		parts = append(parts, st.Text.Render(rej))
 	}
-	parts = append(parts, st.Subtle.Render("dropped "+commas(t.dropped())))
+	parts = append(parts, st.Subtle.Render("dropped "+commas(t.Dropped())))
 	if !t.filter.empty() {
-		parts = append(parts, st.Accent.Render(fmt.Sprintf("shown %s/%s", commas(int64(t.shown().count())), commas(int64(t.shown().size())))))
+		parts = append(parts, st.Accent.Render(fmt.Sprintf("shown %s/%s", commas(int64(t.Shown().Count())), commas(int64(t.Shown().Size())))))
 	}
-	if t.lost > 0 {
-		parts = append(parts, st.Warn.Render("lost "+commas(t.lost)))
+	if t.Lost > 0 {
+		parts = append(parts, st.Warn.Render("lost "+commas(t.Lost)))
 	}
-	if t.malformed > 0 {
-		parts = append(parts, st.Warn.Render("malformed "+commas(t.malformed)))
+	if t.Malformed > 0 {
+		parts = append(parts, st.Warn.Render("malformed "+commas(t.Malformed)))
 	}
-	if t.other > 0 {
-		parts = append(parts, st.Subtle.Render("other traffic "+commas(t.other)))
+	if t.Other > 0 {
+		parts = append(parts, st.Subtle.Render("other traffic "+commas(t.Other)))
 	}
 	t.head = []string{cells.Truncate(title, w, g.Ellipsis), cells.Truncate(strings.Join(parts, dot), w, g.Ellipsis)}
 }
 
 // listHeight is the rows left for records.
-func (t *tail) listHeight() int {
+func (t *Model) listHeight() int {
 	return max(t.h-len(t.head)-t.diagRoom()-1-t.filterRoom(), 1)
 }
 
 // diagRoom is the lines the diagnosis gets above the records: all of it
 // when it is short, otherwise a third of the screen, the last line saying
 // that e shows the rest.
-func (t *tail) diagRoom() int { return min(len(t.diagnosis), max(t.h/3, 3)) }
+func (t *Model) diagRoom() int { return min(len(t.Diagnosis), max(t.h/3, 3)) }
 
 // diagLines are the diagnosis lines drawn above the records.
-func (t *tail) diagLines() []string {
+func (t *Model) diagLines() []string {
 	room := t.diagRoom()
-	lines := t.diagnosis[:room]
-	if room < len(t.diagnosis) {
-		more := fmt.Sprintf("%s %d more lines: e shows the whole diagnosis", t.env.Glyphs.Arrow, len(t.diagnosis)-room+1)
+	lines := t.Diagnosis[:room]
+	if room < len(t.Diagnosis) {
+		more := fmt.Sprintf("%s %d more lines: e shows the whole diagnosis", t.env.Glyphs.Arrow, len(t.Diagnosis)-room+1)
 		lines = append(slices.Clone(lines[:room-1]), more)
 	}
 	return lines
@@ -423,9 +423,9 @@ func (t *tail) diagLines() []string {
 
 // filterRoom is the lines below the rows: the filter, and why the last
 // query was refused.
-func (t *tail) filterRoom() int {
+func (t *Model) filterRoom() int {
 	n := 0
-	if t.typing || t.filterText != "" {
+	if t.typing || t.FilterText != "" {
 		n++
 	}
 	if t.filterErr != "" {
@@ -434,35 +434,35 @@ func (t *tail) filterRoom() int {
 	return n
 }
 
-func (t *tail) clamp() {
-	n := t.shown().count()
-	t.cursor = max(min(t.cursor, n-1), 0)
+func (t *Model) clamp() {
+	n := t.Shown().Count()
+	t.Cursor = max(min(t.Cursor, n-1), 0)
 	lh := t.listHeight()
-	if t.follow {
+	if t.Follow {
 		t.offset = n - lh
 	}
-	if t.cursor < t.offset {
-		t.offset = t.cursor
+	if t.Cursor < t.offset {
+		t.offset = t.Cursor
 	}
-	if t.cursor >= t.offset+lh {
-		t.offset = t.cursor - lh + 1
+	if t.Cursor >= t.offset+lh {
+		t.offset = t.Cursor - lh + 1
 	}
 	t.offset = max(min(t.offset, n-lh), 0)
 }
 
-// move goes d rows; the bottom row follows the newest record again.
-func (t *tail) move(d int) {
-	n := t.shown().count()
-	t.cursor = max(min(t.cursor+d, n-1), 0)
-	t.follow = t.frozen == nil && t.cursor >= n-1
+// Move goes d rows; the bottom row follows the newest record again.
+func (t *Model) Move(d int) {
+	n := t.Shown().Count()
+	t.Cursor = max(min(t.Cursor+d, n-1), 0)
+	t.Follow = t.Frozen == nil && t.Cursor >= n-1
 	t.clamp()
 }
 
 // setFilter parses and applies the filter; a query that does not parse
 // keeps the previous filter and says why.
-func (t *tail) setFilter(q string) {
-	t.filterText = q
-	f, err := parseFlowFilter(q)
+func (t *Model) setFilter(q string) {
+	t.FilterText = q
+	f, err := ParseFilter(q)
 	if err != nil {
 		t.filterErr = "not applied: " + err.Error()
 		t.clamp()
@@ -470,23 +470,23 @@ func (t *tail) setFilter(q string) {
 	}
 	t.filterErr = ""
 	var keep uint64
-	had := t.shown().count() > 0
+	had := t.Shown().Count() > 0
 	if had {
-		keep = t.shown().rowSeq(t.cursor)
+		keep = t.Shown().RowSeq(t.Cursor)
 	}
 	t.filter = f
-	t.live.refilter(f)
-	if t.frozen != nil {
-		t.frozen.refilter(f)
+	t.Live.Refilter(f)
+	if t.Frozen != nil {
+		t.Frozen.Refilter(f)
 	}
-	if had && !t.follow {
-		t.cursor = t.shown().index(keep)
+	if had && !t.Follow {
+		t.Cursor = t.Shown().index(keep)
 	}
 	t.moved(0)
 	t.refreshHead()
 }
 
-func (t *tail) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
+func (t *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 	k := t.env.Keys
 	if t.typing {
 		if km, ok := msg.(tea.KeyPressMsg); ok {
@@ -503,13 +503,13 @@ func (t *tail) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 				t.setFilter("")
 				return nil, nil
 			case km.String() == "up" || km.String() == "down":
-				t.move(map[string]int{"up": -1, "down": 1}[km.String()])
+				t.Move(map[string]int{"up": -1, "down": 1}[km.String()])
 				return nil, nil
 			}
 		}
 		var cmd tea.Cmd
 		t.input, cmd = t.input.Update(msg)
-		if v := t.input.Value(); v != t.filterText {
+		if v := t.input.Value(); v != t.FilterText {
 			t.setFilter(v)
 		}
 		return cmd, nil
@@ -518,23 +518,23 @@ func (t *tail) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 	if !ok {
 		return nil, nil
 	}
-	if t.diagOpen {
+	if t.DiagOpen {
 		if key.Matches(km, k.Global.Back) {
-			t.diagOpen = false
+			t.DiagOpen = false
 		} else {
 			t.pg.ScrollKey(km)
 		}
 		return nil, nil
 	}
-	if t.attrOpen {
+	if t.AttrOpen {
 		switch {
 		case key.Matches(km, k.Global.Back):
-			t.attrOpen = false
+			t.AttrOpen = false
 		case key.Matches(km, k.Evidence.Copy):
-			if t.attr == nil || t.attr.Fix == "" {
+			if t.Attr == nil || t.Attr.Fix == "" {
 				return nil, screen.Note{Text: "no fix to copy for this record"}
 			}
-			return nil, screen.CopyText{Text: t.attr.Fix, What: "the fix"}
+			return nil, screen.CopyText{Text: t.Attr.Fix, What: "the fix"}
 		default:
 			t.pg.ScrollKey(km)
 		}
@@ -542,26 +542,26 @@ func (t *tail) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 	}
 	switch {
 	case key.Matches(km, k.Tail.Diagnosis):
-		if len(t.diagnosis) == 0 {
+		if len(t.Diagnosis) == 0 {
 			return nil, screen.Note{Text: "no diagnosis yet: it comes with the records of a path's tail"}
 		}
-		t.diagOpen = true
+		t.DiagOpen = true
 		t.rebuildDiag()
 		return nil, nil
 	case key.Matches(km, k.Tail.Pause):
 		t.togglePause()
 	case key.Matches(km, k.Tail.Filter):
 		t.typing = true
-		t.input.SetValue(t.filterText)
+		t.input.SetValue(t.FilterText)
 		t.input.CursorEnd()
 		return t.input.Focus(), nil
 	case key.Matches(km, k.Tail.Enter):
-		if t.shown().count() == 0 {
+		if t.Shown().Count() == 0 {
 			return nil, nil
 		}
-		return nil, screen.AttributeRecord{Flow: t.shown().row(t.cursor).flow}
+		return nil, screen.AttributeRecord{Flow: t.Shown().Row(t.Cursor).Flow}
 	case key.Matches(km, k.Global.Back):
-		if t.filterText != "" {
+		if t.FilterText != "" {
 			t.input.SetValue("")
 			t.setFilter("")
 			return nil, nil
@@ -573,76 +573,76 @@ func (t *tail) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 	return nil, nil
 }
 
-func (t *tail) listKey(km tea.KeyPressMsg) {
+func (t *Model) listKey(km tea.KeyPressMsg) {
 	k := t.env.Keys.List
 	lh := t.listHeight()
-	n := t.shown().count()
+	n := t.Shown().Count()
 	switch {
 	case key.Matches(km, k.Up):
-		t.move(-1)
+		t.Move(-1)
 	case key.Matches(km, k.Down):
-		t.move(1)
+		t.Move(1)
 	case key.Matches(km, k.PageUp):
-		t.move(-lh)
+		t.Move(-lh)
 	case key.Matches(km, k.PageDown):
-		t.move(lh)
+		t.Move(lh)
 	case key.Matches(km, k.Top):
-		t.move(-n)
+		t.Move(-n)
 	case key.Matches(km, k.Bottom):
-		t.move(n)
+		t.Move(n)
 	}
 }
 
-// showAttribution opens the attribution view of a record; the result
+// ShowAttribution opens the attribution view of a record; the result
 // arrives later (attributed) unless there is no network yet.
-func (t *tail) showAttribution(f checks.Flow, run int, state attrState) {
-	t.attrOpen = true
-	t.attrFlow, t.attrRun, t.attrState = f, run, state
-	t.attr, t.attrErr = nil, nil
+func (t *Model) ShowAttribution(f checks.Flow, run int, state attrState) {
+	t.AttrOpen = true
+	t.AttrFlow, t.AttrRun, t.AttrState = f, run, state
+	t.Attr, t.AttrErr = nil, nil
 	t.pg.Offset = 0
 	t.rebuildAttr()
 }
 
-func (t *tail) attributed(msg tailAttrMsg) {
-	if msg.run != t.attrRun {
+func (t *Model) Attributed(msg AttrMsg) {
+	if msg.Run != t.AttrRun {
 		return // an older enter, or the network changed since
 	}
-	t.attrState = attrDone
-	t.attr, t.attrErr = &msg.attr, msg.err
+	t.AttrState = AttrDone
+	t.Attr, t.AttrErr = &msg.Attr, msg.err
 	if msg.err != nil {
-		t.attr = nil
+		t.Attr = nil
 	}
 	t.rebuildAttr()
 }
 
-func (t *tail) rebuildAttr() {
-	if !t.attrOpen {
+func (t *Model) rebuildAttr() {
+	if !t.AttrOpen {
 		return
 	}
 	t.pg.SetSize(t.w, max(t.h-1, 1))
-	t.pg.SetLines(attributionLines(t.env, t.attrFlow, t.attr, t.attrErr, t.attrState, t.cat, t.loc, t.w))
+	t.pg.SetLines(AttributionLines(t.env, t.AttrFlow, t.Attr, t.AttrErr, t.AttrState, t.Cat, t.Loc, t.w))
 }
 
 // View draws exactly h lines: the title, the counters, the diagnosis, the
 // column titles, the visible rows and the filter line.
-func (t *tail) View() string {
+func (t *Model) View() string {
 	e := t.env
 	st := e.Styles
-	if t.diagOpen {
+	if t.DiagOpen {
 		head := st.Title.Render("diagnosis") + "  " + st.Subtle.Render("what the path's records show "+e.Glyphs.Dot+" esc back")
 		return cells.Truncate(head, t.w, e.Glyphs.Ellipsis) + "\n" + t.pg.View()
 	}
-	if t.attrOpen {
+	if t.AttrOpen {
 		head := st.Title.Render("attribution") + "  " + st.Subtle.Render("why the configuration explains this record "+e.Glyphs.Dot+" y copies the fix "+e.Glyphs.Dot+" esc back")
 		return cells.Truncate(head, t.w, e.Glyphs.Ellipsis) + "\n" + t.pg.View()
 	}
 	lines := make([]string, 0, t.h)
 	lines = append(lines, t.head...)
 	tone := st.Warn
-	switch t.diagTone {
+	switch t.DiagTone {
 	case toneOK:
 		tone = st.OK
-	case toneWait:
+	case ToneWait:
 		tone = st.Pending
 	case toneError:
 		tone = st.Error
@@ -650,16 +650,16 @@ func (t *tail) View() string {
 	for _, d := range t.diagLines() {
 		lines = append(lines, tone.Render(cells.Truncate(cells.Clean(d, e.ASCII), t.w, e.Glyphs.Ellipsis)))
 	}
-	lines = append(lines, tailHeader(e, t.layout, t.w))
-	l := t.shown()
+	lines = append(lines, Header(e, t.layout, t.w))
+	l := t.Shown()
 	lh := t.listHeight()
-	if l.count() == 0 {
+	if l.Count() == 0 {
 		for _, s := range t.emptyLines() {
 			lines = append(lines, cells.Truncate(s, t.w, e.Glyphs.Ellipsis))
 		}
 	}
-	for i := t.offset; i < l.count() && i < t.offset+lh; i++ {
-		lines = append(lines, tailRow(e, l.row(i), t.layout, t.w, i == t.cursor, t.cat))
+	for i := t.offset; i < l.Count() && i < t.offset+lh; i++ {
+		lines = append(lines, Row(e, l.Row(i), t.layout, t.w, i == t.Cursor, t.Cat))
 	}
 	bodyEnd := len(t.head) + t.diagRoom() + 1 + lh
 	for len(lines) < bodyEnd {
@@ -669,7 +669,7 @@ func (t *tail) View() string {
 	if t.filterErr != "" {
 		lines = append(lines, cells.Truncate(st.Error.Render(cells.Clean(t.filterErr, e.ASCII)), t.w, e.Glyphs.Ellipsis))
 	}
-	if t.typing || t.filterText != "" {
+	if t.typing || t.FilterText != "" {
 		lines = append(lines, t.filterLine())
 	}
 	for len(lines) < t.h {
@@ -679,20 +679,20 @@ func (t *tail) View() string {
 }
 
 // emptyLines say why there is no row to draw.
-func (t *tail) emptyLines() []string {
+func (t *Model) emptyLines() []string {
 	st := t.env.Styles
 	switch {
-	case t.state == tailFailed && t.err != nil:
+	case t.State == StateFailed && t.err != nil:
 		var out []string
 		for _, l := range cells.Wrap(cells.FirstLine(cells.FromEngine(t.err.Error(), t.env.ASCII)), max(t.w, 10), "  ") {
 			out = append(out, st.Error.Render(l))
 		}
 		return out
-	case t.state == tailOpening:
-		return []string{st.Pending.Render("opening the flow logs of " + t.spec.target.Label + t.env.Glyphs.Ellipsis)}
-	case t.live.size() > 0 && !t.filter.empty():
-		return []string{st.Subtle.Render(fmt.Sprintf("no record matches %q", t.filterText))}
-	case t.state == tailEnded:
+	case t.State == tailOpening:
+		return []string{st.Pending.Render("opening the flow logs of " + t.Spec.Target.Label + t.env.Glyphs.Ellipsis)}
+	case t.Live.Size() > 0 && !t.filter.empty():
+		return []string{st.Subtle.Render(fmt.Sprintf("no record matches %q", t.FilterText))}
+	case t.State == StateEnded:
 		return []string{st.Subtle.Render("the source ended without a record for this target")}
 	}
 	return []string{
@@ -701,25 +701,25 @@ func (t *tail) emptyLines() []string {
 	}
 }
 
-func (t *tail) filterLine() string {
+func (t *Model) filterLine() string {
 	st := t.env.Styles
 	var f string
 	if t.typing {
 		f = t.input.View()
 	} else {
-		f = st.Accent.Render("/" + cells.Clean(t.filterText, t.env.ASCII))
+		f = st.Accent.Render("/" + cells.Clean(t.FilterText, t.env.ASCII))
 	}
 	return cells.Truncate(f, t.w, t.env.Glyphs.Ellipsis)
 }
 
-func (t *tail) ShortHelp() []key.Binding {
+func (t *Model) ShortHelp() []key.Binding {
 	k := t.env.Keys
 	switch {
 	case t.typing:
 		return []key.Binding{k.Filter.Apply, k.Filter.Clear}
-	case t.attrOpen:
+	case t.AttrOpen:
 		return []key.Binding{k.Global.Help, k.List.Down, k.Evidence.Copy, k.Global.Back}
-	case t.diagOpen:
+	case t.DiagOpen:
 		return []key.Binding{k.Global.Help, k.List.Down, k.Global.Back}
 	}
 	// The full help spells out the filter's syntax; the key line has no
@@ -729,7 +729,7 @@ func (t *tail) ShortHelp() []key.Binding {
 	return []key.Binding{k.Global.Help, k.Tail.Pause, filter, k.Tail.Enter, k.Tail.Diagnosis, k.List.Bottom, k.Global.Back}
 }
 
-func (t *tail) FullHelp() [][]key.Binding {
+func (t *Model) FullHelp() [][]key.Binding {
 	k := t.env.Keys
 	return [][]key.Binding{
 		{k.Tail.Pause, k.Tail.Filter, k.Filter.Apply, k.Filter.Clear, k.Tail.Enter, k.Tail.Diagnosis, k.Evidence.Copy, k.Global.Back},

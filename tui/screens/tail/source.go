@@ -1,4 +1,14 @@
-package tui
+// Package tail is the flow tail: the t key opens a live view of the
+// flow-log records of a path or an interface. The terminal does not import
+// aws/flowlogs: internal/cli hands it a FlowOpener that builds a FlowSource
+// (Live Tail, FilterLogEvents polling, a file, the demo generator) for a
+// FlowTarget.
+//
+// source.go is that contract; feed.go merges a source's batches off the
+// terminal's goroutine; ring.go keeps the newest records; filter.go parses
+// the / query; columns.go and diagnosis.go draw rows, an attribution and a
+// diagnosis; tail.go is the screen.
+package tail
 
 import (
 	"context"
@@ -8,11 +18,6 @@ import (
 
 	"github.com/reachnet/reach/checks"
 )
-
-// The flow tail: the t key opens a live view of the flow-log records of a
-// path or an interface. The terminal does not import aws/flowlogs: main
-// hands it a FlowOpener that builds a FlowSource (Live Tail, FilterLogEvents
-// polling, a file, the demo generator) for a FlowTarget.
 
 // FlowSource yields flow-log records in batches.
 type FlowSource interface {
@@ -128,11 +133,11 @@ type FlowWindower interface {
 	FlowWindow() checks.FlowWindow
 }
 
-// defaultFlowWindow is the window of a source that does not say: records
+// DefaultFlowWindow is the window of a source that does not say: records
 // from the tail's opening on, a flow log's default aggregation interval
 // (10 minutes) and CloudWatch Logs' delivery delay (5 minutes), every
 // interface's traffic recorded.
-func defaultFlowWindow(since time.Time) checks.FlowWindow {
+func DefaultFlowWindow(since time.Time) checks.FlowWindow {
 	return checks.FlowWindow{Since: since, Interval: checks.DefaultAggregationInterval, Delay: checks.CloudWatchLogsDeliveryDelay}
 }
 
@@ -142,3 +147,17 @@ func defaultFlowWindow(since time.Time) checks.FlowWindow {
 // when the tail is closed. Its error is shown on the tail ("no flow log
 // publishes records of eni-…").
 type FlowOpener func(ctx context.Context, target FlowTarget) (FlowSource, error)
+
+// AddENI widens the target to an interface, its subnet and its VPC.
+func (t *FlowTarget) AddENI(e *checks.ENI) {
+	t.ENIs = appendOnce(t.ENIs, e.ID)
+	t.Subnets = appendOnce(t.Subnets, e.SubnetID)
+	t.VPCs = appendOnce(t.VPCs, e.VPCID)
+}
+
+func appendOnce(s []string, v string) []string {
+	if v == "" || slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}
