@@ -9,7 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 )
 
-// TestEveryBindingHasAnAction counts the key.Binding fields of keyMaps and
+// TestEveryBindingHasAnAction counts the key.Binding fields of KeyMaps and
 // requires each to be named in actions(), so that every key that works can
 // be rebound and appears in docs/keys.md.
 func TestEveryBindingHasAnAction(t *testing.T) {

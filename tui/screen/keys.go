@@ -141,7 +141,7 @@ func (k *KeyMaps) AsciiHelp() {
 	k.Picker.Down.SetHelp("down", "next suggestion / recent")
 }
 
-// keyAction is a binding with the name the configuration file and
+// KeyBinding is a binding with the name the configuration file and
 // docs/keys.md call it by ("checklist.copy").
 type KeyBinding struct {
 	Name    string
@@ -150,7 +150,7 @@ type KeyBinding struct {
 
 // Actions names every binding, screen by screen in help order, for key
 // overrides (keyconfig.go) and the generated key map. A binding added to
-// keyMaps needs its line here; TestEveryBindingHasAnAction fails until it
+// KeyMaps needs its line here; TestEveryBindingHasAnAction fails until it
 // has one.
 func (k *KeyMaps) Actions() []KeyBinding {
 	return []KeyBinding{

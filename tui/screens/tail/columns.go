@@ -56,7 +56,7 @@ var tailColumns = [NumColumns]tailColumn{
 	tcDir:    {title: "DIR", min: 3, max: 3, prio: 9},
 }
 
-// layoutTailColumns lays out the tail's columns with the browser's rule
+// LayoutColumns lays out the tail's columns with the browser's rule
 // (columns.Fit).
 func LayoutColumns(natural [NumColumns]int, total int) []columns.Placed {
 	return columns.Fit(natural[:], total, func(c int) columns.Spec {
@@ -65,7 +65,7 @@ func LayoutColumns(natural [NumColumns]int, total int) []columns.Placed {
 	})
 }
 
-// newTailRec formats a record's cells. All cells share one string (one
+// NewRecord formats a record's cells. All cells share one string (one
 // allocation per record): at 20,000 records a second the garbage matters
 // more than the formatting.
 func NewRecord(f checks.Flow, ascii bool, loc *time.Location) Record {
@@ -214,7 +214,7 @@ func appendFlags(b []byte, f checks.Flow) []byte {
 
 func flagsText(f checks.Flow) string { return string(appendFlags(nil, f)) }
 
-// tailHeader draws the column titles for a layout.
+// Header draws the column titles for a layout.
 func Header(e *screen.Env, layout []columns.Placed, w int) string {
 	var b strings.Builder
 	for i, c := range layout {
@@ -235,7 +235,7 @@ func alignCell(s string, w int, right bool, tail string) string {
 	return cells.Fit(s, w, tail)
 }
 
-// tailRow draws one record to the layout; only visible rows pass here. A
+// Row draws one record to the layout; only visible rows pass here. A
 // REJECT is drawn in the Fail style (bold without colour), so it stands
 // out in 16 colours and with NO_COLOR; the word says it as well.
 func Row(e *screen.Env, r *Record, layout []columns.Placed, w int, selected bool, cat *catalog.Catalog) string {

@@ -15,7 +15,7 @@ import (
 
 // Renderers of what the tail explains: the attribution of the record
 // opened with enter, and the diagnosis of a path's records. Pure like the
-// row renderers in tail_columns.go; golden files pin them.
+// row renderers in columns.go; golden files pin them.
 
 // attrState says where the attribution of the opened record stands.
 type attrState int

@@ -17,7 +17,7 @@ import (
 // terminal's goroutine, and the commands that open a source, wait for its
 // batches, attribute a record and diagnose a path carry only copied values.
 
-// tailCapacity is the number of records a tail keeps: the newest ones, in
+// Capacity is the number of records a tail keeps: the newest ones, in
 // a ring. At 20,000 records a second that is half a second of traffic,
 // which is why pause takes a copy rather than stopping the ring.
 const Capacity = 10000
@@ -31,7 +31,7 @@ const tailMinGap = 100 * time.Millisecond
 // the root drops those of a tail that is no longer open.
 type (
 	Msg interface{ TailID() int }
-	// tailOpenedMsg: the opener returned (name of the source, or err);
+	// OpenedMsg: the opener returned (name of the source, or err);
 	// window is the source's FlowWindower's, when it has one.
 	OpenedMsg struct {
 		ID     int
@@ -39,7 +39,7 @@ type (
 		Window *checks.FlowWindow
 		Err    error
 	}
-	// flowBatchMsg is one merged batch, prepared off the terminal's
+	// BatchMsg is one merged batch, prepared off the terminal's
 	// goroutine (scoped, cut to the ring's size, rows formatted).
 	BatchMsg struct {
 		ID int
@@ -48,16 +48,16 @@ type (
 		Done bool
 		Err  error
 	}
-	// tailAttrMsg is the attribution of the record opened with enter.
+	// AttrMsg is the attribution of the record opened with enter.
 	AttrMsg struct {
 		ID, Run int
 		Attr    checks.Attribution
 		err     error
 	}
-	// tailTickMsg refreshes the rate once a second while a tail is open,
+	// TickMsg refreshes the rate once a second while a tail is open,
 	// so that a source that went quiet shows 0 rec/s.
 	TickMsg struct{ ID int }
-	// tailDiagMsg is the diagnosis of a path's records (checks.Diagnose).
+	// DiagMsg is the diagnosis of a path's records (checks.Diagnose).
 	DiagMsg struct {
 		ID   int
 		Diag checks.Diagnosis
@@ -170,7 +170,7 @@ func (p *pending) Prepare(capacity int, ascii bool, loc *time.Location) Prepared
 	return out
 }
 
-// prepareBatch scopes and formats one batch, as the feed and the wait
+// Prepare scopes and formats one batch, as the feed and the wait
 // command do together.
 func Prepare(b FlowBatch, target FlowTarget, capacity int, ascii bool, loc *time.Location) Prepared {
 	var p pending
@@ -178,7 +178,7 @@ func Prepare(b FlowBatch, target FlowTarget, capacity int, ascii bool, loc *time
 	return p.Prepare(capacity, ascii, loc)
 }
 
-// flowFeed carries batches from a source's goroutine to the terminal.
+// Feed carries batches from a source's goroutine to the terminal.
 // emit never blocks: batches the terminal has not taken yet are merged,
 // keeping the newest limit records (as the ring would), so a slow
 // terminal (a slow SSH link) never slows or stalls the source.
@@ -257,7 +257,7 @@ type Spec struct {
 	Loc      *time.Location
 }
 
-// openFlowTail calls the opener and starts the source on a goroutine of
+// Open calls the opener and starts the source on a goroutine of
 // its own that ends with ctx; the root then arms waitForFlowBatch.
 func Open(s Spec, open FlowOpener) tea.Cmd {
 	return func() tea.Msg {
@@ -276,7 +276,7 @@ func Open(s Spec, open FlowOpener) tea.Cmd {
 	}
 }
 
-// waitForFlowBatch waits for the next batch (or the end of the source)
+// WaitForBatch waits for the next batch (or the end of the source)
 // and prepares it; the root re-arms it after each batch, as bubbletea's
 // examples/realtime does with its channel.
 func WaitForBatch(s Spec) tea.Cmd {
@@ -306,7 +306,7 @@ func WaitForBatch(s Spec) tea.Cmd {
 	}
 }
 
-// attributeFlow explains one record with the network in a command; the
+// Attribute explains one record with the network in a command; the
 // engine's verdict for a big network takes longer than a key should.
 func Attribute(id, run int, n *checks.Network, f checks.Flow) tea.Cmd {
 	return func() tea.Msg {
@@ -315,7 +315,7 @@ func Attribute(id, run int, n *checks.Network, f checks.Flow) tea.Cmd {
 	}
 }
 
-// diagnoseFlows reads a path's records (a snapshot of the ring: its
+// Diagnose reads a path's records (a snapshot of the ring: its
 // records by pointer) in a command. Over a full ring it takes about half a
 // millisecond on the demo, more on a big network, whose evaluation of the
 // path it includes.

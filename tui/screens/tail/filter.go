@@ -8,7 +8,7 @@ import (
 	"github.com/reachnet/reach/checks"
 )
 
-// flowFilter is the parsed query of the tail's / filter. Every term must
+// Filter is the parsed query of the tail's / filter. Every term must
 // match; a term starting with - (or !) must not.
 //
 //	accept reject nodata skipdata   the action (or log status)
@@ -52,7 +52,7 @@ type flowTerm struct {
 // its errors.
 const filterHint = "reject accept tcp udp port:443 10.0.1.5 10.0.1.0/24 eni-... in out syn rst -term"
 
-// parseFlowFilter parses the query; the error names the term it refused.
+// ParseFilter parses the query; the error names the term it refused.
 func ParseFilter(q string) (*Filter, error) {
 	f := &Filter{}
 	for _, word := range strings.Fields(strings.ToLower(q)) {

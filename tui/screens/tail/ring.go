@@ -4,7 +4,7 @@ import (
 	"github.com/reachnet/reach/checks"
 )
 
-// tailRec is one record as the tail keeps it: the record itself (for the
+// Record is one record as the tail keeps it: the record itself (for the
 // filter and the attribution) and its cells, formatted once when the batch
 // was prepared. It is not changed after the ring takes it, so the ring and
 // its paused copy share records.
@@ -14,7 +14,7 @@ type Record struct {
 	Cells [NumColumns]string
 }
 
-// flowList is a ring of the newest records plus the sequence numbers of
+// Ring is a ring of the newest records plus the sequence numbers of
 // those that pass the filter. A record's slot is its sequence number
 // modulo the capacity, so the list never moves a record; matches are
 // ascending and trimmed from the front as the ring overwrites. The ring
