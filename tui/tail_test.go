@@ -411,60 +411,6 @@ func TestTailFilter(t *testing.T) {
 	}
 }
 
-func TestFlowFilterTerms(t *testing.T) {
-	f := tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT")
-	f.TCPFlags = 18
-	v6 := tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "ACCEPT")
-	v6.Src = netip.MustParseAddr("fe80::1")
-	for _, tc := range []struct {
-		q    string
-		flow checks.Flow
-		want bool
-	}{
-		{"", f, true},
-		{"reject", f, true},
-		{"accept", f, false},
-		{"-accept", f, true},
-		{"!reject", f, false},
-		{"REJECT tcp", f, true},
-		{"udp", f, false},
-		{"proto:6", f, true},
-		{"port:5432", f, true},
-		{"port:40001", f, true},
-		{"port:40000-40010", f, true},
-		{"dport:40001", f, false},
-		{"sport:40001", f, true},
-		{"10.0.33.12", f, true},
-		{"10.0.16.0/20", f, true},
-		{"src:10.0.33.12", f, false},
-		{"dst:10.0.33.12", f, true},
-		{"eni-0d", f, true},
-		{"eni-0a", f, false},
-		{"in", f, true},
-		{"out", f, false},
-		{"syn ack", f, true},
-		{"rst", f, false},
-		{"fe80::1", v6, true},
-		{"src:fe80::1", v6, true},
-		{"action:accept", v6, true},
-		{"nodata", checks.Flow{LogStatus: "NODATA"}, true},
-	} {
-		ff, err := tail.ParseFilter(tc.q)
-		if err != nil {
-			t.Errorf("%q: %v", tc.q, err)
-			continue
-		}
-		if got := ff.Match(&tc.flow); got != tc.want {
-			t.Errorf("%q on %s: %v, want %v", tc.q, tail.NewRecord(tc.flow, false, time.UTC).Cells, got, tc.want)
-		}
-	}
-	for _, bad := range []string{"rejct", "port:x", "port:9-1", "src:10.0.0.300", "proto:tcpx", "10.0.0.0/33"} {
-		if _, err := tail.ParseFilter(bad); err == nil {
-			t.Errorf("%q should not parse", bad)
-		}
-	}
-}
-
 func TestTailStaleBatchesAreDropped(t *testing.T) {
 	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
 	openTailKey(t, m)
@@ -572,35 +518,6 @@ func TestTailThroughCommands(t *testing.T) {
 	press(t, m2, "t")
 	if m2.tail.State != tail.StateFailed || !strings.Contains(screenText(m2), "logs:StartLiveTail") {
 		t.Fatalf("failing source:\n%s", screenText(m2))
-	}
-}
-
-func TestFlowFeedMergesAndBounds(t *testing.T) {
-	target := tail.FlowTarget{From: []netip.Addr{netip.MustParseAddr("10.0.16.7")}, Protocol: checks.ProtocolAll}
-	f := tail.NewFeed(target, 5)
-	other := tcpFlow("10.0.16.45", 40001, "10.0.33.12", 5432, "ACCEPT")
-	f.Emit(tail.FlowBatch{Flows: append(batchToDBFlows(3, 0), other), Malformed: 1, Dropped: 2})
-	f.Emit(tail.FlowBatch{Flows: batchToDBFlows(4, 3), Source: "polling FilterLogEvents every 5s (Live Tail denied)", Note: "n"})
-	p, has, done, _ := f.Take()
-	if !has || done || len(p.Flows) != 5 || p.Total != 7 || p.Overflow != 2 || p.Other != 1 || p.Lost != 2 || p.Malformed != 1 ||
-		p.Accept+p.Reject != 7 || p.Source == "" || p.Note != "n" {
-		t.Fatalf("merged: %d flows, %+v", len(p.Flows), p)
-	}
-	if p.Flows[0].Start != flowT0.Add(2*time.Millisecond) {
-		t.Fatal("the feed keeps the newest records")
-	}
-	if pr := p.Prepare(3, false, time.UTC); len(pr.Recs) != 3 || pr.Cut != 2+2 || pr.Total != 7 {
-		t.Fatalf("prepared for a ring of 3: %d rows, cut %d", len(pr.Recs), pr.Cut)
-	}
-	f.Emit(tail.FlowBatch{Flows: batchToDBFlows(1, 0)})
-	f.Finish(nil)
-	f.Emit(tail.FlowBatch{Flows: batchToDBFlows(1, 0)}) // after the end: ignored
-	p, has, done, err := f.Take()
-	if !has || !done || err != nil || len(p.Flows) != 1 {
-		t.Fatalf("after finish: has %v done %v flows %d", has, done, len(p.Flows))
-	}
-	if _, has, done, _ = f.Take(); has || !done {
-		t.Fatal("nothing pending after the last take")
 	}
 }
 
@@ -958,35 +875,5 @@ func TestTailOfAnInterfaceHasNoDiagnosis(t *testing.T) {
 	}
 	if s := screenText(m); strings.Contains(s, "diagnosis") || strings.Contains(s, "waiting:") {
 		t.Errorf("screen:\n%s", s)
-	}
-}
-
-// TestRingSnapshotIsOldestFirst: the diagnosis reads the ring's records in
-// their order, across the ring's wrap, into a reused array.
-func TestRingSnapshotIsOldestFirst(t *testing.T) {
-	l := tail.NewRing(5)
-	push := func(first, n int) {
-		recs := make([]tail.Record, n)
-		for i, f := range batchToDBFlows(n, first) {
-			recs[i] = tail.Record{Flow: f}
-		}
-		l.Push(recs, [tail.NumColumns]int{}, nil)
-	}
-	ports := func(s tail.RingSnapshot) string {
-		var out []string
-		for _, f := range s.Flows() {
-			out = append(out, fmt.Sprint(f.SrcPort-32768))
-		}
-		return strings.Join(out, ",")
-	}
-	push(0, 3)
-	if got := ports(l.Snapshot(nil)); got != "0,1,2" {
-		t.Fatalf("before the wrap: %s", got)
-	}
-	push(3, 4)
-	buf := make([]*tail.Record, 0, 5)
-	s := l.Snapshot(buf)
-	if got := ports(s); got != "2,3,4,5,6" || &s.Recs[0] != &buf[:1][0] {
-		t.Fatalf("after the wrap: %s (array reused: %v)", got, &s.Recs[0] == &buf[:1][0])
 	}
 }

@@ -74,14 +74,14 @@ func (m DiagMsg) TailID() int   { return m.ID }
 // pending is what the feed holds between two takes: the in-scope records
 // (the newest limit of them) and the counts of everything that arrived.
 type pending struct {
-	Flows          []*checks.Flow // into the batches emit took
-	Total          int            // in-scope records, kept or not
-	Accept, Reject int
-	Overflow       int // in-scope records pushed out by newer ones
-	Other          int // records outside the target
-	Lost           int // records the source says it lost
-	Malformed      int
-	Source, Note   string
+	flows          []*checks.Flow // into the batches emit took
+	total          int            // in-scope records, kept or not
+	accept, reject int
+	overflow       int // in-scope records pushed out by newer ones
+	other          int // records outside the target
+	lost           int // records the source says it lost
+	malformed      int
+	source, note   string
 }
 
 // add scopes a batch into p, keeping the newest limit records. It runs on
@@ -94,76 +94,76 @@ func (p *pending) add(b FlowBatch, target FlowTarget, limit int) {
 	for i := len(b.Flows) - 1; i >= 0; i-- {
 		f := &b.Flows[i]
 		if !target.matches(f) {
-			p.Other++
+			p.other++
 			continue
 		}
 		switch f.Action {
 		case "ACCEPT":
-			p.Accept++
+			p.accept++
 		case "REJECT":
-			p.Reject++
+			p.reject++
 		}
 		if in++; in == limit {
 			from = i
 		}
 	}
-	p.Total += in
+	p.total += in
 	if in > limit {
-		p.Overflow += in - limit
+		p.overflow += in - limit
 		in = limit
 	}
-	p.Flows = slices.Grow(p.Flows, in)
+	p.flows = slices.Grow(p.flows, in)
 	for i := from; i < len(b.Flows); i++ {
 		if target.matches(&b.Flows[i]) {
-			p.Flows = append(p.Flows, &b.Flows[i])
+			p.flows = append(p.flows, &b.Flows[i])
 		}
 	}
-	if over := len(p.Flows) - limit; over > 0 {
-		n := copy(p.Flows, p.Flows[over:])
-		clear(p.Flows[n:])
-		p.Flows = p.Flows[:n]
-		p.Overflow += over
+	if over := len(p.flows) - limit; over > 0 {
+		n := copy(p.flows, p.flows[over:])
+		clear(p.flows[n:])
+		p.flows = p.flows[:n]
+		p.overflow += over
 	}
-	p.Lost += b.Dropped
-	p.Malformed += b.Malformed
+	p.lost += b.Dropped
+	p.malformed += b.Malformed
 	if b.Source != "" {
-		p.Source = b.Source
+		p.source = b.Source
 	}
 	if b.Note != "" {
-		p.Note = b.Note
+		p.note = b.Note
 	}
 }
 
 // Prepared is a batch made ready for the ring: its rows formatted, its
 // counts carried over.
 type Prepared struct {
-	Recs []Record
+	recs []Record
 	// natural is the widest cell of each column in recs, measured here
 	// rather than in Update.
 	natural        [NumColumns]int
 	Total          int
 	accept, reject int
-	Cut            int // in-scope records not kept: beyond the ring's size
+	cut            int // in-scope records not kept: beyond the ring's size
 	other          int
 	lost           int
 	malformed      int
 	source, Note   string
 }
 
-// Prepare formats the rows of the records the ring will keep. It runs in
+// prepare formats the rows of the records the ring will keep. It runs in
 // a command, on copied values only.
-func (p *pending) Prepare(capacity int, ascii bool, loc *time.Location) Prepared {
-	out := Prepared{Total: p.Total, accept: p.Accept, reject: p.Reject, Cut: p.Overflow, other: p.Other,
-		lost: p.Lost, malformed: p.Malformed, source: p.Source, Note: p.Note}
-	flows := p.Flows
+func (p *pending) prepare(capacity int, ascii bool, loc *time.Location) Prepared {
+	out := Prepared{Total: p.total, accept: p.accept, reject: p.reject, cut: p.overflow, other: p.other,
+		lost: p.lost, malformed: p.malformed, source: p.source, Note: p.note}
+	flows := p.flows
 	if over := len(flows) - capacity; over > 0 {
-		out.Cut += over
+		out.cut += over
 		flows = flows[over:]
 	}
-	out.Recs = make([]Record, len(flows))
+	out.recs = make([]Record, len(flows))
 	for i := range flows {
-		out.Recs[i] = NewRecord(*flows[i], ascii, loc)
-		for c, cell := range out.Recs[i].Cells {
+		out.recs[i] = NewRecord(*flows[i], ascii, loc)
+		for c, cell := range out.recs[i].Cells {
 			out.natural[c] = max(out.natural[c], cells.Width(cell))
 		}
 	}
@@ -175,7 +175,7 @@ func (p *pending) Prepare(capacity int, ascii bool, loc *time.Location) Prepared
 func Prepare(b FlowBatch, target FlowTarget, capacity int, ascii bool, loc *time.Location) Prepared {
 	var p pending
 	p.add(b, target, capacity)
-	return p.Prepare(capacity, ascii, loc)
+	return p.prepare(capacity, ascii, loc)
 }
 
 // Feed carries batches from a source's goroutine to the terminal.
@@ -198,8 +198,8 @@ func NewFeed(target FlowTarget, limit int) *Feed {
 	return &Feed{target: target, limit: limit, wake: make(chan struct{}, 1)}
 }
 
-// Emit keeps pointers into b.Flows, which the source handed over.
-func (f *Feed) Emit(b FlowBatch) {
+// emit keeps pointers into b.Flows, which the source handed over.
+func (f *Feed) emit(b FlowBatch) {
 	f.mu.Lock()
 	if f.done {
 		f.mu.Unlock()
@@ -211,7 +211,7 @@ func (f *Feed) Emit(b FlowBatch) {
 	f.signal()
 }
 
-func (f *Feed) Finish(err error) {
+func (f *Feed) finish(err error) {
 	f.mu.Lock()
 	if !f.done {
 		f.done, f.err = true, err
@@ -227,8 +227,8 @@ func (f *Feed) signal() {
 	}
 }
 
-// Take returns what is pending and whether the source ended.
-func (f *Feed) Take() (p pending, has, done bool, err error) {
+// take returns what is pending and whether the source ended.
+func (f *Feed) take() (p pending, has, done bool, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	p, has = f.pending, f.has
@@ -271,7 +271,7 @@ func Open(s Spec, open FlowOpener) tea.Cmd {
 				msg.Window = &w
 			}
 		}
-		go func() { s.Feed.Finish(safeRun(s.Ctx, src, s.Feed.Emit)) }()
+		go func() { s.Feed.finish(safeRun(s.Ctx, src, s.Feed.emit)) }()
 		return msg
 	}
 }
@@ -289,11 +289,11 @@ func WaitForBatch(s Spec) tea.Cmd {
 			}
 		}
 		for {
-			p, has, done, err := s.Feed.Take()
+			p, has, done, err := s.Feed.take()
 			if has || done {
 				msg := BatchMsg{ID: s.ID, Done: done && !has, Err: err}
 				if has {
-					msg.Prepared = p.Prepare(s.Capacity, s.ASCII, s.Loc)
+					msg.Prepared = p.prepare(s.Capacity, s.ASCII, s.Loc)
 				}
 				return msg
 			}

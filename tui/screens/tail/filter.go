@@ -157,7 +157,7 @@ func parsePrefix(s string) (netip.Prefix, error) {
 
 func (f *Filter) empty() bool { return f == nil || len(f.terms) == 0 }
 
-func (f *Filter) Match(r *checks.Flow) bool {
+func (f *Filter) match(r *checks.Flow) bool {
 	if f == nil {
 		return true
 	}

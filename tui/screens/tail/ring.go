@@ -72,7 +72,7 @@ func (l *Ring) Push(recs []Record, natural [NumColumns]int, f *Filter) (trimmed 
 			l.recs[r.seq%uint64(l.capacity)] = r
 			l.evicted++
 		}
-		if f.Match(&r.Flow) {
+		if f.match(&r.Flow) {
 			l.match = append(l.match, r.seq)
 		}
 	}
@@ -99,7 +99,7 @@ func (l *Ring) trim() int {
 func (l *Ring) Refilter(f *Filter) {
 	l.match = l.match[:0]
 	for s := l.oldest(); s < l.next; s++ {
-		if f.Match(&l.get(s).Flow) {
+		if f.match(&l.get(s).Flow) {
 			l.match = append(l.match, s)
 		}
 	}

@@ -212,14 +212,14 @@ func (t *Model) Shown() *Ring {
 // Update: storing pointers to the prepared records in the ring and
 // testing the filter.
 func (t *Model) Ingest(p Prepared, now time.Time) {
-	trimmed := t.Live.Push(p.Recs, p.natural, t.filter)
+	trimmed := t.Live.Push(p.recs, p.natural, t.filter)
 	t.Total += int64(p.Total)
 	t.Accept += int64(p.accept)
 	t.Reject += int64(p.reject)
 	t.Other += int64(p.other)
 	t.Lost += int64(p.lost)
 	t.Malformed += int64(p.malformed)
-	t.Cut += int64(p.Cut)
+	t.Cut += int64(p.cut)
 	if p.source != "" {
 		t.Name = p.source
 	}
