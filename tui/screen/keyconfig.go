@@ -43,7 +43,7 @@ type KeyAction struct {
 func KeyActions() []KeyAction {
 	km := DefaultKeys()
 	var out []KeyAction
-	for _, a := range km.Actions() {
+	for _, a := range km.actions() {
 		h := a.Binding.Help()
 		out = append(out, KeyAction{Name: a.Name, Keys: a.Binding.Keys(), Help: h.Key, Desc: h.Desc})
 	}
@@ -68,13 +68,13 @@ func (k *KeyMaps) Override(overrides []KeyOverride) error {
 	if len(overrides) == 0 {
 		return nil
 	}
-	defaults := k.Actions()
+	defaults := k.actions()
 	before := make([][]string, len(defaults))
 	for i, a := range defaults {
 		before[i] = a.Binding.Keys()
 	}
 	next := *k
-	acts := next.Actions()
+	acts := next.actions()
 	index := map[string]int{}
 	for i, a := range acts {
 		index[a.Name] = i
@@ -182,7 +182,7 @@ func checkKey(key string) error {
 }
 
 // nearestAction suggests the closest action name to a mistyped one.
-func nearestAction(name string, acts []KeyBinding) string {
+func nearestAction(name string, acts []keyAction) string {
 	names := make([]string, 0, len(acts))
 	for _, a := range acts {
 		names = append(names, a.Name)

@@ -25,7 +25,7 @@ func TestEveryBindingHasAnAction(t *testing.T) {
 			}
 		}
 	}
-	acts := km.Actions()
+	acts := km.actions()
 	if len(acts) != n {
 		t.Fatalf("keyMaps has %d bindings but actions() names %d: add the new binding to actions() in keys.go", n, len(acts))
 	}

@@ -143,17 +143,17 @@ func (k *KeyMaps) AsciiHelp() {
 
 // KeyBinding is a binding with the name the configuration file and
 // docs/keys.md call it by ("checklist.copy").
-type KeyBinding struct {
+type keyAction struct {
 	Name    string
 	Binding *key.Binding
 }
 
-// Actions names every binding, screen by screen in help order, for key
+// actions names every binding, screen by screen in help order, for key
 // overrides (keyconfig.go) and the generated key map. A binding added to
 // KeyMaps needs its line here; TestEveryBindingHasAnAction fails until it
 // has one.
-func (k *KeyMaps) Actions() []KeyBinding {
-	return []KeyBinding{
+func (k *KeyMaps) actions() []keyAction {
+	return []keyAction{
 		{"global.help", &k.Global.Help}, {"global.command", &k.Global.Command}, {"global.back", &k.Global.Back}, {"global.pick", &k.Global.Pick},
 		{"global.checklist", &k.Global.Checklist}, {"global.refresh", &k.Global.Refresh},
 		{"global.watch", &k.Global.Watch}, {"global.quit", &k.Global.Quit}, {"global.force-quit", &k.Global.ForceQuit},

@@ -77,7 +77,7 @@ func (p *Model) FilterKey(km tea.KeyPressMsg) (tea.Cmd, bool) {
 	if !p.Typing {
 		if key.Matches(km, k.Evidence.Filter) {
 			p.Typing = true
-			p.input = NewFilterInput(p.Env, p.Filter)
+			p.input = newFilterInput(p.Env, p.Filter)
 			return p.input.Focus(), true
 		}
 		return nil, false
@@ -113,7 +113,7 @@ func (p *Model) ClearFilter() bool {
 	return true
 }
 
-func NewFilterInput(e *screen.Env, value string) textinput.Model {
+func newFilterInput(e *screen.Env, value string) textinput.Model {
 	in := textinput.New()
 	in.Prompt = "/"
 	s := textinput.DefaultStyles(e.Styles.Palette.Dark)
