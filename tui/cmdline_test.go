@@ -36,15 +36,15 @@ func TestCommandLine(t *testing.T) {
 			}
 		}},
 		{"check runs a path", "check batch-1 10.0.33.12:5432", func(t *testing.T, m *Model) {
-			if m.top() != m.checklist || m.checklist.Rep == nil || m.checklist.Rep.Verdict != checks.Unreachable {
-				t.Errorf("top %s rep %+v", m.top().Title(), m.checklist.Rep)
+			if m.top() != m.checklist || m.checklist.Report == nil || m.checklist.Report.Verdict != checks.Unreachable {
+				t.Errorf("top %s rep %+v", m.top().Title(), m.checklist.Report)
 			}
 		}},
 		{"sort by private address, descending on the second time", "sort private", func(t *testing.T, m *Model) {
 			if m.browser.SortCol != catalog.ColPrivate || m.browser.SelectedID() == "" {
 				t.Fatalf("sort column %d", m.browser.SortCol)
 			}
-			first := m.browser.Cat.Rows[m.browser.Visible[0]].Cells[catalog.ColPrivate]
+			first := m.browser.Catalog.Rows[m.browser.Visible[0]].Cells[catalog.ColPrivate]
 			if first != "10.0.16.7" {
 				t.Errorf("first row by private IP: %s", first)
 			}
@@ -52,7 +52,7 @@ func TestCommandLine(t *testing.T) {
 				t.Errorf("the sorted column should be marked:\n%s", s)
 			}
 			m.runCommand("sort private")
-			if first := m.browser.Cat.Rows[m.browser.Visible[0]].Cells[catalog.ColPrivate]; first != "10.0.33.12" {
+			if first := m.browser.Catalog.Rows[m.browser.Visible[0]].Cells[catalog.ColPrivate]; first != "10.0.33.12" {
 				t.Errorf("descending: first %s", first)
 			}
 		}},
@@ -100,7 +100,7 @@ func TestSortKeys(t *testing.T) {
 	press(t, m, "P")
 	var got []string
 	for _, i := range m.browser.Visible {
-		got = append(got, m.browser.Cat.Rows[i].Cells[catalog.ColPrivate])
+		got = append(got, m.browser.Catalog.Rows[i].Cells[catalog.ColPrivate])
 	}
 	// Numeric, not textual: 10.0.16.45 after 10.0.16.7.
 	if want := "10.0.16.7,10.0.16.45,10.0.17.20,10.0.17.31"; !strings.HasPrefix(strings.Join(got, ","), want) {
@@ -110,7 +110,7 @@ func TestSortKeys(t *testing.T) {
 	press(t, m, "/")
 	typeText(t, m, "10.0.1")
 	press(t, m, "enter")
-	if first := m.browser.Cat.Rows[m.browser.Visible[0]].Cells[catalog.ColPrivate]; first != "10.0.16.7" {
+	if first := m.browser.Catalog.Rows[m.browser.Visible[0]].Cells[catalog.ColPrivate]; first != "10.0.16.7" {
 		t.Errorf("filtered and sorted: first %s", first)
 	}
 }

@@ -67,10 +67,10 @@ func TestFlowPickWithKeys(t *testing.T) {
 	})
 	send(tm, "q")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-	if fm.checklist.Rep == nil || fm.checklist.Rep.Verdict != checks.Unreachable {
-		t.Fatalf("final report: %+v", fm.checklist.Rep)
+	if fm.checklist.Report == nil || fm.checklist.Report.Verdict != checks.Unreachable {
+		t.Fatalf("final report: %+v", fm.checklist.Report)
 	}
-	if got := fm.checklist.Rep.BlockedBy; got == nil || got.Layer != checks.LayerSecurityGroup || got.Component != "sg-0rds" {
+	if got := fm.checklist.Report.BlockedBy; got == nil || got.Layer != checks.LayerSecurityGroup || got.Component != "sg-0rds" {
 		t.Fatalf("blocked by %+v", got)
 	}
 }

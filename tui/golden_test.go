@@ -155,7 +155,7 @@ func TestGoldenChecklistAndEvidence(t *testing.T) {
 			w, h := size[0], size[1]
 			e := testEnv(ascii, themes.ANSI16)
 			c := checklist.New(e)
-			c.Cat = catalog.Build(1, n, nil, ascii)
+			c.Catalog = catalog.Build(1, n, nil, ascii)
 			c.SetSize(w, h)
 			c.Reset(screen.PathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432})
 			c.Result(rep, nil, nil, e.Now())
@@ -171,7 +171,7 @@ func TestGoldenChecklistAndEvidence(t *testing.T) {
 			if ascii {
 				assertASCII(t, suffix, out)
 			}
-			ev := strings.Join(checklist.EvidenceLines(e, rep, c.Rows[c.Cursor], c.Cat, w), "\n")
+			ev := strings.Join(checklist.EvidenceLines(e, rep, c.Rows[c.Cursor], c.Catalog, w), "\n")
 			golden(t, "evidence-security-group-"+suffix, ev, w)
 		}
 	}

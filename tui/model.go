@@ -427,7 +427,7 @@ func (m *Model) setEnd(it screen.SetEnd) tea.Cmd {
 }
 
 func (m *Model) openPicker(focus int) tea.Cmd {
-	m.picker.Cat = m.cat
+	m.picker.Catalog = m.cat
 	m.picker.Recents = m.recents
 	cmd := m.picker.Open(m.draft, focus)
 	m.push(m.picker)
@@ -455,7 +455,7 @@ func (m *Model) checkPath(p screen.PathSpec) tea.Cmd {
 	m.draft = p
 	m.path = p
 	m.pathGen++
-	m.checklist.Cat = m.cat
+	m.checklist.Catalog = m.cat
 	m.checklist.Reset(p)
 	if m.top() == m.picker {
 		m.pop()
@@ -625,10 +625,10 @@ func (m *Model) onCatalog(c *catalog.Catalog) tea.Cmd {
 	m.cat = c
 	m.browser.Loading = m.loading
 	m.browser.SetCatalog(c)
-	m.picker.Cat = c
-	m.checklist.Cat = c
+	m.picker.Catalog = c
+	m.checklist.Catalog = c
 	m.checklist.Refresh()
-	m.tail.Cat = c
+	m.tail.Catalog = c
 	if m.detail.ID != "" {
 		m.detail.Show(m.net, c, m.detail.ID)
 	}

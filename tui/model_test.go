@@ -147,8 +147,8 @@ func TestTypedPathWithCompletion(t *testing.T) {
 	start(t, m)
 	press(t, m, "p")
 	typeText(t, m, "app")
-	if len(m.picker.Sugg) == 0 || m.picker.Sugg[0].Value != "app-1" {
-		t.Fatalf("completions for app: %+v", m.picker.Sugg)
+	if len(m.picker.Suggestions) == 0 || m.picker.Suggestions[0].Value != "app-1" {
+		t.Fatalf("completions for app: %+v", m.picker.Suggestions)
 	}
 	press(t, m, "tab")
 	if got := m.picker.Fields[picker.FieldFrom].Value(); got != "app-1" {
@@ -156,8 +156,8 @@ func TestTypedPathWithCompletion(t *testing.T) {
 	}
 	press(t, m, "tab") // nothing left to complete: next field
 	typeText(t, m, "10.0.33")
-	if len(m.picker.Sugg) == 0 || m.picker.Sugg[0].Value != "10.0.33.12" {
-		t.Fatalf("address completions: %+v", m.picker.Sugg)
+	if len(m.picker.Suggestions) == 0 || m.picker.Suggestions[0].Value != "10.0.33.12" {
+		t.Fatalf("address completions: %+v", m.picker.Suggestions)
 	}
 	press(t, m, "tab")
 	typeText(t, m, ":5432")
@@ -165,15 +165,15 @@ func TestTypedPathWithCompletion(t *testing.T) {
 	if m.top() != m.checklist {
 		t.Fatalf("top %s, picker error %q", m.top().Title(), m.picker.Err)
 	}
-	if m.checklist.Rep == nil || m.checklist.Rep.Verdict != checks.Reachable {
-		t.Fatalf("app-1 → db: %+v %v", m.checklist.Rep, m.checklist.EvalErr)
+	if m.checklist.Report == nil || m.checklist.Report.Verdict != checks.Reachable {
+		t.Fatalf("app-1 → db: %+v %v", m.checklist.Report, m.checklist.EvalErr)
 	}
 	// Hostnames from the source complete too.
 	press(t, m, "p", "tab")
 	press(t, m, "ctrl+u")
 	typeText(t, m, "db.int")
-	if len(m.picker.Sugg) == 0 || m.picker.Sugg[0].Value != "db.internal.example.com" {
-		t.Fatalf("hostname completions: %+v", m.picker.Sugg)
+	if len(m.picker.Suggestions) == 0 || m.picker.Suggestions[0].Value != "db.internal.example.com" {
+		t.Fatalf("hostname completions: %+v", m.picker.Suggestions)
 	}
 }
 
@@ -317,17 +317,17 @@ func TestStaleResultsAreDropped(t *testing.T) {
 	oldGen := m.pathGen
 	// A new path: the old path's late report must not land on it.
 	drain(t, m, m.checkPath(screen.PathSpec{From: "app-1", To: "10.0.33.12", Port: 5432}))
-	if m.checklist.Rep.Verdict != checks.Reachable {
-		t.Fatalf("app-1 → db: %s", m.checklist.Rep.Verdict)
+	if m.checklist.Report.Verdict != checks.Reachable {
+		t.Fatalf("app-1 → db: %s", m.checklist.Report.Verdict)
 	}
 	stale := checks.Report{Verdict: checks.Unreachable, Layers: []checks.Layer{{Name: "route", Status: checks.StatusFail}}}
 	m.Update(reportMsg{run: m.runID + 5, gen: oldGen, rep: stale})
-	if m.checklist.Rep.Verdict != checks.Reachable {
+	if m.checklist.Report.Verdict != checks.Reachable {
 		t.Fatal("a report of the previous path replaced the current one")
 	}
 	// An older run of the same path is dropped too.
 	m.Update(reportMsg{run: m.shown - 1, gen: m.pathGen, rep: stale})
-	if m.checklist.Rep.Verdict != checks.Reachable {
+	if m.checklist.Report.Verdict != checks.Reachable {
 		t.Fatal("an older run replaced a newer one")
 	}
 	// A stale load update is dropped.
@@ -627,7 +627,7 @@ func TestWatchPollIsQuiet(t *testing.T) {
 	})
 	m := newTestModel(t, src, Options{From: "app-1", To: "10.0.33.12:5432"})
 	start(t, m)
-	if m.checklist.Rep == nil || m.checklist.Rep.Verdict != checks.Reachable {
+	if m.checklist.Report == nil || m.checklist.Report.Verdict != checks.Reachable {
 		t.Fatal("setup: app-1 reaches the database")
 	}
 	cursor := m.checklist.Cursor
@@ -656,8 +656,8 @@ func TestWatchPollIsQuiet(t *testing.T) {
 	mu.Unlock()
 	at := time.Date(2026, 11, 20, 10, 0, 5, 0, time.UTC)
 	poll(at)
-	if m.checklist.Rep.Verdict != checks.Unreachable {
-		t.Fatalf("verdict after the rule went: %s", m.checklist.Rep.Verdict)
+	if m.checklist.Report.Verdict != checks.Unreachable {
+		t.Fatalf("verdict after the rule went: %s", m.checklist.Report.Verdict)
 	}
 	if m.checklist.Cursor != cursor {
 		t.Errorf("the cursor moved from row %d to %d when the verdict flipped", cursor, m.checklist.Cursor)
@@ -673,7 +673,7 @@ func TestWatchPollIsQuiet(t *testing.T) {
 	mu.Unlock()
 	_, cmd := m.Update(watchMsg{gen: m.watchGen})
 	drain(t, m, cmd)
-	if m.checklist.Rep == nil || m.checklist.Rep.Verdict != checks.Unreachable {
+	if m.checklist.Report == nil || m.checklist.Report.Verdict != checks.Unreachable {
 		t.Fatal("a failed poll dropped the checklist")
 	}
 	if !m.statusErr || !strings.Contains(m.status, "connection refused") || !strings.Contains(m.status, "10:00:05") {

@@ -65,8 +65,8 @@ func TestPickerCompletion(t *testing.T) {
 			start(t, m)
 			press(t, m, "p")
 			typeText(t, m, c.typed)
-			if c.firstSugg != "" && (len(m.picker.Sugg) == 0 || m.picker.Sugg[0].Value != c.firstSugg) {
-				t.Fatalf("first suggestion for %q: %+v, want %s", c.typed, m.picker.Sugg, c.firstSugg)
+			if c.firstSugg != "" && (len(m.picker.Suggestions) == 0 || m.picker.Suggestions[0].Value != c.firstSugg) {
+				t.Fatalf("first suggestion for %q: %+v, want %s", c.typed, m.picker.Suggestions, c.firstSugg)
 			}
 			press(t, m, c.keys...)
 			got := m.picker.Fields[picker.FieldFrom].Value()
@@ -107,7 +107,7 @@ func TestPickerAsksWhichOfAmbiguousName(t *testing.T) {
 				t.Fatalf("err %q focus %s", m.picker.Err, picker.FieldLabels[m.picker.Focus])
 			}
 			var got []string
-			for _, s := range m.picker.Sugg {
+			for _, s := range m.picker.Suggestions {
 				got = append(got, s.Value)
 			}
 			if strings.Join(got, ",") != strings.Join(c.want, ",") {

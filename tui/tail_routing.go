@@ -37,7 +37,7 @@ func (m *Model) openTail(it screen.OpenTail) tea.Cmd {
 	ctx, cancel := context.WithCancel(m.ctx)
 	spec := tail.Spec{ID: t.Seq, Ctx: ctx, Feed: tail.NewFeed(target, t.Capacity), Target: target,
 		Capacity: t.Capacity, ASCII: m.env.ASCII, Loc: t.Loc}
-	t.Cat = m.cat
+	t.Catalog = m.cat
 	t.Start(spec, cancel, m.env.Now())
 	m.push(t)
 	m.env.Log.Info("flow tail", "target", target.Label, "enis", strings.Join(target.ENIs, ","))
@@ -140,7 +140,7 @@ func (m *Model) onTailMsg(msg tail.Msg) tea.Cmd {
 func (m *Model) attribute(f checks.Flow, again bool) tea.Cmd {
 	t := m.tail
 	t.AttrRun++
-	t.Cat = m.cat
+	t.Catalog = m.cat
 	switch {
 	case m.net == nil:
 		t.ShowAttribution(f, t.AttrRun, tail.AttrNoNetwork)
@@ -156,7 +156,7 @@ func (m *Model) attribute(f checks.Flow, again bool) tea.Cmd {
 // configuration is a question about the configuration now.
 func (m *Model) tailNetworkChanged() tea.Cmd {
 	t := m.tail
-	t.Cat = m.cat
+	t.Catalog = m.cat
 	if !t.Running() {
 		return nil
 	}
@@ -221,7 +221,7 @@ func (m *Model) tailTarget(it screen.OpenTail) (tail.FlowTarget, error) {
 	if m.path.Empty() {
 		return tail.FlowTarget{}, errors.New("no path yet: press s and d on two ENIs, or p to type one")
 	}
-	rep := m.checklist.Rep
+	rep := m.checklist.Report
 	if rep == nil {
 		return tail.FlowTarget{}, errors.New("the tail follows the path's resolved ends: wait for the check to finish")
 	}

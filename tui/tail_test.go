@@ -187,7 +187,7 @@ func shownActions(m *Model) []string {
 func TestTailOpensFromChecklistWithThePathsEnds(t *testing.T) {
 	o := &fakeOpener{src: newFakeFlows("Live Tail")}
 	m := tailModel(t, o, Options{})
-	if m.top() != m.checklist || m.checklist.Rep == nil {
+	if m.top() != m.checklist || m.checklist.Report == nil {
 		t.Fatal("the model should show the path's checklist")
 	}
 	openTailKey(t, m)

@@ -23,8 +23,8 @@ import (
 // Rows come precomputed in the catalog; the browser keeps only indexes into
 // them and draws the visible window.
 type Model struct {
-	env *screen.Env
-	Cat *catalog.Catalog
+	env     *screen.Env
+	Catalog *catalog.Catalog
 	// Visible indexes cat.rows: all of them, or those matching the filter,
 	// in the order of order.
 	Visible []int
@@ -74,17 +74,17 @@ func (b *Model) Capturing() bool { return b.Typing }
 // ENI selected when it still exists.
 func (b *Model) SetCatalog(c *catalog.Catalog) {
 	sel := b.SelectedID()
-	b.Cat = c
+	b.Catalog = c
 	b.resort()
 	b.refilter(sel)
 	b.relayout()
 }
 
 func (b *Model) SelectedID() string {
-	if b.Cat == nil || b.cursor < 0 || b.cursor >= len(b.Visible) {
+	if b.Catalog == nil || b.cursor < 0 || b.cursor >= len(b.Visible) {
 		return ""
 	}
-	return b.Cat.Rows[b.Visible[b.cursor]].ID
+	return b.Catalog.Rows[b.Visible[b.cursor]].ID
 }
 
 // refilter recomputes the visible rows. It runs in Update on every keystroke:
@@ -92,21 +92,21 @@ func (b *Model) SelectedID() string {
 // millisecond.
 func (b *Model) refilter(keep string) {
 	b.Visible = b.Visible[:0]
-	if b.Cat != nil {
+	if b.Catalog != nil {
 		q := strings.ToLower(strings.TrimSpace(b.Filter))
-		for n := range b.Cat.Rows {
+		for n := range b.Catalog.Rows {
 			i := n
 			if b.order != nil {
 				i = b.order[n]
 			}
-			if q == "" || pager.MatchAll(b.Cat.Rows[i].Hay, q) {
+			if q == "" || pager.MatchAll(b.Catalog.Rows[i].Hay, q) {
 				b.Visible = append(b.Visible, i)
 			}
 		}
 	}
 	b.cursor = 0
 	if keep != "" {
-		if i := slices.IndexFunc(b.Visible, func(r int) bool { return b.Cat.Rows[r].ID == keep }); i >= 0 {
+		if i := slices.IndexFunc(b.Visible, func(r int) bool { return b.Catalog.Rows[r].ID == keep }); i >= 0 {
 			b.cursor = i
 		}
 	}
@@ -139,11 +139,11 @@ func (b *Model) SortBy(col int) {
 // resort computes the sorted order once per catalog or sort change, so
 // filtering as you type stays a scan.
 func (b *Model) resort() {
-	if b.Cat == nil || b.SortCol < 0 {
+	if b.Catalog == nil || b.SortCol < 0 {
 		b.order = nil
 		return
 	}
-	rows := b.Cat.Rows
+	rows := b.Catalog.Rows
 	order := make([]int, len(rows))
 	for i := range order {
 		order[i] = i
@@ -205,8 +205,8 @@ func (b *Model) relayout() {
 	for i := range catalog.Columns {
 		natural[i] = catalog.Columns[i].Max
 	}
-	if b.Cat != nil && len(b.Cat.Rows) > 0 {
-		natural = b.Cat.Natural
+	if b.Catalog != nil && len(b.Catalog.Rows) > 0 {
+		natural = b.Catalog.Natural
 	}
 	if b.SortCol >= 0 {
 		// Room for the sort mark after the title.
@@ -384,13 +384,13 @@ func (b *Model) View() string {
 		lines = append(lines, st.Pending.Render(cells.Truncate("loading network interfaces"+b.env.Glyphs.Ellipsis, b.w, b.env.Glyphs.Ellipsis)))
 	case len(b.Visible) == 0 && b.Failed != "":
 		lines = append(lines, st.Error.Render(cells.Truncate(b.env.Glyphs.Fail+" the network interfaces could not be read: "+b.Failed, b.w, b.env.Glyphs.Ellipsis)))
-	case len(b.Visible) == 0 && b.Cat != nil && b.Cat.ENIGap != "":
-		lines = append(lines, st.Error.Render(cells.Truncate(b.env.Glyphs.Fail+" the network interfaces could not be read: "+b.Cat.ENIGap, b.w, b.env.Glyphs.Ellipsis)))
+	case len(b.Visible) == 0 && b.Catalog != nil && b.Catalog.ENIGap != "":
+		lines = append(lines, st.Error.Render(cells.Truncate(b.env.Glyphs.Fail+" the network interfaces could not be read: "+b.Catalog.ENIGap, b.w, b.env.Glyphs.Ellipsis)))
 	case len(b.Visible) == 0:
 		lines = append(lines, st.Subtle.Render(cells.Truncate("no network interfaces in this account and region", b.w, b.env.Glyphs.Ellipsis)))
 	}
 	for i := b.offset; i < len(b.Visible) && i < b.offset+lh; i++ {
-		lines = append(lines, b.drawRow(b.Cat.Rows[b.Visible[i]], i == b.cursor))
+		lines = append(lines, b.drawRow(b.Catalog.Rows[b.Visible[i]], i == b.cursor))
 	}
 	for len(lines) < 1+lh {
 		lines = append(lines, "")
@@ -411,10 +411,10 @@ func (b *Model) View() string {
 }
 
 func (b *Model) total() int {
-	if b.Cat == nil {
+	if b.Catalog == nil {
 		return 0
 	}
-	return len(b.Cat.Rows)
+	return len(b.Catalog.Rows)
 }
 
 // drawRow formats one row to the layout; only visible rows pass here.

@@ -22,11 +22,11 @@ import (
 // contract's order, the hops, and the evidence of the selected layer below
 // (or full screen after enter).
 type Model struct {
-	env  *screen.Env
-	Cat  *catalog.Catalog
-	path screen.PathSpec
+	env     *screen.Env
+	Catalog *catalog.Catalog
+	path    screen.PathSpec
 	// Rep is the newest report for path; evalErr the newest error.
-	Rep     *checks.Report
+	Report  *checks.Report
 	EvalErr error
 	// Evaluating is true from the moment a run starts until its result.
 	Evaluating bool
@@ -67,7 +67,7 @@ func (c *Model) Capturing() bool { return c.Evidence.Typing }
 // the old path.
 func (c *Model) Reset(p screen.PathSpec) {
 	c.path = p
-	c.Rep, c.EvalErr = nil, nil
+	c.Report, c.EvalErr = nil, nil
 	c.Evaluating = false
 	c.prev = map[string]decided{}
 	c.settled = false
@@ -89,9 +89,9 @@ func (c *Model) Started(pending map[checks.DataKind]bool) {
 func (c *Model) Result(rep *checks.Report, err error, pending map[checks.DataKind]bool, now time.Time) {
 	c.Evaluating = false
 	c.Pending = pending
-	c.Rep, c.EvalErr = rep, err
+	c.Report, c.EvalErr = rep, err
 	if err != nil {
-		c.Rep = nil
+		c.Report = nil
 	}
 	c.Refresh()
 	flips(c.prev, c.changed, c.Rows, now)
@@ -103,7 +103,7 @@ func (c *Model) Result(rep *checks.Report, err error, pending map[checks.DataKin
 			}
 		}
 	}
-	c.settled = c.settled || c.Rep != nil && !c.PendingAny()
+	c.settled = c.settled || c.Report != nil && !c.PendingAny()
 	c.rebuildEvidence()
 }
 
@@ -116,7 +116,7 @@ func (c *Model) toHost() bool {
 }
 
 func (c *Model) Refresh() {
-	rep, err := c.Rep, c.EvalErr
+	rep, err := c.Report, c.EvalErr
 	if c.Evaluating && rep == nil && err == nil {
 		c.Rows = layerRows(nil, nil, c.Pending, c.toHost(), c.env.ASCII)
 	} else {
@@ -166,7 +166,7 @@ func (c *Model) rebuildEvidence() {
 		c.Evidence.SetLines(nil)
 		return
 	}
-	c.Evidence.SetLines(EvidenceLines(c.env, c.Rep, c.Rows[c.Cursor], c.Cat, c.w))
+	c.Evidence.SetLines(EvidenceLines(c.env, c.Report, c.Rows[c.Cursor], c.Catalog, c.w))
 }
 
 func (c *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
@@ -194,7 +194,7 @@ func (c *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		if c.Cursor >= len(c.Rows) {
 			return nil, nil
 		}
-		fix := fixOf(c.Rep, c.Rows[c.Cursor].Name)
+		fix := fixOf(c.Report, c.Rows[c.Cursor].Name)
 		if fix == "" {
 			return nil, screen.Note{Text: "no fix to copy for " + c.Rows[c.Cursor].Name}
 		}
@@ -252,11 +252,11 @@ func (c *Model) View() string {
 	}
 	lines := make([]string, 0, c.h)
 	lines = append(lines, cells.Truncate(st.Title.Render(c.pathTitle()), c.w, e.Glyphs.Ellipsis))
-	lines = append(lines, verdictLine(e, c.Rep, c.EvalErr, c.Rows, c.Pending, c.Frame, c.w, c.Cat))
+	lines = append(lines, verdictLine(e, c.Report, c.EvalErr, c.Rows, c.Pending, c.Frame, c.w, c.Catalog))
 	for i, r := range c.Rows {
 		lines = append(lines, Row(e, r, c.w, c.Frame, i == c.Cursor))
 	}
-	hops := hopsLines(e, c.Rep, c.Cat, c.w, c.hopsRoom())
+	hops := hopsLines(e, c.Report, c.Catalog, c.w, c.hopsRoom())
 	lines = append(lines, hops...)
 	for range c.hopsRoom() - len(hops) {
 		lines = append(lines, "")
@@ -296,13 +296,13 @@ func (c *Model) pathTitle() string {
 }
 
 func (c *Model) endHint(v string) string {
-	if c.Cat == nil {
+	if c.Catalog == nil {
 		return ""
 	}
-	if n, ok := c.Cat.Names[v]; ok {
+	if n, ok := c.Catalog.Names[v]; ok {
 		return n
 	}
-	if ids, ok := c.Cat.ByName[v]; ok && len(ids) > 0 {
+	if ids, ok := c.Catalog.ByName[v]; ok && len(ids) > 0 {
 		return ids[0]
 	}
 	return ""

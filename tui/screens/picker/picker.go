@@ -37,16 +37,16 @@ var protocols = []catalog.Completion{
 // Model is the path form: source, destination, port and protocol, with
 // completion from the inventory and the recent paths below.
 type Model struct {
-	env     *screen.Env
-	Cat     *catalog.Catalog
-	Fields  [numFields]textinput.Model
-	Focus   int
-	Sugg    []catalog.Completion
-	sel     int // index into sugg
-	Recents []screen.RecentPath
-	rsel    int // index into recents, -1 when none is chosen
-	Err     string
-	w, h    int
+	env         *screen.Env
+	Catalog     *catalog.Catalog
+	Fields      [numFields]textinput.Model
+	Focus       int
+	Suggestions []catalog.Completion
+	sel         int // index into sugg
+	Recents     []screen.RecentPath
+	rsel        int // index into recents, -1 when none is chosen
+	Err         string
+	w, h        int
 }
 
 func New(e *screen.Env) *Model {
@@ -204,8 +204,8 @@ func (p *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 // step moves through the suggestions, or through the recent paths when
 // there are none (choosing one fills the form).
 func (p *Model) step(d int) {
-	if len(p.Sugg) > 0 {
-		p.sel = (p.sel + d + len(p.Sugg)) % len(p.Sugg)
+	if len(p.Suggestions) > 0 {
+		p.sel = (p.sel + d + len(p.Suggestions)) % len(p.Suggestions)
 		return
 	}
 	if len(p.Recents) == 0 {
@@ -216,13 +216,13 @@ func (p *Model) step(d int) {
 	focus := p.Focus
 	p.Open(r, focus)
 	p.rsel = max(min(p.rsel, len(p.Recents)-1), 0)
-	p.Sugg = nil
+	p.Suggestions = nil
 }
 
 // completes reports whether accepting the chosen suggestion would change
 // the focused field (the port typed after a destination aside).
 func (p *Model) completes() bool {
-	if len(p.Sugg) == 0 {
+	if len(p.Suggestions) == 0 {
 		return false
 	}
 	typed := strings.TrimSpace(p.Fields[p.Focus].Value())
@@ -231,7 +231,7 @@ func (p *Model) completes() bool {
 			typed = host
 		}
 	}
-	return !strings.EqualFold(typed, p.Sugg[p.sel].Value)
+	return !strings.EqualFold(typed, p.Suggestions[p.sel].Value)
 }
 
 // Choose asks which resource an ambiguous name means: the field's
@@ -243,16 +243,16 @@ func (p *Model) Choose(a *catalog.AmbiguousEnd) tea.Cmd {
 	}
 	cmd := p.setFocus(field)
 	p.Err = a.Error() + ": up/down and tab"
-	p.Sugg, p.sel = nil, 0
+	p.Suggestions, p.sel = nil, 0
 	for _, id := range a.IDs {
-		p.Sugg = append(p.Sugg, catalog.Completion{Value: id, Desc: p.Cat.WhereIs(id), Lower: catalog.Lower(id)})
+		p.Suggestions = append(p.Suggestions, catalog.Completion{Value: id, Desc: p.Catalog.WhereIs(id), Lower: catalog.Lower(id)})
 	}
 	return cmd
 }
 
 // accept completes the focused field with the chosen suggestion.
 func (p *Model) accept() {
-	c := p.Sugg[p.sel]
+	c := p.Suggestions[p.sel]
 	f := &p.Fields[p.Focus]
 	v := c.Value
 	if p.Focus == FieldTo {
@@ -263,14 +263,14 @@ func (p *Model) accept() {
 	}
 	f.SetValue(v)
 	f.CursorEnd()
-	p.Sugg, p.sel = nil, 0
+	p.Suggestions, p.sel = nil, 0
 	p.Err = ""
 	p.fitFields()
 }
 
 // suggest recomputes the completions of the focused field.
 func (p *Model) suggest() {
-	p.Sugg, p.sel = nil, 0
+	p.Suggestions, p.sel = nil, 0
 	v := strings.TrimSpace(p.Fields[p.Focus].Value())
 	switch p.Focus {
 	case FieldFrom, FieldTo:
@@ -278,11 +278,11 @@ func (p *Model) suggest() {
 		if strings.Count(v, ":") > 1 {
 			host = v
 		}
-		p.Sugg = p.Cat.Complete(host, 8)
+		p.Suggestions = p.Catalog.Complete(host, 8)
 	case fieldProto:
 		for _, c := range protocols {
 			if v != "" && strings.HasPrefix(c.Value, strings.ToLower(v)) && c.Value != v {
-				p.Sugg = append(p.Sugg, c)
+				p.Suggestions = append(p.Suggestions, c)
 			}
 		}
 	}
@@ -314,9 +314,9 @@ func (p *Model) View() string {
 	}
 	room := p.h - len(lines) - 1
 	switch {
-	case len(p.Sugg) > 0:
+	case len(p.Suggestions) > 0:
 		lines = append(lines, st.Header.Render(" suggestions"))
-		for i, c := range p.Sugg {
+		for i, c := range p.Suggestions {
 			if i >= room {
 				break
 			}
@@ -347,7 +347,7 @@ func (p *Model) item(text string, selected bool) string {
 
 // hint names what a typed end resolves to, from the inventory.
 func (p *Model) hint(field int) string {
-	if p.Cat == nil || (field != FieldFrom && field != FieldTo) {
+	if p.Catalog == nil || (field != FieldFrom && field != FieldTo) {
 		return ""
 	}
 	v := strings.TrimSpace(p.Fields[field].Value())
@@ -355,10 +355,10 @@ func (p *Model) hint(field int) string {
 	if host == "" {
 		return ""
 	}
-	if n, ok := p.Cat.Names[host]; ok {
+	if n, ok := p.Catalog.Names[host]; ok {
 		return n
 	}
-	if ids, ok := p.Cat.ByName[host]; ok && len(ids) > 0 {
+	if ids, ok := p.Catalog.ByName[host]; ok && len(ids) > 0 {
 		return ids[0]
 	}
 	return ""

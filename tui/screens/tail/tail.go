@@ -43,8 +43,8 @@ type rateMark struct {
 // feed) and hands it prepared batches; the screen keeps them in a ring and
 // draws the visible rows only.
 type Model struct {
-	env *screen.Env
-	Cat *catalog.Catalog
+	env     *screen.Env
+	Catalog *catalog.Catalog
 
 	// The session. spec.id is 0 when no tail is open; cancel ends the
 	// source's goroutine.
@@ -620,7 +620,7 @@ func (t *Model) rebuildAttr() {
 		return
 	}
 	t.pg.SetSize(t.w, max(t.h-1, 1))
-	t.pg.SetLines(AttributionLines(t.env, t.AttrFlow, t.Attr, t.AttrErr, t.AttrState, t.Cat, t.Loc, t.w))
+	t.pg.SetLines(AttributionLines(t.env, t.AttrFlow, t.Attr, t.AttrErr, t.AttrState, t.Catalog, t.Loc, t.w))
 }
 
 // View draws exactly h lines: the title, the counters, the diagnosis, the
@@ -659,7 +659,7 @@ func (t *Model) View() string {
 		}
 	}
 	for i := t.offset; i < l.Count() && i < t.offset+lh; i++ {
-		lines = append(lines, Row(e, l.Row(i), t.layout, t.w, i == t.Cursor, t.Cat))
+		lines = append(lines, Row(e, l.Row(i), t.layout, t.w, i == t.Cursor, t.Catalog))
 	}
 	bodyEnd := len(t.head) + t.diagRoom() + 1 + lh
 	for len(lines) < bodyEnd {
