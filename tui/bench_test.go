@@ -15,11 +15,12 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/reachnet/reach/tui/components/catalog"
+	"github.com/reachnet/reach/tui/internal/tuitest"
 )
 
 // browserWith returns a model showing n ENIs at w×h.
 func browserWith(b testing.TB, n, w, h int) *Model {
-	net := bigNet(n)
+	net := tuitest.BigNet(n)
 	net.Compile()
 	m := newTestModel(b, Static("bench", net, nil), Options{})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
@@ -80,7 +81,7 @@ func BenchmarkScrollKeystroke10k(b *testing.B) {
 // BenchmarkCatalog10k is the off-screen work when a network arrives: rows,
 // names and completions for 10,000 ENIs (a command, not Update).
 func BenchmarkCatalog10k(b *testing.B) {
-	net := bigNet(10000)
+	net := tuitest.BigNet(10000)
 	net.Compile()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -91,7 +92,7 @@ func BenchmarkCatalog10k(b *testing.B) {
 
 // BenchmarkComplete10k is one keystroke's completion lookup.
 func BenchmarkComplete10k(b *testing.B) {
-	c := catalog.Build(1, bigNet(10000), nil, false)
+	c := catalog.Build(1, tuitest.BigNet(10000), nil, false)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -101,7 +102,7 @@ func BenchmarkComplete10k(b *testing.B) {
 
 // BenchmarkChecklistFrame is one frame of the checklist.
 func BenchmarkChecklistFrame(b *testing.B) {
-	m := newTestModel(b, Static("bench", smallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
+	m := newTestModel(b, Static("bench", tuitest.SmallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
 	start(b, m)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -172,7 +173,7 @@ func TestKeypressLatencyWhileStreaming(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test")
 	}
-	base := bigNet(10000)
+	base := tuitest.BigNet(10000)
 	kinds := slices.Clone(knownKinds)
 	src := NewSource("live bench", func(ctx context.Context, emit func(Update)) error {
 		for i := range kinds {
@@ -240,7 +241,7 @@ func TestStartToFirstFrame(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test")
 	}
-	net := smallNet()
+	net := tuitest.SmallNet()
 	out := &frameWriter{want: "batch-1"}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(context.Background())

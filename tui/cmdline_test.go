@@ -10,6 +10,7 @@ import (
 	"github.com/reachnet/reach/themes"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/internal/tuitest"
 	"github.com/reachnet/reach/tui/screens/checklist"
 	"github.com/reachnet/reach/tui/screens/picker"
 )
@@ -74,7 +75,7 @@ func TestCommandLine(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+			m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 			start(t, m)
 			press(t, m, ":")
 			if !m.cmd.active {
@@ -116,7 +117,7 @@ func TestSortKeys(t *testing.T) {
 }
 
 func TestQuitAsksWhileRunning(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	start(t, m)
 	m.loading = true // a load in flight
 	press(t, m, "q")
@@ -134,7 +135,7 @@ func TestQuitAsksWhileRunning(t *testing.T) {
 }
 
 func TestSlashFiltersDetailAndEvidence(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
 	start(t, m)
 	// The checklist's evidence: / keeps the lines with the word.
 	before := len(m.checklist.Evidence.Lines)
@@ -209,13 +210,13 @@ func TestFailedLoadIsNeverGreen(t *testing.T) {
 // TestRulesNeverTruncateToTheSameText: at 80 columns two rules that differ
 // only at their end stay apart, and groups are named.
 func TestRulesNeverTruncateToTheSameText(t *testing.T) {
-	e := testEnv(true, themes.NoColor)
+	e := tuitest.Env(true, themes.NoColor)
 	c := &catalog.Catalog{Names: map[string]string{"sg-0e5f6a7b8c9d00012": "app-servers"}}
 	long := "allow tcp 8080 from 111122223333/sg-0e5f6a7b8c9d00012 (peered VPC vpc-0a1b2c3d4e5f60001) description "
 	d := checks.Decision{Component: "sg-0e5f6a7b8c9d00021", Outcome: "allow", Rule: long + "A",
 		Rules: []checks.RuleLine{{Text: long + "ending one", Matched: true}, {Text: long + "ending two"}}}
 	lines := checklist.DecisionLines(e, d, c, 80)
-	text := stripANSI(strings.Join(lines, "\n"))
+	text := tuitest.StripANSI(strings.Join(lines, "\n"))
 	for _, want := range []string{"ending one", "ending two", "app-servers (sg-0e5f6a7b8c9d00012)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("missing %q:\n%s", want, text)
@@ -237,12 +238,12 @@ func TestRulesNeverTruncateToTheSameText(t *testing.T) {
 func TestHeaderShowsTheScope(t *testing.T) {
 	src := NewSource("live", func(_ context.Context, emit func(Update)) error {
 		emit(Update{Scope: "account 111122223333 · us-east-1 · profile prod"})
-		emit(Update{Network: smallNet()})
+		emit(Update{Network: tuitest.SmallNet()})
 		return nil
 	})
 	m := newTestModel(t, src, Options{})
 	start(t, m)
-	if h := m.headerLine(120); !strings.Contains(stripANSI(h), "account 111122223333 · us-east-1 · profile prod") {
-		t.Errorf("header: %q", stripANSI(h))
+	if h := m.headerLine(120); !strings.Contains(tuitest.StripANSI(h), "account 111122223333 · us-east-1 · profile prod") {
+		t.Errorf("header: %q", tuitest.StripANSI(h))
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/internal/tuitest"
 )
 
 // Flows drive the real program (renderer, input, commands) through teatest
@@ -22,7 +23,7 @@ import (
 func startFlow(t *testing.T, opts Options, w, h int) *teatest.TestModel {
 	t.Helper()
 	if opts.Source == nil {
-		opts.Source = Static("demo", smallNet(), nil)
+		opts.Source = Static("demo", tuitest.SmallNet(), nil)
 	}
 	m, _ := newProgramModel(context.Background(), opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	return teatest.NewTestModel(t, m,

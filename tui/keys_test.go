@@ -4,10 +4,12 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/reachnet/reach/tui/internal/tuitest"
 )
 
 func TestOverriddenKeyWorks(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	if err := m.env.Keys.Override([]KeyOverride{{Action: "global.help", Keys: []string{"H"}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +28,7 @@ func TestOverriddenKeyWorks(t *testing.T) {
 }
 
 func TestOptionsValidateKeys(t *testing.T) {
-	o := Options{Source: Static("demo", smallNet(), nil), Keys: []KeyOverride{{Action: "global.nope", Keys: []string{"x"}}}}
+	o := Options{Source: Static("demo", tuitest.SmallNet(), nil), Keys: []KeyOverride{{Action: "global.nope", Keys: []string{"x"}}}}
 	var ke *KeyError
 	if err := o.Validate(); !errors.As(err, &ke) || ke.Action != "global.nope" {
 		t.Fatalf("Validate: %v", err)

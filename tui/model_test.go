@@ -22,6 +22,7 @@ import (
 	"github.com/reachnet/reach/themes"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/columns"
+	"github.com/reachnet/reach/tui/internal/tuitest"
 	"github.com/reachnet/reach/tui/screen"
 	"github.com/reachnet/reach/tui/screens/browser"
 	"github.com/reachnet/reach/tui/screens/checklist"
@@ -37,7 +38,7 @@ func rowStatuses(m *Model) map[string]screen.RowStatus {
 }
 
 func TestBrowserFilterAndDetail(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	start(t, m)
 	if got := len(m.browser.Visible); got != 4 {
 		t.Fatalf("rows = %d, want 4", got)
@@ -85,7 +86,7 @@ func TestBrowserFilterAndDetail(t *testing.T) {
 
 func TestPickWithKeysAndCheck(t *testing.T) {
 	dir := t.TempDir()
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{StateDir: dir})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{StateDir: dir})
 	start(t, m)
 	press(t, m, "/")
 	typeText(t, m, "batch")
@@ -130,7 +131,7 @@ func TestPickWithKeysAndCheck(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), `"from": "eni-0b01"`) {
 		t.Fatalf("recent.json: %v\n%s", err, b)
 	}
-	m2 := newTestModel(t, Static("demo", smallNet(), nil), Options{StateDir: dir})
+	m2 := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{StateDir: dir})
 	if len(m2.recents) != 1 || m2.recents[0].Path.Port != 5432 {
 		t.Fatalf("recents after restart: %+v", m2.recents)
 	}
@@ -143,7 +144,7 @@ func TestPickWithKeysAndCheck(t *testing.T) {
 }
 
 func TestTypedPathWithCompletion(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), []string{"db.internal.example.com."}), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), []string{"db.internal.example.com."}), Options{})
 	start(t, m)
 	press(t, m, "p")
 	typeText(t, m, "app")
@@ -178,7 +179,7 @@ func TestTypedPathWithCompletion(t *testing.T) {
 }
 
 func TestPickerRejectsBadInput(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	start(t, m)
 	press(t, m, "p")
 	typeText(t, m, "app-1")
@@ -197,7 +198,7 @@ func TestPickerRejectsBadInput(t *testing.T) {
 }
 
 func TestOpensOnGivenPath(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
 	if m.top() != m.checklist {
 		t.Fatal("--from/--to open on the checklist")
 	}
@@ -238,7 +239,7 @@ func (s *streamSource) Load(ctx context.Context) <-chan Update {
 }
 
 func TestLayersTurnAsDataArrives(t *testing.T) {
-	full := smallNet()
+	full := tuitest.SmallNet()
 	src := newStream()
 	m := newTestModel(t, src, Options{From: "batch-1", To: "10.0.33.12:5432"})
 	// Start the load by hand so the test controls each step.
@@ -312,7 +313,7 @@ func runExceptWait(t *testing.T, m *Model, cmd tea.Cmd) <-chan tea.Msg {
 }
 
 func TestStaleResultsAreDropped(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
 	start(t, m)
 	oldGen := m.pathGen
 	// A new path: the old path's late report must not land on it.
@@ -332,7 +333,7 @@ func TestStaleResultsAreDropped(t *testing.T) {
 	}
 	// A stale load update is dropped.
 	before := m.netVer
-	m.Update(loadUpdateMsg{id: m.loadID - 1, u: Update{Network: smallNet()}})
+	m.Update(loadUpdateMsg{id: m.loadID - 1, u: Update{Network: tuitest.SmallNet()}})
 	if m.netVer != before {
 		t.Fatal("an update of a cancelled load was taken")
 	}
@@ -340,7 +341,7 @@ func TestStaleResultsAreDropped(t *testing.T) {
 
 func TestWatchMarksFlips(t *testing.T) {
 	var mu sync.Mutex
-	n := smallNet()
+	n := tuitest.SmallNet()
 	src := NewSource("snapshot test", func(ctx context.Context, emit func(Update)) error {
 		mu.Lock()
 		defer mu.Unlock()
@@ -357,8 +358,8 @@ func TestWatchMarksFlips(t *testing.T) {
 		t.Fatal("w turns watch on")
 	}
 	// Someone fixes the group on disk; the next watch tick re-reads it.
-	fixed := smallNet()
-	fixed.SecurityGroups["sg-0rds"].Inbound = append(fixed.SecurityGroups["sg-0rds"].Inbound, tcpFromGroup(5432, "sg-0batch"))
+	fixed := tuitest.SmallNet()
+	fixed.SecurityGroups["sg-0rds"].Inbound = append(fixed.SecurityGroups["sg-0rds"].Inbound, tuitest.TCPFromGroup(5432, "sg-0batch"))
 	mu.Lock()
 	n = fixed
 	mu.Unlock()
@@ -390,7 +391,7 @@ func TestRefreshReloads(t *testing.T) {
 	loads := 0
 	src := NewSource("demo", func(ctx context.Context, emit func(Update)) error {
 		loads++
-		emit(Update{Network: smallNet()})
+		emit(Update{Network: tuitest.SmallNet()})
 		return nil
 	})
 	m := newTestModel(t, src, Options{})
@@ -423,7 +424,7 @@ func TestPanickingLoaderBecomesError(t *testing.T) {
 }
 
 func TestHelpListsEveryBinding(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	start(t, m)
 	check := func(where string, groups [][]key.Binding) {
@@ -455,7 +456,7 @@ func TestHelpListsEveryBinding(t *testing.T) {
 }
 
 func TestQuitKeys(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	start(t, m)
 	press(t, m, "p")
 	typeText(t, m, "q")
@@ -466,7 +467,7 @@ func TestQuitKeys(t *testing.T) {
 	if !m.quitting || cmd == nil {
 		t.Fatal("ctrl+c quits anywhere")
 	}
-	m = newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m = newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	start(t, m)
 	m.Update(keyMsg("q"))
 	if !m.quitting {
@@ -478,7 +479,7 @@ func TestQuitKeys(t *testing.T) {
 }
 
 func TestReflowAtEverySize(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	start(t, m)
 	drain(t, m, m.checkPath(screen.PathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432}))
 	screens := []func(){
@@ -500,7 +501,7 @@ func TestReflowAtEverySize(t *testing.T) {
 			}
 			for j, l := range lines {
 				if w := ansi.StringWidth(l); w > size[0] {
-					t.Errorf("screen %d (%s) at %dx%d: line %d is %d wide: %q", i, m.top().Title(), size[0], size[1], j, w, stripANSI(l))
+					t.Errorf("screen %d (%s) at %dx%d: line %d is %d wide: %q", i, m.top().Title(), size[0], size[1], j, w, tuitest.StripANSI(l))
 				}
 			}
 		}
@@ -508,7 +509,7 @@ func TestReflowAtEverySize(t *testing.T) {
 }
 
 func TestThemeFollowsBackground(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	m.Update(tea.BackgroundColorMsg{Color: color.White})
 	if m.env.Styles.Palette.Dark {
 		t.Fatal("a white background picks the light palette")
@@ -517,7 +518,7 @@ func TestThemeFollowsBackground(t *testing.T) {
 	if !m.env.Styles.Palette.Dark {
 		t.Fatal("a black background picks the dark palette")
 	}
-	forced := newTestModel(t, Static("demo", smallNet(), nil), Options{Theme: "light"})
+	forced := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{Theme: "light"})
 	forced.Update(tea.BackgroundColorMsg{Color: color.Black})
 	if forced.env.Styles.Palette.Dark {
 		t.Fatal("--theme light overrides the terminal")
@@ -526,7 +527,7 @@ func TestThemeFollowsBackground(t *testing.T) {
 	if forced.env.Styles.Palette.Depth != themes.ANSI16 {
 		t.Fatalf("16-colour terminal: depth %s", forced.env.Styles.Palette.Depth)
 	}
-	nc := newTestModel(t, Static("demo", smallNet(), nil), Options{NoColor: true})
+	nc := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{NoColor: true})
 	nc.Update(tea.ColorProfileMsg{Profile: colorprofile.TrueColor})
 	if nc.env.Styles.Palette.Depth != themes.NoColor {
 		t.Fatal("NO_COLOR wins over the terminal's profile")
@@ -534,7 +535,7 @@ func TestThemeFollowsBackground(t *testing.T) {
 }
 
 func TestNoColorStillShowsFailure(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{NoColor: true, From: "batch-1", To: "10.0.33.12:5432"})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{NoColor: true, From: "batch-1", To: "10.0.33.12:5432"})
 	m.depth = themes.NoColor
 	m.restyle()
 	start(t, m)
@@ -542,13 +543,13 @@ func TestNoColorStillShowsFailure(t *testing.T) {
 	if strings.Contains(frame, "38;5") || strings.Contains(frame, "38;2") {
 		t.Fatal("no colour sequences without colour")
 	}
-	if !strings.Contains(stripANSI(frame), "FAIL") {
+	if !strings.Contains(tuitest.StripANSI(frame), "FAIL") {
 		t.Fatal("a failing layer is spelled out")
 	}
 }
 
 func TestASCIIFrames(t *testing.T) {
-	n := smallNet()
+	n := tuitest.SmallNet()
 	n.ENIs["eni-0a01"].Name = "app-1 ✓ café"
 	m := newTestModel(t, Static("demo", n, nil), Options{ASCII: true})
 	start(t, m)
@@ -563,7 +564,7 @@ func TestASCIIFrames(t *testing.T) {
 	typeText(t, m, "a")
 	frames = append(frames, m.render())
 	for i, f := range frames {
-		assertASCII(t, "frame "+strconv.Itoa(i), f)
+		tuitest.AssertASCII(t, "frame "+strconv.Itoa(i), f)
 	}
 }
 
@@ -591,18 +592,18 @@ func TestLayoutColumns(t *testing.T) {
 }
 
 func TestBrowserKeepsSelectionAcrossUpdates(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	start(t, m)
 	press(t, m, "down", "down")
 	sel := m.browser.SelectedID()
-	n := smallNet()
+	n := tuitest.SmallNet()
 	n.ENIs["eni-0000"] = &checks.ENI{ID: "eni-0000", Name: "aaa-first", SubnetID: "subnet-0011", VPCID: "vpc-0001", Status: "in-use"}
 	m.onCatalog(catalog.Build(m.netVer+1, n, nil, false))
 	if m.browser.SelectedID() != sel {
 		t.Fatalf("selection moved from %s to %s when a row was added above", sel, m.browser.SelectedID())
 	}
 	// An older catalog finishing late is ignored.
-	m.onCatalog(catalog.Build(1, smallNet(), nil, false))
+	m.onCatalog(catalog.Build(1, tuitest.SmallNet(), nil, false))
 	if len(m.browser.Visible) != 5 {
 		t.Fatal("an older catalog replaced a newer one")
 	}
@@ -612,7 +613,7 @@ func TestBrowserKeepsSelectionAcrossUpdates(t *testing.T) {
 // keeps the cursor where it was, and marks only layers that changed.
 func TestWatchPollIsQuiet(t *testing.T) {
 	var mu sync.Mutex
-	next := smallNet()
+	next := tuitest.SmallNet()
 	fail := error(nil)
 	src := NewSource("snapshot test", func(ctx context.Context, emit func(Update)) error {
 		mu.Lock()
@@ -649,7 +650,7 @@ func TestWatchPollIsQuiet(t *testing.T) {
 		}
 	}
 	// The group loses its rule: the verdict flips, the cursor stays.
-	broken := smallNet()
+	broken := tuitest.SmallNet()
 	broken.SecurityGroups["sg-0rds"].Inbound = nil
 	mu.Lock()
 	next = broken

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/internal/tuitest"
 	"github.com/reachnet/reach/tui/screens/picker"
 )
 
@@ -12,19 +13,19 @@ import (
 // another VPC whose name extends app-1's, two instances sharing a name,
 // and a load balancer's interfaces named only by their description.
 func pickerNet() *checks.Network {
-	n := smallNet()
-	b := &netB{n: n}
-	b.eni("eni-0f01", "", "subnet-0011", "10.0.17.31", "sg-0app")
-	b.n.Instances["i-0f01"] = &checks.Instance{ID: "i-0f01", Name: "staging-app-1", State: "running", ENIIDs: []string{"eni-0f01"}}
-	b.n.ENIs["eni-0f01"].InstanceID = "i-0f01"
+	n := tuitest.SmallNet()
+	b := &tuitest.NetBuilder{N: n}
+	b.ENI("eni-0f01", "", "subnet-0011", "10.0.17.31", "sg-0app")
+	b.N.Instances["i-0f01"] = &checks.Instance{ID: "i-0f01", Name: "staging-app-1", State: "running", ENIIDs: []string{"eni-0f01"}}
+	b.N.ENIs["eni-0f01"].InstanceID = "i-0f01"
 	for _, id := range []string{"i-0c01", "i-0c02"} {
 		eni := "eni-" + id[2:]
-		b.eni(eni, "", "subnet-0011", "10.0.18."+id[len(id)-1:], "sg-0app")
-		b.n.Instances[id] = &checks.Instance{ID: id, Name: "worker", State: "running", ENIIDs: []string{eni}}
-		b.n.ENIs[eni].InstanceID = id
+		b.ENI(eni, "", "subnet-0011", "10.0.18."+id[len(id)-1:], "sg-0app")
+		b.N.Instances[id] = &checks.Instance{ID: id, Name: "worker", State: "running", ENIIDs: []string{eni}}
+		b.N.ENIs[eni].InstanceID = id
 	}
 	for _, id := range []string{"eni-0l01", "eni-0l02"} {
-		e := b.eni(id, "", "subnet-0011", "10.0.19."+id[len(id)-1:], "sg-0app")
+		e := b.ENI(id, "", "subnet-0011", "10.0.19."+id[len(id)-1:], "sg-0app")
 		e.Description = "ELB net/payment-api-nlb/4f9c1e2a7b3d5e60"
 		e.InterfaceType = "network_load_balancer"
 	}

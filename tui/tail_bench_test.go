@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/reachnet/reach/tui/internal/tuitest"
 	"github.com/reachnet/reach/tui/screens/tail"
 )
 
@@ -138,7 +139,7 @@ func TestTailKeyLatencyWhileStreaming(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	m, popts := newProgramModel(ctx, Options{Source: Static("demo", smallNet(), nil), From: "batch-1", To: "10.0.33.12:5432", Flows: opener}, logger)
+	m, popts := newProgramModel(ctx, Options{Source: Static("demo", tuitest.SmallNet(), nil), From: "batch-1", To: "10.0.33.12:5432", Flows: opener}, logger)
 	kt := &keyTimer{Model: m}
 	out := &timingWriter{}
 	checked := &frameWriter{want: "UNREACHABLE"}

@@ -11,6 +11,7 @@ import (
 	"github.com/reachnet/reach/themes"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/internal/tuitest"
 	"github.com/reachnet/reach/tui/screen"
 	"github.com/reachnet/reach/tui/screens/tail"
 )
@@ -40,7 +41,7 @@ func goldenFlows() []checks.Flow {
 func TestGoldenTailRows(t *testing.T) {
 	for _, ascii := range []bool{false, true} {
 		for _, w := range []int{80, 120} {
-			e := testEnv(ascii, themes.ANSI16)
+			e := tuitest.Env(ascii, themes.ANSI16)
 			l := tail.NewRing(100)
 			recs := make([]tail.Record, 0, 8)
 			for _, f := range goldenFlows() {
@@ -62,9 +63,9 @@ func TestGoldenTailRows(t *testing.T) {
 			name := fmt.Sprintf("tail-rows-%d", w)
 			if ascii {
 				name += "-ascii"
-				assertASCII(t, name, out)
+				tuitest.AssertASCII(t, name, out)
 			}
-			golden(t, name, out, w)
+			tuitest.Golden(t, name, out, w)
 			if strings.Contains(out, "\x07") || strings.Contains(out, "\u202e") || strings.Contains(out, "\x1b[31mX") {
 				t.Errorf("%s: a control character from the record reached the screen: %q", name, out)
 			}
@@ -84,7 +85,7 @@ func goldenTail(e *screen.Env, w, h int) *tail.Model {
 	tl.Ingest(tail.Prepare(tail.FlowBatch{Flows: goldenFlows(), Malformed: 1}, target, tl.Capacity, e.ASCII, time.UTC), flowT0.Add(2*time.Second))
 	// The diagnosis of the path batch-1 → the database over those records,
 	// as the model would run it.
-	n := smallNet()
+	n := tuitest.SmallNet()
 	q, err := checks.NewQuery("eni-0b01", "10.0.33.12:5432", "tcp", 0, 0)
 	if err != nil {
 		panic(err)
@@ -101,7 +102,7 @@ func TestGoldenTailScreen(t *testing.T) {
 	for _, ascii := range []bool{false, true} {
 		for _, size := range [][2]int{{80, 20}, {120, 30}} {
 			w, h := size[0], size[1]
-			e := testEnv(ascii, themes.ANSI16)
+			e := tuitest.Env(ascii, themes.ANSI16)
 			tl := goldenTail(e, w, h)
 			tl.Move(-3)
 			name := fmt.Sprintf("tail-%dx%d", w, h)
@@ -113,19 +114,19 @@ func TestGoldenTailScreen(t *testing.T) {
 				t.Errorf("%s: %d lines, want %d", name, got, h)
 			}
 			if ascii {
-				assertASCII(t, name, out)
+				tuitest.AssertASCII(t, name, out)
 			}
-			golden(t, name, out, w)
+			tuitest.Golden(t, name, out, w)
 		}
 	}
 }
 
 func TestTailDrawsTheDiagnosisHook(t *testing.T) {
-	e := testEnv(false, themes.ANSI16)
+	e := tuitest.Env(false, themes.ANSI16)
 	tl := goldenTail(e, 80, 20)
 	// A short diagnosis is drawn whole.
 	tl.SetDiagnosis([]string{"diagnosis line one", "line two", "line three"})
-	out := stripANSI(tl.View())
+	out := tuitest.StripANSI(tl.View())
 	if strings.Count(out, "\n")+1 != 20 || !strings.Contains(out, "diagnosis line one\nline two\nline three\nTIME") {
 		t.Fatalf("diagnosis:\n%s", out)
 	}
@@ -133,12 +134,12 @@ func TestTailDrawsTheDiagnosisHook(t *testing.T) {
 	// e shows all of it.
 	long := []string{"one", "two", "three", "four", "five", "six", "seven", "eight"}
 	tl.SetDiagnosis(long)
-	out = stripANSI(tl.View())
+	out = tuitest.StripANSI(tl.View())
 	if !strings.Contains(out, "five\n→ 3 more lines: e shows the whole diagnosis\nTIME") || strings.Contains(out, "six") {
 		t.Fatalf("long diagnosis:\n%s", out)
 	}
 	tl.Update(keyMsg("e"))
-	out = stripANSI(tl.View())
+	out = tuitest.StripANSI(tl.View())
 	if !strings.Contains(out, "diagnosis") || !strings.Contains(out, "eight") || strings.Contains(out, "TIME") {
 		t.Fatalf("e shows the whole diagnosis:\n%s", out)
 	}
@@ -171,22 +172,22 @@ func TestTailKeepsTheInterfaceColumn(t *testing.T) {
 }
 
 func TestGoldenTailAttribution(t *testing.T) {
-	n := smallNet()
+	n := tuitest.SmallNet()
 	n.Compile()
 	reject := tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT")
 	reject.VPCID, reject.SubnetID = "vpc-0001", "subnet-0012"
 	a := checks.Attribute(n, reject)
 	for _, ascii := range []bool{false, true} {
 		for _, w := range []int{80, 120} {
-			e := testEnv(ascii, themes.ANSI16)
+			e := tuitest.Env(ascii, themes.ANSI16)
 			c := catalog.Build(1, n, nil, ascii)
 			out := strings.Join(tail.AttributionLines(e, reject, &a, nil, tail.AttrDone, c, time.UTC, w), "\n")
 			name := fmt.Sprintf("tail-attribution-%d", w)
 			if ascii {
 				name += "-ascii"
-				assertASCII(t, name, out)
+				tuitest.AssertASCII(t, name, out)
 			}
-			golden(t, name, out, w)
+			tuitest.Golden(t, name, out, w)
 		}
 	}
 }
@@ -203,8 +204,8 @@ func TestGoldenTailFrame(t *testing.T) {
 		name := "frame-tail-80x24"
 		if ascii {
 			name += "-ascii"
-			assertASCII(t, name, m.render())
+			tuitest.AssertASCII(t, name, m.render())
 		}
-		golden(t, name, m.render(), 80)
+		tuitest.Golden(t, name, m.render(), 80)
 	}
 }

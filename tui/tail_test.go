@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/internal/tuitest"
 	"github.com/reachnet/reach/tui/screen"
 	"github.com/reachnet/reach/tui/screens/tail"
 )
@@ -117,7 +118,7 @@ func tailModel(t testing.TB, o *fakeOpener, opts Options) *Model {
 	if opts.From == "" {
 		opts.From, opts.To = "batch-1", "10.0.33.12:5432"
 	}
-	m := newTestModel(t, Static("demo", smallNet(), nil), opts)
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), opts)
 	m.tail.Loc = time.UTC
 	start(t, m)
 	t.Cleanup(m.stopTail)
@@ -218,7 +219,7 @@ func TestTailOpensFromChecklistWithThePathsEnds(t *testing.T) {
 
 func TestTailFromBrowserAndDetail(t *testing.T) {
 	o := &fakeOpener{src: newFakeFlows("demo")}
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{Flows: o.open})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{Flows: o.open})
 	start(t, m)
 	t.Cleanup(m.stopTail)
 	press(t, m, "/")
@@ -245,7 +246,7 @@ func TestTailFromBrowserAndDetail(t *testing.T) {
 }
 
 func TestTailWithoutFlowLogsSaysSo(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
 	start(t, m)
 	press(t, m, "t")
 	if m.top() != m.checklist || !strings.Contains(m.status, "no flow logs with this source") {
@@ -577,7 +578,7 @@ func TestTailHelpAndSizes(t *testing.T) {
 			}
 			for j, l := range lines {
 				if w := ansi.StringWidth(l); w > size[0] {
-					t.Errorf("%s at %dx%d: line %d is %d wide: %q", what, size[0], size[1], j, w, stripANSI(l))
+					t.Errorf("%s at %dx%d: line %d is %d wide: %q", what, size[0], size[1], j, w, tuitest.StripANSI(l))
 				}
 			}
 		}
@@ -595,20 +596,20 @@ func TestTailASCIIAndNoColor(t *testing.T) {
 	openTailKey(t, m)
 	feed(m, []checks.Flow{tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT"), tcpFlow("10.0.16.7", 40002, "10.0.33.12", 5432, "ACCEPT")})
 	frame := m.render()
-	assertASCII(t, "tail", frame)
+	tuitest.AssertASCII(t, "tail", frame)
 	// Without colour a REJECT is bold, an ACCEPT is not.
 	if !strings.Contains(frame, "\x1b[1mREJECT") || strings.Contains(frame, "\x1b[1mACCEPT") {
 		t.Errorf("NO_COLOR: REJECT should be bold, ACCEPT plain: %q", frame)
 	}
 	press(t, m, "enter")
-	assertASCII(t, "attribution", m.render())
+	tuitest.AssertASCII(t, "attribution", m.render())
 }
 
 func TestTailRecordThatContradictsTheConfiguration(t *testing.T) {
 	// From the database's interface in the browser: app-1 may reach it on
 	// 5432, yet this record says REJECT.
 	o := &fakeOpener{src: newFakeFlows("Live Tail")}
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{Flows: o.open})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{Flows: o.open})
 	m.tail.Loc = time.UTC
 	start(t, m)
 	t.Cleanup(m.stopTail)
@@ -642,8 +643,8 @@ func TestTailReattributesOnANewerNetwork(t *testing.T) {
 		t.Fatalf("first attribution %+v", a)
 	}
 	// Someone adds the missing rule; watch mode loads the new network.
-	n := smallNet()
-	n.SecurityGroups["sg-0rds"].Inbound = append(n.SecurityGroups["sg-0rds"].Inbound, tcpFromGroup(5432, "sg-0batch"))
+	n := tuitest.SmallNet()
+	n.SecurityGroups["sg-0rds"].Inbound = append(n.SecurityGroups["sg-0rds"].Inbound, tuitest.TCPFromGroup(5432, "sg-0batch"))
 	n.Compile()
 	_, cmd := m.Update(loadUpdateMsg{id: m.loadID, u: Update{Network: n, Done: true}})
 	if a := m.tail.Attr; a == nil || a.Verdict != checks.Unreachable || m.tail.AttrState != tail.AttrDone {
@@ -778,7 +779,7 @@ func TestTailDiagnosesARejectedRequest(t *testing.T) {
 // client's ports are below. The requests are accepted at both ends, the
 // SYN-ACKs rejected on their way out of the database's interface.
 func TestTailDiagnosesARejectedReply(t *testing.T) {
-	n := smallNet()
+	n := tuitest.SmallNet()
 	n.NetworkACLs["acl-0data"] = &checks.NetworkACL{ID: "acl-0data", Name: "prod-data", VPCID: "vpc-0001", SubnetIDs: []string{"subnet-0012"},
 		Inbound:  []checks.NACLRule{{Number: 100, Protocol: checks.ProtocolAll, Allow: true, CIDR: netip.MustParsePrefix("0.0.0.0/0")}},
 		Outbound: []checks.NACLRule{{Number: 100, Protocol: checks.ProtocolTCP, Allow: true, CIDR: netip.MustParsePrefix("0.0.0.0/0"), Ports: checks.PortRange{From: 49152, To: 65535}}}}
@@ -860,7 +861,7 @@ func TestTailOfAnInterfaceHasNoDiagnosis(t *testing.T) {
 	src := newFakeFlows("Live Tail", tail.FlowBatch{Flows: []checks.Flow{tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT")}})
 	close(src.batches)
 	o := &fakeOpener{src: src}
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{Flows: o.open})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{Flows: o.open})
 	start(t, m)
 	t.Cleanup(m.stopTail)
 	press(t, m, "/")
