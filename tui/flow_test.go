@@ -43,7 +43,7 @@ func contains(s string) func([]byte) bool {
 
 func send(tm *teatest.TestModel, keys ...string) {
 	for _, k := range keys {
-		tm.Send(keyMsg(k))
+		tm.Send(tuitest.KeyMsg(k))
 	}
 }
 

@@ -122,7 +122,7 @@ func TestPickWithKeysAndCheck(t *testing.T) {
 		}
 	}
 	// y copies the fix with OSC 52.
-	_, cmd := m.Update(keyMsg("y"))
+	_, cmd := m.Update(tuitest.KeyMsg("y"))
 	if cmd == nil || !strings.Contains(m.status, "copied") {
 		t.Fatalf("y: status %q", m.status)
 	}
@@ -463,13 +463,13 @@ func TestQuitKeys(t *testing.T) {
 	if m.quitting {
 		t.Fatal("q in the form is text")
 	}
-	_, cmd := m.Update(keyMsg("ctrl+c"))
+	_, cmd := m.Update(tuitest.KeyMsg("ctrl+c"))
 	if !m.quitting || cmd == nil {
 		t.Fatal("ctrl+c quits anywhere")
 	}
 	m = newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	start(t, m)
-	m.Update(keyMsg("q"))
+	m.Update(tuitest.KeyMsg("q"))
 	if !m.quitting {
 		t.Fatal("q quits from the browser")
 	}

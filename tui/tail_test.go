@@ -130,7 +130,7 @@ func tailModel(t testing.TB, o *fakeOpener, opts Options) *Model {
 // themselves. It returns that wait command.
 func openTailKey(t testing.TB, m *Model) tea.Cmd {
 	t.Helper()
-	_, cmd := m.Update(keyMsg("t"))
+	_, cmd := m.Update(tuitest.KeyMsg("t"))
 	return step(t, m, cmd)
 }
 
@@ -469,7 +469,7 @@ func TestTailEnterShowsAttribution(t *testing.T) {
 			t.Errorf("attribution lacks %q:\n%s", w, s)
 		}
 	}
-	_, cmd := m.Update(keyMsg("y"))
+	_, cmd := m.Update(tuitest.KeyMsg("y"))
 	if cmd == nil || !strings.Contains(m.status, "copied the fix") {
 		t.Fatalf("y copies the fix: %q", m.status)
 	}
