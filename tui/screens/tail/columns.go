@@ -20,7 +20,7 @@ import (
 // Tail columns, in display order.
 const (
 	tcTime = iota
-	ColENI
+	tcENI
 	tcSrc
 	tcDst
 	tcProto
@@ -45,7 +45,7 @@ type tailColumn struct {
 // is kept right after the action and the source, narrowed to its name.
 var tailColumns = [NumColumns]tailColumn{
 	tcTime:   {title: "TIME", min: 8, max: 8, prio: 4},
-	ColENI:   {title: "INTERFACE", min: 10, max: 21, prio: 2},
+	tcENI:    {title: "INTERFACE", min: 10, max: 21, prio: 2},
 	tcSrc:    {title: "SOURCE", min: 15, max: 47, prio: 1},
 	tcDst:    {title: "DESTINATION", min: 15, max: 47, prio: 3},
 	tcProto:  {title: "PROTO", min: 3, max: 6, prio: 5},
@@ -56,19 +56,19 @@ var tailColumns = [NumColumns]tailColumn{
 	tcDir:    {title: "DIR", min: 3, max: 3, prio: 9},
 }
 
-// LayoutColumns lays out the tail's columns with the browser's rule
+// layoutColumns lays out the tail's columns with the browser's rule
 // (columns.Fit).
-func LayoutColumns(natural [NumColumns]int, total int) []columns.Placed {
+func layoutColumns(natural [NumColumns]int, total int) []columns.Placed {
 	return columns.Fit(natural[:], total, func(c int) columns.Spec {
 		t := tailColumns[c]
 		return columns.Spec{Title: t.title, Min: t.min, Max: t.max, Prio: t.prio}
 	})
 }
 
-// NewRecord formats a record's cells. All cells share one string (one
+// newRecord formats a record's cells. All cells share one string (one
 // allocation per record): at 20,000 records a second the garbage matters
 // more than the formatting.
-func NewRecord(f checks.Flow, ascii bool, loc *time.Location) Record {
+func newRecord(f checks.Flow, ascii bool, loc *time.Location) Record {
 	var buf [192]byte
 	b := buf[:0]
 	var ends [NumColumns]int
@@ -84,7 +84,7 @@ func NewRecord(f checks.Flow, ascii bool, loc *time.Location) Record {
 			} else {
 				b = t.In(loc).AppendFormat(b, "15:04:05")
 			}
-		case ColENI:
+		case tcENI:
 			b = append(b, catalog.OrDash(cells.Clean(f.InterfaceID, ascii))...)
 		case tcSrc:
 			b = appendEnd(b, f.Src, f.SrcPort, f.Protocol)
@@ -113,7 +113,7 @@ func NewRecord(f checks.Flow, ascii bool, loc *time.Location) Record {
 	r := Record{Flow: f}
 	start := 0
 	for c, end := range ends {
-		r.Cells[c] = s[start:end]
+		r.cells[c] = s[start:end]
 		start = end
 	}
 	return r
@@ -214,8 +214,8 @@ func appendFlags(b []byte, f checks.Flow) []byte {
 
 func flagsText(f checks.Flow) string { return string(appendFlags(nil, f)) }
 
-// Header draws the column titles for a layout.
-func Header(e *screen.Env, layout []columns.Placed, w int) string {
+// header draws the column titles for a layout.
+func header(e *screen.Env, layout []columns.Placed, w int) string {
 	var b strings.Builder
 	for i, c := range layout {
 		if i > 0 {
@@ -235,10 +235,10 @@ func alignCell(s string, w int, right bool, tail string) string {
 	return cells.Fit(s, w, tail)
 }
 
-// Row draws one record to the layout; only visible rows pass here. A
+// row draws one record to the layout; only visible rows pass here. A
 // REJECT is drawn in the Fail style (bold without colour), so it stands
 // out in 16 colours and with NO_COLOR; the word says it as well.
-func Row(e *screen.Env, r *Record, layout []columns.Placed, w int, selected bool, cat *catalog.Catalog) string {
+func row(e *screen.Env, r *Record, layout []columns.Placed, w int, selected bool, cat *catalog.Catalog) string {
 	p := &e.Paint
 	var line strings.Builder
 	line.Grow(w + 48)
@@ -246,9 +246,9 @@ func Row(e *screen.Env, r *Record, layout []columns.Placed, w int, selected bool
 		if i > 0 {
 			line.WriteByte(' ')
 		}
-		text := r.Cells[c.Col]
-		if c.Col == ColENI && cells.Width(text) > c.W {
-			text = ShortInterface(text, c.W, cat, e.Glyphs.Ellipsis)
+		text := r.cells[c.Col]
+		if c.Col == tcENI && cells.Width(text) > c.W {
+			text = shortInterface(text, c.W, cat, e.Glyphs.Ellipsis)
 		}
 		cell := alignCell(text, c.W, tailColumns[c.Col].right, e.Glyphs.Ellipsis)
 		if selected {
@@ -265,7 +265,7 @@ func Row(e *screen.Env, r *Record, layout []columns.Placed, w int, selected bool
 			default:
 				cell = p.Subtle.On(cell)
 			}
-		case tcTime, ColENI, tcDir:
+		case tcTime, tcENI, tcDir:
 			cell = p.Subtle.On(cell)
 		default:
 			cell = p.Text.On(cell)
@@ -278,10 +278,10 @@ func Row(e *screen.Env, r *Record, layout []columns.Placed, w int, selected bool
 	return line.String()
 }
 
-// ShortInterface fits an interface ID into a narrow column: its name when
+// shortInterface fits an interface ID into a narrow column: its name when
 // the inventory has one that fits, otherwise the end of the ID, which is
 // the part that tells interfaces apart.
-func ShortInterface(id string, w int, cat *catalog.Catalog, ellipsis string) string {
+func shortInterface(id string, w int, cat *catalog.Catalog, ellipsis string) string {
 	if cat != nil {
 		if n, ok := cat.Names[id]; ok && cells.Width(n) <= w {
 			return n

@@ -26,11 +26,11 @@ const (
 	AttrDone
 )
 
-// AttributionLines explains one record: the record itself, then what the
+// attributionLines explains one record: the record itself, then what the
 // configuration says of it (checks.Attribute): the verdict, whether the
 // record is a request or a reply, the deciding layer, component and rule,
 // the sentence, the fix, and whether the record agrees.
-func AttributionLines(e *screen.Env, f checks.Flow, a *checks.Attribution, err error, state attrState, c *catalog.Catalog, loc *time.Location, w int) []string {
+func attributionLines(e *screen.Env, f checks.Flow, a *checks.Attribution, err error, state attrState, c *catalog.Catalog, loc *time.Location, w int) []string {
 	st := e.Styles
 	var out []string
 	add := func(s string) { out = append(out, s) }
@@ -39,8 +39,8 @@ func AttributionLines(e *screen.Env, f checks.Flow, a *checks.Attribution, err e
 			add(indent + style(l))
 		}
 	}
-	rec := NewRecord(f, e.ASCII, loc)
-	word := rec.Cells[tcAction]
+	rec := newRecord(f, e.ASCII, loc)
+	word := rec.cells[tcAction]
 	switch f.Action {
 	case "REJECT":
 		word = st.Fail.Render(word)
@@ -49,8 +49,8 @@ func AttributionLines(e *screen.Env, f checks.Flow, a *checks.Attribution, err e
 	default:
 		word = st.Subtle.Render(word)
 	}
-	proto := rec.Cells[tcProto]
-	add(word + "  " + st.Title.Render(rec.Cells[tcSrc]+" "+e.Glyphs.Arrow+" "+rec.Cells[tcDst]) + " " + st.Text.Render(proto))
+	proto := rec.cells[tcProto]
+	add(word + "  " + st.Title.Render(rec.cells[tcSrc]+" "+e.Glyphs.Arrow+" "+rec.cells[tcDst]) + " " + st.Text.Render(proto))
 
 	var when string
 	if !f.Start.IsZero() {

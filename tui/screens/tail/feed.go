@@ -162,8 +162,8 @@ func (p *pending) prepare(capacity int, ascii bool, loc *time.Location) Prepared
 	}
 	out.recs = make([]Record, len(flows))
 	for i := range flows {
-		out.recs[i] = NewRecord(*flows[i], ascii, loc)
-		for c, cell := range out.recs[i].Cells {
+		out.recs[i] = newRecord(*flows[i], ascii, loc)
+		for c, cell := range out.recs[i].cells {
 			out.natural[c] = max(out.natural[c], cells.Width(cell))
 		}
 	}
@@ -321,7 +321,7 @@ func Attribute(id, run int, n *checks.Network, f checks.Flow) tea.Cmd {
 // path it includes.
 func Diagnose(id int, n *checks.Network, q checks.Query, ring RingSnapshot, w checks.FlowWindow) tea.Cmd {
 	return func() tea.Msg {
-		d, err := safeDiagnose(n, q, ring.Flows(), w)
+		d, err := safeDiagnose(n, q, ring.flows(), w)
 		return DiagMsg{ID: id, Diag: d, Err: err}
 	}
 }

@@ -44,19 +44,19 @@ func TestGoldenTailRows(t *testing.T) {
 			l := NewRing(100)
 			recs := make([]Record, 0, 8)
 			for _, f := range goldenFlows() {
-				recs = append(recs, NewRecord(f, ascii, time.UTC))
+				recs = append(recs, newRecord(f, ascii, time.UTC))
 			}
 			var nat [NumColumns]int
 			for _, r := range recs {
-				for c, cell := range r.Cells {
+				for c, cell := range r.cells {
 					nat[c] = max(nat[c], cells.Width(cell))
 				}
 			}
 			l.Push(recs, nat, nil)
-			layout := LayoutColumns(l.Natural, w)
-			lines := []string{Header(e, layout, w)}
+			layout := layoutColumns(l.natural, w)
+			lines := []string{header(e, layout, w)}
 			for i := range l.Count() {
-				lines = append(lines, Row(e, l.Row(i), layout, w, i == 1, nil))
+				lines = append(lines, row(e, l.Row(i), layout, w, i == 1, nil))
 			}
 			out := strings.Join(lines, "\n")
 			name := fmt.Sprintf("tail-rows-%d", w)
@@ -92,7 +92,7 @@ func goldenTail(e *screen.Env, w, h int) *Model {
 	tl.Window = checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}
 	win := tl.Window
 	win.Now = flowT0.Add(2 * time.Second)
-	d := checks.DiagnoseRecords(n, q, tl.Live.Snapshot(nil).Flows(), win)
+	d := checks.DiagnoseRecords(n, q, tl.Live.Snapshot(nil).flows(), win)
 	tl.ShowDiagnosis(&d, nil)
 	return tl
 }
@@ -103,7 +103,7 @@ func TestGoldenTailScreen(t *testing.T) {
 			w, h := size[0], size[1]
 			e := tuitest.Env(ascii, themes.ANSI16)
 			tl := goldenTail(e, w, h)
-			tl.Move(-3)
+			tl.move(-3)
 			name := fmt.Sprintf("tail-%dx%d", w, h)
 			if ascii {
 				name += "-ascii"
@@ -124,7 +124,7 @@ func TestTailDrawsTheDiagnosisHook(t *testing.T) {
 	e := tuitest.Env(false, themes.ANSI16)
 	tl := goldenTail(e, 80, 20)
 	// A short diagnosis is drawn whole.
-	tl.SetDiagnosis([]string{"diagnosis line one", "line two", "line three"})
+	tl.setDiagnosis([]string{"diagnosis line one", "line two", "line three"})
 	out := tuitest.StripANSI(tl.View())
 	if strings.Count(out, "\n")+1 != 20 || !strings.Contains(out, "diagnosis line one\nline two\nline three\nTIME") {
 		t.Fatalf("diagnosis:\n%s", out)
@@ -132,7 +132,7 @@ func TestTailDrawsTheDiagnosisHook(t *testing.T) {
 	// A long one gets a third of the screen and says how to read the rest;
 	// e shows all of it.
 	long := []string{"one", "two", "three", "four", "five", "six", "seven", "eight"}
-	tl.SetDiagnosis(long)
+	tl.setDiagnosis(long)
 	out = tuitest.StripANSI(tl.View())
 	if !strings.Contains(out, "five\n→ 3 more lines: e shows the whole diagnosis\nTIME") || strings.Contains(out, "six") {
 		t.Fatalf("long diagnosis:\n%s", out)
@@ -143,7 +143,7 @@ func TestTailDrawsTheDiagnosisHook(t *testing.T) {
 		t.Fatalf("e shows the whole diagnosis:\n%s", out)
 	}
 	tl.Update(tuitest.KeyMsg("esc"))
-	if tl.DiagOpen {
+	if tl.diagOpen {
 		t.Fatal("esc closes the diagnosis")
 	}
 }
@@ -152,20 +152,20 @@ func TestTailDrawsTheDiagnosisHook(t *testing.T) {
 // a record stays at 80 columns, narrowed to the interface's name.
 func TestTailKeepsTheInterfaceColumn(t *testing.T) {
 	for _, w := range []int{80, 100, 120} {
-		layout := LayoutColumns([NumColumns]int{8, 21, 21, 21, 3, 6, 4, 5, 7, 3}, w)
+		layout := layoutColumns([NumColumns]int{8, 21, 21, 21, 3, 6, 4, 5, 7, 3}, w)
 		kept := false
 		for _, c := range layout {
-			kept = kept || c.Col == ColENI
+			kept = kept || c.Col == tcENI
 		}
 		if !kept {
 			t.Errorf("at %d columns the INTERFACE column is dropped: %+v", w, layout)
 		}
 	}
 	c := &catalog.Catalog{Names: map[string]string{"eni-0f6a7b8c9d0e10012": "batch-1"}}
-	if got := ShortInterface("eni-0f6a7b8c9d0e10012", 10, c, "…"); got != "batch-1" {
+	if got := shortInterface("eni-0f6a7b8c9d0e10012", 10, c, "…"); got != "batch-1" {
 		t.Errorf("named: %q", got)
 	}
-	if got := ShortInterface("eni-0f6a7b8c9d0e10099", 10, c, "…"); got != "…9d0e10099" {
+	if got := shortInterface("eni-0f6a7b8c9d0e10099", 10, c, "…"); got != "…9d0e10099" {
 		t.Errorf("unnamed: %q", got)
 	}
 }
@@ -180,7 +180,7 @@ func TestGoldenTailAttribution(t *testing.T) {
 		for _, w := range []int{80, 120} {
 			e := tuitest.Env(ascii, themes.ANSI16)
 			c := catalog.Build(1, n, nil, ascii)
-			out := strings.Join(AttributionLines(e, reject, &a, nil, AttrDone, c, time.UTC, w), "\n")
+			out := strings.Join(attributionLines(e, reject, &a, nil, AttrDone, c, time.UTC, w), "\n")
 			name := fmt.Sprintf("tail-attribution-%d", w)
 			if ascii {
 				name += "-ascii"

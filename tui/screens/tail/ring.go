@@ -11,7 +11,7 @@ import (
 type Record struct {
 	seq   uint64
 	Flow  checks.Flow
-	Cells [NumColumns]string
+	cells [NumColumns]string
 }
 
 // Ring is a ring of the newest records plus the sequence numbers of
@@ -28,9 +28,9 @@ type Ring struct {
 	next     uint64 // sequence number of the next record
 	match    []uint64
 	evicted  int64 // records overwritten by newer ones
-	// Natural is the widest cell of each column seen so far; it never
+	// natural is the widest cell of each column seen so far; it never
 	// shrinks, so columns do not jump as records scroll by.
-	Natural [NumColumns]int
+	natural [NumColumns]int
 }
 
 func NewRing(capacity int) *Ring {
@@ -60,7 +60,7 @@ func (l *Ring) NewestSeq() (uint64, bool) {
 // screen moves its cursor by that).
 func (l *Ring) Push(recs []Record, natural [NumColumns]int, f *Filter) (trimmed int) {
 	for c, w := range natural {
-		l.Natural[c] = max(l.Natural[c], w)
+		l.natural[c] = max(l.natural[c], w)
 	}
 	for i := range recs {
 		r := &recs[i]
@@ -139,8 +139,8 @@ func (l *Ring) Snapshot(buf []*Record) RingSnapshot {
 	return s
 }
 
-// Flows returns the records, oldest first, whatever the filter.
-func (s RingSnapshot) Flows() []*checks.Flow {
+// flows returns the records, oldest first, whatever the filter.
+func (s RingSnapshot) flows() []*checks.Flow {
 	out := make([]*checks.Flow, 0, len(s.Recs))
 	for _, r := range s.Recs[s.first:] {
 		out = append(out, &r.Flow)

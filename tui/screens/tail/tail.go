@@ -102,8 +102,8 @@ type Model struct {
 
 	// The attribution of the record opened with enter.
 	AttrOpen bool
-	// DiagOpen shows the whole diagnosis full screen (the pager).
-	DiagOpen  bool
+	// diagOpen shows the whole diagnosis full screen (the pager).
+	diagOpen  bool
 	AttrRun   int
 	AttrFlow  checks.Flow
 	AttrState attrState
@@ -137,7 +137,7 @@ func (t *Model) Title() string {
 	switch {
 	case t.AttrOpen:
 		return "flow tail > attribution"
-	case t.DiagOpen:
+	case t.diagOpen:
 		return "flow tail > diagnosis"
 	}
 	return "flow tail"
@@ -163,7 +163,7 @@ func (t *Model) Start(spec Spec, cancel context.CancelFunc, now time.Time) {
 	// A command of the previous session may still read its snapshot.
 	t.DiagBusy, t.DiagAgain, t.DiagBuf = false, false, nil
 	t.AttrOpen, t.Attr, t.AttrErr = false, nil, nil
-	t.DiagOpen = false
+	t.diagOpen = false
 	t.laidW = -1
 	t.relayout()
 	t.refreshHead()
@@ -296,11 +296,11 @@ func (t *Model) SetSize(w, h int) {
 // relayout recomputes the columns when the width or the widest cells
 // changed.
 func (t *Model) relayout() {
-	if t.w == t.laidW && t.Live.Natural == t.laidN {
+	if t.w == t.laidW && t.Live.natural == t.laidN {
 		return
 	}
-	t.laidW, t.laidN = t.w, t.Live.Natural
-	nat := t.Live.Natural
+	t.laidW, t.laidN = t.w, t.Live.natural
+	nat := t.Live.natural
 	if t.Live.next == 0 {
 		// No record yet: lay out for typical cells rather than titles,
 		// so the first batch does not reshuffle the columns.
@@ -308,10 +308,10 @@ func (t *Model) relayout() {
 			nat[c] = tailColumns[c].min
 		}
 	}
-	t.layout = LayoutColumns(nat, t.w)
+	t.layout = layoutColumns(nat, t.w)
 }
 
-func (t *Model) SetDiagnosis(lines []string) {
+func (t *Model) setDiagnosis(lines []string) {
 	t.Diagnosis = lines
 	t.clamp()
 	t.rebuildDiag()
@@ -319,7 +319,7 @@ func (t *Model) SetDiagnosis(lines []string) {
 
 // rebuildDiag fills the pager with the whole diagnosis when it is open.
 func (t *Model) rebuildDiag() {
-	if !t.DiagOpen {
+	if !t.diagOpen {
 		return
 	}
 	t.pg.SetSize(t.w, max(t.h-1, 1))
@@ -345,7 +345,7 @@ func (t *Model) refreshDiagnosis() {
 	}
 	lines, tone := diagnosisLines(t.env, t.Diag, t.diagErr, t.Window, t.Loc, max(t.w, 1))
 	t.DiagTone = tone
-	t.SetDiagnosis(lines)
+	t.setDiagnosis(lines)
 }
 
 // refreshHead formats the title and the counters.
@@ -450,8 +450,8 @@ func (t *Model) clamp() {
 	t.offset = max(min(t.offset, n-lh), 0)
 }
 
-// Move goes d rows; the bottom row follows the newest record again.
-func (t *Model) Move(d int) {
+// move goes d rows; the bottom row follows the newest record again.
+func (t *Model) move(d int) {
 	n := t.Shown().Count()
 	t.Cursor = max(min(t.Cursor+d, n-1), 0)
 	t.Follow = t.Frozen == nil && t.Cursor >= n-1
@@ -503,7 +503,7 @@ func (t *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 				t.setFilter("")
 				return nil, nil
 			case km.String() == "up" || km.String() == "down":
-				t.Move(map[string]int{"up": -1, "down": 1}[km.String()])
+				t.move(map[string]int{"up": -1, "down": 1}[km.String()])
 				return nil, nil
 			}
 		}
@@ -518,9 +518,9 @@ func (t *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 	if !ok {
 		return nil, nil
 	}
-	if t.DiagOpen {
+	if t.diagOpen {
 		if key.Matches(km, k.Global.Back) {
-			t.DiagOpen = false
+			t.diagOpen = false
 		} else {
 			t.pg.ScrollKey(km)
 		}
@@ -545,7 +545,7 @@ func (t *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		if len(t.Diagnosis) == 0 {
 			return nil, screen.Note{Text: "no diagnosis yet: it comes with the records of a path's tail"}
 		}
-		t.DiagOpen = true
+		t.diagOpen = true
 		t.rebuildDiag()
 		return nil, nil
 	case key.Matches(km, k.Tail.Pause):
@@ -579,17 +579,17 @@ func (t *Model) listKey(km tea.KeyPressMsg) {
 	n := t.Shown().Count()
 	switch {
 	case key.Matches(km, k.Up):
-		t.Move(-1)
+		t.move(-1)
 	case key.Matches(km, k.Down):
-		t.Move(1)
+		t.move(1)
 	case key.Matches(km, k.PageUp):
-		t.Move(-lh)
+		t.move(-lh)
 	case key.Matches(km, k.PageDown):
-		t.Move(lh)
+		t.move(lh)
 	case key.Matches(km, k.Top):
-		t.Move(-n)
+		t.move(-n)
 	case key.Matches(km, k.Bottom):
-		t.Move(n)
+		t.move(n)
 	}
 }
 
@@ -620,7 +620,7 @@ func (t *Model) rebuildAttr() {
 		return
 	}
 	t.pg.SetSize(t.w, max(t.h-1, 1))
-	t.pg.SetLines(AttributionLines(t.env, t.AttrFlow, t.Attr, t.AttrErr, t.AttrState, t.Catalog, t.Loc, t.w))
+	t.pg.SetLines(attributionLines(t.env, t.AttrFlow, t.Attr, t.AttrErr, t.AttrState, t.Catalog, t.Loc, t.w))
 }
 
 // View draws exactly h lines: the title, the counters, the diagnosis, the
@@ -628,7 +628,7 @@ func (t *Model) rebuildAttr() {
 func (t *Model) View() string {
 	e := t.env
 	st := e.Styles
-	if t.DiagOpen {
+	if t.diagOpen {
 		head := st.Title.Render("diagnosis") + "  " + st.Subtle.Render("what the path's records show "+e.Glyphs.Dot+" esc back")
 		return cells.Truncate(head, t.w, e.Glyphs.Ellipsis) + "\n" + t.pg.View()
 	}
@@ -650,7 +650,7 @@ func (t *Model) View() string {
 	for _, d := range t.diagLines() {
 		lines = append(lines, tone.Render(cells.Truncate(cells.Clean(d, e.ASCII), t.w, e.Glyphs.Ellipsis)))
 	}
-	lines = append(lines, Header(e, t.layout, t.w))
+	lines = append(lines, header(e, t.layout, t.w))
 	l := t.Shown()
 	lh := t.listHeight()
 	if l.Count() == 0 {
@@ -659,7 +659,7 @@ func (t *Model) View() string {
 		}
 	}
 	for i := t.offset; i < l.Count() && i < t.offset+lh; i++ {
-		lines = append(lines, Row(e, l.Row(i), t.layout, t.w, i == t.Cursor, t.Catalog))
+		lines = append(lines, row(e, l.Row(i), t.layout, t.w, i == t.Cursor, t.Catalog))
 	}
 	bodyEnd := len(t.head) + t.diagRoom() + 1 + lh
 	for len(lines) < bodyEnd {
@@ -719,7 +719,7 @@ func (t *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.Filter.Apply, k.Filter.Clear}
 	case t.AttrOpen:
 		return []key.Binding{k.Global.Help, k.List.Down, k.Evidence.Copy, k.Global.Back}
-	case t.DiagOpen:
+	case t.diagOpen:
 		return []key.Binding{k.Global.Help, k.List.Down, k.Global.Back}
 	}
 	// The full help spells out the filter's syntax; the key line has no

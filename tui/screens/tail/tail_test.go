@@ -83,7 +83,7 @@ func TestFlowFilterTerms(t *testing.T) {
 			continue
 		}
 		if got := ff.match(&tc.flow); got != tc.want {
-			t.Errorf("%q on %s: %v, want %v", tc.q, NewRecord(tc.flow, false, time.UTC).Cells, got, tc.want)
+			t.Errorf("%q on %s: %v, want %v", tc.q, newRecord(tc.flow, false, time.UTC).cells, got, tc.want)
 		}
 	}
 	for _, bad := range []string{"rejct", "port:x", "port:9-1", "src:10.0.0.300", "proto:tcpx", "10.0.0.0/33"} {
@@ -106,7 +106,7 @@ func TestRingSnapshotIsOldestFirst(t *testing.T) {
 	}
 	ports := func(s RingSnapshot) string {
 		var out []string
-		for _, f := range s.Flows() {
+		for _, f := range s.flows() {
 			out = append(out, fmt.Sprint(f.SrcPort-32768))
 		}
 		return strings.Join(out, ",")
