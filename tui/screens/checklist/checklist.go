@@ -166,7 +166,7 @@ func (c *Model) rebuildEvidence() {
 		c.Evidence.SetLines(nil)
 		return
 	}
-	c.Evidence.SetLines(EvidenceLines(c.env, c.Report, c.Rows[c.Cursor], c.Catalog, c.w))
+	c.Evidence.SetLines(evidenceLines(c.env, c.Report, c.Rows[c.Cursor], c.Catalog, c.w))
 }
 
 func (c *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
@@ -254,7 +254,7 @@ func (c *Model) View() string {
 	lines = append(lines, cells.Truncate(st.Title.Render(c.pathTitle()), c.w, e.Glyphs.Ellipsis))
 	lines = append(lines, verdictLine(e, c.Report, c.EvalErr, c.Rows, c.Pending, c.Frame, c.w, c.Catalog))
 	for i, r := range c.Rows {
-		lines = append(lines, Row(e, r, c.w, c.Frame, i == c.Cursor))
+		lines = append(lines, checklistRow(e, r, c.w, c.Frame, i == c.Cursor))
 	}
 	hops := hopsLines(e, c.Report, c.Catalog, c.w, c.hopsRoom())
 	lines = append(lines, hops...)

@@ -21,9 +21,9 @@ const (
 	nameW = 17
 )
 
-// Row draws one layer: cursor, mark, status word, name, summary,
+// checklistRow draws one layer: cursor, mark, status word, name, summary,
 // and the time it flipped when it did.
-func Row(e *screen.Env, r LayerRow, w int, frame int, selected bool) string {
+func checklistRow(e *screen.Env, r LayerRow, w int, frame int, selected bool) string {
 	p := &e.Paint
 	cur := "  "
 	if selected {
@@ -46,7 +46,7 @@ func Row(e *screen.Env, r LayerRow, w int, frame int, selected bool) string {
 	if !r.Changed.IsZero() {
 		tag = " changed " + r.Changed.Format("15:04:05")
 	}
-	summary := cells.FromEngine(r.Summary, e.ASCII)
+	summary := cells.FromEngine(r.summary, e.ASCII)
 	if r.Status == screen.RowPending && summary == "" {
 		summary = "waiting for data"
 	}
@@ -119,11 +119,11 @@ func hopsLines(e *screen.Env, rep *checks.Report, c *catalog.Catalog, w, maxLine
 	return lines
 }
 
-// EvidenceLines renders what a layer evaluated: its findings (the plain
+// evidenceLines renders what a layer evaluated: its findings (the plain
 // sentence, the code, the fix), then every decision by direction with the
 // rules it looked at and the one that decided highlighted, then the
 // report's notes.
-func EvidenceLines(e *screen.Env, rep *checks.Report, row LayerRow, c *catalog.Catalog, w int) []string {
+func evidenceLines(e *screen.Env, rep *checks.Report, row LayerRow, c *catalog.Catalog, w int) []string {
 	st := e.Styles
 	var out []string
 	add := func(s string) { out = append(out, s) }
@@ -276,7 +276,7 @@ func flips(prev map[string]decided, changed map[string]time.Time, rows []LayerRo
 			r.Changed = changed[r.Name]
 			continue
 		}
-		d := decided{status: r.Status, rule: r.Summary}
+		d := decided{status: r.Status, rule: r.summary}
 		if p, ok := prev[r.Name]; ok && p != d {
 			changed[r.Name] = now
 		}

@@ -16,12 +16,12 @@ import (
 func TestGoldenChecklistRows(t *testing.T) {
 	changed := time.Date(2026, 11, 20, 10, 4, 5, 0, time.UTC)
 	rows := []LayerRow{
-		{Name: "route", Status: "pass", Summary: "request: rtb-0c3d4e5f6a7b80012 10.0.0.0/16 → local; reply: rtb-0c3d4e5f6a7b80013 10.0.0.0/16 → local"},
+		{Name: "route", Status: "pass", summary: "request: rtb-0c3d4e5f6a7b80012 10.0.0.0/16 → local; reply: rtb-0c3d4e5f6a7b80013 10.0.0.0/16 → local"},
 		{Name: "nacl", Status: screen.RowPending},
-		{Name: "security-group", Status: "fail", Summary: "forward sg-0e5f6a7b8c9d00014: no inbound rule matches", Changed: changed},
-		{Name: "source-dest-check", Status: "skip", Summary: "nothing to evaluate on this path"},
-		{Name: "dns", Status: "unknown", Summary: "DATA_MISSING list-hosted-zones"},
-		{Name: "service", Status: "warn", Summary: "endpoint policy not evaluated"},
+		{Name: "security-group", Status: "fail", summary: "forward sg-0e5f6a7b8c9d00014: no inbound rule matches", Changed: changed},
+		{Name: "source-dest-check", Status: "skip", summary: "nothing to evaluate on this path"},
+		{Name: "dns", Status: "unknown", summary: "DATA_MISSING list-hosted-zones"},
+		{Name: "service", Status: "warn", summary: "endpoint policy not evaluated"},
 		{Name: "reachability-analyzer", Status: screen.RowNone},
 	}
 	for _, ascii := range []bool{false, true} {
@@ -29,7 +29,7 @@ func TestGoldenChecklistRows(t *testing.T) {
 			e := tuitest.Env(ascii, themes.ANSI16)
 			var lines []string
 			for i, r := range rows {
-				lines = append(lines, Row(e, r, w, 3, i == 2))
+				lines = append(lines, checklistRow(e, r, w, 3, i == 2))
 			}
 			name := fmt.Sprintf("checklist-rows-%d", w)
 			if ascii {
@@ -83,7 +83,7 @@ func TestGoldenChecklistAndEvidence(t *testing.T) {
 			if ascii {
 				tuitest.AssertASCII(t, suffix, out)
 			}
-			ev := strings.Join(EvidenceLines(e, rep, c.Rows[c.Cursor], c.Catalog, w), "\n")
+			ev := strings.Join(evidenceLines(e, rep, c.Rows[c.Cursor], c.Catalog, w), "\n")
 			tuitest.Golden(t, "evidence-security-group-"+suffix, ev, w)
 		}
 	}

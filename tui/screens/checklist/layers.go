@@ -15,7 +15,7 @@ import (
 type LayerRow struct {
 	Name    string
 	Status  screen.RowStatus
-	Summary string
+	summary string
 	// Changed is when the layer last flipped between decided statuses
 	// (zero when it never did since the path was chosen).
 	Changed time.Time
@@ -123,7 +123,7 @@ func layerRows(rep *checks.Report, evalErr error, pending map[checks.DataKind]bo
 				rows[i].Status = screen.RowNone
 				continue
 			}
-			rows[i].Summary = cells.FromEngine(l.Summary, ascii)
+			rows[i].summary = cells.FromEngine(l.Summary, ascii)
 			if layerPending(l, pending, toHost) {
 				continue
 			}

@@ -40,7 +40,7 @@ func (d *Model) Show(n *checks.Network, c *catalog.Catalog, id string) {
 		d.Pager.SetLines([]string{"loading" + d.env.Glyphs.Ellipsis})
 		return
 	}
-	d.Pager.SetLines(Lines(d.env, n, c, id))
+	d.Pager.SetLines(detailLines(d.env, n, c, id))
 }
 
 func (d *Model) SetSize(w, h int) { d.Pager.SetSize(w, h) }

@@ -152,11 +152,11 @@ func sortedNACL(rules []checks.NACLRule) []checks.NACLRule {
 	return out
 }
 
-// Lines renders an ENI for the detail screen: identity, addresses,
+// detailLines renders an ENI for the detail screen: identity, addresses,
 // security groups with their rules, the subnet's route table and network
 // ACL. Lines are plain text with a style applied per line; the screen
 // truncates them to its width.
-func Lines(e *screen.Env, n *checks.Network, c *catalog.Catalog, id string) []string {
+func detailLines(e *screen.Env, n *checks.Network, c *catalog.Catalog, id string) []string {
 	st := e.Styles
 	eni := n.ENIs[id]
 	if eni == nil {

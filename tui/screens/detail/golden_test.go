@@ -16,7 +16,7 @@ func TestGoldenDetail(t *testing.T) {
 	for _, w := range []int{80, 120} {
 		e := tuitest.Env(false, themes.ANSI16)
 		c := catalog.Build(1, n, nil, false)
-		out := strings.Join(Lines(e, n, c, "eni-0d01"), "\n")
+		out := strings.Join(detailLines(e, n, c, "eni-0d01"), "\n")
 		// The detail screen truncates to its width; pin that too.
 		d := New(e)
 		d.SetSize(w, 40)
