@@ -184,10 +184,10 @@ func Golden(t *testing.T, name string, raw string, w int) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./tui -run %s -update to create it)", err, t.Name())
+		t.Fatalf("%v (run go test -run %s -update in this package to create it)", err, t.Name())
 	}
 	if string(want) != got {
-		t.Errorf("%s differs from %s (go test ./tui -update rewrites it)\n--- got\n%s--- want\n%s", name, path, got, want)
+		t.Errorf("%s differs from %s (go test -update in this package rewrites it)\n--- got\n%s--- want\n%s", name, path, got, want)
 	}
 }
 
