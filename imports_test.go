@@ -16,9 +16,9 @@ const module = "github.com/reachnet/reach"
 
 // TestImportRules holds the packages to the dependency rules of the
 // design: the engine depends on the standard library alone, the terminal
-// is wired in only by the command line, and the AWS adapter knows nothing
-// of how reports are shown; its packages split by job import only what
-// their job needs.
+// is wired in only by the command line, its screens reach each other only
+// through the root, and the AWS adapter knows nothing of how reports are
+// shown; its packages split by job import only what their job needs.
 func TestImportRules(t *testing.T) {
 	imports := packageImports(t)
 	if len(imports["checks"]) == 0 || len(imports["internal/cli"]) == 0 {
@@ -46,6 +46,9 @@ func TestImportRules(t *testing.T) {
 				{isOwn && under(own, "tui") && !under(pkg, "tui") && pkg != "internal/cli", "only the command line (internal/cli) wires in the terminal"},
 				{under(pkg, "aws") && isOwn && (under(own, "tui") || under(own, "render")), "aws never imports tui or render"},
 				{isOwn && ownAllowed[pkg] != nil && !slices.Contains(ownAllowed[pkg], own), fmt.Sprintf("%s may import only %v of this module", pkg, ownAllowed[pkg])},
+				{pkg == "internal/cli" && isOwn && under(own, "tui") && own != "tui", "the command line knows the terminal by package tui alone, not its screens"},
+				{under(pkg, "tui/screens") && isOwn && under(own, "tui/screens") && !under(pkg, own), "a screen never imports another: it returns an intent to the root"},
+				{under(pkg, "tui/components") && isOwn && (under(own, "tui/screens") || own == "tui"), "components know no screen and not the root"},
 			} {
 				if rule.broken {
 					t.Errorf("%s imports %s: %s", pkg, dep, rule.why)

@@ -6,23 +6,27 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+
+	"github.com/reachnet/reach/tui/components/catalog"
+	"github.com/reachnet/reach/tui/internal/tuitest"
 )
 
 // browserWith returns a model showing n ENIs at w×h.
 func browserWith(b testing.TB, n, w, h int) *Model {
-	net := bigNet(n)
+	net := tuitest.BigNet(n)
 	net.Compile()
 	m := newTestModel(b, Static("bench", net, nil), Options{})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	start(b, m)
-	if len(m.browser.visible) != n {
-		b.Fatalf("rows = %d, want %d", len(m.browser.visible), n)
+	if len(m.browser.Visible) != n {
+		b.Fatalf("rows = %d, want %d", len(m.browser.Visible), n)
 	}
 	return m
 }
@@ -31,9 +35,9 @@ func browserWith(b testing.TB, n, w, h int) *Model {
 // with 10,000 ENIs: what View does after every message.
 func BenchmarkBrowserFrame10k(b *testing.B) {
 	for _, size := range [][2]int{{80, 24}, {200, 60}} {
-		b.Run(itoa(size[0])+"x"+itoa(size[1]), func(b *testing.B) {
+		b.Run(strconv.Itoa(size[0])+"x"+strconv.Itoa(size[1]), func(b *testing.B) {
 			m := browserWith(b, 10000, size[0], size[1])
-			m.browser.move(5000)
+			m.browser.Move(5000)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
@@ -77,28 +81,28 @@ func BenchmarkScrollKeystroke10k(b *testing.B) {
 // BenchmarkCatalog10k is the off-screen work when a network arrives: rows,
 // names and completions for 10,000 ENIs (a command, not Update).
 func BenchmarkCatalog10k(b *testing.B) {
-	net := bigNet(10000)
+	net := tuitest.BigNet(10000)
 	net.Compile()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		_ = buildCatalog(1, net, nil, false)
+		_ = catalog.Build(1, net, nil, false)
 	}
 }
 
 // BenchmarkComplete10k is one keystroke's completion lookup.
 func BenchmarkComplete10k(b *testing.B) {
-	c := buildCatalog(1, bigNet(10000), nil, false)
+	c := catalog.Build(1, tuitest.BigNet(10000), nil, false)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		_ = c.complete("10.0.3", 8)
+		_ = c.Complete("10.0.3", 8)
 	}
 }
 
 // BenchmarkChecklistFrame is one frame of the checklist.
 func BenchmarkChecklistFrame(b *testing.B) {
-	m := newTestModel(b, Static("bench", smallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
+	m := newTestModel(b, Static("bench", tuitest.SmallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
 	start(b, m)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -169,7 +173,7 @@ func TestKeypressLatencyWhileStreaming(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test")
 	}
-	base := bigNet(10000)
+	base := tuitest.BigNet(10000)
 	kinds := slices.Clone(knownKinds)
 	src := NewSource("live bench", func(ctx context.Context, emit func(Update)) error {
 		for i := range kinds {
@@ -237,7 +241,7 @@ func TestStartToFirstFrame(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing test")
 	}
-	net := smallNet()
+	net := tuitest.SmallNet()
 	out := &frameWriter{want: "batch-1"}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(context.Background())

@@ -6,6 +6,10 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/reachnet/reach/tui/screen"
+	"github.com/reachnet/reach/tui/screens/browser"
+	"github.com/reachnet/reach/tui/screens/picker"
 )
 
 // command is one word of the command line (":" as in k9s and vi).
@@ -70,7 +74,7 @@ type cmdline struct {
 	active bool
 }
 
-func newCmdline(e *env) cmdline {
+func newCmdline(e *screen.Env) cmdline {
 	in := textinput.New()
 	in.Prompt = ":"
 	in.CharLimit = 512
@@ -79,10 +83,10 @@ func newCmdline(e *env) cmdline {
 	return c
 }
 
-func (c *cmdline) restyle(e *env) {
-	s := textinput.DefaultStyles(e.st.Palette.Dark)
-	s.Focused.Prompt = e.st.Accent
-	s.Focused.Suggestion = e.st.Subtle
+func (c *cmdline) restyle(e *screen.Env) {
+	s := textinput.DefaultStyles(e.Styles.Palette.Dark)
+	s.Focused.Prompt = e.Styles.Accent
+	s.Focused.Suggestion = e.Styles.Subtle
 	s.Cursor.Blink = false
 	c.input.SetStyles(s)
 	var names []string
@@ -141,12 +145,12 @@ func (m *Model) cmdPick(args []string) tea.Cmd {
 	if len(args) > 1 {
 		m.draft.To = args[1]
 	}
-	focus := fieldFrom
+	focus := picker.FieldFrom
 	switch {
 	case len(args) > 1:
-		focus = fieldPort
+		focus = picker.FieldPort
 	case len(args) == 1:
-		focus = fieldTo
+		focus = picker.FieldTo
 	}
 	return m.openPicker(focus)
 }
@@ -156,7 +160,7 @@ func (m *Model) cmdCheck(args []string) tea.Cmd {
 		m.setStatus("usage: :check FROM TO[:PORT] [PROTOCOL]", true)
 		return nil
 	}
-	p := pathSpec{From: args[0], To: args[1]}
+	p := screen.PathSpec{From: args[0], To: args[1]}
 	if len(args) == 3 {
 		p.Protocol = strings.ToLower(args[2])
 	}
@@ -164,13 +168,13 @@ func (m *Model) cmdCheck(args []string) tea.Cmd {
 }
 
 func (m *Model) cmdTail(_ []string) tea.Cmd {
-	if m.top() == m.browser && m.browser.selectedID() != "" {
-		return m.openTail(openTail{eni: m.browser.selectedID()})
+	if m.top() == m.browser && m.browser.SelectedID() != "" {
+		return m.openTail(screen.OpenTail{ENI: m.browser.SelectedID()})
 	}
-	if m.top() == m.detail && m.detail.id != "" {
-		return m.openTail(openTail{eni: m.detail.id})
+	if m.top() == m.detail && m.detail.ID != "" {
+		return m.openTail(screen.OpenTail{ENI: m.detail.ID})
 	}
-	return m.openTail(openTail{})
+	return m.openTail(screen.OpenTail{})
 }
 
 func (m *Model) cmdSort(args []string) tea.Cmd {
@@ -178,31 +182,31 @@ func (m *Model) cmdSort(args []string) tea.Cmd {
 		m.setStatus("usage: :sort COLUMN (name, id, type, private, public, subnet, vpc, status)", true)
 		return nil
 	}
-	col, ok := sortColumn(args[0])
+	col, ok := browser.SortColumn(args[0])
 	if !ok {
 		m.setStatus(fmt.Sprintf("sort %q: expected a column: name, id, type, private, public, subnet, vpc, status", args[0]), true)
 		return nil
 	}
 	m.stack = m.stack[:1]
-	m.browser.sortBy(col)
+	m.browser.SortBy(col)
 	return nil
 }
 
 func (m *Model) cmdFilter(args []string) tea.Cmd {
 	m.stack = m.stack[:1]
-	m.browser.setFilter(strings.Join(args, " "))
+	m.browser.SetFilter(strings.Join(args, " "))
 	return nil
 }
 
 // askQuit quits at once when nothing runs; while a check or a tail does,
 // it asks first, so a stray q does not end an investigation.
 func (m *Model) askQuit() tea.Cmd {
-	if !m.busy() && !m.tail.running() {
+	if !m.busy() && !m.tail.Running() {
 		return m.quit()
 	}
 	m.confirmQuit = true
 	what := "a check is running"
-	if m.tail.running() {
+	if m.tail.Running() {
 		what = "the flow tail is running"
 	}
 	m.setStatus(what+": quit? y to quit, any other key to stay", true)

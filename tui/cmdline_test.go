@@ -8,6 +8,11 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/themes"
+	"github.com/reachnet/reach/tui/components/catalog"
+	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/internal/tuitest"
+	"github.com/reachnet/reach/tui/screens/checklist"
+	"github.com/reachnet/reach/tui/screens/picker"
 )
 
 func TestCommandLine(t *testing.T) {
@@ -27,20 +32,20 @@ func TestCommandLine(t *testing.T) {
 			}
 		}},
 		{"pick fills the form", "pick app-1 10.0.33.12", func(t *testing.T, m *Model) {
-			if m.top() != m.picker || m.picker.fields[fieldFrom].Value() != "app-1" || m.picker.fields[fieldTo].Value() != "10.0.33.12" || m.picker.focus != fieldPort {
-				t.Errorf("top %s from %q to %q focus %d", m.top().title(), m.picker.fields[fieldFrom].Value(), m.picker.fields[fieldTo].Value(), m.picker.focus)
+			if m.top() != m.picker || m.picker.Fields[picker.FieldFrom].Value() != "app-1" || m.picker.Fields[picker.FieldTo].Value() != "10.0.33.12" || m.picker.Focus != picker.FieldPort {
+				t.Errorf("top %s from %q to %q focus %d", m.top().Title(), m.picker.Fields[picker.FieldFrom].Value(), m.picker.Fields[picker.FieldTo].Value(), m.picker.Focus)
 			}
 		}},
 		{"check runs a path", "check batch-1 10.0.33.12:5432", func(t *testing.T, m *Model) {
-			if m.top() != m.checklist || m.checklist.rep == nil || m.checklist.rep.Verdict != checks.Unreachable {
-				t.Errorf("top %s rep %+v", m.top().title(), m.checklist.rep)
+			if m.top() != m.checklist || m.checklist.Report == nil || m.checklist.Report.Verdict != checks.Unreachable {
+				t.Errorf("top %s rep %+v", m.top().Title(), m.checklist.Report)
 			}
 		}},
 		{"sort by private address, descending on the second time", "sort private", func(t *testing.T, m *Model) {
-			if m.browser.sortCol != colPrivate || m.browser.selectedID() == "" {
-				t.Fatalf("sort column %d", m.browser.sortCol)
+			if m.browser.SortCol != catalog.ColPrivate || m.browser.SelectedID() == "" {
+				t.Fatalf("sort column %d", m.browser.SortCol)
 			}
-			first := m.browser.cat.rows[m.browser.visible[0]].cells[colPrivate]
+			first := m.browser.Catalog.Rows[m.browser.Visible[0]].Cells[catalog.ColPrivate]
 			if first != "10.0.16.7" {
 				t.Errorf("first row by private IP: %s", first)
 			}
@@ -48,13 +53,13 @@ func TestCommandLine(t *testing.T) {
 				t.Errorf("the sorted column should be marked:\n%s", s)
 			}
 			m.runCommand("sort private")
-			if first := m.browser.cat.rows[m.browser.visible[0]].cells[colPrivate]; first != "10.0.33.12" {
+			if first := m.browser.Catalog.Rows[m.browser.Visible[0]].Cells[catalog.ColPrivate]; first != "10.0.33.12" {
 				t.Errorf("descending: first %s", first)
 			}
 		}},
 		{"filter", "filter batch", func(t *testing.T, m *Model) {
-			if len(m.browser.visible) != 1 || m.browser.selectedID() != "eni-0b01" {
-				t.Errorf("filter batch: %d rows", len(m.browser.visible))
+			if len(m.browser.Visible) != 1 || m.browser.SelectedID() != "eni-0b01" {
+				t.Errorf("filter batch: %d rows", len(m.browser.Visible))
 			}
 		}},
 		{"unknown command", "frobnicate", func(t *testing.T, m *Model) {
@@ -70,7 +75,7 @@ func TestCommandLine(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+			m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 			start(t, m)
 			press(t, m, ":")
 			if !m.cmd.active {
@@ -95,8 +100,8 @@ func TestSortKeys(t *testing.T) {
 	start(t, m)
 	press(t, m, "P")
 	var got []string
-	for _, i := range m.browser.visible {
-		got = append(got, m.browser.cat.rows[i].cells[colPrivate])
+	for _, i := range m.browser.Visible {
+		got = append(got, m.browser.Catalog.Rows[i].Cells[catalog.ColPrivate])
 	}
 	// Numeric, not textual: 10.0.16.45 after 10.0.16.7.
 	if want := "10.0.16.7,10.0.16.45,10.0.17.20,10.0.17.31"; !strings.HasPrefix(strings.Join(got, ","), want) {
@@ -106,13 +111,13 @@ func TestSortKeys(t *testing.T) {
 	press(t, m, "/")
 	typeText(t, m, "10.0.1")
 	press(t, m, "enter")
-	if first := m.browser.cat.rows[m.browser.visible[0]].cells[colPrivate]; first != "10.0.16.7" {
+	if first := m.browser.Catalog.Rows[m.browser.Visible[0]].Cells[catalog.ColPrivate]; first != "10.0.16.7" {
 		t.Errorf("filtered and sorted: first %s", first)
 	}
 }
 
 func TestQuitAsksWhileRunning(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	start(t, m)
 	m.loading = true // a load in flight
 	press(t, m, "q")
@@ -130,36 +135,36 @@ func TestQuitAsksWhileRunning(t *testing.T) {
 }
 
 func TestSlashFiltersDetailAndEvidence(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
 	start(t, m)
 	// The checklist's evidence: / keeps the lines with the word.
-	before := len(m.checklist.ev.lines)
+	before := len(m.checklist.Evidence.Lines)
 	press(t, m, "/")
-	if !m.top().capturing() {
+	if !m.top().Capturing() {
 		t.Fatal("/ on the checklist should capture keys")
 	}
 	typeText(t, m, "inbound")
-	after := len(m.checklist.ev.lines)
+	after := len(m.checklist.Evidence.Lines)
 	if after == 0 || after >= before {
 		t.Fatalf("evidence lines %d → %d with the filter", before, after)
 	}
-	for _, l := range m.checklist.ev.lines {
+	for _, l := range m.checklist.Evidence.Lines {
 		if !strings.Contains(strings.ToLower(l), "inbound") {
 			t.Errorf("kept a line without the word: %q", l)
 		}
 	}
 	press(t, m, "enter", "esc")
-	if m.top() != m.checklist || m.checklist.ev.filter != "" {
+	if m.top() != m.checklist || m.checklist.Evidence.Filter != "" {
 		t.Fatal("esc clears the filter first, and stays")
 	}
 	// The detail of an interface.
 	press(t, m, "esc", "enter")
 	if m.top() != m.detail {
-		t.Fatalf("top %s", m.top().title())
+		t.Fatalf("top %s", m.top().Title())
 	}
 	press(t, m, "/")
 	typeText(t, m, "zzzz")
-	if len(m.detail.pg.lines) != 0 || !strings.Contains(screenText(m), `no line matches "zzzz"`) {
+	if len(m.detail.Pager.Lines) != 0 || !strings.Contains(screenText(m), `no line matches "zzzz"`) {
 		t.Errorf("a filter that matches nothing says so:\n%s", screenText(m))
 	}
 }
@@ -205,13 +210,13 @@ func TestFailedLoadIsNeverGreen(t *testing.T) {
 // TestRulesNeverTruncateToTheSameText: at 80 columns two rules that differ
 // only at their end stay apart, and groups are named.
 func TestRulesNeverTruncateToTheSameText(t *testing.T) {
-	e := testEnv(true, themes.NoColor)
-	c := &catalog{names: map[string]string{"sg-0e5f6a7b8c9d00012": "app-servers"}}
+	e := tuitest.Env(true, themes.NoColor)
+	c := &catalog.Catalog{Names: map[string]string{"sg-0e5f6a7b8c9d00012": "app-servers"}}
 	long := "allow tcp 8080 from 111122223333/sg-0e5f6a7b8c9d00012 (peered VPC vpc-0a1b2c3d4e5f60001) description "
 	d := checks.Decision{Component: "sg-0e5f6a7b8c9d00021", Outcome: "allow", Rule: long + "A",
 		Rules: []checks.RuleLine{{Text: long + "ending one", Matched: true}, {Text: long + "ending two"}}}
-	lines := decisionLines(e, d, c, 80)
-	text := stripANSI(strings.Join(lines, "\n"))
+	lines := checklist.DecisionLines(e, d, c, 80)
+	text := tuitest.StripANSI(strings.Join(lines, "\n"))
 	for _, want := range []string{"ending one", "ending two", "app-servers (sg-0e5f6a7b8c9d00012)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("missing %q:\n%s", want, text)
@@ -221,7 +226,7 @@ func TestRulesNeverTruncateToTheSameText(t *testing.T) {
 		t.Errorf("the group is named by account and ID:\n%s", text)
 	}
 	for _, l := range lines {
-		if width(l) > 80 {
+		if cells.Width(l) > 80 {
 			t.Errorf("line wider than 80: %q", l)
 		}
 	}
@@ -233,12 +238,12 @@ func TestRulesNeverTruncateToTheSameText(t *testing.T) {
 func TestHeaderShowsTheScope(t *testing.T) {
 	src := NewSource("live", func(_ context.Context, emit func(Update)) error {
 		emit(Update{Scope: "account 111122223333 · us-east-1 · profile prod"})
-		emit(Update{Network: smallNet()})
+		emit(Update{Network: tuitest.SmallNet()})
 		return nil
 	})
 	m := newTestModel(t, src, Options{})
 	start(t, m)
-	if h := m.headerLine(120); !strings.Contains(stripANSI(h), "account 111122223333 · us-east-1 · profile prod") {
-		t.Errorf("header: %q", stripANSI(h))
+	if h := m.headerLine(120); !strings.Contains(tuitest.StripANSI(h), "account 111122223333 · us-east-1 · profile prod") {
+		t.Errorf("header: %q", tuitest.StripANSI(h))
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/internal/tuitest"
 )
 
 // Flows drive the real program (renderer, input, commands) through teatest
@@ -22,7 +23,7 @@ import (
 func startFlow(t *testing.T, opts Options, w, h int) *teatest.TestModel {
 	t.Helper()
 	if opts.Source == nil {
-		opts.Source = Static("demo", smallNet(), nil)
+		opts.Source = Static("demo", tuitest.SmallNet(), nil)
 	}
 	m, _ := newProgramModel(context.Background(), opts, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	return teatest.NewTestModel(t, m,
@@ -42,7 +43,7 @@ func contains(s string) func([]byte) bool {
 
 func send(tm *teatest.TestModel, keys ...string) {
 	for _, k := range keys {
-		tm.Send(keyMsg(k))
+		tm.Send(tuitest.KeyMsg(k))
 	}
 }
 
@@ -67,10 +68,10 @@ func TestFlowPickWithKeys(t *testing.T) {
 	})
 	send(tm, "q")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-	if fm.checklist.rep == nil || fm.checklist.rep.Verdict != checks.Unreachable {
-		t.Fatalf("final report: %+v", fm.checklist.rep)
+	if fm.checklist.Report == nil || fm.checklist.Report.Verdict != checks.Unreachable {
+		t.Fatalf("final report: %+v", fm.checklist.Report)
 	}
-	if got := fm.checklist.rep.BlockedBy; got == nil || got.Layer != checks.LayerSecurityGroup || got.Component != "sg-0rds" {
+	if got := fm.checklist.Report.BlockedBy; got == nil || got.Layer != checks.LayerSecurityGroup || got.Component != "sg-0rds" {
 		t.Fatalf("blocked by %+v", got)
 	}
 }

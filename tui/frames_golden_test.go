@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/reachnet/reach/tui/internal/tuitest"
 )
 
 // TestGoldenIncidentFrames pins whole frames of the screens people use in
@@ -52,7 +54,7 @@ func TestGoldenIncidentFrames(t *testing.T) {
 				m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 				start(t, m)
 				s.do(t, m)
-				golden(t, fmt.Sprintf("frame-%s-%dx%d", s.name, size[0], size[1]), m.render(), size[0])
+				tuitest.Golden(t, fmt.Sprintf("frame-%s-%dx%d", s.name, size[0], size[1]), m.render(), size[0])
 			})
 		}
 	}

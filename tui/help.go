@@ -6,12 +6,15 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+
+	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // helpLines renders the full help: the focused screen's bindings, then the
 // global ones, every enabled binding once. It lays them out in two columns
 // when one does not fit the height, rather than dropping any.
-func helpLines(e *env, screenTitle string, km help.KeyMap, w, h int, withCommands bool) []string {
+func helpLines(e *screen.Env, screenTitle string, km help.KeyMap, w, h int, withCommands bool) []string {
 	type entry struct{ key, desc string }
 	type section struct {
 		title   string
@@ -38,9 +41,9 @@ func helpLines(e *env, screenTitle string, km help.KeyMap, w, h int, withCommand
 	}
 	sections := []section{
 		collect(screenTitle, km.FullHelp()),
-		collect("everywhere", [][]key.Binding{e.keys.global.bindings()}),
+		collect("everywhere", [][]key.Binding{e.Keys.Global.Bindings()}),
 	}
-	footer := e.st.Subtle.Render("esc or ? closes this help; :help lists the commands")
+	footer := e.Styles.Subtle.Render("esc or ? closes this help; :help lists the commands")
 	if withCommands {
 		// The commands replace the screen's keys: ":quit :q" and what it does.
 		sections[0] = section{title: "commands (type : then the command; tab completes)"}
@@ -55,18 +58,18 @@ func helpLines(e *env, screenTitle string, km help.KeyMap, w, h int, withCommand
 			}
 			sections[0].entries = append(sections[0].entries, entry{k, desc})
 		}
-		footer = e.st.Subtle.Render("esc closes this help; ? shows the keys of the screen")
+		footer = e.Styles.Subtle.Render("esc closes this help; ? shows the keys of the screen")
 	}
 	keyW := 0
 	for _, s := range sections {
 		for _, en := range s.entries {
-			keyW = max(keyW, width(en.key))
+			keyW = max(keyW, cells.Width(en.key))
 		}
 	}
 	render := func(s section) []string {
-		lines := []string{e.st.Title.Render(s.title)}
+		lines := []string{e.Styles.Title.Render(s.title)}
 		for _, en := range s.entries {
-			lines = append(lines, "  "+e.st.Key.Render(fit(en.key, keyW, e.g.ellipsis))+"  "+e.st.Desc.Render(en.desc))
+			lines = append(lines, "  "+e.Styles.Key.Render(cells.Fit(en.key, keyW, e.Glyphs.Ellipsis))+"  "+e.Styles.Desc.Render(en.desc))
 		}
 		return lines
 	}
@@ -87,23 +90,23 @@ func helpLines(e *env, screenTitle string, km help.KeyMap, w, h int, withCommand
 	for i := range max(len(left), len(right)) {
 		l, r := "", ""
 		if i < len(left) {
-			l = truncate(left[i], colW, e.g.ellipsis)
+			l = cells.Truncate(left[i], colW, e.Glyphs.Ellipsis)
 		}
 		if i < len(right) {
-			r = truncate(right[i], colW, e.g.ellipsis)
+			r = cells.Truncate(right[i], colW, e.Glyphs.Ellipsis)
 		}
-		out = append(out, l+strings.Repeat(" ", max(colW-width(l), 0))+"  "+r)
+		out = append(out, l+strings.Repeat(" ", max(colW-cells.Width(l), 0))+"  "+r)
 	}
 	out = append(out, "", footer)
 	return clip(out, w, h, e)
 }
 
-func clip(lines []string, w, h int, e *env) []string {
+func clip(lines []string, w, h int, e *screen.Env) []string {
 	if len(lines) > h {
-		lines = append(lines[:max(h-1, 0)], e.st.Subtle.Render(fmt.Sprintf("(%d more: make the terminal taller)", len(lines)-h+1)))
+		lines = append(lines[:max(h-1, 0)], e.Styles.Subtle.Render(fmt.Sprintf("(%d more: make the terminal taller)", len(lines)-h+1)))
 	}
 	for i := range lines {
-		lines[i] = truncate(lines[i], w, e.g.ellipsis)
+		lines[i] = cells.Truncate(lines[i], w, e.Glyphs.Ellipsis)
 	}
 	return lines
 }

@@ -15,21 +15,15 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/themes"
+	"github.com/reachnet/reach/tui/components/catalog"
+	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/screen"
+	"github.com/reachnet/reach/tui/screens/browser"
+	"github.com/reachnet/reach/tui/screens/checklist"
+	"github.com/reachnet/reach/tui/screens/detail"
+	"github.com/reachnet/reach/tui/screens/picker"
+	"github.com/reachnet/reach/tui/screens/tail"
 )
-
-// screen is one page of the terminal. Screens draw a string; only the root
-// returns a tea.View. Keys reach the focused screen; data reaches the
-// screen that owns it through the root's methods.
-type screen interface {
-	update(msg tea.Msg) (tea.Cmd, intent)
-	view() string
-	setSize(w, h int)
-	title() string
-	// capturing is true while the screen takes text (a filter, a form):
-	// then only ctrl+c is global.
-	capturing() bool
-	help.KeyMap
-}
 
 // Messages. Commands are verbs (loadInventory, runChecks); their results
 // end in Msg and carry the ID of the run they belong to.
@@ -40,7 +34,7 @@ type (
 		ch     <-chan Update
 		closed bool
 	}
-	catalogMsg struct{ cat *catalog }
+	catalogMsg struct{ cat *catalog.Catalog }
 	reportMsg  struct {
 		run, gen int
 		rep      checks.Report
@@ -54,7 +48,7 @@ type (
 // focused screen and lays the screens out. Create it with newModel.
 type Model struct {
 	ctx  context.Context
-	env  *env
+	env  *screen.Env
 	opts Options
 	src  Source
 
@@ -66,7 +60,7 @@ type Model struct {
 	netVer    int
 	hostnames []string
 	pending   map[checks.DataKind]bool
-	cat       *catalog
+	cat       *catalog.Catalog
 	// building is true while a catalog command runs; a network that
 	// arrives meanwhile is built when it ends (only the newest: rows for
 	// a snapshot that is already superseded would be wasted work).
@@ -87,12 +81,12 @@ type Model struct {
 	// profile; snapshot and when it was taken); empty until it says.
 	scope string
 
-	browser   *browser
-	detail    *detail
-	picker    *picker
-	checklist *checklist
-	tail      *tail
-	stack     []screen
+	browser   *browser.Model
+	detail    *detail.Model
+	picker    *picker.Model
+	checklist *checklist.Model
+	tail      *tail.Model
+	stack     []screen.Screen
 	helpOpen  bool
 	short     help.Model
 	// cmd is the ":" command line; confirmQuit is set while q asks
@@ -101,8 +95,8 @@ type Model struct {
 	confirmQuit  bool
 	helpCommands bool
 
-	draft   pathSpec
-	path    pathSpec
+	draft   screen.PathSpec
+	path    screen.PathSpec
 	runID   int
 	pathGen int
 	shown   int
@@ -114,11 +108,11 @@ type Model struct {
 	statusErr bool
 	frame     int
 	ticking   bool
-	recents   []recentPath
+	recents   []screen.RecentPath
 	quitting  bool
 }
 
-func newModel(ctx context.Context, opts Options, e *env, recents []recentPath) *Model {
+func newModel(ctx context.Context, opts Options, e *screen.Env, recents []screen.RecentPath) *Model {
 	m := &Model{
 		ctx:     ctx,
 		env:     e,
@@ -135,22 +129,22 @@ func newModel(ctx context.Context, opts Options, e *env, recents []recentPath) *
 	if opts.NoColor {
 		m.depth = themes.NoColor
 	}
-	m.browser = newBrowser(e)
-	m.detail = newDetail(e)
-	m.picker = newPicker(e)
-	m.picker.recents = recents
-	m.checklist = newChecklist(e)
-	m.tail = newTail(e)
+	m.browser = browser.New(e)
+	m.detail = detail.New(e)
+	m.picker = picker.New(e)
+	m.picker.Recents = recents
+	m.checklist = checklist.New(e)
+	m.tail = tail.New(e)
 	m.cmd = newCmdline(e)
-	m.stack = []screen{m.browser}
+	m.stack = []screen.Screen{m.browser}
 	m.restyle()
 	if opts.From != "" || opts.To != "" {
-		p := pathSpec{From: opts.From, To: opts.To, Port: opts.Port, Protocol: opts.Protocol, SourcePort: opts.SourcePort}
+		p := screen.PathSpec{From: opts.From, To: opts.To, Port: opts.Port, Protocol: opts.Protocol, SourcePort: opts.SourcePort}
 		m.draft = p
 		m.path = p
 		m.pathGen++
-		m.checklist.reset(p)
-		m.checklist.started(m.pending)
+		m.checklist.Reset(p)
+		m.checklist.Started(m.pending)
 		m.stack = append(m.stack, m.checklist)
 	}
 	m.layout()
@@ -163,7 +157,7 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.startLoad(), m.ensureTicking())
 }
 
-func (m *Model) top() screen { return m.stack[len(m.stack)-1] }
+func (m *Model) top() screen.Screen { return m.stack[len(m.stack)-1] }
 
 // Update dispatches by message family; each family has its own method.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -191,16 +185,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onSpin()
 	case watchMsg:
 		cmd = m.onWatch(msg)
-	case tailMsg:
+	case tail.Msg:
 		cmd = m.onTailMsg(msg)
 	case recentsSavedMsg:
 		if msg.err != nil {
-			m.env.log.Warn("recent paths", "err", msg.err)
+			m.env.Log.Warn("recent paths", "err", msg.err)
 			m.setStatus(msg.err.Error(), true)
 		}
 	default:
 		// Cursor blinks and pastes belong to the focused screen's inputs.
-		cmd, _ = m.top().update(msg)
+		cmd, _ = m.top().Update(msg)
 	}
 	m.syncTail()
 	return m, tea.Batch(cmd, m.ensureTicking())
@@ -232,16 +226,16 @@ func (m *Model) restyle() {
 	if err != nil {
 		pal = themes.New(m.dark, m.depth)
 	}
-	m.env.setStyles(themes.NewStyles(pal))
-	m.browser.restyle()
-	m.picker.restyle()
-	m.tail.restyle()
+	m.env.SetStyles(themes.NewStyles(pal))
+	m.browser.Restyle()
+	m.picker.Restyle()
+	m.tail.Restyle()
 	m.cmd.restyle(m.env)
 	m.short.Styles = help.Styles{
-		ShortKey: m.env.st.Key, ShortDesc: m.env.st.Desc, ShortSeparator: m.env.st.Subtle,
-		Ellipsis: m.env.st.Subtle, FullKey: m.env.st.Key, FullDesc: m.env.st.Desc, FullSeparator: m.env.st.Subtle,
+		ShortKey: m.env.Styles.Key, ShortDesc: m.env.Styles.Desc, ShortSeparator: m.env.Styles.Subtle,
+		Ellipsis: m.env.Styles.Subtle, FullKey: m.env.Styles.Key, FullDesc: m.env.Styles.Desc, FullSeparator: m.env.Styles.Subtle,
 	}
-	if m.env.ascii {
+	if m.env.ASCII {
 		m.short.ShortSeparator = " | "
 		m.short.Ellipsis = "..."
 	} else {
@@ -252,10 +246,10 @@ func (m *Model) restyle() {
 
 // redraw rebuilds the cached lines of the screens that keep them.
 func (m *Model) redraw() {
-	if m.detail.id != "" {
-		m.detail.show(m.net, m.cat, m.detail.id)
+	if m.detail.ID != "" {
+		m.detail.Show(m.net, m.cat, m.detail.ID)
 	}
-	m.checklist.refresh()
+	m.checklist.Refresh()
 }
 
 // bodyHeight is the rows between the two header lines and the status and
@@ -264,18 +258,18 @@ func (m *Model) bodyHeight() int { return max(m.h-4, 1) }
 
 func (m *Model) layout() {
 	w, h := max(m.w, 1), m.bodyHeight()
-	m.browser.setSize(w, h)
-	m.detail.setSize(w, h)
-	m.picker.setSize(w, h)
-	m.checklist.setSize(w, h)
-	m.tail.setSize(w, h)
+	m.browser.SetSize(w, h)
+	m.detail.SetSize(w, h)
+	m.picker.SetSize(w, h)
+	m.checklist.SetSize(w, h)
+	m.tail.SetSize(w, h)
 	m.short.SetWidth(w)
 }
 
 // --- keys ---
 
 func (m *Model) onKey(km tea.KeyPressMsg) tea.Cmd {
-	g := m.env.keys.global
+	g := m.env.Keys.Global
 	if key.Matches(km, g.ForceQuit) {
 		return m.quit()
 	}
@@ -300,7 +294,7 @@ func (m *Model) onKey(km tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	top := m.top()
-	if !top.capturing() {
+	if !top.Capturing() {
 		switch {
 		case key.Matches(km, g.Quit):
 			return m.askQuit()
@@ -314,12 +308,12 @@ func (m *Model) onKey(km tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(km, g.Watch):
 			return m.toggleWatch()
 		case key.Matches(km, g.Pick):
-			return m.openPicker(fieldFrom)
+			return m.openPicker(picker.FieldFrom)
 		case key.Matches(km, g.Checklist):
 			return m.showChecklist()
 		}
 	}
-	cmd, it := top.update(km)
+	cmd, it := top.Update(km)
 	return tea.Batch(cmd, m.onIntent(it))
 }
 
@@ -333,20 +327,20 @@ func (m *Model) onWheel(w tea.MouseWheelMsg) tea.Cmd {
 	default:
 		return nil
 	}
-	if m.helpOpen || m.top().capturing() {
+	if m.helpOpen || m.top().Capturing() {
 		return nil
 	}
-	cmd, it := m.top().update(k)
+	cmd, it := m.top().Update(k)
 	return tea.Batch(cmd, m.onIntent(it))
 }
 
 func (m *Model) reload() tea.Cmd {
-	m.setStatus("reloading from "+m.sourceName()+m.env.g.ellipsis, false)
+	m.setStatus("reloading from "+m.sourceName()+m.env.Glyphs.Ellipsis, false)
 	return m.startLoad()
 }
 
 func (m *Model) showChecklist() tea.Cmd {
-	if m.path.empty() {
+	if m.path.Empty() {
 		m.setStatus("no path yet: press s and d on two ENIs, or p to type one", false)
 		return nil
 	}
@@ -365,7 +359,7 @@ func (m *Model) quit() tea.Cmd {
 
 // push focuses a screen; a screen already on the stack is returned to
 // (the screens above it close), as k9s does with its breadcrumbs.
-func (m *Model) push(s screen) {
+func (m *Model) push(s screen.Screen) {
 	if i := slices.Index(m.stack, s); i >= 0 {
 		m.stack = m.stack[:i+1]
 		return
@@ -380,94 +374,96 @@ func (m *Model) pop() {
 }
 
 // onIntent carries out what a screen asked for.
-func (m *Model) onIntent(it intent) tea.Cmd {
+func (m *Model) onIntent(it screen.Intent) tea.Cmd {
 	switch it := it.(type) {
 	case nil:
-	case back:
+	case screen.Back:
 		m.pop()
-	case openDetail:
-		m.detail.show(m.net, m.cat, it.id)
+	case screen.OpenDetail:
+		m.detail.Show(m.net, m.cat, it.ID)
 		m.push(m.detail)
-	case setEnd:
+	case screen.SetEnd:
 		return m.setEnd(it)
-	case checkPath:
-		return m.checkPath(it.p)
-	case copyText:
-		m.setStatus("copied "+it.what+" to the clipboard (OSC 52)", false)
-		return tea.SetClipboard(it.text)
-	case note:
-		m.setStatus(it.text, it.err)
-	case tailIntent:
-		return m.onTailIntent(it)
+	case screen.CheckPath:
+		return m.checkPath(it.Path)
+	case screen.CopyText:
+		m.setStatus("copied "+it.What+" to the clipboard (OSC 52)", false)
+		return tea.SetClipboard(it.Text)
+	case screen.Note:
+		m.setStatus(it.Text, it.Err)
+	case screen.OpenTail:
+		return m.openTail(it)
+	case screen.AttributeRecord:
+		return m.attribute(it.Flow, false)
 	}
 	return nil
 }
 
-func (m *Model) setEnd(it setEnd) tea.Cmd {
-	label := it.value
+func (m *Model) setEnd(it screen.SetEnd) tea.Cmd {
+	label := it.Value
 	if m.cat != nil {
-		label = m.cat.label(it.value)
+		label = m.cat.Label(it.Value)
 	}
-	if it.dest {
-		m.draft.To = it.value
+	if it.Dest {
+		m.draft.To = it.Value
 	} else {
-		m.draft.From = it.value
+		m.draft.From = it.Value
 	}
 	switch {
 	case m.draft.From == "":
-		m.setStatus("destination: "+label+" "+m.env.g.dot+" now press s on the source (or p to type it)", false)
+		m.setStatus("destination: "+label+" "+m.env.Glyphs.Dot+" now press s on the source (or p to type it)", false)
 		return nil
 	case m.draft.To == "":
-		m.setStatus("source: "+label+" "+m.env.g.dot+" now press d on the destination (or p to type it)", false)
+		m.setStatus("source: "+label+" "+m.env.Glyphs.Dot+" now press d on the destination (or p to type it)", false)
 		return nil
 	}
 	// Both ends are known: the form opens on the port, the one thing left.
-	if it.dest {
+	if it.Dest {
 		m.setStatus("destination: "+label, false)
 	} else {
 		m.setStatus("source: "+label, false)
 	}
-	return m.openPicker(fieldPort)
+	return m.openPicker(picker.FieldPort)
 }
 
 func (m *Model) openPicker(focus int) tea.Cmd {
-	m.picker.cat = m.cat
-	m.picker.recents = m.recents
-	cmd := m.picker.open(m.draft, focus)
+	m.picker.Catalog = m.cat
+	m.picker.Recents = m.recents
+	cmd := m.picker.Open(m.draft, focus)
 	m.push(m.picker)
 	return cmd
 }
 
 // checkPath makes p the path of the checklist and starts a run.
-func (m *Model) checkPath(p pathSpec) tea.Cmd {
+func (m *Model) checkPath(p screen.PathSpec) tea.Cmd {
 	if m.net != nil && len(m.pending) == 0 {
 		// Refuse what can never parse before leaving the form; while data
 		// loads, a Name tag may not resolve yet, so the checklist waits.
-		if _, err := p.query(m.net); err != nil {
+		if _, err := p.Query(m.net); err != nil {
 			if m.top() != m.picker {
 				m.draft = p
-				m.openPicker(fieldFrom)
+				m.openPicker(picker.FieldFrom)
 			}
-			var amb *ambiguousEnd
+			var amb *catalog.AmbiguousEnd
 			if errors.As(err, &amb) {
-				return m.picker.choose(amb)
+				return m.picker.Choose(amb)
 			}
-			m.picker.err = err.Error()
+			m.picker.Err = err.Error()
 			return nil
 		}
 	}
 	m.draft = p
 	m.path = p
 	m.pathGen++
-	m.checklist.cat = m.cat
-	m.checklist.reset(p)
+	m.checklist.Catalog = m.cat
+	m.checklist.Reset(p)
 	if m.top() == m.picker {
 		m.pop()
 	}
 	m.push(m.checklist)
-	m.recents = remember(m.recents, p, m.env.now())
-	m.picker.recents = m.recents
-	m.setStatus("checking "+p.text(m.env.g.arrow), false)
+	m.recents = remember(m.recents, p, m.env.Now())
+	m.picker.Recents = m.recents
+	m.setStatus("checking "+p.Text(m.env.Glyphs.Arrow), false)
 	return tea.Batch(m.runChecks(), saveRecents(m.opts.StateDir, m.recents))
 }
 
@@ -477,7 +473,7 @@ func (m *Model) sourceName() string {
 	if m.src == nil {
 		return "no source"
 	}
-	return clean(m.src.Name(), m.env.ascii)
+	return cells.Clean(m.src.Name(), m.env.ASCII)
 }
 
 // startLoad cancels a running load and starts a new one; updates of the
@@ -495,7 +491,7 @@ func (m *Model) startLoad() tea.Cmd {
 	m.cancel = cancel
 	m.loading = true
 	m.loadErr = nil
-	m.loadStarted = m.env.now()
+	m.loadStarted = m.env.Now()
 	m.polling, m.polled = false, nil
 	return loadInventory(m.loadID, m.src, ctx)
 }
@@ -555,8 +551,8 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 		m.polled = nil
 		if u.Err != nil && !errors.Is(u.Err, context.Canceled) {
 			m.loading = false
-			m.env.log.Error("watch poll", "source", m.sourceName(), "err", u.Err)
-			m.setStatus(fmt.Sprintf("watch: re-reading failed (%s); the checklist still shows the data read at %s", firstLine(u.Err.Error()), m.loadedAt.Format("15:04:05")), true)
+			m.env.Log.Error("watch poll", "source", m.sourceName(), "err", u.Err)
+			m.setStatus(fmt.Sprintf("watch: re-reading failed (%s); the checklist still shows the data read at %s", cells.FirstLine(u.Err.Error()), m.loadedAt.Format("15:04:05")), true)
 			return tea.Batch(cmds...)
 		}
 		if polled != nil {
@@ -565,23 +561,23 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 	}
 	if u.Done {
 		m.loading = false
-		m.loadedAt = m.env.now()
+		m.loadedAt = m.env.Now()
 		if len(m.pending) > 0 {
 			// The load ended; nothing more will arrive for these kinds.
 			m.pending = map[checks.DataKind]bool{}
-			m.checklist.pending = m.pending
-			m.checklist.refresh()
+			m.checklist.Pending = m.pending
+			m.checklist.Refresh()
 		}
-		m.browser.failed = ""
+		m.browser.Failed = ""
 		if u.Err != nil && !errors.Is(u.Err, context.Canceled) {
 			m.loadErr = u.Err
-			m.browser.failed = clean(firstLine(u.Err.Error()), m.env.ascii)
-			m.env.log.Error("load", "source", m.sourceName(), "err", u.Err)
-			m.setStatus("load failed: "+firstLine(u.Err.Error()), true)
+			m.browser.Failed = cells.Clean(cells.FirstLine(u.Err.Error()), m.env.ASCII)
+			m.env.Log.Error("load", "source", m.sourceName(), "err", u.Err)
+			m.setStatus("load failed: "+cells.FirstLine(u.Err.Error()), true)
 		} else {
-			m.env.log.Info("load done", "source", m.sourceName(), "version", m.netVer)
+			m.env.Log.Info("load done", "source", m.sourceName(), "version", m.netVer)
 		}
-		m.browser.loading = false
+		m.browser.Loading = false
 	}
 	return tea.Batch(cmds...)
 }
@@ -591,24 +587,19 @@ func (m *Model) onLoad(msg loadUpdateMsg) tea.Cmd {
 func (m *Model) useNetwork(n *checks.Network) tea.Cmd {
 	m.net = n
 	m.netVer++
-	m.pending = pendingKinds(n)
+	m.pending = checklist.PendingKinds(n)
 	cmds := []tea.Cmd{m.buildCatalog(), m.tailNetworkChanged()}
-	if !m.path.empty() {
+	if !m.path.Empty() {
 		cmds = append(cmds, m.runChecks())
 	}
 	return tea.Batch(cmds...)
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
 }
 
 // buildCatalogCmd derives rows and completions off the terminal's
 // goroutine; the network is compiled and only read.
 func buildCatalogCmd(version int, n *checks.Network, hostnames []string, ascii bool) tea.Cmd {
 	return func() tea.Msg {
-		return catalogMsg{cat: buildCatalog(version, n, hostnames, ascii)}
+		return catalogMsg{cat: catalog.Build(version, n, hostnames, ascii)}
 	}
 }
 
@@ -619,27 +610,27 @@ func (m *Model) buildCatalog() tea.Cmd {
 		return nil
 	}
 	m.building = true
-	return buildCatalogCmd(m.netVer, m.net, m.hostnames, m.env.ascii)
+	return buildCatalogCmd(m.netVer, m.net, m.hostnames, m.env.ASCII)
 }
 
-func (m *Model) onCatalog(c *catalog) tea.Cmd {
+func (m *Model) onCatalog(c *catalog.Catalog) tea.Cmd {
 	m.building = false
 	var next tea.Cmd
-	if c.version < m.netVer {
+	if c.Version < m.netVer {
 		next = m.buildCatalog()
 	}
-	if m.cat != nil && c.version <= m.cat.version {
+	if m.cat != nil && c.Version <= m.cat.Version {
 		return next // an older network finished building after a newer one
 	}
 	m.cat = c
-	m.browser.loading = m.loading
-	m.browser.setCatalog(c)
-	m.picker.cat = c
-	m.checklist.cat = c
-	m.checklist.refresh()
-	m.tail.cat = c
-	if m.detail.id != "" {
-		m.detail.show(m.net, c, m.detail.id)
+	m.browser.Loading = m.loading
+	m.browser.SetCatalog(c)
+	m.picker.Catalog = c
+	m.checklist.Catalog = c
+	m.checklist.Refresh()
+	m.tail.Catalog = c
+	if m.detail.ID != "" {
+		m.detail.Show(m.net, c, m.detail.ID)
 	}
 	return next
 }
@@ -648,10 +639,10 @@ func (m *Model) onCatalog(c *catalog) tea.Cmd {
 // run carries its ID and the path's generation; onReport drops results of
 // an older path and results older than the one shown.
 func (m *Model) runChecks() tea.Cmd {
-	if m.path.empty() {
+	if m.path.Empty() {
 		return nil
 	}
-	m.checklist.started(m.pending)
+	m.checklist.Started(m.pending)
 	if m.net == nil {
 		return nil // the first network will start the run
 	}
@@ -665,13 +656,13 @@ func (m *Model) runChecks() tea.Cmd {
 
 // evaluate resolves the path and runs the engine; a panic in the engine
 // becomes an error in the status line rather than a crash.
-func evaluate(n *checks.Network, p pathSpec) (rep checks.Report, err error) {
+func evaluate(n *checks.Network, p screen.PathSpec) (rep checks.Report, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error while checking: %v", r)
 		}
 	}()
-	q, err := p.query(n)
+	q, err := p.Query(n)
 	if err != nil {
 		return rep, err
 	}
@@ -687,10 +678,10 @@ func (m *Model) onReport(msg reportMsg) {
 	if msg.err == nil {
 		rep = &msg.rep
 	}
-	m.checklist.result(rep, msg.err, m.pending, m.env.now())
-	m.checklist.evaluating = msg.run != m.runID
-	if msg.err != nil && !waitsForData(msg.err, m.pending) {
-		m.setStatus(engineText(msg.err.Error(), m.env.ascii), true)
+	m.checklist.Result(rep, msg.err, m.pending, m.env.Now())
+	m.checklist.Evaluating = msg.run != m.runID
+	if msg.err != nil && !checklist.WaitsForData(msg.err, m.pending) {
+		m.setStatus(cells.FromEngine(msg.err.Error(), m.env.ASCII), true)
 	} else if rep != nil && strings.HasPrefix(m.status, "checking ") {
 		m.setStatus("", false)
 	}
@@ -699,7 +690,7 @@ func (m *Model) onReport(msg reportMsg) {
 // --- timers ---
 
 func (m *Model) busy() bool {
-	return m.loading || (!m.path.empty() && m.checklist.pendingAny())
+	return m.loading || (!m.path.Empty() && m.checklist.PendingAny())
 }
 
 // ensureTicking starts the spinner when something is pending; it stops by
@@ -709,7 +700,7 @@ func (m *Model) ensureTicking() tea.Cmd {
 		return nil
 	}
 	m.ticking = true
-	return m.env.after(m.env.spinEvery, spinMsg{})
+	return m.env.After(m.env.SpinEvery, spinMsg{})
 }
 
 func (m *Model) onSpin() tea.Cmd {
@@ -718,7 +709,7 @@ func (m *Model) onSpin() tea.Cmd {
 		return nil
 	}
 	m.frame++
-	m.checklist.frame = m.frame
+	m.checklist.Frame = m.frame
 	return m.ensureTicking()
 }
 
@@ -730,7 +721,7 @@ func (m *Model) toggleWatch() tea.Cmd {
 		return nil
 	}
 	m.setStatus(fmt.Sprintf("watching: re-reading %s every %s; layers that flip are marked", m.sourceName(), m.opts.WatchInterval), false)
-	return m.env.after(m.opts.WatchInterval, watchMsg{gen: m.watchGen})
+	return m.env.After(m.opts.WatchInterval, watchMsg{gen: m.watchGen})
 }
 
 func (m *Model) onWatch(msg watchMsg) tea.Cmd {
@@ -742,7 +733,7 @@ func (m *Model) onWatch(msg watchMsg) tea.Cmd {
 		cmd = m.startLoad()
 		m.polling = true
 	}
-	return tea.Batch(cmd, m.env.after(m.opts.WatchInterval, watchMsg{gen: msg.gen}))
+	return tea.Batch(cmd, m.env.After(m.opts.WatchInterval, watchMsg{gen: msg.gen}))
 }
 
 func (m *Model) setStatus(s string, isErr bool) {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,51 +19,57 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/reachnet/reach/checks"
-	"github.com/reachnet/reach/render"
 	"github.com/reachnet/reach/themes"
+	"github.com/reachnet/reach/tui/components/catalog"
+	"github.com/reachnet/reach/tui/components/columns"
+	"github.com/reachnet/reach/tui/internal/tuitest"
+	"github.com/reachnet/reach/tui/screen"
+	"github.com/reachnet/reach/tui/screens/browser"
+	"github.com/reachnet/reach/tui/screens/checklist"
+	"github.com/reachnet/reach/tui/screens/picker"
 )
 
-func rowStatuses(m *Model) map[string]rowStatus {
-	out := map[string]rowStatus{}
-	for _, r := range m.checklist.rows {
-		out[r.name] = r.status
+func rowStatuses(m *Model) map[string]screen.RowStatus {
+	out := map[string]screen.RowStatus{}
+	for _, r := range m.checklist.Rows {
+		out[r.Name] = r.Status
 	}
 	return out
 }
 
 func TestBrowserFilterAndDetail(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	start(t, m)
-	if got := len(m.browser.visible); got != 4 {
+	if got := len(m.browser.Visible); got != 4 {
 		t.Fatalf("rows = %d, want 4", got)
 	}
 	press(t, m, "/")
-	if !m.browser.typing || !m.top().capturing() {
+	if !m.browser.Typing || !m.top().Capturing() {
 		t.Fatal("/ should open the filter and capture keys")
 	}
 	typeText(t, m, "batch")
-	if got := len(m.browser.visible); got != 1 || m.browser.selectedID() != "eni-0b01" {
-		t.Fatalf("filter batch: %d rows, selected %q", got, m.browser.selectedID())
+	if got := len(m.browser.Visible); got != 1 || m.browser.SelectedID() != "eni-0b01" {
+		t.Fatalf("filter batch: %d rows, selected %q", got, m.browser.SelectedID())
 	}
 	// q is text while filtering, not quit.
 	typeText(t, m, "q")
-	if m.quitting || m.browser.filter != "batchq" {
-		t.Fatalf("q while filtering: quitting=%v filter=%q", m.quitting, m.browser.filter)
+	if m.quitting || m.browser.Filter != "batchq" {
+		t.Fatalf("q while filtering: quitting=%v filter=%q", m.quitting, m.browser.Filter)
 	}
 	press(t, m, "backspace", "enter")
-	if m.browser.typing || m.browser.filter != "batch" {
-		t.Fatalf("enter keeps the filter: typing=%v filter=%q", m.browser.typing, m.browser.filter)
+	if m.browser.Typing || m.browser.Filter != "batch" {
+		t.Fatalf("enter keeps the filter: typing=%v filter=%q", m.browser.Typing, m.browser.Filter)
 	}
 	// Filtering searches every column, hidden ones too: a security group
 	// name and an address.
 	press(t, m, "/")
 	typeText(t, m, "rds-payments")
-	if m.browser.selectedID() != "eni-0d01" || len(m.browser.visible) != 1 {
-		t.Fatalf("filter by group name: selected %q of %d", m.browser.selectedID(), len(m.browser.visible))
+	if m.browser.SelectedID() != "eni-0d01" || len(m.browser.Visible) != 1 {
+		t.Fatalf("filter by group name: selected %q of %d", m.browser.SelectedID(), len(m.browser.Visible))
 	}
 	press(t, m, "enter", "enter")
-	if m.top() != m.detail || m.detail.id != "eni-0d01" {
-		t.Fatalf("enter opens the detail; top is %s", m.top().title())
+	if m.top() != m.detail || m.detail.ID != "eni-0d01" {
+		t.Fatalf("enter opens the detail; top is %s", m.top().Title())
 	}
 	if s := screenText(m); !strings.Contains(s, "tcp 5432 from app (sg-0app)") {
 		t.Errorf("detail lacks the group's rule:\n%s", s)
@@ -72,14 +79,14 @@ func TestBrowserFilterAndDetail(t *testing.T) {
 		t.Fatal("esc returns to the browser")
 	}
 	press(t, m, "esc")
-	if m.browser.filter != "" || len(m.browser.visible) != 4 {
+	if m.browser.Filter != "" || len(m.browser.Visible) != 4 {
 		t.Fatal("esc in the browser clears the filter")
 	}
 }
 
 func TestPickWithKeysAndCheck(t *testing.T) {
 	dir := t.TempDir()
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{StateDir: dir})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{StateDir: dir})
 	start(t, m)
 	press(t, m, "/")
 	typeText(t, m, "batch")
@@ -90,23 +97,23 @@ func TestPickWithKeysAndCheck(t *testing.T) {
 	press(t, m, "/")
 	typeText(t, m, "10.0.33.12")
 	press(t, m, "enter", "d")
-	if m.top() != m.picker || m.picker.focus != fieldPort {
-		t.Fatalf("d with a source opens the picker on the port; top %s focus %d", m.top().title(), m.picker.focus)
+	if m.top() != m.picker || m.picker.Focus != picker.FieldPort {
+		t.Fatalf("d with a source opens the picker on the port; top %s focus %d", m.top().Title(), m.picker.Focus)
 	}
 	typeText(t, m, "5432")
 	press(t, m, "enter")
 	if m.top() != m.checklist {
-		t.Fatalf("enter checks the path; top is %s (picker error %q)", m.top().title(), m.picker.err)
+		t.Fatalf("enter checks the path; top is %s (picker error %q)", m.top().Title(), m.picker.Err)
 	}
 	st := rowStatuses(m)
-	want := map[string]rowStatus{"route": "pass", "nacl": "pass", "security-group": "fail"}
+	want := map[string]screen.RowStatus{"route": "pass", "nacl": "pass", "security-group": "fail"}
 	for k, v := range want {
 		if st[k] != v {
 			t.Errorf("layer %s = %s, want %s", k, st[k], v)
 		}
 	}
-	if m.checklist.rows[m.checklist.cursor].name != checks.LayerSecurityGroup {
-		t.Errorf("the cursor should start on the failing layer, is on %s", m.checklist.rows[m.checklist.cursor].name)
+	if m.checklist.Rows[m.checklist.Cursor].Name != checks.LayerSecurityGroup {
+		t.Errorf("the cursor should start on the failing layer, is on %s", m.checklist.Rows[m.checklist.Cursor].Name)
 	}
 	s := screenText(m)
 	for _, w := range []string{"UNREACHABLE", "no inbound rule matches", "authorize-security-group-ingress"} {
@@ -115,7 +122,7 @@ func TestPickWithKeysAndCheck(t *testing.T) {
 		}
 	}
 	// y copies the fix with OSC 52.
-	_, cmd := m.Update(keyMsg("y"))
+	_, cmd := m.Update(tuitest.KeyMsg("y"))
 	if cmd == nil || !strings.Contains(m.status, "copied") {
 		t.Fatalf("y: status %q", m.status)
 	}
@@ -124,80 +131,80 @@ func TestPickWithKeysAndCheck(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), `"from": "eni-0b01"`) {
 		t.Fatalf("recent.json: %v\n%s", err, b)
 	}
-	m2 := newTestModel(t, Static("demo", smallNet(), nil), Options{StateDir: dir})
+	m2 := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{StateDir: dir})
 	if len(m2.recents) != 1 || m2.recents[0].Path.Port != 5432 {
 		t.Fatalf("recents after restart: %+v", m2.recents)
 	}
 	// The picker offers it: up fills the form.
 	start(t, m2)
 	press(t, m2, "p", "up")
-	if got := m2.picker.fields[fieldTo].Value(); got != "eni-0d01" {
+	if got := m2.picker.Fields[picker.FieldTo].Value(); got != "eni-0d01" {
 		t.Fatalf("up in the picker reuses the recent path; to = %q", got)
 	}
 }
 
 func TestTypedPathWithCompletion(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), []string{"db.internal.example.com."}), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), []string{"db.internal.example.com."}), Options{})
 	start(t, m)
 	press(t, m, "p")
 	typeText(t, m, "app")
-	if len(m.picker.sugg) == 0 || m.picker.sugg[0].value != "app-1" {
-		t.Fatalf("completions for app: %+v", m.picker.sugg)
+	if len(m.picker.Suggestions) == 0 || m.picker.Suggestions[0].Value != "app-1" {
+		t.Fatalf("completions for app: %+v", m.picker.Suggestions)
 	}
 	press(t, m, "tab")
-	if got := m.picker.fields[fieldFrom].Value(); got != "app-1" {
+	if got := m.picker.Fields[picker.FieldFrom].Value(); got != "app-1" {
 		t.Fatalf("tab completes: %q", got)
 	}
 	press(t, m, "tab") // nothing left to complete: next field
 	typeText(t, m, "10.0.33")
-	if len(m.picker.sugg) == 0 || m.picker.sugg[0].value != "10.0.33.12" {
-		t.Fatalf("address completions: %+v", m.picker.sugg)
+	if len(m.picker.Suggestions) == 0 || m.picker.Suggestions[0].Value != "10.0.33.12" {
+		t.Fatalf("address completions: %+v", m.picker.Suggestions)
 	}
 	press(t, m, "tab")
 	typeText(t, m, ":5432")
 	press(t, m, "enter")
 	if m.top() != m.checklist {
-		t.Fatalf("top %s, picker error %q", m.top().title(), m.picker.err)
+		t.Fatalf("top %s, picker error %q", m.top().Title(), m.picker.Err)
 	}
-	if m.checklist.rep == nil || m.checklist.rep.Verdict != checks.Reachable {
-		t.Fatalf("app-1 → db: %+v %v", m.checklist.rep, m.checklist.evalErr)
+	if m.checklist.Report == nil || m.checklist.Report.Verdict != checks.Reachable {
+		t.Fatalf("app-1 → db: %+v %v", m.checklist.Report, m.checklist.EvalErr)
 	}
 	// Hostnames from the source complete too.
 	press(t, m, "p", "tab")
 	press(t, m, "ctrl+u")
 	typeText(t, m, "db.int")
-	if len(m.picker.sugg) == 0 || m.picker.sugg[0].value != "db.internal.example.com" {
-		t.Fatalf("hostname completions: %+v", m.picker.sugg)
+	if len(m.picker.Suggestions) == 0 || m.picker.Suggestions[0].Value != "db.internal.example.com" {
+		t.Fatalf("hostname completions: %+v", m.picker.Suggestions)
 	}
 }
 
 func TestPickerRejectsBadInput(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	start(t, m)
 	press(t, m, "p")
 	typeText(t, m, "app-1")
 	press(t, m, "tab")
 	typeText(t, m, "10.0.33.12")
 	press(t, m, "enter")
-	if m.top() != m.picker || !strings.Contains(m.picker.err, "destination port") {
-		t.Fatalf("tcp without a port stays in the form with an error: top %s err %q", m.top().title(), m.picker.err)
+	if m.top() != m.picker || !strings.Contains(m.picker.Err, "destination port") {
+		t.Fatalf("tcp without a port stays in the form with an error: top %s err %q", m.top().Title(), m.picker.Err)
 	}
 	press(t, m, "tab")
 	typeText(t, m, "99999")
 	press(t, m, "enter")
-	if !strings.Contains(m.picker.err, "1 to 65535") {
-		t.Fatalf("port range: %q", m.picker.err)
+	if !strings.Contains(m.picker.Err, "1 to 65535") {
+		t.Fatalf("port range: %q", m.picker.Err)
 	}
 }
 
 func TestOpensOnGivenPath(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
 	if m.top() != m.checklist {
 		t.Fatal("--from/--to open on the checklist")
 	}
-	for _, r := range m.checklist.rows {
-		if r.status != rowPending {
-			t.Fatalf("before data every layer is pending, %s is %s", r.name, r.status)
+	for _, r := range m.checklist.Rows {
+		if r.Status != screen.RowPending {
+			t.Fatalf("before data every layer is pending, %s is %s", r.Name, r.Status)
 		}
 	}
 	start(t, m)
@@ -232,7 +239,7 @@ func (s *streamSource) Load(ctx context.Context) <-chan Update {
 }
 
 func TestLayersTurnAsDataArrives(t *testing.T) {
-	full := smallNet()
+	full := tuitest.SmallNet()
 	src := newStream()
 	m := newTestModel(t, src, Options{From: "batch-1", To: "10.0.33.12:5432"})
 	// Start the load by hand so the test controls each step.
@@ -241,7 +248,7 @@ func TestLayersTurnAsDataArrives(t *testing.T) {
 	_, next := m.Update(<-wait)
 	wait = runExceptWait(t, m, next)
 	st := rowStatuses(m)
-	if st["route"] != "pass" || st["security-group"] != rowPending || st["nacl"] != rowPending {
+	if st["route"] != "pass" || st["security-group"] != screen.RowPending || st["nacl"] != screen.RowPending {
 		t.Fatalf("with groups and ACLs loading: %+v", st)
 	}
 	if s := screenText(m); !strings.Contains(s, "0s loaded") || !strings.Contains(s, "waiting on: describe-network-acls, describe-s") {
@@ -306,27 +313,27 @@ func runExceptWait(t *testing.T, m *Model, cmd tea.Cmd) <-chan tea.Msg {
 }
 
 func TestStaleResultsAreDropped(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
 	start(t, m)
 	oldGen := m.pathGen
 	// A new path: the old path's late report must not land on it.
-	drain(t, m, m.checkPath(pathSpec{From: "app-1", To: "10.0.33.12", Port: 5432}))
-	if m.checklist.rep.Verdict != checks.Reachable {
-		t.Fatalf("app-1 → db: %s", m.checklist.rep.Verdict)
+	drain(t, m, m.checkPath(screen.PathSpec{From: "app-1", To: "10.0.33.12", Port: 5432}))
+	if m.checklist.Report.Verdict != checks.Reachable {
+		t.Fatalf("app-1 → db: %s", m.checklist.Report.Verdict)
 	}
 	stale := checks.Report{Verdict: checks.Unreachable, Layers: []checks.Layer{{Name: "route", Status: checks.StatusFail}}}
 	m.Update(reportMsg{run: m.runID + 5, gen: oldGen, rep: stale})
-	if m.checklist.rep.Verdict != checks.Reachable {
+	if m.checklist.Report.Verdict != checks.Reachable {
 		t.Fatal("a report of the previous path replaced the current one")
 	}
 	// An older run of the same path is dropped too.
 	m.Update(reportMsg{run: m.shown - 1, gen: m.pathGen, rep: stale})
-	if m.checklist.rep.Verdict != checks.Reachable {
+	if m.checklist.Report.Verdict != checks.Reachable {
 		t.Fatal("an older run replaced a newer one")
 	}
 	// A stale load update is dropped.
 	before := m.netVer
-	m.Update(loadUpdateMsg{id: m.loadID - 1, u: Update{Network: smallNet()}})
+	m.Update(loadUpdateMsg{id: m.loadID - 1, u: Update{Network: tuitest.SmallNet()}})
 	if m.netVer != before {
 		t.Fatal("an update of a cancelled load was taken")
 	}
@@ -334,7 +341,7 @@ func TestStaleResultsAreDropped(t *testing.T) {
 
 func TestWatchMarksFlips(t *testing.T) {
 	var mu sync.Mutex
-	n := smallNet()
+	n := tuitest.SmallNet()
 	src := NewSource("snapshot test", func(ctx context.Context, emit func(Update)) error {
 		mu.Lock()
 		defer mu.Unlock()
@@ -351,22 +358,22 @@ func TestWatchMarksFlips(t *testing.T) {
 		t.Fatal("w turns watch on")
 	}
 	// Someone fixes the group on disk; the next watch tick re-reads it.
-	fixed := smallNet()
-	fixed.SecurityGroups["sg-0rds"].Inbound = append(fixed.SecurityGroups["sg-0rds"].Inbound, tcpFromGroup(5432, "sg-0batch"))
+	fixed := tuitest.SmallNet()
+	fixed.SecurityGroups["sg-0rds"].Inbound = append(fixed.SecurityGroups["sg-0rds"].Inbound, tuitest.TCPFromGroup(5432, "sg-0batch"))
 	mu.Lock()
 	n = fixed
 	mu.Unlock()
 	now := time.Date(2026, 11, 20, 10, 7, 30, 0, time.UTC)
-	m.env.now = func() time.Time { return now }
+	m.env.Now = func() time.Time { return now }
 	_, cmd := m.Update(watchMsg{gen: m.watchGen})
 	drain(t, m, cmd)
-	var sg layerRow
-	for _, r := range m.checklist.rows {
-		if r.name == checks.LayerSecurityGroup {
+	var sg checklist.LayerRow
+	for _, r := range m.checklist.Rows {
+		if r.Name == checks.LayerSecurityGroup {
 			sg = r
 		}
 	}
-	if sg.status != "pass" || !sg.changed.Equal(now) {
+	if sg.Status != "pass" || !sg.Changed.Equal(now) {
 		t.Fatalf("the group layer should flip to pass at %s: %+v", now, sg)
 	}
 	if !strings.Contains(screenText(m), "changed 10:07:30") {
@@ -384,7 +391,7 @@ func TestRefreshReloads(t *testing.T) {
 	loads := 0
 	src := NewSource("demo", func(ctx context.Context, emit func(Update)) error {
 		loads++
-		emit(Update{Network: smallNet()})
+		emit(Update{Network: tuitest.SmallNet()})
 		return nil
 	})
 	m := newTestModel(t, src, Options{})
@@ -417,7 +424,7 @@ func TestPanickingLoaderBecomesError(t *testing.T) {
 }
 
 func TestHelpListsEveryBinding(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	start(t, m)
 	check := func(where string, groups [][]key.Binding) {
@@ -427,7 +434,7 @@ func TestHelpListsEveryBinding(t *testing.T) {
 			t.Fatalf("%s: ? opens help", where)
 		}
 		s := screenText(m)
-		all := append(groups, m.env.keys.global.bindings())
+		all := append(groups, m.env.Keys.Global.Bindings())
 		for _, g := range all {
 			for _, b := range g {
 				if !strings.Contains(s, b.Help().Desc) {
@@ -444,25 +451,25 @@ func TestHelpListsEveryBinding(t *testing.T) {
 	press(t, m, "enter")
 	check("detail", m.detail.FullHelp())
 	press(t, m, "esc")
-	drain(t, m, m.checkPath(pathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432}))
+	drain(t, m, m.checkPath(screen.PathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432}))
 	check("checklist", m.checklist.FullHelp())
 }
 
 func TestQuitKeys(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	start(t, m)
 	press(t, m, "p")
 	typeText(t, m, "q")
 	if m.quitting {
 		t.Fatal("q in the form is text")
 	}
-	_, cmd := m.Update(keyMsg("ctrl+c"))
+	_, cmd := m.Update(tuitest.KeyMsg("ctrl+c"))
 	if !m.quitting || cmd == nil {
 		t.Fatal("ctrl+c quits anywhere")
 	}
-	m = newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m = newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	start(t, m)
-	m.Update(keyMsg("q"))
+	m.Update(tuitest.KeyMsg("q"))
 	if !m.quitting {
 		t.Fatal("q quits from the browser")
 	}
@@ -472,9 +479,9 @@ func TestQuitKeys(t *testing.T) {
 }
 
 func TestReflowAtEverySize(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	start(t, m)
-	drain(t, m, m.checkPath(pathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432}))
+	drain(t, m, m.checkPath(screen.PathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432}))
 	screens := []func(){
 		func() { m.stack = m.stack[:1] },
 		func() { press(t, m, "enter") },
@@ -490,11 +497,11 @@ func TestReflowAtEverySize(t *testing.T) {
 			frame := m.render()
 			lines := strings.Split(frame, "\n")
 			if len(lines) != size[1] {
-				t.Errorf("screen %d (%s) at %dx%d: %d lines", i, m.top().title(), size[0], size[1], len(lines))
+				t.Errorf("screen %d (%s) at %dx%d: %d lines", i, m.top().Title(), size[0], size[1], len(lines))
 			}
 			for j, l := range lines {
 				if w := ansi.StringWidth(l); w > size[0] {
-					t.Errorf("screen %d (%s) at %dx%d: line %d is %d wide: %q", i, m.top().title(), size[0], size[1], j, w, stripANSI(l))
+					t.Errorf("screen %d (%s) at %dx%d: line %d is %d wide: %q", i, m.top().Title(), size[0], size[1], j, w, tuitest.StripANSI(l))
 				}
 			}
 		}
@@ -502,33 +509,33 @@ func TestReflowAtEverySize(t *testing.T) {
 }
 
 func TestThemeFollowsBackground(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	m.Update(tea.BackgroundColorMsg{Color: color.White})
-	if m.env.st.Palette.Dark {
+	if m.env.Styles.Palette.Dark {
 		t.Fatal("a white background picks the light palette")
 	}
 	m.Update(tea.BackgroundColorMsg{Color: color.Black})
-	if !m.env.st.Palette.Dark {
+	if !m.env.Styles.Palette.Dark {
 		t.Fatal("a black background picks the dark palette")
 	}
-	forced := newTestModel(t, Static("demo", smallNet(), nil), Options{Theme: "light"})
+	forced := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{Theme: "light"})
 	forced.Update(tea.BackgroundColorMsg{Color: color.Black})
-	if forced.env.st.Palette.Dark {
+	if forced.env.Styles.Palette.Dark {
 		t.Fatal("--theme light overrides the terminal")
 	}
 	forced.Update(tea.ColorProfileMsg{Profile: colorprofile.ANSI})
-	if forced.env.st.Palette.Depth != themes.ANSI16 {
-		t.Fatalf("16-colour terminal: depth %s", forced.env.st.Palette.Depth)
+	if forced.env.Styles.Palette.Depth != themes.ANSI16 {
+		t.Fatalf("16-colour terminal: depth %s", forced.env.Styles.Palette.Depth)
 	}
-	nc := newTestModel(t, Static("demo", smallNet(), nil), Options{NoColor: true})
+	nc := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{NoColor: true})
 	nc.Update(tea.ColorProfileMsg{Profile: colorprofile.TrueColor})
-	if nc.env.st.Palette.Depth != themes.NoColor {
+	if nc.env.Styles.Palette.Depth != themes.NoColor {
 		t.Fatal("NO_COLOR wins over the terminal's profile")
 	}
 }
 
 func TestNoColorStillShowsFailure(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{NoColor: true, From: "batch-1", To: "10.0.33.12:5432"})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{NoColor: true, From: "batch-1", To: "10.0.33.12:5432"})
 	m.depth = themes.NoColor
 	m.restyle()
 	start(t, m)
@@ -536,18 +543,18 @@ func TestNoColorStillShowsFailure(t *testing.T) {
 	if strings.Contains(frame, "38;5") || strings.Contains(frame, "38;2") {
 		t.Fatal("no colour sequences without colour")
 	}
-	if !strings.Contains(stripANSI(frame), "FAIL") {
+	if !strings.Contains(tuitest.StripANSI(frame), "FAIL") {
 		t.Fatal("a failing layer is spelled out")
 	}
 }
 
 func TestASCIIFrames(t *testing.T) {
-	n := smallNet()
+	n := tuitest.SmallNet()
 	n.ENIs["eni-0a01"].Name = "app-1 ✓ café"
 	m := newTestModel(t, Static("demo", n, nil), Options{ASCII: true})
 	start(t, m)
 	frames := []string{m.render()}
-	drain(t, m, m.checkPath(pathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432}))
+	drain(t, m, m.checkPath(screen.PathSpec{From: "batch-1", To: "10.0.33.12", Port: 5432}))
 	frames = append(frames, m.render())
 	press(t, m, "enter")
 	frames = append(frames, m.render())
@@ -557,64 +564,47 @@ func TestASCIIFrames(t *testing.T) {
 	typeText(t, m, "a")
 	frames = append(frames, m.render())
 	for i, f := range frames {
-		assertASCII(t, "frame "+itoa(i), f)
-	}
-}
-
-// TestSanitizeTags: the terminal draws strings from AWS through the one
-// sanitizer (render.Inert: its own tests list the cases), and --ascii
-// spells the rest in ASCII.
-func TestSanitizeTags(t *testing.T) {
-	for _, in := range []string{"plain", "red\x1b[31mtext", "bidi\u202eevil", "osc\x1b]52;c;aGk=\x07!", "日本語"} {
-		if got, want := clean(in, false), render.Inert(in); got != want {
-			t.Errorf("clean(%q) = %q, want render.Inert's %q", in, got, want)
-		}
-	}
-	if got := clean("日本 → ok…", true); got != "?? -> ok..." {
-		t.Errorf("ascii clean = %q", got)
-	}
-	if got := clean("x\u202ey", true); got != `x\u202ey` {
-		t.Errorf("ascii clean of an override = %q", got)
+		tuitest.AssertASCII(t, "frame "+strconv.Itoa(i), f)
 	}
 }
 
 func TestLayoutColumns(t *testing.T) {
-	var natural [numCols]int
-	for i := range columns {
-		natural[i] = columns[i].max
+	var natural [catalog.NumCols]int
+	for i := range catalog.Columns {
+		natural[i] = catalog.Columns[i].Max
 	}
 	for _, w := range []int{40, 80, 100, 160, 250} {
-		l := layoutColumns(natural, w)
+		l := browser.LayoutColumns(natural, w)
 		total := -1
 		for _, c := range l {
-			total += c.w + 1
+			total += c.W + 1
 		}
 		if total > w {
 			t.Errorf("width %d: columns take %d", w, total)
 		}
-		if !slices.ContainsFunc(l, func(c colLayout) bool { return c.col == colID }) {
+		if !slices.ContainsFunc(l, func(c columns.Placed) bool { return c.Col == catalog.ColID }) {
 			t.Errorf("width %d: the ID column must always be shown", w)
 		}
 	}
-	if l := layoutColumns(natural, 250); len(l) != numCols {
+	if l := browser.LayoutColumns(natural, 250); len(l) != catalog.NumCols {
 		t.Errorf("at 250 columns every column fits, got %d", len(l))
 	}
 }
 
 func TestBrowserKeepsSelectionAcrossUpdates(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{})
 	start(t, m)
 	press(t, m, "down", "down")
-	sel := m.browser.selectedID()
-	n := smallNet()
+	sel := m.browser.SelectedID()
+	n := tuitest.SmallNet()
 	n.ENIs["eni-0000"] = &checks.ENI{ID: "eni-0000", Name: "aaa-first", SubnetID: "subnet-0011", VPCID: "vpc-0001", Status: "in-use"}
-	m.onCatalog(buildCatalog(m.netVer+1, n, nil, false))
-	if m.browser.selectedID() != sel {
-		t.Fatalf("selection moved from %s to %s when a row was added above", sel, m.browser.selectedID())
+	m.onCatalog(catalog.Build(m.netVer+1, n, nil, false))
+	if m.browser.SelectedID() != sel {
+		t.Fatalf("selection moved from %s to %s when a row was added above", sel, m.browser.SelectedID())
 	}
 	// An older catalog finishing late is ignored.
-	m.onCatalog(buildCatalog(1, smallNet(), nil, false))
-	if len(m.browser.visible) != 5 {
+	m.onCatalog(catalog.Build(1, tuitest.SmallNet(), nil, false))
+	if len(m.browser.Visible) != 5 {
 		t.Fatal("an older catalog replaced a newer one")
 	}
 }
@@ -623,7 +613,7 @@ func TestBrowserKeepsSelectionAcrossUpdates(t *testing.T) {
 // keeps the cursor where it was, and marks only layers that changed.
 func TestWatchPollIsQuiet(t *testing.T) {
 	var mu sync.Mutex
-	next := smallNet()
+	next := tuitest.SmallNet()
 	fail := error(nil)
 	src := NewSource("snapshot test", func(ctx context.Context, emit func(Update)) error {
 		mu.Lock()
@@ -638,14 +628,14 @@ func TestWatchPollIsQuiet(t *testing.T) {
 	})
 	m := newTestModel(t, src, Options{From: "app-1", To: "10.0.33.12:5432"})
 	start(t, m)
-	if m.checklist.rep == nil || m.checklist.rep.Verdict != checks.Reachable {
+	if m.checklist.Report == nil || m.checklist.Report.Verdict != checks.Reachable {
 		t.Fatal("setup: app-1 reaches the database")
 	}
-	cursor := m.checklist.cursor
+	cursor := m.checklist.Cursor
 	press(t, m, "w")
 	poll := func(at time.Time) {
 		t.Helper()
-		m.env.now = func() time.Time { return at }
+		m.env.Now = func() time.Time { return at }
 		before := m.netVer
 		_, cmd := m.Update(watchMsg{gen: m.watchGen})
 		drain(t, m, cmd)
@@ -654,28 +644,28 @@ func TestWatchPollIsQuiet(t *testing.T) {
 		}
 	}
 	poll(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC))
-	for _, r := range m.checklist.rows {
-		if !r.changed.IsZero() {
-			t.Errorf("nothing changed, yet %s is marked changed", r.name)
+	for _, r := range m.checklist.Rows {
+		if !r.Changed.IsZero() {
+			t.Errorf("nothing changed, yet %s is marked changed", r.Name)
 		}
 	}
 	// The group loses its rule: the verdict flips, the cursor stays.
-	broken := smallNet()
+	broken := tuitest.SmallNet()
 	broken.SecurityGroups["sg-0rds"].Inbound = nil
 	mu.Lock()
 	next = broken
 	mu.Unlock()
 	at := time.Date(2026, 11, 20, 10, 0, 5, 0, time.UTC)
 	poll(at)
-	if m.checklist.rep.Verdict != checks.Unreachable {
-		t.Fatalf("verdict after the rule went: %s", m.checklist.rep.Verdict)
+	if m.checklist.Report.Verdict != checks.Unreachable {
+		t.Fatalf("verdict after the rule went: %s", m.checklist.Report.Verdict)
 	}
-	if m.checklist.cursor != cursor {
-		t.Errorf("the cursor moved from row %d to %d when the verdict flipped", cursor, m.checklist.cursor)
+	if m.checklist.Cursor != cursor {
+		t.Errorf("the cursor moved from row %d to %d when the verdict flipped", cursor, m.checklist.Cursor)
 	}
-	for _, r := range m.checklist.rows {
-		if want := r.name == checks.LayerSecurityGroup; !r.changed.IsZero() != want {
-			t.Errorf("%s changed=%v, want marked %v", r.name, r.changed, want)
+	for _, r := range m.checklist.Rows {
+		if want := r.Name == checks.LayerSecurityGroup; !r.Changed.IsZero() != want {
+			t.Errorf("%s changed=%v, want marked %v", r.Name, r.Changed, want)
 		}
 	}
 	// A poll that fails keeps the last checklist and says so.
@@ -684,7 +674,7 @@ func TestWatchPollIsQuiet(t *testing.T) {
 	mu.Unlock()
 	_, cmd := m.Update(watchMsg{gen: m.watchGen})
 	drain(t, m, cmd)
-	if m.checklist.rep == nil || m.checklist.rep.Verdict != checks.Unreachable {
+	if m.checklist.Report == nil || m.checklist.Report.Verdict != checks.Unreachable {
 		t.Fatal("a failed poll dropped the checklist")
 	}
 	if !m.statusErr || !strings.Contains(m.status, "connection refused") || !strings.Contains(m.status, "10:00:05") {

@@ -5,25 +5,27 @@ import (
 	"testing"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/internal/tuitest"
+	"github.com/reachnet/reach/tui/screens/picker"
 )
 
 // pickerNet is smallNet with the traps of a real account: an instance in
 // another VPC whose name extends app-1's, two instances sharing a name,
 // and a load balancer's interfaces named only by their description.
 func pickerNet() *checks.Network {
-	n := smallNet()
-	b := &netB{n: n}
-	b.eni("eni-0f01", "", "subnet-0011", "10.0.17.31", "sg-0app")
-	b.n.Instances["i-0f01"] = &checks.Instance{ID: "i-0f01", Name: "staging-app-1", State: "running", ENIIDs: []string{"eni-0f01"}}
-	b.n.ENIs["eni-0f01"].InstanceID = "i-0f01"
+	n := tuitest.SmallNet()
+	b := &tuitest.NetBuilder{N: n}
+	b.ENI("eni-0f01", "", "subnet-0011", "10.0.17.31", "sg-0app")
+	b.N.Instances["i-0f01"] = &checks.Instance{ID: "i-0f01", Name: "staging-app-1", State: "running", ENIIDs: []string{"eni-0f01"}}
+	b.N.ENIs["eni-0f01"].InstanceID = "i-0f01"
 	for _, id := range []string{"i-0c01", "i-0c02"} {
 		eni := "eni-" + id[2:]
-		b.eni(eni, "", "subnet-0011", "10.0.18."+id[len(id)-1:], "sg-0app")
-		b.n.Instances[id] = &checks.Instance{ID: id, Name: "worker", State: "running", ENIIDs: []string{eni}}
-		b.n.ENIs[eni].InstanceID = id
+		b.ENI(eni, "", "subnet-0011", "10.0.18."+id[len(id)-1:], "sg-0app")
+		b.N.Instances[id] = &checks.Instance{ID: id, Name: "worker", State: "running", ENIIDs: []string{eni}}
+		b.N.ENIs[eni].InstanceID = id
 	}
 	for _, id := range []string{"eni-0l01", "eni-0l02"} {
-		e := b.eni(id, "", "subnet-0011", "10.0.19."+id[len(id)-1:], "sg-0app")
+		e := b.ENI(id, "", "subnet-0011", "10.0.19."+id[len(id)-1:], "sg-0app")
 		e.Description = "ELB net/payment-api-nlb/4f9c1e2a7b3d5e60"
 		e.InterfaceType = "network_load_balancer"
 	}
@@ -42,21 +44,21 @@ func TestPickerCompletion(t *testing.T) {
 		wantFocus int
 	}{
 		{name: "exact name wins over a longer one", typed: "app-1", firstSugg: "app-1",
-			keys: []string{"tab"}, wantFrom: "app-1", wantFocus: fieldTo},
+			keys: []string{"tab"}, wantFrom: "app-1", wantFocus: picker.FieldTo},
 		{name: "tab completes a prefix and stays", typed: "staging-a",
-			keys: []string{"tab"}, wantFrom: "staging-app-1", wantFocus: fieldFrom},
+			keys: []string{"tab"}, wantFrom: "staging-app-1", wantFocus: picker.FieldFrom},
 		{name: "second tab moves on once complete", typed: "staging-a",
-			keys: []string{"tab", "tab"}, wantFrom: "staging-app-1", wantFocus: fieldTo},
+			keys: []string{"tab", "tab"}, wantFrom: "staging-app-1", wantFocus: picker.FieldTo},
 		{name: "down then tab picks another suggestion", typed: "app-1", firstSugg: "app-1",
-			keys: []string{"down", "tab"}, wantFocus: fieldFrom},
+			keys: []string{"down", "tab"}, wantFocus: picker.FieldFrom},
 		{name: "exact ID first", typed: "eni-0a01", firstSugg: "eni-0a01",
-			keys: []string{"tab"}, wantFrom: "eni-0a01", wantFocus: fieldTo},
+			keys: []string{"tab"}, wantFrom: "eni-0a01", wantFocus: picker.FieldTo},
 		{name: "exact address first", typed: "10.0.16.45", firstSugg: "10.0.16.45",
-			keys: []string{"tab"}, wantFrom: "10.0.16.45", wantFocus: fieldTo},
+			keys: []string{"tab"}, wantFrom: "10.0.16.45", wantFocus: picker.FieldTo},
 		{name: "a load balancer completes by its name", typed: "payment-api", firstSugg: "payment-api-nlb",
-			keys: []string{"tab"}, wantFrom: "payment-api-nlb", wantFocus: fieldFrom},
+			keys: []string{"tab"}, wantFrom: "payment-api-nlb", wantFocus: picker.FieldFrom},
 		{name: "nothing to complete moves on", typed: "zzz",
-			keys: []string{"tab"}, wantFrom: "zzz", wantFocus: fieldTo},
+			keys: []string{"tab"}, wantFrom: "zzz", wantFocus: picker.FieldTo},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -64,19 +66,19 @@ func TestPickerCompletion(t *testing.T) {
 			start(t, m)
 			press(t, m, "p")
 			typeText(t, m, c.typed)
-			if c.firstSugg != "" && (len(m.picker.sugg) == 0 || m.picker.sugg[0].value != c.firstSugg) {
-				t.Fatalf("first suggestion for %q: %+v, want %s", c.typed, m.picker.sugg, c.firstSugg)
+			if c.firstSugg != "" && (len(m.picker.Suggestions) == 0 || m.picker.Suggestions[0].Value != c.firstSugg) {
+				t.Fatalf("first suggestion for %q: %+v, want %s", c.typed, m.picker.Suggestions, c.firstSugg)
 			}
 			press(t, m, c.keys...)
-			got := m.picker.fields[fieldFrom].Value()
+			got := m.picker.Fields[picker.FieldFrom].Value()
 			if c.wantFrom != "" && got != c.wantFrom {
 				t.Errorf("from = %q, want %q", got, c.wantFrom)
 			}
 			if c.wantFrom == "" && got == c.typed {
 				t.Errorf("from stayed %q; down then tab should complete another suggestion", got)
 			}
-			if m.picker.focus != c.wantFocus {
-				t.Errorf("focus = %s, want %s", fieldLabels[m.picker.focus], fieldLabels[c.wantFocus])
+			if m.picker.Focus != c.wantFocus {
+				t.Errorf("focus = %s, want %s", picker.FieldLabels[m.picker.Focus], picker.FieldLabels[c.wantFocus])
 			}
 		})
 	}
@@ -88,8 +90,8 @@ func TestPickerAsksWhichOfAmbiguousName(t *testing.T) {
 		want           []string
 		field          int
 	}{
-		{name: "two instances", from: "worker", to: "10.0.33.12:5432", want: []string{"i-0c01", "i-0c02"}, field: fieldFrom},
-		{name: "a load balancer's interfaces", from: "app-1", to: "payment-api-nlb:443", want: []string{"eni-0l01", "eni-0l02"}, field: fieldTo},
+		{name: "two instances", from: "worker", to: "10.0.33.12:5432", want: []string{"i-0c01", "i-0c02"}, field: picker.FieldFrom},
+		{name: "a load balancer's interfaces", from: "app-1", to: "payment-api-nlb:443", want: []string{"eni-0l01", "eni-0l02"}, field: picker.FieldTo},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m := newTestModel(t, Static("demo", pickerNet(), nil), Options{})
@@ -100,24 +102,24 @@ func TestPickerAsksWhichOfAmbiguousName(t *testing.T) {
 			typeText(t, m, c.to)
 			press(t, m, "enter")
 			if m.top() != m.picker {
-				t.Fatalf("an ambiguous name must not be checked; top is %s", m.top().title())
+				t.Fatalf("an ambiguous name must not be checked; top is %s", m.top().Title())
 			}
-			if !strings.Contains(m.picker.err, "pick one") || m.picker.focus != c.field {
-				t.Fatalf("err %q focus %s", m.picker.err, fieldLabels[m.picker.focus])
+			if !strings.Contains(m.picker.Err, "pick one") || m.picker.Focus != c.field {
+				t.Fatalf("err %q focus %s", m.picker.Err, picker.FieldLabels[m.picker.Focus])
 			}
 			var got []string
-			for _, s := range m.picker.sugg {
-				got = append(got, s.value)
+			for _, s := range m.picker.Suggestions {
+				got = append(got, s.Value)
 			}
 			if strings.Join(got, ",") != strings.Join(c.want, ",") {
 				t.Fatalf("choices %v, want %v", got, c.want)
 			}
 			press(t, m, "down", "tab", "enter")
 			if m.top() != m.checklist {
-				t.Fatalf("after choosing, enter checks; top %s err %q", m.top().title(), m.picker.err)
+				t.Fatalf("after choosing, enter checks; top %s err %q", m.top().Title(), m.picker.Err)
 			}
 			end := m.path.From
-			if c.field == fieldTo {
+			if c.field == picker.FieldTo {
 				end = m.path.To
 			}
 			if !strings.HasPrefix(end, c.want[1]) {

@@ -11,21 +11,17 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/reachnet/reach/tui/screen"
 )
 
 // maxRecents bounds the remembered paths.
 const maxRecents = 20
 
-// recentPath is one path the user checked.
-type recentPath struct {
-	Path pathSpec  `json:"path"`
-	When time.Time `json:"when"`
-}
-
 func recentFile(dir string) string { return filepath.Join(dir, "recent.json") }
 
 // loadRecents reads the remembered paths; a missing file is no error.
-func loadRecents(dir string) ([]recentPath, error) {
+func loadRecents(dir string) ([]screen.RecentPath, error) {
 	if dir == "" {
 		return nil, nil
 	}
@@ -36,7 +32,7 @@ func loadRecents(dir string) ([]recentPath, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read recent paths: %w", err)
 	}
-	var rs []recentPath
+	var rs []screen.RecentPath
 	if err := json.Unmarshal(b, &rs); err != nil {
 		return nil, fmt.Errorf("read recent paths %s: %w", recentFile(dir), err)
 	}
@@ -47,11 +43,11 @@ func loadRecents(dir string) ([]recentPath, error) {
 }
 
 // remember puts a path first in the list, once.
-func remember(rs []recentPath, p pathSpec, now time.Time) []recentPath {
-	out := make([]recentPath, 0, len(rs)+1)
-	out = append(out, recentPath{Path: p, When: now})
+func remember(rs []screen.RecentPath, p screen.PathSpec, now time.Time) []screen.RecentPath {
+	out := make([]screen.RecentPath, 0, len(rs)+1)
+	out = append(out, screen.RecentPath{Path: p, When: now})
 	for _, r := range rs {
-		if r.Path.key() != p.key() {
+		if r.Path.Key() != p.Key() {
 			out = append(out, r)
 		}
 	}
@@ -66,7 +62,7 @@ type recentsSavedMsg struct{ err error }
 
 // saveRecents writes the list atomically (temporary file, then rename) so
 // that two reach processes never leave a torn file.
-func saveRecents(dir string, rs []recentPath) tea.Cmd {
+func saveRecents(dir string, rs []screen.RecentPath) tea.Cmd {
 	if dir == "" {
 		return nil
 	}

@@ -6,11 +6,15 @@ import (
 	"log/slog"
 	"runtime"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+
+	"github.com/reachnet/reach/tui/internal/tuitest"
+	"github.com/reachnet/reach/tui/screens/tail"
 )
 
 func heapInUse() uint64 {
@@ -37,7 +41,7 @@ func maxOf(ds []time.Duration) time.Duration { return slices.Max(ds) }
 func TestTailStreaming20kPerSecond(t *testing.T) {
 	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
 	now := flowT0
-	m.env.now = func() time.Time { return now }
+	m.env.Now = func() time.Time { return now }
 	base := heapInUse()
 	openTailKey(t, m)
 	const batches, per = 25, 4000
@@ -46,7 +50,7 @@ func TestTailStreaming20kPerSecond(t *testing.T) {
 	for i := range batches {
 		flows := batchToDBFlows(per, i*per)
 		t0 := time.Now()
-		msg := batchMsg(m, FlowBatch{Flows: flows}) // the command's share, off the terminal's goroutine
+		msg := batchMsg(m, tail.FlowBatch{Flows: flows}) // the command's share, off the terminal's goroutine
 		t1 := time.Now()
 		m.Update(msg)
 		t2 := time.Now()
@@ -58,22 +62,22 @@ func TestTailStreaming20kPerSecond(t *testing.T) {
 		prep, upd, view, key = append(prep, t1.Sub(t0)), append(upd, t2.Sub(t1)), append(view, t3.Sub(t2)), append(key, t4.Sub(t3))
 		now = now.Add(200 * time.Millisecond)
 		if i%5 == 4 {
-			m.Update(tailTickMsg{id: m.tail.spec.id})
+			m.Update(tail.TickMsg{ID: m.tail.Spec.ID})
 		}
 	}
 	full := heapInUse()
 	tl := m.tail
-	if tl.live.size() != tailCapacity || tl.total != batches*per || tl.dropped() != batches*per-tailCapacity {
-		t.Fatalf("ring %d, total %d, dropped %d", tl.live.size(), tl.total, tl.dropped())
+	if tl.Live.Size() != tail.Capacity || tl.Total != batches*per || tl.Dropped() != batches*per-tail.Capacity {
+		t.Fatalf("ring %d, total %d, dropped %d", tl.Live.Size(), tl.Total, tl.Dropped())
 	}
-	if tl.accept != batches*per*4/5 || tl.reject != batches*per/5 {
-		t.Fatalf("accept %d reject %d", tl.accept, tl.reject)
+	if tl.Accept != batches*per*4/5 || tl.Reject != batches*per/5 {
+		t.Fatalf("accept %d reject %d", tl.Accept, tl.Reject)
 	}
-	if tl.rate < 19000 || tl.rate > 21000 {
-		t.Fatalf("rate %.0f, want about 20,000/s", tl.rate)
+	if tl.Rate < 19000 || tl.Rate > 21000 {
+		t.Fatalf("rate %.0f, want about 20,000/s", tl.Rate)
 	}
 	press(t, m, "G")
-	if newest, _ := tl.live.newestSeq(); tl.shown().rowSeq(tl.cursor) != newest {
+	if newest, _ := tl.Live.NewestSeq(); tl.Shown().RowSeq(tl.Cursor) != newest {
 		t.Fatal("G lands on the newest record")
 	}
 	// Pause copies the full ring; a filter keystroke rescans it.
@@ -88,15 +92,15 @@ func TestTailStreaming20kPerSecond(t *testing.T) {
 	_ = m.View()
 	filterKey := time.Since(t0)
 	typeText(t, m, "eject")
-	if tl.shown().count() != tailCapacity/5 {
-		t.Fatalf("reject filter on a full ring: %d rows", tl.shown().count())
+	if tl.Shown().Count() != tail.Capacity/5 {
+		t.Fatalf("reject filter on a full ring: %d rows", tl.Shown().Count())
 	}
 	runtime.KeepAlive(m)
 	ringBytes := int64(full) - int64(base)
 	t.Logf("20,000 records/s in batches of %d: prepare (command) median %s max %s; Update median %s max %s; View (full ring, 80x24) median %s max %s; key Update+View median %s max %s",
 		per, median(prep), maxOf(prep), median(upd), maxOf(upd), median(view), maxOf(view), median(key), maxOf(key))
 	t.Logf("full ring of %d records: %.1f MiB of heap (%d bytes a record, test records whose strings are shared); pause (copy of the ring) %s; filter keystroke on a full ring %s",
-		tailCapacity, float64(ringBytes)/(1<<20), ringBytes/tailCapacity, pause, filterKey)
+		tail.Capacity, float64(ringBytes)/(1<<20), ringBytes/tail.Capacity, pause, filterKey)
 }
 
 // streamingFlows emits per records every 200 ms until ctx ends, as Live
@@ -108,7 +112,7 @@ type streamingFlows struct {
 
 func (s streamingFlows) Name() string { return "Live Tail" }
 
-func (s streamingFlows) Run(ctx context.Context, emit func(FlowBatch)) error {
+func (s streamingFlows) Run(ctx context.Context, emit func(tail.FlowBatch)) error {
 	tk := time.NewTicker(200 * time.Millisecond)
 	defer tk.Stop()
 	for i := range s.batches {
@@ -117,7 +121,7 @@ func (s streamingFlows) Run(ctx context.Context, emit func(FlowBatch)) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		emit(FlowBatch{Flows: batchToDBFlows(s.per, i*s.per)})
+		emit(tail.FlowBatch{Flows: batchToDBFlows(s.per, i*s.per)})
 	}
 	<-ctx.Done()
 	return ctx.Err()
@@ -131,11 +135,11 @@ func TestTailKeyLatencyWhileStreaming(t *testing.T) {
 		t.Skip("timing test")
 	}
 	src := streamingFlows{per: 4000, batches: 15}
-	opener := func(ctx context.Context, target FlowTarget) (FlowSource, error) { return src, nil }
+	opener := func(ctx context.Context, target tail.FlowTarget) (tail.FlowSource, error) { return src, nil }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	m, popts := newProgramModel(ctx, Options{Source: Static("demo", smallNet(), nil), From: "batch-1", To: "10.0.33.12:5432", Flows: opener}, logger)
+	m, popts := newProgramModel(ctx, Options{Source: Static("demo", tuitest.SmallNet(), nil), From: "batch-1", To: "10.0.33.12:5432", Flows: opener}, logger)
 	kt := &keyTimer{Model: m}
 	out := &timingWriter{}
 	checked := &frameWriter{want: "UNREACHABLE"}
@@ -179,8 +183,8 @@ func TestTailKeyLatencyWhileStreaming(t *testing.T) {
 		t.Fatalf("only %d of %d keys were drawn", len(drawn), len(sent))
 	}
 	tl := m.tail
-	if tl.total == 0 || tl.live.size() > tailCapacity || tl.live.size() != int(min(tl.total-tl.dropped(), tailCapacity)) {
-		t.Fatalf("total %d ring %d dropped %d", tl.total, tl.live.size(), tl.dropped())
+	if tl.Total == 0 || tl.Live.Size() > tail.Capacity || tl.Live.Size() != int(min(tl.Total-tl.Dropped(), tail.Capacity)) {
+		t.Fatalf("total %d ring %d dropped %d", tl.Total, tl.Live.Size(), tl.Dropped())
 	}
 	var toView, toWrite []time.Duration
 	for i, s := range sent {
@@ -190,7 +194,7 @@ func TestTailKeyLatencyWhileStreaming(t *testing.T) {
 		}
 	}
 	t.Logf("real program, 20,000 records/s: key → View median %s max %s; key → frame written median %s max %s (%d keys; %d records received, %d kept, %d lost in the feed)",
-		median(toView), maxOf(toView), median(toWrite), maxOf(toWrite), len(sent), tl.total, tl.live.size(), tl.lost)
+		median(toView), maxOf(toView), median(toWrite), maxOf(toWrite), len(sent), tl.Total, tl.Live.Size(), tl.Lost)
 }
 
 // BenchmarkTailBatch4000 is one batch of 4,000 records landing on a full
@@ -205,10 +209,10 @@ func BenchmarkTailBatch4000(b *testing.B) {
 	b.Run("prepare", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			_ = batchMsg(m, FlowBatch{Flows: flows})
+			_ = batchMsg(m, tail.FlowBatch{Flows: flows})
 		}
 	})
-	msg := batchMsg(m, FlowBatch{Flows: flows})
+	msg := batchMsg(m, tail.FlowBatch{Flows: flows})
 	b.Run("update", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -220,7 +224,7 @@ func BenchmarkTailBatch4000(b *testing.B) {
 // BenchmarkTailFrameFullRing is one frame of the tail with 10,000 records.
 func BenchmarkTailFrameFullRing(b *testing.B) {
 	for _, size := range [][2]int{{80, 24}, {200, 60}} {
-		b.Run(itoa(size[0])+"x"+itoa(size[1]), func(b *testing.B) {
+		b.Run(strconv.Itoa(size[0])+"x"+strconv.Itoa(size[1]), func(b *testing.B) {
 			m := tailModel(b, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
 			m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 			openTailKey(b, m)
@@ -238,19 +242,19 @@ func BenchmarkTailFrameFullRing(b *testing.B) {
 
 // BenchmarkTailRefilter10k is one filter keystroke on a full ring.
 func BenchmarkTailRefilter10k(b *testing.B) {
-	l := newFlowList(tailCapacity)
-	recs := make([]tailRec, tailCapacity)
-	for i, f := range batchToDBFlows(tailCapacity, 0) {
-		recs[i] = tailRec{flow: f}
+	l := tail.NewRing(tail.Capacity)
+	recs := make([]tail.Record, tail.Capacity)
+	for i, f := range batchToDBFlows(tail.Capacity, 0) {
+		recs[i] = tail.Record{Flow: f}
 	}
-	l.push(recs, [numTailCols]int{}, nil)
-	f, err := parseFlowFilter("reject port:5432 10.0.16.0/20")
+	l.Push(recs, [tail.NumColumns]int{}, nil)
+	f, err := tail.ParseFilter("reject port:5432 10.0.16.0/20")
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		l.refilter(f)
+		l.Refilter(f)
 	}
 }
 
@@ -266,18 +270,18 @@ func BenchmarkTailDiagnosisFullRing(b *testing.B) {
 	b.Run("start", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			m.tail.diagBusy = false
+			m.tail.DiagBusy = false
 			if m.diagnoseTail() == nil {
 				b.Fatal("no diagnosis")
 			}
 		}
 	})
 	b.Run("command", func(b *testing.B) {
-		m.tail.diagBusy = false
+		m.tail.DiagBusy = false
 		cmd := m.diagnoseTail()
 		b.ReportAllocs()
 		for b.Loop() {
-			if msg := cmd().(tailDiagMsg); msg.err != nil || len(msg.diag.Findings) == 0 {
+			if msg := cmd().(tail.DiagMsg); msg.Err != nil || len(msg.Diag.Findings) == 0 {
 				b.Fatal(msg)
 			}
 		}

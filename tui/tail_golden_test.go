@@ -1,197 +1,17 @@
 package tui
 
 import (
-	"fmt"
-	"net/netip"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/reachnet/reach/checks"
-	"github.com/reachnet/reach/themes"
+	"github.com/reachnet/reach/tui/internal/tuitest"
 )
-
-// goldenFlows covers what a row can hold: a reply with SYN-ACK, a REJECT,
-// IPv6, ICMP, a protocol without a name, NODATA and SKIPDATA, counts that
-// need a unit, and an interface ID carrying terminal escapes.
-func goldenFlows() []checks.Flow {
-	reply := tcpFlow("10.0.33.12", 5432, "10.0.16.7", 40001, "ACCEPT")
-	reply.TCPFlags, reply.FlowDirection, reply.Packets, reply.Bytes = 18, "egress", 12, 1234567
-	rej := tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT")
-	v6 := tcpFlow("2600:1f18:abcd:1::10", 443, "2600:1f18:abcd:2::20", 51000, "ACCEPT")
-	v6.TCPFlags, v6.Packets, v6.Bytes = 1|16, 98765, 123456789012
-	icmp := checks.Flow{InterfaceID: "eni-0a01", Src: netip.MustParseAddr("10.0.16.45"), Dst: netip.MustParseAddr("10.0.33.12"),
-		Protocol: checks.ProtocolICMP, Packets: 1, Bytes: 84, Start: flowT0.Add(time.Minute), Action: "ACCEPT", LogStatus: "OK", TCPFlags: -1, FlowDirection: "egress"}
-	esp := icmp
-	esp.Protocol, esp.Action = 50, "REJECT"
-	nodata := checks.Flow{InterfaceID: "eni-0d01", Start: flowT0.Add(2 * time.Minute), LogStatus: "NODATA", TCPFlags: -1, Protocol: checks.ProtocolAll}
-	skip := nodata
-	skip.LogStatus = "SKIPDATA"
-	evil := tcpFlow("10.0.16.7", 53000, "10.0.33.12", 53, "REJECT")
-	evil.InterfaceID = "eni-0f01\x1b[31mX\x07\u202e"
-	evil.Protocol, evil.Packets, evil.TCPFlags = checks.ProtocolUDP, 123456789, -1
-	return []checks.Flow{reply, rej, v6, icmp, esp, nodata, skip, evil}
-}
-
-func TestGoldenTailRows(t *testing.T) {
-	for _, ascii := range []bool{false, true} {
-		for _, w := range []int{80, 120} {
-			e := testEnv(ascii, themes.ANSI16)
-			l := newFlowList(100)
-			recs := make([]tailRec, 0, 8)
-			for _, f := range goldenFlows() {
-				recs = append(recs, newTailRec(f, ascii, time.UTC))
-			}
-			var nat [numTailCols]int
-			for _, r := range recs {
-				for c, cell := range r.cells {
-					nat[c] = max(nat[c], width(cell))
-				}
-			}
-			l.push(recs, nat, nil)
-			layout := layoutTailColumns(l.natural, w)
-			lines := []string{tailHeader(e, layout, w)}
-			for i := range l.count() {
-				lines = append(lines, tailRow(e, l.row(i), layout, w, i == 1, nil))
-			}
-			out := strings.Join(lines, "\n")
-			name := fmt.Sprintf("tail-rows-%d", w)
-			if ascii {
-				name += "-ascii"
-				assertASCII(t, name, out)
-			}
-			golden(t, name, out, w)
-			if strings.Contains(out, "\x07") || strings.Contains(out, "\u202e") || strings.Contains(out, "\x1b[31mX") {
-				t.Errorf("%s: a control character from the record reached the screen: %q", name, out)
-			}
-		}
-	}
-}
-
-// goldenTail is a tail screen with the golden records landed two seconds
-// after it opened.
-func goldenTail(e *env, w, h int) *tail {
-	tl := newTail(e)
-	tl.loc = time.UTC
-	tl.setSize(w, h)
-	target := FlowTarget{Label: "batch-1 " + e.g.arrow + " 10.0.33.12:5432/tcp", Protocol: checks.ProtocolAll, ENIs: []string{"eni-0a01", "eni-0d01"}}
-	tl.start(tailSpec{id: 1, target: target, capacity: tl.capacity, ascii: e.ascii, loc: time.UTC}, nil, flowT0)
-	tl.opened("polling FilterLogEvents every 5s (Live Tail denied)", nil)
-	tl.ingest(prepareBatch(FlowBatch{Flows: goldenFlows(), Malformed: 1}, target, tl.capacity, e.ascii, time.UTC), flowT0.Add(2*time.Second))
-	// The diagnosis of the path batch-1 → the database over those records,
-	// as the model would run it.
-	n := smallNet()
-	q, err := checks.NewQuery("eni-0b01", "10.0.33.12:5432", "tcp", 0, 0)
-	if err != nil {
-		panic(err)
-	}
-	tl.window = checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}
-	win := tl.window
-	win.Now = flowT0.Add(2 * time.Second)
-	d := checks.DiagnoseRecords(n, q, tl.live.snapshot(nil).flows(), win)
-	tl.showDiagnosis(&d, nil)
-	return tl
-}
-
-func TestGoldenTailScreen(t *testing.T) {
-	for _, ascii := range []bool{false, true} {
-		for _, size := range [][2]int{{80, 20}, {120, 30}} {
-			w, h := size[0], size[1]
-			e := testEnv(ascii, themes.ANSI16)
-			tl := goldenTail(e, w, h)
-			tl.move(-3)
-			name := fmt.Sprintf("tail-%dx%d", w, h)
-			if ascii {
-				name += "-ascii"
-			}
-			out := tl.view()
-			if got := strings.Count(out, "\n") + 1; got != h {
-				t.Errorf("%s: %d lines, want %d", name, got, h)
-			}
-			if ascii {
-				assertASCII(t, name, out)
-			}
-			golden(t, name, out, w)
-		}
-	}
-}
-
-func TestTailDrawsTheDiagnosisHook(t *testing.T) {
-	e := testEnv(false, themes.ANSI16)
-	tl := goldenTail(e, 80, 20)
-	// A short diagnosis is drawn whole.
-	tl.setDiagnosis([]string{"diagnosis line one", "line two", "line three"})
-	out := stripANSI(tl.view())
-	if strings.Count(out, "\n")+1 != 20 || !strings.Contains(out, "diagnosis line one\nline two\nline three\nTIME") {
-		t.Fatalf("diagnosis:\n%s", out)
-	}
-	// A long one gets a third of the screen and says how to read the rest;
-	// e shows all of it.
-	long := []string{"one", "two", "three", "four", "five", "six", "seven", "eight"}
-	tl.setDiagnosis(long)
-	out = stripANSI(tl.view())
-	if !strings.Contains(out, "five\n→ 3 more lines: e shows the whole diagnosis\nTIME") || strings.Contains(out, "six") {
-		t.Fatalf("long diagnosis:\n%s", out)
-	}
-	tl.update(keyMsg("e"))
-	out = stripANSI(tl.view())
-	if !strings.Contains(out, "diagnosis") || !strings.Contains(out, "eight") || strings.Contains(out, "TIME") {
-		t.Fatalf("e shows the whole diagnosis:\n%s", out)
-	}
-	tl.update(keyMsg("esc"))
-	if tl.diagOpen {
-		t.Fatal("esc closes the diagnosis")
-	}
-}
-
-// TestTailKeepsTheInterfaceColumn: the column that tells which side wrote
-// a record stays at 80 columns, narrowed to the interface's name.
-func TestTailKeepsTheInterfaceColumn(t *testing.T) {
-	for _, w := range []int{80, 100, 120} {
-		layout := layoutTailColumns([numTailCols]int{8, 21, 21, 21, 3, 6, 4, 5, 7, 3}, w)
-		kept := false
-		for _, c := range layout {
-			kept = kept || c.col == tcENI
-		}
-		if !kept {
-			t.Errorf("at %d columns the INTERFACE column is dropped: %+v", w, layout)
-		}
-	}
-	c := &catalog{names: map[string]string{"eni-0f6a7b8c9d0e10012": "batch-1"}}
-	if got := shortInterface("eni-0f6a7b8c9d0e10012", 10, c, "…"); got != "batch-1" {
-		t.Errorf("named: %q", got)
-	}
-	if got := shortInterface("eni-0f6a7b8c9d0e10099", 10, c, "…"); got != "…9d0e10099" {
-		t.Errorf("unnamed: %q", got)
-	}
-}
-
-func TestGoldenTailAttribution(t *testing.T) {
-	n := smallNet()
-	n.Compile()
-	reject := tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT")
-	reject.VPCID, reject.SubnetID = "vpc-0001", "subnet-0012"
-	a := checks.Attribute(n, reject)
-	for _, ascii := range []bool{false, true} {
-		for _, w := range []int{80, 120} {
-			e := testEnv(ascii, themes.ANSI16)
-			c := buildCatalog(1, n, nil, ascii)
-			out := strings.Join(attributionLines(e, reject, &a, nil, attrDone, c, time.UTC, w), "\n")
-			name := fmt.Sprintf("tail-attribution-%d", w)
-			if ascii {
-				name += "-ascii"
-				assertASCII(t, name, out)
-			}
-			golden(t, name, out, w)
-		}
-	}
-}
 
 func TestGoldenTailFrame(t *testing.T) {
 	for _, ascii := range []bool{false, true} {
 		m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{ASCII: ascii})
 		now := flowT0
-		m.env.now = func() time.Time { return now }
+		m.env.Now = func() time.Time { return now }
 		openTailKey(t, m)
 		now = now.Add(time.Second)
 		feed(m, batchToDBFlows(40, 0))
@@ -199,8 +19,8 @@ func TestGoldenTailFrame(t *testing.T) {
 		name := "frame-tail-80x24"
 		if ascii {
 			name += "-ascii"
-			assertASCII(t, name, m.render())
+			tuitest.AssertASCII(t, name, m.render())
 		}
-		golden(t, name, m.render(), 80)
+		tuitest.Golden(t, name, m.render(), 80)
 	}
 }

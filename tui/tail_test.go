@@ -16,6 +16,9 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/internal/tuitest"
+	"github.com/reachnet/reach/tui/screen"
+	"github.com/reachnet/reach/tui/screens/tail"
 )
 
 // --- fakes ---
@@ -25,12 +28,12 @@ import (
 // exhausted, as a file is).
 type fakeFlows struct {
 	name    string
-	batches chan FlowBatch
+	batches chan tail.FlowBatch
 	end     error
 }
 
-func newFakeFlows(name string, batches ...FlowBatch) *fakeFlows {
-	s := &fakeFlows{name: name, batches: make(chan FlowBatch, len(batches)+16)}
+func newFakeFlows(name string, batches ...tail.FlowBatch) *fakeFlows {
+	s := &fakeFlows{name: name, batches: make(chan tail.FlowBatch, len(batches)+16)}
 	for _, b := range batches {
 		s.batches <- b
 	}
@@ -39,7 +42,7 @@ func newFakeFlows(name string, batches ...FlowBatch) *fakeFlows {
 
 func (s *fakeFlows) Name() string { return s.name }
 
-func (s *fakeFlows) Run(ctx context.Context, emit func(FlowBatch)) error {
+func (s *fakeFlows) Run(ctx context.Context, emit func(tail.FlowBatch)) error {
 	for {
 		select {
 		case b, ok := <-s.batches:
@@ -57,19 +60,19 @@ func (s *fakeFlows) Run(ctx context.Context, emit func(FlowBatch)) error {
 // err).
 type fakeOpener struct {
 	mu      sync.Mutex
-	targets []FlowTarget
-	src     FlowSource
+	targets []tail.FlowTarget
+	src     tail.FlowSource
 	err     error
 }
 
-func (o *fakeOpener) open(ctx context.Context, t FlowTarget) (FlowSource, error) {
+func (o *fakeOpener) open(ctx context.Context, t tail.FlowTarget) (tail.FlowSource, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.targets = append(o.targets, t)
 	return o.src, o.err
 }
 
-func (o *fakeOpener) last(t *testing.T) FlowTarget {
+func (o *fakeOpener) last(t *testing.T) tail.FlowTarget {
 	t.Helper()
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -115,8 +118,8 @@ func tailModel(t testing.TB, o *fakeOpener, opts Options) *Model {
 	if opts.From == "" {
 		opts.From, opts.To = "batch-1", "10.0.33.12:5432"
 	}
-	m := newTestModel(t, Static("demo", smallNet(), nil), opts)
-	m.tail.loc = time.UTC
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), opts)
+	m.tail.Loc = time.UTC
 	start(t, m)
 	t.Cleanup(m.stopTail)
 	return m
@@ -127,7 +130,7 @@ func tailModel(t testing.TB, o *fakeOpener, opts Options) *Model {
 // themselves. It returns that wait command.
 func openTailKey(t testing.TB, m *Model) tea.Cmd {
 	t.Helper()
-	_, cmd := m.Update(keyMsg("t"))
+	_, cmd := m.Update(tuitest.KeyMsg("t"))
 	return step(t, m, cmd)
 }
 
@@ -162,20 +165,20 @@ func step(t testing.TB, m *Model, cmd tea.Cmd) tea.Cmd {
 }
 
 // batchMsg prepares flows for the open tail as its command would.
-func batchMsg(m *Model, b FlowBatch) flowBatchMsg {
-	s := m.tail.spec
-	return flowBatchMsg{id: s.id, prepared: prepareBatch(b, s.target, s.capacity, s.ascii, s.loc)}
+func batchMsg(m *Model, b tail.FlowBatch) tail.BatchMsg {
+	s := m.tail.Spec
+	return tail.BatchMsg{ID: s.ID, Prepared: tail.Prepare(b, s.Target, s.Capacity, s.ASCII, s.Loc)}
 }
 
 func feed(m *Model, flows []checks.Flow) {
-	m.Update(batchMsg(m, FlowBatch{Flows: flows}))
+	m.Update(batchMsg(m, tail.FlowBatch{Flows: flows}))
 }
 
 func shownActions(m *Model) []string {
-	l := m.tail.shown()
-	out := make([]string, l.count())
+	l := m.tail.Shown()
+	out := make([]string, l.Count())
 	for i := range out {
-		out[i] = l.row(i).flow.Action
+		out[i] = l.Row(i).Flow.Action
 	}
 	return out
 }
@@ -185,15 +188,15 @@ func shownActions(m *Model) []string {
 func TestTailOpensFromChecklistWithThePathsEnds(t *testing.T) {
 	o := &fakeOpener{src: newFakeFlows("Live Tail")}
 	m := tailModel(t, o, Options{})
-	if m.top() != m.checklist || m.checklist.rep == nil {
+	if m.top() != m.checklist || m.checklist.Report == nil {
 		t.Fatal("the model should show the path's checklist")
 	}
 	openTailKey(t, m)
-	if m.top() != m.tail || !m.tail.running() || m.tail.state != tailLive {
-		t.Fatalf("t opens a live tail; top %s state %d", m.top().title(), m.tail.state)
+	if m.top() != m.tail || !m.tail.Running() || m.tail.State != tail.StateLive {
+		t.Fatalf("t opens a live tail; top %s state %d", m.top().Title(), m.tail.State)
 	}
 	got := o.last(t)
-	want := FlowTarget{
+	want := tail.FlowTarget{
 		Label: "batch-1 → 10.0.33.12:5432/tcp", ENIs: []string{"eni-0b01", "eni-0d01"},
 		Subnets: []string{"subnet-0011", "subnet-0012"}, VPCs: []string{"vpc-0001"},
 		From: []netip.Addr{netip.MustParseAddr("10.0.16.7")}, To: []netip.Addr{netip.MustParseAddr("10.0.33.12")},
@@ -216,7 +219,7 @@ func TestTailOpensFromChecklistWithThePathsEnds(t *testing.T) {
 
 func TestTailFromBrowserAndDetail(t *testing.T) {
 	o := &fakeOpener{src: newFakeFlows("demo")}
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{Flows: o.open})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{Flows: o.open})
 	start(t, m)
 	t.Cleanup(m.stopTail)
 	press(t, m, "/")
@@ -226,10 +229,10 @@ func TestTailFromBrowserAndDetail(t *testing.T) {
 	got := o.last(t)
 	if m.top() != m.tail || got.ENI != "eni-0b01" || got.Label != "batch-1 (eni-0b01)" ||
 		fmt.Sprint(got.From) != "[10.0.16.7]" || got.Protocol != checks.ProtocolAll || got.Port != 0 {
-		t.Fatalf("t on an ENI: top %s target %+v", m.top().title(), got)
+		t.Fatalf("t on an ENI: top %s target %+v", m.top().Title(), got)
 	}
 	press(t, m, "esc")
-	if m.tail.running() || m.top() != m.browser {
+	if m.tail.Running() || m.top() != m.browser {
 		t.Fatal("esc closes the tail and returns to the browser")
 	}
 	press(t, m, "enter")
@@ -238,16 +241,16 @@ func TestTailFromBrowserAndDetail(t *testing.T) {
 	}
 	openTailKey(t, m)
 	if got := o.last(t); m.top() != m.tail || got.ENI != "eni-0b01" {
-		t.Fatalf("t in the detail: top %s target %+v", m.top().title(), got)
+		t.Fatalf("t in the detail: top %s target %+v", m.top().Title(), got)
 	}
 }
 
 func TestTailWithoutFlowLogsSaysSo(t *testing.T) {
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432"})
 	start(t, m)
 	press(t, m, "t")
 	if m.top() != m.checklist || !strings.Contains(m.status, "no flow logs with this source") {
-		t.Fatalf("t without an opener: top %s status %q", m.top().title(), m.status)
+		t.Fatalf("t without an opener: top %s status %q", m.top().Title(), m.status)
 	}
 }
 
@@ -256,7 +259,7 @@ func TestTailOpenerError(t *testing.T) {
 	m := tailModel(t, o, Options{})
 	openTailKey(t, m)
 	s := screenText(m)
-	if m.tail.state != tailFailed || !strings.Contains(s, "FAILED") || !strings.Contains(s, "no flow log publishes records of eni-0b01") {
+	if m.tail.State != tail.StateFailed || !strings.Contains(s, "FAILED") || !strings.Contains(s, "no flow log publishes records of eni-0b01") {
 		t.Fatalf("opener error:\n%s", s)
 	}
 }
@@ -269,25 +272,25 @@ func TestTailRingIsBounded(t *testing.T) {
 		feed(m, batchToDBFlows(4000, i*4000))
 	}
 	tl := m.tail
-	if tl.live.size() != tailCapacity || tl.total != 12000 || tl.dropped() != 2000 {
-		t.Fatalf("ring %d, total %d, dropped %d", tl.live.size(), tl.total, tl.dropped())
+	if tl.Live.Size() != tail.Capacity || tl.Total != 12000 || tl.Dropped() != 2000 {
+		t.Fatalf("ring %d, total %d, dropped %d", tl.Live.Size(), tl.Total, tl.Dropped())
 	}
-	if tl.accept != 9600 || tl.reject != 2400 {
-		t.Fatalf("accept %d reject %d", tl.accept, tl.reject)
+	if tl.Accept != 9600 || tl.Reject != 2400 {
+		t.Fatalf("accept %d reject %d", tl.Accept, tl.Reject)
 	}
-	if first := tl.live.row(0).flow; first.SrcPort != 32768+2000 {
+	if first := tl.Live.Row(0).Flow; first.SrcPort != 32768+2000 {
 		t.Fatalf("oldest kept record has client port %d, want the 2,001st", first.SrcPort)
 	}
-	if tl.cursor != tl.live.count()-1 || !tl.follow {
-		t.Fatalf("the cursor follows the newest record: %d of %d", tl.cursor, tl.live.count())
+	if tl.Cursor != tl.Live.Count()-1 || !tl.Follow {
+		t.Fatalf("the cursor follows the newest record: %d of %d", tl.Cursor, tl.Live.Count())
 	}
 	// One batch larger than the ring: only its newest records are kept
 	// (and formatted); the rest count as dropped.
 	feed(m, batchToDBFlows(12000, 12000))
-	if tl.live.size() != tailCapacity || tl.dropped() != 2000+12000 || tl.cut != 2000 {
-		t.Fatalf("after an oversized batch: ring %d dropped %d cut %d", tl.live.size(), tl.dropped(), tl.cut)
+	if tl.Live.Size() != tail.Capacity || tl.Dropped() != 2000+12000 || tl.Cut != 2000 {
+		t.Fatalf("after an oversized batch: ring %d dropped %d cut %d", tl.Live.Size(), tl.Dropped(), tl.Cut)
 	}
-	if last := tl.live.row(tl.live.count() - 1).flow; last.Start != flowT0.Add(23999*time.Millisecond) {
+	if last := tl.Live.Row(tl.Live.Count() - 1).Flow; last.Start != flowT0.Add(23999*time.Millisecond) {
 		t.Fatalf("newest record is from %s", last.Start)
 	}
 	if s := screenText(m); !strings.Contains(s, "dropped 14,000") || !strings.Contains(s, "accept 19,200") {
@@ -306,8 +309,8 @@ func TestTailKeepsOnlyTheTargetsRecords(t *testing.T) {
 	nodata := checks.Flow{InterfaceID: "eni-0d01", LogStatus: "NODATA", TCPFlags: -1}
 	elsewhere := checks.Flow{InterfaceID: "eni-0a01", LogStatus: "NODATA", TCPFlags: -1}
 	feed(m, []checks.Flow{tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT"), reply, otherPort, otherHost, udp, nodata, elsewhere})
-	if got := strings.Join(shownActions(m), ","); got != "REJECT,ACCEPT," || m.tail.other != 4 {
-		t.Fatalf("kept %q, other %d", got, m.tail.other)
+	if got := strings.Join(shownActions(m), ","); got != "REJECT,ACCEPT," || m.tail.Other != 4 {
+		t.Fatalf("kept %q, other %d", got, m.tail.Other)
 	}
 	if s := screenText(m); !strings.Contains(s, "other traffic 4") || !strings.Contains(s, "NODATA") {
 		t.Errorf("screen:\n%s", s)
@@ -320,15 +323,15 @@ func TestTailPauseAndResume(t *testing.T) {
 	feed(m, batchToDBFlows(30, 0))
 	space := tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	m.Update(space)
-	if m.tail.frozen == nil || !strings.Contains(screenText(m), "PAUSED") {
+	if m.tail.Frozen == nil || !strings.Contains(screenText(m), "PAUSED") {
 		t.Fatal("space pauses")
 	}
 	before := screenText(m)
 	// Records keep arriving while paused: counted, kept in the ring, not
 	// drawn.
 	feed(m, batchToDBFlows(20, 30))
-	if m.tail.shown().count() != 30 || m.tail.live.count() != 50 || m.tail.total != 50 {
-		t.Fatalf("paused: shown %d, ring %d, total %d", m.tail.shown().count(), m.tail.live.count(), m.tail.total)
+	if m.tail.Shown().Count() != 30 || m.tail.Live.Count() != 50 || m.tail.Total != 50 {
+		t.Fatalf("paused: shown %d, ring %d, total %d", m.tail.Shown().Count(), m.tail.Live.Count(), m.tail.Total)
 	}
 	rows := func(s string) string { return s[strings.Index(s, "TIME"):strings.LastIndex(s, "\n")] }
 	if after := screenText(m); rows(after) != rows(before) {
@@ -336,12 +339,12 @@ func TestTailPauseAndResume(t *testing.T) {
 	}
 	// Scrolling works on the paused copy and does not resume.
 	press(t, m, "up", "up", "G")
-	if m.tail.frozen == nil || m.tail.follow {
+	if m.tail.Frozen == nil || m.tail.Follow {
 		t.Fatal("moving while paused stays paused")
 	}
 	m.Update(space)
-	if m.tail.frozen != nil || !m.tail.follow || m.tail.cursor != 49 {
-		t.Fatalf("space resumes at the newest record: cursor %d follow %v", m.tail.cursor, m.tail.follow)
+	if m.tail.Frozen != nil || !m.tail.Follow || m.tail.Cursor != 49 {
+		t.Fatalf("space resumes at the newest record: cursor %d follow %v", m.tail.Cursor, m.tail.Follow)
 	}
 	if s := screenText(m); !strings.Contains(s, "LIVE") || !strings.Contains(s, "10.0.16.7:32817") {
 		t.Errorf("after resume:\n%s", s)
@@ -353,13 +356,13 @@ func TestTailCursorStaysOnItsRecord(t *testing.T) {
 	openTailKey(t, m)
 	feed(m, batchToDBFlows(100, 0))
 	press(t, m, "up", "up", "up")
-	want := m.tail.shown().row(m.tail.cursor).flow.SrcPort
+	want := m.tail.Shown().Row(m.tail.Cursor).Flow.SrcPort
 	feed(m, batchToDBFlows(50, 100))
-	if got := m.tail.shown().row(m.tail.cursor).flow.SrcPort; got != want || m.tail.follow {
+	if got := m.tail.Shown().Row(m.tail.Cursor).Flow.SrcPort; got != want || m.tail.Follow {
 		t.Fatalf("the cursor moved off its record: %d, want %d", got, want)
 	}
 	press(t, m, "G")
-	if !m.tail.follow || m.tail.cursor != 149 {
+	if !m.tail.Follow || m.tail.Cursor != 149 {
 		t.Fatal("G follows the newest record again")
 	}
 }
@@ -371,7 +374,7 @@ func TestTailFilter(t *testing.T) {
 	flows[3] = tcpFlow("10.0.33.12", 5432, "10.0.16.7", 443, "ACCEPT")
 	feed(m, flows)
 	press(t, m, "/")
-	if !m.top().capturing() {
+	if !m.top().Capturing() {
 		t.Fatal("/ opens the filter")
 	}
 	typeText(t, m, "reject")
@@ -379,119 +382,65 @@ func TestTailFilter(t *testing.T) {
 		t.Fatalf("reject: %s", got)
 	}
 	press(t, m, "enter")
-	if m.top().capturing() || !strings.Contains(screenText(m), "shown 2/10") {
+	if m.top().Capturing() || !strings.Contains(screenText(m), "shown 2/10") {
 		t.Fatalf("enter keeps the filter:\n%s", screenText(m))
 	}
 	// The filter applies to batches that land later.
 	feed(m, batchToDBFlows(5, 10))
-	if m.tail.shown().count() != 3 {
-		t.Fatalf("new rejects are shown: %d", m.tail.shown().count())
+	if m.tail.Shown().Count() != 3 {
+		t.Fatalf("new rejects are shown: %d", m.tail.Shown().Count())
 	}
 	// A term that does not parse keeps the last filter and says why.
 	press(t, m, "/")
 	typeText(t, m, " prot:1")
-	if m.tail.shown().count() != 3 || !strings.Contains(screenText(m), `"prot:1" is not a filter term`) {
+	if m.tail.Shown().Count() != 3 || !strings.Contains(screenText(m), `"prot:1" is not a filter term`) {
 		t.Fatalf("bad term:\n%s", screenText(m))
 	}
 	press(t, m, "esc")
-	if m.tail.filterText != "" || m.tail.shown().count() != 15 {
+	if m.tail.FilterText != "" || m.tail.Shown().Count() != 15 {
 		t.Fatal("esc clears the filter")
 	}
 	press(t, m, "/")
 	typeText(t, m, "port:443 -reject")
 	press(t, m, "enter")
-	if m.tail.shown().count() != 1 || m.tail.shown().row(0).flow.DstPort != 443 {
-		t.Fatalf("port:443 -reject: %d rows", m.tail.shown().count())
+	if m.tail.Shown().Count() != 1 || m.tail.Shown().Row(0).Flow.DstPort != 443 {
+		t.Fatalf("port:443 -reject: %d rows", m.tail.Shown().Count())
 	}
 	press(t, m, "esc")
-	if m.top() != m.tail || m.tail.filterText != "" {
+	if m.top() != m.tail || m.tail.FilterText != "" {
 		t.Fatal("esc with a filter clears it first")
-	}
-}
-
-func TestFlowFilterTerms(t *testing.T) {
-	f := tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT")
-	f.TCPFlags = 18
-	v6 := tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "ACCEPT")
-	v6.Src = netip.MustParseAddr("fe80::1")
-	for _, tc := range []struct {
-		q    string
-		flow checks.Flow
-		want bool
-	}{
-		{"", f, true},
-		{"reject", f, true},
-		{"accept", f, false},
-		{"-accept", f, true},
-		{"!reject", f, false},
-		{"REJECT tcp", f, true},
-		{"udp", f, false},
-		{"proto:6", f, true},
-		{"port:5432", f, true},
-		{"port:40001", f, true},
-		{"port:40000-40010", f, true},
-		{"dport:40001", f, false},
-		{"sport:40001", f, true},
-		{"10.0.33.12", f, true},
-		{"10.0.16.0/20", f, true},
-		{"src:10.0.33.12", f, false},
-		{"dst:10.0.33.12", f, true},
-		{"eni-0d", f, true},
-		{"eni-0a", f, false},
-		{"in", f, true},
-		{"out", f, false},
-		{"syn ack", f, true},
-		{"rst", f, false},
-		{"fe80::1", v6, true},
-		{"src:fe80::1", v6, true},
-		{"action:accept", v6, true},
-		{"nodata", checks.Flow{LogStatus: "NODATA"}, true},
-	} {
-		ff, err := parseFlowFilter(tc.q)
-		if err != nil {
-			t.Errorf("%q: %v", tc.q, err)
-			continue
-		}
-		if got := ff.match(&tc.flow); got != tc.want {
-			t.Errorf("%q on %s: %v, want %v", tc.q, newTailRec(tc.flow, false, time.UTC).cells, got, tc.want)
-		}
-	}
-	for _, bad := range []string{"rejct", "port:x", "port:9-1", "src:10.0.0.300", "proto:tcpx", "10.0.0.0/33"} {
-		if _, err := parseFlowFilter(bad); err == nil {
-			t.Errorf("%q should not parse", bad)
-		}
 	}
 }
 
 func TestTailStaleBatchesAreDropped(t *testing.T) {
 	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
 	openTailKey(t, m)
-	old := batchMsg(m, FlowBatch{Flows: batchToDBFlows(7, 0)})
-	oldTick := tailTickMsg{id: m.tail.spec.id}
+	old := batchMsg(m, tail.FlowBatch{Flows: batchToDBFlows(7, 0)})
+	oldTick := tail.TickMsg{ID: m.tail.Spec.ID}
 	press(t, m, "esc")
-	if m.tail.running() || m.top() != m.checklist {
+	if m.tail.Running() || m.top() != m.checklist {
 		t.Fatal("esc closes the tail")
 	}
 	m.Update(old)
-	if m.tail.live.size() != 0 {
+	if m.tail.Live.Size() != 0 {
 		t.Fatal("a batch of a closed tail was kept")
 	}
 	openTailKey(t, m)
-	if m.tail.spec.id == old.id {
+	if m.tail.Spec.ID == old.ID {
 		t.Fatal("a new tail gets a new ID")
 	}
 	m.Update(old)
 	_, cmd := m.Update(oldTick)
-	if m.tail.live.size() != 0 || m.tail.total != 0 || cmd != nil {
+	if m.tail.Live.Size() != 0 || m.tail.Total != 0 || cmd != nil {
 		t.Fatal("messages of the previous tail reached the new one")
 	}
 	feed(m, batchToDBFlows(3, 0))
-	if m.tail.live.size() != 3 {
+	if m.tail.Live.Size() != 3 {
 		t.Fatal("the open tail takes its own batches")
 	}
 	// Leaving by another route (c: back to the checklist) closes it too.
 	press(t, m, "c")
-	if m.tail.running() {
+	if m.tail.Running() {
 		t.Fatal("c left the tail running")
 	}
 }
@@ -505,10 +454,10 @@ func TestTailEnterShowsAttribution(t *testing.T) {
 	})
 	press(t, m, "up", "enter")
 	tl := m.tail
-	if !tl.attrOpen || tl.attr == nil {
-		t.Fatalf("enter attributes the record: open %v attr %v err %v", tl.attrOpen, tl.attr, tl.attrErr)
+	if !tl.AttrOpen || tl.Attr == nil {
+		t.Fatalf("enter attributes the record: open %v attr %v err %v", tl.AttrOpen, tl.Attr, tl.AttrErr)
 	}
-	a := tl.attr
+	a := tl.Attr
 	if a.Verdict != checks.Unreachable || a.Direction != checks.Forward || a.Layer != checks.LayerSecurityGroup ||
 		a.Component != "sg-0rds" || !a.Agrees || a.Fix == "" {
 		t.Fatalf("attribution %+v", a)
@@ -520,24 +469,24 @@ func TestTailEnterShowsAttribution(t *testing.T) {
 			t.Errorf("attribution lacks %q:\n%s", w, s)
 		}
 	}
-	_, cmd := m.Update(keyMsg("y"))
+	_, cmd := m.Update(tuitest.KeyMsg("y"))
 	if cmd == nil || !strings.Contains(m.status, "copied the fix") {
 		t.Fatalf("y copies the fix: %q", m.status)
 	}
 	// An ACCEPT where the exchange fails further on still agrees: the
 	// record speaks of one interface.
 	press(t, m, "esc")
-	if tl.attrOpen || m.top() != m.tail {
+	if tl.AttrOpen || m.top() != m.tail {
 		t.Fatal("esc closes the attribution, not the tail")
 	}
 	press(t, m, "down", "enter")
-	if tl.attr == nil || !tl.attr.Agrees || tl.attr.Verdict != checks.Unreachable || !strings.Contains(tl.attr.Detail, "accepted at this interface") {
-		t.Fatalf("accepted record: %+v", tl.attr)
+	if tl.Attr == nil || !tl.Attr.Agrees || tl.Attr.Verdict != checks.Unreachable || !strings.Contains(tl.Attr.Detail, "accepted at this interface") {
+		t.Fatalf("accepted record: %+v", tl.Attr)
 	}
 	// A stale result (an earlier enter) does not replace the newer one.
-	stale := tailAttrMsg{id: tl.spec.id, run: tl.attrRun - 1, attr: checks.Attribution{Verdict: checks.Reachable}}
+	stale := tail.AttrMsg{ID: tl.Spec.ID, Run: tl.AttrRun - 1, Attr: checks.Attribution{Verdict: checks.Reachable}}
 	m.Update(stale)
-	if tl.attr.Verdict != checks.Unreachable {
+	if tl.Attr.Verdict != checks.Unreachable {
 		t.Fatal("a stale attribution replaced the current one")
 	}
 }
@@ -546,15 +495,15 @@ func TestTailThroughCommands(t *testing.T) {
 	// The real path: the opener, the source's goroutine, the feed and the
 	// re-armed wait, until a finite source (a file) ends.
 	src := newFakeFlows("file flows.log",
-		FlowBatch{Flows: batchToDBFlows(3, 0), Malformed: 2},
-		FlowBatch{Flows: batchToDBFlows(2, 3), Source: "file flows.log (rotated)", Note: "reopened flows.log"},
+		tail.FlowBatch{Flows: batchToDBFlows(3, 0), Malformed: 2},
+		tail.FlowBatch{Flows: batchToDBFlows(2, 3), Source: "file flows.log (rotated)", Note: "reopened flows.log"},
 	)
 	close(src.batches)
 	m := tailModel(t, &fakeOpener{src: src}, Options{})
 	press(t, m, "t")
 	tl := m.tail
-	if tl.total != 5 || tl.malformed != 2 || tl.state != tailEnded || tl.name != "file flows.log (rotated)" {
-		t.Fatalf("total %d malformed %d state %d name %q", tl.total, tl.malformed, tl.state, tl.name)
+	if tl.Total != 5 || tl.Malformed != 2 || tl.State != tail.StateEnded || tl.Name != "file flows.log (rotated)" {
+		t.Fatalf("total %d malformed %d state %d name %q", tl.Total, tl.Malformed, tl.State, tl.Name)
 	}
 	s := screenText(m)
 	for _, w := range []string{"ENDED", "malformed 2", "file flows.log (rotated)"} {
@@ -568,56 +517,27 @@ func TestTailThroughCommands(t *testing.T) {
 	close(bad.batches)
 	m2 := tailModel(t, &fakeOpener{src: bad}, Options{})
 	press(t, m2, "t")
-	if m2.tail.state != tailFailed || !strings.Contains(screenText(m2), "logs:StartLiveTail") {
+	if m2.tail.State != tail.StateFailed || !strings.Contains(screenText(m2), "logs:StartLiveTail") {
 		t.Fatalf("failing source:\n%s", screenText(m2))
-	}
-}
-
-func TestFlowFeedMergesAndBounds(t *testing.T) {
-	target := FlowTarget{From: []netip.Addr{netip.MustParseAddr("10.0.16.7")}, Protocol: checks.ProtocolAll}
-	f := newFlowFeed(target, 5)
-	other := tcpFlow("10.0.16.45", 40001, "10.0.33.12", 5432, "ACCEPT")
-	f.emit(FlowBatch{Flows: append(batchToDBFlows(3, 0), other), Malformed: 1, Dropped: 2})
-	f.emit(FlowBatch{Flows: batchToDBFlows(4, 3), Source: "polling FilterLogEvents every 5s (Live Tail denied)", Note: "n"})
-	p, has, done, _ := f.take()
-	if !has || done || len(p.flows) != 5 || p.total != 7 || p.overflow != 2 || p.other != 1 || p.lost != 2 || p.malformed != 1 ||
-		p.accept+p.reject != 7 || p.source == "" || p.note != "n" {
-		t.Fatalf("merged: %d flows, %+v", len(p.flows), p)
-	}
-	if p.flows[0].Start != flowT0.Add(2*time.Millisecond) {
-		t.Fatal("the feed keeps the newest records")
-	}
-	if pr := p.prepare(3, false, time.UTC); len(pr.recs) != 3 || pr.cut != 2+2 || pr.total != 7 {
-		t.Fatalf("prepared for a ring of 3: %d rows, cut %d", len(pr.recs), pr.cut)
-	}
-	f.emit(FlowBatch{Flows: batchToDBFlows(1, 0)})
-	f.finish(nil)
-	f.emit(FlowBatch{Flows: batchToDBFlows(1, 0)}) // after the end: ignored
-	p, has, done, err := f.take()
-	if !has || !done || err != nil || len(p.flows) != 1 {
-		t.Fatalf("after finish: has %v done %v flows %d", has, done, len(p.flows))
-	}
-	if _, has, done, _ = f.take(); has || !done {
-		t.Fatal("nothing pending after the last take")
 	}
 }
 
 func TestTailRateFollowsTheClock(t *testing.T) {
 	m := tailModel(t, &fakeOpener{src: newFakeFlows("Live Tail")}, Options{})
 	now := flowT0
-	m.env.now = func() time.Time { return now }
+	m.env.Now = func() time.Time { return now }
 	openTailKey(t, m)
 	for range 10 {
 		now = now.Add(200 * time.Millisecond)
 		feed(m, batchToDBFlows(400, 0))
 	}
-	if r := m.tail.rate; r < 1999 || r > 2001 {
+	if r := m.tail.Rate; r < 1999 || r > 2001 {
 		t.Fatalf("rate %.1f, want 2,000/s", r)
 	}
 	now = now.Add(10 * time.Second)
-	m.Update(tailTickMsg{id: m.tail.spec.id})
-	if m.tail.rate != 0 || !strings.Contains(screenText(m), "0 rec/s") {
-		t.Fatalf("a quiet source shows 0 rec/s: %.1f", m.tail.rate)
+	m.Update(tail.TickMsg{ID: m.tail.Spec.ID})
+	if m.tail.Rate != 0 || !strings.Contains(screenText(m), "0 rec/s") {
+		t.Fatalf("a quiet source shows 0 rec/s: %.1f", m.tail.Rate)
 	}
 }
 
@@ -636,8 +556,8 @@ func TestTailHelpAndSizes(t *testing.T) {
 		}
 	}
 	press(t, m, "esc")
-	for _, b := range []string{m.env.keys.tail.Open.Help().Desc} {
-		for _, scr := range []screen{m.browser, m.detail, m.checklist} {
+	for _, b := range []string{m.env.Keys.Tail.Open.Help().Desc} {
+		for _, scr := range []screen.Screen{m.browser, m.detail, m.checklist} {
 			found := false
 			for _, g := range scr.FullHelp() {
 				for _, k := range g {
@@ -645,7 +565,7 @@ func TestTailHelpAndSizes(t *testing.T) {
 				}
 			}
 			if !found {
-				t.Errorf("%s help lacks %q", scr.title(), b)
+				t.Errorf("%s help lacks %q", scr.Title(), b)
 			}
 		}
 	}
@@ -658,7 +578,7 @@ func TestTailHelpAndSizes(t *testing.T) {
 			}
 			for j, l := range lines {
 				if w := ansi.StringWidth(l); w > size[0] {
-					t.Errorf("%s at %dx%d: line %d is %d wide: %q", what, size[0], size[1], j, w, stripANSI(l))
+					t.Errorf("%s at %dx%d: line %d is %d wide: %q", what, size[0], size[1], j, w, tuitest.StripANSI(l))
 				}
 			}
 		}
@@ -676,21 +596,21 @@ func TestTailASCIIAndNoColor(t *testing.T) {
 	openTailKey(t, m)
 	feed(m, []checks.Flow{tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT"), tcpFlow("10.0.16.7", 40002, "10.0.33.12", 5432, "ACCEPT")})
 	frame := m.render()
-	assertASCII(t, "tail", frame)
+	tuitest.AssertASCII(t, "tail", frame)
 	// Without colour a REJECT is bold, an ACCEPT is not.
 	if !strings.Contains(frame, "\x1b[1mREJECT") || strings.Contains(frame, "\x1b[1mACCEPT") {
 		t.Errorf("NO_COLOR: REJECT should be bold, ACCEPT plain: %q", frame)
 	}
 	press(t, m, "enter")
-	assertASCII(t, "attribution", m.render())
+	tuitest.AssertASCII(t, "attribution", m.render())
 }
 
 func TestTailRecordThatContradictsTheConfiguration(t *testing.T) {
 	// From the database's interface in the browser: app-1 may reach it on
 	// 5432, yet this record says REJECT.
 	o := &fakeOpener{src: newFakeFlows("Live Tail")}
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{Flows: o.open})
-	m.tail.loc = time.UTC
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{Flows: o.open})
+	m.tail.Loc = time.UTC
 	start(t, m)
 	t.Cleanup(m.stopTail)
 	press(t, m, "/")
@@ -702,7 +622,7 @@ func TestTailRecordThatContradictsTheConfiguration(t *testing.T) {
 	}
 	feed(m, []checks.Flow{tcpFlow("10.0.16.45", 40001, "10.0.33.12", 5432, "REJECT")})
 	press(t, m, "enter")
-	a := m.tail.attr
+	a := m.tail.Attr
 	if a == nil || a.Agrees || a.Verdict != checks.Reachable {
 		t.Fatalf("attribution %+v", a)
 	}
@@ -719,19 +639,19 @@ func TestTailReattributesOnANewerNetwork(t *testing.T) {
 	openTailKey(t, m)
 	feed(m, []checks.Flow{tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT")})
 	press(t, m, "enter")
-	if a := m.tail.attr; a == nil || a.Verdict != checks.Unreachable || !a.Agrees {
+	if a := m.tail.Attr; a == nil || a.Verdict != checks.Unreachable || !a.Agrees {
 		t.Fatalf("first attribution %+v", a)
 	}
 	// Someone adds the missing rule; watch mode loads the new network.
-	n := smallNet()
-	n.SecurityGroups["sg-0rds"].Inbound = append(n.SecurityGroups["sg-0rds"].Inbound, tcpFromGroup(5432, "sg-0batch"))
+	n := tuitest.SmallNet()
+	n.SecurityGroups["sg-0rds"].Inbound = append(n.SecurityGroups["sg-0rds"].Inbound, tuitest.TCPFromGroup(5432, "sg-0batch"))
 	n.Compile()
 	_, cmd := m.Update(loadUpdateMsg{id: m.loadID, u: Update{Network: n, Done: true}})
-	if a := m.tail.attr; a == nil || a.Verdict != checks.Unreachable || m.tail.attrState != attrDone {
+	if a := m.tail.Attr; a == nil || a.Verdict != checks.Unreachable || m.tail.AttrState != tail.AttrDone {
 		t.Fatal("the previous attribution stays on screen until the new one lands")
 	}
 	drain(t, m, cmd)
-	a := m.tail.attr
+	a := m.tail.Attr
 	if a == nil || a.Verdict != checks.Reachable || a.Agrees {
 		t.Fatalf("after the fix the REJECT contradicts the configuration: %+v", a)
 	}
@@ -743,7 +663,7 @@ func TestTailReattributesOnANewerNetwork(t *testing.T) {
 func TestFlowTailInTheProgram(t *testing.T) {
 	// The real program at 80x24 in 16 colours: t on the checklist opens
 	// the tail, the source's batch lands, and the REJECT is drawn in red.
-	src := newFakeFlows("Live Tail", FlowBatch{Flows: []checks.Flow{
+	src := newFakeFlows("Live Tail", tail.FlowBatch{Flows: []checks.Flow{
 		tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT"),
 		tcpFlow("10.0.16.7", 40002, "10.0.33.12", 5432, "ACCEPT"),
 	}})
@@ -767,8 +687,8 @@ func TestFlowTailInTheProgram(t *testing.T) {
 	send(tm, "q")
 	send(tm, "y")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-	if fm.tail.total != 2 || fm.tail.reject != 1 || fm.tail.running() {
-		t.Fatalf("final tail: total %d reject %d running %v", fm.tail.total, fm.tail.reject, fm.tail.running())
+	if fm.tail.Total != 2 || fm.tail.Reject != 1 || fm.tail.Running() {
+		t.Fatalf("final tail: total %d reject %d running %v", fm.tail.Total, fm.tail.Reject, fm.tail.Running())
 	}
 }
 
@@ -778,7 +698,7 @@ func TestFlowTailInTheProgram(t *testing.T) {
 // hands the result to Update (feed drops the commands a batch asks for).
 func diagnoseNow(t testing.TB, m *Model) {
 	t.Helper()
-	m.tail.diagBusy = false
+	m.tail.DiagBusy = false
 	cmd := m.diagnoseTail()
 	if cmd == nil {
 		t.Fatal("no diagnosis for this tail")
@@ -795,9 +715,9 @@ type windowedFlows struct {
 func (s windowedFlows) FlowWindow() checks.FlowWindow { return s.w }
 
 // diagnosisText is the diagnosis as one line: the wrapped lines joined.
-func diagnosisText(tl *tail) string {
+func diagnosisText(tl *tail.Model) string {
 	var parts []string
-	for _, l := range tl.diagnosis {
+	for _, l := range tl.Diagnosis {
 		parts = append(parts, strings.TrimSpace(l))
 	}
 	return strings.Join(parts, " ")
@@ -825,20 +745,20 @@ func TestTailDiagnosesARejectedRequest(t *testing.T) {
 			synFlow("eni-0b01", "egress", "10.0.16.7", 40001+i, "10.0.33.12", 5432, "ACCEPT"),
 			synFlow("eni-0d01", "ingress", "10.0.16.7", 40001+i, "10.0.33.12", 5432, "REJECT"))
 	}
-	src := newFakeFlows("Live Tail", FlowBatch{Flows: flows})
+	src := newFakeFlows("Live Tail", tail.FlowBatch{Flows: flows})
 	close(src.batches)
 	m := tailModel(t, &fakeOpener{src: windowedFlows{src, checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}}}, Options{})
 	press(t, m, "t")
 	tl := m.tail
-	if tl.total != 6 || tl.diag == nil {
-		t.Fatalf("total %d, diagnosis %+v", tl.total, tl.diag)
+	if tl.Total != 6 || tl.Diag == nil {
+		t.Fatalf("total %d, diagnosis %+v", tl.Total, tl.Diag)
 	}
 	want := "diagnosis: 3 requests from the path's own source batch-1 (10.0.16.7) rejected at eni-0d01: security group sg-0rds has no rule that admits them (a missing security group rule)"
-	if got := "diagnosis: " + tl.diag.Summary; got != want {
+	if got := "diagnosis: " + tl.Diag.Summary; got != want {
 		t.Fatalf("diagnosis\n got %q\nwant %q", got, want)
 	}
-	if tl.diag.Findings[0].Pattern != checks.PatternRejectedRequest || tl.diagTone != toneWarn {
-		t.Errorf("finding %+v, tone %d", tl.diag.Findings[0], tl.diagTone)
+	if tl.Diag.Findings[0].Pattern != checks.PatternRejectedRequest || tl.DiagTone != tail.ToneWarn {
+		t.Errorf("finding %+v, tone %d", tl.Diag.Findings[0], tl.DiagTone)
 	}
 	// At 80 columns the whole sentence is drawn, wrapped, with the start
 	// of the fix, above the column titles; nothing of the sentence is cut.
@@ -848,9 +768,9 @@ func TestTailDiagnosesARejectedRequest(t *testing.T) {
 	}
 	// Wide enough for the sentence: the sentence, the fix, the counts.
 	m.Update(tea.WindowSizeMsg{Width: 200, Height: 30})
-	if len(tl.diagnosis) != 3 || tl.diagnosis[0] != want || !strings.HasPrefix(tl.diagnosis[1], "fix: aws ec2 authorize-security-group-ingress --group-id sg-0rds") ||
-		!strings.HasPrefix(tl.diagnosis[2], "requests: 3 accepted, 3 rejected") {
-		t.Errorf("at 200 columns: %q", tl.diagnosis)
+	if len(tl.Diagnosis) != 3 || tl.Diagnosis[0] != want || !strings.HasPrefix(tl.Diagnosis[1], "fix: aws ec2 authorize-security-group-ingress --group-id sg-0rds") ||
+		!strings.HasPrefix(tl.Diagnosis[2], "requests: 3 accepted, 3 rejected") {
+		t.Errorf("at 200 columns: %q", tl.Diagnosis)
 	}
 }
 
@@ -859,7 +779,7 @@ func TestTailDiagnosesARejectedRequest(t *testing.T) {
 // client's ports are below. The requests are accepted at both ends, the
 // SYN-ACKs rejected on their way out of the database's interface.
 func TestTailDiagnosesARejectedReply(t *testing.T) {
-	n := smallNet()
+	n := tuitest.SmallNet()
 	n.NetworkACLs["acl-0data"] = &checks.NetworkACL{ID: "acl-0data", Name: "prod-data", VPCID: "vpc-0001", SubnetIDs: []string{"subnet-0012"},
 		Inbound:  []checks.NACLRule{{Number: 100, Protocol: checks.ProtocolAll, Allow: true, CIDR: netip.MustParsePrefix("0.0.0.0/0")}},
 		Outbound: []checks.NACLRule{{Number: 100, Protocol: checks.ProtocolTCP, Allow: true, CIDR: netip.MustParsePrefix("0.0.0.0/0"), Ports: checks.PortRange{From: 49152, To: 65535}}}}
@@ -871,7 +791,7 @@ func TestTailDiagnosesARejectedReply(t *testing.T) {
 			synFlow("eni-0d01", "ingress", "10.0.16.45", port, "10.0.33.12", 5432, "ACCEPT"),
 			synFlow("eni-0d01", "egress", "10.0.33.12", 5432, "10.0.16.45", port, "REJECT"))
 	}
-	src := newFakeFlows("Live Tail", FlowBatch{Flows: flows})
+	src := newFakeFlows("Live Tail", tail.FlowBatch{Flows: flows})
 	close(src.batches)
 	o := &fakeOpener{src: windowedFlows{src, checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}}}
 	m := newTestModel(t, Static("demo", n, nil), Options{Flows: o.open, From: "app-1", To: "10.0.33.12:5432"})
@@ -880,10 +800,10 @@ func TestTailDiagnosesARejectedReply(t *testing.T) {
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
 	press(t, m, "t")
 	tl := m.tail
-	if tl.total != 9 || tl.diag == nil {
-		t.Fatalf("total %d, diagnosis %+v", tl.total, tl.diag)
+	if tl.Total != 9 || tl.Diag == nil {
+		t.Fatalf("total %d, diagnosis %+v", tl.Total, tl.Diag)
 	}
-	f := tl.diag.Findings[0]
+	f := tl.Diag.Findings[0]
 	if f.Pattern != checks.PatternRejectedReply || f.Component != "acl-0data" || !f.Agrees {
 		t.Fatalf("finding %+v", f)
 	}
@@ -907,41 +827,41 @@ func TestTailDiagnosisWaitsThenConcludes(t *testing.T) {
 	o := &fakeOpener{src: windowedFlows{src, checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}}}
 	m := tailModel(t, o, Options{})
 	now := flowT0.Add(time.Minute)
-	m.env.now = func() time.Time { return now }
+	m.env.Now = func() time.Time { return now }
 	openTailKey(t, m)
 	diagnoseNow(t, m)
 	tl := m.tail
 	want := "waiting: no records yet; a routing miss can only be concluded after 10:10:05 flow logs deliver records up to 6m after the traffic (aggregation interval 1m, delivery delay 5m)"
-	if got := diagnosisText(tl); got != want || tl.diagTone != toneWait {
-		t.Fatalf("waiting\n got %q\nwant %q (tone %d)", got, want, tl.diagTone)
+	if got := diagnosisText(tl); got != want || tl.DiagTone != tail.ToneWait {
+		t.Fatalf("waiting\n got %q\nwant %q (tone %d)", got, want, tl.DiagTone)
 	}
 	if s := screenText(m); !strings.Contains(s, "waiting: no records yet; a routing miss can only be concluded after 10:10:05\n") {
 		t.Errorf("screen:\n%s", s)
 	}
 	// A tick before the time changes nothing; one after it concludes.
-	if _, cmd := m.Update(tailTickMsg{id: tl.spec.id}); cmd != nil {
+	if _, cmd := m.Update(tail.TickMsg{ID: tl.Spec.ID}); cmd != nil {
 		drain(t, m, cmd)
 	}
 	if !strings.HasPrefix(diagnosisText(tl), "waiting:") {
 		t.Fatalf("concluded too early: %q", diagnosisText(tl))
 	}
 	now = flowT0.Add(6*time.Minute + time.Second)
-	_, cmd := m.Update(tailTickMsg{id: tl.spec.id})
+	_, cmd := m.Update(tail.TickMsg{ID: tl.Spec.ID})
 	drain(t, m, cmd)
 	if got := diagnosisText(tl); !strings.HasPrefix(got, "diagnosis: no record of the path at eni-0d01 since 10:04:05Z: the packets never reach the interface, a routing miss") {
 		t.Fatalf("after the wait: %q", got)
 	}
-	if tl.diag.Findings[0].Pattern != checks.PatternNoRecords {
-		t.Errorf("finding %+v", tl.diag.Findings[0])
+	if tl.Diag.Findings[0].Pattern != checks.PatternNoRecords {
+		t.Errorf("finding %+v", tl.Diag.Findings[0])
 	}
 }
 
 // TestTailOfAnInterfaceHasNoDiagnosis: a diagnosis is of a path.
 func TestTailOfAnInterfaceHasNoDiagnosis(t *testing.T) {
-	src := newFakeFlows("Live Tail", FlowBatch{Flows: []checks.Flow{tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT")}})
+	src := newFakeFlows("Live Tail", tail.FlowBatch{Flows: []checks.Flow{tcpFlow("10.0.16.7", 40001, "10.0.33.12", 5432, "REJECT")}})
 	close(src.batches)
 	o := &fakeOpener{src: src}
-	m := newTestModel(t, Static("demo", smallNet(), nil), Options{Flows: o.open})
+	m := newTestModel(t, Static("demo", tuitest.SmallNet(), nil), Options{Flows: o.open})
 	start(t, m)
 	t.Cleanup(m.stopTail)
 	press(t, m, "/")
@@ -951,40 +871,10 @@ func TestTailOfAnInterfaceHasNoDiagnosis(t *testing.T) {
 	if got := o.last(t); got.ENI != "eni-0d01" || got.Query != nil || got.Network != m.net {
 		t.Fatalf("target %+v", got)
 	}
-	if tl.total != 1 || tl.diag != nil || len(tl.diagnosis) != 0 || m.diagnoseTail() != nil {
-		t.Fatalf("total %d, diagnosis %q", tl.total, tl.diagnosis)
+	if tl.Total != 1 || tl.Diag != nil || len(tl.Diagnosis) != 0 || m.diagnoseTail() != nil {
+		t.Fatalf("total %d, diagnosis %q", tl.Total, tl.Diagnosis)
 	}
 	if s := screenText(m); strings.Contains(s, "diagnosis") || strings.Contains(s, "waiting:") {
 		t.Errorf("screen:\n%s", s)
-	}
-}
-
-// TestRingSnapshotIsOldestFirst: the diagnosis reads the ring's records in
-// their order, across the ring's wrap, into a reused array.
-func TestRingSnapshotIsOldestFirst(t *testing.T) {
-	l := newFlowList(5)
-	push := func(first, n int) {
-		recs := make([]tailRec, n)
-		for i, f := range batchToDBFlows(n, first) {
-			recs[i] = tailRec{flow: f}
-		}
-		l.push(recs, [numTailCols]int{}, nil)
-	}
-	ports := func(s ringSnapshot) string {
-		var out []string
-		for _, f := range s.flows() {
-			out = append(out, fmt.Sprint(f.SrcPort-32768))
-		}
-		return strings.Join(out, ",")
-	}
-	push(0, 3)
-	if got := ports(l.snapshot(nil)); got != "0,1,2" {
-		t.Fatalf("before the wrap: %s", got)
-	}
-	push(3, 4)
-	buf := make([]*tailRec, 0, 5)
-	s := l.snapshot(buf)
-	if got := ports(s); got != "2,3,4,5,6" || &s.recs[0] != &buf[:1][0] {
-		t.Fatalf("after the wrap: %s (array reused: %v)", got, &s.recs[0] == &buf[:1][0])
 	}
 }

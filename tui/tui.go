@@ -24,6 +24,8 @@ import (
 
 	"github.com/reachnet/reach/internal/xdg"
 	"github.com/reachnet/reach/themes"
+	"github.com/reachnet/reach/tui/screen"
+	"github.com/reachnet/reach/tui/screens/tail"
 )
 
 // DefaultWatchInterval is how often watch mode re-reads the source.
@@ -48,7 +50,7 @@ type Options struct {
 	// (the t key). It is called in a command, so it may do I/O; see
 	// FlowOpener and FlowTarget. Nil when the source has no flow logs: t
 	// then says so in the status line.
-	Flows FlowOpener
+	Flows tail.FlowOpener
 
 	// Theme is "auto" (follow the terminal's background, the default),
 	// "dark" or "light".
@@ -66,7 +68,7 @@ type Options struct {
 	WatchInterval time.Duration
 	// Keys rebind actions (the configuration file's [keys]); Validate
 	// rejects overrides that cannot work, before the terminal is taken.
-	Keys []KeyOverride
+	Keys []screen.KeyOverride
 
 	// StateDir holds recent paths and the log; reach's XDG state
 	// directory when empty.
@@ -95,7 +97,7 @@ func (o Options) Validate() error {
 	if o.WatchInterval < 0 {
 		return fmt.Errorf("watch interval %s: must be positive", o.WatchInterval)
 	}
-	return CheckKeys(o.Keys)
+	return screen.CheckKeys(o.Keys)
 }
 
 // Run starts the terminal and returns when the user quits or ctx ends. The
@@ -155,23 +157,23 @@ func newProgramModel(ctx context.Context, opts Options, logger *slog.Logger) (*M
 	if err != nil {
 		logger.Warn("recent paths", "err", err)
 	}
-	e := &env{
-		ascii:     opts.ASCII,
-		g:         newGlyphs(opts.ASCII),
-		keys:      defaultKeys(),
-		log:       logger,
-		now:       time.Now,
-		after:     tick,
-		spinEvery: 120 * time.Millisecond,
+	e := &screen.Env{
+		ASCII:     opts.ASCII,
+		Glyphs:    screen.NewGlyphs(opts.ASCII),
+		Keys:      screen.DefaultKeys(),
+		Log:       logger,
+		Now:       time.Now,
+		After:     screen.Tick,
+		SpinEvery: 120 * time.Millisecond,
 	}
 	if opts.ASCII {
-		e.keys.asciiHelp()
+		e.Keys.AsciiHelp()
 	}
 	// After asciiHelp, so that an overridden key's label is what the
 	// user wrote. Validate has rejected overrides that fail; one that
 	// slips through (a test building the model directly) leaves the
 	// defaults.
-	if err := e.keys.override(opts.Keys); err != nil {
+	if err := e.Keys.Override(opts.Keys); err != nil {
 		logger.Warn("key overrides", "err", err)
 	}
 	m := newModel(ctx, opts, e, recents)

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/tui/components/cells"
 )
 
 // knownKinds are the kinds the packet-path layers read; the progress line
@@ -47,9 +48,9 @@ func (m *Model) render() string {
 	b.WriteByte('\n')
 	if m.helpOpen {
 		top := m.top()
-		b.WriteString(strings.Join(padLines(helpLines(m.env, "keys: "+top.title(), top, w, m.bodyHeight(), m.helpCommands), m.bodyHeight()), "\n"))
+		b.WriteString(strings.Join(padLines(helpLines(m.env, "keys: "+top.Title(), top, w, m.bodyHeight(), m.helpCommands), m.bodyHeight()), "\n"))
 	} else {
-		b.WriteString(m.top().view())
+		b.WriteString(m.top().View())
 	}
 	b.WriteByte('\n')
 	b.WriteString(m.statusLine(w))
@@ -67,32 +68,32 @@ func padLines(lines []string, h int) []string {
 
 // headerLine: "reach · demo · ENIs 21 · app-1 → 10.0.33.12:5432/tcp · watch".
 func (m *Model) headerLine(w int) string {
-	st := m.env.st
-	dot := " " + m.env.g.dot + " "
+	st := m.env.Styles
+	dot := " " + m.env.Glyphs.Dot + " "
 	where := m.sourceName()
 	if m.scope != "" {
-		where = clean(m.scope, m.env.ascii)
+		where = cells.Clean(m.scope, m.env.ASCII)
 	}
 	parts := []string{st.Title.Render("reach"), st.Accent.Render(where)}
 	crumbs := make([]string, 0, len(m.stack))
 	for _, s := range m.stack {
-		crumbs = append(crumbs, s.title())
+		crumbs = append(crumbs, s.Title())
 	}
 	if m.helpOpen {
 		crumbs = append(crumbs, "help")
 	}
-	parts = append(parts, st.Text.Render(clean(strings.Join(crumbs, " > "), m.env.ascii)))
+	parts = append(parts, st.Text.Render(cells.Clean(strings.Join(crumbs, " > "), m.env.ASCII)))
 	p := m.path
-	if p.empty() {
+	if p.Empty() {
 		p = m.draft
 	}
-	if !p.empty() {
-		parts = append(parts, st.Subtle.Render(clean(endOrBlank(p.From)+" "+m.env.g.arrow+" "+endOrBlank(p.To), m.env.ascii)))
+	if !p.Empty() {
+		parts = append(parts, st.Subtle.Render(cells.Clean(endOrBlank(p.From)+" "+m.env.Glyphs.Arrow+" "+endOrBlank(p.To), m.env.ASCII)))
 	}
 	if m.watch {
 		parts = append(parts, st.Warn.Render(fmt.Sprintf("watch %s", m.opts.WatchInterval)))
 	}
-	return truncate(strings.Join(parts, st.Subtle.Render(dot)), w, m.env.g.ellipsis)
+	return cells.Truncate(strings.Join(parts, st.Subtle.Render(dot)), w, m.env.Glyphs.Ellipsis)
 }
 
 func endOrBlank(s string) string {
@@ -105,14 +106,14 @@ func endOrBlank(s string) string {
 // progressLine says which kinds are loaded, which are loading, and which
 // are missing and why (checks.Network.Gaps).
 func (m *Model) progressLine(w int) string {
-	st := m.env.st
-	g := m.env.g
+	st := m.env.Styles
+	g := m.env.Glyphs
 	if m.loadErr != nil && !m.loading {
 		// A failed load never looks like an empty, healthy account.
-		return truncate(st.Error.Render(g.fail+" load failed: "+clean(firstLine(m.loadErr.Error()), m.env.ascii)), w, g.ellipsis)
+		return cells.Truncate(st.Error.Render(g.Fail+" load failed: "+cells.Clean(cells.FirstLine(m.loadErr.Error()), m.env.ASCII)), w, g.Ellipsis)
 	}
 	if m.net == nil {
-		return truncate(st.Pending.Render(g.spinner[m.frame%len(g.spinner)]+" loading from "+m.sourceName()+g.ellipsis+" "+m.elapsed()), w, g.ellipsis)
+		return cells.Truncate(st.Pending.Render(g.Spinner[m.frame%len(g.Spinner)]+" loading from "+m.sourceName()+g.Ellipsis+" "+m.elapsed()), w, g.Ellipsis)
 	}
 	var loading, missing []string
 	missingKind := map[checks.DataKind]bool{}
@@ -160,42 +161,42 @@ func (m *Model) progressLine(w int) string {
 	}
 	enis := 0
 	if m.cat != nil {
-		enis = m.cat.enis
+		enis = m.cat.ENIs
 	}
 	var line string
 	switch {
 	case len(loading) > 0:
 		slices.Sort(loading)
-		line = st.Pending.Render(g.spinner[m.frame%len(g.spinner)]+fmt.Sprintf(" %s loaded %d/%d kinds, %d ENIs", m.elapsed(), loaded, len(knownKinds), enis)) +
-			st.Subtle.Render(" "+g.dot+" waiting on: "+strings.Join(loading, ", "))
+		line = st.Pending.Render(g.Spinner[m.frame%len(g.Spinner)]+fmt.Sprintf(" %s loaded %d/%d kinds, %d ENIs", m.elapsed(), loaded, len(knownKinds), enis)) +
+			st.Subtle.Render(" "+g.Dot+" waiting on: "+strings.Join(loading, ", "))
 	case m.loading:
-		line = st.Pending.Render(g.spinner[m.frame%len(g.spinner)] + fmt.Sprintf(" %s reloading %s %s %d ENIs", m.elapsed(), m.sourceName(), g.dot, enis))
+		line = st.Pending.Render(g.Spinner[m.frame%len(g.Spinner)] + fmt.Sprintf(" %s reloading %s %s %d ENIs", m.elapsed(), m.sourceName(), g.Dot, enis))
 	case loaded == 0 && len(reasons) == 1:
 		// One cause for every call (connection refused, expired
 		// credentials): say it once, where it cannot be missed.
 		for r := range reasons {
-			line = st.Error.Render(g.fail + fmt.Sprintf(" nothing loaded: every call failed: %s", clean(r, m.env.ascii)))
+			line = st.Error.Render(g.Fail + fmt.Sprintf(" nothing loaded: every call failed: %s", cells.Clean(r, m.env.ASCII)))
 		}
 		missing = nil
 	case loaded == 0:
-		line = st.Error.Render(g.fail + fmt.Sprintf(" nothing loaded: 0/%d kinds", len(knownKinds)))
+		line = st.Error.Render(g.Fail + fmt.Sprintf(" nothing loaded: 0/%d kinds", len(knownKinds)))
 	case loaded < len(knownKinds):
-		line = st.Warn.Render(g.warn+fmt.Sprintf(" loaded %d/%d kinds, %d ENIs", loaded, len(knownKinds), enis)) +
+		line = st.Warn.Render(g.Warn+fmt.Sprintf(" loaded %d/%d kinds, %d ENIs", loaded, len(knownKinds), enis)) +
 			st.Subtle.Render(" at "+m.loadedAt.Format("15:04:05"))
 	default:
-		line = st.OK.Render(g.pass+fmt.Sprintf(" loaded %d/%d kinds, %d ENIs", loaded, len(knownKinds), enis)) +
+		line = st.OK.Render(g.Pass+fmt.Sprintf(" loaded %d/%d kinds, %d ENIs", loaded, len(knownKinds), enis)) +
 			st.Subtle.Render(" at "+m.loadedAt.Format("15:04:05"))
 	}
 	if len(missing) > 0 {
-		line += st.Warn.Render(" " + g.dot + " missing: " + clean(strings.Join(missing, ", "), m.env.ascii))
+		line += st.Warn.Render(" " + g.Dot + " missing: " + cells.Clean(strings.Join(missing, ", "), m.env.ASCII))
 	}
-	return truncate(line, w, g.ellipsis)
+	return cells.Truncate(line, w, g.Ellipsis)
 }
 
 // elapsed is how long the running load has taken, so that a slow or
 // stalled account is seen as such: "12s", "2m05s".
 func (m *Model) elapsed() string {
-	d := m.env.now().Sub(m.loadStarted).Round(time.Second)
+	d := m.env.Now().Sub(m.loadStarted).Round(time.Second)
 	if d < time.Minute {
 		return fmt.Sprintf("%ds", int(d.Seconds()))
 	}
@@ -204,21 +205,21 @@ func (m *Model) elapsed() string {
 
 func (m *Model) statusLine(w int) string {
 	if m.cmd.active {
-		return truncate(m.cmd.input.View(), w, m.env.g.ellipsis)
+		return cells.Truncate(m.cmd.input.View(), w, m.env.Glyphs.Ellipsis)
 	}
 	if m.status == "" {
 		return ""
 	}
-	s := clean(m.status, m.env.ascii)
+	s := cells.Clean(m.status, m.env.ASCII)
 	if m.statusErr {
-		return truncate(m.env.st.Error.Render(m.env.g.fail+" "+s), w, m.env.g.ellipsis)
+		return cells.Truncate(m.env.Styles.Error.Render(m.env.Glyphs.Fail+" "+s), w, m.env.Glyphs.Ellipsis)
 	}
-	return truncate(m.env.st.Subtle.Render(s), w, m.env.g.ellipsis)
+	return cells.Truncate(m.env.Styles.Subtle.Render(s), w, m.env.Glyphs.Ellipsis)
 }
 
 func (m *Model) keysLine(w int) string {
 	if m.helpOpen {
-		return m.short.ShortHelpView([]key.Binding{m.env.keys.global.Back, m.env.keys.global.Quit})
+		return m.short.ShortHelpView([]key.Binding{m.env.Keys.Global.Back, m.env.Keys.Global.Quit})
 	}
-	return truncate(m.short.View(m.top()), w, m.env.g.ellipsis)
+	return cells.Truncate(m.short.View(m.top()), w, m.env.Glyphs.Ellipsis)
 }

@@ -39,7 +39,7 @@ func keysMarkdown() string {
 	var b strings.Builder
 	b.WriteString(`# Keys
 
-<!-- Generated from tui/keys.go by "make docs"; do not edit. A test fails when it is stale. -->
+<!-- Generated from tui/screen/keys.go by "make docs"; do not edit. A test fails when it is stale. -->
 
 The terminal shows these in its help (` + "`?`" + `), for the screen in front of you and the global
 keys. Every action can be rebound in the [configuration file](configuration.md) under ` + "`[keys]`" + `,

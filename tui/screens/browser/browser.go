@@ -1,0 +1,477 @@
+// Package browser is the first screen: every ENI in a table, filtered as
+// you type and sorted by column.
+package browser
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/reachnet/reach/tui/components/catalog"
+	"github.com/reachnet/reach/tui/components/cells"
+	"github.com/reachnet/reach/tui/components/columns"
+	"github.com/reachnet/reach/tui/components/pager"
+	"github.com/reachnet/reach/tui/screen"
+)
+
+// Model is the first screen: every ENI in a table, filtered as you type.
+// Rows come precomputed in the catalog; the browser keeps only indexes into
+// them and draws the visible window.
+type Model struct {
+	env     *screen.Env
+	Catalog *catalog.Catalog
+	// Visible indexes cat.rows: all of them, or those matching the filter,
+	// in the order of order.
+	Visible []int
+	// order is cat.rows sorted by sortCol (nil: the catalog's own order,
+	// by name); sortDesc reverses it.
+	order    []int
+	SortCol  int
+	sortDesc bool
+	Filter   string
+	input    textinput.Model
+	Typing   bool
+	cursor   int // index into visible
+	offset   int // first visible row drawn
+	w, h     int
+	layout   []columns.Placed
+	Loading  bool
+	// Failed is the error that ended the last load, "" when it did not.
+	Failed string
+}
+
+func New(e *screen.Env) *Model {
+	in := textinput.New()
+	in.Prompt = "/"
+	in.Placeholder = "filter: name, ID, address, subnet, VPC, group…"
+	if e.ASCII {
+		in.Placeholder = "filter: name, ID, address, subnet, VPC, group..."
+	}
+	b := &Model{env: e, input: in, Loading: true, SortCol: -1}
+	b.Restyle()
+	return b
+}
+
+func (b *Model) Restyle() {
+	s := textinput.DefaultStyles(b.env.Styles.Palette.Dark)
+	s.Focused.Prompt = b.env.Styles.Accent
+	s.Blurred.Prompt = b.env.Styles.Subtle
+	s.Focused.Placeholder = b.env.Styles.Subtle
+	s.Cursor.Blink = false
+	b.input.SetStyles(s)
+}
+
+func (b *Model) Title() string { return "ENIs" }
+
+func (b *Model) Capturing() bool { return b.Typing }
+
+// SetCatalog swaps in rows built from a newer network, keeping the selected
+// ENI selected when it still exists.
+func (b *Model) SetCatalog(c *catalog.Catalog) {
+	sel := b.SelectedID()
+	b.Catalog = c
+	b.resort()
+	b.refilter(sel)
+	b.relayout()
+}
+
+func (b *Model) SelectedID() string {
+	if b.Catalog == nil || b.cursor < 0 || b.cursor >= len(b.Visible) {
+		return ""
+	}
+	return b.Catalog.Rows[b.Visible[b.cursor]].ID
+}
+
+// refilter recomputes the visible rows. It runs in Update on every keystroke:
+// a substring scan of 10,000 precomputed haystacks takes well under a
+// millisecond.
+func (b *Model) refilter(keep string) {
+	b.Visible = b.Visible[:0]
+	if b.Catalog != nil {
+		q := strings.ToLower(strings.TrimSpace(b.Filter))
+		for n := range b.Catalog.Rows {
+			i := n
+			if b.order != nil {
+				i = b.order[n]
+			}
+			if q == "" || pager.MatchAll(b.Catalog.Rows[i].Hay, q) {
+				b.Visible = append(b.Visible, i)
+			}
+		}
+	}
+	b.cursor = 0
+	if keep != "" {
+		if i := slices.IndexFunc(b.Visible, func(r int) bool { return b.Catalog.Rows[r].ID == keep }); i >= 0 {
+			b.cursor = i
+		}
+	}
+	b.clamp()
+}
+
+// SetFilter applies a filter as if it had been typed after /.
+func (b *Model) SetFilter(text string) {
+	b.Typing = false
+	b.input.Blur()
+	b.Filter = text
+	b.input.SetValue(text)
+	b.refilter(b.SelectedID())
+}
+
+// SortBy sorts the list by a column, as k9s does: the column's key again
+// reverses the order.
+func (b *Model) SortBy(col int) {
+	if b.SortCol == col {
+		b.sortDesc = !b.sortDesc
+	} else {
+		b.SortCol, b.sortDesc = col, false
+	}
+	sel := b.SelectedID()
+	b.resort()
+	b.refilter(sel)
+	b.relayout()
+}
+
+// resort computes the sorted order once per catalog or sort change, so
+// filtering as you type stays a scan.
+func (b *Model) resort() {
+	if b.Catalog == nil || b.SortCol < 0 {
+		b.order = nil
+		return
+	}
+	rows := b.Catalog.Rows
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	col := b.SortCol
+	slices.SortStableFunc(order, func(x, y int) int {
+		r := compareCells(col, rows[x].Cells[col], rows[y].Cells[col])
+		if b.sortDesc {
+			r = -r
+		}
+		if r == 0 {
+			r = strings.Compare(rows[x].ID, rows[y].ID)
+		}
+		return r
+	})
+	b.order = order
+}
+
+// compareCells orders addresses numerically and everything else as text,
+// with the "-" of an empty cell last.
+func compareCells(col int, a, c string) int {
+	if (a == "-") != (c == "-") {
+		if a == "-" {
+			return 1
+		}
+		return -1
+	}
+	if col == catalog.ColPrivate || col == catalog.ColPublic {
+		pa, errA := netip.ParseAddr(a)
+		pc, errC := netip.ParseAddr(c)
+		if errA == nil && errC == nil {
+			return pa.Compare(pc)
+		}
+	}
+	return strings.Compare(catalog.Lower(a), catalog.Lower(c))
+}
+
+// SortColumn maps a column's name (as :sort takes it) to its index.
+func SortColumn(name string) (int, bool) {
+	name = strings.ToLower(strings.TrimSpace(name))
+	for i, c := range catalog.Columns {
+		title := strings.ToLower(c.Title)
+		if name == title || strings.ReplaceAll(title, " ", "-") == name || strings.Fields(title)[0] == name {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+func (b *Model) SetSize(w, h int) {
+	b.w, b.h = w, h
+	b.input.SetWidth(max(w-20, 10))
+	b.relayout()
+	b.clamp()
+}
+
+func (b *Model) relayout() {
+	var natural [catalog.NumCols]int
+	for i := range catalog.Columns {
+		natural[i] = catalog.Columns[i].Max
+	}
+	if b.Catalog != nil && len(b.Catalog.Rows) > 0 {
+		natural = b.Catalog.Natural
+	}
+	if b.SortCol >= 0 {
+		// Room for the sort mark after the title.
+		natural[b.SortCol] = max(natural[b.SortCol], cells.Width(catalog.Columns[b.SortCol].Title)+1)
+	}
+	b.layout = LayoutColumns(natural, b.w)
+}
+
+// LayoutColumns lays out the browser's columns (columns.Fit).
+func LayoutColumns(natural [catalog.NumCols]int, total int) []columns.Placed {
+	return columns.Fit(natural[:], total, func(c int) columns.Spec { return catalog.Columns[c] })
+}
+
+func (b *Model) listHeight() int {
+	h := b.h - 1 // column headers
+	if b.Typing || b.Filter != "" {
+		h-- // the filter line
+	}
+	return max(h, 1)
+}
+
+func (b *Model) clamp() {
+	n := len(b.Visible)
+	if b.cursor >= n {
+		b.cursor = n - 1
+	}
+	if b.cursor < 0 {
+		b.cursor = 0
+	}
+	lh := b.listHeight()
+	if b.cursor < b.offset {
+		b.offset = b.cursor
+	}
+	if b.cursor >= b.offset+lh {
+		b.offset = b.cursor - lh + 1
+	}
+	if b.offset > max(n-lh, 0) {
+		b.offset = max(n-lh, 0)
+	}
+	if b.offset < 0 {
+		b.offset = 0
+	}
+}
+
+func (b *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
+	k := b.env.Keys
+	if b.Typing {
+		if km, ok := msg.(tea.KeyPressMsg); ok {
+			switch {
+			case key.Matches(km, k.Filter.Apply):
+				b.Typing = false
+				b.input.Blur()
+				b.clamp()
+				return nil, nil
+			case key.Matches(km, k.Filter.Clear):
+				b.Typing = false
+				b.input.Blur()
+				b.Filter = ""
+				b.input.SetValue("")
+				b.refilter(b.SelectedID())
+				return nil, nil
+			case km.String() == "up" || km.String() == "down":
+				// Arrows move the selection while the filter is typed.
+				b.Move(map[string]int{"up": -1, "down": 1}[km.String()])
+				return nil, nil
+			}
+		}
+		var cmd tea.Cmd
+		b.input, cmd = b.input.Update(msg)
+		if v := b.input.Value(); v != b.Filter {
+			b.Filter = v
+			b.refilter(b.SelectedID())
+		}
+		return cmd, nil
+	}
+	km, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil, nil
+	}
+	switch {
+	case key.Matches(km, k.Browser.Filter):
+		b.Typing = true
+		b.Filter = ""
+		b.input.SetValue("")
+		b.refilter(b.SelectedID())
+		return b.input.Focus(), nil
+	case key.Matches(km, k.Global.Back):
+		if b.Filter != "" {
+			b.Filter = ""
+			b.input.SetValue("")
+			b.refilter(b.SelectedID())
+		}
+		return nil, nil
+	case key.Matches(km, k.Browser.Enter):
+		if id := b.SelectedID(); id != "" {
+			return nil, screen.OpenDetail{ID: id}
+		}
+	case key.Matches(km, k.Browser.Source):
+		if id := b.SelectedID(); id != "" {
+			return nil, screen.SetEnd{Dest: false, Value: id}
+		}
+	case key.Matches(km, k.Browser.Dest):
+		if id := b.SelectedID(); id != "" {
+			return nil, screen.SetEnd{Dest: true, Value: id}
+		}
+	case key.Matches(km, k.Tail.Open):
+		if id := b.SelectedID(); id != "" {
+			return nil, screen.OpenTail{ENI: id}
+		}
+	case key.Matches(km, k.Browser.SortName):
+		b.SortBy(catalog.ColName)
+	case key.Matches(km, k.Browser.SortID):
+		b.SortBy(catalog.ColID)
+	case key.Matches(km, k.Browser.SortType):
+		b.SortBy(catalog.ColType)
+	case key.Matches(km, k.Browser.SortPrivate):
+		b.SortBy(catalog.ColPrivate)
+	case key.Matches(km, k.Browser.SortSubnet):
+		b.SortBy(catalog.ColSubnet)
+	case key.Matches(km, k.Browser.SortVPC):
+		b.SortBy(catalog.ColVPC)
+	default:
+		b.listKey(km)
+	}
+	return nil, nil
+}
+
+func (b *Model) listKey(km tea.KeyPressMsg) {
+	k := b.env.Keys.List
+	lh := b.listHeight()
+	switch {
+	case key.Matches(km, k.Up):
+		b.Move(-1)
+	case key.Matches(km, k.Down):
+		b.Move(1)
+	case key.Matches(km, k.PageUp):
+		b.Move(-lh)
+	case key.Matches(km, k.PageDown):
+		b.Move(lh)
+	case key.Matches(km, k.Top):
+		b.Move(-len(b.Visible))
+	case key.Matches(km, k.Bottom):
+		b.Move(len(b.Visible))
+	}
+}
+
+func (b *Model) Move(d int) {
+	b.cursor += d
+	b.clamp()
+}
+
+// View draws the column headers, the visible window of rows and the filter
+// line: exactly h lines.
+func (b *Model) View() string {
+	st := b.env.Styles
+	lines := make([]string, 0, b.h)
+	var hdr strings.Builder
+	for i, c := range b.layout {
+		if i > 0 {
+			hdr.WriteByte(' ')
+		}
+		title := catalog.Columns[c.Col].Title
+		if c.Col == b.SortCol {
+			// The sorted column says so, and which way, as in k9s.
+			title += b.env.Glyphs.SortMark(b.sortDesc)
+		}
+		hdr.WriteString(cells.Fit(title, c.W, b.env.Glyphs.Ellipsis))
+	}
+	lines = append(lines, b.env.Paint.Header.On(cells.Fit(hdr.String(), b.w, b.env.Glyphs.Ellipsis)))
+	lh := b.listHeight()
+	switch {
+	case len(b.Visible) == 0 && b.Filter != "":
+		lines = append(lines, st.Subtle.Render(cells.Truncate(fmt.Sprintf("no ENI matches %q", b.Filter), b.w, b.env.Glyphs.Ellipsis)))
+	case len(b.Visible) == 0 && b.Loading:
+		lines = append(lines, st.Pending.Render(cells.Truncate("loading network interfaces"+b.env.Glyphs.Ellipsis, b.w, b.env.Glyphs.Ellipsis)))
+	case len(b.Visible) == 0 && b.Failed != "":
+		lines = append(lines, st.Error.Render(cells.Truncate(b.env.Glyphs.Fail+" the network interfaces could not be read: "+b.Failed, b.w, b.env.Glyphs.Ellipsis)))
+	case len(b.Visible) == 0 && b.Catalog != nil && b.Catalog.ENIGap != "":
+		lines = append(lines, st.Error.Render(cells.Truncate(b.env.Glyphs.Fail+" the network interfaces could not be read: "+b.Catalog.ENIGap, b.w, b.env.Glyphs.Ellipsis)))
+	case len(b.Visible) == 0:
+		lines = append(lines, st.Subtle.Render(cells.Truncate("no network interfaces in this account and region", b.w, b.env.Glyphs.Ellipsis)))
+	}
+	for i := b.offset; i < len(b.Visible) && i < b.offset+lh; i++ {
+		lines = append(lines, b.drawRow(b.Catalog.Rows[b.Visible[i]], i == b.cursor))
+	}
+	for len(lines) < 1+lh {
+		lines = append(lines, "")
+	}
+	if b.Typing || b.Filter != "" {
+		count := fmt.Sprintf(" %d/%d", len(b.Visible), b.total())
+		var f string
+		if b.Typing {
+			f = b.input.View()
+		} else {
+			f = st.Accent.Render("/" + b.Filter)
+		}
+		f = cells.Truncate(f, max(b.w-len(count), 1), b.env.Glyphs.Ellipsis)
+		pad := max(b.w-cells.Width(f)-len(count), 0)
+		lines = append(lines, f+strings.Repeat(" ", pad)+st.Subtle.Render(count))
+	}
+	return strings.Join(lines[:min(len(lines), b.h)], "\n")
+}
+
+func (b *Model) total() int {
+	if b.Catalog == nil {
+		return 0
+	}
+	return len(b.Catalog.Rows)
+}
+
+// drawRow formats one row to the layout; only visible rows pass here.
+func (b *Model) drawRow(r catalog.Row, selected bool) string {
+	p := &b.env.Paint
+	var line strings.Builder
+	line.Grow(b.w + 64)
+	if selected {
+		for i, c := range b.layout {
+			if i > 0 {
+				line.WriteByte(' ')
+			}
+			line.WriteString(cells.Fit(r.Cells[c.Col], c.W, b.env.Glyphs.Ellipsis))
+		}
+		return p.Sel.On(cells.Fit(line.String(), b.w, b.env.Glyphs.Ellipsis))
+	}
+	for i, c := range b.layout {
+		if i > 0 {
+			line.WriteByte(' ')
+		}
+		cell := cells.Fit(r.Cells[c.Col], c.W, b.env.Glyphs.Ellipsis)
+		switch c.Col {
+		case catalog.ColStatus:
+			if r.Cells[catalog.ColStatus] == "in-use" {
+				cell = p.OK.On(cell)
+			} else {
+				cell = p.Warn.On(cell)
+			}
+		case catalog.ColSDC:
+			if r.Cells[catalog.ColSDC] == "off" {
+				cell = p.Warn.On(cell)
+			} else {
+				cell = p.Subtle.On(cell)
+			}
+		case catalog.ColID:
+			cell = p.Subtle.On(cell)
+		default:
+			cell = p.Text.On(cell)
+		}
+		line.WriteString(cell)
+	}
+	return line.String()
+}
+
+func (b *Model) ShortHelp() []key.Binding {
+	k := b.env.Keys
+	if b.Typing {
+		return []key.Binding{k.Filter.Apply, k.Filter.Clear}
+	}
+	return []key.Binding{k.Global.Help, k.Browser.Filter, k.Browser.Enter, k.Browser.Source, k.Browser.Dest, k.Global.Pick, k.Global.Quit}
+}
+
+func (b *Model) FullHelp() [][]key.Binding {
+	k := b.env.Keys
+	return [][]key.Binding{
+		{k.Browser.Filter, k.Filter.Apply, k.Filter.Clear, k.Browser.Enter, k.Browser.Source, k.Browser.Dest, k.Tail.Open},
+		{k.Browser.SortName, k.Browser.SortID, k.Browser.SortType, k.Browser.SortPrivate, k.Browser.SortSubnet, k.Browser.SortVPC},
+		k.List.Bindings(),
+	}
+}
