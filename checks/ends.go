@@ -78,6 +78,9 @@ func (w *walker) eniByID(end End, flag string) (*ENI, error) {
 // describe fills the report's view of a resolved end.
 func (w *walker) describe(ep *endpoint, e *ENI) {
 	if e != nil {
+		for _, id := range []string{e.ID, e.SubnetID, e.VPCID, e.InstanceID} {
+			w.touch(id)
+		}
 		ep.eni = e
 		ep.end.ENI, ep.end.Instance, ep.end.Subnet, ep.end.VPC, ep.end.Name = e.ID, e.InstanceID, e.SubnetID, e.VPCID, w.nameOf(e)
 	}

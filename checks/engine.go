@@ -65,6 +65,11 @@ type walker struct {
 	evaluated         map[string]bool
 	deferred          []Hop
 	tgwDepth          int
+	// conflicts holds the resources two snapshot files describe
+	// differently, by ID; touched, kept only when there are some, the
+	// resources the evaluation read (settleConflicts).
+	conflicts map[string]Gap
+	touched   map[string]bool
 	// clientPlatforms holds the ephemeral ranges of a Linux and a Windows
 	// client when the source's platform is unknown (no instance data): the
 	// reply is checked against both, and only a block of both decides.
@@ -89,10 +94,27 @@ func newWalker(n *Network) *walker {
 	for _, name := range LayerOrder {
 		w.layers[name] = &Layer{Name: name, Findings: []Finding{}}
 	}
+	for _, g := range n.Gaps {
+		if g.Conflict && g.Scope != "" {
+			if w.conflicts == nil {
+				w.conflicts, w.touched = map[string]Gap{}, map[string]bool{}
+			}
+			w.conflicts[g.Scope] = g
+		}
+	}
 	return w
 }
 
+// touch notes a resource the evaluation read, when some resource is in
+// conflict: settleConflicts then knows whether the conflict matters.
+func (w *walker) touch(id string) {
+	if w.touched != nil && id != "" {
+		w.touched[id] = true
+	}
+}
+
 func (w *walker) hop(component, kind string) {
+	w.touch(component)
 	if w.brief || w.dir != Forward || component == "" {
 		return
 	}
@@ -123,6 +145,7 @@ func (w *walker) flushHops() {
 }
 
 func (w *walker) find(layer string, f Finding) {
+	w.touch(f.Component)
 	if f.Direction == "" {
 		f.Direction = w.dir
 	}
@@ -138,6 +161,7 @@ func (w *walker) find(layer string, f Finding) {
 }
 
 func (w *walker) decide(layer string, d Decision) {
+	w.touch(d.Component)
 	if w.brief {
 		// A sweep reads only verdicts; note that a layer was evaluated.
 		w.evaluated[layer] = true

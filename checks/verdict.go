@@ -18,6 +18,7 @@ func (w *walker) finish(rep *Report, q Query, dst endpoint) {
 	if svc := w.layers[LayerService]; svc.Summary == "" && len(svc.Decisions) == 0 && len(svc.Findings) == 0 && !w.evaluated[LayerService] {
 		svc.Summary = "no service-specific rule applies to these interfaces"
 	}
+	w.settleConflicts()
 	var first *Finding
 	anyBlock, anyUnknown := false, false
 	for _, name := range LayerOrder {
@@ -146,4 +147,47 @@ func summarize(l *Layer) string {
 		return "nothing to evaluate on this path"
 	}
 	return strings.Join(parts, "; ")
+}
+
+// settleConflicts keeps a resource described twice with different content
+// (two snapshot files that disagree) from deciding the path anywhere: a
+// block by it turns unknown, and a path that read it without a finding of
+// its own gets one, in the layer of its kind. The layers that read security
+// groups, network ACLs and route tables say so themselves; this covers the
+// rest (interfaces, subnets, VPCs, gateways, attachments).
+func (w *walker) settleConflicts() {
+	if len(w.conflicts) == 0 {
+		return
+	}
+	reported := map[string]bool{}
+	for _, name := range LayerOrder {
+		l := w.layers[name]
+		for i := range l.Findings {
+			f := &l.Findings[i]
+			g, ok := w.conflicts[f.Component]
+			switch {
+			case !ok:
+			case f.Code == "DATA_CONFLICT":
+				reported[f.Component] = true
+			case f.Severity == SeverityBlock:
+				f.Severity = SeverityUnknown
+				f.Detail += fmt.Sprintf("; but %s is in conflict (%s), so this does not decide", f.Component, g.Reason)
+				reported[f.Component] = true
+			}
+		}
+	}
+	for _, id := range sortedKeys(w.conflicts) {
+		if !w.touched[id] || reported[id] {
+			continue
+		}
+		g := w.conflicts[id]
+		layer := LayerRoute
+		switch g.Kind {
+		case KindSecurityGroups:
+			layer = LayerSecurityGroup
+		case KindNetworkACLs:
+			layer = LayerNACL
+		}
+		w.find(layer, gapFinding(g.Kind, g, true, id, fmt.Sprintf("%s, which this path reads", id)))
+	}
 }
