@@ -74,7 +74,7 @@ func (c *netConverter) prefixLists() {
 		} else {
 			c.scoped = append(c.scoped, checks.Gap{
 				Kind: checks.KindPrefixLists, Scope: id,
-				Reason: "prefix list entries not in the snapshot (get-managed-prefix-list-entries)",
+				Reason: "prefix list entries not read (get-managed-prefix-list-entries)",
 				Action: "ec2:GetManagedPrefixListEntries",
 			})
 		}

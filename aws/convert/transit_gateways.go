@@ -120,7 +120,7 @@ func (c *netConverter) tgwAttachments() {
 			if att := c.n.TransitGatewayAttachments[id]; att.ResourceType == "vpc" && len(att.SubnetIDs) == 0 {
 				c.scoped = append(c.scoped, checks.Gap{
 					Kind: checks.KindTransitGatewayAttachments, Scope: id,
-					Reason: "attachment subnets not in the snapshot (describe-transit-gateway-vpc-attachments)",
+					Reason: "attachment subnets not read (describe-transit-gateway-vpc-attachments)",
 					Action: "ec2:DescribeTransitGatewayVpcAttachments",
 				})
 			}
@@ -185,7 +185,7 @@ func (c *netConverter) tgwRouteTables() {
 			t.PropagationsUnknown = true
 			if !t.StaticOnly {
 				g := checks.Gap{Kind: checks.KindTransitGatewayRouteTables, Scope: id,
-					Reason: "propagations not in the snapshot (get-transit-gateway-route-table-propagations)",
+					Reason: "propagations not read (get-transit-gateway-route-table-propagations)",
 					Action: "ec2:GetTransitGatewayRouteTablePropagations"}
 				if lg, ok := c.inventoryGap(inventory.KindTransitGatewayPropagations, id); ok {
 					g.Reason, g.Retry = "propagations not read (get-transit-gateway-route-table-propagations: "+lg.Reason+")", lg.Retry
