@@ -154,6 +154,8 @@ var (
 	demoOrRegion   = [2]string{"demo", "region"}
 	snapOrProfile  = [2]string{"snapshot", "profile"}
 	snapOrRegion   = [2]string{"snapshot", "region"}
+	// The deadlines are for reading a live account.
+	liveOnly = [][2]string{{"demo", "call-timeout"}, {"demo", "load-timeout"}, {"snapshot", "call-timeout"}, {"snapshot", "load-timeout"}}
 )
 
 // newRoot builds the command tree of one invocation.
@@ -180,7 +182,7 @@ func (a *app) newRoot() *cobra.Command {
 	root.SetHelpFunc(func(c *cobra.Command, _ []string) { writeCommandHelp(c.OutOrStdout(), c) })
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return err })
 	addFlags(root, concat(sourceFlagSpecs, pathFlagSpecs, tuiFlagSpecs)...)
-	exclusive(root, demoOrSnapshot, demoOrProfile, demoOrRegion, snapOrProfile, snapOrRegion)
+	exclusive(root, append(liveOnly, demoOrSnapshot, demoOrProfile, demoOrRegion, snapOrProfile, snapOrRegion)...)
 	root.Flags().BoolP("version", "v", false, "print the version, commit and build date")
 	root.Flags().BoolP("help", "h", false, "show the commands and the terminal's flags")
 
@@ -195,7 +197,7 @@ func (a *app) newRoot() *cobra.Command {
 		RunE: a.do(runCheck),
 	}
 	addFlags(check, concat(sourceFlagSpecs, pathFlagSpecs, checkFlagSpecs)...)
-	exclusive(check, demoOrSnapshot, demoOrProfile, demoOrRegion, snapOrProfile, snapOrRegion)
+	exclusive(check, append(liveOnly, demoOrSnapshot, demoOrProfile, demoOrRegion, snapOrProfile, snapOrRegion)...)
 
 	save := &cobra.Command{
 		Use:   "save DIR",
@@ -226,7 +228,7 @@ func (a *app) newRoot() *cobra.Command {
 	}
 	addFlags(flows, flowsFlagSpecs...)
 	// A snapshot's network with a live account's logs is a valid mix.
-	exclusive(flows, demoOrSnapshot, demoOrProfile, demoOrRegion, [2]string{"file", "live"}, [2]string{"file", "since"}, [2]string{"live", "since"})
+	exclusive(flows, append(liveOnly, demoOrSnapshot, demoOrProfile, demoOrRegion, [2]string{"file", "live"}, [2]string{"file", "since"}, [2]string{"live", "since"})...)
 
 	config := group("config", "print, explain or check the configuration file",
 		&cobra.Command{
