@@ -454,23 +454,53 @@ func noRecords(rep Report, dstENI, srcENI string, w FlowWindow, sent int) FlowFi
 	}
 	f := FlowFinding{Pattern: PatternNoRecords, Records: sent, Agrees: true}
 	var b strings.Builder
-	fmt.Fprintf(&b, "no record of the path at %s %s: the packets never reach the interface, a routing miss", dstENI, since)
+	// Absent records are a routing miss only when the checklist finds one
+	// on the way there; otherwise the absence may as well be the flow
+	// log's delivery or the filter that read it, and saying "routing miss"
+	// would state as fact what the records do not show.
+	bb := rep.BlockedBy
+	routeMiss := bb != nil && bb.Direction == Forward && (bb.Layer == LayerRoute || bb.Layer == LayerSourceDestCheck)
+	routeOpen := false
+	if l := rep.Layer(LayerRoute); l != nil {
+		routeOpen = l.Status == StatusPass || l.Status == StatusWarn || l.Status == StatusFail && !blocksForward(l)
+	}
+	switch {
+	case routeMiss:
+		fmt.Fprintf(&b, "no record of the path at %s %s: the packets never reach the interface, a routing miss", dstENI, since)
+	case routeOpen:
+		f.Agrees = false
+		fmt.Fprintf(&b, "no records reach %s %s, but the checklist finds the route open: check the flow log's delivery and filter", dstENI, since)
+	default:
+		fmt.Fprintf(&b, "no record of the path at %s %s: the packets may never reach the interface (a routing miss), but the checklist cannot confirm the route, and the flow log's delivery and filter may also explain it", dstENI, since)
+	}
 	switch {
 	case sent > 0:
 		fmt.Fprintf(&b, "; %s sent %s (ACCEPT) that never arrived", srcENI, count(sent, "request"))
 	case w.recorded(srcENI, "ACCEPT"):
 		fmt.Fprintf(&b, "; no request is recorded at the source %s either: the client may not be sending at all", srcENI)
 	}
-	if bb := rep.BlockedBy; bb != nil && bb.Direction == Forward && (bb.Layer == LayerRoute || bb.Layer == LayerSourceDestCheck) {
+	switch {
+	case routeMiss:
 		f.Layer, f.Component, f.Code, f.Direction, f.Rule = bb.Layer, bb.Component, bb.Code, bb.Direction, bb.Rule
 		f.Fix = findingFix(rep, bb)
 		fmt.Fprintf(&b, "; the configuration agrees: %s %s (%s)", bb.Layer, bb.Component, bb.Rule)
-	} else if rep.Verdict == Reachable {
-		f.Agrees = false
-		b.WriteString("; the configuration routes it, so something reach does not see drops it (a firewall appliance, a route changed since, another account's transit gateway)")
+	case rep.Verdict == Reachable:
+		b.WriteString("; if the records are delivered, something reach does not see drops the packets (a firewall appliance, a route changed since, another account's transit gateway)")
+	case routeOpen && bb != nil:
+		fmt.Fprintf(&b, "; the checklist blocks the path at %s %s (%s), where a record of the rejected packets would be expected", bb.Layer, bb.Component, bb.Direction)
 	}
 	f.Summary = b.String()
 	return f
+}
+
+// blocksForward reports whether a layer holds a block of the request.
+func blocksForward(l *Layer) bool {
+	for _, fd := range l.Findings {
+		if fd.Severity == SeverityBlock && fd.Direction == Forward {
+			return true
+		}
+	}
+	return false
 }
 
 func replyLost(rep Report, srcENI, dstENI string, replies int) FlowFinding {
