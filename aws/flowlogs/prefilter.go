@@ -25,7 +25,10 @@ func rejects[T text](p *Parser, f *Filter, line T) bool {
 	if f.Action == "" && len(f.ENIs) == 0 && f.Protocol == 0 && f.Port == 0 && len(f.Hosts) == 0 {
 		return false
 	}
-	var starts, ends [maxRawFields]int
+	if p.starts == nil {
+		p.starts, p.ends = make([]int, maxRawFields), make([]int, maxRawFields)
+	}
+	starts, ends := p.starts, p.ends
 	n := 0
 	for i := 0; i < len(line); {
 		for i < len(line) && isSpace(line[i]) {
@@ -70,10 +73,10 @@ func rejects[T text](p *Parser, f *Filter, line T) bool {
 			switch {
 			case eq(tok, "ACCEPT"), eq(tok, "REJECT"):
 				if !eq(tok, f.Action) {
-					return wellFormed(format, line, starts[:n], ends[:n])
+					return wellFormed(p, format, line, starts[:n], ends[:n])
 				}
 			case isDash(tok):
-				return wellFormed(format, line, starts[:n], ends[:n])
+				return wellFormed(p, format, line, starts[:n], ends[:n])
 			}
 		case fInterfaceID:
 			if len(f.ENIs) == 0 || isDash(tok) {
@@ -87,17 +90,17 @@ func rejects[T text](p *Parser, f *Filter, line T) bool {
 				}
 			}
 			if !found {
-				return wellFormed(format, line, starts[:n], ends[:n])
+				return wellFormed(p, format, line, starts[:n], ends[:n])
 			}
 		case fProtocol:
 			if f.Protocol == 0 {
 				continue
 			}
 			if isDash(tok) {
-				return wellFormed(format, line, starts[:n], ends[:n])
+				return wellFormed(p, format, line, starts[:n], ends[:n])
 			}
 			if v, ok := parseUint(tok, 255); ok && checks.Protocol(v) != f.Protocol {
-				return wellFormed(format, line, starts[:n], ends[:n])
+				return wellFormed(p, format, line, starts[:n], ends[:n])
 			}
 		case fSrcPort, fDstPort:
 			if f.Port == 0 {
@@ -138,18 +141,18 @@ func rejects[T text](p *Parser, f *Filter, line T) bool {
 			}
 		}
 	}
-	return drop && wellFormed(format, line, starts[:n], ends[:n])
+	return drop && wellFormed(p, format, line, starts[:n], ends[:n])
 }
 
 // wellFormed reports whether every field of the line parses, as Parse
 // would check it; strings are not looked at (any token is one).
-func wellFormed[T text](format *Format, line T, starts, ends []int) bool {
-	var scratch checks.Flow
+func wellFormed[T text](p *Parser, format *Format, line T, starts, ends []int) bool {
+	scratch := &p.check
 	for col, id := range format.cols {
 		switch id {
 		case fVersion, fSrcAddr, fDstAddr, fPktSrcAddr, fPktDstAddr, fSrcPort, fDstPort, fProtocol, fPackets, fBytes,
 			fStart, fEnd, fAction, fLogStatus, fTCPFlags, fTrafficPath, fEncryptionStatus:
-			if setField(nil, &scratch, id, line[starts[col]:ends[col]]) != "" {
+			if setField(nil, scratch, id, line[starts[col]:ends[col]]) != "" {
 				return false
 			}
 		}
