@@ -95,19 +95,24 @@ func containsString(ss []string, s string) bool {
 	return false
 }
 
-// AddressPattern is a CloudWatch Logs filter pattern that matches records
-// holding every address (the traffic between two hosts, both ways). Terms
-// with dots or colons must be quoted; space-separated terms must all
-// appear. The match is on text ("10.0.1.2" also matches "10.0.1.25"), so
-// the sources filter again on the parsed records.
+// AddressPattern is the CloudWatch Logs filter pattern that pre-filters a
+// path's records on the server: one quoted term (the documented form of a
+// term with dots in space-delimited events), the first IPv4 address among
+// hosts, or "" when there is none. It is only a pre-filter: every record
+// of the path holds that address, the match is on text ("10.0.1.2" also
+// matches "10.0.1.25"), and the sources filter the records again on their
+// parsed fields. It never ANDs two addresses, which some endpoints answer
+// with nothing while records of the path are there, and it never names an
+// IPv6 address, whose text in a log may be written otherwise than reach
+// writes it: a pattern that hid records would read as traffic that never
+// happened.
 func AddressPattern(hosts ...netip.Addr) string {
-	var terms []string
 	for _, h := range hosts {
-		if h.IsValid() {
-			terms = append(terms, `"`+h.String()+`"`)
+		if h.Is4() {
+			return `"` + h.String() + `"`
 		}
 	}
-	return strings.Join(terms, " ")
+	return ""
 }
 
 // streamMatches reports whether a log stream belongs to one of the ENIs:

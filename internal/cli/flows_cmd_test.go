@@ -262,9 +262,8 @@ func TestFlowsLiveAgainstMoto(t *testing.T) {
 	defer proxy.Close()
 	pointAtEndpoint(t, proxy.URL)
 
-	// A path's tail filters on both addresses on the server side; moto
-	// matches one quoted phrase only, so the live tail is run on the
-	// interfaces (--eni), which needs no pattern.
+	// The path's query (with its one-address pre-filter) and the
+	// interfaces' live tail (no pattern).
 	for _, mode := range [][]string{
 		{"--since", "30m", "--from", enis[0], "--to", "10.9.1.20:5432"},
 		{"--live", "--for", "3s", "--eni", enis[0] + "," + enis[1]},
