@@ -25,6 +25,9 @@ func rejects[T text](p *Parser, f *Filter, line T) bool {
 	if f.Action == "" && len(f.ENIs) == 0 && f.Protocol == 0 && f.Port == 0 && len(f.Hosts) == 0 {
 		return false
 	}
+	if len(p.formats) == 1 {
+		return rejectsOnePass(p, f, p.formats[0], line)
+	}
 	if p.starts == nil {
 		p.starts, p.ends = make([]int, maxRawFields), make([]int, maxRawFields)
 	}
@@ -158,4 +161,95 @@ func wellFormed[T text](p *Parser, format *Format, line T, starts, ends []int) b
 		}
 	}
 	return true
+}
+
+// rejectsOnePass is rejects for a parser of one format (the usual case):
+// each field is checked against the filter and for its form as it is
+// found, in one pass over the line.
+func rejectsOnePass[T text](p *Parser, f *Filter, format *Format, line T) bool {
+	var (
+		src, dst             netip.Addr
+		sport, dport         uint16
+		haveSrc, haveDst     bool
+		haveSport, haveDport bool
+		drop                 bool
+	)
+	col := 0
+	for i := 0; i < len(line); {
+		for i < len(line) && isSpace(line[i]) {
+			i++
+		}
+		if i == len(line) {
+			break
+		}
+		start := i
+		for i < len(line) && !isSpace(line[i]) {
+			i++
+		}
+		if col == len(format.cols) {
+			return false
+		}
+		tok := line[start:i]
+		id := format.cols[col]
+		col++
+		switch id {
+		case fInterfaceID:
+			if len(f.ENIs) > 0 && !isDash(tok) && !drop {
+				found := false
+				for _, e := range f.ENIs {
+					if eq(tok, e) {
+						found = true
+						break
+					}
+				}
+				drop = !found
+			}
+			continue
+		case fVersion, fPktSrcAddr, fPktDstAddr, fPackets, fBytes, fStart, fEnd, fLogStatus, fTCPFlags, fTrafficPath, fEncryptionStatus:
+			if setField(nil, &p.check, id, tok) != "" {
+				return false
+			}
+			continue
+		case fSrcAddr, fDstAddr, fSrcPort, fDstPort, fProtocol, fAction:
+			if setField(nil, &p.check, id, tok) != "" {
+				return false
+			}
+		default:
+			continue
+		}
+		switch id {
+		case fAction:
+			drop = drop || f.Action != "" && p.check.Action != f.Action
+			p.check.Action = ""
+		case fProtocol:
+			drop = drop || f.Protocol != 0 && p.check.Protocol != f.Protocol
+			p.check.Protocol = 0
+		case fSrcPort:
+			sport, haveSport = p.check.SrcPort, true
+			p.check.SrcPort = 0
+		case fDstPort:
+			dport, haveDport = p.check.DstPort, true
+			p.check.DstPort = 0
+		case fSrcAddr:
+			src, haveSrc = p.check.Src, true
+			p.check.Src = netip.Addr{}
+		case fDstAddr:
+			dst, haveDst = p.check.Dst, true
+			p.check.Dst = netip.Addr{}
+		}
+	}
+	if col != len(format.cols) {
+		return false
+	}
+	if f.Port != 0 && haveSport && haveDport && sport != f.Port && dport != f.Port {
+		drop = true
+	}
+	if haveSrc && haveDst {
+		for _, h := range f.Hosts {
+			if src != h && dst != h {
+				drop = true
+			}
+		}
+	}
+	return drop
 }
