@@ -162,145 +162,191 @@ func DiagnoseRecords(n *Network, q Query, flows []*Flow, w FlowWindow) Diagnosis
 }
 
 func diagnose(n *Network, q Query, records int, record func(int) *Flow, w FlowWindow) Diagnosis {
-	rep, err := Evaluate(n, q)
-	if err != nil {
-		return Diagnosis{Verdict: Unknown, Summary: "reach cannot evaluate the path: " + err.Error()}
-	}
-	d := Diagnosis{Verdict: rep.Verdict}
-	proto := q.Protocol
-	if proto == 0 {
-		proto = ProtocolTCP
-	}
-	port := uint16(q.Port)
-	if port == 0 && rep.Destination.Port > 0 && rep.Destination.Port <= 65535 {
-		port = uint16(rep.Destination.Port)
-	}
-	cli, srv := endAddrs(n, rep.Source), endAddrs(n, rep.Destination)
-	seen := map[connKey]bool{}
-	srcENI, dstENI := rep.Source.ENI, rep.Destination.ENI
-	d.Path = pathText(rep, port, proto)
-
-	var (
-		firstReqReject, firstRepReject *Flow
-		firstReqRejectAtDst            bool
-		reqAtDst, reqRejectedAtSrc     int
-		reqAcceptedAtSrc, unlocated    int
-		repAtDst                       int
-		repAtSrc, repAcceptedAtDst     int
-		rejectedPorts, acceptedPorts   []uint16
-	)
+	fd := NewFlowDiagnoser(n, q)
 	for i := range records {
-		f := record(i)
-		atSrc := srcENI != "" && f.InterfaceID == srcENI
-		atDst := dstENI != "" && f.InterfaceID == dstENI
-		switch f.LogStatus {
-		case "NODATA":
-			if atSrc || atDst {
-				d.Counts.NoData++
-			}
-			continue
-		case "SKIPDATA":
-			if atSrc || atDst {
-				d.Counts.SkipData++
-			}
-			continue
-		}
-		if proto != ProtocolAll && f.Protocol != proto {
-			continue
-		}
-		withPorts := proto.HasPorts()
-		request := cli[f.Src] && srv[f.Dst] && (!withPorts || port == 0 || f.DstPort == port)
-		reply := !request && srv[f.Src] && cli[f.Dst] && (!withPorts || port == 0 || f.SrcPort == port)
-		if !request && !reply {
-			continue
-		}
-		d.Counts.Records++
-		switch {
-		case atSrc:
-			d.Counts.AtSource++
-		case atDst:
-			d.Counts.AtDestination++
-		case f.InterfaceID == "":
-			unlocated++
-		}
-		rejected := f.Action == "REJECT"
-		// Both ends record a connection, once per aggregation window:
-		// the counts are of connections (the client's address and port).
-		cat, client := uint8(0), connEnd{f.Src, f.SrcPort}
-		switch {
-		case request && rejected:
-			cat = 1
-		case reply && rejected:
-			cat, client = 2, connEnd{f.Dst, f.DstPort}
-		case reply:
-			cat, client = 3, connEnd{f.Dst, f.DstPort}
-		}
-		first := !seen[connKey{cat, client}]
-		seen[connKey{cat, client}] = true
-		switch {
-		case request && rejected:
-			if first {
-				d.Counts.RequestsRejected++
-			}
-			if firstReqReject == nil || atDst && !firstReqRejectAtDst {
-				firstReqReject, firstReqRejectAtDst = f, atDst
-			}
-			if atSrc {
-				reqRejectedAtSrc++
-			}
-			if atDst || f.InterfaceID == "" {
-				reqAtDst++
-			}
-		case request:
-			if first {
-				d.Counts.RequestsAccepted++
-			}
-			if atSrc {
-				reqAcceptedAtSrc++
-			}
-			if atDst || f.InterfaceID == "" {
-				reqAtDst++
-			}
-		case reply && rejected:
-			if first {
-				d.Counts.RepliesRejected++
-			}
-			if atDst {
-				repAtDst++
-			}
-			if firstRepReject == nil {
-				firstRepReject = f
-			}
-			rejectedPorts = addPort(rejectedPorts, f.DstPort)
-		default:
-			if first {
-				d.Counts.RepliesAccepted++
-			}
-			if atSrc || f.InterfaceID == "" {
-				repAtSrc++
-			}
-			if atDst {
-				repAcceptedAtDst++
-			}
-			acceptedPorts = addPort(acceptedPorts, f.DstPort)
-		}
-		if reply && rejected && atSrc {
-			repAtSrc++
-		}
+		fd.Add(record(i))
 	}
+	return fd.Diagnosis(w)
+}
+
+// FlowDiagnoser reads a path's records one at a time and keeps only what
+// the diagnosis needs: counters, the first rejected request and reply, a
+// few ports, and the set of connections seen (at most four entries per
+// client port of the path's client addresses). Records are not kept, so a
+// stream of any length is diagnosed in bounded memory. Diagnosis may be
+// asked for at any time, as often as wanted.
+type FlowDiagnoser struct {
+	n   *Network
+	rep Report
+	err error
+
+	proto          Protocol
+	port           uint16
+	cli, srv       map[netip.Addr]bool
+	srcENI, dstENI string
+	seen           map[connKey]bool
+	counts         FlowCounts
+
+	firstReqReject, firstRepReject Flow
+	hasReqReject, hasRepReject     bool
+	firstReqRejectAtDst            bool
+	reqAtDst, reqRejectedAtSrc     int
+	reqAcceptedAtSrc, unlocated    int
+	repAtDst                       int
+	repAtSrc, repAcceptedAtDst     int
+	rejectedPorts, acceptedPorts   []uint16
+}
+
+// NewFlowDiagnoser evaluates the path once; records are then given to Add.
+func NewFlowDiagnoser(n *Network, q Query) *FlowDiagnoser {
+	rep, err := Evaluate(n, q)
+	d := &FlowDiagnoser{n: n, rep: rep, err: err}
+	if err != nil {
+		return d
+	}
+	d.proto = q.Protocol
+	if d.proto == 0 {
+		d.proto = ProtocolTCP
+	}
+	d.port = uint16(q.Port)
+	if d.port == 0 && rep.Destination.Port > 0 && rep.Destination.Port <= 65535 {
+		d.port = uint16(rep.Destination.Port)
+	}
+	d.cli, d.srv = endAddrs(n, rep.Source), endAddrs(n, rep.Destination)
+	d.seen = map[connKey]bool{}
+	d.srcENI, d.dstENI = rep.Source.ENI, rep.Destination.ENI
+	return d
+}
+
+// Add reads one record; records of other traffic are ignored. f is only
+// read, and not kept.
+func (d *FlowDiagnoser) Add(f *Flow) {
+	if d.err != nil {
+		return
+	}
+	srcENI, dstENI, proto, port := d.srcENI, d.dstENI, d.proto, d.port
+	atSrc := srcENI != "" && f.InterfaceID == srcENI
+	atDst := dstENI != "" && f.InterfaceID == dstENI
+	switch f.LogStatus {
+	case "NODATA":
+		if atSrc || atDst {
+			d.counts.NoData++
+		}
+		return
+	case "SKIPDATA":
+		if atSrc || atDst {
+			d.counts.SkipData++
+		}
+		return
+	}
+	if proto != ProtocolAll && f.Protocol != proto {
+		return
+	}
+	withPorts := proto.HasPorts()
+	request := d.cli[f.Src] && d.srv[f.Dst] && (!withPorts || port == 0 || f.DstPort == port)
+	reply := !request && d.srv[f.Src] && d.cli[f.Dst] && (!withPorts || port == 0 || f.SrcPort == port)
+	if !request && !reply {
+		return
+	}
+	d.counts.Records++
+	switch {
+	case atSrc:
+		d.counts.AtSource++
+	case atDst:
+		d.counts.AtDestination++
+	case f.InterfaceID == "":
+		d.unlocated++
+	}
+	rejected := f.Action == "REJECT"
+	// Both ends record a connection, once per aggregation window:
+	// the counts are of connections (the client's address and port).
+	cat, client := uint8(0), connEnd{f.Src, f.SrcPort}
+	switch {
+	case request && rejected:
+		cat = 1
+	case reply && rejected:
+		cat, client = 2, connEnd{f.Dst, f.DstPort}
+	case reply:
+		cat, client = 3, connEnd{f.Dst, f.DstPort}
+	}
+	first := !d.seen[connKey{cat, client}]
+	d.seen[connKey{cat, client}] = true
+	switch {
+	case request && rejected:
+		if first {
+			d.counts.RequestsRejected++
+		}
+		if !d.hasReqReject || atDst && !d.firstReqRejectAtDst {
+			d.firstReqReject, d.hasReqReject, d.firstReqRejectAtDst = *f, true, atDst
+		}
+		if atSrc {
+			d.reqRejectedAtSrc++
+		}
+		if atDst || f.InterfaceID == "" {
+			d.reqAtDst++
+		}
+	case request:
+		if first {
+			d.counts.RequestsAccepted++
+		}
+		if atSrc {
+			d.reqAcceptedAtSrc++
+		}
+		if atDst || f.InterfaceID == "" {
+			d.reqAtDst++
+		}
+	case reply && rejected:
+		if first {
+			d.counts.RepliesRejected++
+		}
+		if atDst {
+			d.repAtDst++
+		}
+		if !d.hasRepReject {
+			d.firstRepReject, d.hasRepReject = *f, true
+		}
+		d.rejectedPorts = addPort(d.rejectedPorts, f.DstPort)
+	default:
+		if first {
+			d.counts.RepliesAccepted++
+		}
+		if atSrc || f.InterfaceID == "" {
+			d.repAtSrc++
+		}
+		if atDst {
+			d.repAcceptedAtDst++
+		}
+		d.acceptedPorts = addPort(d.acceptedPorts, f.DstPort)
+	}
+	if reply && rejected && atSrc {
+		d.repAtSrc++
+	}
+}
+
+// Diagnosis reads the records added so far over the window.
+func (fd *FlowDiagnoser) Diagnosis(w FlowWindow) Diagnosis {
+	if fd.err != nil {
+		return Diagnosis{Verdict: Unknown, Summary: "reach cannot evaluate the path: " + fd.err.Error()}
+	}
+	n, rep, proto := fd.n, fd.rep, fd.proto
+	srcENI, dstENI := fd.srcENI, fd.dstENI
+	reqAtDst, reqRejectedAtSrc, reqAcceptedAtSrc := fd.reqAtDst, fd.reqRejectedAtSrc, fd.reqAcceptedAtSrc
+	repAtDst, repAtSrc, repAcceptedAtDst := fd.repAtDst, fd.repAtSrc, fd.repAcceptedAtDst
+	rejectedPorts, acceptedPorts := slices.Clone(fd.rejectedPorts), slices.Clone(fd.acceptedPorts)
+	d := Diagnosis{Verdict: rep.Verdict, Counts: fd.counts, Path: pathText(rep, fd.port, proto)}
 
 	wait := w.Interval + w.Delay
 	waited := w.Now.Sub(w.Since) >= wait
 	waitUntil := w.Since.Add(wait)
 
-	if firstReqReject != nil {
-		d.add(rejectedRequest(n, rep, *firstReqReject, d.Counts.RequestsRejected, rep.Source))
+	if fd.hasReqReject {
+		d.add(rejectedRequest(n, rep, fd.firstReqReject, d.Counts.RequestsRejected, rep.Source))
 	}
-	if firstRepReject != nil {
+	if fd.hasRepReject {
 		if !proto.HasPorts() {
 			rejectedPorts, acceptedPorts = nil, nil
 		}
-		d.add(rejectedReply(n, rep, *firstRepReject, d.Counts, rejectedPorts, acceptedPorts))
+		d.add(rejectedReply(n, rep, fd.firstRepReject, d.Counts, rejectedPorts, acceptedPorts))
 	}
 	// Replies leaving the destination show the requests arrived, recorded
 	// or not.
@@ -454,23 +500,53 @@ func noRecords(rep Report, dstENI, srcENI string, w FlowWindow, sent int) FlowFi
 	}
 	f := FlowFinding{Pattern: PatternNoRecords, Records: sent, Agrees: true}
 	var b strings.Builder
-	fmt.Fprintf(&b, "no record of the path at %s %s: the packets never reach the interface, a routing miss", dstENI, since)
+	// Absent records are a routing miss only when the checklist finds one
+	// on the way there; otherwise the absence may as well be the flow
+	// log's delivery or the filter that read it, and saying "routing miss"
+	// would state as fact what the records do not show.
+	bb := rep.BlockedBy
+	routeMiss := bb != nil && bb.Direction == Forward && (bb.Layer == LayerRoute || bb.Layer == LayerSourceDestCheck)
+	routeOpen := false
+	if l := rep.Layer(LayerRoute); l != nil {
+		routeOpen = l.Status == StatusPass || l.Status == StatusWarn || l.Status == StatusFail && !blocksForward(l)
+	}
+	switch {
+	case routeMiss:
+		fmt.Fprintf(&b, "no record of the path at %s %s: the packets never reach the interface, a routing miss", dstENI, since)
+	case routeOpen:
+		f.Agrees = false
+		fmt.Fprintf(&b, "no records reach %s %s, but the checklist finds the route open: check the flow log's delivery and filter", dstENI, since)
+	default:
+		fmt.Fprintf(&b, "no record of the path at %s %s: the packets may never reach the interface (a routing miss), but the checklist cannot confirm the route, and the flow log's delivery and filter may also explain it", dstENI, since)
+	}
 	switch {
 	case sent > 0:
 		fmt.Fprintf(&b, "; %s sent %s (ACCEPT) that never arrived", srcENI, count(sent, "request"))
 	case w.recorded(srcENI, "ACCEPT"):
 		fmt.Fprintf(&b, "; no request is recorded at the source %s either: the client may not be sending at all", srcENI)
 	}
-	if bb := rep.BlockedBy; bb != nil && bb.Direction == Forward && (bb.Layer == LayerRoute || bb.Layer == LayerSourceDestCheck) {
+	switch {
+	case routeMiss:
 		f.Layer, f.Component, f.Code, f.Direction, f.Rule = bb.Layer, bb.Component, bb.Code, bb.Direction, bb.Rule
 		f.Fix = findingFix(rep, bb)
 		fmt.Fprintf(&b, "; the configuration agrees: %s %s (%s)", bb.Layer, bb.Component, bb.Rule)
-	} else if rep.Verdict == Reachable {
-		f.Agrees = false
-		b.WriteString("; the configuration routes it, so something reach does not see drops it (a firewall appliance, a route changed since, another account's transit gateway)")
+	case rep.Verdict == Reachable:
+		b.WriteString("; if the records are delivered, something reach does not see drops the packets (a firewall appliance, a route changed since, another account's transit gateway)")
+	case routeOpen && bb != nil:
+		fmt.Fprintf(&b, "; the checklist blocks the path at %s %s (%s), where a record of the rejected packets would be expected", bb.Layer, bb.Component, bb.Direction)
 	}
 	f.Summary = b.String()
 	return f
+}
+
+// blocksForward reports whether a layer holds a block of the request.
+func blocksForward(l *Layer) bool {
+	for _, fd := range l.Findings {
+		if fd.Severity == SeverityBlock && fd.Direction == Forward {
+			return true
+		}
+	}
+	return false
 }
 
 func replyLost(rep Report, srcENI, dstENI string, replies int) FlowFinding {

@@ -40,6 +40,9 @@ func TestDiagnosePatterns(t *testing.T) {
 		pattern   string
 		component string
 		summary   string // a substring
+		// disagrees: the finding says the records and the checklist
+		// disagree (Agrees false).
+		disagrees bool
 	}{
 		{
 			name: "reject of a known-good source: missing security group rule",
@@ -93,6 +96,20 @@ func TestDiagnosePatterns(t *testing.T) {
 			flows:   nil,
 			w:       settled,
 			pattern: PatternNoRecords, summary: "no request is recorded at the source eni-client either",
+			disagrees: true,
+		},
+		{
+			name: "no record, the route open and the security group closed: not a routing miss",
+			world: func() *netBuilder {
+				b := twoVPCs()
+				b.n.SecurityGroups["sg-server"].Inbound = nil
+				return b
+			},
+			flows:     []Flow{req("eni-client", "ACCEPT", 40001)},
+			w:         settled,
+			pattern:   PatternNoRecords,
+			summary:   "no records reach eni-server since 10:00:00Z, but the checklist finds the route open: check the flow log's delivery and filter; eni-client sent 1 request (ACCEPT) that never arrived; the checklist blocks the path at security-group sg-server (forward)",
+			disagrees: true,
 		},
 		{
 			name:    "the destination's flow log records only rejects: nothing to conclude",
@@ -128,6 +145,7 @@ func TestDiagnosePatterns(t *testing.T) {
 			flows:   []Flow{req("eni-server", "REJECT", 40001)},
 			w:       settled,
 			pattern: PatternContradiction, summary: "the configuration admits this traffic, yet it was rejected",
+			disagrees: true,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -140,6 +158,12 @@ func TestDiagnosePatterns(t *testing.T) {
 			f := d.Findings[0]
 			if f.Pattern != tc.pattern || f.Component != tc.component || !strings.Contains(f.Summary, tc.summary) || d.Summary != f.Summary {
 				t.Errorf("got %s %s %q\nwant %s %s …%q…", f.Pattern, f.Component, f.Summary, tc.pattern, tc.component, tc.summary)
+			}
+			if f.Agrees == tc.disagrees {
+				t.Errorf("agrees %v, want %v: %q", f.Agrees, !tc.disagrees, f.Summary)
+			}
+			if tc.pattern == PatternNoRecords && tc.component == "" && strings.Contains(f.Summary, "a routing miss") {
+				t.Errorf("a routing miss stated while the route layer passes: %q", f.Summary)
 			}
 			if strings.Contains(f.Summary, "\n") {
 				t.Errorf("multi-line summary %q", f.Summary)

@@ -30,36 +30,58 @@ func FlowPlain(s string, ascii bool) string {
 // rule that explains it ("!" when the configuration disagrees with what
 // happened).
 func FlowRecord(f *checks.Flow, a *checks.Attribution, ascii bool) string {
-	var b strings.Builder
+	return string(AppendFlowRecord(nil, f, a, ascii))
+}
+
+// AppendFlowRecord appends FlowRecord's line to dst. Only the strings a
+// record or its attribution carry from a log are made inert; the rest
+// (times, addresses, numbers, the glyphs) is written as it is, so that a
+// million records print in the time it takes to read them.
+func AppendFlowRecord(dst []byte, f *checks.Flow, a *checks.Attribution, ascii bool) []byte {
 	t := f.Start
 	if t.IsZero() {
 		t = f.End
 	}
 	if t.IsZero() {
-		b.WriteString("-")
+		dst = append(dst, '-')
 	} else {
-		b.WriteString(t.UTC().Format(time.RFC3339))
+		dst = t.UTC().AppendFormat(dst, time.RFC3339)
 	}
-	b.WriteString("  " + dash(f.InterfaceID))
+	dst = append(dst, "  "...)
+	dst = append(dst, FlowPlain(dash(f.InterfaceID), ascii)...)
 	if f.FlowDirection != "" {
-		b.WriteString(" " + f.FlowDirection)
+		dst = append(dst, ' ')
+		dst = append(dst, FlowPlain(f.FlowDirection, ascii)...)
 	}
 	if f.LogStatus == "NODATA" || f.LogStatus == "SKIPDATA" {
-		b.WriteString("  " + f.LogStatus)
-		return b.String()
+		dst = append(dst, "  "...)
+		return append(dst, FlowPlain(f.LogStatus, ascii)...)
 	}
-	fmt.Fprintf(&b, "  %s → %s  %s  %s", endText(f.Src, f.SrcPort, f.Protocol), endText(f.Dst, f.DstPort, f.Protocol), f.Protocol, dash(f.Action))
+	dst = append(dst, "  "...)
+	dst = appendEnd(dst, f.Src, f.SrcPort, f.Protocol)
+	if ascii {
+		dst = append(dst, " -> "...)
+	} else {
+		dst = append(dst, " → "...)
+	}
+	dst = appendEnd(dst, f.Dst, f.DstPort, f.Protocol)
+	dst = append(dst, "  "...)
+	dst = append(dst, FlowPlain(f.Protocol.String(), ascii)...)
+	dst = append(dst, "  "...)
+	dst = append(dst, FlowPlain(dash(f.Action), ascii)...)
 	if f.RejectReason != "" {
-		b.WriteString(" (" + f.RejectReason + ")")
+		dst = append(dst, " ("...)
+		dst = append(dst, FlowPlain(f.RejectReason, ascii)...)
+		dst = append(dst, ')')
 	}
 	if a != nil {
 		mark := ""
 		if !a.Agrees {
 			mark = "!"
 		}
-		fmt.Fprintf(&b, "  %s↳ %s %s (%s): %s", mark, dash(a.Layer), dash(a.Component), a.Direction, a.Detail)
+		dst = append(dst, FlowPlain(fmt.Sprintf("  %s↳ %s %s (%s): %s", mark, dash(a.Layer), dash(a.Component), a.Direction, a.Detail), ascii)...)
 	}
-	return FlowPlain(b.String(), ascii)
+	return dst
 }
 
 func dash(s string) string {
@@ -69,14 +91,14 @@ func dash(s string) string {
 	return s
 }
 
-func endText(a netip.Addr, port uint16, p checks.Protocol) string {
+func appendEnd(dst []byte, a netip.Addr, port uint16, p checks.Protocol) []byte {
 	if !a.IsValid() {
-		return "-"
+		return append(dst, '-')
 	}
 	if !p.HasPorts() {
-		return a.String()
+		return a.AppendTo(dst)
 	}
-	return netip.AddrPortFrom(a, port).String()
+	return netip.AddrPortFrom(a, port).AppendTo(dst)
 }
 
 // FlowRecordJSON is a record as JSON: the fields the record has, named as

@@ -821,7 +821,9 @@ func TestTailDiagnosesARejectedReply(t *testing.T) {
 // TestTailDiagnosisWaitsThenConcludes: with no record yet the tail says
 // until when a routing miss cannot be concluded (the source's aggregation
 // interval and delivery delay after the tail opened); once that time has
-// passed, a tick runs the diagnosis again and it concludes.
+// passed, a tick runs the diagnosis again and it concludes; as the path's
+// route is open and its security group closed, the conclusion is the
+// disagreement, never a routing miss.
 func TestTailDiagnosisWaitsThenConcludes(t *testing.T) {
 	src := newFakeFlows("Live Tail")
 	o := &fakeOpener{src: windowedFlows{src, checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}}}
@@ -848,7 +850,7 @@ func TestTailDiagnosisWaitsThenConcludes(t *testing.T) {
 	now = flowT0.Add(6*time.Minute + time.Second)
 	_, cmd := m.Update(tail.TickMsg{ID: tl.Spec.ID})
 	drain(t, m, cmd)
-	if got := diagnosisText(tl); !strings.HasPrefix(got, "diagnosis: no record of the path at eni-0d01 since 10:04:05Z: the packets never reach the interface, a routing miss") {
+	if got := diagnosisText(tl); !strings.HasPrefix(got, "diagnosis: no records reach eni-0d01 since 10:04:05Z, but the checklist finds the route open: check the flow log's delivery and filter") {
 		t.Fatalf("after the wait: %q", got)
 	}
 	if tl.Diag.Findings[0].Pattern != checks.PatternNoRecords {

@@ -52,6 +52,11 @@ func newBatcher(o Options, lossy bool, source string, emit func(Batch)) *batcher
 // one goroutine.
 func (b *batcher) line(s string) {
 	b.mu.Lock()
+	if rejects(b.parser, &b.filter, s) {
+		b.filtered++
+		b.mu.Unlock()
+		return
+	}
 	if err := b.parser.ParseString(s, &b.scratch); err != nil {
 		b.malformedLocked(s, err)
 		b.mu.Unlock()
@@ -63,6 +68,11 @@ func (b *batcher) line(s string) {
 // lineBytes is line for a byte slice the caller reuses.
 func (b *batcher) lineBytes(s []byte) {
 	b.mu.Lock()
+	if rejects(b.parser, &b.filter, s) {
+		b.filtered++
+		b.mu.Unlock()
+		return
+	}
 	if err := b.parser.Parse(s, &b.scratch); err != nil {
 		b.malformedLocked(string(s), err)
 		b.mu.Unlock()
@@ -103,6 +113,27 @@ func (b *batcher) keepLocked(r *checks.Flow) {
 		}
 	}
 	b.pending = append(b.pending, *r)
+	b.mu.Unlock()
+}
+
+// addChunk keeps a file chunk's records and counts (lossless): the
+// pending records are handed on first when the chunk would take them past
+// the bound.
+func (b *batcher) addChunk(res *chunkResult) {
+	b.mu.Lock()
+	if len(b.pending) > 0 && len(b.pending)+len(res.flows) > b.max {
+		b.mu.Unlock()
+		b.flush()
+		b.mu.Lock()
+	}
+	b.pending = append(b.pending, res.flows...)
+	b.filtered += res.filtered
+	b.malformed += res.malformed
+	for _, m := range res.samples {
+		if len(b.samples) < maxSamples {
+			b.samples = append(b.samples, m)
+		}
+	}
 	b.mu.Unlock()
 }
 

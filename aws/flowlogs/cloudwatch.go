@@ -1,6 +1,7 @@
 package flowlogs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -9,6 +10,7 @@ import (
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/reachnet/reach/aws"
@@ -18,9 +20,30 @@ import (
 // NewClient returns a CloudWatch Logs client for cfg (see aws.LoadConfig)
 // that refuses, before signing, every operation outside
 // aws.AllowedActions: reach reads flow logs and changes nothing.
+//
+// With a custom endpoint (AWS_ENDPOINT_URL, a VPC endpoint, a local
+// emulator) the client sends every operation to that endpoint as given:
+// Live Tail's "stream-" host prefix would turn an address into a name
+// that does not resolve.
 func NewClient(cfg awssdk.Config, optFns ...func(*cloudwatchlogs.Options)) *cloudwatchlogs.Client {
 	guard := func(o *cloudwatchlogs.Options) { o.APIOptions = append(o.APIOptions, aws.ReadOnlyGuard("logs")) }
-	return cloudwatchlogs.NewFromConfig(cfg, append([]func(*cloudwatchlogs.Options){guard}, optFns...)...)
+	fns := append([]func(*cloudwatchlogs.Options){guard}, optFns...)
+	fns = append(fns, keepCustomEndpointHost)
+	return cloudwatchlogs.NewFromConfig(cfg, fns...)
+}
+
+// keepCustomEndpointHost runs after every other option, so that it sees
+// the endpoint however it was set.
+func keepCustomEndpointHost(o *cloudwatchlogs.Options) {
+	if o.BaseEndpoint == nil || *o.BaseEndpoint == "" {
+		return
+	}
+	o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("reachNoHostPrefix",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
+			}), middleware.Before)
+	})
 }
 
 // TargetFor builds the CloudWatch Logs target of a path from flow-log
@@ -72,19 +95,24 @@ func containsString(ss []string, s string) bool {
 	return false
 }
 
-// AddressPattern is a CloudWatch Logs filter pattern that matches records
-// holding every address (the traffic between two hosts, both ways). Terms
-// with dots or colons must be quoted; space-separated terms must all
-// appear. The match is on text ("10.0.1.2" also matches "10.0.1.25"), so
-// the sources filter again on the parsed records.
+// AddressPattern is the CloudWatch Logs filter pattern that pre-filters a
+// path's records on the server: one quoted term (the documented form of a
+// term with dots in space-delimited events), the first IPv4 address among
+// hosts, or "" when there is none. It is only a pre-filter: every record
+// of the path holds that address, the match is on text ("10.0.1.2" also
+// matches "10.0.1.25"), and the sources filter the records again on their
+// parsed fields. It never ANDs two addresses, which some endpoints answer
+// with nothing while records of the path are there, and it never names an
+// IPv6 address, whose text in a log may be written otherwise than reach
+// writes it: a pattern that hid records would read as traffic that never
+// happened.
 func AddressPattern(hosts ...netip.Addr) string {
-	var terms []string
 	for _, h := range hosts {
-		if h.IsValid() {
-			terms = append(terms, `"`+h.String()+`"`)
+		if h.Is4() {
+			return `"` + h.String() + `"`
 		}
 	}
-	return strings.Join(terms, " ")
+	return ""
 }
 
 // streamMatches reports whether a log stream belongs to one of the ENIs:

@@ -2,7 +2,6 @@ package flowlogs
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -101,29 +100,19 @@ func (s *FileSource) Run(ctx context.Context, emit func(Batch)) error {
 		}
 		first = nil
 	}
+	if opts.MaxPending > fileMaxPending {
+		opts.MaxPending = fileMaxPending
+	}
 	b := newBatcher(opts, false, s.Name(), emit)
 	stop := b.start(ctx, opts.FlushInterval)
 	defer stop()
-	for {
-		switch {
-		case long:
-			b.mu.Lock()
-			b.malformedLocked(string(first), fmt.Errorf("line longer than %d bytes", maxLine))
-			b.mu.Unlock()
-		case errors.Is(err, io.EOF):
-			return nil
-		case err != nil:
-			return fmt.Errorf("read %s: %w", s.name, err)
-		case len(bytes.TrimSpace(first)) > 0:
-			b.lineBytes(first)
-		}
-		if ctx.Err() != nil {
-			return nil
-		}
-		first, err = readLine(br)
-		long = errors.Is(err, errLongLine)
-	}
+	return readParallel(ctx, br, first, err, opts, b, s.name)
 }
+
+// fileMaxPending bounds the records a file source holds between batches:
+// a file is read faster than any consumer, so batches fill to this size,
+// and smaller ones keep the memory they take small.
+const fileMaxPending = 4096
 
 var errLongLine = errors.New("line too long")
 

@@ -142,22 +142,9 @@ func (s *InsightsSource) Run(ctx context.Context, emit func(Batch)) error {
 			return nil
 		case <-tick.C:
 		}
-		res, err := s.results(ctx, id)
-		if err != nil {
-			if ctx.Err() != nil {
-				s.stopQuery(id)
-				return nil
-			}
-			return fmt.Errorf("GetQueryResults: %s", shortReason(err))
-		}
-		switch res.Status {
-		case types.QueryStatusScheduled, types.QueryStatusRunning:
-			continue
-		case types.QueryStatusComplete:
-		default:
-			return fmt.Errorf("the Logs Insights query %s ended %s", id, res.Status)
-		}
-		for _, row := range res.Results {
+		rows := 0
+		status, err := s.results(ctx, id, func(row []types.ResultField) {
+			rows++
 			var msg, stream string
 			for _, f := range row {
 				switch awssdk.ToString(f.Field) {
@@ -170,30 +157,75 @@ func (s *InsightsSource) Run(ctx context.Context, emit func(Batch)) error {
 			if msg != "" && streamMatches(stream, s.t.ENIs) {
 				b.line(msg)
 			}
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				s.stopQuery(id)
+				return nil
+			}
+			return fmt.Errorf("GetQueryResults: %s", shortReason(err))
 		}
-		if len(res.Results) >= InsightsLimit {
+		switch status {
+		case types.QueryStatusScheduled, types.QueryStatusRunning:
+			continue
+		case types.QueryStatusComplete:
+		default:
+			return fmt.Errorf("the Logs Insights query %s ended %s", id, status)
+		}
+		switch {
+		case rows == 0:
+			// Nothing found is only as good as the question: say what was
+			// asked.
+			b.status("", "the Logs Insights query found nothing: it asked for "+s.asked(opts.Hosts))
+		case rows >= InsightsLimit:
 			b.status("", fmt.Sprintf("the window holds more than %d matching records, the most one query returns: only the oldest are shown; narrow the window", InsightsLimit))
 		}
 		return nil
 	}
 }
 
-// results reads every page of a query's results.
-func (s *InsightsSource) results(ctx context.Context, id string) (*cloudwatchlogs.GetQueryResultsOutput, error) {
+// asked says in words what the query asks for.
+func (s *InsightsSource) asked(hosts []netip.Addr) string {
+	var b strings.Builder
+	b.WriteString("the records of " + groupNames(s.t.LogGroups))
+	if len(s.t.ENIs) > 0 {
+		b.WriteString(" in the streams of " + strings.Join(s.t.ENIs, ", "))
+	}
+	var hs []string
+	for _, h := range hosts {
+		if h.IsValid() {
+			hs = append(hs, h.String())
+		}
+	}
+	if len(hs) > 0 {
+		b.WriteString(" whose text holds " + strings.Join(hs, " and "))
+	}
+	fmt.Fprintf(&b, ", stamped %s to %s", s.start.UTC().Format("2006-01-02 15:04:05Z"), s.end.UTC().Format("15:04:05Z"))
+	return b.String()
+}
+
+// results reads a query's results page by page, handing each row to each
+// as its page arrives and keeping no page. Rows are read only once the
+// query is complete; until then it returns the query's status alone.
+func (s *InsightsSource) results(ctx context.Context, id string, each func([]types.ResultField)) (types.QueryStatus, error) {
 	in := &cloudwatchlogs.GetQueryResultsInput{QueryId: awssdk.String(id)}
-	var all *cloudwatchlogs.GetQueryResultsOutput
 	for {
 		out, err := s.api.GetQueryResults(ctx, in)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
-		if all == nil {
-			all = out
-		} else {
-			all.Results = append(all.Results, out.Results...)
+		if out.Status != types.QueryStatusComplete {
+			if in.NextToken != nil {
+				// Pages already read stand; asking again would repeat them.
+				return types.QueryStatusComplete, nil
+			}
+			return out.Status, nil
 		}
-		if out.Status != types.QueryStatusComplete || out.NextToken == nil || awssdk.ToString(out.NextToken) == awssdk.ToString(in.NextToken) {
-			return all, nil
+		for _, row := range out.Results {
+			each(row)
+		}
+		if out.NextToken == nil || awssdk.ToString(out.NextToken) == awssdk.ToString(in.NextToken) {
+			return out.Status, nil
 		}
 		in.NextToken = out.NextToken
 	}

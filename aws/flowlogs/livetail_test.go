@@ -16,8 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/reachnet/reach/aws"
 )
@@ -100,8 +98,8 @@ func (s *liveTailServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // newTestLogsClient points a CloudWatch Logs client at a test server. The
-// client carries reach's read-only guard, and host-prefix injection is off
-// ("stream-" + 127.0.0.1 is no host).
+// client carries reach's read-only guard; NewClient itself turns host-prefix
+// injection off for the custom endpoint ("stream-" + 127.0.0.1 is no host).
 func newTestLogsClient(url string, hc *http.Client) *cloudwatchlogs.Client {
 	cfg := awssdk.Config{
 		Region:           "us-east-1",
@@ -111,15 +109,7 @@ func newTestLogsClient(url string, hc *http.Client) *cloudwatchlogs.Client {
 	if hc != nil {
 		cfg.HTTPClient = hc
 	}
-	return NewClient(cfg, func(o *cloudwatchlogs.Options) {
-		o.BaseEndpoint = awssdk.String(url)
-		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
-			return st.Initialize.Add(middleware.InitializeMiddlewareFunc("noHostPrefix",
-				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
-				}), middleware.Before)
-		})
-	})
+	return NewClient(cfg, func(o *cloudwatchlogs.Options) { o.BaseEndpoint = awssdk.String(url) })
 }
 
 const (

@@ -231,9 +231,9 @@ func TestPollAgainstMoto(t *testing.T) {
 	}
 	defer proxy.Close()
 	tg, formats := w.target(t)
-	// moto matches a single quoted phrase, not the two-address pattern
-	// CloudWatch Logs takes.
-	tg.Pattern = `"` + w.dbIP.String() + `"`
+	if tg.Pattern != `"`+w.appIP.String()+`"` {
+		t.Fatalf("pattern %q", tg.Pattern)
+	}
 	src := NewPollSource(NewClient(awstest.Config(proxy.URL)), tg, PollOptions{
 		Options: Options{Formats: formats, FlushInterval: 20 * time.Millisecond},
 		Every:   100 * time.Millisecond, Lookback: 10 * time.Minute})
@@ -334,5 +334,69 @@ func TestInsightsAgainstMoto(t *testing.T) {
 	d := checks.Diagnose(w.net, q, all.Flows, checks.FlowWindow{})
 	if len(d.Findings) == 0 || d.Findings[0].Pattern != checks.PatternRejectedReply && d.Findings[0].Pattern != checks.PatternContradiction {
 		t.Errorf("diagnosis %+v", d)
+	}
+}
+
+// TestAddressPatternAgainstMoto sends the exact pattern a path's tail
+// sends to FilterLogEvents: every record of the path comes back, as it
+// must for a pre-filter, whatever else the text match lets through.
+func TestAddressPatternAgainstMoto(t *testing.T) {
+	w := motoFlowWorld(t)
+	ctx := context.Background()
+	p := NewParser(w.format)
+	filter := Filter{Hosts: []netip.Addr{w.appIP, w.dbIP}}
+	pathRecords := func(pattern string) (kept, events int) {
+		in := &cloudwatchlogs.FilterLogEventsInput{LogGroupName: awssdk.String(w.group)}
+		if pattern != "" {
+			in.FilterPattern = awssdk.String(pattern)
+		}
+		pages := cloudwatchlogs.NewFilterLogEventsPaginator(w.client, in)
+		var r checks.Flow
+		for pages.HasMorePages() {
+			out, err := pages.NextPage(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range out.Events {
+				events++
+				if err := p.ParseString(awssdk.ToString(e.Message), &r); err != nil {
+					t.Fatal(err)
+				}
+				if filter.Match(&r) {
+					kept++
+				}
+			}
+		}
+		return kept, events
+	}
+	all, events := pathRecords("")
+	pattern := AddressPattern(w.appIP, w.dbIP)
+	kept, narrowed := pathRecords(pattern)
+	if all < 4 || kept != all || narrowed >= events {
+		t.Errorf("pattern %s: %d of the path's %d records came back, %d of %d events", pattern, kept, all, narrowed, events)
+	}
+}
+
+// TestAddressPattern: one quoted IPv4 term, never two terms, never an
+// IPv6 address.
+func TestAddressPattern(t *testing.T) {
+	a := netip.MustParseAddr
+	for _, tc := range []struct {
+		name  string
+		hosts []netip.Addr
+		want  string
+	}{
+		{"a path's two addresses", []netip.Addr{a("10.0.16.45"), a("10.0.33.12")}, `"10.0.16.45"`},
+		{"one address", []netip.Addr{a("10.0.33.12")}, `"10.0.33.12"`},
+		{"IPv6 first", []netip.Addr{a("2600:1f18::45"), a("10.0.33.12")}, `"10.0.33.12"`},
+		{"IPv6 only", []netip.Addr{a("2600:1f18::45"), a("2600:1f18::12")}, ""},
+		{"none", nil, ""},
+		{"an invalid address", []netip.Addr{{}}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := AddressPattern(tc.hosts...); got != tc.want {
+				t.Errorf("AddressPattern = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

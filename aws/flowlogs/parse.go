@@ -24,6 +24,10 @@ const maxInterned = 1 << 16
 type Parser struct {
 	formats []*Format
 	strs    map[string]string
+	// starts, ends and check are the raw-field filter's scratch space
+	// (prefilter.go), kept so that a line costs no allocation or clearing.
+	starts, ends []int
+	check        checks.Flow
 }
 
 // NewParser returns a parser for records in one of the formats (the

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -42,9 +43,18 @@ type flowsRun struct {
 	// display selects the records printed (--action, --eni).
 	display flowlogs.Filter
 
-	records, shown, malformed, dropped, filtered int
-	kept                                         []checks.Flow
-	source                                       string
+	// out buffers what is printed; it is flushed after every batch, so
+	// that a tail shows its records as they arrive.
+	out *bufio.Writer
+	// diag reads the path's records as they pass, keeping counters rather
+	// than records: the diagnosis of any number of records takes bounded
+	// memory.
+	diag *checks.FlowDiagnoser
+	// line is the buffer a record's line is written into.
+	line []byte
+
+	shown, malformed, dropped, filtered int
+	source                              string
 }
 
 type attrKey struct {
@@ -54,9 +64,6 @@ type attrKey struct {
 	action, reason string
 	reply          bool
 }
-
-// maxKept bounds the records kept for the diagnosis.
-const maxKept = 200_000
 
 // runFlows is reach flows; its flags are flowsFlagSpecs (commands.go).
 func runFlows(p *parsed, stdout, stderr io.Writer) int {
@@ -137,7 +144,9 @@ func runFlows(p *parsed, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	r := &flowsRun{stdout: stdout, json: output == "json", ascii: p.flag("ascii"), limit: p.num("limit"), cancel: cancel,
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	defer out.Flush()
+	r := &flowsRun{stdout: out, out: out, json: output == "json", ascii: p.flag("ascii"), limit: p.num("limit"), cancel: cancel,
 		attributions: map[attrKey]checks.Attribution{}}
 
 	// The network: needed to resolve the path, find its flow logs and
@@ -168,6 +177,13 @@ func runFlows(p *parsed, stdout, stderr io.Writer) int {
 		}
 		r.path = path
 		filter = path.Filter()
+		if r.net != nil {
+			r.diag = checks.NewFlowDiagnoser(r.net, path.Query)
+		}
+	} else {
+		// Without a path nothing is diagnosed, so what is not printed is
+		// not needed at all: the source drops it as it reads.
+		filter.Action, filter.ENIs = r.display.Action, r.display.ENIs
 	}
 	opts := flowlogs.Options{Formats: formats, Filter: filter}
 
@@ -250,6 +266,7 @@ func runFlows(p *parsed, stdout, stderr io.Writer) int {
 	if r.net == nil {
 		r.note("no network given (--demo, --snapshot, --profile or --region): records are printed without the rules behind them")
 	}
+	r.out.Flush()
 	err = source.Run(ctx, r.batch)
 	window.Now = time.Now()
 	if src.demo && !p.flag("follow") {
@@ -439,9 +456,8 @@ func (r *flowsRun) batch(b flowlogs.Batch) {
 			return
 		}
 		f := &b.Flows[i]
-		r.records++
-		if len(r.kept) < maxKept {
-			r.kept = append(r.kept, *f)
+		if r.diag != nil {
+			r.diag.Add(f)
 		}
 		if !r.display.Match(f) {
 			r.filtered++
@@ -453,6 +469,7 @@ func (r *flowsRun) batch(b flowlogs.Batch) {
 	if r.limit > 0 && r.shown >= r.limit {
 		r.cancel()
 	}
+	r.out.Flush()
 }
 
 func (r *flowsRun) note(s string) {
@@ -510,7 +527,9 @@ func (r *flowsRun) record(f *checks.Flow) {
 	if explained {
 		why = &a
 	}
-	fmt.Fprintln(r.stdout, render.FlowRecord(f, why, r.ascii))
+	r.line = render.AppendFlowRecord(r.line[:0], f, why, r.ascii)
+	r.line = append(r.line, '\n')
+	_, _ = r.out.Write(r.line)
 }
 
 // printDiscovery says which flow logs cover the path and what reach can do
@@ -518,11 +537,13 @@ func (r *flowsRun) record(f *checks.Flow) {
 func (r *flowsRun) printDiscovery(d checks.FlowLogDiscovery) {
 	if r.json {
 		writeJSONLine(r.stdout, map[string]any{"kind": "coverage", "coverage": d})
+		r.out.Flush()
 		return
 	}
 	for _, l := range render.FlowCoverage(d) {
 		r.note(l)
 	}
+	r.out.Flush()
 }
 
 // finish prints the counts and, for a path, the diagnosis.
@@ -548,15 +569,18 @@ func (r *flowsRun) finish(w checks.FlowWindow) {
 	} else {
 		r.note(summary)
 	}
-	if r.path == nil || r.net == nil {
+	if r.diag == nil {
+		r.out.Flush()
 		return
 	}
-	d := checks.Diagnose(r.net, r.path.Query, r.kept, w)
+	d := r.diag.Diagnosis(w)
 	if r.json {
 		writeJSONLine(r.stdout, map[string]any{"kind": "diagnosis", "diagnosis": d})
+		r.out.Flush()
 		return
 	}
 	for _, l := range render.FlowDiagnosis(d) {
 		r.note(l)
 	}
+	r.out.Flush()
 }

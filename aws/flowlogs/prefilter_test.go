@@ -1,0 +1,157 @@
+package flowlogs
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/reachnet/reach/checks"
+)
+
+// generatedLines is a flow-log file holding every kind of line a filter
+// meets: both actions and none, NODATA and SKIPDATA, TCP, UDP and ICMP,
+// IPv6, several interfaces, and malformed lines of every sort (a bad
+// address, port, protocol, action, time; too few and too many fields; a
+// line longer than any record), in the default format.
+func generatedLines(n int) []string {
+	rng := rand.New(rand.NewPCG(17, 1))
+	enis := []string{"eni-0f6a7b8c9d0e10012", "eni-0f6a7b8c9d0e10022", "eni-0f6a7b8c9d0e10026"}
+	addrs := []string{"10.0.16.45", "10.0.33.12", "10.0.81.7", "2600:1f18::45", "2600:1f18::12"}
+	var lines []string
+	for i := range n {
+		e, s, d := enis[rng.IntN(len(enis))], addrs[rng.IntN(len(addrs))], addrs[rng.IntN(len(addrs))]
+		sport, dport := 32768+rng.IntN(28000), []int{5432, 443, 53}[rng.IntN(3)]
+		proto := []int{6, 6, 17, 1}[rng.IntN(4)]
+		action := []string{"ACCEPT", "REJECT", "REJECT"}[rng.IntN(3)]
+		line := fmt.Sprintf("2 111122223333 %s %s %s %d %d %d 3 180 1763632800 1763632860 %s OK", e, s, d, sport, dport, proto, action)
+		switch i % 23 {
+		case 3:
+			line = fmt.Sprintf("2 111122223333 %s - - - - - - - 1763632800 1763632860 - NODATA", e)
+		case 5:
+			line = fmt.Sprintf("2 111122223333 %s - - - - - - - 1763632800 1763632860 - SKIPDATA", e)
+		case 7:
+			line = strings.Replace(line, " "+d+" ", " 10.0.999.1 ", 1)
+		case 9:
+			line = strings.Replace(line, fmt.Sprintf(" %d ", dport), " 70000 ", 1)
+		case 11:
+			line = strings.Replace(line, " "+action+" ", " MAYBE ", 1)
+		case 13:
+			line = strings.Replace(line, " OK", "", 1)
+		case 15:
+			line += " extra"
+		case 17:
+			line = strings.Replace(line, "1763632860", "soon", 1)
+		case 19:
+			line = strings.Replace(line, fmt.Sprintf(" %d 3 ", proto), " 300 3 ", 1)
+		case 21:
+			line = e + strings.Repeat("x", maxLine+10)
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// prefilterCases are the filters the sources are given, alone and
+// together.
+var prefilterCases = []struct {
+	name   string
+	filter Filter
+}{
+	{"none", Filter{}},
+	{"action", Filter{Action: "REJECT"}},
+	{"accept", Filter{Action: "ACCEPT"}},
+	{"interfaces", Filter{ENIs: []string{"eni-0f6a7b8c9d0e10022", "eni-0f6a7b8c9d0e10026"}}},
+	{"protocol", Filter{Protocol: checks.ProtocolUDP}},
+	{"port", Filter{Port: 5432}},
+	{"one host", Filter{Hosts: []netip.Addr{netip.MustParseAddr("10.0.33.12")}}},
+	{"the path's five-tuple", Filter{Hosts: []netip.Addr{netip.MustParseAddr("10.0.16.45"), netip.MustParseAddr("10.0.33.12")}, Port: 5432, Protocol: checks.ProtocolTCP}},
+	{"IPv6 hosts", Filter{Hosts: []netip.Addr{netip.MustParseAddr("2600:1f18::45"), netip.MustParseAddr("2600:1f18::12")}}},
+	{"everything", Filter{Action: "REJECT", ENIs: []string{"eni-0f6a7b8c9d0e10022"}, Protocol: checks.ProtocolTCP, Port: 5432,
+		Hosts: []netip.Addr{netip.MustParseAddr("10.0.81.7")}}},
+}
+
+// TestRejectsNeverHidesARecord: a line the raw-field filter drops is one
+// the full parse accepts and the filter refuses; it never hides a record
+// the filter keeps, nor a malformed line.
+func TestRejectsNeverHidesARecord(t *testing.T) {
+	lines := generatedLines(2000)
+	// One format is decided in one pass; several in two (the field count
+	// picks the format first).
+	parsers := map[string]func() *Parser{
+		"one format":  func() *Parser { return NewParser() },
+		"two formats": func() *Parser { return NewParser(mustFormat(AllFieldsFormat()), DefaultFormat) },
+	}
+	for _, tc := range prefilterCases {
+		for pname, newParser := range parsers {
+			t.Run(tc.name+"/"+pname, func(t *testing.T) {
+				p := newParser()
+				var r checks.Flow
+				dropped := 0
+				for _, l := range lines {
+					if !rejects(p, &tc.filter, l) {
+						continue
+					}
+					dropped++
+					if err := p.ParseString(l, &r); err != nil {
+						t.Fatalf("dropped a malformed line (%v): %q", err, l)
+					}
+					if tc.filter.Match(&r) {
+						t.Fatalf("dropped a record the filter keeps: %q", l)
+					}
+				}
+				if tc.name != "none" && dropped == 0 {
+					t.Errorf("the raw-field filter decided nothing")
+				}
+			})
+		}
+	}
+}
+
+// TestFileSourceAgreesWithSequentialParse: the file source, parsing on
+// every core, keeps exactly the records a line-by-line parse and filter
+// keeps, in the file's order, and counts the same filtered and malformed
+// lines.
+func TestFileSourceAgreesWithSequentialParse(t *testing.T) {
+	lines := generatedLines(20_000)
+	text := strings.Join(lines, "\n") + "\n"
+	for _, tc := range prefilterCases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := NewParser()
+			var want []checks.Flow
+			var r checks.Flow
+			filtered, malformed := 0, 0
+			for _, l := range lines {
+				switch {
+				case len(l) > maxLine:
+					malformed++
+				case p.ParseString(l, &r) != nil:
+					malformed++
+				case !tc.filter.Match(&r):
+					filtered++
+				default:
+					want = append(want, r)
+				}
+			}
+			var got Batch
+			src := NewFileSource(bytes.NewReader([]byte(text)), "generated", Options{Filter: tc.filter})
+			if err := src.Run(context.Background(), func(b Batch) {
+				got.Flows = append(got.Flows, b.Flows...)
+				got.Filtered += b.Filtered
+				got.Malformed += b.Malformed
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Flows) != len(want) || !reflect.DeepEqual(got.Flows, want) {
+				t.Errorf("%d records, want %d (or their order differs)", len(got.Flows), len(want))
+			}
+			if got.Filtered != filtered || got.Malformed != malformed {
+				t.Errorf("filtered %d, malformed %d; want %d, %d", got.Filtered, got.Malformed, filtered, malformed)
+			}
+		})
+	}
+}
