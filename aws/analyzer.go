@@ -45,7 +45,7 @@ type AnalyzerRequest struct {
 func AnalyzerRequestFor(rep *checks.Report) (AnalyzerRequest, error) {
 	req := AnalyzerRequest{Protocol: rep.Protocol, Port: rep.Destination.Port}
 	if req.Protocol != "tcp" && req.Protocol != "udp" {
-		return req, fmt.Errorf("Reachability Analyzer analyses only tcp and udp, not %s", rep.Protocol)
+		return req, fmt.Errorf("the analyzer takes only tcp and udp, not %s", rep.Protocol)
 	}
 	switch src := rep.Source; {
 	case src.ENI != "":

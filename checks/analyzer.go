@@ -220,7 +220,9 @@ func describeAnalyzer(found bool, blocks []AnalyzerExplanation) string {
 }
 
 // analyzerLayer is the seventh row: pass when the engines agree, warn when
-// they differ, unknown when the analyzer gave no answer.
+// they differ, unknown when the analyzer gave no answer. Its findings stay
+// empty: the differences, with both sides, are the report's analyzer
+// object, and no finding of it may ever block.
 func analyzerLayer(rep *Report, res *AnalyzerResult) Layer {
 	l := Layer{Name: LayerReachabilityAnalyzer, Findings: []Finding{}}
 	switch {
@@ -243,14 +245,6 @@ func analyzerLayer(rep *Report, res *AnalyzerResult) Layer {
 			names[i] = d.Layer
 		}
 		l.Summary = fmt.Sprintf("disagrees on %s: the analyzer says %s", strings.Join(names, ", "), pathWord(*res.PathFound))
-		for _, d := range res.Differences {
-			l.Findings = append(l.Findings, Finding{
-				Code:     "ANALYZER_DISAGREES",
-				Severity: SeverityWarn,
-				Rule:     d.Layer,
-				Detail:   fmt.Sprintf("%s: reach says %s; Reachability Analyzer says %s", d.Layer, d.Local, d.Analyzer),
-			})
-		}
 	}
 	return l
 }

@@ -82,6 +82,8 @@ var tuiFlagSpecs = []flagSpec{
 var checkFlagSpecs = []flagSpec{
 	{name: "output", short: "o", arg: "FORMAT", def: "text", usage: "output: text, json or markdown", values: []string{"text", "json", "markdown"}},
 	asciiFlag,
+	{name: "analyzer", kind: kindBool, usage: "live: also ask AWS Reachability Analyzer and diff its answer layer by layer (charged, about $0.10 an analysis; needs the opt-in IAM statement)"},
+	{name: "analyzer-timeout", kind: kindDuration, arg: "D", def: "3m", usage: "with --analyzer: give up on the analysis after D (it is deleted all the same)"},
 }
 
 var flowsFlagSpecs = concat(sourceFlagSpecs, []flagSpec{
