@@ -76,6 +76,9 @@ func gatewayID(id string) bool {
 // reach holds such a client.
 type Analyzer struct {
 	client *ec2.Client
+	// last is the path and the finished analysis of the last Run, for
+	// `snapshot save --analyzer`.
+	last *SavedAnalysis
 	// PollInterval is the first wait between polls; it doubles up to
 	// MaxPollInterval.
 	PollInterval, MaxPollInterval time.Duration
@@ -99,6 +102,7 @@ func NewAnalyzer(cfg sdkaws.Config) *Analyzer {
 // Run never returns an error, since the second opinion must not stop the
 // check.
 func (a *Analyzer) Run(ctx context.Context, req AnalyzerRequest, timeout time.Duration) (res checks.AnalyzerResult) {
+	a.last = nil
 	if timeout <= 0 {
 		timeout = DefaultAnalyzerTimeout
 	}
@@ -132,8 +136,10 @@ func (a *Analyzer) Run(ctx context.Context, req AnalyzerRequest, timeout time.Du
 		a.failed(&res, ctx, runCtx, "create the path", err)
 		return res
 	}
+	var created types.NetworkInsightsPath
 	if path.NetworkInsightsPath != nil {
-		pathID = sdkaws.ToString(path.NetworkInsightsPath.NetworkInsightsPathId)
+		created = *path.NetworkInsightsPath
+		pathID = sdkaws.ToString(created.NetworkInsightsPathId)
 	}
 	if pathID == "" {
 		res.Status, res.Message = checks.AnalyzerError, "CreateNetworkInsightsPath returned no path ID"
@@ -161,16 +167,9 @@ func (a *Analyzer) Run(ctx context.Context, req AnalyzerRequest, timeout time.Du
 		}
 		if len(out.NetworkInsightsAnalyses) > 0 {
 			an := out.NetworkInsightsAnalyses[0]
-			switch an.Status {
-			case types.AnalysisStatusSucceeded:
-				fillAnalysis(&res, an)
-				return res
-			case types.AnalysisStatusFailed:
-				res.Status = checks.AnalyzerFailed
-				res.Message = sdkaws.ToString(an.StatusMessage)
-				if res.Message == "" {
-					res.Message = "the analysis failed without a status message"
-				}
+			if an.Status == types.AnalysisStatusSucceeded || an.Status == types.AnalysisStatusFailed {
+				a.last = &SavedAnalysis{Path: created, Analysis: an}
+				fillFinished(&res, an)
 				return res
 			}
 		}
@@ -261,6 +260,29 @@ func errorCode(err error) string {
 		return "timed out"
 	}
 	return err.Error()
+}
+
+// Last returns the path and the finished analysis of the last Run, if it
+// finished (succeeded or failed).
+func (a *Analyzer) Last() (SavedAnalysis, bool) {
+	if a.last == nil {
+		return SavedAnalysis{}, false
+	}
+	return *a.last, true
+}
+
+// fillFinished maps a succeeded or failed analysis onto the result.
+func fillFinished(res *checks.AnalyzerResult, an types.NetworkInsightsAnalysis) {
+	res.AnalysisID = sdkaws.ToString(an.NetworkInsightsAnalysisId)
+	if an.Status != types.AnalysisStatusSucceeded {
+		res.Status = checks.AnalyzerFailed
+		res.Message = sdkaws.ToString(an.StatusMessage)
+		if res.Message == "" {
+			res.Message = "the analysis failed without a status message"
+		}
+		return
+	}
+	fillAnalysis(res, an)
 }
 
 // fillAnalysis maps a finished analysis onto reach's layers.

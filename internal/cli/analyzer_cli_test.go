@@ -165,6 +165,50 @@ func TestCheckAnalyzer(t *testing.T) {
 		}
 	})
 
+	t.Run("snapshot save --analyzer replays offline", func(t *testing.T) {
+		m.Insights.Reset()
+		m.Insights.Script(awstest.InsightsScript{Outcome: awstest.NoPath, RunningPolls: 1, Explanations: []awstest.InsightsExplanation{
+			{Code: "ENI_SG_RULES_MISMATCH", Direction: "ingress", SecurityGroups: []string{"sg-0a1b2c3d4e5f60009"}},
+		}})
+		proxy.Reset()
+		dir := filepath.Join(t.TempDir(), "snap")
+		code, out, errOut := runCLI("snapshot", "save", dir, "--analyzer", "--from", topo.ENIWeb, "--to", topo.AppIP+":8080")
+		if code != 0 || !strings.Contains(out, "saved Reachability Analyzer analysis nia-") || errOut != "" {
+			t.Fatalf("snapshot save --analyzer: exit %d\n%s\n%s", code, out, errOut)
+		}
+		if left := m.Insights.Left(); len(left) > 0 {
+			t.Errorf("left in the account: %v", left)
+		}
+		calls := len(proxy.Calls())
+		code, out, errOut = runCLI("check", "-o", "json", "--snapshot", dir, "--analyzer", "--from", topo.ENIWeb, "--to", topo.AppIP+":8080")
+		var got analyzerJSON
+		if err := json.Unmarshal([]byte(out), &got); err != nil || got.Analyzer == nil {
+			t.Fatalf("replay: exit %d %v\n%s\n%s", code, err, out, errOut)
+		}
+		a := got.Analyzer
+		if a.Status != "succeeded" || a.PathFound == nil || *a.PathFound || len(a.Explanations) != 1 || a.Explanations[0].Component != "sg-0a1b2c3d4e5f60009" || !a.CleanedUp || !strings.Contains(a.Message, "replayed") {
+			t.Errorf("replayed analyzer %+v", *a)
+		}
+		if code != baseCode {
+			t.Errorf("replay exit %d, want %d", code, baseCode)
+		}
+		if len(proxy.Calls()) != calls {
+			t.Errorf("a replay called AWS: %v", proxy.Calls()[calls:])
+		}
+		_, out, _ = runCLI("check", "-o", "json", "--snapshot", dir, "--analyzer", "--from", topo.ENIWeb, "--to", topo.AppIP+":9999")
+		if !strings.Contains(out, "another path") {
+			t.Errorf("an analysis of another path was replayed:\n%s", out)
+		}
+		other := t.TempDir()
+		if code, _, errOut := runCLI("snapshot", "save", other); code != 0 {
+			t.Fatal(errOut)
+		}
+		_, out, _ = runCLI("check", "-o", "json", "--snapshot", other, "--analyzer", "--from", topo.ENIWeb, "--to", topo.AppIP+":8080")
+		if !strings.Contains(out, "holds no Reachability Analyzer analysis") {
+			t.Errorf("a snapshot without an analysis did not say so:\n%s", out)
+		}
+	})
+
 	t.Run("Ctrl-C cleans up and exits 130", func(t *testing.T) {
 		m.Insights.Reset()
 		m.Insights.Script(awstest.InsightsScript{Outcome: awstest.NeverFinishes})
@@ -192,12 +236,25 @@ func TestCheckAnalyzer(t *testing.T) {
 	})
 }
 
-// TestCheckAnalyzerNeedsLive: --analyzer on the demo or a snapshot is bad
-// input, said on one line, before anything is loaded.
-func TestCheckAnalyzerNeedsLive(t *testing.T) {
-	code, out, errOut := runCLI("check", "--demo", "--analyzer", "--from", "app-1", "--to", "10.0.33.12:5432")
-	if code != exitUsage || out != "" || !strings.Contains(errOut, "--analyzer") || strings.Count(errOut, "\n") != 1 {
-		t.Errorf("exit %d stdout %q stderr %q", code, out, errOut)
+// TestAnalyzerBadInput: --analyzer on the demo, or a save whose path and
+// --analyzer do not go together, is bad input said on one line before
+// anything is loaded.
+func TestAnalyzerBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"demo", []string{"check", "--demo", "--analyzer", "--from", "app-1", "--to", "10.0.33.12:5432"}},
+		{"no timeout", []string{"check", "--demo", "--analyzer-timeout", "0", "--analyzer", "--from", "app-1", "--to", "10.0.33.12:5432"}},
+		{"save without a path", []string{"snapshot", "save", t.TempDir(), "--analyzer"}},
+		{"save with a path and no analyzer", []string{"snapshot", "save", t.TempDir(), "--from", "eni-1", "--to", "10.0.0.1:443"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(tc.args...)
+			if code != exitUsage || out != "" || strings.Count(errOut, "\n") != 1 {
+				t.Errorf("exit %d stdout %q stderr %q", code, out, errOut)
+			}
+		})
 	}
 }
 

@@ -98,8 +98,8 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 		return fail(stderr, exitUsage, "check: -o %q: expected text, json or markdown", output)
 	}
 	analyzer := p.flag("analyzer")
-	if analyzer && (p.flag("demo") || p.str("snapshot") != "") {
-		return fail(stderr, exitUsage, "check: --analyzer asks AWS and needs a live account; a snapshot or the demo holds no analysis to replay")
+	if analyzer && p.flag("demo") {
+		return fail(stderr, exitUsage, "check: --analyzer needs a live account, or a snapshot saved with --analyzer; the demo holds no analysis")
 	}
 	if analyzer && p.dur("analyzer-timeout") <= 0 {
 		return fail(stderr, exitUsage, "check: --analyzer-timeout must be positive")
@@ -116,7 +116,10 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 		return fail(stderr, exitUsage, "check: %v", err)
 	}
 	interrupted := false
-	if analyzer {
+	switch {
+	case analyzer && p.str("snapshot") != "":
+		replaySecondOpinion(p.str("snapshot"), &rep)
+	case analyzer:
 		interrupted = secondOpinion(p.source(), &rep, p.dur("analyzer-timeout"), stderr)
 	}
 	switch output {
@@ -134,6 +137,24 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 		return exitInterrupted
 	}
 	return rep.ExitCode()
+}
+
+// replaySecondOpinion adds the analysis saved in the snapshot, diffed, to
+// the report: the same answer a live --analyzer gave when it was saved,
+// or why there is none.
+func replaySecondOpinion(dir string, rep *checks.Report) {
+	res := checks.AnalyzerResult{Status: checks.AnalyzerError, CleanedUp: true}
+	saved, err := aws.ReadSavedAnalysis(dir)
+	req, reqErr := aws.AnalyzerRequestFor(rep)
+	switch {
+	case err != nil:
+		res.Message = err.Error()
+	case reqErr != nil:
+		res.Message = reqErr.Error()
+	default:
+		res = saved.Replay(req)
+	}
+	checks.CompareAnalyzer(rep, &res)
 }
 
 // secondOpinion asks Reachability Analyzer about the checked path and adds
