@@ -2,8 +2,11 @@ package aws
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -111,13 +114,19 @@ func (a *Analyzer) Run(ctx context.Context, req AnalyzerRequest, timeout time.Du
 	defer cancel()
 
 	var pathID, analysisID string
+	// unsure is the create request whose answer was lost (a cancel or a
+	// timeout while it was in flight): the path may exist all the same.
+	var unsure *ec2.CreateNetworkInsightsPathInput
 	defer func() {
-		res.CleanedUp, res.Message = a.cleanup(pathID, analysisID, res.Message)
+		res.CleanedUp, res.Message = a.cleanup(pathID, analysisID, unsure, res.Message)
 	}()
 
 	in := &ec2.CreateNetworkInsightsPathInput{
 		Source:   sdkaws.String(req.Source),
 		Protocol: types.Protocol(req.Protocol),
+		// The token makes the create idempotent, so that cleanup can ask
+		// again for a path whose creation it never heard back from.
+		ClientToken: sdkaws.String(clientToken()),
 	}
 	if req.SourceIP != "" {
 		in.SourceIp = sdkaws.String(req.SourceIP)
@@ -133,6 +142,9 @@ func (a *Analyzer) Run(ctx context.Context, req AnalyzerRequest, timeout time.Du
 	}
 	path, err := a.client.CreateNetworkInsightsPath(runCtx, in)
 	if err != nil {
+		if runCtx.Err() != nil {
+			unsure = in
+		}
 		a.failed(&res, ctx, runCtx, "create the path", err)
 		return res
 	}
@@ -214,16 +226,41 @@ func deniedCode(code string) bool {
 // path that still has analyses), on a context of its own. It reports
 // whether nothing is left behind, and appends what it could not delete to
 // message.
-func (a *Analyzer) cleanup(pathID, analysisID, message string) (bool, string) {
+func (a *Analyzer) cleanup(pathID, analysisID string, unsure *ec2.CreateNetworkInsightsPathInput, message string) (bool, string) {
+	ctx, cancel := context.WithTimeout(context.Background(), analyzerCleanupTimeout)
+	defer cancel()
+	if pathID == "" && unsure != nil {
+		// The same token returns the path if the lost request made one
+		// (and makes it if not, which costs nothing): then it is deleted.
+		out, err := a.client.CreateNetworkInsightsPath(ctx, unsure)
+		switch {
+		case err != nil:
+			note := fmt.Sprintf("could not tell whether a path was created (%s); look for one with client token %s", errorCode(err), sdkaws.ToString(unsure.ClientToken))
+			return false, joinMessage(message, note)
+		case out.NetworkInsightsPath != nil:
+			pathID = sdkaws.ToString(out.NetworkInsightsPath.NetworkInsightsPathId)
+		}
+	}
 	if pathID == "" {
 		return true, message
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), analyzerCleanupTimeout)
-	defer cancel()
-	var left []string
+	// Every analysis of the path goes first, also one whose start was
+	// never answered.
+	analyses := []string{}
 	if analysisID != "" {
-		if _, err := a.client.DeleteNetworkInsightsAnalysis(ctx, &ec2.DeleteNetworkInsightsAnalysisInput{NetworkInsightsAnalysisId: sdkaws.String(analysisID)}); err != nil && !analyzerGone(err) {
-			left = append(left, fmt.Sprintf("analysis %s (%s)", analysisID, errorCode(err)))
+		analyses = append(analyses, analysisID)
+	}
+	if out, err := a.client.DescribeNetworkInsightsAnalyses(ctx, &ec2.DescribeNetworkInsightsAnalysesInput{NetworkInsightsPathId: sdkaws.String(pathID)}); err == nil {
+		for _, an := range out.NetworkInsightsAnalyses {
+			if id := sdkaws.ToString(an.NetworkInsightsAnalysisId); id != "" && !slices.Contains(analyses, id) {
+				analyses = append(analyses, id)
+			}
+		}
+	}
+	var left []string
+	for _, id := range analyses {
+		if _, err := a.client.DeleteNetworkInsightsAnalysis(ctx, &ec2.DeleteNetworkInsightsAnalysisInput{NetworkInsightsAnalysisId: sdkaws.String(id)}); err != nil && !analyzerGone(err) {
+			left = append(left, fmt.Sprintf("analysis %s (%s)", id, errorCode(err)))
 		}
 	}
 	if _, err := a.client.DeleteNetworkInsightsPath(ctx, &ec2.DeleteNetworkInsightsPathInput{NetworkInsightsPathId: sdkaws.String(pathID)}); err != nil && !analyzerGone(err) {
@@ -239,11 +276,21 @@ func (a *Analyzer) cleanup(pathID, analysisID, message string) (bool, string) {
 	if len(left) == 0 {
 		return true, message
 	}
-	note := "could not delete " + strings.Join(left, " and ")
-	if message != "" {
-		return false, message + "; " + note
+	return false, joinMessage(message, "could not delete "+strings.Join(left, " and "))
+}
+
+func joinMessage(message, note string) string {
+	if message == "" {
+		return note
 	}
-	return false, note
+	return message + "; " + note
+}
+
+// clientToken is a fresh idempotency token for one create.
+func clientToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return "reach-" + hex.EncodeToString(b)
 }
 
 func analyzerGone(err error) bool {

@@ -1,11 +1,16 @@
 package aws
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -292,6 +297,47 @@ func TestAnalyzerRequestFor(t *testing.T) {
 			}
 			if err != nil || got != tc.want {
 				t.Errorf("got %+v, %v; want %+v", got, err, tc.want)
+			}
+		})
+	}
+}
+
+// TestAnalyzerLostAnswersAreCleanedUp: the create or the start reaches
+// AWS, but its answer never comes back before the timeout. The path and
+// the analysis exist all the same, and cleanup must find and delete them:
+// the path through its idempotent client token, the analysis through its
+// path.
+func TestAnalyzerLostAnswersAreCleanedUp(t *testing.T) {
+	for _, lost := range []string{"CreateNetworkInsightsPath", "StartNetworkInsightsAnalysis"} {
+		t.Run(lost, func(t *testing.T) {
+			ins := awstest.NewInsights(nil)
+			ins.Script(awstest.InsightsScript{Outcome: awstest.PathFound})
+			var once sync.Once
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				if form, _ := url.ParseQuery(string(body)); form.Get("Action") == lost {
+					swallowed := false
+					once.Do(func() {
+						swallowed = true
+						ins.ServeHTTP(httptest.NewRecorder(), r)
+						<-r.Context().Done()
+					})
+					if swallowed {
+						return
+					}
+				}
+				ins.ServeHTTP(w, r)
+			}))
+			defer srv.Close()
+			a := NewAnalyzer(awstest.Config(srv.URL))
+			a.PollInterval, a.MaxPollInterval = time.Millisecond, 5*time.Millisecond
+			res := a.Run(context.Background(), analyzerPath, 300*time.Millisecond)
+			if res.Status != checks.AnalyzerTimedOut {
+				t.Errorf("status %s %q, want timed-out", res.Status, res.Message)
+			}
+			if left := ins.Left(); !res.CleanedUp || len(left) > 0 {
+				t.Errorf("cleaned_up %v, left %v, calls %v", res.CleanedUp, left, ins.Calls())
 			}
 		})
 	}

@@ -77,7 +77,9 @@ type Insights struct {
 	seq      int
 	paths    map[string]*insightsPath
 	analyses map[string]*insightsAnalysis
-	calls    []string
+	// tokens maps a create's client token to the path it made.
+	tokens map[string]string
+	calls  []string
 }
 
 type insightsPath struct {
@@ -93,7 +95,7 @@ type insightsAnalysis struct {
 
 // NewInsights returns an empty Insights in front of next.
 func NewInsights(next http.Handler) *Insights {
-	return &Insights{Next: next, paths: map[string]*insightsPath{}, analyses: map[string]*insightsAnalysis{}}
+	return &Insights{Next: next, paths: map[string]*insightsPath{}, analyses: map[string]*insightsAnalysis{}, tokens: map[string]string{}}
 }
 
 // Script sets what every analysis started from now on does.
@@ -130,7 +132,7 @@ func (s *Insights) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.script, s.calls = InsightsScript{}, nil
-	s.paths, s.analyses = map[string]*insightsPath{}, map[string]*insightsAnalysis{}
+	s.paths, s.analyses, s.tokens = map[string]*insightsPath{}, map[string]*insightsAnalysis{}, map[string]string{}
 }
 
 func (s *Insights) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -203,6 +205,13 @@ func (s *Insights) nextID(prefix string) string {
 }
 
 func (s *Insights) createPath(form url.Values) (string, *ec2Error) {
+	token := form.Get("ClientToken")
+	if id, ok := s.tokens[token]; ok && token != "" {
+		// Idempotent, as EC2: the same token answers the same path.
+		if p, ok := s.paths[id]; ok {
+			return "<networkInsightsPath>" + pathXML(p) + "</networkInsightsPath>", nil
+		}
+	}
 	p := &insightsPath{
 		source: form.Get("Source"), destination: form.Get("Destination"), destinationIP: form.Get("DestinationIp"),
 		sourceIP: form.Get("SourceIp"), protocol: form.Get("Protocol"),
@@ -225,6 +234,9 @@ func (s *Insights) createPath(form url.Values) (string, *ec2Error) {
 	}
 	p.id = s.nextID("nip")
 	s.paths[p.id] = p
+	if token != "" {
+		s.tokens[token] = p.id
+	}
 	return "<networkInsightsPath>" + pathXML(p) + "</networkInsightsPath>", nil
 }
 
@@ -273,6 +285,14 @@ func ids(form url.Values, name string) []string {
 
 func (s *Insights) describeAnalyses(form url.Values) (string, *ec2Error) {
 	want := ids(form, "NetworkInsightsAnalysisId")
+	if path := form.Get("NetworkInsightsPathId"); path != "" && len(want) == 0 {
+		for id, a := range s.analyses {
+			if a.pathID == path {
+				want = append(want, id)
+			}
+		}
+		sort.Strings(want)
+	}
 	var b strings.Builder
 	b.WriteString("<networkInsightsAnalysisSet>")
 	for _, id := range want {
