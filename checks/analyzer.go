@@ -171,6 +171,11 @@ func CompareAnalyzer(rep *Report, res *AnalyzerResult) {
 			})
 		}
 		localReachable := rep.Verdict == Reachable
+		if found && localReachable {
+			if d, ok := gatewayDifference(rep, res.ForwardPath); ok {
+				res.Differences = append(res.Differences, d)
+			}
+		}
 		if len(res.Differences) == 0 && rep.Verdict != Unknown && localReachable != found {
 			// The verdicts differ although no compared layer does: the
 			// analyzer blames something reach does not model, or the
@@ -254,4 +259,64 @@ func pathWord(found bool) string {
 		return "path found"
 	}
 	return "no path"
+}
+
+// gatewayPrefixes name the components that carry traffic between networks;
+// both engines must route the request through the same ones.
+var gatewayPrefixes = []string{"igw-", "nat-", "pcx-", "tgw-", "vgw-", "vpce-", "eigw-"}
+
+func isGateway(id string) bool {
+	if strings.HasPrefix(id, "tgw-attach-") || strings.HasPrefix(id, "tgw-rtb-") {
+		// Parts of a transit gateway, which the two engines name
+		// differently; the gateway itself is compared.
+		return false
+	}
+	for _, p := range gatewayPrefixes {
+		if strings.HasPrefix(id, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// gatewayDifference compares the gateways of the request's path: when
+// both find a path but through different gateways, the route layer
+// differs even though both say reachable. Without the analyzer's path
+// components there is nothing to compare.
+func gatewayDifference(rep *Report, forward []string) (AnalyzerDifference, bool) {
+	if len(forward) == 0 {
+		return AnalyzerDifference{}, false
+	}
+	var local, theirs []string
+	for _, h := range rep.Hops {
+		if isGateway(h.Component) && !slicesContains(local, h.Component) {
+			local = append(local, h.Component)
+		}
+	}
+	for _, id := range forward {
+		if isGateway(id) && !slicesContains(theirs, id) {
+			theirs = append(theirs, id)
+		}
+	}
+	sort.Strings(local)
+	sort.Strings(theirs)
+	if strings.Join(local, " ") == strings.Join(theirs, " ") {
+		return AnalyzerDifference{}, false
+	}
+	say := func(ids []string) string {
+		if len(ids) == 0 {
+			return "path found through no gateway"
+		}
+		return "path found through " + strings.Join(ids, ", ")
+	}
+	return AnalyzerDifference{Layer: LayerRoute, Local: "pass: " + say(local), Analyzer: say(theirs)}, true
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }

@@ -25,6 +25,7 @@ func TestCompareAnalyzer(t *testing.T) {
 		name        string
 		verdict     Verdict
 		statuses    map[string]Status
+		hops        []Hop
 		res         AnalyzerResult
 		agrees      bool
 		diffLayers  []string
@@ -69,6 +70,22 @@ func TestCompareAnalyzer(t *testing.T) {
 			layerStatus: StatusWarn,
 		},
 		{
+			name:        "both reachable through the same gateway",
+			verdict:     Reachable,
+			hops:        []Hop{{Component: "eni-1"}, {Component: "nat-1"}, {Component: "igw-1"}},
+			res:         AnalyzerResult{Status: AnalyzerSucceeded, PathFound: &yes, ForwardPath: []string{"eni-1", "subnet-1", "nat-1", "igw-1"}},
+			agrees:      true,
+			layerStatus: StatusPass,
+		},
+		{
+			name:        "both reachable through different gateways",
+			verdict:     Reachable,
+			hops:        []Hop{{Component: "eni-1"}, {Component: "pcx-1"}},
+			res:         AnalyzerResult{Status: AnalyzerSucceeded, PathFound: &yes, ForwardPath: []string{"eni-1", "tgw-1"}},
+			diffLayers:  []string{LayerRoute},
+			layerStatus: StatusWarn,
+		},
+		{
 			name:        "analyzer blames what reach does not model",
 			verdict:     Reachable,
 			res:         AnalyzerResult{Status: AnalyzerSucceeded, PathFound: &no, Explanations: []AnalyzerExplanation{{Code: "SOMETHING_NEW"}}},
@@ -92,6 +109,7 @@ func TestCompareAnalyzer(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			rep := analyzerReport(tc.verdict, tc.statuses)
+			rep.Hops = tc.hops
 			res := tc.res
 			CompareAnalyzer(&rep, &res)
 			if res.Agrees != tc.agrees {
