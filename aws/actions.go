@@ -69,6 +69,30 @@ var AllowedActions = []string{
 	"sts:GetCallerIdentity",
 }
 
+// AnalyzerActions are the opt-in actions of `--analyzer`: Reachability
+// Analyzer creates a path and an analysis in the account (each analysis is
+// charged), reads it, and reach deletes both. Only the analyzer's own
+// client may call them (AnalyzerGuard); the loader, snapshots and the
+// terminal before its confirm never hold that client. No tags are sent,
+// so ec2:CreateTags is not needed.
+var AnalyzerActions = []string{
+	"ec2:CreateNetworkInsightsPath",
+	"ec2:DeleteNetworkInsightsAnalysis",
+	"ec2:DeleteNetworkInsightsPath",
+	"ec2:DescribeNetworkInsightsAnalyses",
+	"ec2:DescribeNetworkInsightsPaths",
+	"ec2:StartNetworkInsightsAnalysis",
+}
+
+// AnalyzerAction reports whether action is one of AnalyzerActions.
+func AnalyzerAction(action string) bool { return slices.Contains(AnalyzerActions, action) }
+
+// AnalyzerGuard is ReadOnlyGuard for the analyzer's EC2 client: the reads
+// and AnalyzerActions, nothing else.
+func AnalyzerGuard() func(*middleware.Stack) error {
+	return guard("ec2", func(action string) bool { return Allowed(action) || AnalyzerAction(action) })
+}
+
 // serviceIDs maps the SDK's service ID (what a client puts in its context)
 // to the IAM service prefix of its actions.
 var serviceIDs = map[string]string{
@@ -116,16 +140,20 @@ func (e *NotAllowedError) Error() string {
 // AllowedActions is never signed nor sent; a second check in the Initialize
 // step catches a guard attached to the wrong service's client.
 func ReadOnlyGuard(service string) func(*middleware.Stack) error {
+	return guard(service, Allowed)
+}
+
+func guard(service string, allowed func(string) bool) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		action := service + ":" + stack.ID()
-		if !Allowed(action) {
+		if !allowed(action) {
 			return &NotAllowedError{Action: action}
 		}
 		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("reachReadOnlyGuard",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 				prefix, ok := serviceIDs[middleware.GetServiceID(ctx)]
 				op := middleware.GetOperationName(ctx)
-				if !ok || !Allowed(prefix+":"+op) {
+				if !ok || !allowed(prefix+":"+op) {
 					if !ok {
 						prefix = strings.ToLower(middleware.GetServiceID(ctx))
 					}
@@ -149,7 +177,9 @@ type iamStatement struct {
 	Resource string   `json:"Resource"`
 }
 
-// IAMPolicy returns the least-privilege IAM policy for AllowedActions, the
+// IAMPolicy returns the least-privilege IAM policy for AllowedActions, and
+// a separate statement for the opt-in AnalyzerActions (drop it to forbid
+// `--analyzer`), the
 // content of docs/iam-policy.json, indented and ending in a newline.
 // Describe, Get, List and Search calls do not support resource-level
 // permissions, hence Resource "*".
@@ -162,6 +192,11 @@ func IAMPolicy() []byte {
 			Sid:      "ReachReadOnlyNetworkInventory",
 			Effect:   "Allow",
 			Action:   actions,
+			Resource: "*",
+		}, {
+			Sid:      "ReachOptInReachabilityAnalyzer",
+			Effect:   "Allow",
+			Action:   slices.Sorted(slices.Values(AnalyzerActions)),
 			Resource: "*",
 		}},
 	}

@@ -55,7 +55,7 @@ func TestIAMPolicyMatchesAllowedActions(t *testing.T) {
 		actions = append(actions, s.Action...)
 	}
 	slices.Sort(actions)
-	allowed := slices.Sorted(slices.Values(AllowedActions))
+	allowed := slices.Sorted(slices.Values(slices.Concat(AllowedActions, AnalyzerActions)))
 	if !slices.Equal(actions, allowed) {
 		t.Errorf("%s grants %v\nAllowedActions is %v", policyFile, actions, allowed)
 	}

@@ -167,6 +167,8 @@ type Report struct {
 	// Notes carries assumptions the verdict rests on (the ephemeral port
 	// range used, a NAT instance assumed to translate, ...).
 	Notes []string `json:"notes,omitempty"`
+	// Analyzer is Reachability Analyzer's second opinion, when asked for.
+	Analyzer *AnalyzerResult `json:"analyzer,omitempty"`
 }
 
 // Layer returns the named layer, or nil.

@@ -116,6 +116,15 @@ func Text(w io.Writer, r *checks.Report, ascii bool) error {
 			fmt.Fprintf(&b, "note: %s\n", asciiSafe(n, ascii))
 		}
 	}
+	if a := r.Analyzer; a != nil {
+		fmt.Fprintf(&b, "\nreachability analyzer: %s\n", asciiSafe(analyzerHeadline(a), ascii))
+		for _, e := range a.Explanations {
+			fmt.Fprintf(&b, "  explanation: %s %s %s %s\n", e.Code, orDash(e.Direction), orDash(e.Layer), orDash(e.Component))
+		}
+		for _, d := range a.Differences {
+			fmt.Fprintf(&b, "  differs on %s: reach says %s; the analyzer says %s\n", d.Layer, asciiSafe(d.Local, ascii), asciiSafe(d.Analyzer, ascii))
+		}
+	}
 	// Every line holds strings from AWS: the one filter makes them inert.
 	_, err := io.WriteString(w, InertLines(b.String()))
 	return err
@@ -159,8 +168,64 @@ func Markdown(w io.Writer, r *checks.Report) error {
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\n> %s\n", MarkdownText(n))
 	}
+	if a := r.Analyzer; a != nil {
+		fmt.Fprintf(&b, "\n**Reachability Analyzer:** %s\n", MarkdownText(analyzerHeadline(a)))
+		if len(a.Explanations) > 0 {
+			fmt.Fprintln(&b, "\n| code | direction | layer | component |\n|---|---|---|---|")
+			for _, e := range a.Explanations {
+				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", MarkdownText(e.Code), MarkdownText(orDash(e.Direction)), MarkdownText(orDash(e.Layer)), MarkdownCode(orDash(e.Component)))
+			}
+		}
+		if len(a.Differences) > 0 {
+			fmt.Fprintln(&b, "\n| layer | reach | Reachability Analyzer |\n|---|---|---|")
+			for _, d := range a.Differences {
+				fmt.Fprintf(&b, "| %s | %s | %s |\n", MarkdownText(d.Layer), MarkdownText(d.Local), MarkdownText(d.Analyzer))
+			}
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// analyzerHeadline says in one line how the second opinion ended and
+// whether it agrees, and whether anything was left in the account.
+func analyzerHeadline(a *checks.AnalyzerResult) string {
+	var b strings.Builder
+	b.WriteString(string(a.Status))
+	if a.PathFound != nil {
+		if *a.PathFound {
+			b.WriteString(", path found")
+		} else {
+			b.WriteString(", no path")
+		}
+		switch {
+		case a.Agrees:
+			b.WriteString(", agrees")
+		case len(a.Differences) == 0:
+			b.WriteString(", not compared (the local verdict is unknown)")
+		default:
+			b.WriteString(", disagrees (a warning; the verdict above is reach's)")
+		}
+	}
+	if a.AnalysisID != "" {
+		b.WriteString("; analysis " + a.AnalysisID)
+	}
+	if a.CleanedUp {
+		b.WriteString("; cleaned up")
+	} else {
+		b.WriteString("; NOT cleaned up")
+	}
+	if a.Message != "" {
+		b.WriteString(": " + a.Message)
+	}
+	return b.String()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // codeFence is a fence for a code block that nothing in s can close: more

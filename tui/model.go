@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -94,6 +95,12 @@ type Model struct {
 	cmd          cmdline
 	confirmQuit  bool
 	helpCommands bool
+	// confirmAnalyzer is set while A asks whether to run the charged
+	// analysis; analyzerCancel ends a running one (leaving the path,
+	// quitting), whose cleanup analyzerRuns lets Run wait for.
+	confirmAnalyzer bool
+	analyzerCancel  context.CancelFunc
+	analyzerRuns    *sync.WaitGroup
 
 	draft   screen.PathSpec
 	path    screen.PathSpec
@@ -125,6 +132,8 @@ func newModel(ctx context.Context, opts Options, e *screen.Env, recents []screen
 		w:       80,
 		h:       24,
 		short:   help.New(),
+
+		analyzerRuns: &sync.WaitGroup{},
 	}
 	if opts.NoColor {
 		m.depth = themes.NoColor
@@ -187,6 +196,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onWatch(msg)
 	case tail.Msg:
 		cmd = m.onTailMsg(msg)
+	case analyzerMsg:
+		m.onAnalyzer(msg)
 	case recentsSavedMsg:
 		if msg.err != nil {
 			m.env.Log.Warn("recent paths", "err", msg.err)
@@ -281,6 +292,14 @@ func (m *Model) onKey(km tea.KeyPressMsg) tea.Cmd {
 		m.setStatus("", false)
 		return nil
 	}
+	if m.confirmAnalyzer {
+		m.confirmAnalyzer = false
+		if km.String() == "y" || km.String() == "Y" {
+			return m.startAnalyzer()
+		}
+		m.setStatus("Reachability Analyzer not run", false)
+		return nil
+	}
 	if m.cmd.active {
 		return m.onCmdline(km)
 	}
@@ -350,6 +369,7 @@ func (m *Model) showChecklist() tea.Cmd {
 
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true
+	m.stopAnalyzer()
 	if m.cancel != nil {
 		m.cancel()
 	}
@@ -395,6 +415,8 @@ func (m *Model) onIntent(it screen.Intent) tea.Cmd {
 		return m.openTail(it)
 	case screen.AttributeRecord:
 		return m.attribute(it.Flow, false)
+	case screen.AskAnalyzer:
+		m.askAnalyzer()
 	}
 	return nil
 }
@@ -454,6 +476,7 @@ func (m *Model) checkPath(p screen.PathSpec) tea.Cmd {
 	}
 	m.draft = p
 	m.path = p
+	m.stopAnalyzer()
 	m.pathGen++
 	m.checklist.Catalog = m.cat
 	m.checklist.Reset(p)

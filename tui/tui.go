@@ -22,6 +22,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/internal/xdg"
 	"github.com/reachnet/reach/themes"
 	"github.com/reachnet/reach/tui/screen"
@@ -51,6 +52,13 @@ type Options struct {
 	// FlowOpener and FlowTarget. Nil when the source has no flow logs: t
 	// then says so in the status line.
 	Flows tail.FlowOpener
+
+	// Analyzer asks AWS Reachability Analyzer about a checked path (the A
+	// key, after a confirm that names the charge). It is called in a
+	// goroutine of the terminal's and must clean up whatever it created
+	// before returning, also when ctx is cancelled. Nil when the source is
+	// not a live account.
+	Analyzer func(ctx context.Context, rep checks.Report) checks.AnalyzerResult
 
 	// Theme is "auto" (follow the terminal's background, the default),
 	// "dark" or "light".
@@ -137,6 +145,10 @@ func Run(ctx context.Context, opts Options) error {
 	if m.cancel != nil {
 		m.cancel()
 	}
+	// An analysis still running is cancelled by quit; its cleanup deletes
+	// what it created in the account before reach exits.
+	m.stopAnalyzer()
+	m.analyzerRuns.Wait()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return ctx.Err()
 	}

@@ -114,18 +114,18 @@ func dxError(w http.ResponseWriter, status int, code, msg string) {
 
 // front starts the server a Moto's URL points at: Direct Connect requests
 // are answered by dx, everything else is forwarded to moto_server.
-func front(backend string, dx *DirectConnect) (*httptest.Server, error) {
+func front(backend string, dx *DirectConnect, ins *Insights) (*httptest.Server, error) {
 	u, err := url.Parse(backend)
 	if err != nil {
 		return nil, err
 	}
-	rp := httputil.NewSingleHostReverseProxy(u)
+	ins.Next = httputil.NewSingleHostReverseProxy(u)
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if m := scopeRE.FindStringSubmatch(r.Header.Get("Authorization")); m != nil && m[1] == "directconnect" {
 			dx.serve(w, r)
 			return
 		}
-		rp.ServeHTTP(w, r)
+		ins.ServeHTTP(w, r)
 	})), nil
 }
 

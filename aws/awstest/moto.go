@@ -39,6 +39,8 @@ type Moto struct {
 	// DirectConnect holds the Direct Connect data the front server answers
 	// with; empty until a test sets it.
 	DirectConnect *DirectConnect
+	// Insights answers the Reachability Analyzer actions moto lacks.
+	Insights *Insights
 
 	front  *httptest.Server
 	cmd    *exec.Cmd
@@ -67,7 +69,7 @@ func Start() (*Moto, error) {
 		return nil, fmt.Errorf("start moto_server: %w", err)
 	}
 	exited := make(chan error, 1)
-	m := &Moto{Backend: fmt.Sprintf("http://127.0.0.1:%d", port), DirectConnect: &DirectConnect{}, cmd: cmd, logs: logs, exited: exited}
+	m := &Moto{Backend: fmt.Sprintf("http://127.0.0.1:%d", port), DirectConnect: &DirectConnect{}, Insights: NewInsights(nil), cmd: cmd, logs: logs, exited: exited}
 	go func() { exited <- cmd.Wait() }()
 	deadline := time.Now().Add(60 * time.Second)
 	client := &http.Client{Timeout: time.Second}
@@ -75,7 +77,7 @@ func Start() (*Moto, error) {
 		resp, err := client.Get(m.Backend + "/moto-api/")
 		if err == nil {
 			resp.Body.Close()
-			if m.front, err = front(m.Backend, m.DirectConnect); err != nil {
+			if m.front, err = front(m.Backend, m.DirectConnect, m.Insights); err != nil {
 				m.Stop()
 				return nil, fmt.Errorf("start the front server: %w", err)
 			}
@@ -116,6 +118,7 @@ func (m *Moto) Stop() {
 // account (moto recreates the default VPC of a region on first use).
 func (m *Moto) Reset(ctx context.Context) error {
 	m.DirectConnect.Reset()
+	m.Insights.Reset()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.Backend+"/moto-api/reset", nil)
 	if err != nil {
 		return err

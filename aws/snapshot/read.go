@@ -432,6 +432,9 @@ var ignoredKeys = map[string]bool{
 	"LoadBalancerAttributes":   true,
 	"LoadBalancerListeners":    true,
 	"LoadBalancerTargetHealth": true,
+	// A saved Reachability Analyzer analysis, read by check --analyzer.
+	"NetworkInsightsAnalyses":  true,
+	"NetworkInsightsPaths":     true,
 	"Listeners":                true,
 	"TargetGroups":             true,
 	"TargetHealthDescriptions": true,

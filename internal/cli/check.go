@@ -97,6 +97,13 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 	default:
 		return fail(stderr, exitUsage, "check: -o %q: expected text, json or markdown", output)
 	}
+	analyzer := p.flag("analyzer")
+	if analyzer && p.flag("demo") {
+		return fail(stderr, exitUsage, "check: --analyzer needs a live account, or a snapshot saved with --analyzer; the demo holds no analysis")
+	}
+	if analyzer && p.dur("analyzer-timeout") <= 0 {
+		return fail(stderr, exitUsage, "check: --analyzer-timeout must be positive")
+	}
 	net, code, ok := loadNetwork(p.source(), []string{from}, []string{to}, stderr)
 	if !ok {
 		return code
@@ -107,6 +114,13 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 	rep, err := checks.Check(net, checks.CheckArgs{From: from, To: to, Protocol: p.str("protocol"), Port: p.num("port"), SourcePort: p.num("source-port")})
 	if err != nil {
 		return fail(stderr, exitUsage, "check: %v", err)
+	}
+	interrupted := false
+	switch {
+	case analyzer && p.str("snapshot") != "":
+		replaySecondOpinion(p.str("snapshot"), &rep)
+	case analyzer:
+		interrupted = secondOpinion(p.source(), &rep, p.dur("analyzer-timeout"), stderr)
 	}
 	switch output {
 	case "json":
@@ -119,7 +133,57 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, exitUsage, "write report: %v", err)
 	}
+	if interrupted {
+		return exitInterrupted
+	}
 	return rep.ExitCode()
+}
+
+// replaySecondOpinion adds the analysis saved in the snapshot, diffed, to
+// the report: the same answer a live --analyzer gave when it was saved,
+// or why there is none.
+func replaySecondOpinion(dir string, rep *checks.Report) {
+	res := checks.AnalyzerResult{Status: checks.AnalyzerError, CleanedUp: true}
+	saved, err := aws.ReadSavedAnalysis(dir)
+	req, reqErr := aws.AnalyzerRequestFor(rep)
+	switch {
+	case err != nil:
+		res.Message = err.Error()
+	case reqErr != nil:
+		res.Message = reqErr.Error()
+	default:
+		res = saved.Replay(req)
+	}
+	checks.CompareAnalyzer(rep, &res)
+}
+
+// secondOpinion asks Reachability Analyzer about the checked path and adds
+// its answer, diffed, to the report; the verdict stays the local one. It
+// reports whether the user interrupted it (the analysis is cleaned up
+// all the same).
+func secondOpinion(src sourceFlags, rep *checks.Report, timeout time.Duration, stderr io.Writer) bool {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var res checks.AnalyzerResult
+	cfg, err := loadAWSConfig(ctx, src)
+	req, reqErr := aws.AnalyzerRequestFor(rep)
+	switch {
+	case err != nil:
+		res = checks.AnalyzerResult{Status: checks.AnalyzerError, Message: aws.Explain(err), CleanedUp: true}
+	case reqErr != nil:
+		res = checks.AnalyzerResult{Status: checks.AnalyzerError, Message: reqErr.Error(), CleanedUp: true}
+	default:
+		res = aws.NewAnalyzer(cfg).Run(ctx, req, timeout)
+	}
+	checks.CompareAnalyzer(rep, &res)
+	if !res.CleanedUp {
+		fmt.Fprintf(stderr, "reach: Reachability Analyzer: %s\n", render.Inert(res.Message))
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "reach: interrupted while Reachability Analyzer ran")
+		return true
+	}
+	return false
 }
 
 // loadNetwork reads the network the flags name. A live load reads only

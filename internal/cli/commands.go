@@ -82,6 +82,8 @@ var tuiFlagSpecs = []flagSpec{
 var checkFlagSpecs = []flagSpec{
 	{name: "output", short: "o", arg: "FORMAT", def: "text", usage: "output: text, json or markdown", values: []string{"text", "json", "markdown"}},
 	asciiFlag,
+	{name: "analyzer", kind: kindBool, usage: "also ask AWS Reachability Analyzer and diff its answer layer by layer (live: charged, about $0.10 an analysis, needs the opt-in IAM statement; --snapshot: replays the analysis saved in it)"},
+	{name: "analyzer-timeout", kind: kindDuration, arg: "D", def: "3m", usage: "with --analyzer: give up on the analysis after D (it is deleted all the same)"},
 }
 
 var flowsFlagSpecs = concat(sourceFlagSpecs, []flagSpec{
@@ -208,7 +210,9 @@ func (a *app) newRoot() *cobra.Command {
 		ValidArgsFunction: completeDirs,
 		RunE:              a.do(runSnapshot),
 	}
-	addFlags(save, sourceFlagSpecs[2], sourceFlagSpecs[3])
+	addFlags(save, sourceFlagSpecs[2], sourceFlagSpecs[3],
+		flagSpec{name: "analyzer", kind: kindBool, usage: "also run Reachability Analyzer on the path of --from and --to and save its analysis, replayed by check --snapshot DIR --analyzer (charged, about $0.10)"},
+		pathFlagSpecs[0], pathFlagSpecs[1], pathFlagSpecs[2], pathFlagSpecs[3], checkFlagSpecs[3])
 
 	flows := &cobra.Command{
 		Use:   "flows",

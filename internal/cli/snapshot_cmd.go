@@ -8,9 +8,14 @@ import (
 	"os"
 	"os/signal"
 
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/aws/convert"
+	"github.com/reachnet/reach/aws/inventory"
 	"github.com/reachnet/reach/aws/snapshot"
+	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/render"
 )
 
 // runSnapshot handles "reach snapshot save DIR": read the whole region
@@ -23,6 +28,15 @@ func runSnapshot(p *parsed, stdout, stderr io.Writer) int {
 	dir := p.args[0]
 	if dir == "" {
 		return fail(stderr, exitUsage, "snapshot save: name the directory to write (reach snapshot save DIR)")
+	}
+	analyzer, from, to := p.flag("analyzer"), p.str("from"), p.str("to")
+	switch {
+	case analyzer && (from == "" || to == ""):
+		return fail(stderr, exitUsage, "snapshot save: --analyzer needs the path: --from SRC --to DST")
+	case !analyzer && (from != "" || to != ""):
+		return fail(stderr, exitUsage, "snapshot save: --from and --to name the path of --analyzer; add --analyzer or drop them")
+	case analyzer && p.dur("analyzer-timeout") <= 0:
+		return fail(stderr, exitUsage, "snapshot save: --analyzer-timeout must be positive")
 	}
 	src := p.source()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -49,6 +63,11 @@ func runSnapshot(p *parsed, stdout, stderr io.Writer) int {
 		writeInventoryCache(liveLabel(src.profile, cfg.Region), net, false)
 	}
 	fmt.Fprintf(stdout, "saved %s: %d API calls in %s\n", dir, stats.Calls, stats.Elapsed.Round(1e6))
+	if analyzer {
+		if code := saveAnalysis(ctx, p, cfg, inv, dir, stdout, stderr); code != 0 {
+			return code
+		}
+	}
 	for _, g := range inv.Gaps {
 		fmt.Fprintf(stdout, "missing %s: %s", g.Kind, g.Reason)
 		if r := g.Remedy(); r != "" {
@@ -56,5 +75,43 @@ func runSnapshot(p *parsed, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintln(stdout)
 	}
+	return 0
+}
+
+// saveAnalysis runs Reachability Analyzer on the path of --from and --to,
+// as check --analyzer would, and writes the finished analysis next to the
+// inventory. The snapshot is saved already: an analysis that cannot be
+// had is said on stderr, not an error of the save, unless interrupted.
+func saveAnalysis(ctx context.Context, p *parsed, cfg sdkaws.Config, inv *inventory.Inventory, dir string, stdout, stderr io.Writer) int {
+	net, err := convert.Network(inv)
+	if err != nil {
+		return fail(stderr, exitUsage, "snapshot save: %v", err)
+	}
+	rep, err := checks.Check(net, checks.CheckArgs{From: p.str("from"), To: p.str("to"), Protocol: p.str("protocol"), Port: p.num("port")})
+	if err != nil {
+		return fail(stderr, exitUsage, "snapshot save: %v", err)
+	}
+	req, err := aws.AnalyzerRequestFor(&rep)
+	if err != nil {
+		fmt.Fprintf(stderr, "reach: no analysis saved: %s\n", render.Inert(err.Error()))
+		return 0
+	}
+	a := aws.NewAnalyzer(cfg)
+	res := a.Run(ctx, req, p.dur("analyzer-timeout"))
+	if !res.CleanedUp {
+		fmt.Fprintf(stderr, "reach: Reachability Analyzer: %s\n", render.Inert(res.Message))
+	}
+	if ctx.Err() != nil {
+		return fail(stderr, exitInterrupted, "snapshot save: interrupted while Reachability Analyzer ran; the inventory is saved, no analysis")
+	}
+	saved, ok := a.Last()
+	if !ok {
+		fmt.Fprintf(stderr, "reach: no analysis saved: %s: %s\n", res.Status, render.Inert(res.Message))
+		return 0
+	}
+	if err := aws.WriteSavedAnalysis(dir, saved); err != nil {
+		return fail(stderr, exitUsage, "snapshot save: %v", err)
+	}
+	fmt.Fprintf(stdout, "saved Reachability Analyzer analysis %s (%s)\n", render.Inert(res.AnalysisID), res.Status)
 	return 0
 }

@@ -60,6 +60,7 @@ func runTUI(p *parsed, stdout, stderr io.Writer) int {
 		// there are no flow logs to tail with this source.
 	default:
 		o.Flows = liveFlows(conf)
+		o.Analyzer = liveAnalyzer(conf)
 	}
 	if err := o.Validate(); err != nil {
 		return fail(stderr, exitUsage, "%v", err)
@@ -70,6 +71,22 @@ func runTUI(p *parsed, stdout, stderr io.Writer) int {
 		return fail(stderr, 1, "%v", err)
 	}
 	return 0
+}
+
+// liveAnalyzer asks Reachability Analyzer about a checked path, for the
+// terminal's A key. Nothing is built or called until the user confirmed.
+func liveAnalyzer(conf *awsConfig) func(context.Context, checks.Report) checks.AnalyzerResult {
+	return func(ctx context.Context, rep checks.Report) checks.AnalyzerResult {
+		cfg, err := conf.get(ctx)
+		if err != nil {
+			return checks.AnalyzerResult{Status: checks.AnalyzerError, Message: aws.Explain(err), CleanedUp: true}
+		}
+		req, err := aws.AnalyzerRequestFor(&rep)
+		if err != nil {
+			return checks.AnalyzerResult{Status: checks.AnalyzerError, Message: err.Error(), CleanedUp: true}
+		}
+		return aws.NewAnalyzer(cfg).Run(ctx, req, aws.DefaultAnalyzerTimeout)
+	}
 }
 
 // awsConfig loads the AWS configuration once for the terminal's loader

@@ -29,6 +29,9 @@ type (
 	CheckPath struct{ Path PathSpec }
 	// CopyText puts text on the clipboard (OSC 52).
 	CopyText struct{ Text, What string }
+	// AskAnalyzer asks the root to confirm, then run, Reachability
+	// Analyzer on the checklist's path.
+	AskAnalyzer struct{}
 	// Note shows a message in the status line.
 	Note struct {
 		Text string

@@ -4,6 +4,7 @@
 package checklist
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,8 +45,15 @@ type Model struct {
 	settled  bool
 	full     bool
 	Evidence pager.Model
-	Frame    int
-	w, h     int
+	// base is the newest report as the engine gave it; Report is base
+	// with the second opinion, when there is one, diffed in.
+	base *checks.Report
+	// analyzer is Reachability Analyzer's answer for this path;
+	// analyzerRunning is true while it is being asked.
+	analyzer        *checks.AnalyzerResult
+	analyzerRunning bool
+	Frame           int
+	w, h            int
 }
 
 func New(e *screen.Env) *Model {
@@ -67,7 +75,8 @@ func (c *Model) Capturing() bool { return c.Evidence.Typing }
 // the old path.
 func (c *Model) Reset(p screen.PathSpec) {
 	c.path = p
-	c.Report, c.EvalErr = nil, nil
+	c.Report, c.EvalErr, c.base = nil, nil, nil
+	c.analyzer, c.analyzerRunning = nil, false
 	c.Evaluating = false
 	c.prev = map[string]decided{}
 	c.settled = false
@@ -89,10 +98,11 @@ func (c *Model) Started(pending map[checks.DataKind]bool) {
 func (c *Model) Result(rep *checks.Report, err error, pending map[checks.DataKind]bool, now time.Time) {
 	c.Evaluating = false
 	c.Pending = pending
-	c.Report, c.EvalErr = rep, err
+	c.base, c.EvalErr = rep, err
 	if err != nil {
-		c.Report = nil
+		c.base = nil
 	}
+	c.withAnalyzer()
 	c.Refresh()
 	flips(c.prev, c.changed, c.Rows, now)
 	if !c.moved && !c.settled {
@@ -105,6 +115,37 @@ func (c *Model) Result(rep *checks.Report, err error, pending map[checks.DataKin
 	}
 	c.settled = c.settled || c.Report != nil && !c.PendingAny()
 	c.rebuildEvidence()
+}
+
+// AnalyzerStarted shows the analyzer's row as pending until its answer.
+func (c *Model) AnalyzerStarted() {
+	c.analyzerRunning = true
+	c.Refresh()
+}
+
+// SetAnalyzer takes Reachability Analyzer's answer for this path; every
+// later report of the path is diffed against it too.
+func (c *Model) SetAnalyzer(res checks.AnalyzerResult) {
+	c.analyzer, c.analyzerRunning = &res, false
+	c.withAnalyzer()
+	c.Refresh()
+}
+
+// AnalyzerRunning reports whether the analyzer is being asked.
+func (c *Model) AnalyzerRunning() bool { return c.analyzerRunning }
+
+// withAnalyzer derives Report from base: a copy with the analyzer's row
+// and diff, never a change to the engine's report.
+func (c *Model) withAnalyzer() {
+	if c.base == nil || c.analyzer == nil {
+		c.Report = c.base
+		return
+	}
+	rep := *c.base
+	rep.Layers = slices.Clone(c.base.Layers)
+	res := *c.analyzer
+	checks.CompareAnalyzer(&rep, &res)
+	c.Report = &rep
 }
 
 func (c *Model) toHost() bool {
@@ -121,6 +162,9 @@ func (c *Model) Refresh() {
 		c.Rows = layerRows(nil, nil, c.Pending, c.toHost(), c.env.ASCII)
 	} else {
 		c.Rows = layerRows(rep, err, c.Pending, c.toHost(), c.env.ASCII)
+	}
+	if c.analyzerRunning && !slices.ContainsFunc(c.Rows, func(r LayerRow) bool { return r.Name == checks.LayerReachabilityAnalyzer }) {
+		c.Rows = append(c.Rows, LayerRow{Name: checks.LayerReachabilityAnalyzer, Status: screen.RowPending, summary: "asking Reachability Analyzer"})
 	}
 	for i := range c.Rows {
 		c.Rows[i].Changed = c.changed[c.Rows[i].Name]
@@ -201,6 +245,8 @@ func (c *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		return nil, screen.CopyText{Text: fix, What: "the fix for " + c.Rows[c.Cursor].Name}
 	case key.Matches(km, k.Tail.Open):
 		return nil, screen.OpenTail{}
+	case key.Matches(km, k.Checklist.Analyzer):
+		return nil, screen.AskAnalyzer{}
 	case key.Matches(km, k.Checklist.Enter):
 		if !c.full {
 			c.full = true
@@ -318,5 +364,5 @@ func (c *Model) ShortHelp() []key.Binding {
 
 func (c *Model) FullHelp() [][]key.Binding {
 	k := c.env.Keys
-	return [][]key.Binding{{k.Checklist.Enter, k.Checklist.Copy, k.Tail.Open, k.Evidence.Filter, k.Global.Back}, k.List.Bindings()}
+	return [][]key.Binding{{k.Checklist.Enter, k.Checklist.Copy, k.Tail.Open, k.Checklist.Analyzer, k.Evidence.Filter, k.Global.Back}, k.List.Bindings()}
 }

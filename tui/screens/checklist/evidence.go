@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/lipgloss/v2"
+
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
@@ -140,6 +142,9 @@ func evidenceLines(e *screen.Env, rep *checks.Report, row LayerRow, c *catalog.C
 	}
 	for _, s := range cells.Wrap(cells.FromEngine(l.Summary, e.ASCII), w, "  ") {
 		add(st.Text.Render(s))
+	}
+	if l.Name == checks.LayerReachabilityAnalyzer && rep.Analyzer != nil {
+		return append(out, analyzerLines(e, rep.Analyzer, c, w)...)
 	}
 	for _, f := range l.Findings {
 		add("")
@@ -283,4 +288,49 @@ func flips(prev map[string]decided, changed map[string]time.Time, rows []LayerRo
 		prev[r.Name] = d
 		r.Changed = changed[r.Name]
 	}
+}
+
+// analyzerLines is the evidence of the second opinion: how it ended, what
+// was left in the account, each explanation on reach's layer, and each
+// difference with both sides.
+func analyzerLines(e *screen.Env, a *checks.AnalyzerResult, c *catalog.Catalog, w int) []string {
+	st := e.Styles
+	var out []string
+	wrap := func(style lipgloss.Style, text, indent string) {
+		for _, s := range cells.Wrap(cells.FromEngine(text, e.ASCII), w, indent) {
+			out = append(out, style.Render(s))
+		}
+	}
+	out = append(out, "")
+	head := "status " + string(a.Status)
+	if a.AnalysisID != "" {
+		head += ", analysis " + a.AnalysisID
+	}
+	if a.CleanedUp {
+		wrap(st.Subtle, head+"; cleaned up", "  ")
+	} else {
+		wrap(st.Fail, head+"; NOT cleaned up", "  ")
+	}
+	if a.Message != "" {
+		wrap(st.Text, a.Message, "  ")
+	}
+	if len(a.Explanations) > 0 {
+		out = append(out, "", st.Header.Render("explanations"))
+		for _, x := range a.Explanations {
+			layer := x.Layer
+			if layer == "" {
+				layer = "(no reach layer)"
+			}
+			wrap(st.Text, fmt.Sprintf("%s %s %s %s", x.Code, x.Direction, layer, c.Label(x.Component)), "    ")
+		}
+	}
+	if len(a.Differences) > 0 {
+		out = append(out, "", st.Header.Render("differences"))
+		for _, d := range a.Differences {
+			wrap(st.Warn, e.Glyphs.Warn+" "+d.Layer, "  ")
+			wrap(st.Text, "  reach: "+d.Local, "         ")
+			wrap(st.Text, "  analyzer: "+d.Analyzer, "            ")
+		}
+	}
+	return out
 }
