@@ -3,8 +3,9 @@
 // instance that is not publicly accessible is private; a NAT gateway and a
 // Resolver outbound endpoint accept no connections; an endpoint policy can
 // refuse what the network lets through; another account's resource can
-// refuse by its own policy. Interfaces are recognised by their type,
-// requester and description, so no service API beyond EC2 is needed.
+// refuse by its own policy; a load balancer accepts only on its listeners'
+// ports (loadbalancer.go). Interfaces are recognised by their type,
+// requester and description.
 
 package checks
 
@@ -172,21 +173,7 @@ func (w *walker) serviceDestination(q Query, src, dst endpoint) {
 	case svcRDS:
 		w.rdsDestination(src, dst)
 	case svcELB:
-		name := "a load balancer"
-		if n, l, ok := parseELBDescription(e.Description); ok {
-			name = fmt.Sprintf("%s load balancer %s", map[string]string{"net": "network", "app": "application", "gwy": "gateway", "classic": "Classic"}[l.kind], n)
-		}
-		w.decide(LayerService, Decision{Component: e.ID, Step: "destination " + e.ID, Outcome: "allow",
-			Rule: fmt.Sprintf("interface of %s; it answers only on its listeners' ports and forwards to healthy targets, which reach does not see", name)})
-		// The network lets the packet reach the load balancer; whether
-		// a listener takes it is the load balancer's configuration,
-		// which reach does not read. Say so rather than imply it does.
-		port := ""
-		if dst.end.Port != 0 {
-			port = fmt.Sprintf(" on port %d", dst.end.Port)
-		}
-		w.find(LayerService, Finding{Code: "LISTENER_NOT_CHECKED", Severity: SeverityWarn, Component: e.ID, Rule: "listeners not read",
-			Detail: fmt.Sprintf("%s accepts connections only where it has a listener; reach does not read load balancer listeners, so check that one listens%s (aws elbv2 describe-listeners)", name, port)})
+		w.loadBalancerDestination(q, dst)
 	case svcEndpoint:
 		for _, id := range sortedKeys(w.n.Endpoints) {
 			ep := w.n.Endpoints[id]
