@@ -54,6 +54,12 @@ var AllowedActions = []string{
 	"ec2:GetManagedPrefixListEntries",
 	"ec2:GetTransitGatewayRouteTablePropagations",
 	"ec2:SearchTransitGatewayRoutes",
+	"elasticloadbalancing:DescribeListeners",
+	"elasticloadbalancing:DescribeLoadBalancerAttributes",
+	"elasticloadbalancing:DescribeLoadBalancers",
+	"elasticloadbalancing:DescribeTargetGroupAttributes",
+	"elasticloadbalancing:DescribeTargetGroups",
+	"elasticloadbalancing:DescribeTargetHealth",
 	"logs:FilterLogEvents",
 	"logs:GetQueryResults",
 	"logs:StartLiveTail",
@@ -72,12 +78,13 @@ var AllowedActions = []string{
 // serviceIDs maps the SDK's service ID (what a client puts in its context)
 // to the IAM service prefix of its actions.
 var serviceIDs = map[string]string{
-	"CloudWatch Logs": "logs",
-	"Direct Connect":  "directconnect",
-	"EC2":             "ec2",
-	"Route 53":        "route53",
-	"Route53Resolver": "route53resolver",
-	"STS":             "sts",
+	"CloudWatch Logs":           "logs",
+	"Direct Connect":            "directconnect",
+	"EC2":                       "ec2",
+	"Elastic Load Balancing v2": "elasticloadbalancing",
+	"Route 53":                  "route53",
+	"Route53Resolver":           "route53resolver",
+	"STS":                       "sts",
 }
 
 // ReadOnlyVerbExceptions are the allowed actions whose verb is not

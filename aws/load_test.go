@@ -231,6 +231,8 @@ var allKinds = []checks.DataKind{
 	inventory.KindPrefixListEntries, inventory.KindDHCPOptions, inventory.KindFlowLogs, inventory.KindAddresses, inventory.KindHostedZones, inventory.KindHostedZone, inventory.KindRecordSets,
 	inventory.KindResolverEndpoints, inventory.KindResolverEndpointIPs, inventory.KindResolverRules, inventory.KindResolverRuleAssociations,
 	inventory.KindDXVirtualInterfaces, inventory.KindDXAssociations,
+	checks.KindLoadBalancers, checks.KindListeners, inventory.KindLoadBalancerAttributes,
+	inventory.KindTargetGroups, inventory.KindTargetHealth, inventory.KindTargetGroupAttributes,
 }
 
 // TestLoadAllSeededInventory checks that a full load reads every kind

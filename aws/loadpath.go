@@ -145,8 +145,11 @@ func (l *Loader) LoadPath(ctx context.Context, from, to []string, onEvent func(E
 
 	// Round 2: what the interfaces sit in.
 	r.mu.Lock()
-	var subnets, vpcs, attached, enis []string
+	var subnets, vpcs, attached, enis, loadBalancers []string
 	for _, n := range r.inv.NetworkInterfaces {
+		if name, ok := loadBalancerName(awssdk.ToString(n.Description)); ok {
+			loadBalancers = appendNew(loadBalancers, name)
+		}
 		enis = appendNew(enis, awssdk.ToString(n.NetworkInterfaceId))
 		subnets = appendNew(subnets, awssdk.ToString(n.SubnetId))
 		vpcs = appendNew(vpcs, awssdk.ToString(n.VpcId))
@@ -185,6 +188,10 @@ func (l *Loader) LoadPath(ctx context.Context, from, to []string, onEvent func(E
 	}
 	if len(attached) > 0 {
 		second = append(second, l.instancesTask(filter("instance-id", attached)))
+	}
+	if len(loadBalancers) > 0 {
+		// The load balancer behind an end decides which ports it accepts.
+		second = append(second, l.loadBalancersTask(loadBalancers))
 	}
 	r.spawn(int(r.maxRound.Load())+1, second...)
 	r.wg.Wait()

@@ -8,6 +8,8 @@ import (
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
@@ -54,6 +56,7 @@ type Topology struct {
 	WebIP, AppIP, DBIP, CIP, ApplianceIP        string
 	ResolverOutboundIPs, ResolverInboundIPs     []string
 	HostedZoneName, ForwardDomain, DBRecordName string
+	LoadBalancer, Listener, TargetGroup         string
 }
 
 // Clients holds unguarded SDK clients for seeding (the loader's clients
@@ -62,6 +65,7 @@ type Clients struct {
 	EC2      *ec2.Client
 	Route53  *route53.Client
 	Resolver *route53resolver.Client
+	ELB      *elasticloadbalancingv2.Client
 }
 
 // NewClients builds seeding clients for endpoint.
@@ -71,6 +75,7 @@ func NewClients(endpoint string) Clients {
 		EC2:      ec2.NewFromConfig(cfg),
 		Route53:  route53.NewFromConfig(cfg),
 		Resolver: route53resolver.NewFromConfig(cfg),
+		ELB:      elasticloadbalancingv2.NewFromConfig(cfg),
 	}
 }
 
@@ -570,6 +575,31 @@ func SeedFull(ctx context.Context, c Clients) (*Topology, error) {
 			return err
 		}
 		t.ResolverRuleAssociation = *a.ResolverRuleAssociation.Id
+		return nil
+	})
+	s.step("load balancer", func() error {
+		lb, err := c.ELB.CreateLoadBalancer(ctx, &elasticloadbalancingv2.CreateLoadBalancerInput{Name: str("api"), Type: elbtypes.LoadBalancerTypeEnumNetwork,
+			Scheme: elbtypes.LoadBalancerSchemeEnumInternal, Subnets: []string{t.SubnetAPrivate}})
+		if err != nil {
+			return err
+		}
+		t.LoadBalancer = *lb.LoadBalancers[0].LoadBalancerArn
+		tg, err := c.ELB.CreateTargetGroup(ctx, &elasticloadbalancingv2.CreateTargetGroupInput{Name: str("app"), Protocol: elbtypes.ProtocolEnumTcp,
+			Port: awssdk.Int32(8443), VpcId: str(t.VPCA), TargetType: elbtypes.TargetTypeEnumInstance})
+		if err != nil {
+			return err
+		}
+		t.TargetGroup = *tg.TargetGroups[0].TargetGroupArn
+		if _, err := c.ELB.RegisterTargets(ctx, &elasticloadbalancingv2.RegisterTargetsInput{TargetGroupArn: str(t.TargetGroup),
+			Targets: []elbtypes.TargetDescription{{Id: str(t.InstanceApp)}}}); err != nil {
+			return err
+		}
+		l, err := c.ELB.CreateListener(ctx, &elasticloadbalancingv2.CreateListenerInput{LoadBalancerArn: str(t.LoadBalancer), Protocol: elbtypes.ProtocolEnumTcp,
+			Port: awssdk.Int32(443), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: str(t.TargetGroup)}}})
+		if err != nil {
+			return err
+		}
+		t.Listener = *l.Listeners[0].ListenerArn
 		return nil
 	})
 	if s.err != nil {
