@@ -14,10 +14,15 @@ import (
 )
 
 // loadBalancersTask reads the Elastic Load Balancing v2 load balancers (all,
-// or those named), then each one's listeners and attributes. A listener
-// read that fails leaves a gap scoped to its load balancer's ARN, so only
-// that load balancer's service layer is unknown.
-func (l *Loader) loadBalancersTask(names []string) *task {
+// or those named), then each one's listeners and attributes, and with
+// withTargetGroups its target groups (a full load reads them all at once
+// instead). A listener read that fails leaves a gap scoped to its load
+// balancer's ARN, so only that load balancer's service layer is unknown.
+func (l *Loader) loadBalancersTask(names []string, withTargetGroups bool) *task {
+	holds := []checks.DataKind{checks.KindListeners, inventory.KindLoadBalancerAttributes}
+	if withTargetGroups {
+		holds = append(holds, inventory.KindTargetGroups, inventory.KindTargetHealth, inventory.KindTargetGroupAttributes)
+	}
 	return listTask(checks.KindLoadBalancers, "elasticloadbalancing:DescribeLoadBalancers", "",
 		func(ctx context.Context, round int) ([]elbtypes.LoadBalancer, int, error) {
 			var out []elbtypes.LoadBalancer
@@ -36,9 +41,12 @@ func (l *Loader) loadBalancersTask(names []string) *task {
 			for _, lb := range lbs {
 				arn := awssdk.ToString(lb.LoadBalancerArn)
 				ts = append(ts, l.listenersTask(arn), l.loadBalancerAttributesTask(arn))
+				if withTargetGroups {
+					ts = append(ts, l.targetGroupsTask(awssdk.String(arn)))
+				}
 			}
 			return ts
-		}, checks.KindListeners, inventory.KindLoadBalancerAttributes)
+		}, holds...)
 }
 
 func (l *Loader) listenersTask(lbARN string) *task {

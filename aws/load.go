@@ -218,7 +218,7 @@ func (l *Loader) allTasks() []*task {
 		l.resolverRulesTask(),
 		l.resolverRuleAssociationsTask(),
 		l.dxVirtualInterfacesTask(),
-		l.loadBalancersTask(nil),
+		l.loadBalancersTask(nil, false),
 		l.targetGroupsTask(nil),
 	}
 }

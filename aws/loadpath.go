@@ -191,7 +191,7 @@ func (l *Loader) LoadPath(ctx context.Context, from, to []string, onEvent func(E
 	}
 	if len(loadBalancers) > 0 {
 		// The load balancer behind an end decides which ports it accepts.
-		second = append(second, l.loadBalancersTask(loadBalancers))
+		second = append(second, l.loadBalancersTask(loadBalancers, true))
 	}
 	r.spawn(int(r.maxRound.Load())+1, second...)
 	r.wg.Wait()

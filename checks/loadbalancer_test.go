@@ -104,3 +104,45 @@ func TestLoadBalancerListeners(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadBalancerTargetHealth: draining targets get no new connections
+// ("Elastic Load Balancing stops sending requests to targets that are
+// deregistering", ELB user guides, deregistration delay); unused ones are in
+// no use (target health states: "unused"); and "if a target group contains
+// only unhealthy registered targets, the load balancer routes requests to
+// all those targets, regardless of their health status" (health checks for
+// target groups).
+func TestLoadBalancerTargetHealth(t *testing.T) {
+	const tgARN = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/api/89abcdef01234567"
+	target := func(id, state string) Target { return Target{ID: id, Port: 8443, State: state} }
+	for _, tc := range []struct {
+		name    string
+		group   *TargetGroup
+		verdict Verdict
+		code    string
+	}{
+		{"a healthy target", &TargetGroup{ARN: tgARN, TargetsRead: true, Targets: []Target{target("i-1", "healthy")}}, Reachable, "TARGETS_NOT_CHECKED"},
+		{"one healthy among draining", &TargetGroup{ARN: tgARN, TargetsRead: true, Targets: []Target{target("i-1", "draining"), target("i-2", "healthy")}}, Reachable, "TARGETS_NOT_CHECKED"},
+		{"no targets registered", &TargetGroup{ARN: tgARN, TargetsRead: true}, Unreachable, "TARGET_GROUP_NO_TARGETS"},
+		{"every target draining or unused", &TargetGroup{ARN: tgARN, TargetsRead: true, Targets: []Target{target("i-1", "draining"), target("i-2", "unused")}}, Unreachable, "TARGET_GROUP_NO_TARGETS"},
+		{"every target unhealthy: fails open", &TargetGroup{ARN: tgARN, TargetsRead: true, Targets: []Target{target("i-1", "unhealthy"), target("i-2", "unhealthy")}}, Reachable, "TARGETS_ALL_UNHEALTHY"},
+		{"health not read decides nothing", &TargetGroup{ARN: tgARN}, Reachable, "TARGETS_NOT_CHECKED"},
+		{"a group not among those read decides nothing", nil, Reachable, "TARGETS_NOT_CHECKED"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := twoVPCs()
+			b.loadBalancer("eni-server", "net/api/0123456789abcdef", Listener{Port: 443, Protocol: "TCP", Actions: []string{"forward"}, TargetGroupARNs: []string{tgARN}})
+			b.n.TargetGroups = map[string]*TargetGroup{}
+			if tc.group != nil {
+				b.n.TargetGroups[tgARN] = tc.group
+			}
+			r := check(t, b.n, "eni-client", "10.0.2.20:443")
+			if r.Verdict != tc.verdict || finding(r, LayerService, tc.code) == nil {
+				t.Fatalf("verdict %s, want %s with %s\n%s", r.Verdict, tc.verdict, tc.code, dump(r))
+			}
+			if tc.verdict == Unreachable && (r.BlockedBy == nil || r.BlockedBy.Component != tgARN) {
+				t.Errorf("blocked_by %+v, want the target group %s", r.BlockedBy, tgARN)
+			}
+		})
+	}
+}

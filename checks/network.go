@@ -59,6 +59,8 @@ type Network struct {
 	// ARN. It is nil when they were not read, which is not the same as an
 	// account without load balancers (an empty map).
 	LoadBalancers map[string]*LoadBalancer
+	// TargetGroups holds the target groups by ARN; nil when not read.
+	TargetGroups map[string]*TargetGroup
 
 	// LinuxClientPorts and WindowsClientPorts replace the ephemeral port
 	// ranges clients are assumed to pick from (zero keeps AWS's defaults,

@@ -57,6 +57,7 @@ type Topology struct {
 	ResolverOutboundIPs, ResolverInboundIPs     []string
 	HostedZoneName, ForwardDomain, DBRecordName string
 	LoadBalancer, Listener, TargetGroup         string
+	ENILoadBalancer, LoadBalancerIP             string
 }
 
 // Clients holds unguarded SDK clients for seeding (the loader's clients
@@ -600,6 +601,16 @@ func SeedFull(ctx context.Context, c Clients) (*Topology, error) {
 			return err
 		}
 		t.Listener = *l.Listeners[0].ListenerArn
+		// The emulator gives a load balancer no interface; the one ELB
+		// would create carries the description that names it.
+		_, path, _ := strings.Cut(t.LoadBalancer, ":loadbalancer/")
+		t.LoadBalancerIP = "10.0.1.100"
+		o, err := e.CreateNetworkInterface(ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: str(t.SubnetAPublic), Groups: []string{t.SGWeb},
+			PrivateIpAddress: str(t.LoadBalancerIP), Description: str("ELB " + path)})
+		if err != nil {
+			return err
+		}
+		t.ENILoadBalancer = *o.NetworkInterface.NetworkInterfaceId
 		return nil
 	})
 	if s.err != nil {

@@ -79,6 +79,7 @@ func Network(inv *inventory.Inventory) (*checks.Network, error) {
 	c.endpoints()
 	c.prefixLists()
 	c.loadBalancers()
+	c.targetGroups()
 	if err := convertDNS(inv, c.n); err != nil {
 		c.errs = append(c.errs, err)
 	}
