@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/directconnect"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
 	"github.com/aws/smithy-go"
@@ -109,6 +110,7 @@ type Loader struct {
 	resolver    *route53resolver.Client
 	dx          *directconnect.Client
 	elb         *elasticloadbalancingv2.Client
+	rds         *rds.Client
 	region      string
 	concurrency int
 	loadTimeout time.Duration
@@ -156,6 +158,9 @@ func NewLoader(cfg awssdk.Config, opts ...Option) *Loader {
 		}),
 		elb: elasticloadbalancingv2.NewFromConfig(cfg, func(c *elasticloadbalancingv2.Options) {
 			c.APIOptions = append(c.APIOptions, ReadOnlyGuard("elasticloadbalancing"), instrument, bound)
+		}),
+		rds: rds.NewFromConfig(cfg, func(c *rds.Options) {
+			c.APIOptions = append(c.APIOptions, ReadOnlyGuard("rds"), instrument, bound)
 		}),
 		region:      cfg.Region,
 		concurrency: o.concurrency,
@@ -220,6 +225,7 @@ func (l *Loader) allTasks() []*task {
 		l.dxVirtualInterfacesTask(),
 		l.loadBalancersTask(nil, false),
 		l.targetGroupsTask(nil),
+		l.dbInstancesTask(),
 	}
 }
 

@@ -267,7 +267,7 @@ var allKinds = []checks.DataKind{
 	inventory.KindResolverEndpoints, inventory.KindResolverEndpointIPs, inventory.KindResolverRules, inventory.KindResolverRuleAssociations,
 	inventory.KindDXVirtualInterfaces, inventory.KindDXAssociations,
 	checks.KindLoadBalancers, checks.KindListeners, inventory.KindLoadBalancerAttributes,
-	inventory.KindTargetGroups, inventory.KindTargetHealth, inventory.KindTargetGroupAttributes,
+	inventory.KindTargetGroups, inventory.KindTargetHealth, inventory.KindTargetGroupAttributes, checks.KindDBInstances,
 }
 
 // TestLoadAllSeededInventory checks that a full load reads every kind

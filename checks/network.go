@@ -61,6 +61,9 @@ type Network struct {
 	LoadBalancers map[string]*LoadBalancer
 	// TargetGroups holds the target groups by ARN; nil when not read.
 	TargetGroups map[string]*TargetGroup
+	// DBInstances holds the RDS DB instances by identifier; nil when not
+	// read.
+	DBInstances map[string]*DBInstance
 
 	// LinuxClientPorts and WindowsClientPorts replace the ephemeral port
 	// ranges clients are assumed to pick from (zero keeps AWS's defaults,

@@ -171,7 +171,9 @@ func (w *walker) serviceDestination(q Query, src, dst endpoint) {
 		w.find(LayerService, Finding{Code: "NAT_GATEWAY_NOT_A_DESTINATION", Severity: SeverityBlock, Component: comp, Rule: "NAT gateway interface " + e.ID,
 			Detail: fmt.Sprintf("%s belongs to NAT gateway %s, which translates traffic passing through it and accepts no connection of its own", dst.addr, comp)})
 	case svcRDS:
-		w.rdsDestination(src, dst)
+		if !w.dbInstanceDestination(q, src, dst) {
+			w.rdsDestination(src, dst)
+		}
 	case svcELB:
 		w.loadBalancerDestination(q, dst)
 	case svcEndpoint:
@@ -208,8 +210,9 @@ func (w *walker) serviceDestination(q Query, src, dst endpoint) {
 }
 
 // rdsDestination: an RDS instance that is not publicly accessible has no
-// public address and is reached only privately. describe-db-instances is
-// not read, so "publicly accessible" is inferred from the interface.
+// public address and is reached only privately. Without describe-db-instances
+// singling out the instance, "publicly accessible" is inferred from the
+// interface.
 func (w *walker) rdsDestination(src, dst endpoint) {
 	e := dst.eni
 	pub := e.PublicFor(e.PrimaryIP())
@@ -220,7 +223,7 @@ func (w *walker) rdsDestination(src, dst endpoint) {
 	case fromInternet:
 		w.decide(LayerService, Decision{Component: e.ID, Step: "destination " + e.ID, Outcome: "deny", Rule: "RDS instance not publicly accessible (inferred: its interface has no public address)"})
 		w.find(LayerService, Finding{Code: "RDS_NOT_PUBLICLY_ACCESSIBLE", Severity: SeverityBlock, Component: e.ID, Rule: "no public address on " + e.ID,
-			Detail: fmt.Sprintf("%s is an RDS instance's interface without a public address, so the instance is not publicly accessible (inferred from the interface; describe-db-instances is not read) and is reachable only from its VPC, peered VPCs and private connections, not from %s", e.ID, src.addr),
+			Detail: fmt.Sprintf("%s is an RDS instance's interface without a public address, so the instance is not publicly accessible (inferred from the interface: describe-db-instances, when read, does not single out its instance) and is reachable only from its VPC, peered VPCs and private connections, not from %s", e.ID, src.addr),
 			Fix:    "aws rds modify-db-instance --db-instance-identifier <db-instance> --publicly-accessible --apply-immediately  (and its subnets need a route to an internet gateway; prefer reaching it privately)"})
 	default:
 		w.decide(LayerService, Decision{Component: e.ID, Step: "destination " + e.ID, Outcome: "allow", Rule: "RDS instance interface; not publicly accessible (inferred: no public address), reached privately"})

@@ -80,6 +80,7 @@ func DumpCLI(ctx context.Context, endpoint, dir string) error {
 		first = append(first, cliCommand{File: filepath.Join(dir, c+".json"), Args: []string{"route53resolver", c}})
 	}
 	first = append(first, cliCommand{File: filepath.Join(dir, "describe-virtual-interfaces.json"), Args: []string{"directconnect", "describe-virtual-interfaces"}})
+	first = append(first, cliCommand{File: filepath.Join(dir, "describe-db-instances.json"), Args: []string{"rds", "describe-db-instances"}})
 	for _, c := range []string{"describe-load-balancers", "describe-target-groups"} {
 		first = append(first, cliCommand{File: filepath.Join(dir, c+".json"), Args: []string{"elbv2", c}})
 	}

@@ -80,6 +80,7 @@ func Network(inv *inventory.Inventory) (*checks.Network, error) {
 	c.prefixLists()
 	c.loadBalancers()
 	c.targetGroups()
+	c.dbInstances()
 	if err := convertDNS(inv, c.n); err != nil {
 		c.errs = append(c.errs, err)
 	}

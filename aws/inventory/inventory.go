@@ -10,6 +10,7 @@ import (
 	dxtypes "github.com/aws/aws-sdk-go-v2/service/directconnect/types"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	resolvertypes "github.com/aws/aws-sdk-go-v2/service/route53resolver/types"
 
@@ -72,6 +73,9 @@ type Inventory struct {
 	TargetHealth           map[string][]elbtypes.TargetHealthDescription // by target group ARN
 	LoadBalancerAttributes map[string][]elbtypes.LoadBalancerAttribute   // by load balancer ARN
 	TargetGroupAttributes  map[string][]elbtypes.TargetGroupAttribute    // by target group ARN
+
+	// DBInstances are RDS's describe-db-instances.
+	DBInstances []rdstypes.DBInstance
 
 	// Present records which kinds were read (a snapshot file or a
 	// successful API call); a kind absent here becomes a checks.Gap.

@@ -451,6 +451,10 @@ var outputs = []output{
 			return inventory.KindLoadBalancerAttributes
 		},
 		read: readAttributes},
+	{key: "DBInstances", command: "rds describe-db-instances", kind: checks.KindDBInstances,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "DBInstances", &inv.DBInstances)
+		}},
 	{key: "LoadBalancerAttributes", command: "elbv2 describe-load-balancer-attributes (Batfish's LoadBalancerAttributes.json)", kind: inventory.KindLoadBalancerAttributes,
 		read: readBatfishLoadBalancerAttributes},
 }
@@ -462,7 +466,6 @@ var ignoredKeys = map[string]bool{
 	"AvailabilityZones":        true,
 	"Regions":                  true,
 	"CustomerGateways":         true,
-	"DBInstances":              true,
 	"LoadBalancerDescriptions": true,
 	"DomainStatusList":         true,
 	"ServiceDetails":           true,

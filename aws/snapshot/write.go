@@ -98,6 +98,10 @@ type field struct {
 func snapshotFiles(inv *inventory.Inventory) []snapshotFile {
 	var files []snapshotFile
 	add := func(kind checks.DataKind, key string, value any) {
+		if v := reflect.ValueOf(value); v.Kind() == reflect.Slice && v.IsNil() {
+			// The CLI prints an empty list, never null.
+			value = reflect.MakeSlice(v.Type(), 0, 0).Interface()
+		}
 		if inv.Present[kind] {
 			files = append(files, snapshotFile{name: string(kind) + ".json", doc: object{{key, value}}})
 		}
@@ -134,6 +138,7 @@ func snapshotFiles(inv *inventory.Inventory) []snapshotFile {
 	add(inventory.KindResolverRuleAssociations, "ResolverRuleAssociations", inv.ResolverRuleAssociations)
 	add(checks.KindLoadBalancers, "LoadBalancers", inv.LoadBalancers)
 	add(inventory.KindTargetGroups, "TargetGroups", inv.TargetGroups)
+	add(checks.KindDBInstances, "DBInstances", inv.DBInstances)
 
 	// Outputs read per parent: one file each, the parent's ID last in the
 	// name. IDs go into file names, so anything that is not a plain ID is
