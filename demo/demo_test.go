@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
 )
@@ -58,6 +59,7 @@ var outputs = map[string]any{
 	"describe-listeners":                       elasticloadbalancingv2.DescribeListenersOutput{},
 	"describe-target-groups":                   elasticloadbalancingv2.DescribeTargetGroupsOutput{},
 	"describe-target-health":                   elasticloadbalancingv2.DescribeTargetHealthOutput{},
+	"describe-db-instances":                    rds.DescribeDBInstancesOutput{},
 }
 
 func command(name string) string {
