@@ -241,6 +241,24 @@ func TestLoadPathReadsTheLoadBalancer(t *testing.T) {
 	}
 }
 
+// TestLoadAllReadsDBInstances: the DB instance seeded in the emulator
+// converts with what the service layer needs to single it out and judge it.
+func TestLoadAllReadsDBInstances(t *testing.T) {
+	_, topo, all := seeded(t)
+	n, err := convert.Network(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := n.DBInstances[topo.DBInstance]
+	if db == nil {
+		t.Fatalf("DB instance %s not converted: %+v", topo.DBInstance, n.DBInstances)
+	}
+	if db.Port != 5432 || db.PubliclyAccessible || db.VPCID != topo.VPCA || !slices.Contains(db.SubnetIDs, topo.SubnetAPrivate) ||
+		!slices.Equal(db.SecurityGroupIDs, []string{topo.SGApp}) {
+		t.Errorf("DB instance %+v", db)
+	}
+}
+
 func TestLoadPathNotFound(t *testing.T) {
 	m, topo, _ := seeded(t)
 	inv, _, err := testLoader(m.URL).LoadPath(context.Background(), []string{"eni-0123456789abcdef0"}, []string{topo.ENIApp}, nil)

@@ -10,6 +10,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
@@ -58,6 +59,7 @@ type Topology struct {
 	HostedZoneName, ForwardDomain, DBRecordName string
 	LoadBalancer, Listener, TargetGroup         string
 	ENILoadBalancer, LoadBalancerIP             string
+	DBInstance                                  string
 }
 
 // Clients holds unguarded SDK clients for seeding (the loader's clients
@@ -67,6 +69,7 @@ type Clients struct {
 	Route53  *route53.Client
 	Resolver *route53resolver.Client
 	ELB      *elasticloadbalancingv2.Client
+	RDS      *rds.Client
 }
 
 // NewClients builds seeding clients for endpoint.
@@ -77,6 +80,7 @@ func NewClients(endpoint string) Clients {
 		Route53:  route53.NewFromConfig(cfg),
 		Resolver: route53resolver.NewFromConfig(cfg),
 		ELB:      elasticloadbalancingv2.NewFromConfig(cfg),
+		RDS:      rds.NewFromConfig(cfg),
 	}
 }
 
@@ -611,6 +615,20 @@ func SeedFull(ctx context.Context, c Clients) (*Topology, error) {
 			return err
 		}
 		t.ENILoadBalancer = *o.NetworkInterface.NetworkInterfaceId
+		return nil
+	})
+	s.step("db instance", func() error {
+		if _, err := c.RDS.CreateDBSubnetGroup(ctx, &rds.CreateDBSubnetGroupInput{DBSubnetGroupName: str("payments"), DBSubnetGroupDescription: str("payments"),
+			SubnetIds: []string{t.SubnetAPublic, t.SubnetAPrivate}}); err != nil {
+			return err
+		}
+		o, err := c.RDS.CreateDBInstance(ctx, &rds.CreateDBInstanceInput{DBInstanceIdentifier: str("payments"), DBInstanceClass: str("db.t3.micro"),
+			Engine: str("postgres"), AllocatedStorage: awssdk.Int32(20), MasterUsername: str("payments"), MasterUserPassword: str("not-a-secret-1"),
+			DBSubnetGroupName: str("payments"), VpcSecurityGroupIds: []string{t.SGApp}, Port: awssdk.Int32(5432), PubliclyAccessible: awssdk.Bool(false)})
+		if err != nil {
+			return err
+		}
+		t.DBInstance = *o.DBInstance.DBInstanceIdentifier
 		return nil
 	})
 	if s.err != nil {
