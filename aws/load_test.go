@@ -500,6 +500,8 @@ func deniedPaths(topo *awstest.Topology) []checks.Query {
 		{topo.ENIApp, "10.60.0.1", "udp", 53},
 		{"192.168.10.5", topo.ENIWeb, "tcp", 443},
 		{"203.0.113.50", topo.EIPPublic, "tcp", 443},
+		{topo.ENIApp, topo.LoadBalancerIP, "tcp", 443},
+		{topo.ENIApp, topo.LoadBalancerIP, "tcp", 8443},
 	} {
 		q, err := checks.NewQuery(p.from, p.to, p.proto, p.port, 0)
 		if err == nil {
