@@ -6,6 +6,7 @@ package checks
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 )
@@ -107,4 +108,45 @@ func (w *walker) dbInstanceDestination(q Query, src, dst endpoint) bool {
 		w.decide(LayerService, Decision{Component: db.ID, Step: "DB instance " + name, Outcome: "allow", Rule: fmt.Sprintf("RDS instance, status %s, not publicly accessible, reached privately on port %d", db.Status, db.Port)})
 	}
 	return true
+}
+
+// dbInstanceAnswer resolves an RDS endpoint name to the interface of the
+// instance that owns it: its private address, or from outside the
+// instance's VPC its public one when the instance is publicly accessible.
+// It reports false when the data does not single out one interface.
+func (w *walker) dbInstanceAnswer(ctx *dnsCtx, name string) ([]netip.Addr, bool) {
+	var db *DBInstance
+	for _, id := range sortedKeys(w.n.DBInstances) {
+		if d := w.n.DBInstances[id]; d.Address != "" && normName(d.Address) == name {
+			db = d
+			break
+		}
+	}
+	if db == nil {
+		return nil, false
+	}
+	var enis []*ENI
+	for _, id := range w.ix.eniOrder {
+		e := w.n.ENIs[id]
+		if w.serviceOf(e) != svcRDS {
+			continue
+		}
+		if dbs := w.n.dbInstanceOf(e); len(dbs) == 1 && dbs[0] == db {
+			enis = append(enis, e)
+		}
+	}
+	if len(enis) != 1 {
+		return nil, false
+	}
+	e := enis[0]
+	addr := e.PrimaryIP()
+	if db.PubliclyAccessible && ctx.vpcID != db.VPCID {
+		addr = e.PublicFor(e.PrimaryIP())
+	}
+	if !addr.IsValid() {
+		return nil, false
+	}
+	w.dnsDecide(Decision{Component: db.ID, Step: "RDS endpoint " + name, Outcome: "allow",
+		Rule: fmt.Sprintf("the endpoint of DB instance %s, whose interface %s (its VPC, DB subnet group and security groups) has %s", db.ID, e.ID, addr)})
+	return []netip.Addr{addr}, true
 }

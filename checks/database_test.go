@@ -79,3 +79,47 @@ func TestDBInstancePubliclyAccessible(t *testing.T) {
 		})
 	}
 }
+
+// TestDBInstanceEndpointName: "the endpoint ... resolves to the private IP
+// address from within the DB instance's VPC" and, for a publicly accessible
+// instance, to the public one from outside it (RDS user guide, "Working
+// with a DB instance in a VPC"); a private-zone CNAME to it follows.
+func TestDBInstanceEndpointName(t *testing.T) {
+	const endpoint = "payments.c8x2k1m9q4zt.us-east-1.rds.amazonaws.com"
+	for _, tc := range []struct {
+		name    string
+		setup   func(b *netBuilder)
+		query   string
+		verdict Verdict
+		dns     Status
+		want    string
+	}{
+		{"the endpoint name", nil, endpoint, Reachable, StatusPass, "10.0.2.20"},
+		{"a CNAME in a private zone", func(b *netBuilder) {
+			addRec(b.n.HostedZones["Zapp"], "db.example.internal", "CNAME", endpoint)
+		}, "db.example.internal", Reachable, StatusPass, "10.0.2.20"},
+		{"two interfaces could be the instance's", func(b *netBuilder) {
+			e := b.eni("eni-server-2", "subnet-b", "10.0.2.21", "sg-server")
+			e.RequesterID, e.Description = "amazon-rds", "RDSNetworkInterface"
+		}, endpoint, Unknown, StatusUnknown, ""},
+		{"another instance's name", nil, "other.c8x2k1m9q4zt.us-east-1.rds.amazonaws.com", Unknown, StatusUnknown, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := dnsWorld()
+			e := b.n.ENIs["eni-server"]
+			e.RequesterID, e.Description = "amazon-rds", "RDSNetworkInterface"
+			b.n.DBInstances = map[string]*DBInstance{"payments": {ID: "payments", Status: "available", Address: endpoint, Port: 443,
+				VPCID: "vpc-app", SubnetIDs: []string{"subnet-b"}, SecurityGroupIDs: []string{"sg-server"}}}
+			if tc.setup != nil {
+				tc.setup(b)
+			}
+			r := check(t, b.n, "eni-client", tc.query+":443")
+			if r.Verdict != tc.verdict || r.Layer(LayerDNS).Status != tc.dns {
+				t.Fatalf("verdict %s, dns %s; want %s, %s\n%s", r.Verdict, r.Layer(LayerDNS).Status, tc.verdict, tc.dns, dump(r))
+			}
+			if tc.want != "" && r.Destination.Address != tc.want {
+				t.Errorf("destination %s, want %s", r.Destination.Address, tc.want)
+			}
+		})
+	}
+}
