@@ -54,11 +54,18 @@ var AllowedActions = []string{
 	"ec2:GetManagedPrefixListEntries",
 	"ec2:GetTransitGatewayRouteTablePropagations",
 	"ec2:SearchTransitGatewayRoutes",
+	"elasticloadbalancing:DescribeListeners",
+	"elasticloadbalancing:DescribeLoadBalancerAttributes",
+	"elasticloadbalancing:DescribeLoadBalancers",
+	"elasticloadbalancing:DescribeTargetGroupAttributes",
+	"elasticloadbalancing:DescribeTargetGroups",
+	"elasticloadbalancing:DescribeTargetHealth",
 	"logs:FilterLogEvents",
 	"logs:GetQueryResults",
 	"logs:StartLiveTail",
 	"logs:StartQuery",
 	"logs:StopQuery",
+	"rds:DescribeDBInstances",
 	"route53:GetHostedZone",
 	"route53:ListHostedZones",
 	"route53:ListResourceRecordSets",
@@ -96,12 +103,14 @@ func AnalyzerGuard() func(*middleware.Stack) error {
 // serviceIDs maps the SDK's service ID (what a client puts in its context)
 // to the IAM service prefix of its actions.
 var serviceIDs = map[string]string{
-	"CloudWatch Logs": "logs",
-	"Direct Connect":  "directconnect",
-	"EC2":             "ec2",
-	"Route 53":        "route53",
-	"Route53Resolver": "route53resolver",
-	"STS":             "sts",
+	"CloudWatch Logs":           "logs",
+	"Direct Connect":            "directconnect",
+	"EC2":                       "ec2",
+	"Elastic Load Balancing v2": "elasticloadbalancing",
+	"RDS":                       "rds",
+	"Route 53":                  "route53",
+	"Route53Resolver":           "route53resolver",
+	"STS":                       "sts",
 }
 
 // ReadOnlyVerbExceptions are the allowed actions whose verb is not

@@ -75,7 +75,7 @@ func TestAllowedActionsAreReads(t *testing.T) {
 	}
 	for _, a := range AllowedActions {
 		service, op, ok := strings.Cut(a, ":")
-		if !ok || strings.ContainsAny(a, "*?") || !slices.Contains([]string{"directconnect", "ec2", "logs", "route53", "route53resolver", "sts"}, service) {
+		if !ok || strings.ContainsAny(a, "*?") || !slices.Contains([]string{"directconnect", "ec2", "elasticloadbalancing", "logs", "rds", "route53", "route53resolver", "sts"}, service) {
 			t.Errorf("%s: not service:Operation of a service reach reads", a)
 		}
 		if _, why := ReadOnlyVerbExceptions[a]; why {

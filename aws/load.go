@@ -23,6 +23,8 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/directconnect"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
 	"github.com/aws/smithy-go"
@@ -107,6 +109,8 @@ type Loader struct {
 	r53         *route53.Client
 	resolver    *route53resolver.Client
 	dx          *directconnect.Client
+	elb         *elasticloadbalancingv2.Client
+	rds         *rds.Client
 	region      string
 	concurrency int
 	loadTimeout time.Duration
@@ -151,6 +155,12 @@ func NewLoader(cfg awssdk.Config, opts ...Option) *Loader {
 		}),
 		dx: directconnect.NewFromConfig(cfg, func(c *directconnect.Options) {
 			c.APIOptions = append(c.APIOptions, ReadOnlyGuard("directconnect"), instrument)
+		}),
+		elb: elasticloadbalancingv2.NewFromConfig(cfg, func(c *elasticloadbalancingv2.Options) {
+			c.APIOptions = append(c.APIOptions, ReadOnlyGuard("elasticloadbalancing"), instrument, bound)
+		}),
+		rds: rds.NewFromConfig(cfg, func(c *rds.Options) {
+			c.APIOptions = append(c.APIOptions, ReadOnlyGuard("rds"), instrument, bound)
 		}),
 		region:      cfg.Region,
 		concurrency: o.concurrency,
@@ -213,6 +223,9 @@ func (l *Loader) allTasks() []*task {
 		l.resolverRulesTask(),
 		l.resolverRuleAssociationsTask(),
 		l.dxVirtualInterfacesTask(),
+		l.loadBalancersTask(nil, false),
+		l.targetGroupsTask(nil),
+		l.dbInstancesTask(),
 	}
 }
 

@@ -136,6 +136,10 @@ func TestLoadPathAgreesWithLoadAll(t *testing.T) {
 		{"app through the appliance", topo.ENIApp, "10.50.1.1", "tcp", 443, 3, ""},
 		{"app through an instance route", topo.ENIApp, "10.60.0.1", "udp", 53, 3, ""},
 		{"on-premises client to web", "192.168.10.5", topo.ENIWeb, "tcp", 443, 3, ""},
+		// Two more rounds: the load balancer behind the interface, then
+		// its listeners and target groups, then the targets' health.
+		{"app to a load balancer's interface on its listener port", topo.ENIApp, topo.LoadBalancerIP, "tcp", 443, 5, ""},
+		{"app to a load balancer's interface where nothing listens", topo.ENIApp, topo.LoadBalancerIP, "tcp", 8443, 5, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -206,6 +210,55 @@ func TestLoadPathAgreesWithLoadAll(t *testing.T) {
 	}
 }
 
+// TestLoadPathReadsTheLoadBalancer: a path to a load balancer's interface
+// reads that load balancer, its listeners, target groups and their health,
+// and nothing of other load balancers.
+func TestLoadPathReadsTheLoadBalancer(t *testing.T) {
+	m, topo := seededMoto(t)
+	inv, _, err := testLoader(m.URL).LoadPath(context.Background(), []string{topo.ENIApp}, []string{topo.LoadBalancerIP}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inv.Gaps) > 0 {
+		t.Errorf("gaps: %+v", inv.Gaps)
+	}
+	if len(inv.LoadBalancers) != 1 || awssdk.ToString(inv.LoadBalancers[0].LoadBalancerArn) != topo.LoadBalancer {
+		t.Errorf("load balancers: %d, want %s alone", len(inv.LoadBalancers), topo.LoadBalancer)
+	}
+	if len(inv.Listeners) != 1 || awssdk.ToString(inv.Listeners[0].ListenerArn) != topo.Listener {
+		t.Errorf("listeners: %d, want %s alone", len(inv.Listeners), topo.Listener)
+	}
+	if h, ok := inv.TargetHealth[topo.TargetGroup]; !ok || len(h) != 1 || awssdk.ToString(h[0].Target.Id) != topo.InstanceApp {
+		t.Errorf("target health of %s: %+v, want %s", topo.TargetGroup, h, topo.InstanceApp)
+	}
+	n, err := convert.Network(inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb := n.LoadBalancers[topo.LoadBalancer]
+	if lb == nil || !lb.ListenersRead || len(lb.Listeners) != 1 || lb.Listeners[0].Port != 443 {
+		t.Errorf("converted load balancer: %+v", lb)
+	}
+}
+
+// TestLoadAllReadsDBInstances: the DB instance seeded in the emulator
+// converts with what the service layer needs to single it out and judge it.
+func TestLoadAllReadsDBInstances(t *testing.T) {
+	_, topo, all := seeded(t)
+	n, err := convert.Network(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := n.DBInstances[topo.DBInstance]
+	if db == nil {
+		t.Fatalf("DB instance %s not converted: %+v", topo.DBInstance, n.DBInstances)
+	}
+	if db.Port != 5432 || db.PubliclyAccessible || db.VPCID != topo.VPCA || !slices.Contains(db.SubnetIDs, topo.SubnetAPrivate) ||
+		!slices.Equal(db.SecurityGroupIDs, []string{topo.SGApp}) {
+		t.Errorf("DB instance %+v", db)
+	}
+}
+
 func TestLoadPathNotFound(t *testing.T) {
 	m, topo, _ := seeded(t)
 	inv, _, err := testLoader(m.URL).LoadPath(context.Background(), []string{"eni-0123456789abcdef0"}, []string{topo.ENIApp}, nil)
@@ -231,6 +284,8 @@ var allKinds = []checks.DataKind{
 	inventory.KindPrefixListEntries, inventory.KindDHCPOptions, inventory.KindFlowLogs, inventory.KindAddresses, inventory.KindHostedZones, inventory.KindHostedZone, inventory.KindRecordSets,
 	inventory.KindResolverEndpoints, inventory.KindResolverEndpointIPs, inventory.KindResolverRules, inventory.KindResolverRuleAssociations,
 	inventory.KindDXVirtualInterfaces, inventory.KindDXAssociations,
+	checks.KindLoadBalancers, checks.KindListeners, inventory.KindLoadBalancerAttributes,
+	inventory.KindTargetGroups, inventory.KindTargetHealth, inventory.KindTargetGroupAttributes, checks.KindDBInstances,
 }
 
 // TestLoadAllSeededInventory checks that a full load reads every kind
@@ -445,6 +500,8 @@ func deniedPaths(topo *awstest.Topology) []checks.Query {
 		{topo.ENIApp, "10.60.0.1", "udp", 53},
 		{"192.168.10.5", topo.ENIWeb, "tcp", 443},
 		{"203.0.113.50", topo.EIPPublic, "tcp", 443},
+		{topo.ENIApp, topo.LoadBalancerIP, "tcp", 443},
+		{topo.ENIApp, topo.LoadBalancerIP, "tcp", 8443},
 	} {
 		q, err := checks.NewQuery(p.from, p.to, p.proto, p.port, 0)
 		if err == nil {

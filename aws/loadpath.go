@@ -145,8 +145,15 @@ func (l *Loader) LoadPath(ctx context.Context, from, to []string, onEvent func(E
 
 	// Round 2: what the interfaces sit in.
 	r.mu.Lock()
-	var subnets, vpcs, attached, enis []string
+	var subnets, vpcs, attached, enis, loadBalancers []string
+	databases := false
 	for _, n := range r.inv.NetworkInterfaces {
+		if name, ok := loadBalancerName(awssdk.ToString(n.Description)); ok {
+			loadBalancers = appendNew(loadBalancers, name)
+		}
+		if awssdk.ToString(n.RequesterId) == "amazon-rds" || awssdk.ToString(n.Description) == "RDSNetworkInterface" {
+			databases = true
+		}
 		enis = appendNew(enis, awssdk.ToString(n.NetworkInterfaceId))
 		subnets = appendNew(subnets, awssdk.ToString(n.SubnetId))
 		vpcs = appendNew(vpcs, awssdk.ToString(n.VpcId))
@@ -185,6 +192,15 @@ func (l *Loader) LoadPath(ctx context.Context, from, to []string, onEvent func(E
 	}
 	if len(attached) > 0 {
 		second = append(second, l.instancesTask(filter("instance-id", attached)))
+	}
+	if len(loadBalancers) > 0 {
+		// The load balancer behind an end decides which ports it accepts.
+		second = append(second, l.loadBalancersTask(loadBalancers, true))
+	}
+	if databases {
+		// RDS interfaces name no instance: the instances say which port
+		// answers and whether the database is public or running.
+		second = append(second, l.dbInstancesTask())
 	}
 	r.spawn(int(r.maxRound.Load())+1, second...)
 	r.wg.Wait()

@@ -435,6 +435,11 @@ func (w *walker) resolvePublic(ctx *dnsCtx, name string) []netip.Addr {
 	case isVPCEName(name):
 		return w.vpcEndpointAnswer(ctx, name)
 	}
+	if strings.HasSuffix(name, ".rds.amazonaws.com") && !ctx.want6 {
+		if addrs, ok := w.dbInstanceAnswer(ctx, name); ok {
+			return addrs
+		}
+	}
 	if a, ok := ec2PublicName(name); ok && !ctx.want6 {
 		if m, ok := w.ix.byPublic[a]; ok && m.eni != nil && m.eni.VPCID == ctx.vpcID {
 			if v := w.n.VPCs[ctx.vpcID]; v != nil && v.DNSHostnames != nil && *v.DNSHostnames {
@@ -500,7 +505,7 @@ func (w *walker) resolvePublic(ctx *dnsCtx, name string) []netip.Addr {
 		detail = fmt.Sprintf("%s is answered by public DNS, which reach cannot see (no public zone of this account holds it)", name)
 	}
 	if strings.HasSuffix(name, ".rds.amazonaws.com") {
-		detail += "; it is an RDS endpoint name, which resolves to the instance's interface (describe-db-instances is not read)"
+		detail += "; it is an RDS endpoint name, which resolves to the instance's interface (describe-db-instances, when read, does not single out that interface)"
 		if rds := w.rdsInterfaces(ctx.vpcID); len(rds) > 0 {
 			detail += "; RDS interfaces in " + ctx.vpcID + ": " + strings.Join(rds, ", ")
 		}

@@ -55,6 +55,16 @@ type Network struct {
 	// leaves it nil for that reason.
 	FlowLogs map[string]*FlowLog
 
+	// LoadBalancers holds the Elastic Load Balancing v2 load balancers by
+	// ARN. It is nil when they were not read, which is not the same as an
+	// account without load balancers (an empty map).
+	LoadBalancers map[string]*LoadBalancer
+	// TargetGroups holds the target groups by ARN; nil when not read.
+	TargetGroups map[string]*TargetGroup
+	// DBInstances holds the RDS DB instances by identifier; nil when not
+	// read.
+	DBInstances map[string]*DBInstance
+
 	// LinuxClientPorts and WindowsClientPorts replace the ephemeral port
 	// ranges clients are assumed to pick from (zero keeps AWS's defaults,
 	// 32768-60999 and 49152-65535); set them before Compile.

@@ -3,8 +3,9 @@
 // instance that is not publicly accessible is private; a NAT gateway and a
 // Resolver outbound endpoint accept no connections; an endpoint policy can
 // refuse what the network lets through; another account's resource can
-// refuse by its own policy. Interfaces are recognised by their type,
-// requester and description, so no service API beyond EC2 is needed.
+// refuse by its own policy; a load balancer accepts only on its listeners'
+// ports (loadbalancer.go). Interfaces are recognised by their type,
+// requester and description.
 
 package checks
 
@@ -170,23 +171,11 @@ func (w *walker) serviceDestination(q Query, src, dst endpoint) {
 		w.find(LayerService, Finding{Code: "NAT_GATEWAY_NOT_A_DESTINATION", Severity: SeverityBlock, Component: comp, Rule: "NAT gateway interface " + e.ID,
 			Detail: fmt.Sprintf("%s belongs to NAT gateway %s, which translates traffic passing through it and accepts no connection of its own", dst.addr, comp)})
 	case svcRDS:
-		w.rdsDestination(src, dst)
+		if !w.dbInstanceDestination(q, src, dst) {
+			w.rdsDestination(src, dst)
+		}
 	case svcELB:
-		name := "a load balancer"
-		if n, l, ok := parseELBDescription(e.Description); ok {
-			name = fmt.Sprintf("%s load balancer %s", map[string]string{"net": "network", "app": "application", "gwy": "gateway", "classic": "Classic"}[l.kind], n)
-		}
-		w.decide(LayerService, Decision{Component: e.ID, Step: "destination " + e.ID, Outcome: "allow",
-			Rule: fmt.Sprintf("interface of %s; it answers only on its listeners' ports and forwards to healthy targets, which reach does not see", name)})
-		// The network lets the packet reach the load balancer; whether
-		// a listener takes it is the load balancer's configuration,
-		// which reach does not read. Say so rather than imply it does.
-		port := ""
-		if dst.end.Port != 0 {
-			port = fmt.Sprintf(" on port %d", dst.end.Port)
-		}
-		w.find(LayerService, Finding{Code: "LISTENER_NOT_CHECKED", Severity: SeverityWarn, Component: e.ID, Rule: "listeners not read",
-			Detail: fmt.Sprintf("%s accepts connections only where it has a listener; reach does not read load balancer listeners, so check that one listens%s (aws elbv2 describe-listeners)", name, port)})
+		w.loadBalancerDestination(q, dst)
 	case svcEndpoint:
 		for _, id := range sortedKeys(w.n.Endpoints) {
 			ep := w.n.Endpoints[id]
@@ -221,8 +210,9 @@ func (w *walker) serviceDestination(q Query, src, dst endpoint) {
 }
 
 // rdsDestination: an RDS instance that is not publicly accessible has no
-// public address and is reached only privately. describe-db-instances is
-// not read, so "publicly accessible" is inferred from the interface.
+// public address and is reached only privately. Without describe-db-instances
+// singling out the instance, "publicly accessible" is inferred from the
+// interface.
 func (w *walker) rdsDestination(src, dst endpoint) {
 	e := dst.eni
 	pub := e.PublicFor(e.PrimaryIP())
@@ -233,7 +223,7 @@ func (w *walker) rdsDestination(src, dst endpoint) {
 	case fromInternet:
 		w.decide(LayerService, Decision{Component: e.ID, Step: "destination " + e.ID, Outcome: "deny", Rule: "RDS instance not publicly accessible (inferred: its interface has no public address)"})
 		w.find(LayerService, Finding{Code: "RDS_NOT_PUBLICLY_ACCESSIBLE", Severity: SeverityBlock, Component: e.ID, Rule: "no public address on " + e.ID,
-			Detail: fmt.Sprintf("%s is an RDS instance's interface without a public address, so the instance is not publicly accessible (inferred from the interface; describe-db-instances is not read) and is reachable only from its VPC, peered VPCs and private connections, not from %s", e.ID, src.addr),
+			Detail: fmt.Sprintf("%s is an RDS instance's interface without a public address, so the instance is not publicly accessible (inferred from the interface: describe-db-instances, when read, does not single out its instance) and is reachable only from its VPC, peered VPCs and private connections, not from %s", e.ID, src.addr),
 			Fix:    "aws rds modify-db-instance --db-instance-identifier <db-instance> --publicly-accessible --apply-immediately  (and its subnets need a route to an internet gateway; prefer reaching it privately)"})
 	default:
 		w.decide(LayerService, Decision{Component: e.ID, Step: "destination " + e.ID, Outcome: "allow", Rule: "RDS instance interface; not publicly accessible (inferred: no public address), reached privately"})

@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
 )
@@ -53,10 +55,17 @@ var outputs = map[string]any{
 	"list-resolver-endpoint-ip-addresses":      route53resolver.ListResolverEndpointIpAddressesOutput{},
 	"list-resolver-rules":                      route53resolver.ListResolverRulesOutput{},
 	"list-resolver-rule-associations":          route53resolver.ListResolverRuleAssociationsOutput{},
+	"describe-load-balancers":                  elasticloadbalancingv2.DescribeLoadBalancersOutput{},
+	"describe-listeners":                       elasticloadbalancingv2.DescribeListenersOutput{},
+	"describe-target-groups":                   elasticloadbalancingv2.DescribeTargetGroupsOutput{},
+	"describe-target-health":                   elasticloadbalancingv2.DescribeTargetHealthOutput{},
+	"describe-db-instances":                    rds.DescribeDBInstancesOutput{},
 }
 
 func command(name string) string {
-	cmd, _, _ := strings.Cut(name, ".")
+	// Outputs named after an ARN carry it after a '_' (ARNs hold dots).
+	cmd, _, _ := strings.Cut(name, "_")
+	cmd, _, _ = strings.Cut(cmd, ".")
 	return cmd
 }
 

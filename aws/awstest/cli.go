@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -79,6 +80,10 @@ func DumpCLI(ctx context.Context, endpoint, dir string) error {
 		first = append(first, cliCommand{File: filepath.Join(dir, c+".json"), Args: []string{"route53resolver", c}})
 	}
 	first = append(first, cliCommand{File: filepath.Join(dir, "describe-virtual-interfaces.json"), Args: []string{"directconnect", "describe-virtual-interfaces"}})
+	first = append(first, cliCommand{File: filepath.Join(dir, "describe-db-instances.json"), Args: []string{"rds", "describe-db-instances"}})
+	for _, c := range []string{"describe-load-balancers", "describe-target-groups"} {
+		first = append(first, cliCommand{File: filepath.Join(dir, c+".json"), Args: []string{"elbv2", c}})
+	}
 	if err := runCLI(ctx, endpoint, first); err != nil {
 		return err
 	}
@@ -161,6 +166,25 @@ func DumpCLI(ctx context.Context, endpoint, dir string) error {
 		seen[g] = true
 		second = append(second, cliCommand{File: filepath.Join(dir, "describe-direct-connect-gateway-associations."+g+".json"),
 			Args: []string{"directconnect", "describe-direct-connect-gateway-associations", "--direct-connect-gateway-id", g}})
+	}
+	// Elastic Load Balancing outputs per ARN, the ARN percent-encoded
+	// after a '_' as reach names them.
+	perARN := func(command, flag, arn string) cliCommand {
+		return cliCommand{File: filepath.Join(dir, command+"_"+url.QueryEscape(arn)+".json"), Args: []string{"elbv2", command, flag, arn}}
+	}
+	lbs, err := ids("describe-load-balancers", "LoadBalancers", "LoadBalancerArn")
+	if err != nil {
+		return err
+	}
+	for _, a := range lbs {
+		second = append(second, perARN("describe-listeners", "--load-balancer-arn", a), perARN("describe-load-balancer-attributes", "--load-balancer-arn", a))
+	}
+	tgs, err := ids("describe-target-groups", "TargetGroups", "TargetGroupArn")
+	if err != nil {
+		return err
+	}
+	for _, a := range tgs {
+		second = append(second, perARN("describe-target-health", "--target-group-arn", a), perARN("describe-target-group-attributes", "--target-group-arn", a))
 	}
 	return runCLI(ctx, endpoint, second)
 }

@@ -8,6 +8,9 @@ import (
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
@@ -54,6 +57,9 @@ type Topology struct {
 	WebIP, AppIP, DBIP, CIP, ApplianceIP        string
 	ResolverOutboundIPs, ResolverInboundIPs     []string
 	HostedZoneName, ForwardDomain, DBRecordName string
+	LoadBalancer, Listener, TargetGroup         string
+	ENILoadBalancer, LoadBalancerIP             string
+	DBInstance                                  string
 }
 
 // Clients holds unguarded SDK clients for seeding (the loader's clients
@@ -62,6 +68,8 @@ type Clients struct {
 	EC2      *ec2.Client
 	Route53  *route53.Client
 	Resolver *route53resolver.Client
+	ELB      *elasticloadbalancingv2.Client
+	RDS      *rds.Client
 }
 
 // NewClients builds seeding clients for endpoint.
@@ -71,6 +79,8 @@ func NewClients(endpoint string) Clients {
 		EC2:      ec2.NewFromConfig(cfg),
 		Route53:  route53.NewFromConfig(cfg),
 		Resolver: route53resolver.NewFromConfig(cfg),
+		ELB:      elasticloadbalancingv2.NewFromConfig(cfg),
+		RDS:      rds.NewFromConfig(cfg),
 	}
 }
 
@@ -570,6 +580,55 @@ func SeedFull(ctx context.Context, c Clients) (*Topology, error) {
 			return err
 		}
 		t.ResolverRuleAssociation = *a.ResolverRuleAssociation.Id
+		return nil
+	})
+	s.step("load balancer", func() error {
+		lb, err := c.ELB.CreateLoadBalancer(ctx, &elasticloadbalancingv2.CreateLoadBalancerInput{Name: str("api"), Type: elbtypes.LoadBalancerTypeEnumNetwork,
+			Scheme: elbtypes.LoadBalancerSchemeEnumInternal, Subnets: []string{t.SubnetAPrivate}})
+		if err != nil {
+			return err
+		}
+		t.LoadBalancer = *lb.LoadBalancers[0].LoadBalancerArn
+		tg, err := c.ELB.CreateTargetGroup(ctx, &elasticloadbalancingv2.CreateTargetGroupInput{Name: str("app"), Protocol: elbtypes.ProtocolEnumTcp,
+			Port: awssdk.Int32(8443), VpcId: str(t.VPCA), TargetType: elbtypes.TargetTypeEnumInstance})
+		if err != nil {
+			return err
+		}
+		t.TargetGroup = *tg.TargetGroups[0].TargetGroupArn
+		if _, err := c.ELB.RegisterTargets(ctx, &elasticloadbalancingv2.RegisterTargetsInput{TargetGroupArn: str(t.TargetGroup),
+			Targets: []elbtypes.TargetDescription{{Id: str(t.InstanceApp)}}}); err != nil {
+			return err
+		}
+		l, err := c.ELB.CreateListener(ctx, &elasticloadbalancingv2.CreateListenerInput{LoadBalancerArn: str(t.LoadBalancer), Protocol: elbtypes.ProtocolEnumTcp,
+			Port: awssdk.Int32(443), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: str(t.TargetGroup)}}})
+		if err != nil {
+			return err
+		}
+		t.Listener = *l.Listeners[0].ListenerArn
+		// The emulator gives a load balancer no interface; the one ELB
+		// would create carries the description that names it.
+		_, path, _ := strings.Cut(t.LoadBalancer, ":loadbalancer/")
+		t.LoadBalancerIP = "10.0.1.100"
+		o, err := e.CreateNetworkInterface(ctx, &ec2.CreateNetworkInterfaceInput{SubnetId: str(t.SubnetAPublic), Groups: []string{t.SGWeb},
+			PrivateIpAddress: str(t.LoadBalancerIP), Description: str("ELB " + path)})
+		if err != nil {
+			return err
+		}
+		t.ENILoadBalancer = *o.NetworkInterface.NetworkInterfaceId
+		return nil
+	})
+	s.step("db instance", func() error {
+		if _, err := c.RDS.CreateDBSubnetGroup(ctx, &rds.CreateDBSubnetGroupInput{DBSubnetGroupName: str("payments"), DBSubnetGroupDescription: str("payments"),
+			SubnetIds: []string{t.SubnetAPublic, t.SubnetAPrivate}}); err != nil {
+			return err
+		}
+		o, err := c.RDS.CreateDBInstance(ctx, &rds.CreateDBInstanceInput{DBInstanceIdentifier: str("payments"), DBInstanceClass: str("db.t3.micro"),
+			Engine: str("postgres"), AllocatedStorage: awssdk.Int32(20), MasterUsername: str("payments"), MasterUserPassword: str("not-a-secret-1"),
+			DBSubnetGroupName: str("payments"), VpcSecurityGroupIds: []string{t.SGApp}, Port: awssdk.Int32(5432), PubliclyAccessible: awssdk.Bool(false)})
+		if err != nil {
+			return err
+		}
+		t.DBInstance = *o.DBInstance.DBInstanceIdentifier
 		return nil
 	})
 	if s.err != nil {

@@ -78,6 +78,9 @@ func Network(inv *inventory.Inventory) (*checks.Network, error) {
 	c.transitGateways()
 	c.endpoints()
 	c.prefixLists()
+	c.loadBalancers()
+	c.targetGroups()
+	c.dbInstances()
 	if err := convertDNS(inv, c.n); err != nil {
 		c.errs = append(c.errs, err)
 	}

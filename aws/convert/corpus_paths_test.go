@@ -595,37 +595,35 @@ var corpusFlows = []corpusFlow{
 	// with a listener on tcp 80, one ENI in each server subnet. "If you
 	// don't assign a security group to your Network Load Balancer, all
 	// client traffic can reach the Network Load Balancer listeners" (ELB
-	// user guide, load-balancer-security-groups). Listener data
-	// (elbv2 describe-listeners) is not read, so "unknown" is honest.
+	// user guide, load-balancer-security-groups), and "if your load
+	// balancer has no listeners, it can't receive traffic from clients"
+	// (ELB user guide, load-balancer-listeners): a port without a listener
+	// is refused by the load balancer itself.
 	{
 		name:     "jump host to the NLB's first address on its listener port 80: an NLB without security groups filters nothing",
 		snapshot: "test-load-balancer", from: "i-0c8ce8bbdd98cc4e8", to: "10.1.1.237:80",
 		batfish: "ACCEPTED both ways (forwarded to a server)",
-		want:    checks.Reachable, unknownOK: true,
+		want:    checks.Reachable,
 	},
 	{
 		name:     "jump host to the NLB's second address on its listener port 80: an NLB without security groups filters nothing",
 		snapshot: "test-load-balancer", from: "i-0c8ce8bbdd98cc4e8", to: "10.1.20.123:80",
 		batfish: "ACCEPTED both ways (forwarded to a server)",
-		want:    checks.Reachable, unknownOK: true,
+		want:    checks.Reachable,
 	},
 	{
-		// reach answers whether the network delivers the packet; listeners
-		// are the load balancer's own configuration, which it does not
-		// read, so the service layer warns instead of Batfish's denial.
-		name:     "jump host to the NLB's first address on tcp 81: the network delivers it; the listener is not checked",
+		name:     "jump host to the NLB's first address on tcp 81: the NLB listens only on 80",
 		snapshot: "test-load-balancer", from: "i-0c8ce8bbdd98cc4e8", to: "10.1.1.237:81",
 		batfish: "DENIED_IN at the load balancer",
-		want:    checks.Reachable,
+		want:    checks.Unreachable, layer: checks.LayerService, dir: checks.Forward,
+		component: "arn:aws:elasticloadbalancing:us-east-2:554773406868:loadbalancer/net/test-lb/725b996cb6be8fba",
 	},
 	{
-		// reach answers whether the network delivers the packet; listeners
-		// are the load balancer's own configuration, which it does not
-		// read, so the service layer warns instead of Batfish's denial.
-		name:     "jump host to the NLB's second address on tcp 81: the network delivers it; the listener is not checked",
+		name:     "jump host to the NLB's second address on tcp 81: the NLB listens only on 80",
 		snapshot: "test-load-balancer", from: "i-0c8ce8bbdd98cc4e8", to: "10.1.20.123:81",
 		batfish: "DENIED_IN at the load balancer",
-		want:    checks.Reachable,
+		want:    checks.Unreachable, layer: checks.LayerService, dir: checks.Forward,
+		component: "arn:aws:elasticloadbalancing:us-east-2:554773406868:loadbalancer/net/test-lb/725b996cb6be8fba",
 	},
 }
 

@@ -187,7 +187,7 @@ func TestDemoDNSPaths(t *testing.T) {
 		{"D3", "i-01a2b3c4d5e6f0031", "payment-api.internal.mycompany.com:443", "tcp", checks.Unreachable, "dns Z0354961T7UQXK6LNBPN DNS_NXDOMAIN"},
 		{"D4", "i-01a2b3c4d5e6f0012", "ldap.corp.internal:636", "tcp", checks.Unreachable, "dns sg-0e5f6a7b8c9d00017 DNS_FORWARDING_BLOCKED"},
 		{"D5", "172.16.0.53", "10.0.16.53:53", "udp", checks.Reachable, ""},
-		{"D6", "i-01a2b3c4d5e6f0012", "db.internal.mycompany.com:5432", "tcp", checks.Unknown, ""},
+		{"D6", "i-01a2b3c4d5e6f0012", "db.internal.mycompany.com:5432", "tcp", checks.Reachable, ""},
 		{"D7", "i-01a2b3c4d5e6f0021", "ldap.corp.internal:636", "tcp", checks.Unknown, ""},
 		{"D8", "i-01a2b3c4d5e6f0012", "secretsmanager.us-east-1.amazonaws.com:443", "tcp", checks.Reachable, ""},
 		{"S1", "eni-0f6a7b8c9d0e10025", "93.184.216.34:443", "tcp", checks.Unreachable, "route igw-02b3c4d5e6f7a0001 NO_PUBLIC_IP"},

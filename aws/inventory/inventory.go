@@ -9,6 +9,8 @@ import (
 
 	dxtypes "github.com/aws/aws-sdk-go-v2/service/directconnect/types"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 	resolvertypes "github.com/aws/aws-sdk-go-v2/service/route53resolver/types"
 
@@ -61,6 +63,20 @@ type Inventory struct {
 	ResolverRules            []resolvertypes.ResolverRule
 	ResolverRuleAssociations []resolvertypes.ResolverRuleAssociation
 
+	// Elastic Load Balancing (elbv2): load balancers, their listeners
+	// and target groups, and the per-parent outputs keyed by the parent's
+	// ARN (target health by target group; attributes by load balancer or
+	// target group).
+	LoadBalancers          []elbtypes.LoadBalancer
+	Listeners              []elbtypes.Listener
+	TargetGroups           []elbtypes.TargetGroup
+	TargetHealth           map[string][]elbtypes.TargetHealthDescription // by target group ARN
+	LoadBalancerAttributes map[string][]elbtypes.LoadBalancerAttribute   // by load balancer ARN
+	TargetGroupAttributes  map[string][]elbtypes.TargetGroupAttribute    // by target group ARN
+
+	// DBInstances are RDS's describe-db-instances.
+	DBInstances []rdstypes.DBInstance
+
 	// Present records which kinds were read (a snapshot file or a
 	// successful API call); a kind absent here becomes a checks.Gap.
 	Present map[checks.DataKind]bool
@@ -101,6 +117,9 @@ func NewInventory() *Inventory {
 		HostedZoneVPCs:             map[string][]r53types.VPC{},
 		RecordSets:                 map[string][]r53types.ResourceRecordSet{},
 		ResolverIPs:                map[string][]resolvertypes.IpAddressResponse{},
+		TargetHealth:               map[string][]elbtypes.TargetHealthDescription{},
+		LoadBalancerAttributes:     map[string][]elbtypes.LoadBalancerAttribute{},
+		TargetGroupAttributes:      map[string][]elbtypes.TargetGroupAttribute{},
 		Present:                    map[checks.DataKind]bool{},
 	}
 }
@@ -157,3 +176,14 @@ type Conflict struct {
 func HostedZoneID(id string) string {
 	return strings.TrimPrefix(id, "/hostedzone/")
 }
+
+// The Elastic Load Balancing kinds beyond those the service layer reads
+// (checks.KindLoadBalancers, checks.KindListeners). Target health and
+// attributes are read per parent, whose ARN a gap carries in Gap.Scope.
+const (
+	KindListenerRules          checks.DataKind = "describe-rules"
+	KindTargetGroups           checks.DataKind = "describe-target-groups"
+	KindTargetHealth           checks.DataKind = "describe-target-health"
+	KindLoadBalancerAttributes checks.DataKind = "describe-load-balancer-attributes"
+	KindTargetGroupAttributes  checks.DataKind = "describe-target-group-attributes"
+)

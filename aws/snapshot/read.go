@@ -227,6 +227,12 @@ type output struct {
 	// parent names what the file name must carry when the output does not
 	// name its parent ("transit gateway route table"); "" otherwise.
 	parent string
+	// parentIsARN says the file name carries the parent as an ARN, in the
+	// form ARNFileName writes.
+	parentIsARN bool
+	// kindFor, when set, names the kind by the parent (an output shared
+	// by two commands, told apart by their parent's ARN).
+	kindFor func(parent string) checks.DataKind
 	// match, when set, tells this output apart from another with the same
 	// key by looking at the document.
 	match func(doc map[string]any) bool
@@ -417,6 +423,40 @@ var outputs = []output{
 		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
 			return appendItems(doc, "ResolverRuleAssociations", &inv.ResolverRuleAssociations)
 		}},
+	{key: "LoadBalancers", command: "elbv2 describe-load-balancers", kind: checks.KindLoadBalancers, match: isLoadBalancerV2List,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "LoadBalancers", &inv.LoadBalancers)
+		}},
+	{key: "Listeners", command: "elbv2 describe-listeners", kind: checks.KindListeners,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "Listeners", &inv.Listeners)
+		}},
+	{key: "LoadBalancerListeners", command: "elbv2 describe-listeners (Batfish's LoadBalancerListeners.json)", kind: checks.KindListeners,
+		read: readBatfishListeners},
+	{key: "TargetGroups", command: "elbv2 describe-target-groups", kind: inventory.KindTargetGroups,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "TargetGroups", &inv.TargetGroups)
+		}},
+	{key: "TargetHealthDescriptions", command: "elbv2 describe-target-health", kind: inventory.KindTargetHealth, parent: "target group", parentIsARN: true,
+		read: func(inv *inventory.Inventory, doc map[string]any, parent string) error {
+			return appendItemsTo(doc, "TargetHealthDescriptions", inv.TargetHealth, parent)
+		}},
+	{key: "LoadBalancerTargetHealth", command: "elbv2 describe-target-health (Batfish's LoadBalancerTargetHealth.json)", kind: inventory.KindTargetHealth,
+		read: readBatfishTargetHealth},
+	{key: "Attributes", command: "elbv2 describe-load-balancer-attributes", kind: inventory.KindLoadBalancerAttributes, parent: "load balancer or target group", parentIsARN: true,
+		kindFor: func(parent string) checks.DataKind {
+			if strings.Contains(parent, ":targetgroup/") {
+				return inventory.KindTargetGroupAttributes
+			}
+			return inventory.KindLoadBalancerAttributes
+		},
+		read: readAttributes},
+	{key: "DBInstances", command: "rds describe-db-instances", kind: checks.KindDBInstances,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "DBInstances", &inv.DBInstances)
+		}},
+	{key: "LoadBalancerAttributes", command: "elbv2 describe-load-balancer-attributes (Batfish's LoadBalancerAttributes.json)", kind: inventory.KindLoadBalancerAttributes,
+		read: readBatfishLoadBalancerAttributes},
 }
 
 // ignoredKeys are top-level keys of outputs that a snapshot may contain
@@ -426,28 +466,20 @@ var ignoredKeys = map[string]bool{
 	"AvailabilityZones":        true,
 	"Regions":                  true,
 	"CustomerGateways":         true,
-	"DBInstances":              true,
-	"LoadBalancers":            true,
 	"LoadBalancerDescriptions": true,
-	"LoadBalancerAttributes":   true,
-	"LoadBalancerListeners":    true,
-	"LoadBalancerTargetHealth": true,
 	// A saved Reachability Analyzer analysis, read by check --analyzer.
-	"NetworkInsightsAnalyses":  true,
-	"NetworkInsightsPaths":     true,
-	"Listeners":                true,
-	"TargetGroups":             true,
-	"TargetHealthDescriptions": true,
-	"DomainStatusList":         true,
-	"ServiceDetails":           true,
-	"ServiceNames":             true,
-	"DirectConnectGateways":    true,
-	"directConnectGateways":    true,
-	"Connections":              true,
-	"KeyPairs":                 true,
-	"Images":                   true,
-	"Volumes":                  true,
-	"Account":                  true,
+	"NetworkInsightsAnalyses": true,
+	"NetworkInsightsPaths":    true,
+	"DomainStatusList":        true,
+	"ServiceDetails":          true,
+	"ServiceNames":            true,
+	"DirectConnectGateways":   true,
+	"directConnectGateways":   true,
+	"Connections":             true,
+	"KeyPairs":                true,
+	"Images":                  true,
+	"Volumes":                 true,
+	"Account":                 true,
 }
 
 // pagingKeys accompany outputs (pagination, truncation) and say nothing
@@ -475,7 +507,15 @@ func (r *reader) readDoc(shown, name string, doc map[string]any) (int, error) {
 			continue
 		}
 		parent := ""
-		if o.parent != "" {
+		switch {
+		case o.parentIsARN:
+			parent = parentARNFromFileName(name)
+			if parent == "" {
+				_, verb, _ := strings.Cut(o.command, " ")
+				return used, fmt.Errorf("%s output does not name its %s: put the %s's ARN, percent-encoded, in the file name after the last _ (for example %s)",
+					o.command, o.parent, o.parent, ARNFileName(verb, "arn:aws:elasticloadbalancing:REGION:ACCOUNT:…"))
+			}
+		case o.parent != "":
 			parent = parentFromFileName(name)
 			if parent == "" {
 				_, verb, _ := strings.Cut(o.command, " ")
@@ -487,7 +527,11 @@ func (r *reader) readDoc(shown, name string, doc map[string]any) (int, error) {
 			return used, err
 		}
 		r.noteCopies(o, shown, doc)
-		r.markPresent(o.kind)
+		if o.kindFor != nil {
+			r.markPresent(o.kindFor(parent))
+		} else {
+			r.markPresent(o.kind)
+		}
 		for _, k := range o.also {
 			r.markPresent(k)
 		}

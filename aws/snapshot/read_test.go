@@ -437,7 +437,7 @@ func TestSnapshotDirectoryErrors(t *testing.T) {
 	if err := os.MkdirAll(other, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(other, "lb.json"), []byte(`{"LoadBalancers": []}`), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(other, "lb.json"), []byte(`{"DomainStatusList": []}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Read(other); err == nil || !strings.HasPrefix(err.Error(), "snapshot directory "+other+" contains no AWS CLI output that reach reads") {

@@ -16,6 +16,7 @@ import (
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	dxtypes "github.com/aws/aws-sdk-go-v2/service/directconnect/types"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/reachnet/reach/aws/inventory"
 	"github.com/reachnet/reach/checks"
@@ -97,6 +98,10 @@ type field struct {
 func snapshotFiles(inv *inventory.Inventory) []snapshotFile {
 	var files []snapshotFile
 	add := func(kind checks.DataKind, key string, value any) {
+		if v := reflect.ValueOf(value); v.Kind() == reflect.Slice && v.IsNil() {
+			// The CLI prints an empty list, never null.
+			value = reflect.MakeSlice(v.Type(), 0, 0).Interface()
+		}
 		if inv.Present[kind] {
 			files = append(files, snapshotFile{name: string(kind) + ".json", doc: object{{key, value}}})
 		}
@@ -131,6 +136,9 @@ func snapshotFiles(inv *inventory.Inventory) []snapshotFile {
 	add(inventory.KindResolverEndpoints, "ResolverEndpoints", inv.ResolverEndpoints)
 	add(inventory.KindResolverRules, "ResolverRules", inv.ResolverRules)
 	add(inventory.KindResolverRuleAssociations, "ResolverRuleAssociations", inv.ResolverRuleAssociations)
+	add(checks.KindLoadBalancers, "LoadBalancers", inv.LoadBalancers)
+	add(inventory.KindTargetGroups, "TargetGroups", inv.TargetGroups)
+	add(checks.KindDBInstances, "DBInstances", inv.DBInstances)
 
 	// Outputs read per parent: one file each, the parent's ID last in the
 	// name. IDs go into file names, so anything that is not a plain ID is
@@ -180,6 +188,37 @@ func snapshotFiles(inv *inventory.Inventory) []snapshotFile {
 	})
 	perParent(inventory.KindResolverEndpointIPs, mapIDs(inv.ResolverIPs), func(id string) object {
 		return object{{"IpAddresses", inv.ResolverIPs[id]}}
+	})
+	// Elastic Load Balancing outputs are read per ARN, which holds ':'
+	// and '/': the ARN goes into the name percent-encoded (ARNFileName).
+	perARN := func(kind checks.DataKind, arns []string, doc func(arn string) object) {
+		for _, arn := range arns {
+			if strings.HasPrefix(arn, "arn:") {
+				files = append(files, snapshotFile{name: ARNFileName(string(kind), arn), doc: doc(arn)})
+			}
+		}
+	}
+	if inv.Present[checks.KindListeners] {
+		// describe-listeners is called per load balancer, as the CLI
+		// must (--load-balancer-arn); each listener names its own.
+		byLB := map[string][]elbtypes.Listener{}
+		for _, lb := range inv.LoadBalancers {
+			byLB[awssdk.ToString(lb.LoadBalancerArn)] = []elbtypes.Listener{}
+		}
+		for _, l := range inv.Listeners {
+			arn := awssdk.ToString(l.LoadBalancerArn)
+			byLB[arn] = append(byLB[arn], l)
+		}
+		perARN(checks.KindListeners, mapIDs(byLB), func(arn string) object { return object{{"Listeners", byLB[arn]}} })
+	}
+	perARN(inventory.KindTargetHealth, mapIDs(inv.TargetHealth), func(arn string) object {
+		return object{{"TargetHealthDescriptions", inv.TargetHealth[arn]}}
+	})
+	perARN(inventory.KindLoadBalancerAttributes, mapIDs(inv.LoadBalancerAttributes), func(arn string) object {
+		return object{{"Attributes", inv.LoadBalancerAttributes[arn]}}
+	})
+	perARN(inventory.KindTargetGroupAttributes, mapIDs(inv.TargetGroupAttributes), func(arn string) object {
+		return object{{"Attributes", inv.TargetGroupAttributes[arn]}}
 	})
 	if inv.Present[inventory.KindDXAssociations] {
 		// One file per Direct Connect gateway, as the CLI lists them

@@ -23,7 +23,7 @@ func TestCheckExitCodes(t *testing.T) {
 	}{
 		{"reachable", []string{"--from", "i-01a2b3c4d5e6f0012", "--to", "10.0.33.12:5432"}, exitReachable},
 		{"unreachable", []string{"--from", "i-01a2b3c4d5e6f0014", "--to", "10.0.33.12:5432"}, exitUnreachable},
-		{"unknown", []string{"--from", "i-01a2b3c4d5e6f0012", "--to", "db.internal.mycompany.com:5432"}, exitUnknown},
+		{"unknown", []string{"--from", "i-01a2b3c4d5e6f0021", "--to", "ldap.corp.internal:636"}, exitUnknown},
 		{"name tag", []string{"--from", "app-1", "--to", "10.0.33.12", "--port", "5432"}, exitReachable},
 		{"fixed source port", []string{"--from", "app-1", "--to", "i-01a2b3c4d5e6f0021:8080", "--source-port", "50000"}, exitReachable},
 	} {

@@ -1,0 +1,125 @@
+package convert
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/reachnet/reach/aws/inventory"
+	"github.com/reachnet/reach/checks"
+)
+
+// loadBalancers converts the Elastic Load Balancing v2 load balancers and
+// their listeners. The map stays nil when describe-load-balancers was not
+// read, so the service layer says unknown rather than "no load balancer";
+// a load balancer's listeners count as read only when describe-listeners
+// was read and no gap covers that load balancer.
+func (c *netConverter) loadBalancers() {
+	if !c.inv.Present[checks.KindLoadBalancers] {
+		return
+	}
+	c.n.LoadBalancers = map[string]*checks.LoadBalancer{}
+	_, listenersGap := c.inventoryGap(checks.KindListeners, "")
+	listenersRead := c.inv.Present[checks.KindListeners] && !listenersGap
+	for i, lb := range c.inv.LoadBalancers {
+		arn := awsString(lb.LoadBalancerArn)
+		if arn == "" {
+			c.noID(checks.KindLoadBalancers, "describe-load-balancers", fmt.Sprintf("entry %d", i), "LoadBalancerArn")
+			continue
+		}
+		state := ""
+		if lb.State != nil {
+			state = inventory.Sanitize(string(lb.State.Code))
+		}
+		_, scoped := c.inventoryGap(checks.KindListeners, arn)
+		c.n.LoadBalancers[arn] = &checks.LoadBalancer{
+			ARN:           arn,
+			Name:          awsString(lb.LoadBalancerName),
+			Type:          inventory.Sanitize(string(lb.Type)),
+			Scheme:        inventory.Sanitize(string(lb.Scheme)),
+			VPCID:         awsString(lb.VpcId),
+			State:         state,
+			DNSName:       strings.ToLower(awsString(lb.DNSName)),
+			ListenersRead: listenersRead && !scoped,
+		}
+	}
+	for i, l := range c.inv.Listeners {
+		lb := c.n.LoadBalancers[awsString(l.LoadBalancerArn)]
+		if lb == nil || !lb.ListenersRead {
+			continue
+		}
+		if l.Port == nil {
+			if lb.Type == "gateway" {
+				// GENEVE listeners have no port; Gateway Load Balancers are
+				// reported as not modelled anyway.
+				continue
+			}
+			// Without its port the listener could be the one a path
+			// needs: none of this load balancer's listeners decide.
+			c.errs = append(c.errs, fmt.Errorf("describe-listeners entry %d: no Port", i))
+			lb.ListenersRead, lb.Listeners = false, nil
+			continue
+		}
+		li := checks.Listener{ARN: awsString(l.ListenerArn), Port: int(*l.Port), Protocol: inventory.Sanitize(string(l.Protocol))}
+		for _, a := range l.DefaultActions {
+			li.Actions = append(li.Actions, inventory.Sanitize(string(a.Type)))
+			if arn := awsString(a.TargetGroupArn); arn != "" && !slices.Contains(li.TargetGroupARNs, arn) {
+				li.TargetGroupARNs = append(li.TargetGroupARNs, arn)
+			}
+			if a.ForwardConfig != nil {
+				for _, tg := range a.ForwardConfig.TargetGroups {
+					if arn := awsString(tg.TargetGroupArn); arn != "" && !slices.Contains(li.TargetGroupARNs, arn) {
+						li.TargetGroupARNs = append(li.TargetGroupARNs, arn)
+					}
+				}
+			}
+		}
+		lb.Listeners = append(lb.Listeners, li)
+	}
+}
+
+// targetGroups converts the target groups and their targets' health. A
+// group's targets count as read only when describe-target-health was read
+// for it (an entry, even empty) and no gap covers it.
+func (c *netConverter) targetGroups() {
+	if !c.inv.Present[inventory.KindTargetGroups] {
+		return
+	}
+	c.n.TargetGroups = map[string]*checks.TargetGroup{}
+	for i, tg := range c.inv.TargetGroups {
+		arn := awsString(tg.TargetGroupArn)
+		if arn == "" {
+			c.noID(inventory.KindTargetGroups, "describe-target-groups", fmt.Sprintf("entry %d", i), "TargetGroupArn")
+			continue
+		}
+		g := &checks.TargetGroup{ARN: arn, Name: awsString(tg.TargetGroupName), Protocol: inventory.Sanitize(string(tg.Protocol)),
+			TargetType: inventory.Sanitize(string(tg.TargetType))}
+		if tg.Port != nil {
+			g.Port = int(*tg.Port)
+		}
+		health, read := c.inv.TargetHealth[arn]
+		_, gap := c.inventoryGap(inventory.KindTargetHealth, arn)
+		g.TargetsRead = read && !gap
+		for _, h := range health {
+			if h.Target == nil || awsString(h.Target.Id) == "" {
+				g.TargetsRead = false
+				continue
+			}
+			t := checks.Target{ID: awsString(h.Target.Id), AZ: awsString(h.Target.AvailabilityZone), Port: g.Port}
+			if h.Target.Port != nil {
+				t.Port = int(*h.Target.Port)
+			}
+			if h.TargetHealth != nil {
+				t.State = inventory.Sanitize(string(h.TargetHealth.State))
+				t.Reason = inventory.Sanitize(string(h.TargetHealth.Reason))
+			}
+			if t.State == "" {
+				// Health unknown: the target cannot count as one that
+				// takes no traffic.
+				t.State = "unknown"
+			}
+			g.Targets = append(g.Targets, t)
+		}
+		c.n.TargetGroups[arn] = g
+	}
+}
