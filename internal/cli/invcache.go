@@ -14,6 +14,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/internal/xdg"
+	"github.com/reachnet/reach/render"
 )
 
 // The inventory cache lets shell completion offer the path ends a person
@@ -118,16 +119,7 @@ func sortEntries(es []endEntry) []endEntry {
 // descriptions come from the account and may hold anything, including
 // escape sequences meant for a terminal.
 func cleanDesc(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return ' '
-		}
-		if !unicode.IsPrint(r) {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(render.Inert(s)), " ")
 	if r := []rune(s); len(r) > 80 {
 		s = string(r[:79]) + "…"
 	}

@@ -54,7 +54,7 @@ func runSnapshot(p *parsed, stdout, stderr io.Writer) int {
 		if !errors.As(err, &empty) {
 			return fail(stderr, exitUsage, "%s", aws.Explain(err))
 		}
-		fmt.Fprintf(stderr, "reach: %s\n", aws.Explain(err))
+		fmt.Fprintf(stderr, "reach: %s\n", render.Inert(aws.Explain(err)))
 	}
 	if err := snapshot.Write(dir, inv); err != nil {
 		return fail(stderr, exitUsage, "snapshot save: %v", err)
@@ -69,7 +69,8 @@ func runSnapshot(p *parsed, stdout, stderr io.Writer) int {
 		}
 	}
 	for _, g := range inv.Gaps {
-		fmt.Fprintf(stdout, "missing %s: %s", g.Kind, g.Reason)
+		// A gap's reason may quote an API's error message.
+		fmt.Fprintf(stdout, "missing %s: %s", g.Kind, render.Inert(g.Reason))
 		if r := g.Remedy(); r != "" {
 			fmt.Fprintf(stdout, " (%s)", r)
 		}
