@@ -53,7 +53,10 @@ type walker struct {
 	layers map[string]*Layer
 	order  int
 	hops   []Hop
-	notes  []string
+	// returnHops are the components the reply crossed, in the order it
+	// crossed them: kept only to set beside the analyzer's return path.
+	returnHops []Hop
+	notes      []string
 	// translations made on the request, undone on the reply.
 	translations []translation
 	// appliances crossed by the request (their security groups track the
@@ -115,7 +118,11 @@ func (w *walker) touch(id string) {
 
 func (w *walker) hop(component, kind string) {
 	w.touch(component)
-	if w.brief || w.dir != Forward || component == "" {
+	if w.brief || component == "" {
+		return
+	}
+	if w.dir == Return {
+		w.returnHops = append(w.returnHops, Hop{Component: component, Kind: kind})
 		return
 	}
 	if kind != "network-acl" {
@@ -130,7 +137,11 @@ func (w *walker) hop(component, kind string) {
 // hopAfterExit records a gateway or appliance the packet goes to; it lands
 // in the path after the network ACL of the subnet the packet leaves.
 func (w *walker) hopAfterExit(component, kind string) {
-	if w.brief || w.dir != Forward || component == "" {
+	if w.brief || component == "" {
+		return
+	}
+	if w.dir == Return {
+		w.returnHops = append(w.returnHops, Hop{Component: component, Kind: kind})
 		return
 	}
 	w.deferred = append(w.deferred, Hop{Component: component, Kind: kind})

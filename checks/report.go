@@ -169,6 +169,9 @@ type Report struct {
 	Notes []string `json:"notes,omitempty"`
 	// Analyzer is Reachability Analyzer's second opinion, when asked for.
 	Analyzer *AnalyzerResult `json:"analyzer,omitempty"`
+	// returnHops are the components the reply crossed; only the
+	// comparison with the analyzer's return path reads them.
+	returnHops []Hop
 }
 
 // Layer returns the named layer, or nil.

@@ -64,6 +64,7 @@ func (w *walker) finish(rep *Report, q Query, dst endpoint) {
 	if rep.Hops == nil {
 		rep.Hops = []Hop{}
 	}
+	rep.returnHops = slices.CompactFunc(w.returnHops, func(a, b Hop) bool { return a.Component == b.Component })
 	rep.Notes = w.notes
 	switch {
 	case anyBlock:

@@ -89,6 +89,9 @@ type Config struct {
 	// CallTimeout bounds one attempt of an AWS call, LoadTimeout a whole
 	// live load (zero: the loader's defaults).
 	CallTimeout, LoadTimeout time.Duration
+	// AnalyzerTimeout bounds a Reachability Analyzer run, from reach
+	// check --analyzer and the terminal's A key alike.
+	AnalyzerTimeout time.Duration
 	// LinuxClientPorts and WindowsClientPorts replace the ephemeral port
 	// ranges reach assumes for Linux and Windows clients (32768-60999 and
 	// 49152-65535): the reply of a connection is addressed to that range,
@@ -274,6 +277,9 @@ var Keys = []Key{
 	{Name: "load_timeout", kind: kindDuration, Example: `"2m"`,
 		Doc: "Stop waiting for a live account after this long; what did not arrive is unknown, named.\n--load-timeout overrides it.",
 		set: func(c *Config, v value) error { c.LoadTimeout = v.d; return nil }},
+	{Name: "analyzer_timeout", kind: kindDuration, Example: `"3m"`,
+		Doc: "Give up on a Reachability Analyzer run (reach check --analyzer, the terminal's A key) after\nthis long; the analysis and its path are deleted all the same. --analyzer-timeout overrides it.",
+		set: func(c *Config, v value) error { c.AnalyzerTimeout = v.d; return nil }},
 	{Name: "ports.linux", kind: kindPorts, Example: `"32768-60999"`,
 		Doc: "Ephemeral ports of Linux clients (net.ipv4.ip_local_port_range): replies go to this range,\nso network ACLs must admit all of it. reach check and the terminal use it for Linux clients.",
 		set: func(c *Config, v value) error { c.LinuxClientPorts = v.p; return nil }},
@@ -555,7 +561,10 @@ func convert(k Key, v *value) error {
 			return fmt.Errorf("%q is not a duration (for example \"5s\", \"1m30s\")", v.s)
 		}
 		if d < MinWatchInterval {
-			return fmt.Errorf("%s is too short: at least %s, since every tick reads the account again", d, MinWatchInterval)
+			// The shortest any of these bounds can usefully be: a tick of
+			// watch mode reads the account again, an AWS call or an
+			// analysis takes longer than that.
+			return fmt.Errorf("%s is too short: at least %s", d, MinWatchInterval)
 		}
 		v.d = d
 	case kindPorts:

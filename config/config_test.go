@@ -20,6 +20,7 @@ region = 'eu-west-1'
 theme = "dark"
 ascii = true
 watch_interval = "10s"
+analyzer_timeout = "90s"
 
 [ports]
 linux = "1024-65535"
@@ -43,6 +44,7 @@ up = [
 	want := &Config{
 		File: "c.toml", Profile: "prod", Region: "eu-west-1", Theme: "dark", ASCII: true,
 		WatchInterval:      10 * time.Second,
+		AnalyzerTimeout:    90 * time.Second,
 		LinuxClientPorts:   PortRange{1024, 65535},
 		WindowsClientPorts: PortRange{49152, 65535},
 		Keys: []KeyOverride{
@@ -57,7 +59,7 @@ up = [
 		t.Errorf("got  %+v\nwant %+v", c, want)
 	}
 	c, _ = Parse("c.toml", []byte(file))
-	for key, line := range map[string]int{"profile": 3, "ports.linux": 10, "ports.windows": 11, "keys.global.quit": 15, "keys.list.down": 18, "mouse": 0} {
+	for key, line := range map[string]int{"profile": 3, "analyzer_timeout": 8, "ports.linux": 11, "ports.windows": 12, "keys.global.quit": 16, "keys.list.down": 19, "mouse": 0} {
 		if got := c.Line(key); got != line {
 			t.Errorf("Line(%q) = %d, want %d", key, got, line)
 		}

@@ -124,6 +124,14 @@ func Text(w io.Writer, r *checks.Report, ascii bool) error {
 		for _, d := range a.Differences {
 			fmt.Fprintf(&b, "  differs on %s: reach says %s; the analyzer says %s\n", d.Layer, asciiSafe(d.Local, ascii), asciiSafe(d.Analyzer, ascii))
 		}
+		for _, dir := range []checks.Direction{checks.Forward, checks.Return} {
+			if p := a.AnalyzerPath(string(dir)); p != "" {
+				fmt.Fprintf(&b, "  analyzer %s path: %s\n", dir, asciiSafe(p, ascii))
+			}
+		}
+		if a.AnalyzerPathMarked() {
+			fmt.Fprintln(&b, "  (* not on reach's path)")
+		}
 	}
 	// Every line holds strings from AWS: the one filter makes them inert.
 	_, err := io.WriteString(w, InertLines(b.String()))
@@ -181,6 +189,14 @@ func Markdown(w io.Writer, r *checks.Report) error {
 			for _, d := range a.Differences {
 				fmt.Fprintf(&b, "| %s | %s | %s |\n", MarkdownText(d.Layer), MarkdownText(d.Local), MarkdownText(d.Analyzer))
 			}
+		}
+		for _, dir := range []checks.Direction{checks.Forward, checks.Return} {
+			if p := a.AnalyzerPath(string(dir)); p != "" {
+				fmt.Fprintf(&b, "\n**Analyzer %s path:** %s\n", dir, MarkdownText(p))
+			}
+		}
+		if a.AnalyzerPathMarked() {
+			fmt.Fprintln(&b, "\n(\\* not on reach's path)")
 		}
 	}
 	_, err := io.WriteString(w, b.String())

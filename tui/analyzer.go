@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -43,16 +45,36 @@ func (m *Model) startAnalyzer() tea.Cmd {
 	}
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.analyzerCancel = cancel
-	gen, rep, ask := m.pathGen, *m.checklist.Report, m.opts.Analyzer
+	gen, rep, ask, timeout := m.pathGen, *m.checklist.Report, m.opts.Analyzer, m.analyzerTimeout()
 	m.checklist.AnalyzerStarted()
-	m.setStatus("asking Reachability Analyzer"+m.env.Glyphs.Ellipsis+" (tens of seconds to minutes)", false)
+	m.setStatus("asking Reachability Analyzer"+m.env.Glyphs.Ellipsis+" (tens of seconds to minutes; gives up after "+shortDuration(timeout)+")", false)
 	done := make(chan checks.AnalyzerResult, 1)
 	m.analyzerRuns.Add(1)
 	go func() {
 		defer m.analyzerRuns.Done()
-		done <- ask(ctx, rep)
+		done <- ask(ctx, rep, timeout)
 	}()
 	return func() tea.Msg { return analyzerMsg{gen: gen, res: <-done} }
+}
+
+// analyzerTimeout is the bound the analyzer runs under.
+func (m *Model) analyzerTimeout() time.Duration {
+	if m.opts.AnalyzerTimeout > 0 {
+		return m.opts.AnalyzerTimeout
+	}
+	return DefaultAnalyzerTimeout
+}
+
+// shortDuration writes 3m rather than 3m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // stopAnalyzer cancels a running analysis; its own cleanup still runs.

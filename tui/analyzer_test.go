@@ -18,7 +18,7 @@ import (
 func TestAnalyzerRunsOnlyAfterConfirm(t *testing.T) {
 	var calls atomic.Int32
 	found := true
-	opts := Options{From: "batch-1", To: "10.0.33.12:5432", Analyzer: func(ctx context.Context, rep checks.Report) checks.AnalyzerResult {
+	opts := Options{From: "batch-1", To: "10.0.33.12:5432", Analyzer: func(ctx context.Context, rep checks.Report, timeout time.Duration) checks.AnalyzerResult {
 		calls.Add(1)
 		return checks.AnalyzerResult{Status: checks.AnalyzerSucceeded, PathFound: &found, AnalysisID: "nia-0a1b", CleanedUp: true}
 	}}
@@ -63,7 +63,7 @@ func TestAnalyzerCancelledWhenLeavingPath(t *testing.T) {
 	for _, leave := range []string{"another path", "quit"} {
 		t.Run(leave, func(t *testing.T) {
 			cancelled := make(chan struct{})
-			opts := Options{From: "batch-1", To: "10.0.33.12:5432", Analyzer: func(ctx context.Context, rep checks.Report) checks.AnalyzerResult {
+			opts := Options{From: "batch-1", To: "10.0.33.12:5432", Analyzer: func(ctx context.Context, rep checks.Report, timeout time.Duration) checks.AnalyzerResult {
 				<-ctx.Done()
 				close(cancelled)
 				return checks.AnalyzerResult{Status: checks.AnalyzerError, Message: "cancelled", CleanedUp: true}
@@ -103,5 +103,49 @@ func TestAnalyzerNeedsLive(t *testing.T) {
 	press(t, m, "A")
 	if m.confirmAnalyzer || !strings.Contains(m.status, "live account") {
 		t.Errorf("status %q confirm %v", m.status, m.confirmAnalyzer)
+	}
+}
+
+// TestAnalyzerTimeoutAndPath: the run gets the configured bound (the
+// default when none is set), and the evidence shows the analyzer's path
+// with the components reach's walk did not cross starred.
+func TestAnalyzerTimeoutAndPath(t *testing.T) {
+	for _, tc := range []struct {
+		set, want time.Duration
+	}{{0, DefaultAnalyzerTimeout}, {45 * time.Second, 45 * time.Second}} {
+		t.Run(tc.want.String(), func(t *testing.T) {
+			var got atomic.Int64
+			yes := true
+			opts := Options{From: "batch-1", To: "10.0.33.12:5432", AnalyzerTimeout: tc.set,
+				Analyzer: func(ctx context.Context, rep checks.Report, timeout time.Duration) checks.AnalyzerResult {
+					got.Store(int64(timeout))
+					// The hops are placed when the answer is compared.
+					return checks.AnalyzerResult{Status: checks.AnalyzerSucceeded, PathFound: &yes, CleanedUp: true,
+						ForwardPath: []string{"i-batch", "igw-9"}}
+				}}
+			m := newTestModel(t, Static("live", tuitest.SmallNet(), nil), opts)
+			start(t, m)
+			press(t, m, "A", "y")
+			if time.Duration(got.Load()) != tc.want {
+				t.Fatalf("the run got timeout %s, want %s", time.Duration(got.Load()), tc.want)
+			}
+			for i, r := range m.checklist.Rows {
+				if r.Name == checks.LayerReachabilityAnalyzer {
+					m.checklist.Cursor = i
+				}
+			}
+			press(t, m, "enter")
+			if text := screenText(m); !strings.Contains(text, "the analyzer's path") || !strings.Contains(text, "igw-9*") || !strings.Contains(text, "not on reach's path") {
+				t.Errorf("the evidence lacks the analyzer's path:\n%s", text)
+			}
+		})
+	}
+}
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{3 * time.Minute: "3m", 90 * time.Second: "1m30s", 2 * time.Hour: "2h", 45 * time.Second: "45s"} {
+		if got := shortDuration(d); got != want {
+			t.Errorf("shortDuration(%s) = %q, want %q", d, got, want)
+		}
 	}
 }

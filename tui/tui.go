@@ -29,6 +29,10 @@ import (
 	"github.com/reachnet/reach/tui/screens/tail"
 )
 
+// DefaultAnalyzerTimeout is how long a Reachability Analyzer run may take
+// when the options name no bound (the CLI's --analyzer-timeout default).
+const DefaultAnalyzerTimeout = 3 * time.Minute
+
 // DefaultWatchInterval is how often watch mode re-reads the source.
 const DefaultWatchInterval = 5 * time.Second
 
@@ -57,8 +61,12 @@ type Options struct {
 	// key, after a confirm that names the charge). It is called in a
 	// goroutine of the terminal's and must clean up whatever it created
 	// before returning, also when ctx is cancelled. Nil when the source is
-	// not a live account.
-	Analyzer func(ctx context.Context, rep checks.Report) checks.AnalyzerResult
+	// not a live account. timeout bounds the run (AnalyzerTimeout).
+	Analyzer func(ctx context.Context, rep checks.Report, timeout time.Duration) checks.AnalyzerResult
+	// AnalyzerTimeout is how long Analyzer waits for an answer before it
+	// gives up and cleans up; the confirm and the status line name it.
+	// Zero: DefaultAnalyzerTimeout.
+	AnalyzerTimeout time.Duration
 
 	// Theme is "auto" (follow the terminal's background, the default),
 	// "dark" or "light".
@@ -101,6 +109,9 @@ func (o Options) Validate() error {
 	}
 	if _, err := themes.Resolve(o.Theme, true, themes.TrueColor); err != nil {
 		return fmt.Errorf("--theme: %w", err)
+	}
+	if o.AnalyzerTimeout < 0 {
+		return fmt.Errorf("analyzer timeout %s: must be positive", o.AnalyzerTimeout)
 	}
 	if o.WatchInterval < 0 {
 		return fmt.Errorf("watch interval %s: must be positive", o.WatchInterval)

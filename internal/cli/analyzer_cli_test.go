@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -32,7 +33,12 @@ type analyzerJSON struct {
 		Differences []struct{ Layer, Local, Analyzer string } `json:"differences"`
 		CleanedUp   bool                                      `json:"cleaned_up"`
 		Message     string                                    `json:"message"`
+		Hops        []struct {
+			Direction, Component, Layer string
+			OnLocalPath                 *bool `json:"on_local_path"`
+		} `json:"hops"`
 	} `json:"analyzer"`
+	Hops []struct{ Component string } `json:"hops"`
 }
 
 // TestCheckAnalyzer runs `reach check --analyzer` against moto with the
@@ -162,6 +168,46 @@ func TestCheckAnalyzer(t *testing.T) {
 			if !strings.Contains(out, "SUBNET_ACL_RESTRICTION") || !strings.Contains(out, "acl-0a1b2c3d4e5f60003") || !strings.Contains(out, "Reachability Analyzer") && !strings.Contains(out, "reachability analyzer") {
 				t.Errorf("%s output lacks the analyzer section:\n%s", format, out)
 			}
+		}
+	})
+
+	t.Run("the analyzer's path is set beside reach's hop by hop", func(t *testing.T) {
+		if !localReachable {
+			t.Skip("the seeded path is not reachable locally: no path to compare")
+		}
+		var local []string
+		for _, h := range base.Hops {
+			local = append(local, h.Component)
+		}
+		// The analyzer crosses reach's own components, and one route
+		// table more on the request.
+		forward := append(slices.Clone(local), "rtb-0elsewhere")
+		m.Insights.Reset()
+		m.Insights.Script(awstest.InsightsScript{Outcome: awstest.PathFound, ForwardPath: forward, ReturnPath: []string{topo.ENIWeb}})
+		proxy.Reset()
+		code, out, errOut := runCLI(append(path, "--analyzer")...)
+		if code != baseCode {
+			t.Errorf("exit %d, want %d as without --analyzer", code, baseCode)
+		}
+		var got analyzerJSON
+		if err := json.Unmarshal([]byte(out), &got); err != nil || got.Analyzer == nil {
+			t.Fatalf("no analyzer object (%v):\n%s\n%s", err, out, errOut)
+		}
+		a := got.Analyzer
+		if a.Agrees || len(a.Differences) != 1 || a.Differences[0].Layer != "route" || !strings.Contains(a.Differences[0].Analyzer, "rtb-0elsewhere") {
+			t.Errorf("differences %+v, want one on route naming rtb-0elsewhere", a.Differences)
+		}
+		if len(a.Hops) != len(forward)+1 {
+			t.Fatalf("%d hops mapped, want %d: %+v", len(a.Hops), len(forward)+1, a.Hops)
+		}
+		for i, h := range a.Hops[:len(forward)] {
+			want := i < len(local)
+			if h.Direction != "forward" || h.OnLocalPath == nil || *h.OnLocalPath != want {
+				t.Errorf("hop %s: direction %s on_local_path %v, want forward %v", h.Component, h.Direction, h.OnLocalPath, want)
+			}
+		}
+		if last := a.Hops[len(a.Hops)-1]; last.Direction != "return" {
+			t.Errorf("the return path's component is mapped as %+v", last)
 		}
 	})
 

@@ -77,6 +77,7 @@ var tuiFlagSpecs = []flagSpec{
 	asciiFlag,
 	{name: "mouse", kind: kindBool, usage: "scroll with the mouse wheel"},
 	{name: "watch-interval", kind: kindDuration, arg: "D", usage: "re-check period of watch mode (w) (default 5s)"},
+	{name: "analyzer-timeout", kind: kindDuration, arg: "D", def: "3m", usage: "live: give up on a Reachability Analyzer run (A) after D (it is deleted all the same)"},
 }
 
 var checkFlagSpecs = []flagSpec{

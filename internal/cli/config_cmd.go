@@ -69,6 +69,9 @@ func applyConfig(p *parsed) (*config.Config, error) {
 	if cfg.LoadTimeout > 0 {
 		p.setDefault("load-timeout", cfg.LoadTimeout)
 	}
+	if cfg.AnalyzerTimeout > 0 {
+		p.setDefault("analyzer-timeout", cfg.AnalyzerTimeout)
+	}
 	return cfg, nil
 }
 

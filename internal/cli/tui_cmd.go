@@ -50,6 +50,9 @@ func runTUI(p *parsed, stdout, stderr io.Writer) int {
 		ASCII:         p.flag("ascii"),
 		Mouse:         p.flag("mouse"),
 		WatchInterval: p.dur("watch-interval"),
+		// Only a live source answers the A key; elsewhere the bound is
+		// unused.
+		AnalyzerTimeout: p.dur("analyzer-timeout"),
 		Keys:          tuiKeys(cfg),
 	}
 	switch {
@@ -75,8 +78,8 @@ func runTUI(p *parsed, stdout, stderr io.Writer) int {
 
 // liveAnalyzer asks Reachability Analyzer about a checked path, for the
 // terminal's A key. Nothing is built or called until the user confirmed.
-func liveAnalyzer(conf *awsConfig) func(context.Context, checks.Report) checks.AnalyzerResult {
-	return func(ctx context.Context, rep checks.Report) checks.AnalyzerResult {
+func liveAnalyzer(conf *awsConfig) func(context.Context, checks.Report, time.Duration) checks.AnalyzerResult {
+	return func(ctx context.Context, rep checks.Report, timeout time.Duration) checks.AnalyzerResult {
 		cfg, err := conf.get(ctx)
 		if err != nil {
 			return checks.AnalyzerResult{Status: checks.AnalyzerError, Message: aws.Explain(err), CleanedUp: true}
@@ -85,7 +88,7 @@ func liveAnalyzer(conf *awsConfig) func(context.Context, checks.Report) checks.A
 		if err != nil {
 			return checks.AnalyzerResult{Status: checks.AnalyzerError, Message: err.Error(), CleanedUp: true}
 		}
-		return aws.NewAnalyzer(cfg).Run(ctx, req, aws.DefaultAnalyzerTimeout)
+		return aws.NewAnalyzer(cfg).Run(ctx, req, timeout)
 	}
 }
 

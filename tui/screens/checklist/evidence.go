@@ -332,5 +332,17 @@ func analyzerLines(e *screen.Env, a *checks.AnalyzerResult, c *catalog.Catalog, 
 			wrap(st.Text, "  analyzer: "+d.Analyzer, "            ")
 		}
 	}
+	if fwd, ret := a.AnalyzerPath(string(checks.Forward)), a.AnalyzerPath(string(checks.Return)); fwd != "" || ret != "" {
+		out = append(out, "", st.Header.Render("the analyzer's path"))
+		if fwd != "" {
+			wrap(st.Text, "forward: "+fwd, "           ")
+		}
+		if ret != "" {
+			wrap(st.Text, "return: "+ret, "          ")
+		}
+		if a.AnalyzerPathMarked() {
+			wrap(st.Subtle, "* not on reach's path", "  ")
+		}
+	}
 	return out
 }
