@@ -53,7 +53,7 @@ func runTUI(p *parsed, stdout, stderr io.Writer) int {
 		// Only a live source answers the A key; elsewhere the bound is
 		// unused.
 		AnalyzerTimeout: p.dur("analyzer-timeout"),
-		Keys:          tuiKeys(cfg),
+		Keys:            tuiKeys(cfg),
 	}
 	switch {
 	case src.demo:
