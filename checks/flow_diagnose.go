@@ -56,6 +56,11 @@ type FlowWindow struct {
 	// (FlowLogDiscovery.Recorder); nil means every interface's traffic,
 	// accepted and rejected.
 	Recorded func(eni, action string) bool
+	// Unconfirmed, when set, says why the records read cannot show an
+	// absence: the query that found nothing of the path was a pre-filter
+	// no broader query confirmed (it failed, was cut at its limit, or the
+	// tail was interrupted first). Absent records then prove nothing.
+	Unconfirmed string
 }
 
 func (w FlowWindow) recorded(eni, action string) bool {
@@ -137,8 +142,42 @@ type Diagnosis struct {
 	// WaitUntil is set while a conclusion waits for records still in
 	// flight.
 	WaitUntil time.Time `json:"wait_until,omitzero"`
+	// Absence is what no record at the destination will mean once the
+	// wait is over, read from the checklist's route layer.
+	Absence Absence `json:"absence,omitempty"`
 	// Summary is the first finding's sentence.
 	Summary string `json:"summary"`
+}
+
+// Absence is what the checklist lets reach conclude when no record of a
+// path reaches the destination interface.
+type Absence string
+
+// What an absence of records at the destination means.
+const (
+	// AbsenceRouteMiss: the checklist finds no way there, so absent
+	// records agree with it: a routing miss.
+	AbsenceRouteMiss Absence = "routing-miss"
+	// AbsenceRouteOpen: the checklist finds the route open, so absent
+	// records point at the flow log's delivery or the filter that read
+	// it, never at a routing miss.
+	AbsenceRouteOpen Absence = "route-open"
+	// AbsenceUnconfirmed: the checklist cannot tell (its route layer is
+	// unknown); a routing miss is possible, not shown.
+	AbsenceUnconfirmed Absence = "unconfirmed"
+)
+
+// absenceOf reads the report's route layer for what absent records at the
+// destination would mean.
+func absenceOf(rep Report) Absence {
+	bb := rep.BlockedBy
+	if bb != nil && bb.Direction == Forward && (bb.Layer == LayerRoute || bb.Layer == LayerSourceDestCheck) {
+		return AbsenceRouteMiss
+	}
+	if l := rep.Layer(LayerRoute); l != nil && (l.Status == StatusPass || l.Status == StatusWarn || l.Status == StatusFail && !blocksForward(l)) {
+		return AbsenceRouteOpen
+	}
+	return AbsenceUnconfirmed
 }
 
 // maxPorts bounds the ports a finding lists.
@@ -355,10 +394,19 @@ func (fd *FlowDiagnoser) Diagnosis(w FlowWindow) Diagnosis {
 		case !w.recorded(dstENI, "ACCEPT") || !w.recorded(dstENI, "REJECT"):
 			d.add(noCoverage(dstENI, w))
 		case !waited:
-			d.WaitUntil = waitUntil
+			d.WaitUntil, d.Absence = waitUntil, absenceOf(rep)
+			conclusion := "calling it a routing miss"
+			if d.Absence != AbsenceRouteMiss {
+				// The route is open or not known: the absence will not
+				// show a routing miss, only that no records arrived.
+				conclusion = "judging the absence"
+			}
 			d.add(FlowFinding{Pattern: PatternWaiting, Agrees: true, Summary: fmt.Sprintf(
-				"no record of the path at %s yet; records arrive up to %s after the traffic (aggregation interval %s, delivery delay %s), so reach waits until %s before calling it a routing miss",
-				dstENI, fmtDuration(wait), fmtDuration(w.Interval), fmtDuration(w.Delay), waitUntil.UTC().Format("15:04:05Z"))})
+				"no record of the path at %s yet; records arrive up to %s after the traffic (aggregation interval %s, delivery delay %s), so reach waits until %s before %s",
+				dstENI, fmtDuration(wait), fmtDuration(w.Interval), fmtDuration(w.Delay), waitUntil.UTC().Format("15:04:05Z"), conclusion)})
+		case w.Unconfirmed != "":
+			d.add(FlowFinding{Pattern: PatternNoCoverage, Agrees: true, Summary: fmt.Sprintf(
+				"no record of the path at %s, but %s: the absence of records proves nothing", dstENI, w.Unconfirmed)})
 		default:
 			d.add(noRecords(rep, dstENI, srcENI, w, reqAcceptedAtSrc))
 		}
@@ -505,11 +553,8 @@ func noRecords(rep Report, dstENI, srcENI string, w FlowWindow, sent int) FlowFi
 	// log's delivery or the filter that read it, and saying "routing miss"
 	// would state as fact what the records do not show.
 	bb := rep.BlockedBy
-	routeMiss := bb != nil && bb.Direction == Forward && (bb.Layer == LayerRoute || bb.Layer == LayerSourceDestCheck)
-	routeOpen := false
-	if l := rep.Layer(LayerRoute); l != nil {
-		routeOpen = l.Status == StatusPass || l.Status == StatusWarn || l.Status == StatusFail && !blocksForward(l)
-	}
+	absence := absenceOf(rep)
+	routeMiss, routeOpen := absence == AbsenceRouteMiss, absence == AbsenceRouteOpen
 	switch {
 	case routeMiss:
 		fmt.Fprintf(&b, "no record of the path at %s %s: the packets never reach the interface, a routing miss", dstENI, since)

@@ -91,6 +91,43 @@ func TestDiagnosePatterns(t *testing.T) {
 			pattern: PatternWaiting, summary: "waits until 10:06:00Z",
 		},
 		{
+			name: "no record yet, the route open: the wait is not for a routing miss",
+			world: func() *netBuilder {
+				b := twoVPCs()
+				b.n.SecurityGroups["sg-server"].Inbound = nil
+				return b
+			},
+			flows:   []Flow{req("eni-client", "ACCEPT", 40001)},
+			w:       early,
+			pattern: PatternWaiting, summary: "waits until 10:06:00Z before judging the absence",
+		},
+		{
+			name: "no record yet, no route there: the wait is for a routing miss",
+			world: func() *netBuilder {
+				b := twoVPCs()
+				b.table("rtb-a", "vpc-app", "subnet-a")
+				b.n.RouteTables["rtb-a"].Routes = nil
+				return b
+			},
+			flows:   []Flow{req("eni-client", "ACCEPT", 40001)},
+			w:       early,
+			pattern: PatternWaiting, summary: "waits until 10:06:00Z before calling it a routing miss",
+		},
+		{
+			name: "no record, but the query was not confirmed by a broader one: nothing to conclude",
+			world: func() *netBuilder {
+				b := twoVPCs()
+				b.table("rtb-a", "vpc-app", "subnet-a")
+				b.n.RouteTables["rtb-a"].Routes = nil
+				return b
+			},
+			flows: []Flow{req("eni-client", "ACCEPT", 40001)},
+			w: FlowWindow{Since: t0, Now: t0.Add(10 * time.Minute), Interval: time.Minute, Delay: 5 * time.Minute,
+				Unconfirmed: "the broader query of the interface alone failed (ThrottlingException)"},
+			pattern: PatternNoCoverage,
+			summary: "no record of the path at eni-server, but the broader query of the interface alone failed (ThrottlingException): the absence of records proves nothing",
+		},
+		{
 			name:    "no record although the configuration routes it: something reach does not see",
 			world:   twoVPCs,
 			flows:   nil,
@@ -175,6 +212,9 @@ func TestDiagnosePatterns(t *testing.T) {
 			}
 			if tc.pattern == PatternWaiting && !d.WaitUntil.Equal(t0.Add(6*time.Minute)) {
 				t.Errorf("wait until %v", d.WaitUntil)
+			}
+			if tc.pattern == PatternWaiting && (d.Absence == AbsenceRouteMiss) != strings.Contains(f.Summary, "routing miss") {
+				t.Errorf("absence %s, yet the wait says %q", d.Absence, f.Summary)
 			}
 			if d.Path != "eni-client (10.0.1.10) → 10.0.2.20:443/tcp" {
 				t.Errorf("path %q", d.Path)

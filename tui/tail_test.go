@@ -819,7 +819,7 @@ func TestTailDiagnosesARejectedReply(t *testing.T) {
 }
 
 // TestTailDiagnosisWaitsThenConcludes: with no record yet the tail says
-// until when a routing miss cannot be concluded (the source's aggregation
+// until when the absence cannot be judged (the source's aggregation
 // interval and delivery delay after the tail opened); once that time has
 // passed, a tick runs the diagnosis again and it concludes; as the path's
 // route is open and its security group closed, the conclusion is the
@@ -833,11 +833,13 @@ func TestTailDiagnosisWaitsThenConcludes(t *testing.T) {
 	openTailKey(t, m)
 	diagnoseNow(t, m)
 	tl := m.tail
-	want := "waiting: no records yet; a routing miss can only be concluded after 10:10:05 flow logs deliver records up to 6m after the traffic (aggregation interval 1m, delivery delay 5m)"
+	// The route is open: the wait is to judge the absence, never for a
+	// routing miss.
+	want := "waiting: no records yet; their absence can only be judged after 10:10:05 flow logs deliver records up to 6m after the traffic (aggregation interval 1m, delivery delay 5m)"
 	if got := diagnosisText(tl); got != want || tl.DiagTone != tail.ToneWait {
 		t.Fatalf("waiting\n got %q\nwant %q (tone %d)", got, want, tl.DiagTone)
 	}
-	if s := screenText(m); !strings.Contains(s, "waiting: no records yet; a routing miss can only be concluded after 10:10:05\n") {
+	if s := screenText(m); !strings.Contains(s, "waiting: no records yet; their absence can only be judged after 10:10:05\n") {
 		t.Errorf("screen:\n%s", s)
 	}
 	// A tick before the time changes nothing; one after it concludes.

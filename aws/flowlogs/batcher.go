@@ -33,10 +33,13 @@ type batcher struct {
 	samples   []Malformed
 	dropped   int
 	filtered  int
-	source    string
-	note      string
-	sampled   bool
-	dirty     bool // a status change to report even without records
+	// kept counts every record that passed the filter since the start,
+	// never reset: how a source tells whether a query found anything.
+	kept    int
+	source  string
+	note    string
+	sampled bool
+	dirty   bool // a status change to report even without records
 }
 
 func newBatcher(o Options, lossy bool, source string, emit func(Batch)) *batcher {
@@ -113,7 +116,15 @@ func (b *batcher) keepLocked(r *checks.Flow) {
 		}
 	}
 	b.pending = append(b.pending, *r)
+	b.kept++
 	b.mu.Unlock()
+}
+
+// keptSoFar is how many records passed the filter since the start.
+func (b *batcher) keptSoFar() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.kept
 }
 
 // addChunk keeps a file chunk's records and counts (lossless): the
@@ -127,6 +138,7 @@ func (b *batcher) addChunk(res *chunkResult) {
 		b.mu.Lock()
 	}
 	b.pending = append(b.pending, res.flows...)
+	b.kept += len(res.flows)
 	b.filtered += res.filtered
 	b.malformed += res.malformed
 	for _, m := range res.samples {

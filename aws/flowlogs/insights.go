@@ -42,6 +42,9 @@ type InsightsSource struct {
 	t          Target
 	start, end time.Time
 	opts       InsightsOptions
+	// unconfirmed is set by Run when the query found nothing of the path
+	// and no broader query could confirm it.
+	unconfirmed string
 }
 
 // NewInsightsSource queries t's log groups for the records stamped between
@@ -91,6 +94,11 @@ func quote(s string) string {
 
 // Run implements Source. Cancelling ctx stops the query on the service
 // side as well.
+//
+// The path's addresses in the query are only a pre-filter: when it finds
+// nothing, a second, broader query of the interfaces' streams alone is run
+// and its records filtered here, so that an absence is concluded only
+// when both agree (Unconfirmed says when they could not).
 func (s *InsightsSource) Run(ctx context.Context, emit func(Batch)) error {
 	opts := s.opts
 	opts.Options = opts.Options.withDefaults()
@@ -104,10 +112,74 @@ func (s *InsightsSource) Run(ctx context.Context, emit func(Batch)) error {
 	stop := b.start(ctx, opts.FlushInterval)
 	defer stop()
 
+	hosts := validHosts(opts.Hosts)
+	rows, err := s.query(ctx, b, InsightsQuery(s.t.ENIs, hosts), opts.PollEvery)
+	if err != nil || ctx.Err() != nil {
+		return err
+	}
+	kept := b.keptSoFar()
+	switch {
+	case rows >= InsightsLimit:
+		note := fmt.Sprintf("the window holds more than %d matching records, the most one query returns: only the oldest are shown; narrow the window", InsightsLimit)
+		if kept == 0 {
+			s.unconfirmed = fmt.Sprintf("the query returned its limit of %d records, none of the path, and records of the path may lie beyond them", InsightsLimit)
+			note += "; " + s.unconfirmed
+		}
+		b.status("", note)
+		return nil
+	case kept > 0:
+		return nil
+	}
+	// Nothing of the path: say what was asked, since nothing found is only
+	// as good as the question.
+	note := "the Logs Insights query found nothing"
+	if rows > 0 {
+		// The text matched, the parsed fields did not.
+		note = fmt.Sprintf("the Logs Insights query found %s, none of the path", plural(rows, "record"))
+	}
+	note += ": it asked for " + s.asked(hosts)
+	if len(hosts) == 0 {
+		// Without addresses it already was the broad question.
+		b.status("", note)
+		return nil
+	}
+	broad, err := s.query(ctx, b, InsightsQuery(s.t.ENIs, nil), opts.PollEvery)
+	found := b.keptSoFar()
+	if ctx.Err() != nil {
+		s.unconfirmed = "the query was interrupted before a broader one could confirm that nothing of the path is there"
+		return nil
+	}
+	switch {
+	case err != nil:
+		s.unconfirmed = "the broader query of the interfaces' streams alone failed (" + err.Error() + ")"
+		note += "; " + s.unconfirmed + ", so the absence is not confirmed"
+	case found > 0:
+		note += fmt.Sprintf("; a broader query of the interfaces' streams alone found %s of the path, shown here: the address filter missed them", plural(found, "record"))
+	case broad >= InsightsLimit:
+		s.unconfirmed = fmt.Sprintf("a broader query of the interfaces' streams alone returned its limit of %d records, none of the path, and records of the path may lie beyond it", InsightsLimit)
+		note += "; " + s.unconfirmed
+	case broad > 0:
+		note += fmt.Sprintf("; a broader query of the interfaces' streams alone found %s, none of the path", plural(broad, "record"))
+	default:
+		note += "; a broader query of the interfaces' streams alone found nothing either"
+	}
+	b.status("", note)
+	return nil
+}
+
+// Unconfirmed says, once Run has returned, why the query's finding nothing
+// of the path does not show an absence ("" when it does, or when records
+// were found).
+func (s *InsightsSource) Unconfirmed() string { return s.unconfirmed }
+
+// query runs one Logs Insights query to its end and hands every row of the
+// interfaces' streams to the batcher; rows is how many the query returned.
+// A cancelled ctx stops it on the service side and returns no error.
+func (s *InsightsSource) query(ctx context.Context, b *batcher, query string, every time.Duration) (rows int, err error) {
 	in := &cloudwatchlogs.StartQueryInput{
 		StartTime:   awssdk.Int64(s.start.Unix()),
 		EndTime:     awssdk.Int64(s.end.Unix()),
-		QueryString: awssdk.String(InsightsQuery(s.t.ENIs, opts.Hosts)),
+		QueryString: awssdk.String(query),
 		Limit:       awssdk.Int32(InsightsLimit),
 	}
 	// StartQuery takes names or identifiers, not both.
@@ -125,24 +197,23 @@ func (s *InsightsSource) Run(ctx context.Context, emit func(Batch)) error {
 	out, err := s.api.StartQuery(ctx, in)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil
+			return 0, nil
 		}
 		if denied(err) {
-			return fmt.Errorf("StartQuery: %s (grant logs:StartQuery and logs:GetQueryResults)", shortReason(err))
+			return 0, fmt.Errorf("StartQuery: %s (grant logs:StartQuery and logs:GetQueryResults)", shortReason(err))
 		}
-		return fmt.Errorf("StartQuery: %s", shortReason(err))
+		return 0, fmt.Errorf("StartQuery: %s", shortReason(err))
 	}
 	id := awssdk.ToString(out.QueryId)
-	tick := time.NewTicker(opts.PollEvery)
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			s.stopQuery(id)
-			return nil
+			return rows, nil
 		case <-tick.C:
 		}
-		rows := 0
 		status, err := s.results(ctx, id, func(row []types.ResultField) {
 			rows++
 			var msg, stream string
@@ -161,27 +232,36 @@ func (s *InsightsSource) Run(ctx context.Context, emit func(Batch)) error {
 		if err != nil {
 			if ctx.Err() != nil {
 				s.stopQuery(id)
-				return nil
+				return rows, nil
 			}
-			return fmt.Errorf("GetQueryResults: %s", shortReason(err))
+			return rows, fmt.Errorf("GetQueryResults: %s", shortReason(err))
 		}
 		switch status {
 		case types.QueryStatusScheduled, types.QueryStatusRunning:
 			continue
 		case types.QueryStatusComplete:
+			return rows, nil
 		default:
-			return fmt.Errorf("the Logs Insights query %s ended %s", id, status)
+			return rows, fmt.Errorf("the Logs Insights query %s ended %s", id, status)
 		}
-		switch {
-		case rows == 0:
-			// Nothing found is only as good as the question: say what was
-			// asked.
-			b.status("", "the Logs Insights query found nothing: it asked for "+s.asked(opts.Hosts))
-		case rows >= InsightsLimit:
-			b.status("", fmt.Sprintf("the window holds more than %d matching records, the most one query returns: only the oldest are shown; narrow the window", InsightsLimit))
-		}
-		return nil
 	}
+}
+
+func validHosts(hosts []netip.Addr) []netip.Addr {
+	var out []netip.Addr
+	for _, h := range hosts {
+		if h.IsValid() {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // asked says in words what the query asks for.

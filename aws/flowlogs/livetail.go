@@ -49,6 +49,9 @@ type LiveTailSource struct {
 	api  TailAPI
 	t    Target
 	opts PollOptions
+	// unconfirmed is set by Run when the tail kept nothing of the path
+	// and no broader read could confirm it.
+	unconfirmed string
 }
 
 // NewLiveTailSource returns a tail of t through api. opts configures the
@@ -71,13 +74,28 @@ func groupNames(gs []LogGroup) string {
 	return strings.Join(names, ", ")
 }
 
-// Run implements Source.
+// Run implements Source. When the tail ends (its time is up) having kept
+// nothing of the path through a filter pattern, the window is read once
+// more without it (see confirmAbsence).
 func (s *LiveTailSource) Run(ctx context.Context, emit func(Batch)) error {
 	opts := s.opts.withDefaults()
 	b := newBatcher(opts.Options, true, s.Name(), emit)
 	stop := b.start(ctx, opts.FlushInterval)
 	defer stop()
+	began := opts.Now()
+	if err := s.run(ctx, b, opts); err != nil {
+		return err
+	}
+	s.unconfirmed = confirmAbsence(ctx, s.api, s.t, began, opts.Now(), b)
+	return nil
+}
 
+// Unconfirmed says, once Run has returned, why the tail's keeping nothing
+// of the path does not show an absence ("" when it does, or when records
+// were kept).
+func (s *LiveTailSource) Unconfirmed() string { return s.unconfirmed }
+
+func (s *LiveTailSource) run(ctx context.Context, b *batcher, opts PollOptions) error {
 	in, note := s.input()
 	if note != "" {
 		b.status("", note)

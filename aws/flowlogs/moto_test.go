@@ -400,3 +400,77 @@ func TestAddressPattern(t *testing.T) {
 		})
 	}
 }
+
+// TestTailConfirmsAbsenceAgainstMoto: a tail whose time is up having kept
+// nothing of the path through its filter pattern reads the window once
+// more without it. Records the pattern hid are then shown; an absence the
+// broader read agrees with stands; a tail the user stopped is not read
+// again and its absence is unconfirmed.
+func TestTailConfirmsAbsenceAgainstMoto(t *testing.T) {
+	w := motoFlowWorld(t)
+	m := startMoto(t)
+	tg, formats := w.target(t)
+	absent := netip.MustParseAddr("10.9.1.55")
+	for _, tc := range []struct {
+		name        string
+		pattern     string
+		hosts       []netip.Addr
+		cancel      bool
+		flows       bool
+		note        string
+		unconfirmed string
+	}{
+		{name: "the pattern hid the path's records", pattern: `"10.9.1.77"`, hosts: []netip.Addr{w.appIP, w.dbIP}, flows: true,
+			note: "of the path, shown here: the pattern missed them"},
+		{name: "nothing of the path in the streams: the absence stands", pattern: `"` + absent.String() + `"`, hosts: []netip.Addr{w.appIP, absent},
+			note: "events, none of the path"},
+		{name: "stopped by the user: unconfirmed", pattern: `"` + absent.String() + `"`, hosts: []netip.Addr{w.appIP, absent}, cancel: true,
+			note:        "the tail was stopped before a broader read",
+			unconfirmed: "the tail was stopped before a broader read without the filter pattern could confirm that nothing of the path arrived"},
+		{name: "no pattern: the tail was the broad read", hosts: []netip.Addr{w.appIP, absent},
+			note: "the tail found nothing of the path: it asked for the records of " + w.group + " in the streams of " + w.app + ", " + w.db + ", "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			proxy, err := awstest.NewProxy(m.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer proxy.Close()
+			target := tg
+			target.Pattern = tc.pattern
+			src := NewPollSource(NewClient(awstest.Config(proxy.URL)), target, PollOptions{
+				Options: Options{Formats: formats, FlushInterval: 20 * time.Millisecond, Filter: Filter{Hosts: tc.hosts}},
+				Every:   100 * time.Millisecond, Lookback: 10 * time.Minute})
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			if tc.cancel {
+				time.AfterFunc(300*time.Millisecond, cancel)
+			}
+			var bs []Batch
+			var mu sync.Mutex
+			if err := src.Run(ctx, func(b Batch) { mu.Lock(); bs = append(bs, b); mu.Unlock() }); err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			all := sum(bs)
+			mu.Unlock()
+			if (len(all.Flows) > 0) != tc.flows || !strings.Contains(all.Note, tc.note) {
+				t.Errorf("%d flows, note %q; want flows %v, a note with %q", len(all.Flows), all.Note, tc.flows, tc.note)
+			}
+			path := Filter{Hosts: tc.hosts}
+			for _, f := range all.Flows {
+				if !path.Match(&f) {
+					t.Errorf("a record not of the path: %+v", f)
+				}
+			}
+			if got := src.Unconfirmed(); got != tc.unconfirmed {
+				t.Errorf("unconfirmed %q, want %q", got, tc.unconfirmed)
+			}
+			for _, a := range proxy.Actions() {
+				if a != "logs:FilterLogEvents" {
+					t.Errorf("called %s", a)
+				}
+			}
+		})
+	}
+}

@@ -2,7 +2,9 @@ package flowlogs
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
@@ -60,6 +62,9 @@ type PollSource struct {
 	api  FilterLogEventsAPI
 	t    Target
 	opts PollOptions
+	// unconfirmed is set by Run when the tail kept nothing of the path
+	// and no broader read could confirm it.
+	unconfirmed string
 }
 
 // NewPollSource returns a polling tail of t through api.
@@ -80,7 +85,88 @@ func (s *PollSource) Run(ctx context.Context, emit func(Batch)) error {
 	b := newBatcher(opts.Options, true, s.Name(), emit)
 	stop := b.start(ctx, opts.FlushInterval)
 	defer stop()
-	return s.poll(ctx, b, opts)
+	since := opts.Since
+	if since.IsZero() {
+		since = opts.Now().Add(-opts.Lookback)
+	}
+	if err := s.poll(ctx, b, opts); err != nil {
+		return err
+	}
+	s.unconfirmed = confirmAbsence(ctx, s.api, s.t, since, opts.Now(), b)
+	return nil
+}
+
+// Unconfirmed says, once Run has returned, why the tail's keeping nothing
+// of the path does not show an absence ("" when it does, or when records
+// were kept).
+func (s *PollSource) Unconfirmed() string { return s.unconfirmed }
+
+// confirmLimit bounds the events a confirming read goes through, and
+// confirmTimeout its time: it runs after the tail's own time is up.
+const (
+	confirmLimit   = 10_000
+	confirmTimeout = 20 * time.Second
+)
+
+// confirmAbsence runs when a tail ends. If it kept nothing of the path,
+// it says so and what it asked for. A filter pattern is only a pre-filter,
+// so when one was sent, the window is read once more through
+// FilterLogEvents without it, the interfaces' streams alone, and filtered
+// here: records of the path it finds are shown (the pattern hid them), and
+// an absence stands only when this broader read agrees. It returns why
+// the absence is not confirmed ("" when it is, or when records were kept).
+// A tail stopped by the user (not by its --for time) is not read again.
+func confirmAbsence(ctx context.Context, api FilterLogEventsAPI, t Target, since, until time.Time, b *batcher) string {
+	if b.keptSoFar() > 0 {
+		return ""
+	}
+	defer b.flush()
+	asked := "the records of " + groupNames(t.LogGroups)
+	if len(t.ENIs) > 0 {
+		asked += " in the streams of " + strings.Join(t.ENIs, ", ")
+	}
+	if t.Pattern != "" {
+		asked += " matching the filter pattern " + t.Pattern
+	}
+	asked += fmt.Sprintf(", %s to %s", since.UTC().Format("2006-01-02 15:04:05Z"), until.UTC().Format("15:04:05Z"))
+	note := "the tail found nothing of the path: it asked for " + asked
+	if t.Pattern == "" {
+		b.status("", note)
+		return ""
+	}
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		why := "the tail was stopped before a broader read without the filter pattern could confirm that nothing of the path arrived"
+		b.status("", note+"; "+why)
+		return why
+	}
+	cctx, cancel := context.WithTimeout(context.Background(), confirmTimeout)
+	defer cancel()
+	broad := t
+	broad.Pattern = ""
+	read := 0
+	seen := map[string]int64{}
+	err := (&PollSource{api: api, t: broad}).read(cctx, b, since.UnixMilli(), until.UnixMilli(), seen, func() bool {
+		read++
+		return read < confirmLimit
+	})
+	found := b.keptSoFar()
+	var why string
+	switch {
+	case found > 0:
+		note += fmt.Sprintf("; a broader read of the interfaces' streams without the pattern found %s of the path, shown here: the pattern missed them", plural(found, "record"))
+	case err != nil:
+		why = "the broader read of the interfaces' streams without the filter pattern failed (" + shortReason(err) + ")"
+		note += "; " + why + ", so the absence is not confirmed"
+	case read >= confirmLimit:
+		why = fmt.Sprintf("a broader read of the interfaces' streams without the filter pattern stopped at %d events, none of the path, and records of the path may lie beyond them", confirmLimit)
+		note += "; " + why
+	case read > 0:
+		note += fmt.Sprintf("; a broader read of the interfaces' streams without the pattern found %s, none of the path", plural(read, "event"))
+	default:
+		note += "; a broader read of the interfaces' streams without the pattern found nothing either"
+	}
+	b.status("", note)
+	return why
 }
 
 func (s *PollSource) poll(ctx context.Context, b *batcher, opts PollOptions) error {
@@ -135,6 +221,14 @@ func (s *PollSource) poll(ctx context.Context, b *batcher, opts PollOptions) err
 
 // once reads every page of every group (and ENI stream prefix) from start.
 func (s *PollSource) once(ctx context.Context, b *batcher, start int64, seen map[string]int64) error {
+	return s.read(ctx, b, start, 0, seen, nil)
+}
+
+// read reads every page of every group (and ENI stream prefix) from start
+// to end (0: the present), handing each new event of the interfaces'
+// streams to the batcher; more, when set, is asked before each event and
+// ends the read when it says no.
+func (s *PollSource) read(ctx context.Context, b *batcher, start, end int64, seen map[string]int64, more func() bool) error {
 	prefixes := s.t.ENIs
 	if len(prefixes) == 0 {
 		prefixes = []string{""}
@@ -142,6 +236,9 @@ func (s *PollSource) once(ctx context.Context, b *batcher, start int64, seen map
 	for _, g := range s.t.LogGroups {
 		for _, prefix := range prefixes {
 			in := &cloudwatchlogs.FilterLogEventsInput{StartTime: awssdk.Int64(start)}
+			if end > 0 {
+				in.EndTime = awssdk.Int64(end)
+			}
 			if g.Name != "" {
 				in.LogGroupName = awssdk.String(g.Name)
 			} else {
@@ -160,6 +257,9 @@ func (s *PollSource) once(ctx context.Context, b *batcher, start int64, seen map
 					return err
 				}
 				for _, e := range out.Events {
+					if more != nil && !more() {
+						return nil
+					}
 					id := awssdk.ToString(e.EventId)
 					if id != "" {
 						if _, dup := seen[id]; dup {

@@ -269,6 +269,11 @@ func runFlows(p *parsed, stdout, stderr io.Writer) int {
 	r.out.Flush()
 	err = source.Run(ctx, r.batch)
 	window.Now = time.Now()
+	if u, ok := source.(interface{ Unconfirmed() string }); ok {
+		// A query or tail that found nothing through a pre-filter no
+		// broader read confirmed shows no absence.
+		window.Unconfirmed = u.Unconfirmed()
+	}
 	if src.demo && !p.flag("follow") {
 		// The demo's history ends where it began.
 		window.Now = now

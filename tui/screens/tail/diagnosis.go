@@ -207,11 +207,17 @@ func diagnosisLines(e *screen.Env, d *checks.Diagnosis, err error, w checks.Flow
 	if f.Pattern == checks.PatternWaiting && !d.WaitUntil.IsZero() {
 		until := d.WaitUntil.In(loc).Format("15:04:05")
 		var head string
+		// Absent records mean a routing miss only where the checklist
+		// finds none open; otherwise the wait is to judge the absence.
+		concluded := "a routing miss can only be concluded after "
+		if d.Absence != checks.AbsenceRouteMiss {
+			concluded = "their absence can only be judged after "
+		}
 		switch {
 		case d.Counts.Records == 0:
-			head = "waiting: no records yet; a routing miss can only be concluded after " + until
+			head = "waiting: no records yet; " + concluded + until
 		case d.Counts.AtDestination == 0:
-			head = "waiting: no record at the destination yet; a routing miss can only be concluded after " + until
+			head = "waiting: no record at the destination yet; " + concluded + until
 		default:
 			head = "waiting: no reply recorded at the source yet; a lost reply can only be concluded after " + until
 		}

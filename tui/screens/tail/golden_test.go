@@ -190,3 +190,23 @@ func TestGoldenTailAttribution(t *testing.T) {
 		}
 	}
 }
+
+// TestWaitingLineNamesWhatTheAbsenceWillMean: while records may still be
+// in flight, the line says a routing miss can be concluded only when the
+// checklist finds no route there; otherwise it waits to judge the absence.
+func TestWaitingLineNamesWhatTheAbsenceWillMean(t *testing.T) {
+	e := tuitest.Env(false, themes.ANSI16)
+	until := flowT0.Add(6 * time.Minute)
+	w := checks.FlowWindow{Since: flowT0, Interval: time.Minute, Delay: 5 * time.Minute}
+	for absence, want := range map[checks.Absence]string{
+		checks.AbsenceRouteMiss:   "waiting: no records yet; a routing miss can only be concluded after 10:10:05",
+		checks.AbsenceRouteOpen:   "waiting: no records yet; their absence can only be judged after 10:10:05",
+		checks.AbsenceUnconfirmed: "waiting: no records yet; their absence can only be judged after 10:10:05",
+	} {
+		d := &checks.Diagnosis{WaitUntil: until, Absence: absence, Findings: []checks.FlowFinding{{Pattern: checks.PatternWaiting, Agrees: true, Summary: "no record yet"}}}
+		lines, tone := diagnosisLines(e, d, nil, w, time.UTC, 200)
+		if len(lines) == 0 || lines[0] != want || tone != ToneWait {
+			t.Errorf("%s: %q (tone %d), want %q", absence, lines, tone, want)
+		}
+	}
+}
