@@ -28,6 +28,10 @@ type batcher struct {
 	scratch checks.Flow
 
 	pending   []checks.Flow
+	// spare is the buffer lent with the last batch, back from its
+	// receiver (Options.LendBatches).
+	spare     []checks.Flow
+	lend      bool
 	head      int // pending[head:] are the live records when lossy wraps
 	malformed int
 	samples   []Malformed
@@ -45,7 +49,7 @@ type batcher struct {
 func newBatcher(o Options, lossy bool, source string, emit func(Batch)) *batcher {
 	o = o.withDefaults()
 	return &batcher{
-		emit: emit, filter: o.Filter, max: o.MaxPending, lossy: lossy,
+		emit: emit, filter: o.Filter, max: o.MaxPending, lossy: lossy, lend: o.LendBatches,
 		parser: NewParser(o.Formats...), source: source, dirty: true,
 	}
 }
@@ -193,23 +197,37 @@ func (b *batcher) flush() {
 		Malformed: b.malformed, Samples: b.samples, Dropped: b.dropped, Filtered: b.filtered,
 		Source: b.source, Note: b.note, Sampled: b.sampled,
 	}
-	if len(live) > 0 {
+	var lent []checks.Flow
+	switch {
+	case len(live) > 0 && b.lend:
+		// The receiver is done with the batch when emit returns: hand
+		// it the buffer itself, and fill the other one meanwhile.
+		batch.Flows, lent = live, b.pending
+		b.pending, b.spare = b.spare[:0], nil
+	case len(live) > 0:
 		batch.Flows = make([]checks.Flow, len(live))
 		copy(batch.Flows, live)
-	}
-	// Keep the buffer for the next interval unless a burst grew it far
-	// beyond what an interval usually holds.
-	if cap(b.pending) > 4*max(len(live), 1024) {
-		b.pending = nil
-	} else {
-		clear(b.pending)
-		b.pending = b.pending[:0]
+		fallthrough
+	default:
+		// Keep the buffer for the next interval unless a burst grew it
+		// far beyond what an interval usually holds.
+		if cap(b.pending) > 4*max(len(live), 1024) {
+			b.pending = nil
+		} else {
+			clear(b.pending)
+			b.pending = b.pending[:0]
+		}
 	}
 	b.head = 0
 	b.malformed, b.samples, b.dropped, b.filtered = 0, nil, 0, 0
 	b.note, b.sampled, b.dirty = "", false, false
 	b.mu.Unlock()
 	b.emit(batch)
+	if lent != nil {
+		b.mu.Lock()
+		b.spare = lent[:0]
+		b.mu.Unlock()
+	}
 }
 
 // run flushes every interval until ctx ends or stop is closed, then

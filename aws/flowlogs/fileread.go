@@ -166,7 +166,12 @@ func parseChunk(p *Parser, filter *Filter, scratch *checks.Flow, c *chunk) *chun
 			res.malformedLine(line, fmt.Errorf("line longer than %d bytes", maxLine))
 			continue
 		}
-		if rejects(p, filter, line) {
+		if drop, decided := rejectsFast(p, filter, line); decided {
+			if drop {
+				res.filtered++
+				continue
+			}
+		} else if rejects(p, filter, line) {
 			res.filtered++
 			continue
 		}

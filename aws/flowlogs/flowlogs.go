@@ -133,6 +133,11 @@ type Options struct {
 	// MaxPending bounds the records held between flushes
 	// (DefaultMaxPending).
 	MaxPending int
+	// LendBatches says the receiver reads a Batch's Flows only until its
+	// emit returns and keeps no pointer into them: the source then reuses
+	// their memory for the next batch rather than allocating each one,
+	// which is most of what a fast file read would otherwise allocate.
+	LendBatches bool
 }
 
 func (o Options) withDefaults() Options {

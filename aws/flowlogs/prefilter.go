@@ -1,6 +1,8 @@
 package flowlogs
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"net/netip"
 
 	"github.com/reachnet/reach/checks"
@@ -252,4 +254,224 @@ func rejectsOnePass[T text](p *Parser, f *Filter, format *Format, line T) bool {
 		}
 	}
 	return drop
+}
+
+// rejectsFast decides the common case of a file's lines quickly: one
+// format, fields separated by single spaces, and every field of a kind it
+// can vouch for by looking at its bytes (numbers, IPv4 addresses, the
+// action and log status words, strings). decided is false when it cannot
+// vouch for a line, which then goes through rejects and the full parse as
+// before; a field it calls well formed is one setField accepts, so that a
+// line is never dropped that the full parse would report as malformed.
+// Numbers and addresses are checked as they are scanned, in one pass.
+func rejectsFast(p *Parser, f *Filter, line []byte) (drop, decided bool) {
+	if f.Action == "" && len(f.ENIs) == 0 && f.Protocol == 0 && f.Port == 0 && len(f.Hosts) == 0 {
+		// Nothing to drop: the full parse reads every line anyway.
+		return false, true
+	}
+	if len(p.formats) != 1 {
+		return false, false
+	}
+	if n := len(line); n > 0 && line[n-1] == '\n' {
+		line = line[:n-1]
+	}
+	var (
+		src, dst             netip.Addr
+		sport, dport         uint64
+		haveSrc, haveDst     bool
+		haveSport, haveDport bool
+	)
+	cols := p.formats[0].cols
+	last := len(cols) - 1
+	i := 0
+	for col, id := range cols {
+		if i >= len(line) {
+			return false, false
+		}
+		start := i
+		dash := line[i] == '-' && (i+1 == len(line) || line[i+1] == ' ')
+		switch id {
+		case fVersion, fSrcPort, fDstPort, fProtocol, fTCPFlags, fTrafficPath, fPackets, fBytes, fStart, fEnd:
+			if dash {
+				i++
+				if id == fProtocol {
+					drop = drop || f.Protocol != 0
+				}
+				break
+			}
+			var v uint64
+			for i < len(line) {
+				c := line[i] - '0'
+				if c > 9 {
+					break
+				}
+				v = v*10 + uint64(c)
+				i++
+			}
+			// Eleven digits stay under every bound of these fields but
+			// the small ones checked below; longer numbers take the full
+			// check.
+			if n := i - start; n == 0 || n > 11 || i < len(line) && line[i] != ' ' {
+				return false, false
+			}
+			switch id {
+			case fVersion:
+				if v > 1<<16 {
+					return false, false
+				}
+			case fSrcPort:
+				if v > 65535 {
+					return false, false
+				}
+				sport, haveSport = v, true
+			case fDstPort:
+				if v > 65535 {
+					return false, false
+				}
+				dport, haveDport = v, true
+			case fProtocol:
+				if v > 255 {
+					return false, false
+				}
+				drop = drop || f.Protocol != 0 && checks.Protocol(v) != f.Protocol
+			case fTCPFlags:
+				if v > 1<<16-1 {
+					return false, false
+				}
+			case fTrafficPath:
+				if v > 255 {
+					return false, false
+				}
+			}
+		case fSrcAddr, fDstAddr, fPktSrcAddr, fPktDstAddr:
+			if dash {
+				i++
+				break
+			}
+			var a [4]byte
+			var ok bool
+			if a, i, ok = scan4(line, i); !ok {
+				return false, false
+			}
+			if len(f.Hosts) > 0 && id == fSrcAddr {
+				src, haveSrc = netip.AddrFrom4(a), true
+			} else if len(f.Hosts) > 0 && id == fDstAddr {
+				dst, haveDst = netip.AddrFrom4(a), true
+			}
+		case fAction:
+			i = nextBlank(line, i)
+			tok := line[start:i]
+			switch {
+			case eq(tok, "ACCEPT"), eq(tok, "REJECT"):
+				drop = drop || f.Action != "" && !eq(tok, f.Action)
+			case dash:
+				drop = drop || f.Action != ""
+			default:
+				return false, false
+			}
+		case fLogStatus:
+			i = nextBlank(line, i)
+			if tok := line[start:i]; !dash && !eq(tok, "OK") && !eq(tok, "NODATA") && !eq(tok, "SKIPDATA") {
+				return false, false
+			}
+		case fEncryptionStatus:
+			return false, false
+		default:
+			// A string: any token is one, as long as no other blank
+			// (which the full parse splits on) hides in it.
+			i = nextBlank(line, i)
+			if id == fInterfaceID && len(f.ENIs) > 0 && !dash && !drop {
+				tok, found := line[start:i], false
+				for _, e := range f.ENIs {
+					if eq(tok, e) {
+						found = true
+						break
+					}
+				}
+				drop = !found
+			}
+		}
+		// The token must end at a single space, or at the end of the
+		// line after the last field.
+		switch {
+		case i == start:
+			return false, false
+		case i == len(line):
+			if col != last {
+				return false, false
+			}
+		case line[i] != ' ' || col == last:
+			return false, false
+		default:
+			i++
+		}
+	}
+	if f.Port != 0 && haveSport && haveDport && uint16(sport) != f.Port && uint16(dport) != f.Port {
+		drop = true
+	}
+	if haveSrc && haveDst {
+		for _, h := range f.Hosts {
+			if src != h && dst != h {
+				drop = true
+			}
+		}
+	}
+	return drop, true
+}
+
+// nextBlank returns the index of the first byte at or after i that is a
+// space or a control character (a tab, a carriage return), or len(line).
+// It tests eight bytes at a time: XORed with spaces, a space becomes a
+// zero byte, and a byte below 0x20 is found by subtracting 0x20 from each;
+// the borrow of a subtraction flags the lowest such byte exactly, which is
+// all that is used. Bytes from 0x80 up are never flagged.
+func nextBlank(line []byte, i int) int {
+	const ones, highs, spaces = 0x0101010101010101, 0x8080808080808080, 0x2020202020202020
+	for i+8 <= len(line) {
+		w := binary.LittleEndian.Uint64(line[i:])
+		x := w ^ spaces
+		if m := ((x - ones) &^ x | (w - spaces) &^ w) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+		i += 8
+	}
+	for i < len(line) && line[i] > ' ' {
+		i++
+	}
+	return i
+}
+
+// scan4 reads the IPv4 address at line[i:] as parse4 accepts it (four
+// decimal octets, no leading zeros), stopping at the next space or the
+// end; end is the index after it.
+func scan4(line []byte, i int) (a [4]byte, end int, ok bool) {
+	n, digits, val := 0, 0, 0
+	for ; i < len(line) && line[i] != ' '; i++ {
+		c := line[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if digits == 1 && val == 0 {
+				return a, i, false
+			}
+			val = val*10 + int(c-'0')
+			digits++
+			if val > 255 {
+				return a, i, false
+			}
+		case c == '.':
+			if digits == 0 || n == 3 {
+				return a, i, false
+			}
+			a[n] = byte(val)
+			n++
+			digits, val = 0, 0
+		default:
+			return a, i, false
+		}
+	}
+	if n != 3 || digits == 0 {
+		return a, i, false
+	}
+	a[3] = byte(val)
+	return a, i, true
 }

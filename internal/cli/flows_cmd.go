@@ -185,7 +185,10 @@ func runFlows(p *parsed, stdout, stderr io.Writer) int {
 		// not needed at all: the source drops it as it reads.
 		filter.Action, filter.ENIs = r.display.Action, r.display.ENIs
 	}
-	opts := flowlogs.Options{Formats: formats, Filter: filter}
+	// r.batch prints each record and counts it for the diagnosis (which
+	// copies what it keeps) before it returns: the sources may lend it
+	// their buffers.
+	opts := flowlogs.Options{Formats: formats, Filter: filter, LendBatches: true}
 
 	// The records.
 	var source flowlogs.Source
