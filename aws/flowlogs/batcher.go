@@ -27,7 +27,7 @@ type batcher struct {
 	parser  *Parser
 	scratch checks.Flow
 
-	pending   []checks.Flow
+	pending []checks.Flow
 	// spare is the buffer lent with the last batch, back from its
 	// receiver (Options.LendBatches).
 	spare     []checks.Flow

@@ -430,7 +430,7 @@ func nextBlank(line []byte, i int) int {
 	for i+8 <= len(line) {
 		w := binary.LittleEndian.Uint64(line[i:])
 		x := w ^ spaces
-		if m := ((x - ones) &^ x | (w - spaces) &^ w) & highs; m != 0 {
+		if m := ((x-ones)&^x | (w-spaces)&^w) & highs; m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
 		i += 8
