@@ -10,7 +10,7 @@ GET_GORELEASER = gr="$(GORELEASER)"; [ -n "$$gr" ] || gr=$$(bash scripts/gorelea
 FREEZE_VERSION ?= v0.2.2
 FREEZE ?= $(shell $(GO) env GOPATH)/bin/freeze
 
-.PHONY: help build test test-tools lint bench fuzz e2e demo ci docs man release-check release-snapshot screenshots freeze
+.PHONY: help build test test-tools lint bench bench-flows fuzz e2e demo ci docs man release-check release-snapshot screenshots freeze
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -34,6 +34,12 @@ lint: ## gofmt, go vet and staticcheck
 
 bench: ## the engine and loader benchmarks recorded in docs/PERFORMANCE.md
 	$(GO) test -run '^$$' -bench . -benchmem ./checks/
+
+FLOW_FILE ?= /tmp/reach-flows-1m.log
+
+bench-flows: ## reach flows --file beside awk on one generated 1M-record file, alternately (docs/PERFORMANCE.md)
+	@test -s $(FLOW_FILE) || $(GO) run ./scripts/flowgen -n 1000000 > $(FLOW_FILE)
+	REACH_FLOW_FILE=$(FLOW_FILE) $(GO) test -run '^$$' -bench 'BenchmarkFlowsFile|BenchmarkAwkSameFile' -benchtime 5x -count 3 ./internal/cli/
 
 fuzz: ## a short run of every fuzz target
 	$(GO) test -run '^$$' -fuzz FuzzParseEnd -fuzztime 20s ./checks/

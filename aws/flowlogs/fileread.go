@@ -13,11 +13,12 @@ import (
 	"github.com/reachnet/reach/checks"
 )
 
-// A file is read by one goroutine that cuts it into chunks of whole lines,
-// parsed by a worker per core, each with its own Parser; the results are
-// handed on in the order of the chunks, so records keep the file's order.
-// A record is copied only when it passes the filter: the rest cost a parse
-// into a worker's scratch record and nothing more.
+// A file is read by one goroutine, in blocks straight into chunks cut at
+// line ends, parsed by a worker per core, each with its own Parser; the
+// results are handed on in the order of the chunks, so records keep the
+// file's order. Most lines are decided by the one-pass filter
+// (rejectsFast) without being parsed; a record kept is parsed into its
+// place in the chunk's result.
 
 // chunkBytes is the text a chunk holds, about 600 default-format records.
 const chunkBytes = 64 << 10
@@ -54,6 +55,111 @@ func (c *chunk) release() {
 	chunks.Put(c)
 }
 
+// lineReader reads a file in blocks straight into chunks and cuts them
+// into lines: one copy from the reader and a fast search for newlines,
+// where reading line by line would copy each line and walk its bytes. The
+// chunk's data ends with the part of a line the block ended in; carry
+// moves it to the next chunk.
+type lineReader struct {
+	// scanned is how far the chunk's data has been cut into lines.
+	scanned int
+	// asked is how much the last read asked for.
+	asked int
+	// searched is how far past scanned the data holds no newline: a line
+	// that arrives in many small reads is searched once, not once a read.
+	searched int
+	// skipping is set while the rest of a line longer than maxLine is
+	// read and thrown away; its first bytes are already a long line.
+	skipping bool
+}
+
+// fill reads once into the free end of c's data and cuts the lines it
+// completes.
+func (lr *lineReader) fill(br *bufio.Reader, c *chunk) (int, error) {
+	if len(c.lines) == 0 && lr.scanned > 0 {
+		// Only blank lines so far: drop them, or a chunk of them would
+		// leave no room to read into.
+		c.data = append(c.data[:0], c.data[lr.scanned:]...)
+		lr.searched -= lr.scanned
+		lr.scanned = 0
+	}
+	free := c.data[len(c.data):cap(c.data)]
+	lr.asked = len(free)
+	n, err := br.Read(free)
+	c.data = c.data[:len(c.data)+n]
+	lr.cut(c)
+	return n, err
+}
+
+// cut records the complete lines of c's data after scanned.
+func (lr *lineReader) cut(c *chunk) {
+	for {
+		rest := c.data[lr.scanned:]
+		from := min(max(lr.searched-lr.scanned, 0), len(rest))
+		nl := bytes.IndexByte(rest[from:], '\n')
+		if nl >= 0 {
+			nl += from
+		} else {
+			lr.searched = len(c.data)
+		}
+		if lr.skipping {
+			// Drop what the long line still holds, up to its end.
+			if nl < 0 {
+				c.data = c.data[:lr.scanned]
+				lr.searched = lr.scanned
+				return
+			}
+			c.data = append(c.data[:lr.scanned], rest[nl+1:]...)
+			lr.skipping, lr.searched = false, lr.scanned
+			continue
+		}
+		if nl < 0 {
+			if len(rest) > maxLine {
+				// Keep the line's first bytes as a long line and skip
+				// the rest of it.
+				head := min(len(rest), 200)
+				c.lines = append(c.lines, lineSpan{start: lr.scanned, end: lr.scanned + head, long: true})
+				c.data = c.data[:lr.scanned+head]
+				lr.scanned, lr.searched = len(c.data), len(c.data)
+				lr.skipping = true
+			}
+			return
+		}
+		end := lr.scanned + nl + 1
+		if len(rest) > 0 && nl+1 > maxLine {
+			c.lines = append(c.lines, lineSpan{start: lr.scanned, end: lr.scanned + 200, long: true})
+		} else if !isBlank(rest[:nl+1]) {
+			c.lines = append(c.lines, lineSpan{start: lr.scanned, end: end})
+		}
+		lr.scanned = end
+	}
+}
+
+// finish takes the line the input ends in without a newline.
+func (lr *lineReader) finish(c *chunk) {
+	if rest := c.data[lr.scanned:]; !lr.skipping && !isBlank(rest) {
+		c.lines = append(c.lines, lineSpan{start: lr.scanned, end: len(c.data)})
+		lr.scanned = len(c.data)
+	}
+}
+
+// carry moves the part of a line c's data ends in to next.
+func (lr *lineReader) carry(c, next *chunk) {
+	next.data = append(next.data, c.data[lr.scanned:]...)
+	c.data = c.data[:lr.scanned]
+	lr.searched -= lr.scanned
+	lr.scanned = 0
+}
+
+func isBlank(line []byte) bool {
+	for _, b := range line {
+		if !isSpace(b) {
+			return false
+		}
+	}
+	return true
+}
+
 type chunkResult struct {
 	flows     []checks.Flow
 	filtered  int
@@ -74,9 +180,7 @@ func readParallel(ctx context.Context, br *bufio.Reader, first []byte, firstErr 
 	go func() {
 		defer close(work)
 		defer close(order)
-		c := newChunk()
-		line, err := first, firstErr
-		send := func() bool {
+		send := func(c *chunk) bool {
 			select {
 			case order <- c:
 			case <-ctx.Done():
@@ -87,42 +191,67 @@ func readParallel(ctx context.Context, br *bufio.Reader, first []byte, firstErr 
 			case <-ctx.Done():
 				return false
 			}
-			c = newChunk()
 			return true
 		}
-		for {
-			long := errors.Is(err, errLongLine)
-			switch {
-			case errors.Is(err, io.EOF):
-				if len(c.lines) > 0 {
-					send()
-				}
-				return
-			case err != nil && !long:
-				// The lines read before the error are records all the same.
-				if len(c.lines) > 0 && !send() {
+		fail := func(c *chunk, err error) {
+			// The lines read before the error are records all the same.
+			if len(c.lines) > 0 {
+				if !send(c) {
 					return
 				}
-				c.done <- &chunkResult{readErr: fmt.Errorf("read %s: %w", name, err)}
-				select {
-				case order <- c:
-				case <-ctx.Done():
-				}
-				return
-			case long || len(bytes.TrimSpace(line)) > 0:
-				start := len(c.data)
-				c.data = append(c.data, line...)
-				c.lines = append(c.lines, lineSpan{start: start, end: len(c.data), long: long})
+				c = newChunk()
 			}
-			// Hand the chunk on when it is full, or when the next read may
-			// wait (standard input fed as the records happen).
-			if (len(c.data) >= chunkBytes || br.Buffered() == 0) && len(c.lines) > 0 && !send() {
-				return
+			c.done <- &chunkResult{readErr: fmt.Errorf("read %s: %w", name, err)}
+			select {
+			case order <- c:
+			case <-ctx.Done():
 			}
+		}
+		c := newChunk()
+		var lr lineReader
+		// The line already read goes first.
+		switch long := errors.Is(firstErr, errLongLine); {
+		case firstErr != nil && !long && !errors.Is(firstErr, io.EOF):
+			fail(c, firstErr)
+			return
+		case long || len(bytes.TrimSpace(first)) > 0:
+			c.data = append(c.data, first...)
+			c.lines = append(c.lines, lineSpan{start: 0, end: len(c.data), long: long})
+		}
+		lr.scanned = len(c.data)
+		if errors.Is(firstErr, io.EOF) {
+			if len(c.lines) > 0 {
+				send(c)
+			}
+			return
+		}
+		for {
+			n, err := lr.fill(br, c)
 			if ctx.Err() != nil {
 				return
 			}
-			line, err = readLine(br)
+			eof := errors.Is(err, io.EOF)
+			if err != nil && !eof {
+				fail(c, err)
+				return
+			}
+			if eof {
+				lr.finish(c)
+			}
+			// Hand the chunk on when it is full, when the read came up
+			// short (standard input fed as the records happen) or at the
+			// end; the line it ends in carries over to the next.
+			if len(c.lines) > 0 && (eof || lr.scanned >= chunkBytes || len(c.data) == cap(c.data) || n < lr.asked) {
+				next := newChunk()
+				lr.carry(c, next)
+				if !send(c) {
+					return
+				}
+				c = next
+			}
+			if eof {
+				return
+			}
 		}
 	}()
 
@@ -130,9 +259,8 @@ func readParallel(ctx context.Context, br *bufio.Reader, first []byte, firstErr 
 		go func() {
 			p := NewParser(opts.Formats...)
 			filter := opts.Filter
-			var scratch checks.Flow
 			for c := range work {
-				c.done <- parseChunk(p, &filter, &scratch, c)
+				c.done <- parseChunk(p, &filter, c)
 			}
 		}()
 	}
@@ -158,7 +286,7 @@ func readParallel(ctx context.Context, br *bufio.Reader, first []byte, firstErr 
 
 // parseChunk parses a chunk's lines, keeping the records that pass the
 // filter.
-func parseChunk(p *Parser, filter *Filter, scratch *checks.Flow, c *chunk) *chunkResult {
+func parseChunk(p *Parser, filter *Filter, c *chunk) *chunkResult {
 	res := &c.res
 	for _, l := range c.lines {
 		line := c.data[l.start:l.end]
@@ -166,24 +294,31 @@ func parseChunk(p *Parser, filter *Filter, scratch *checks.Flow, c *chunk) *chun
 			res.malformedLine(line, fmt.Errorf("line longer than %d bytes", maxLine))
 			continue
 		}
-		if drop, decided := rejectsFast(p, filter, line); decided {
-			if drop {
-				res.filtered++
-				continue
-			}
-		} else if rejects(p, filter, line) {
+		drop, vouched := rejectsFast(p, filter, line)
+		if drop || !vouched && rejects(p, filter, line) {
 			res.filtered++
 			continue
 		}
-		if err := p.Parse(line, scratch); err != nil {
+		// Parse straight into the result's next slot: a record kept is
+		// then never copied here.
+		res.flows = append(res.flows, checks.Flow{})
+		r := &res.flows[len(res.flows)-1]
+		var err error
+		if vouched {
+			err = parseVouched(p, line, r)
+		} else {
+			err = p.Parse(line, r)
+		}
+		if err != nil {
+			res.flows = res.flows[:len(res.flows)-1]
 			res.malformedLine(line, err)
 			continue
 		}
-		if !filter.Match(scratch) {
+		if !filter.Match(r) {
+			res.flows = res.flows[:len(res.flows)-1]
 			res.filtered++
 			continue
 		}
-		res.flows = append(res.flows, *scratch)
 	}
 	return res
 }

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/netip"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/reachnet/reach/checks"
 )
@@ -153,6 +155,14 @@ func TestRejectsFastNeverHidesARecord(t *testing.T) {
 				}
 				decided++
 				if !drop {
+					// A line kept is read by parseVouched, which must give
+					// what the full parse gives.
+					var want, got checks.Flow
+					errWant := p.ParseString(l, &want)
+					errGot := parseVouched(p, []byte(l+"\n"), &got)
+					if (errWant == nil) != (errGot == nil) || !reflect.DeepEqual(got, want) {
+						t.Fatalf("parseVouched(%q) = %+v, %v; the full parse %+v, %v", l, got, errGot, want, errWant)
+					}
 					continue
 				}
 				dropped++
@@ -211,5 +221,114 @@ func TestFileSourceAgreesWithSequentialParse(t *testing.T) {
 				t.Errorf("filtered %d, malformed %d; want %d, %d", got.Filtered, got.Malformed, filtered, malformed)
 			}
 		})
+	}
+}
+
+// TestFileSourceReadsInAnyBlocks: however the reader cuts the input (a
+// byte at a time, half of what is asked, blocks of random sizes, a pipe),
+// the file source keeps the same records in the same order and counts the
+// same lines, blank lines and lines longer than any record included.
+func TestFileSourceReadsInAnyBlocks(t *testing.T) {
+	lines := generatedLines(800)
+	// Blank lines, a run of them longer than a chunk, and a long line
+	// spanning several chunks.
+	lines = append(lines[:100], append([]string{"", "   ", strings.Repeat("\n", chunkBytes+10), "eni-0x" + strings.Repeat("y", 3*chunkBytes)}, lines[100:]...)...)
+	text := strings.Join(lines, "\n")
+	filter := Filter{Action: "REJECT"}
+	want := sequential(t, lines, filter)
+	rng := rand.New(rand.NewPCG(3, 3))
+	readers := map[string]func() io.Reader{
+		"whole":            func() io.Reader { return strings.NewReader(text) },
+		"one byte":         func() io.Reader { return iotest.OneByteReader(strings.NewReader(text)) },
+		"half":             func() io.Reader { return iotest.HalfReader(strings.NewReader(text)) },
+		"data+EOF":         func() io.Reader { return iotest.DataErrReader(strings.NewReader(text)) },
+		"random":           func() io.Reader { return &randomReader{r: strings.NewReader(text), rng: rng} },
+		"no final newline": func() io.Reader { return strings.NewReader(strings.TrimRight(text, "\n")) },
+	}
+	for name, newReader := range readers {
+		t.Run(name, func(t *testing.T) {
+			var got Batch
+			src := NewFileSource(newReader(), name, Options{Filter: filter})
+			if err := src.Run(context.Background(), func(b Batch) {
+				got.Flows = append(got.Flows, b.Flows...)
+				got.Filtered += b.Filtered
+				got.Malformed += b.Malformed
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got.Flows, want.Flows) || got.Filtered != want.Filtered || got.Malformed != want.Malformed {
+				t.Errorf("%d records, %d filtered, %d malformed; want %d, %d, %d", len(got.Flows), got.Filtered, got.Malformed, len(want.Flows), want.Filtered, want.Malformed)
+			}
+		})
+	}
+}
+
+// sequential is what a line-by-line parse and filter of lines keeps.
+func sequential(t *testing.T, lines []string, filter Filter) Batch {
+	t.Helper()
+	p := NewParser()
+	var b Batch
+	var r checks.Flow
+	for _, text := range lines {
+		for _, l := range strings.Split(text, "\n") {
+			switch {
+			case strings.TrimSpace(l) == "":
+			case len(l)+1 > maxLine:
+				b.Malformed++
+			case p.ParseString(l, &r) != nil:
+				b.Malformed++
+			case !filter.Match(&r):
+				b.Filtered++
+			default:
+				b.Flows = append(b.Flows, r)
+			}
+		}
+	}
+	return b
+}
+
+// randomReader returns between one byte and twice a chunk per read.
+type randomReader struct {
+	r   io.Reader
+	rng *rand.Rand
+}
+
+func (r *randomReader) Read(p []byte) (int, error) {
+	n := 1 + r.rng.IntN(2*chunkBytes)
+	return r.r.Read(p[:min(n, len(p))])
+}
+
+// TestWordScans: the eight-bytes-at-a-time scans find what a byte-by-byte
+// loop finds, for every byte value at every offset.
+func TestWordScans(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	slow := func(line []byte, i int, stop func(byte) bool) int {
+		for i < len(line) && !stop(line[i]) {
+			i++
+		}
+		return i
+	}
+	for range 20000 {
+		line := make([]byte, rng.IntN(40))
+		for j := range line {
+			switch rng.IntN(3) {
+			case 0:
+				line[j] = byte('0' + rng.IntN(10))
+			case 1:
+				line[j] = byte(rng.IntN(256))
+			default:
+				line[j] = "0123456789 ./:-\t\r"[rng.IntN(17)]
+			}
+		}
+		i := 0
+		if len(line) > 0 {
+			i = rng.IntN(len(line))
+		}
+		if got, want := digitRun(line, i), slow(line, i, func(c byte) bool { return c < '0' || c > '9' }); got != want {
+			t.Fatalf("digitRun(%q, %d) = %d, want %d", line, i, got, want)
+		}
+		if got, want := nextBlank(line, i), slow(line, i, func(c byte) bool { return c <= ' ' }); got != want {
+			t.Fatalf("nextBlank(%q, %d) = %d, want %d", line, i, got, want)
+		}
 	}
 }
