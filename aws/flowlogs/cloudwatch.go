@@ -130,6 +130,33 @@ func streamMatches(stream string, enis []string) bool {
 	return false
 }
 
+// broaderRead is the second, broader read that backs a pre-filtered query
+// which found nothing of the path: what it read, and what the first one
+// filtered on.
+type broaderRead struct {
+	what, missed, unit string
+}
+
+// conclude words what the broader read found (found records of the path
+// among read, at most limit, or err) and says why the absence stays
+// unconfirmed: "" when the broader read agrees, or found the records the
+// first one missed.
+func (r broaderRead) conclude(found, read, limit int, err error) (said, unconfirmed string) {
+	switch {
+	case found > 0:
+		return fmt.Sprintf("a broader %s found %s of the path, shown here: %s missed them", r.what, plural(found, "record"), r.missed), ""
+	case err != nil:
+		why := fmt.Sprintf("the broader %s failed (%v)", r.what, err)
+		return why + ", so the absence is not confirmed", why
+	case read >= limit:
+		why := fmt.Sprintf("a broader %s stopped at its limit of %d %ss, none of the path, and records of the path may lie beyond them", r.what, limit, r.unit)
+		return why, why
+	case read > 0:
+		return fmt.Sprintf("a broader %s found %s, none of the path", r.what, plural(read, r.unit)), ""
+	}
+	return fmt.Sprintf("a broader %s found nothing either", r.what), ""
+}
+
 // errorCode returns the AWS error code of err ("AccessDeniedException"),
 // or "".
 func errorCode(err error) string {

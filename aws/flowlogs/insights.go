@@ -149,21 +149,9 @@ func (s *InsightsSource) Run(ctx context.Context, emit func(Batch)) error {
 		s.unconfirmed = "the query was interrupted before a broader one could confirm that nothing of the path is there"
 		return nil
 	}
-	switch {
-	case err != nil:
-		s.unconfirmed = "the broader query of the interfaces' streams alone failed (" + err.Error() + ")"
-		note += "; " + s.unconfirmed + ", so the absence is not confirmed"
-	case found > 0:
-		note += fmt.Sprintf("; a broader query of the interfaces' streams alone found %s of the path, shown here: the address filter missed them", plural(found, "record"))
-	case broad >= InsightsLimit:
-		s.unconfirmed = fmt.Sprintf("a broader query of the interfaces' streams alone returned its limit of %d records, none of the path, and records of the path may lie beyond it", InsightsLimit)
-		note += "; " + s.unconfirmed
-	case broad > 0:
-		note += fmt.Sprintf("; a broader query of the interfaces' streams alone found %s, none of the path", plural(broad, "record"))
-	default:
-		note += "; a broader query of the interfaces' streams alone found nothing either"
-	}
-	b.status("", note)
+	said, why := broaderRead{what: "query of the interfaces' streams alone", missed: "the address filter", unit: "record"}.conclude(found, broad, InsightsLimit, err)
+	s.unconfirmed = why
+	b.status("", note+"; "+said)
 	return nil
 }
 

@@ -149,23 +149,11 @@ func confirmAbsence(ctx context.Context, api FilterLogEventsAPI, t Target, since
 		read++
 		return read < confirmLimit
 	})
-	found := b.keptSoFar()
-	var why string
-	switch {
-	case found > 0:
-		note += fmt.Sprintf("; a broader read of the interfaces' streams without the pattern found %s of the path, shown here: the pattern missed them", plural(found, "record"))
-	case err != nil:
-		why = "the broader read of the interfaces' streams without the filter pattern failed (" + shortReason(err) + ")"
-		note += "; " + why + ", so the absence is not confirmed"
-	case read >= confirmLimit:
-		why = fmt.Sprintf("a broader read of the interfaces' streams without the filter pattern stopped at %d events, none of the path, and records of the path may lie beyond them", confirmLimit)
-		note += "; " + why
-	case read > 0:
-		note += fmt.Sprintf("; a broader read of the interfaces' streams without the pattern found %s, none of the path", plural(read, "event"))
-	default:
-		note += "; a broader read of the interfaces' streams without the pattern found nothing either"
+	if err != nil {
+		err = errors.New(shortReason(err))
 	}
-	b.status("", note)
+	said, why := broaderRead{what: "read of the interfaces' streams without the filter pattern", missed: "the pattern", unit: "event"}.conclude(b.keptSoFar(), read, confirmLimit, err)
+	b.status("", note+"; "+said)
 	return why
 }
 
