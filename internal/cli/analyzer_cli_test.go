@@ -108,53 +108,75 @@ func TestCheckAnalyzer(t *testing.T) {
 		{name: "denied", deny: "ec2:CreateNetworkInsightsPath", status: "denied", message: "UnauthorizedOperation", cleaned: true},
 		{name: "path left behind", script: awstest.InsightsScript{Outcome: awstest.PathFound}, deny: "ec2:DeleteNetworkInsightsPath", status: "succeeded", found: ptr(true), agrees: localReachable, message: "could not delete path", cleaned: false},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			m.Insights.Reset()
-			m.Insights.Script(tc.script)
-			proxy.Reset()
-			if tc.deny != "" {
-				proxy.Inject(tc.deny, awstest.Deny, -1)
-			}
-			code, out, errOut := runCLI(append(append(path, "--analyzer"), tc.extra...)...)
-			if code != baseCode {
-				t.Errorf("exit %d, want %d as without --analyzer", code, baseCode)
-			}
-			var got analyzerJSON
-			if err := json.Unmarshal([]byte(out), &got); err != nil || got.Analyzer == nil {
-				t.Fatalf("no analyzer object (%v):\n%s\n%s", err, out, errOut)
-			}
-			a := got.Analyzer
-			if got.Verdict != base.Verdict {
-				t.Errorf("verdict %s, want %s as without --analyzer", got.Verdict, base.Verdict)
-			}
-			if a.Status != tc.status || a.CleanedUp != tc.cleaned || !strings.Contains(a.Message, tc.message) {
-				t.Errorf("status %s cleaned_up %v message %q; want %s %v %q", a.Status, a.CleanedUp, a.Message, tc.status, tc.cleaned, tc.message)
-			}
-			if (a.PathFound == nil) != (tc.found == nil) || (a.PathFound != nil && *a.PathFound != *tc.found) {
-				t.Errorf("path_found %v, want %v", a.PathFound, tc.found)
-			}
-			if a.Agrees != tc.agrees {
-				t.Errorf("agrees %v, want %v: %+v", a.Agrees, tc.agrees, a.Differences)
-			}
-			if tc.diffLayer != "" && localReachable && (len(a.Differences) == 0 || a.Differences[0].Layer != tc.diffLayer) {
-				t.Errorf("differences %+v, want one on %s", a.Differences, tc.diffLayer)
-			}
-			if last := got.Layers[len(got.Layers)-1]; last.Name != "reachability-analyzer" {
-				t.Errorf("the last layer is %s", last.Name)
-			}
-			if tc.cleaned && len(m.Insights.Left()) > 0 {
-				t.Errorf("left in the account: %v", m.Insights.Left())
-			}
-			if !tc.cleaned && !strings.Contains(errOut, "could not delete") {
-				t.Errorf("stderr does not say what was left: %q", errOut)
-			}
-			for _, a := range proxy.Actions() {
-				if !aws.Allowed(a) && !aws.AnalyzerAction(a) {
-					t.Errorf("called %s", a)
+	// Each case runs in process and through the binary (the test binary as
+	// main, exec'd with the environment pointing at the stand-in).
+	binDir, _, _ := strings.Cut(reachOnPath(t), string(os.PathListSeparator))
+	viaBinary := func(args ...string) (int, string, string) {
+		cmd := exec.Command(filepath.Join(binDir, "reach"), args...)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		var exit *exec.ExitError
+		switch {
+		case errors.As(err, &exit):
+			return exit.ExitCode(), stdout.String(), stderr.String()
+		case err != nil:
+			t.Fatal(err)
+		}
+		return 0, stdout.String(), stderr.String()
+	}
+	for _, via := range []struct {
+		name string
+		run  func(...string) (int, string, string)
+	}{{"in process", runCLI}, {"binary", viaBinary}} {
+		for _, tc := range cases {
+			t.Run(via.name+"/"+tc.name, func(t *testing.T) {
+				m.Insights.Reset()
+				m.Insights.Script(tc.script)
+				proxy.Reset()
+				if tc.deny != "" {
+					proxy.Inject(tc.deny, awstest.Deny, -1)
 				}
-			}
-		})
+				code, out, errOut := via.run(append(append(path, "--analyzer"), tc.extra...)...)
+				if code != baseCode {
+					t.Errorf("exit %d, want %d as without --analyzer", code, baseCode)
+				}
+				var got analyzerJSON
+				if err := json.Unmarshal([]byte(out), &got); err != nil || got.Analyzer == nil {
+					t.Fatalf("no analyzer object (%v):\n%s\n%s", err, out, errOut)
+				}
+				a := got.Analyzer
+				if got.Verdict != base.Verdict {
+					t.Errorf("verdict %s, want %s as without --analyzer", got.Verdict, base.Verdict)
+				}
+				if a.Status != tc.status || a.CleanedUp != tc.cleaned || !strings.Contains(a.Message, tc.message) {
+					t.Errorf("status %s cleaned_up %v message %q; want %s %v %q", a.Status, a.CleanedUp, a.Message, tc.status, tc.cleaned, tc.message)
+				}
+				if (a.PathFound == nil) != (tc.found == nil) || (a.PathFound != nil && *a.PathFound != *tc.found) {
+					t.Errorf("path_found %v, want %v", a.PathFound, tc.found)
+				}
+				if a.Agrees != tc.agrees {
+					t.Errorf("agrees %v, want %v: %+v", a.Agrees, tc.agrees, a.Differences)
+				}
+				if tc.diffLayer != "" && localReachable && (len(a.Differences) == 0 || a.Differences[0].Layer != tc.diffLayer) {
+					t.Errorf("differences %+v, want one on %s", a.Differences, tc.diffLayer)
+				}
+				if last := got.Layers[len(got.Layers)-1]; last.Name != "reachability-analyzer" {
+					t.Errorf("the last layer is %s", last.Name)
+				}
+				if tc.cleaned && len(m.Insights.Left()) > 0 {
+					t.Errorf("left in the account: %v", m.Insights.Left())
+				}
+				if !tc.cleaned && !strings.Contains(errOut, "could not delete") {
+					t.Errorf("stderr does not say what was left: %q", errOut)
+				}
+				for _, a := range proxy.Actions() {
+					if !aws.Allowed(a) && !aws.AnalyzerAction(a) {
+						t.Errorf("called %s", a)
+					}
+				}
+			})
+		}
 	}
 
 	t.Run("text and markdown show the section", func(t *testing.T) {
