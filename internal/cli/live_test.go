@@ -10,6 +10,7 @@ import (
 
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/aws/awstest"
+	"github.com/reachnet/reach/aws/snapshot"
 )
 
 // TestLiveCheckAndSnapshotReplay runs the binary's commands against moto
@@ -61,6 +62,12 @@ func TestLiveCheckAndSnapshotReplay(t *testing.T) {
 	}
 	if !strings.HasPrefix(out, "saved "+dir) {
 		t.Errorf("snapshot save said %q", out)
+	}
+	switch man, found, err := snapshot.ReadManifest(dir); {
+	case err != nil || !found:
+		t.Errorf("snapshot save wrote no readable manifest: found %v, %v", found, err)
+	case man.Taken.IsZero() || man.Region != awstest.Region || man.Account == "" || man.Version == "" || man.Calls == 0:
+		t.Errorf("the manifest misses when, where or by whom: %+v", man)
 	}
 	for _, a := range proxy.Actions() {
 		if !aws.Allowed(a) {
