@@ -169,6 +169,15 @@ type Report struct {
 	Notes []string `json:"notes,omitempty"`
 	// Analyzer is Reachability Analyzer's second opinion, when asked for.
 	Analyzer *AnalyzerResult `json:"analyzer,omitempty"`
+	// Baseline is the same path's verdict on an older snapshot, and
+	// Changes what differs between the two networks, when asked for.
+	Baseline *Baseline `json:"baseline,omitempty"`
+	Changes  []Change  `json:"changes,omitempty"`
+	// History is the management events CloudTrail recorded on the path's
+	// resources, newest first, when asked for; HistoryGaps says what could
+	// not be read (denied, throttled, the window cut short).
+	History     []HistoryEvent `json:"history,omitempty"`
+	HistoryGaps []string       `json:"history_gaps,omitempty"`
 }
 
 // Layer returns the named layer, or nil.
