@@ -71,6 +71,9 @@ func Text(w io.Writer, r *checks.Report, ascii bool) error {
 	if ascii {
 		title = strings.ReplaceAll(title, "→", "->")
 	}
+	if lead := BaselineLead(r); lead != "" {
+		fmt.Fprintln(&b, asciiSafe(lead, ascii))
+	}
 	fmt.Fprintln(&b, title)
 	width := 0
 	for _, l := range r.Layers {
@@ -125,6 +128,7 @@ func Text(w io.Writer, r *checks.Report, ascii bool) error {
 			fmt.Fprintf(&b, "  differs on %s: reach says %s; the analyzer says %s\n", d.Layer, asciiSafe(d.Local, ascii), asciiSafe(d.Analyzer, ascii))
 		}
 	}
+	baselineText(&b, r, ascii)
 	// Every line holds strings from AWS: the one filter makes them inert.
 	_, err := io.WriteString(w, InertLines(b.String()))
 	return err
@@ -133,6 +137,9 @@ func Text(w io.Writer, r *checks.Report, ascii bool) error {
 // Markdown writes the report for pasting into an incident channel.
 func Markdown(w io.Writer, r *checks.Report) error {
 	var b strings.Builder
+	if lead := BaselineLead(r); lead != "" {
+		fmt.Fprintf(&b, "**%s**\n\n", MarkdownText(lead))
+	}
 	fmt.Fprintf(&b, "### reach: %s\n\n", MarkdownText(Title(r)))
 	fmt.Fprintln(&b, "| layer | status | deciding rule |")
 	fmt.Fprintln(&b, "|---|---|---|")
@@ -183,6 +190,7 @@ func Markdown(w io.Writer, r *checks.Report) error {
 			}
 		}
 	}
+	baselineMarkdown(&b, r)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/aws/awstest"
 	"github.com/reachnet/reach/aws/snapshot"
@@ -22,7 +26,8 @@ func TestLiveCheckAndSnapshotReplay(t *testing.T) {
 	m = awstest.Require(t, m, err)
 	defer m.Stop()
 	ctx := context.Background()
-	topo, err := awstest.SeedFull(ctx, awstest.NewClients(m.URL))
+	clients := awstest.NewClients(m.URL)
+	topo, err := awstest.SeedFull(ctx, clients)
 	if err != nil {
 		t.Fatalf("seed: %v", err)
 	}
@@ -85,6 +90,47 @@ func TestLiveCheckAndSnapshotReplay(t *testing.T) {
 		if !sameReport(t, live[i], out) {
 			t.Errorf("%v: the snapshot's report differs from the live one\nlive:\n%s\nsnapshot:\n%s", p, live[i], out)
 		}
+	}
+	revokeAndCompare(t, ctx, clients, *topo, dir)
+}
+
+// revokeAndCompare revokes the database group's rule for the app subnet
+// after the snapshot was saved, and checks the path live against it as a
+// baseline: reachable then, unreachable now, and the revoked rule is the
+// change on the path.
+func revokeAndCompare(t *testing.T, ctx context.Context, clients awstest.Clients, topo awstest.Topology, dir string) {
+	t.Helper()
+	_, err := clients.EC2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: awssdk.String(topo.SGDB),
+		IpPermissions: []ec2types.IpPermission{{IpProtocol: awssdk.String("tcp"), FromPort: awssdk.Int32(5432), ToPort: awssdk.Int32(5432),
+			IpRanges: []ec2types.IpRange{{CidrIp: awssdk.String("10.0.2.0/24")}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI("check", "-o", "json", "--baseline", dir, "--from", topo.ENIApp, "--to", topo.DBIP+":5432")
+	if code != exitUnreachable || errOut != "" {
+		t.Fatalf("live check --baseline: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+	var rep struct {
+		Baseline struct{ Verdict string }
+		Changes  []struct {
+			Component, What string
+			OnPath          bool `json:"on_path"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Baseline.Verdict != "reachable" {
+		t.Errorf("the baseline's verdict is %q, want reachable", rep.Baseline.Verdict)
+	}
+	found := false
+	for _, c := range rep.Changes {
+		if c.Component == topo.SGDB && c.What == "inbound allow tcp 5432 from 10.0.2.0/24 removed" && c.OnPath {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the revoked rule is not among the changes on the path: %+v", rep.Changes)
 	}
 }
 
