@@ -172,11 +172,11 @@ type Report struct {
 	// Baseline is the same path's verdict on an older snapshot, and
 	// Changes what differs between the two networks, when asked for.
 	Baseline *Baseline `json:"baseline,omitempty"`
-	Changes  []Change  `json:"changes,omitempty"`
+	Changes  []Change  `json:"changes,omitzero"`
 	// History is the management events CloudTrail recorded on the path's
 	// resources, newest first, when asked for; HistoryGaps says what could
 	// not be read (denied, throttled, the window cut short).
-	History     []HistoryEvent `json:"history,omitempty"`
+	History     []HistoryEvent `json:"history,omitzero"`
 	HistoryGaps []string       `json:"history_gaps,omitempty"`
 }
 

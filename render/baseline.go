@@ -37,7 +37,7 @@ func BaselineLead(r *checks.Report) string {
 			}
 			return lead + ": no change on the path explains it"
 		}
-		return lead + ": " + ex.Component + ": " + ex.What
+		return lead + ": " + ex.Component + ": " + ex.What + byWhom(r, ex.Component)
 	}
 	lead := fmt.Sprintf("%s, and %s now", then, r.Verdict)
 	switch {
@@ -47,6 +47,18 @@ func BaselineLead(r *checks.Report) string {
 		return fmt.Sprintf("%s; one change on the path: %s: %s", lead, ex.Component, ex.What)
 	}
 	return fmt.Sprintf("%s; no change on the path (%d elsewhere)", lead, len(r.Changes))
+}
+
+// byWhom names the newest management event on component, when the history
+// holds one: " (RevokeSecurityGroupIngress by arn:… at 2026-12-05
+// 10:14:03Z)".
+func byWhom(r *checks.Report, component string) string {
+	for _, e := range r.History {
+		if e.Component == component {
+			return fmt.Sprintf(" (%s by %s at %s)", e.Event, who(e), historyTime(e.Time))
+		}
+	}
+	return ""
 }
 
 // whenTaken is "at 2026-12-05 09:00 UTC", or how a baseline of unknown age

@@ -1,11 +1,17 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/aws/convert"
 	"github.com/reachnet/reach/aws/snapshot"
 	"github.com/reachnet/reach/checks"
@@ -60,4 +66,50 @@ func compareWithBaseline(rep *checks.Report, args checks.CheckArgs, baseline, no
 		rep.Notes = append(rep.Notes, "the baseline cannot evaluate the path: "+err.Error())
 	}
 	checks.CompareBaseline(rep, then, baseline, now, dir, taken)
+}
+
+// parseWindow reads the --history window: a Go duration (36h, 90m) or a
+// number of days (7d).
+func parseWindow(s string) (time.Duration, error) {
+	var d time.Duration
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil {
+			return 0, fmt.Errorf("%q: expected a duration like 7d, 36h or 90m", s)
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("%q: expected a duration like 7d, 36h or 90m", s)
+		}
+	}
+	switch {
+	case d <= 0:
+		return 0, fmt.Errorf("%q: the window must be positive", s)
+	case d > 90*24*time.Hour:
+		return 0, fmt.Errorf("%q: CloudTrail event history keeps 90 days; ask for 90d or less", s)
+	}
+	return d, nil
+}
+
+// readHistory adds CloudTrail's management events on the path's resources
+// to the report. A failure to read them is a gap in the report, never an
+// error of the check; it reports whether the user interrupted it.
+func readHistory(src sourceFlags, rep *checks.Report, window time.Duration) bool {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	cfg, err := loadAWSConfig(ctx, src)
+	if err != nil {
+		rep.History = []checks.HistoryEvent{}
+		rep.HistoryGaps = append(rep.HistoryGaps, "history not read: "+aws.Explain(err))
+		return ctx.Err() != nil
+	}
+	res := aws.NewHistory(cfg).Lookup(ctx, checks.HistoryComponents(rep), aws.HistoryOptions{Window: window})
+	rep.History = res.Events
+	if rep.History == nil {
+		rep.History = []checks.HistoryEvent{}
+	}
+	rep.HistoryGaps = append(rep.HistoryGaps, res.Gaps...)
+	return ctx.Err() != nil
 }

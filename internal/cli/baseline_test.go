@@ -133,3 +133,26 @@ func TestCheckBaselineBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckHistoryBadInput(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"on the demo", []string{"--demo", "--history"}, "needs a live account"},
+		{"on a snapshot", []string{"--snapshot", "demo/snapshot", "--history=3d"}, "needs a live account"},
+		{"not a duration", []string{"--profile", "none", "--history=soon"}, `"soon": expected a duration`},
+		{"beyond CloudTrail's 90 days", []string{"--profile", "none", "--history=120d"}, "keeps 90 days"},
+		{"negative", []string{"--profile", "none", "--history=-1h"}, "must be positive"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append(append([]string{"check"}, c.args...), "--from", "app-1", "--to", "10.0.33.12:5432")
+			code, out, errOut := runCLI(args...)
+			if code != exitUsage || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and one line saying %q", code, out, errOut, c.want)
+			}
+		})
+	}
+}

@@ -105,6 +105,15 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 		return fail(stderr, exitUsage, "check: --analyzer-timeout must be positive")
 	}
 	baselineDir := p.str("baseline")
+	var window time.Duration
+	if p.changed("history") {
+		if p.flag("demo") || p.str("snapshot") != "" {
+			return fail(stderr, exitUsage, "check: --history reads CloudTrail event history, which needs a live account; a snapshot or the demo holds no history (compare with an older snapshot with --baseline DIR)")
+		}
+		if window, err = parseWindow(p.str("history")); err != nil {
+			return fail(stderr, exitUsage, "check: --history: %v", err)
+		}
+	}
 	var baseline *checks.Network
 	var taken *time.Time
 	if baselineDir != "" {
@@ -141,6 +150,9 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 		replaySecondOpinion(p.str("snapshot"), &rep)
 	case analyzer:
 		interrupted = secondOpinion(p.source(), &rep, p.dur("analyzer-timeout"), stderr)
+	}
+	if window > 0 && !interrupted {
+		interrupted = readHistory(p.source(), &rep, window)
 	}
 	switch output {
 	case "json":

@@ -88,6 +88,7 @@ var checkFlagSpecs = []flagSpec{
 	{name: "analyzer", kind: kindBool, usage: "also ask AWS Reachability Analyzer and diff its answer layer by layer (live: charged, about $0.10 an analysis, needs the opt-in IAM statement; --snapshot: replays the analysis saved in it)"},
 	{name: "analyzer-timeout", kind: kindDuration, arg: "D", def: "3m", usage: "with --analyzer: give up on the analysis after D (it is deleted all the same)"},
 	{name: "baseline", arg: "DIR", usage: "also check the path on DIR, an older snapshot of the same account, and list what changed between the two", complete: completeDirs},
+	{name: "history", arg: "[=D]", optional: "7d", usage: "live: also list CloudTrail's management events on the path's resources over the last D (default 7d; like 36h or 3d; API calls, read-only, free)"},
 }
 
 var flowsFlagSpecs = concat(sourceFlagSpecs, []flagSpec{

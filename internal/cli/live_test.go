@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -91,14 +95,14 @@ func TestLiveCheckAndSnapshotReplay(t *testing.T) {
 			t.Errorf("%v: the snapshot's report differs from the live one\nlive:\n%s\nsnapshot:\n%s", p, live[i], out)
 		}
 	}
-	revokeAndCompare(t, ctx, clients, *topo, dir)
+	revokeAndCompare(t, ctx, clients, *topo, dir, proxy.URL)
 }
 
 // revokeAndCompare revokes the database group's rule for the app subnet
 // after the snapshot was saved, and checks the path live against it as a
 // baseline: reachable then, unreachable now, and the revoked rule is the
 // change on the path.
-func revokeAndCompare(t *testing.T, ctx context.Context, clients awstest.Clients, topo awstest.Topology, dir string) {
+func revokeAndCompare(t *testing.T, ctx context.Context, clients awstest.Clients, topo awstest.Topology, dir, proxyURL string) {
 	t.Helper()
 	_, err := clients.EC2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: awssdk.String(topo.SGDB),
 		IpPermissions: []ec2types.IpPermission{{IpProtocol: awssdk.String("tcp"), FromPort: awssdk.Int32(5432), ToPort: awssdk.Int32(5432),
@@ -106,13 +110,38 @@ func revokeAndCompare(t *testing.T, ctx context.Context, clients awstest.Clients
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := runCLI("check", "-o", "json", "--baseline", dir, "--from", topo.ENIApp, "--to", topo.DBIP+":5432")
+	// CloudTrail recorded the revocation; the stand-in answers
+	// LookupEvents and hands every other call on to the proxy.
+	target, err := url.Parse(proxyURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trail := &awstest.CloudTrail{Next: httputil.NewSingleHostReverseProxy(target)}
+	trail.Add(awstest.ManagementEvent("ev-revoke", "RevokeSecurityGroupIngress", "AWS::EC2::SecurityGroup", topo.SGDB, time.Now().Add(-time.Hour),
+		"arn:aws:iam::123456789012:role/network-admin", "alice", "203.0.113.7", "aws-cli/2.17.0",
+		map[string]any{"groupId": topo.SGDB, "ipPermissions": map[string]any{"items": []any{map[string]any{"ipProtocol": "tcp", "fromPort": 5432, "toPort": 5432,
+			"ipRanges": map[string]any{"items": []any{map[string]any{"cidrIp": "10.0.2.0/24"}}}}}}}))
+	srv := httptest.NewServer(trail)
+	defer srv.Close()
+	pointAtEndpoint(t, srv.URL)
+	defer pointAtEndpoint(t, proxyURL)
+	code, out, errOut := runCLI("check", "-o", "json", "--baseline", dir, "--history", "--from", topo.ENIApp, "--to", topo.DBIP+":5432")
 	if code != exitUnreachable || errOut != "" {
-		t.Fatalf("live check --baseline: exit %d, stderr %q\n%s", code, errOut, out)
+		t.Fatalf("live check --baseline --history: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+	calls, _, throttled, shortest := trail.Stats()
+	t.Logf("history: %d LookupEvents calls, %d throttled, shortest interval %s", calls, throttled, shortest)
+	if calls == 0 || throttled != 0 {
+		t.Errorf("%d LookupEvents calls, %d throttled; want some, none throttled", calls, throttled)
 	}
 	var rep struct {
-		Baseline struct{ Verdict string }
-		Changes  []struct {
+		History []struct {
+			Time, Event, Component, Principal, Detail string
+			SourceIP                                  string `json:"source_ip"`
+		}
+		HistoryGaps []string `json:"history_gaps"`
+		Baseline    struct{ Verdict string }
+		Changes     []struct {
 			Component, What string
 			OnPath          bool `json:"on_path"`
 		}
@@ -131,6 +160,18 @@ func revokeAndCompare(t *testing.T, ctx context.Context, clients awstest.Clients
 	}
 	if !found {
 		t.Errorf("the revoked rule is not among the changes on the path: %+v", rep.Changes)
+	}
+	if len(rep.HistoryGaps) != 0 || len(rep.History) != 1 {
+		t.Fatalf("history %+v, gaps %v; want the one revocation", rep.History, rep.HistoryGaps)
+	}
+	h := rep.History[0]
+	if h.Event != "RevokeSecurityGroupIngress" || h.Component != topo.SGDB || h.SourceIP != "203.0.113.7" ||
+		!strings.HasSuffix(h.Principal, "assumed-role/network-admin/alice") || !strings.Contains(h.Detail, "cidrIp 10.0.2.0/24") {
+		t.Errorf("history event %+v", h)
+	}
+	_, text, _ := runCLI("check", "--baseline", dir, "--history=1d", "--from", topo.ENIApp, "--to", topo.DBIP+":5432")
+	if lead, _, _ := strings.Cut(text, "\n"); !strings.Contains(lead, "RevokeSecurityGroupIngress by arn:aws:sts::123456789012:assumed-role/network-admin/alice") {
+		t.Errorf("the lead does not name who changed the rule: %q", lead)
 	}
 }
 
