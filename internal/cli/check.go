@@ -125,7 +125,7 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 	}
 	// With a baseline every resource of both networks is compared, so a
 	// live account is read whole, not only around the path.
-	net, code, ok := loadNetworkFor(p.source(), []string{from}, []string{to}, baselineDir != "", stderr)
+	net, code, ok := loadNetwork(p.source(), []string{from}, []string{to}, baselineDir != "", stderr)
 	if !ok {
 		return code
 	}
@@ -220,14 +220,9 @@ func secondOpinion(src sourceFlags, rep *checks.Report, timeout time.Duration, s
 
 // loadNetwork reads the network the flags name. A live load reads only
 // what the path's ends touch when they are IDs or addresses, so the first
-// verdict does not wait for the whole region.
-func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (*checks.Network, int, bool) {
-	return loadNetworkFor(src, from, to, false, stderr)
-}
-
-// loadNetworkFor is loadNetwork; whole reads a live account whole even
-// when the ends would allow a targeted load.
-func loadNetworkFor(src sourceFlags, from, to []string, whole bool, stderr io.Writer) (*checks.Network, int, bool) {
+// verdict does not wait for the whole region, unless whole asks for all
+// of it (a baseline diff compares every resource).
+func loadNetwork(src sourceFlags, from, to []string, whole bool, stderr io.Writer) (*checks.Network, int, bool) {
 	if src.demo && src.snapshot != "" {
 		return nil, fail(stderr, exitUsage, "--demo and --snapshot exclude each other: pick one"), false
 	}

@@ -80,6 +80,7 @@ var tuiFlagSpecs = []flagSpec{
 	asciiFlag,
 	{name: "mouse", kind: kindBool, usage: "scroll with the mouse wheel"},
 	{name: "watch-interval", kind: kindDuration, arg: "D", usage: "re-check period of watch mode (w) (default 5s)"},
+	{name: "baseline", arg: "DIR", usage: "mark the checklist's layers whose resources changed since DIR, an older snapshot of the same account", complete: completeDirs},
 }
 
 var checkFlagSpecs = []flagSpec{
