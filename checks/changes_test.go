@@ -222,3 +222,17 @@ func TestDiffNetworks(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkBaselineDemo is what --baseline adds to a check on the demo:
+// the same path on the baseline and the diff of the two networks.
+func BenchmarkBaselineDemo(b *testing.B) {
+	p := baselinePairs[0]
+	base, changed := loadPair(b, p)
+	now := checkOn(b, changed, p)
+	b.ReportAllocs()
+	for b.Loop() {
+		rep := now
+		then := checkOn(b, base, p)
+		checks.CompareBaseline(&rep, then, base, changed, "snap", nil)
+	}
+}
