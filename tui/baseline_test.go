@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/tui/internal/tuitest"
@@ -128,5 +129,27 @@ func TestHistoryNeedsLiveAccount(t *testing.T) {
 	press(t, m, "h")
 	if m.top() != m.checklist || !strings.Contains(m.status, "needs a live account") {
 		t.Errorf("top %s, status %q", m.top().Title(), m.status)
+	}
+}
+
+// TestFlowBaselineAndHistory drives the real program: the checklist marks
+// the changed layer, and h shows the history the source read.
+func TestFlowBaselineAndHistory(t *testing.T) {
+	when := time.Date(2026, 12, 5, 10, 14, 3, 0, time.UTC)
+	opts := Options{From: "batch-1", To: "10.0.33.12:5432", Baseline: baselineNet(), BaselineName: "snap-1205",
+		History: func(ctx context.Context, ids []string, progress func(int, int)) ([]checks.HistoryEvent, []string) {
+			for i := range ids {
+				progress(i+1, len(ids))
+			}
+			return []checks.HistoryEvent{{Time: when, Event: "RevokeSecurityGroupIngress", Component: ids[0], Principal: "arn:aws:iam::111122223333:user/bob", SourceIP: "198.51.100.2"}}, nil
+		}}
+	tm := startFlow(t, opts, 80, 24)
+	waitFor(t, tm, "the changed mark", contains("changed since baseline"))
+	send(tm, "h")
+	waitFor(t, tm, "the history", contains("RevokeSecurityGroupIngress"))
+	send(tm, "esc", "q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	if fm.history.Loading || len(fm.history.Events) != 1 {
+		t.Errorf("history pane: loading %v, %d events", fm.history.Loading, len(fm.history.Events))
 	}
 }
