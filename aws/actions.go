@@ -24,7 +24,12 @@ import (
 // and StopQuery run a Logs Insights query over a past window (StopQuery
 // stops only the query reach started, when the user gives up on it). None
 // changes the account; their verbs are listed in ReadOnlyVerbExceptions.
+//
+// cloudtrail:LookupEvents reads the management events of the path's
+// resources for `check --history` and the terminal's history pane (opt-in:
+// it costs API calls, though it is free of charge); it changes nothing.
 var AllowedActions = []string{
+	"cloudtrail:LookupEvents",
 	"directconnect:DescribeDirectConnectGatewayAssociations",
 	"directconnect:DescribeVirtualInterfaces",
 	"ec2:DescribeAddresses",
@@ -103,6 +108,7 @@ func AnalyzerGuard() func(*middleware.Stack) error {
 // serviceIDs maps the SDK's service ID (what a client puts in its context)
 // to the IAM service prefix of its actions.
 var serviceIDs = map[string]string{
+	"CloudTrail":                "cloudtrail",
 	"CloudWatch Logs":           "logs",
 	"Direct Connect":            "directconnect",
 	"EC2":                       "ec2",
@@ -116,10 +122,11 @@ var serviceIDs = map[string]string{
 // ReadOnlyVerbExceptions are the allowed actions whose verb is not
 // Describe, Get, List or Search, with why each reads only.
 var ReadOnlyVerbExceptions = map[string]string{
-	"logs:FilterLogEvents": "reads log events",
-	"logs:StartLiveTail":   "streams newly ingested log events to the caller",
-	"logs:StartQuery":      "runs a read-only Logs Insights query",
-	"logs:StopQuery":       "stops a query reach itself started",
+	"cloudtrail:LookupEvents": "reads CloudTrail event history (management events)",
+	"logs:FilterLogEvents":    "reads log events",
+	"logs:StartLiveTail":      "streams newly ingested log events to the caller",
+	"logs:StartQuery":         "runs a read-only Logs Insights query",
+	"logs:StopQuery":          "stops a query reach itself started",
 }
 
 // FlowLogAction reports whether action is one of the CloudWatch Logs reads

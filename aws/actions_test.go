@@ -14,6 +14,7 @@ import (
 	"time"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/route53resolver"
@@ -75,7 +76,7 @@ func TestAllowedActionsAreReads(t *testing.T) {
 	}
 	for _, a := range AllowedActions {
 		service, op, ok := strings.Cut(a, ":")
-		if !ok || strings.ContainsAny(a, "*?") || !slices.Contains([]string{"directconnect", "ec2", "elasticloadbalancing", "logs", "rds", "route53", "route53resolver", "sts"}, service) {
+		if !ok || strings.ContainsAny(a, "*?") || !slices.Contains([]string{"cloudtrail", "directconnect", "ec2", "elasticloadbalancing", "logs", "rds", "route53", "route53resolver", "sts"}, service) {
 			t.Errorf("%s: not service:Operation of a service reach reads", a)
 		}
 		if _, why := ReadOnlyVerbExceptions[a]; why {
@@ -95,6 +96,10 @@ func TestGuardRefusesBeforeSending(t *testing.T) {
 	l := NewLoader(awstest.Config("http://127.0.0.1:1"), WithRetry(1, time.Millisecond))
 	ctx := context.Background()
 	refused := map[string]func() error{
+		"cloudtrail:StopLogging": func() error {
+			_, err := NewHistory(awstest.Config("http://127.0.0.1:1")).client.StopLogging(ctx, &cloudtrail.StopLoggingInput{Name: awssdk.String("trail")})
+			return err
+		},
 		"ec2:CreateVpc": func() error {
 			_, err := l.ec2.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: awssdk.String("10.0.0.0/16")})
 			return err
@@ -161,10 +166,11 @@ func TestRecordedActionsAreAllowed(t *testing.T) {
 	}
 	full := proxy.Actions()
 	// The flow-log sources' logs: actions are exercised by aws/flowlogs'
-	// tests; the inventory load uses every other one.
-	inventory := slices.DeleteFunc(slices.Clone(AllowedActions), FlowLogAction)
+	// tests, the history's by history_test.go; the inventory load uses
+	// every other one.
+	inventory := slices.DeleteFunc(slices.Clone(AllowedActions), func(a string) bool { return FlowLogAction(a) || a == HistoryAction })
 	if !slices.Equal(full, inventory) {
-		t.Errorf("a full load called %v\nAllowedActions (without logs:) is %v", full, inventory)
+		t.Errorf("a full load called %v\nAllowedActions (without logs: and the history) is %v", full, inventory)
 	}
 	if _, _, err := l.LoadPath(ctx, []string{topo.InstanceApp}, []string{topo.DBRecordName}, nil); err != nil {
 		t.Fatal(err)

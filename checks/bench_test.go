@@ -151,3 +151,22 @@ func TestLargeAccountVerdicts(t *testing.T) {
 		t.Errorf("complete data gives no unknown verdicts: %v", counts)
 	}
 }
+
+// BenchmarkDiffNetworks compares the large account with a copy that lost
+// one inbound rule: every resource of both is described and compared.
+func BenchmarkDiffNetworks(b *testing.B) {
+	before, after := largeAccount(), largeAccount()
+	sg := after.SecurityGroups["sg-00000"]
+	if sg == nil || len(sg.Inbound) == 0 {
+		b.Fatal("the large account has no sg-00000 with inbound rules")
+	}
+	sg.Inbound = sg.Inbound[1:]
+	changes, _ := DiffNetworks(before, after)
+	if len(changes) != 1 {
+		b.Fatalf("%d changes, want 1: %+v", len(changes), changes)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = DiffNetworks(before, after)
+	}
+}

@@ -172,6 +172,15 @@ type Report struct {
 	// returnHops are the components the reply crossed; only the
 	// comparison with the analyzer's return path reads them.
 	returnHops []Hop
+	// Baseline is the same path's verdict on an older snapshot, and
+	// Changes what differs between the two networks, when asked for.
+	Baseline *Baseline `json:"baseline,omitempty"`
+	Changes  []Change  `json:"changes,omitzero"`
+	// History is the management events CloudTrail recorded on the path's
+	// resources, newest first, when asked for; HistoryGaps says what could
+	// not be read (denied, throttled, the window cut short).
+	History     []HistoryEvent `json:"history,omitzero"`
+	HistoryGaps []string       `json:"history_gaps,omitempty"`
 }
 
 // Layer returns the named layer, or nil.

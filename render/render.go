@@ -71,6 +71,9 @@ func Text(w io.Writer, r *checks.Report, ascii bool) error {
 	if ascii {
 		title = strings.ReplaceAll(title, "→", "->")
 	}
+	if lead := BaselineLead(r); lead != "" {
+		fmt.Fprintln(&b, asciiSafe(lead, ascii))
+	}
 	fmt.Fprintln(&b, title)
 	width := 0
 	for _, l := range r.Layers {
@@ -133,6 +136,7 @@ func Text(w io.Writer, r *checks.Report, ascii bool) error {
 			fmt.Fprintln(&b, "  (* not on reach's path)")
 		}
 	}
+	baselineText(&b, r, ascii)
 	// Every line holds strings from AWS: the one filter makes them inert.
 	_, err := io.WriteString(w, InertLines(b.String()))
 	return err
@@ -141,6 +145,9 @@ func Text(w io.Writer, r *checks.Report, ascii bool) error {
 // Markdown writes the report for pasting into an incident channel.
 func Markdown(w io.Writer, r *checks.Report) error {
 	var b strings.Builder
+	if lead := BaselineLead(r); lead != "" {
+		fmt.Fprintf(&b, "**%s**\n\n", MarkdownText(lead))
+	}
 	fmt.Fprintf(&b, "### reach: %s\n\n", MarkdownText(Title(r)))
 	fmt.Fprintln(&b, "| layer | status | deciding rule |")
 	fmt.Fprintln(&b, "|---|---|---|")
@@ -199,6 +206,7 @@ func Markdown(w io.Writer, r *checks.Report) error {
 			fmt.Fprintln(&b, "\n(\\* not on reach's path)")
 		}
 	}
+	baselineMarkdown(&b, r)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

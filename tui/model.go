@@ -22,6 +22,7 @@ import (
 	"github.com/reachnet/reach/tui/screens/browser"
 	"github.com/reachnet/reach/tui/screens/checklist"
 	"github.com/reachnet/reach/tui/screens/detail"
+	"github.com/reachnet/reach/tui/screens/history"
 	"github.com/reachnet/reach/tui/screens/picker"
 	"github.com/reachnet/reach/tui/screens/tail"
 )
@@ -87,9 +88,14 @@ type Model struct {
 	picker    *picker.Model
 	checklist *checklist.Model
 	tail      *tail.Model
-	stack     []screen.Screen
-	helpOpen  bool
-	short     help.Model
+	history   *history.Model
+	// historyGen numbers history lookups; historyCancel ends the running
+	// one (leaving the pane, quitting).
+	historyGen    int
+	historyCancel context.CancelFunc
+	stack         []screen.Screen
+	helpOpen      bool
+	short         help.Model
 	// cmd is the ":" command line; confirmQuit is set while q asks
 	// whether to end a running check or tail.
 	cmd          cmdline
@@ -144,6 +150,7 @@ func newModel(ctx context.Context, opts Options, e *screen.Env, recents []screen
 	m.picker.Recents = recents
 	m.checklist = checklist.New(e)
 	m.tail = tail.New(e)
+	m.history = history.New(e)
 	m.cmd = newCmdline(e)
 	m.stack = []screen.Screen{m.browser}
 	m.restyle()
@@ -198,6 +205,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onTailMsg(msg)
 	case analyzerMsg:
 		m.onAnalyzer(msg)
+	case historyProgressMsg:
+		cmd = m.onHistoryProgress(msg)
+	case historyDoneMsg:
+		m.onHistoryDone(msg)
 	case recentsSavedMsg:
 		if msg.err != nil {
 			m.env.Log.Warn("recent paths", "err", msg.err)
@@ -261,6 +272,7 @@ func (m *Model) redraw() {
 		m.detail.Show(m.net, m.cat, m.detail.ID)
 	}
 	m.checklist.Refresh()
+	m.history.Restyle()
 }
 
 // bodyHeight is the rows between the two header lines and the status and
@@ -274,6 +286,7 @@ func (m *Model) layout() {
 	m.picker.SetSize(w, h)
 	m.checklist.SetSize(w, h)
 	m.tail.SetSize(w, h)
+	m.history.SetSize(w, h)
 	m.short.SetWidth(w)
 }
 
@@ -370,6 +383,7 @@ func (m *Model) showChecklist() tea.Cmd {
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true
 	m.stopAnalyzer()
+	m.stopHistory()
 	if m.cancel != nil {
 		m.cancel()
 	}
@@ -398,6 +412,9 @@ func (m *Model) onIntent(it screen.Intent) tea.Cmd {
 	switch it := it.(type) {
 	case nil:
 	case screen.Back:
+		if m.top() == m.history {
+			m.stopHistory()
+		}
 		m.pop()
 	case screen.OpenDetail:
 		m.detail.Show(m.net, m.cat, it.ID)
@@ -417,6 +434,8 @@ func (m *Model) onIntent(it screen.Intent) tea.Cmd {
 		return m.attribute(it.Flow, false)
 	case screen.AskAnalyzer:
 		m.askAnalyzer()
+	case screen.OpenHistory:
+		return m.openHistory(it)
 	}
 	return nil
 }
@@ -670,9 +689,12 @@ func (m *Model) runChecks() tea.Cmd {
 		return nil // the first network will start the run
 	}
 	m.runID++
-	run, gen, n, p := m.runID, m.pathGen, m.net, m.path
+	run, gen, n, p, o := m.runID, m.pathGen, m.net, m.path, m.opts
 	return func() tea.Msg {
 		rep, err := evaluate(n, p)
+		if err == nil && o.Baseline != nil {
+			compareBaseline(&rep, o.Baseline, n, p, o.BaselineName, o.BaselineTaken)
+		}
 		return reportMsg{run: run, gen: gen, rep: rep, err: err}
 	}
 }

@@ -68,6 +68,20 @@ type Options struct {
 	// Zero: DefaultAnalyzerTimeout.
 	AnalyzerTimeout time.Duration
 
+	// Baseline is an older snapshot of the same account (--baseline DIR):
+	// every check is also run on it, and the checklist marks the layers
+	// whose resources on the path changed since. BaselineName and
+	// BaselineTaken name it (Taken nil: unknown).
+	Baseline      *checks.Network
+	BaselineName  string
+	BaselineTaken *time.Time
+
+	// History reads CloudTrail's management events on resources (the h
+	// key on a checklist layer). It is called in a goroutine and reports
+	// progress as each resource is done; it never fails, naming what it
+	// could not read in gaps. Nil when the source is not a live account.
+	History func(ctx context.Context, components []string, progress func(done, total int)) (events []checks.HistoryEvent, gaps []string)
+
 	// Theme is "auto" (follow the terminal's background, the default),
 	// "dark" or "light".
 	Theme string

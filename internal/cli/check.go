@@ -104,16 +104,45 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 	if analyzer && p.dur("analyzer-timeout") <= 0 {
 		return fail(stderr, exitUsage, "check: --analyzer-timeout must be positive")
 	}
-	net, code, ok := loadNetwork(p.source(), []string{from}, []string{to}, stderr)
+	baselineDir := p.str("baseline")
+	var window time.Duration
+	if p.changed("history") {
+		if p.flag("demo") || p.str("snapshot") != "" {
+			return fail(stderr, exitUsage, "check: --history reads CloudTrail event history, which needs a live account; a snapshot or the demo holds no history (compare with an older snapshot with --baseline DIR)")
+		}
+		if window, err = parseWindow(p.str("history")); err != nil {
+			return fail(stderr, exitUsage, "check: --history: %v", err)
+		}
+	}
+	var baseline *checks.Network
+	var taken *time.Time
+	if baselineDir != "" {
+		// Read first: a wrong directory is bad input, found before any
+		// call to AWS.
+		if baseline, taken, err = readBaseline(baselineDir, stderr); err != nil {
+			return fail(stderr, exitUsage, "check: --baseline: %v", err)
+		}
+	}
+	// With a baseline every resource of both networks is compared, so a
+	// live account is read whole, not only around the path.
+	net, code, ok := loadNetwork(p.source(), []string{from}, []string{to}, baselineDir != "", stderr)
 	if !ok {
 		return code
 	}
 	applyPorts(net, cfg)
+	args := checks.CheckArgs{From: from, To: to, Protocol: p.str("protocol"), Port: p.num("port"), SourcePort: p.num("source-port")}
 	// An end that cannot be found for want of data is an unknown report,
 	// printed in every output format; only bad input is an error here.
-	rep, err := checks.Check(net, checks.CheckArgs{From: from, To: to, Protocol: p.str("protocol"), Port: p.num("port"), SourcePort: p.num("source-port")})
+	rep, err := checks.Check(net, args)
 	if err != nil {
 		return fail(stderr, exitUsage, "check: %v", err)
+	}
+	if baseline != nil {
+		if err := sameAccount(baseline, net); err != nil {
+			return fail(stderr, exitUsage, "check: --baseline %s: %v", baselineDir, err)
+		}
+		applyPorts(baseline, cfg)
+		compareWithBaseline(&rep, args, baseline, net, baselineDir, taken)
 	}
 	interrupted := false
 	switch {
@@ -121,6 +150,9 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 		replaySecondOpinion(p.str("snapshot"), &rep)
 	case analyzer:
 		interrupted = secondOpinion(p.source(), &rep, p.dur("analyzer-timeout"), stderr)
+	}
+	if window > 0 && !interrupted {
+		interrupted = readHistory(p.source(), &rep, window)
 	}
 	switch output {
 	case "json":
@@ -188,8 +220,9 @@ func secondOpinion(src sourceFlags, rep *checks.Report, timeout time.Duration, s
 
 // loadNetwork reads the network the flags name. A live load reads only
 // what the path's ends touch when they are IDs or addresses, so the first
-// verdict does not wait for the whole region.
-func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (*checks.Network, int, bool) {
+// verdict does not wait for the whole region, unless whole asks for all
+// of it (a baseline diff compares every resource).
+func loadNetwork(src sourceFlags, from, to []string, whole bool, stderr io.Writer) (*checks.Network, int, bool) {
 	if src.demo && src.snapshot != "" {
 		return nil, fail(stderr, exitUsage, "--demo and --snapshot exclude each other: pick one"), false
 	}
@@ -217,7 +250,7 @@ func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (*checks.
 		}
 		label = liveLabel(src.profile, cfg.Region)
 		loader := src.loader(cfg)
-		if targetable(from) && targetable(to) {
+		if !whole && targetable(from) && targetable(to) {
 			inv, _, err = loader.LoadPath(ctx, from, to, nil)
 			partial = true
 		} else {

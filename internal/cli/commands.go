@@ -48,6 +48,9 @@ type flagSpec struct {
 	values []string
 	// complete offers the flag's values dynamically.
 	complete cobra.CompletionFunc
+	// optional is the value a flag typed without one takes
+	// (--history alone); its own value must then follow an = sign.
+	optional string
 }
 
 // argAnnotation carries a flag's placeholder to help and the man page.
@@ -78,6 +81,7 @@ var tuiFlagSpecs = []flagSpec{
 	{name: "mouse", kind: kindBool, usage: "scroll with the mouse wheel"},
 	{name: "watch-interval", kind: kindDuration, arg: "D", usage: "re-check period of watch mode (w) (default 5s)"},
 	{name: "analyzer-timeout", kind: kindDuration, arg: "D", def: "3m", usage: "live: give up on a Reachability Analyzer run (A) after D (it is deleted all the same)"},
+	{name: "baseline", arg: "DIR", usage: "mark the checklist's layers whose resources changed since DIR, an older snapshot of the same account", complete: completeDirs},
 }
 
 var checkFlagSpecs = []flagSpec{
@@ -85,6 +89,8 @@ var checkFlagSpecs = []flagSpec{
 	asciiFlag,
 	{name: "analyzer", kind: kindBool, usage: "also ask AWS Reachability Analyzer and diff its answer layer by layer (live: charged, about $0.10 an analysis, needs the opt-in IAM statement; --snapshot: replays the analysis saved in it)"},
 	{name: "analyzer-timeout", kind: kindDuration, arg: "D", def: "3m", usage: "with --analyzer: give up on the analysis after D (it is deleted all the same)"},
+	{name: "baseline", arg: "DIR", usage: "also check the path on DIR, an older snapshot of the same account, and list what changed between the two", complete: completeDirs},
+	{name: "history", arg: "[=D]", optional: "7d", usage: "live: also list CloudTrail's management events on the path's resources over the last D (default 7d; like 36h or 3d; API calls, read-only, free)"},
 }
 
 var flowsFlagSpecs = concat(sourceFlagSpecs, []flagSpec{
@@ -130,6 +136,9 @@ func addFlags(c *cobra.Command, specs ...flagSpec) {
 		}
 		if f.arg != "" {
 			_ = fs.SetAnnotation(f.name, argAnnotation, []string{f.arg})
+		}
+		if f.optional != "" {
+			fs.Lookup(f.name).NoOptDefVal = f.optional
 		}
 		switch {
 		case f.complete != nil:

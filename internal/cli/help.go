@@ -186,6 +186,10 @@ func flagWord(f *pflag.Flag) string {
 // placeholder is " SRC" for a flag that takes a value, "" for a switch.
 func placeholder(f *pflag.Flag) string {
 	if a := f.Annotations[argAnnotation]; len(a) > 0 {
+		if strings.HasPrefix(a[0], "[") {
+			// An optional value is glued on: --history[=D].
+			return a[0]
+		}
 		return " " + a[0]
 	}
 	return ""

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 
@@ -56,7 +57,11 @@ func runSnapshot(p *parsed, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "reach: %s\n", render.Inert(aws.Explain(err)))
 	}
+	taken := time.Now().UTC()
 	if err := snapshot.Write(dir, inv); err != nil {
+		return fail(stderr, exitUsage, "snapshot save: %v", err)
+	}
+	if err := snapshot.WriteManifest(dir, manifestOf(ctx, cfg, inv, stats.Calls, taken)); err != nil {
 		return fail(stderr, exitUsage, "snapshot save: %v", err)
 	}
 	if net, err := convert.Network(inv); err == nil {
@@ -77,6 +82,20 @@ func runSnapshot(p *parsed, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout)
 	}
 	return 0
+}
+
+// manifestOf describes a save for the snapshot's manifest. The account
+// comes from STS; when that fails the manifest leaves it out rather than
+// failing a save whose data is already read.
+func manifestOf(ctx context.Context, cfg sdkaws.Config, inv *inventory.Inventory, calls int, taken time.Time) snapshot.Manifest {
+	m := snapshot.Manifest{Taken: taken, Region: cfg.Region, Version: versionLine(), Calls: calls}
+	if id, err := aws.CallerIdentity(ctx, cfg); err == nil {
+		m.Account = id.Account
+	}
+	for _, g := range inv.Gaps {
+		m.Failed = append(m.Failed, snapshot.FailedCall{Kind: string(g.Kind), Scope: g.Scope, Reason: g.Reason, Action: g.Action})
+	}
+	return m
 }
 
 // saveAnalysis runs Reachability Analyzer on the path of --from and --to,

@@ -64,6 +64,15 @@ func runTUI(p *parsed, stdout, stderr io.Writer) int {
 	default:
 		o.Flows = liveFlows(conf)
 		o.Analyzer = liveAnalyzer(conf)
+		o.History = liveHistory(conf)
+	}
+	if dir := p.str("baseline"); dir != "" {
+		base, taken, err := readBaseline(dir, stderr)
+		if err != nil {
+			return fail(stderr, exitUsage, "--baseline: %v", err)
+		}
+		applyPorts(base, cfg)
+		o.Baseline, o.BaselineName, o.BaselineTaken = base, dir, taken
 	}
 	if err := o.Validate(); err != nil {
 		return fail(stderr, exitUsage, "%v", err)
@@ -89,6 +98,19 @@ func liveAnalyzer(conf *awsConfig) func(context.Context, checks.Report, time.Dur
 			return checks.AnalyzerResult{Status: checks.AnalyzerError, Message: err.Error(), CleanedUp: true}
 		}
 		return aws.NewAnalyzer(cfg).Run(ctx, req, timeout)
+	}
+}
+
+// liveHistory reads CloudTrail event history for the terminal's h key,
+// over the default window; a failure is a gap, shown in the pane.
+func liveHistory(conf *awsConfig) func(context.Context, []string, func(int, int)) ([]checks.HistoryEvent, []string) {
+	return func(ctx context.Context, ids []string, progress func(int, int)) ([]checks.HistoryEvent, []string) {
+		cfg, err := conf.get(ctx)
+		if err != nil {
+			return nil, []string{"history not read: " + aws.Explain(err)}
+		}
+		res := aws.NewHistory(cfg).Lookup(ctx, ids, aws.HistoryOptions{Progress: progress})
+		return res.Events, res.Gaps
 	}
 }
 
@@ -232,9 +254,13 @@ func liveScope(ctx context.Context, src sourceFlags, cfg sdkaws.Config) (scope s
 	return strings.Join([]string{account, cfg.Region, "profile " + profile}, " · "), err == nil
 }
 
-// snapshotScope names a snapshot and when it was taken: the newest file's
-// modification time, the best a directory of AWS CLI output can tell.
+// snapshotScope names a snapshot and when it was taken: its manifest's
+// time, else the newest file's modification time, the best a directory of
+// AWS CLI output can tell.
 func snapshotScope(dir string) string {
+	if m, found, err := snapshot.ReadManifest(dir); err == nil && found && !m.Taken.IsZero() {
+		return "snapshot " + dir + " · taken " + m.Taken.Local().Format("2006-01-02 15:04")
+	}
 	var newest time.Time
 	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {

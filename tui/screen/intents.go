@@ -32,6 +32,11 @@ type (
 	// AskAnalyzer asks the root to confirm, then run, Reachability
 	// Analyzer on the checklist's path.
 	AskAnalyzer struct{}
+	// OpenHistory opens the CloudTrail history of a layer's resources.
+	OpenHistory struct {
+		Layer      string
+		Components []string
+	}
 	// Note shows a message in the status line.
 	Note struct {
 		Text string

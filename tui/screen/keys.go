@@ -43,7 +43,7 @@ type PickerKeys struct {
 }
 
 type ChecklistKeys struct {
-	Enter, Copy, Analyzer key.Binding
+	Enter, Copy, Analyzer, History key.Binding
 }
 
 type EvidenceKeys struct {
@@ -112,6 +112,7 @@ func DefaultKeys() KeyMaps {
 			// A capital: it is charged by AWS, so no stray keystroke runs it
 			// (and a confirm follows).
 			Analyzer: b([]string{"A"}, "A", "ask Reachability Analyzer (charged; confirms first)"),
+			History:  b([]string{"h"}, "h", "CloudTrail history of the layer's resources (live)"),
 		},
 		Evidence: EvidenceKeys{
 			Copy:   b([]string{"y"}, "y", "copy fix (OSC 52)"),
@@ -171,7 +172,7 @@ func (k *KeyMaps) actions() []keyAction {
 		{"picker.next", &k.Picker.Next}, {"picker.prev", &k.Picker.Prev}, {"picker.up", &k.Picker.Up},
 		{"picker.down", &k.Picker.Down}, {"picker.check", &k.Picker.Check}, {"picker.back", &k.Picker.Back},
 		{"checklist.enter", &k.Checklist.Enter}, {"checklist.copy", &k.Checklist.Copy},
-		{"checklist.analyzer", &k.Checklist.Analyzer},
+		{"checklist.analyzer", &k.Checklist.Analyzer}, {"checklist.history", &k.Checklist.History},
 		{"evidence.copy", &k.Evidence.Copy}, {"evidence.filter", &k.Evidence.Filter},
 		{"tail.open", &k.Tail.Open}, {"tail.pause", &k.Tail.Pause}, {"tail.filter", &k.Tail.Filter},
 		{"tail.enter", &k.Tail.Enter}, {"tail.diagnosis", &k.Tail.Diagnosis},

@@ -168,6 +168,7 @@ func (c *Model) Refresh() {
 	}
 	for i := range c.Rows {
 		c.Rows[i].Changed = c.changed[c.Rows[i].Name]
+		c.Rows[i].Differs = len(layerChanges(c.Report, c.Rows[i].Name)) > 0
 	}
 	c.Cursor = max(min(c.Cursor, len(c.Rows)-1), 0)
 	c.rebuildEvidence()
@@ -247,6 +248,16 @@ func (c *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		return nil, screen.OpenTail{}
 	case key.Matches(km, k.Checklist.Analyzer):
 		return nil, screen.AskAnalyzer{}
+	case key.Matches(km, k.Checklist.History):
+		if c.Cursor >= len(c.Rows) || c.Report == nil {
+			return nil, screen.Note{Text: "wait for the checklist's verdict, then press " + k.Checklist.History.Help().Key + " again"}
+		}
+		layer := c.Rows[c.Cursor].Name
+		ids := LayerComponents(c.Report, layer)
+		if len(ids) == 0 {
+			return nil, screen.Note{Text: "no resource decides " + layer + " on this path: no history to read"}
+		}
+		return nil, screen.OpenHistory{Layer: layer, Components: ids}
 	case key.Matches(km, k.Checklist.Enter):
 		if !c.full {
 			c.full = true
@@ -364,5 +375,5 @@ func (c *Model) ShortHelp() []key.Binding {
 
 func (c *Model) FullHelp() [][]key.Binding {
 	k := c.env.Keys
-	return [][]key.Binding{{k.Checklist.Enter, k.Checklist.Copy, k.Tail.Open, k.Checklist.Analyzer, k.Evidence.Filter, k.Global.Back}, k.List.Bindings()}
+	return [][]key.Binding{{k.Checklist.Enter, k.Checklist.Copy, k.Tail.Open, k.Checklist.History, k.Checklist.Analyzer, k.Evidence.Filter, k.Global.Back}, k.List.Bindings()}
 }

@@ -45,7 +45,12 @@ func checklistRow(e *screen.Env, r LayerRow, w int, frame int, selected bool) st
 	fixed := 2 + markW + 1 + wordW + 1 + nameW + 1
 	rest := max(w-fixed, 0)
 	tag := ""
-	if !r.Changed.IsZero() {
+	switch {
+	case r.Differs && !r.Changed.IsZero():
+		tag = " changed since baseline, flipped " + r.Changed.Format("15:04:05")
+	case r.Differs:
+		tag = " changed since baseline"
+	case !r.Changed.IsZero():
 		tag = " changed " + r.Changed.Format("15:04:05")
 	}
 	summary := cells.FromEngine(r.summary, e.ASCII)
@@ -143,6 +148,9 @@ func evidenceLines(e *screen.Env, rep *checks.Report, row LayerRow, c *catalog.C
 	for _, s := range cells.Wrap(cells.FromEngine(l.Summary, e.ASCII), w, "  ") {
 		add(st.Text.Render(s))
 	}
+	// What changed since the baseline is the first question after "what
+	// blocks": it comes right under the summary.
+	out = append(out, baselineLines(e, rep, row.Name, w)...)
 	if l.Name == checks.LayerReachabilityAnalyzer && rep.Analyzer != nil {
 		return append(out, analyzerLines(e, rep.Analyzer, c, w)...)
 	}

@@ -19,6 +19,9 @@ type LayerRow struct {
 	// Changed is when the layer last flipped between decided statuses
 	// (zero when it never did since the path was chosen).
 	Changed time.Time
+	// Differs is true when a resource of this layer on the path differs
+	// from the baseline (reach tui --baseline DIR).
+	Differs bool
 }
 
 // layerInputs names the kinds of data each layer reads. A layer is pending
