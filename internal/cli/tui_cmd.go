@@ -30,13 +30,28 @@ import (
 // runTUI starts the terminal investigator: reach [--demo | --snapshot DIR |
 // --profile P --region R] [--from SRC --to DST ...].
 func runTUI(p *parsed, stdout, stderr io.Writer) int {
-	cfg, err := applyConfig(p)
+	o, err := terminalOptions(p)
 	if err != nil {
 		return fail(stderr, exitUsage, "%v", err)
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := tui.Run(ctx, o); err != nil && !errors.Is(err, context.Canceled) {
+		return fail(stderr, 1, "%v", err)
+	}
+	return 0
+}
+
+// terminalOptions builds the terminal's options from the flags and the
+// configuration file, for reach and reach serve.
+func terminalOptions(p *parsed) (tui.Options, error) {
+	cfg, err := applyConfig(p)
+	if err != nil {
+		return tui.Options{}, err
+	}
 	src := p.source()
 	if src.demo && src.snapshot != "" {
-		return fail(stderr, exitUsage, "--demo and --snapshot exclude each other: pick one")
+		return tui.Options{}, errors.New("--demo and --snapshot exclude each other: pick one")
 	}
 	conf := &awsConfig{src: src}
 	o := tui.Options{
@@ -63,14 +78,9 @@ func runTUI(p *parsed, stdout, stderr io.Writer) int {
 		o.Analyzer = liveAnalyzer(conf)
 	}
 	if err := o.Validate(); err != nil {
-		return fail(stderr, exitUsage, "%v", err)
+		return tui.Options{}, err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := tui.Run(ctx, o); err != nil && !errors.Is(err, context.Canceled) {
-		return fail(stderr, 1, "%v", err)
-	}
-	return 0
+	return o, nil
 }
 
 // liveAnalyzer asks Reachability Analyzer about a checked path, for the
