@@ -274,6 +274,7 @@ func (p *Pairing) key(s *Seat, km tea.KeyPressMsg) {
 	switch k := km.String(); {
 	case k == PairKey:
 		p.asking = s
+		p.driver.note = ""
 		s.note = "asked " + p.driver.who.label() + " for control"
 		p.log.Info("pairing ask", "who", s.who.Name, "fingerprint", s.who.Fingerprint)
 	case k == "ctrl+c" || k == "q":

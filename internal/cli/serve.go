@@ -99,7 +99,7 @@ func runServe(p *parsed, stdout, stderr io.Writer) int {
 	}
 	log.Info("serve start", "listen", ln.Addr().String(), "host_key", hostKey, "host_fingerprint", hostFP, "authorized_keys", authPath, "keys", len(allowed), "source", o.Source.Name())
 	fmt.Fprintf(stderr, "reach serve: listening on %s (host key %s); %d authorized keys from %s\n", ln.Addr(), hostFP, len(allowed), authPath)
-	fmt.Fprintf(stderr, "reach serve: join with ssh -p %s -t %s; Ctrl-C ends every session\n", portOf(ln.Addr()), hostOf(ln.Addr()))
+	fmt.Fprintf(stderr, "reach serve: join with ssh -p %s -t %s (Ctrl-C here ends every session)\n", portOf(ln.Addr()), hostOf(ln.Addr()))
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
