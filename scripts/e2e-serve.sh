@@ -152,6 +152,10 @@ if ssh "${sshopts[@]}" -i "$tmp/mallory" -p "$port" -t 127.0.0.1 true 2>"$tmp/ma
 	fail "mallory's key was let in"
 fi
 grep -q "Permission denied (publickey)" "$tmp/mallory.err" || fail "mallory was not refused by public key: $(cat "$tmp/mallory.err")"
+# Public keys are the only method offered: no password, no keyboard-interactive.
+methods=$(ssh -v "${sshopts[@]}" -i "$tmp/mallory" -p "$port" 127.0.0.1 true </dev/null 2>&1 |
+	tr -d '\r' | sed -n 's/.*Authentications that can continue: //p' | sort -u || true)
+[[ "$methods" == publickey ]] || fail "the server offers \"$methods\", not publickey alone"
 
 step "alice joins (100x30) and drives"
 join alice alice 100 30

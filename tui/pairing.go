@@ -53,7 +53,8 @@ type Pairing struct {
 
 // Member is who sits at a seat, as the server learned it.
 type Member struct {
-	// Name is the key's comment in authorized_keys, or the user name.
+	// Name is the key's comment in authorized_keys; empty when it has
+	// none.
 	Name string
 	// Fingerprint is the key's SHA256 fingerprint.
 	Fingerprint string
@@ -62,14 +63,25 @@ type Member struct {
 }
 
 // label is how the status line names a member: the key's comment, or the
-// fingerprint when the key has none.
+// start of its fingerprint when the key has none (never the user name the
+// client chose, which anyone could set to someone else's).
 func (m Member) label() string {
 	name := m.Name
 	if name == "" {
 		name = m.Fingerprint
+		if len(name) > fingerprintShown {
+			name = name[:fingerprintShown]
+		}
+	}
+	if name == "" {
+		name = "?"
 	}
 	return cells.Clean(name, true)
 }
+
+// fingerprintShown is how much of an unnamed key's fingerprint the status
+// line shows: "SHA256:" and eight characters.
+const fingerprintShown = 15
 
 // PairKey is the key that asks for control (a watcher) and hands it over
 // (the driver). The one-user terminal does not bind it.
@@ -206,7 +218,6 @@ func (p *Pairing) update(msg tea.Msg) {
 func (p *Pairing) Join(who Member, w, h int) *Seat {
 	s := &Seat{p: p, who: who, w: w, h: h, wake: make(chan struct{}, 1), gone: make(chan struct{})}
 	p.do(func() {
-		s.joined = time.Now()
 		p.seats = append(p.seats, s)
 		if p.driver == nil {
 			p.driver = s
@@ -419,7 +430,6 @@ type Seat struct {
 	who Member
 
 	// Owned by the hub goroutine.
-	joined time.Time
 	w, h   int
 	help   bool
 	offset int

@@ -132,12 +132,10 @@ func seatProgram(pairing *tui.Pairing, allowed map[string]string) wishtea.Progra
 		if !ok {
 			return nil
 		}
-		who := tui.Member{Name: sess.User(), From: sess.RemoteAddr().String()}
+		who := tui.Member{From: sess.RemoteAddr().String()}
 		if key := sess.PublicKey(); key != nil {
 			who.Fingerprint = gossh.FingerprintSHA256(key)
-			if comment := allowed[string(key.Marshal())]; comment != "" {
-				who.Name = comment
-			}
+			who.Name = allowed[string(key.Marshal())]
 		}
 		pairing.Log().Info("serve connect", "who", who.Name, "user", sess.User(), "from", who.From, "fingerprint", who.Fingerprint, "term", pty.Term, "size", fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height))
 		seat := pairing.Join(who, pty.Window.Width, pty.Window.Height)
