@@ -28,6 +28,9 @@ type journalPath struct {
 	// analyzer is kept apart from the report: each new check of the path
 	// is compared with it again, as the checklist does.
 	analyzer *checks.AnalyzerResult
+	// settled is the newest report made on a whole network, which the
+	// next one is compared with.
+	settled *checks.Report
 }
 
 func (j *journal) find(p screen.PathSpec, arrow string) *journalPath {
@@ -73,8 +76,9 @@ func (m *Model) recordCheck(rep *checks.Report, err error) {
 		res := *e.analyzer
 		checks.CompareAnalyzer(&next, &res)
 	}
-	if settled && e.rec.Report != nil {
-		e.rec.Changes = append(e.rec.Changes, render.LayerChanges(e.rec.Report, &next, now)...)
+	if settled {
+		e.rec.Changes = append(e.rec.Changes, render.LayerChanges(e.settled, &next, now)...)
+		e.settled = &next
 	}
 	e.rec.Err = ""
 	e.rec.Report = &next

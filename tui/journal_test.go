@@ -95,3 +95,27 @@ func TestSessionReportAnalyzer(t *testing.T) {
 		t.Errorf("analysis %q", got)
 	}
 }
+
+// TestSessionReportIgnoresDataArriving: a reload lands kind by kind; the
+// layers that are unknown until their data arrives are not changes.
+func TestSessionReportIgnoresDataArriving(t *testing.T) {
+	n := tuitest.SmallNet()
+	src := NewSource("snapshot test", func(ctx context.Context, emit func(Update)) error {
+		emit(Update{Network: withPending(n, checks.KindSecurityGroups, checks.KindNetworkACLs)})
+		emit(Update{Network: n, Done: true})
+		return nil
+	})
+	m := newTestModel(t, src, Options{From: "app-1", To: "10.0.33.12:5432"})
+	start(t, m)
+	press(t, m, "r")
+	s := m.session()
+	if len(s.Paths) != 1 || s.Paths[0].Report == nil || s.Paths[0].Report.Verdict != checks.Reachable {
+		t.Fatalf("setup: %+v", s.Paths)
+	}
+	if got := s.Paths[0].Changes; len(got) != 0 {
+		t.Errorf("data arriving was recorded as changes: %+v", got)
+	}
+	if got := s.Paths[0].Checks; got != 2 {
+		t.Errorf("%d checks on whole networks, want 2 (the load and the reload)", got)
+	}
+}
