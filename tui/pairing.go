@@ -341,22 +341,47 @@ func (p *Pairing) frameFor(s *Seat) string {
 	w, h := max(s.w, 20), max(s.h, 8)
 	watcher := s != p.driver
 	offset := 0
-	if watcher {
+	if watcher && !s.help {
 		offset = s.offset
 	}
 	m.w, m.h = w, h-1+offset
 	m.layout()
-	helpWas := m.helpOpen
-	if watcher && s.help {
-		m.helpOpen = true
-	}
-	frame := m.render()
-	m.helpOpen = helpWas
-	lines := strings.Split(frame, "\n")
+	lines := strings.Split(m.render(), "\n")
 	if offset > 0 && len(lines) > 2+offset {
 		lines = append(lines[:2:2], lines[2+offset:]...)
 	}
+	if body := m.bodyHeight(); watcher && s.help && len(lines) == body+4 {
+		// The watcher's own help takes the body's place; the header, the
+		// status line and the driver's key hints stay.
+		help := padLines(p.watcherHelp(w, body), body)
+		lines = append(append(lines[:2:2], help...), lines[2+body:]...)
+	}
 	return strings.Join(lines, "\n") + "\n" + p.pairingLine(s, w)
+}
+
+// watcherHelp lists what a watcher's keys do: every other key belongs to
+// the driver.
+func (p *Pairing) watcherHelp(w, h int) []string {
+	e := p.m.env
+	entries := [][2]string{
+		{"?, esc", "close this help"},
+		{"j, k", "scroll your own view (not the driver's)"},
+		{"pgdn, pgup", "scroll a page"},
+		{"g", "follow the driver's view again"},
+		{PairKey, "ask the driver for control; the driver's " + PairKey + " hands it over"},
+		{"q, ctrl+c", "leave (the investigation goes on for the others)"},
+	}
+	keyW := 0
+	for _, en := range entries {
+		keyW = max(keyW, cells.Width(en[0]))
+	}
+	lines := []string{e.Styles.Title.Render("keys while watching")}
+	for _, en := range entries {
+		lines = append(lines, "  "+e.Styles.Key.Render(cells.Fit(en[0], keyW, e.Glyphs.Ellipsis))+"  "+e.Styles.Desc.Render(en[1]))
+	}
+	lines = append(lines, "", e.Styles.Subtle.Render("Every other key is the driver's: yours change nothing in the investigation."),
+		e.Styles.Subtle.Render("The driver's keys are in docs/keys.md; the pairing in docs/pairing.md."))
+	return clip(lines, w, h, e)
 }
 
 // pairingLine says who drives and who watches, and what this seat's keys

@@ -131,8 +131,10 @@ func TestPairingWatcherKeysStayLocal(t *testing.T) {
 
 	// ? and scrolling are the watcher's own.
 	seatKeys(bob, "?")
-	waitFrame(t, p, bob, "esc or ? closes this help")
-	if strings.Contains(frameOf(p, alice), "closes this help") {
+	if f := waitFrame(t, p, bob, "keys while watching"); strings.Count(f, "\n")+1 != 24 {
+		t.Errorf("the watcher's help frame is not 24 lines:\n%s", f)
+	}
+	if strings.Contains(frameOf(p, alice), "keys while watching") {
 		t.Error("the watcher's help opened on the driver's screen")
 	}
 	seatKeys(bob, "esc", "j", "j")
