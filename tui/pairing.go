@@ -83,9 +83,9 @@ func (m Member) label() string {
 // line shows: "SHA256:" and eight characters.
 const fingerprintShown = 15
 
-// PairKey is the key that asks for control (a watcher) and hands it over
+// pairKey is the key that asks for control (a watcher) and hands it over
 // (the driver). The one-user terminal does not bind it.
-const PairKey = "ctrl+o"
+const pairKey = "ctrl+o"
 
 // NewPairing loads the network once and starts the hub. The log goes where
 // the terminal's would (reach.log in the state directory), or to
@@ -269,7 +269,7 @@ func (p *Pairing) key(s *Seat, km tea.KeyPressMsg) {
 		p.driver = s
 	}
 	if s == p.driver {
-		if km.String() == PairKey {
+		if km.String() == pairKey {
 			if p.asking == nil {
 				s.note = "nobody asked for control"
 				return
@@ -283,7 +283,7 @@ func (p *Pairing) key(s *Seat, km tea.KeyPressMsg) {
 	}
 	g := p.m.env.Keys
 	switch k := km.String(); {
-	case k == PairKey:
+	case k == pairKey:
 		p.asking = s
 		p.driver.note = ""
 		s.note = "asked " + p.driver.who.label() + " for control"
@@ -305,11 +305,11 @@ func (p *Pairing) key(s *Seat, km tea.KeyPressMsg) {
 	case keyIn(km, g.List.Top):
 		s.offset = 0
 	default:
-		s.note = "watching: keys do not change the investigation; " + PairKey + " asks to drive"
+		s.note = "watching: keys do not change the investigation; " + pairKey + " asks to drive"
 		return
 	}
 	s.offset = min(s.offset, maxWatchScroll)
-	if k := km.String(); k != PairKey {
+	if k := km.String(); k != pairKey {
 		s.note = ""
 	}
 }
@@ -368,7 +368,7 @@ func (p *Pairing) watcherHelp(w, h int) []string {
 		{"j, k", "scroll your own view (not the driver's)"},
 		{"pgdn, pgup", "scroll a page"},
 		{"g", "follow the driver's view again"},
-		{PairKey, "ask the driver for control; the driver's " + PairKey + " hands it over"},
+		{pairKey, "ask the driver for control; the driver's " + pairKey + " hands it over"},
 		{"q, ctrl+c", "leave (the investigation goes on for the others)"},
 	}
 	keyW := 0
@@ -408,13 +408,13 @@ func (p *Pairing) pairingLine(s *Seat, w int) string {
 	case s.note != "":
 		hint = s.note
 	case s == p.driver && p.asking != nil:
-		hint = p.asking.who.label() + " asks for control: " + PairKey + " hands over"
+		hint = p.asking.who.label() + " asks for control: " + pairKey + " hands over"
 	case s == p.driver:
 		hint = "you drive"
 	case s.offset > 0:
 		hint = fmt.Sprintf("you watch, scrolled %d rows (g follows)", s.offset)
 	default:
-		hint = "you watch " + p.m.env.Glyphs.Dot + " " + PairKey + " asks to drive " + p.m.env.Glyphs.Dot + " q leaves"
+		hint = "you watch " + p.m.env.Glyphs.Dot + " " + pairKey + " asks to drive " + p.m.env.Glyphs.Dot + " q leaves"
 	}
 	style := st.Subtle
 	if s == p.driver && p.asking != nil {

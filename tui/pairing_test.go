@@ -32,7 +32,7 @@ func seatKeys(s *Seat, keys ...string) {
 	m := &seatModel{seat: s}
 	for _, k := range keys {
 		msg := tuitest.KeyMsg(k)
-		if k == PairKey {
+		if k == pairKey {
 			msg = tea.KeyPressMsg{Code: 'o', Mod: tea.ModCtrl}
 		}
 		m.Update(msg)
@@ -158,14 +158,14 @@ func TestPairingHandOver(t *testing.T) {
 	bob := p.Join(Member{Name: "bob"}, 80, 24)
 	waitFrame(t, p, bob, "batch-1")
 
-	seatKeys(alice, PairKey)
+	seatKeys(alice, pairKey)
 	waitFrame(t, p, alice, "nobody asked for control")
 
-	seatKeys(bob, PairKey)
+	seatKeys(bob, pairKey)
 	waitFrame(t, p, alice, "bob asks for control: ctrl+o hands over")
 	waitFrame(t, p, bob, "asked alice for control")
 
-	seatKeys(alice, PairKey)
+	seatKeys(alice, pairKey)
 	waitFrame(t, p, bob, "driving: bob · watching: alice · you drive")
 	// Bob's keys now reach the investigation, alice's do not.
 	seatKeys(bob, "w")
