@@ -46,8 +46,9 @@ fuzz: ## a short run of every fuzz target
 	$(GO) test -run '^$$' -fuzz FuzzNewQuery -fuzztime 20s ./checks/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 20s ./config/
 
-e2e: ## drive the built binary in tmux at 80x24 and read the screen: the demo, then live endpoints (closed, stalled, moto)
+e2e: ## drive the built binary in tmux at 80x24 and read the screen: the demo, reach serve over ssh, then live endpoints (closed, stalled, moto)
 	bash scripts/e2e-tui.sh
+	bash scripts/e2e-serve.sh
 	bash scripts/e2e-live.sh
 
 # Exits with the verdict's status, as reach check does: this path is

@@ -11,6 +11,7 @@ tools=(
 	"moto_server|command -v moto_server|pip:moto[server]|the AWS emulator tests (live loading, snapshots saved from moto, flow logs)"
 	"aws|command -v aws|pip:awscli|the snapshot tests that compare reach with the AWS CLI's own output"
 	"tmux|command -v tmux|apt:tmux|make e2e, the terminal driven at 80x24"
+	"ssh|command -v ssh && command -v ssh-keygen|apt:openssh-client|make e2e, reach serve driven by the OpenSSH client"
 	"bash-completion|test -f /usr/share/bash-completion/bash_completion|apt:bash-completion|the bash completion test"
 	"zsh|command -v zsh|apt:zsh|the zsh completion test"
 	"fish|command -v fish|apt:fish|the fish completion test"

@@ -91,6 +91,7 @@ func (m *Model) onAnalyzer(msg analyzerMsg) {
 	}
 	m.stopAnalyzer()
 	m.checklist.SetAnalyzer(msg.res)
+	m.recordAnalyzer(msg.res)
 	switch {
 	case !msg.res.CleanedUp:
 		m.setStatus(cells.FromEngine("Reachability Analyzer: "+msg.res.Message, m.env.ASCII), true)

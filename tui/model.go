@@ -123,6 +123,12 @@ type Model struct {
 	ticking   bool
 	recents   []screen.RecentPath
 	quitting  bool
+
+	// journal is every path checked in the session, for the report.
+	journal journal
+	// leave, when set, is what quitting means: in a shared investigation
+	// the driver's q ends the driver's session, not the investigation.
+	leave func() tea.Cmd
 }
 
 func newModel(ctx context.Context, opts Options, e *screen.Env, recents []screen.RecentPath) *Model {
@@ -140,6 +146,7 @@ func newModel(ctx context.Context, opts Options, e *screen.Env, recents []screen
 		short:   help.New(),
 
 		analyzerRuns: &sync.WaitGroup{},
+		journal:      journal{started: e.Now()},
 	}
 	if opts.NoColor {
 		m.depth = themes.NoColor
@@ -209,6 +216,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onHistoryProgress(msg)
 	case historyDoneMsg:
 		m.onHistoryDone(msg)
+	case reportWrittenMsg:
+		m.onReportWritten(msg)
 	case recentsSavedMsg:
 		if msg.err != nil {
 			m.env.Log.Warn("recent paths", "err", msg.err)
@@ -343,6 +352,8 @@ func (m *Model) onKey(km tea.KeyPressMsg) tea.Cmd {
 			return m.openPicker(picker.FieldFrom)
 		case key.Matches(km, g.Checklist):
 			return m.showChecklist()
+		case key.Matches(km, g.Report):
+			return m.writeReport()
 		}
 	}
 	cmd, it := top.Update(km)
@@ -381,6 +392,9 @@ func (m *Model) showChecklist() tea.Cmd {
 }
 
 func (m *Model) quit() tea.Cmd {
+	if m.leave != nil {
+		return m.leave()
+	}
 	m.quitting = true
 	m.stopAnalyzer()
 	m.stopHistory()
@@ -724,6 +738,9 @@ func (m *Model) onReport(msg reportMsg) {
 		rep = &msg.rep
 	}
 	m.checklist.Result(rep, msg.err, m.pending, m.env.Now())
+	if msg.err == nil || !checklist.WaitsForData(msg.err, m.pending) {
+		m.recordCheck(rep, msg.err)
+	}
 	m.checklist.Evaluating = msg.run != m.runID
 	if msg.err != nil && !checklist.WaitsForData(msg.err, m.pending) {
 		m.setStatus(cells.FromEngine(msg.err.Error(), m.env.ASCII), true)

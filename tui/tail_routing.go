@@ -107,6 +107,9 @@ func (m *Model) onTailMsg(msg tail.Msg) tea.Cmd {
 	case tail.DiagMsg:
 		t.DiagBusy = false
 		t.ShowDiagnosis(&msg.Diag, msg.Err)
+		if msg.Err == nil {
+			m.recordDiagnosis(msg.Diag)
+		}
 		if msg.Err != nil {
 			m.env.Log.Warn("flow tail diagnosis", "target", t.Spec.Target.Label, "err", msg.Err)
 		}

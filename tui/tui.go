@@ -104,6 +104,10 @@ type Options struct {
 	// directory when empty.
 	// Set it to "-" to keep no state (tests).
 	StateDir string
+	// ReportDir is where R writes the session report: the state
+	// directory's reports folder when empty, the working directory when
+	// there is no state directory.
+	ReportDir string
 	// Logger receives the log; when nil Run writes reach.log in StateDir.
 	Logger *slog.Logger
 
@@ -139,25 +143,7 @@ func Run(ctx context.Context, opts Options) error {
 	if err := opts.Validate(); err != nil {
 		return err
 	}
-	if os.Getenv("NO_COLOR") != "" {
-		opts.NoColor = true
-	}
-	if opts.StateDir == "" {
-		dir, err := xdg.Dir(xdg.State)
-		if err != nil {
-			// No home directory: run without state rather than not at all.
-			opts.StateDir = "-"
-		} else {
-			opts.StateDir = dir
-		}
-	}
-	if opts.StateDir == "-" {
-		opts.StateDir = ""
-	}
-	logger, closeLog := opts.Logger, func() {}
-	if logger == nil {
-		logger, closeLog = openLog(opts.StateDir)
-	}
+	opts, logger, closeLog := prepare(opts)
 	defer closeLog()
 
 	m, popts := newProgramModel(ctx, opts, logger)
@@ -182,6 +168,30 @@ func Run(ctx context.Context, opts Options) error {
 		return fmt.Errorf("terminal: %w", err)
 	}
 	return nil
+}
+
+// prepare resolves the state directory and opens the log.
+func prepare(opts Options) (Options, *slog.Logger, func()) {
+	if os.Getenv("NO_COLOR") != "" {
+		opts.NoColor = true
+	}
+	if opts.StateDir == "" {
+		dir, err := xdg.Dir(xdg.State)
+		if err != nil {
+			// No home directory: run without state rather than not at all.
+			opts.StateDir = "-"
+		} else {
+			opts.StateDir = dir
+		}
+	}
+	if opts.StateDir == "-" {
+		opts.StateDir = ""
+	}
+	logger, closeLog := opts.Logger, func() {}
+	if logger == nil {
+		logger, closeLog = openLog(opts.StateDir)
+	}
+	return opts, logger, closeLog
 }
 
 // newProgramModel builds the root model and the program options from Options;

@@ -108,6 +108,17 @@ var flowsFlagSpecs = concat(sourceFlagSpecs, []flagSpec{
 	asciiFlag,
 })
 
+var serveFlagSpecs = []flagSpec{
+	{name: "listen", arg: "ADDR", def: defaultListen, usage: "the address to listen on (host:port; port 0 picks a free one)"},
+	{name: "host-key", arg: "FILE", usage: "the server's private host key, created on first start (default: in the state directory)", complete: completeFiles},
+	{name: "authorized-keys", arg: "FILE", usage: "the public keys allowed to connect (default ~/.ssh/authorized_keys)", complete: completeFiles},
+}
+
+var reportFlagSpecs = []flagSpec{
+	{name: "paths", arg: "FILE", usage: "check the paths in FILE too, one \"FROM TO [PORT] [PROTOCOL]\" a line (- for stdin)", complete: completeFiles},
+	{name: "out", arg: "FILE", usage: "write the report to FILE (default: standard output)", complete: completeFiles},
+}
+
 func concat(groups ...[]flagSpec) []flagSpec {
 	var out []flagSpec
 	for _, g := range groups {
@@ -307,8 +318,35 @@ func (a *app) newRoot() *cobra.Command {
 		RunE:              a.do(runHelp),
 	}
 
+	serve := &cobra.Command{
+		Use:   "serve",
+		Short: "share one investigation over SSH: the first client drives, the others watch",
+		Long: "serve starts an SSH server (public-key authentication only) on which every client joins one shared " +
+			"investigation: the network is loaded once, the first client drives and the others watch the same screen, " +
+			"selection, filter, checklist and flow tail at their own terminal size. A watcher's ctrl+o asks for control; " +
+			"the driver's ctrl+o hands it over; when the driver leaves, the longest-connected watcher drives. The host key " +
+			"is created on first start ($XDG_STATE_HOME/reach/" + hostKeyName + " unless --host-key) and reused after; " +
+			"connections are logged to reach.log in the state directory (docs/pairing.md).",
+		Args: noArgs,
+		RunE: a.do(runServe),
+	}
+	addFlags(serve, concat(sourceFlagSpecs, serveFlagSpecs, tuiFlagSpecs[:2], tuiFlagSpecs[3:])...)
+	exclusive(serve, append(liveOnly, demoOrSnapshot, demoOrProfile, demoOrRegion, snapOrProfile, snapOrRegion)...)
+
+	report := &cobra.Command{
+		Use:   "report",
+		Short: "check a list of paths headless and write the session report (Markdown)",
+		Long: "report checks each path (--from and --to, and/or --paths FILE with one \"FROM TO [PORT] [PROTOCOL]\" a line) " +
+			"and writes the incident report the terminal's R key writes: when, against what data and its gaps, the verdict, " +
+			"each layer with its deciding rule, and the fixes. Strings from AWS are inert Markdown.",
+		Args: noArgs,
+		RunE: a.do(runReport),
+	}
+	addFlags(report, concat(sourceFlagSpecs, pathFlagSpecs, reportFlagSpecs)...)
+	exclusive(report, append(liveOnly, demoOrSnapshot, demoOrProfile, demoOrRegion, snapOrProfile, snapOrRegion)...)
+
 	root.AddCommand(check, group("snapshot", "save the live region as AWS CLI JSON, for --snapshot DIR", save),
-		flows, config, completion, man, versionCmd, help)
+		flows, serve, report, config, completion, man, versionCmd, help)
 	root.SetHelpCommand(help)
 	return root
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -30,13 +31,29 @@ import (
 // runTUI starts the terminal investigator: reach [--demo | --snapshot DIR |
 // --profile P --region R] [--from SRC --to DST ...].
 func runTUI(p *parsed, stdout, stderr io.Writer) int {
-	cfg, err := applyConfig(p)
+	o, err := terminalOptions(p, stderr)
 	if err != nil {
 		return fail(stderr, exitUsage, "%v", err)
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := tui.Run(ctx, o); err != nil && !errors.Is(err, context.Canceled) {
+		return fail(stderr, 1, "%v", err)
+	}
+	return 0
+}
+
+// terminalOptions builds the terminal's options from the flags and the
+// configuration file, for reach and reach serve; stderr takes the
+// baseline's warnings.
+func terminalOptions(p *parsed, stderr io.Writer) (tui.Options, error) {
+	cfg, err := applyConfig(p)
+	if err != nil {
+		return tui.Options{}, err
+	}
 	src := p.source()
 	if src.demo && src.snapshot != "" {
-		return fail(stderr, exitUsage, "--demo and --snapshot exclude each other: pick one")
+		return tui.Options{}, errors.New("--demo and --snapshot exclude each other: pick one")
 	}
 	conf := &awsConfig{src: src}
 	o := tui.Options{
@@ -69,20 +86,15 @@ func runTUI(p *parsed, stdout, stderr io.Writer) int {
 	if dir := p.str("baseline"); dir != "" {
 		base, taken, err := readBaseline(dir, stderr)
 		if err != nil {
-			return fail(stderr, exitUsage, "--baseline: %v", err)
+			return tui.Options{}, fmt.Errorf("--baseline: %w", err)
 		}
 		applyPorts(base, cfg)
 		o.Baseline, o.BaselineName, o.BaselineTaken = base, dir, taken
 	}
 	if err := o.Validate(); err != nil {
-		return fail(stderr, exitUsage, "%v", err)
+		return tui.Options{}, err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := tui.Run(ctx, o); err != nil && !errors.Is(err, context.Canceled) {
-		return fail(stderr, 1, "%v", err)
-	}
-	return 0
+	return o, nil
 }
 
 // liveAnalyzer asks Reachability Analyzer about a checked path, for the

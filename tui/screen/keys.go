@@ -19,7 +19,7 @@ type KeyMaps struct {
 }
 
 type GlobalKeys struct {
-	Help, Quit, ForceQuit, Back, Refresh, Watch, Pick, Checklist, Command key.Binding
+	Help, Quit, ForceQuit, Back, Refresh, Watch, Pick, Checklist, Command, Report key.Binding
 }
 
 // ListKeys move a cursor or a scroll position; every list-like screen uses
@@ -72,6 +72,7 @@ func DefaultKeys() KeyMaps {
 			Pick:      b([]string{"p"}, "p", "pick path"),
 			Command:   b([]string{":"}, ":", "command line (:q :help :pick :tail :sort)"),
 			Checklist: b([]string{"c"}, "c", "checklist"),
+			Report:    b([]string{"R"}, "R", "session report (Markdown)"),
 		},
 		List: ListKeys{
 			Up:       b([]string{"up", "k"}, "↑/k", "up"),
@@ -130,7 +131,7 @@ func DefaultKeys() KeyMaps {
 }
 
 func (g GlobalKeys) Bindings() []key.Binding {
-	return []key.Binding{g.Help, g.Command, g.Back, g.Pick, g.Checklist, g.Refresh, g.Watch, g.Quit, g.ForceQuit}
+	return []key.Binding{g.Help, g.Command, g.Back, g.Pick, g.Checklist, g.Refresh, g.Watch, g.Report, g.Quit, g.ForceQuit}
 }
 
 func (l ListKeys) Bindings() []key.Binding {
@@ -160,7 +161,7 @@ func (k *KeyMaps) actions() []keyAction {
 	return []keyAction{
 		{"global.help", &k.Global.Help}, {"global.command", &k.Global.Command}, {"global.back", &k.Global.Back}, {"global.pick", &k.Global.Pick},
 		{"global.checklist", &k.Global.Checklist}, {"global.refresh", &k.Global.Refresh},
-		{"global.watch", &k.Global.Watch}, {"global.quit", &k.Global.Quit}, {"global.force-quit", &k.Global.ForceQuit},
+		{"global.watch", &k.Global.Watch}, {"global.report", &k.Global.Report}, {"global.quit", &k.Global.Quit}, {"global.force-quit", &k.Global.ForceQuit},
 		{"list.up", &k.List.Up}, {"list.down", &k.List.Down}, {"list.page-up", &k.List.PageUp},
 		{"list.page-down", &k.List.PageDown}, {"list.top", &k.List.Top}, {"list.bottom", &k.List.Bottom},
 		{"browser.filter", &k.Browser.Filter}, {"browser.enter", &k.Browser.Enter},

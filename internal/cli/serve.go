@@ -1,0 +1,235 @@
+package cli
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	"charm.land/wish/v2/activeterm"
+	wishtea "charm.land/wish/v2/bubbletea"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/reachnet/reach/internal/xdg"
+	"github.com/reachnet/reach/tui"
+)
+
+// defaultListen is where reach serve listens unless --listen says: the
+// loopback, so that nothing is exposed beyond the bastion by accident.
+const defaultListen = "127.0.0.1:2222"
+
+// hostKeyName is the host key's file in the state directory.
+const hostKeyName = "serve_host_ed25519"
+
+// runServe shares one investigation over SSH: reach serve [--listen ADDR]
+// [--host-key FILE] [--authorized-keys FILE] (--demo | --snapshot DIR |
+// live flags). Every client joins the same investigation (tui.Pairing).
+func runServe(p *parsed, stdout, stderr io.Writer) int {
+	o, err := terminalOptions(p, stderr)
+	if err != nil {
+		return fail(stderr, exitUsage, "%v", err)
+	}
+	hostKey := p.str("host-key")
+	if hostKey == "" {
+		dir, err := xdg.Dir(xdg.State)
+		if err != nil {
+			return fail(stderr, exitUsage, "no state directory for the host key (%v): pass --host-key FILE", err)
+		}
+		hostKey = filepath.Join(dir, hostKeyName)
+	}
+	authPath := p.str("authorized-keys")
+	if authPath == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return fail(stderr, exitUsage, "no home directory for ~/.ssh/authorized_keys: pass --authorized-keys FILE")
+		}
+		authPath = filepath.Join(home, ".ssh", "authorized_keys")
+	}
+	allowed, err := readAuthorizedKeys(authPath)
+	if err != nil {
+		return fail(stderr, exitUsage, "%v", err)
+	}
+	hostFP, err := ensureHostKey(hostKey)
+	if err != nil {
+		return fail(stderr, exitUsage, "%v", err)
+	}
+	ln, err := net.Listen("tcp", p.str("listen"))
+	if err != nil {
+		return fail(stderr, exitUsage, "--listen %s: %v", p.str("listen"), err)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	pairing, err := tui.NewPairing(ctx, o)
+	if err != nil {
+		ln.Close()
+		return fail(stderr, exitUsage, "%v", err)
+	}
+	log := pairing.Log()
+	srv, err := wish.NewServer(
+		wish.WithHostKeyPath(hostKey),
+		wish.WithPublicKeyAuth(func(sctx ssh.Context, key ssh.PublicKey) bool {
+			_, ok := allowed[string(key.Marshal())]
+			if !ok {
+				log.Warn("serve refused key", "user", sctx.User(), "from", sctx.RemoteAddr().String(), "fingerprint", gossh.FingerprintSHA256(key))
+			}
+			return ok
+		}),
+		wish.WithMiddleware(
+			wishtea.MiddlewareWithProgramHandler(seatProgram(pairing, allowed)),
+			activeterm.Middleware(),
+		),
+	)
+	if err != nil {
+		ln.Close()
+		pairing.Close()
+		return fail(stderr, 1, "ssh server: %v", err)
+	}
+	log.Info("serve start", "listen", ln.Addr().String(), "host_key", hostKey, "host_fingerprint", hostFP, "authorized_keys", authPath, "keys", len(allowed), "source", o.Source.Name())
+	fmt.Fprintf(stderr, "reach serve: listening on %s (host key %s); %d authorized keys from %s\n", ln.Addr(), hostFP, len(allowed), authPath)
+	fmt.Fprintf(stderr, "reach serve: join with ssh -p %s -t %s (Ctrl-C here ends every session)\n", portOf(ln.Addr()), hostOf(ln.Addr()))
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-served:
+	}
+	// Each client's program quits first and restores its terminal over the
+	// still-open connection; then the connections close.
+	pairing.EndSessions(5 * time.Second)
+	shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		srv.Close()
+	}
+	log.Info("serve stop")
+	pairing.Close()
+	if serveErr != nil && !errors.Is(serveErr, ssh.ErrServerClosed) {
+		return fail(stderr, 1, "ssh server: %v", serveErr)
+	}
+	fmt.Fprintln(stderr, "reach serve: stopped")
+	return 0
+}
+
+// seatProgram seats every session in the pairing and gives it a program.
+func seatProgram(pairing *tui.Pairing, allowed map[string]string) wishtea.ProgramHandler {
+	return func(sess ssh.Session) *tea.Program {
+		pty, _, ok := sess.Pty()
+		if !ok {
+			return nil
+		}
+		who := tui.Member{From: sess.RemoteAddr().String()}
+		if key := sess.PublicKey(); key != nil {
+			who.Fingerprint = gossh.FingerprintSHA256(key)
+			who.Name = allowed[string(key.Marshal())]
+		}
+		pairing.Log().Info("serve connect", "who", who.Name, "user", sess.User(), "from", who.From, "fingerprint", who.Fingerprint, "term", pty.Term, "size", fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height))
+		seat := pairing.Join(who, pty.Window.Width, pty.Window.Height)
+		// The server's own Ctrl-C ends the sessions one by one (runServe);
+		// a program must not take the server's signals for its own.
+		prog := tea.NewProgram(seat.Model(), append(wishtea.MakeOptions(sess), tea.WithoutSignalHandler())...)
+		seat.Attach(prog)
+		go func() {
+			<-sess.Context().Done()
+			seat.Leave()
+			pairing.Log().Info("serve disconnect", "who", who.Name, "from", who.From, "fingerprint", who.Fingerprint)
+		}()
+		return prog
+	}
+}
+
+// readAuthorizedKeys reads an authorized_keys file: each key, by its wire
+// form, with its comment.
+func readAuthorizedKeys(path string) (map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--authorized-keys: %w", err)
+	}
+	keys := map[string]string{}
+	for len(b) > 0 {
+		key, comment, _, rest, err := gossh.ParseAuthorizedKey(b)
+		if err != nil {
+			break // no further key in the file
+		}
+		keys[string(key.Marshal())] = comment
+		b = rest
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("--authorized-keys %s: no public key in it, so nobody could connect", path)
+	}
+	return keys, nil
+}
+
+// ensureHostKey creates the host key on first start (an Ed25519 key in
+// OpenSSH form, readable by its owner alone) and returns its fingerprint;
+// every later start reuses it, so clients' known_hosts stay valid.
+func ensureHostKey(path string) (string, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", fmt.Errorf("host key: %w", err)
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if err := writeHostKey(path); err != nil {
+			return "", fmt.Errorf("host key %s: %w", path, err)
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("host key: %w", err)
+	}
+	signer, err := gossh.ParsePrivateKey(b)
+	if err != nil {
+		return "", fmt.Errorf("host key %s: %w", path, err)
+	}
+	return gossh.FingerprintSHA256(signer.PublicKey()), nil
+}
+
+func portOf(a net.Addr) string {
+	_, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "2222"
+	}
+	return port
+}
+
+func hostOf(a net.Addr) string {
+	host, _, err := net.SplitHostPort(a.String())
+	if err != nil || host == "" || host == "::" || host == "0.0.0.0" {
+		return "HOST"
+	}
+	return host
+}
+
+func writeHostKey(path string) error {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return err
+	}
+	block, err := gossh.MarshalPrivateKey(priv, "reach serve host key")
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := pem.Encode(f, block); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	return f.Close()
+}
