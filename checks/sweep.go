@@ -5,7 +5,9 @@
 package checks
 
 import (
+	"cmp"
 	"net/netip"
+	"slices"
 	"strconv"
 )
 
@@ -204,4 +206,108 @@ func firstUnknown(rep *Report) *Blocked {
 // verdict.
 func UnknownBecause(rep *Report) *Blocked {
 	return firstUnknown(rep)
+}
+
+// SweepGroup is the paths of a sweep that share an outcome and the rule
+// that decides it: "1,180 interfaces are blocked by sg-db: no inbound rule
+// matches".
+type SweepGroup struct {
+	Verdict Verdict `json:"verdict"`
+	// Layer, Component, Code, Direction and Rule are the blocking rule of
+	// an unreachable group and the reason of an unknown one; empty for
+	// reachable paths.
+	Layer     string    `json:"layer,omitempty"`
+	Component string    `json:"component,omitempty"`
+	Code      string    `json:"code,omitempty"`
+	Direction Direction `json:"direction,omitempty"`
+	Rule      string    `json:"rule,omitempty"`
+	// Port is set when the sweep asked several ports.
+	Port  int `json:"port,omitempty"`
+	Count int `json:"count"`
+	// Members are the indexes of the group's paths in the sweep's results,
+	// in order.
+	Members []int `json:"-"`
+}
+
+// SweepCounts counts a sweep's paths by verdict.
+type SweepCounts struct {
+	Reachable   int `json:"reachable"`
+	Unreachable int `json:"unreachable"`
+	Unknown     int `json:"unknown"`
+}
+
+// CountSweep counts the paths by verdict.
+func CountSweep(results []SweepResult) SweepCounts {
+	var c SweepCounts
+	for _, r := range results {
+		switch r.Verdict {
+		case Reachable:
+			c.Reachable++
+		case Unreachable:
+			c.Unreachable++
+		default:
+			c.Unknown++
+		}
+	}
+	return c
+}
+
+// GroupSweep groups the paths by verdict and deciding rule (and by port
+// when byPort), most telling first: what is reachable (the answer to "who
+// can reach it"), then what cannot be decided (it may be reachable), then
+// what is blocked; within each, the largest group first.
+func GroupSweep(results []SweepResult, byPort bool) []SweepGroup {
+	type key struct {
+		verdict                      Verdict
+		layer, component, code, rule string
+		direction                    Direction
+		port                         int
+	}
+	at := map[key]int{}
+	var groups []SweepGroup
+	for i, r := range results {
+		k := key{verdict: r.Verdict}
+		if b := cmpOr(r.BlockedBy, r.UnknownBecause); b != nil && r.Verdict != Reachable {
+			k.layer, k.component, k.code, k.rule, k.direction = b.Layer, b.Component, b.Code, b.Rule, b.Direction
+		}
+		if byPort {
+			k.port = r.Port
+		}
+		g, ok := at[k]
+		if !ok {
+			g = len(groups)
+			at[k] = g
+			groups = append(groups, SweepGroup{Verdict: k.verdict, Layer: k.layer, Component: k.component, Code: k.code, Direction: k.direction, Rule: k.rule, Port: k.port})
+		}
+		groups[g].Count++
+		groups[g].Members = append(groups[g].Members, i)
+	}
+	rank := map[Verdict]int{Reachable: 0, Unknown: 1, Unreachable: 2}
+	slices.SortStableFunc(groups, func(a, b SweepGroup) int {
+		return cmp.Or(cmp.Compare(rank[a.Verdict], rank[b.Verdict]), cmp.Compare(b.Count, a.Count),
+			cmp.Compare(a.Port, b.Port), cmp.Compare(a.Layer, b.Layer), cmp.Compare(a.Component, b.Component),
+			cmp.Compare(a.Code, b.Code), cmp.Compare(a.Direction, b.Direction), cmp.Compare(a.Rule, b.Rule))
+	})
+	return groups
+}
+
+func cmpOr(a, b *Blocked) *Blocked {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// SweepExitCode is a sweep's exit status, read as the answer to "can
+// anything get through?": 0 when some path is reachable, 3 when none is
+// but some cannot be decided, 1 when every path is blocked. A sweep of
+// one path exits as the check of that path does.
+func SweepExitCode(c SweepCounts) int {
+	switch {
+	case c.Reachable > 0:
+		return 0
+	case c.Unknown > 0:
+		return 3
+	}
+	return 1
 }

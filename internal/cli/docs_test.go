@@ -129,6 +129,7 @@ func TestGeneratedDocs(t *testing.T) {
 	t.Run("reach.1", func(t *testing.T) { checkGenerated(t, "docs/reach.1", manPage(commandTree())) })
 	t.Run("check.md", func(t *testing.T) { checkConsoleBlocks(t, "docs/check.md") })
 	t.Run("configuration.md", func(t *testing.T) { checkConsoleBlocks(t, "docs/configuration.md") })
+	t.Run("sweep.md", func(t *testing.T) { checkConsoleBlocks(t, "docs/sweep.md") })
 }
 
 // consoleBlocks match ```console blocks, and ````console blocks for output
