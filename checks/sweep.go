@@ -71,6 +71,12 @@ func SweepOrder(n *Network) []string {
 // SweepPaths evaluates each path of the spec. The network is only read,
 // so several goroutines may sweep parts of it at once once it is compiled.
 func SweepPaths(n *Network, spec SweepSpec) []SweepResult {
+	return sweepWith(n, spec, nil)
+}
+
+// sweepWith sweeps with a fix's patched resource in place (none when
+// patch is nil).
+func sweepWith(n *Network, spec SweepSpec, patch *fixPatch) []SweepResult {
 	n.Compile()
 	ids := spec.ENIs
 	if ids == nil {
@@ -111,7 +117,7 @@ func SweepPaths(n *Network, spec SweepSpec) []SweepResult {
 				q.ICMPType = 128
 			}
 			r := SweepResult{Source: id, Address: addr, Name: n.nameOf(e), Port: port}
-			rep, err := evaluate(n, q, true)
+			rep, err := evaluateWith(n, q, true, patch)
 			if err != nil {
 				r.Verdict, r.UnknownBecause = Unknown, errorReason(q, err)
 			} else {
