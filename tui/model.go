@@ -23,6 +23,7 @@ import (
 	"github.com/reachnet/reach/tui/screens/checklist"
 	"github.com/reachnet/reach/tui/screens/detail"
 	"github.com/reachnet/reach/tui/screens/picker"
+	sweepscreen "github.com/reachnet/reach/tui/screens/sweep"
 	"github.com/reachnet/reach/tui/screens/tail"
 )
 
@@ -40,6 +41,11 @@ type (
 		run, gen int
 		rep      checks.Report
 		err      error
+	}
+	sweepMsg struct {
+		run     int
+		results []checks.SweepResult
+		err     error
 	}
 	spinMsg  struct{}
 	watchMsg struct{ gen int }
@@ -87,6 +93,7 @@ type Model struct {
 	picker    *picker.Model
 	checklist *checklist.Model
 	tail      *tail.Model
+	sweep     *sweepscreen.Model
 	stack     []screen.Screen
 	helpOpen  bool
 	short     help.Model
@@ -144,6 +151,7 @@ func newModel(ctx context.Context, opts Options, e *screen.Env, recents []screen
 	m.picker.Recents = recents
 	m.checklist = checklist.New(e)
 	m.tail = tail.New(e)
+	m.sweep = sweepscreen.New(e)
 	m.cmd = newCmdline(e)
 	m.stack = []screen.Screen{m.browser}
 	m.restyle()
@@ -190,6 +198,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onCatalog(msg.cat)
 	case reportMsg:
 		m.onReport(msg)
+	case sweepMsg:
+		m.onSweep(msg)
 	case spinMsg:
 		cmd = m.onSpin()
 	case watchMsg:
@@ -274,6 +284,7 @@ func (m *Model) layout() {
 	m.picker.SetSize(w, h)
 	m.checklist.SetSize(w, h)
 	m.tail.SetSize(w, h)
+	m.sweep.SetSize(w, h)
 	m.short.SetWidth(w)
 }
 
@@ -417,8 +428,43 @@ func (m *Model) onIntent(it screen.Intent) tea.Cmd {
 		return m.attribute(it.Flow, false)
 	case screen.AskAnalyzer:
 		m.askAnalyzer()
+	case screen.OpenSweep:
+		label := it.ENI
+		if m.cat != nil {
+			label = m.cat.Label(it.ENI)
+		}
+		m.sweep.Open(it.ENI, label, it.Inbound)
+		m.push(m.sweep)
+	case screen.RunSweep:
+		return m.runSweep(it.Run)
 	}
 	return nil
+}
+
+// runSweep sweeps on the newest network in a command; the network is
+// compiled and only read, and a result of an older run is dropped.
+func (m *Model) runSweep(run int) tea.Cmd {
+	if m.net == nil {
+		m.sweep.Result(run, nil)
+		m.setStatus("no network loaded yet: sweep again (e) once it has loaded", true)
+		return nil
+	}
+	n, spec := m.net, m.sweep.Spec()
+	return func() (msg tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg = sweepMsg{run: run, err: fmt.Errorf("internal error while sweeping: %v", r)}
+			}
+		}()
+		return sweepMsg{run: run, results: checks.SweepPaths(n, spec)}
+	}
+}
+
+func (m *Model) onSweep(msg sweepMsg) {
+	if msg.err != nil {
+		m.setStatus(cells.FromEngine(msg.err.Error(), m.env.ASCII), true)
+	}
+	m.sweep.Result(msg.run, msg.results)
 }
 
 func (m *Model) setEnd(it screen.SetEnd) tea.Cmd {

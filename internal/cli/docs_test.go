@@ -33,6 +33,7 @@ var screenTitles = map[string]string{
 	"checklist": "Checklist",
 	"evidence":  "Evidence (enter on a checklist row)",
 	"tail":      "Flow tail",
+	"sweep":     "Sweep: who can reach this, what can this reach (i or o on an interface)",
 }
 
 // keysMarkdown is docs/keys.md, from the terminal's bindings.
