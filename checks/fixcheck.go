@@ -247,6 +247,12 @@ func VerifyFixes(n *Network, q Query, rep *Report) {
 	n.Compile()
 	var before []SweepResult
 	swept := false
+	sweepAll := func() []SweepResult {
+		if !swept {
+			before, swept = sweepWith(n, sweepToward(q, nil), nil), true
+		}
+		return before
+	}
 	check := func(changes []*fixChange) *FixCheck {
 		p := patchOf(n, changes...)
 		if p == nil {
@@ -266,10 +272,7 @@ func VerifyFixes(n *Network, q Query, rep *Report) {
 				fc.StillBlockedBy = firstUnknown(&after)
 			}
 		}
-		if !swept {
-			before, swept = sweepWith(n, sweepToward(q, nil), nil), true
-		}
-		fc.AlsoOpens = alsoOpens(n, q, rep, changes, p, before)
+		fc.AlsoOpens = alsoOpens(n, q, rep, changes, p, sweepAll)
 		return fc
 	}
 	var all []*fixChange
@@ -313,29 +316,30 @@ func sweepToward(q Query, ids []string) SweepSpec {
 }
 
 // alsoOpens finds the interfaces other than the path's source that cannot
-// reach the destination now and could with the changes. A rule added to a
-// security group or a network ACL changes no route and no other resource's
-// verdict, so only the paths such a resource blocks first, and the
-// undecided ones, can open; a route may change the whole path, so with a
-// route among the changes every path that is not reachable is evaluated
-// again.
-func alsoOpens(n *Network, q Query, rep *Report, changes []*fixChange, p *fixPatch, before []SweepResult) *AlsoOpens {
-	everyPath := slices.ContainsFunc(changes, func(c *fixChange) bool { return c.kind == changeRoute })
-	var candidates []string
-	for _, r := range before {
-		if r.Source == rep.Source.ENI || r.Verdict == Reachable {
-			continue
+// reach the destination now and could with the changes. Only the paths a
+// changed rule can match are evaluated again when that set is known
+// (candidates); otherwise every path is, after pruning with before (the
+// sweep of every interface without the changes), which sweep computes
+// once, when first needed.
+func alsoOpens(n *Network, q Query, rep *Report, changes []*fixChange, p *fixPatch, before func() []SweepResult) *AlsoOpens {
+	ids, known := candidates(n, changes)
+	var pruned []string
+	if known {
+		ids = slices.DeleteFunc(ids, func(id string) bool { return id == rep.Source.ENI })
+		for _, r := range sweepWith(n, sweepToward(q, ids), nil) {
+			if r.Verdict != Reachable {
+				pruned = append(pruned, r.Source)
+			}
 		}
-		if r.Verdict == Unknown || everyPath || r.BlockedBy != nil && slices.ContainsFunc(changes, func(c *fixChange) bool { return n.mayOpen(r, c) }) {
-			candidates = append(candidates, r.Source)
-		}
+	} else {
+		pruned = prune(n, changes, rep.Source.ENI, before())
 	}
 	out := &AlsoOpens{Groups: []AlsoOpensGroup{}}
-	if len(candidates) == 0 {
+	if len(pruned) == 0 {
 		return out
 	}
 	at := map[string]int{}
-	for _, r := range sweepWith(n, sweepToward(q, candidates), p) {
+	for _, r := range sweepWith(n, sweepToward(q, pruned), p) {
 		if r.Verdict != Reachable {
 			continue
 		}
@@ -354,6 +358,98 @@ func alsoOpens(n *Network, q Query, rep *Report, changes []*fixChange, p *fixPat
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Subnet, b.Subnet))
 	})
 	return out
+}
+
+// prune keeps the paths of a sweep that the changes may open. A rule added
+// to a security group or a network ACL changes no route and no other
+// resource's verdict, so only the paths such a resource blocks first, and
+// the undecided ones, can open; a route may change the whole path, so with
+// a route among the changes every path that is not reachable may.
+func prune(n *Network, changes []*fixChange, source string, before []SweepResult) []string {
+	everyPath := slices.ContainsFunc(changes, func(c *fixChange) bool { return c.kind == changeRoute })
+	var out []string
+	for _, r := range before {
+		if r.Source == source || r.Verdict == Reachable {
+			continue
+		}
+		if r.Verdict == Unknown || everyPath || r.BlockedBy != nil && slices.ContainsFunc(changes, func(c *fixChange) bool { return n.mayOpen(r, c) }) {
+			out = append(out, r.Source)
+		}
+	}
+	return out
+}
+
+// candidates lists, in ID order, the only sources whose paths the security
+// group rules the changes add can match, when that can be known without
+// evaluating every path (known is false otherwise):
+//   - an inbound rule naming a group matches only untranslated packets from
+//     the group's members (SEMANTICS.md §6.3): the sources owning their
+//     addresses;
+//   - an inbound rule naming one address of an ordinary interface (not a
+//     NAT, an appliance, a load balancer or an endpoint, which send for
+//     others) matches only packets that interface sends;
+//   - an outbound rule is asked only of the paths of its group's members,
+//     unless one of them forwards others' traffic.
+func candidates(n *Network, changes []*fixChange) ([]string, bool) {
+	ix := n.index
+	set := map[string]bool{}
+	addOwners := func(a netip.Addr) bool {
+		owners := ix.enisByAddr[a]
+		if len(owners) == 0 {
+			return false
+		}
+		for _, o := range owners {
+			if !ix.ordinary(o) {
+				return false
+			}
+			set[o.ID] = true
+		}
+		return true
+	}
+	for _, c := range changes {
+		if c.kind != changeSGRule {
+			return nil, false
+		}
+		switch r := c.sgRule; {
+		case !c.inbound:
+			for _, m := range ix.sgMembers[c.id] {
+				if !ix.ordinary(m) {
+					return nil, false
+				}
+				set[m.ID] = true
+			}
+		case r.Peer.GroupID != "":
+			for _, m := range ix.sgMembers[r.Peer.GroupID] {
+				for _, ip := range m.PrivateIPs {
+					for _, o := range ix.enisByAddr[ip.Addr] {
+						set[o.ID] = true
+					}
+				}
+			}
+		case r.Peer.CIDR.IsValid() && r.Peer.CIDR.IsSingleIP():
+			if !addOwners(r.Peer.CIDR.Addr()) {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	ids := make([]string, 0, len(set))
+	for id := range set {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids, true
+}
+
+// ordinary says whether an interface sends only its own traffic: not a NAT
+// gateway, a NAT instance or appliance (source/destination check off), a
+// load balancer or an endpoint.
+func (ix *index) ordinary(e *ENI) bool {
+	if _, nat := ix.natByENI[e.ID]; nat {
+		return false
+	}
+	return e.SourceDestCheck && (e.InterfaceType == "" || e.InterfaceType == "interface")
 }
 
 // mayOpen says whether a blocked path's first block is in the resource a

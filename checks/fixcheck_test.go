@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/internal/genaccount"
 )
 
 // TestFixChecksMatchTheAppliedFix applies, for every blocking finding of
@@ -134,4 +135,47 @@ func newlyOpened(before, after *checks.Network, q checks.Query, source string) [
 		}
 	}
 	return out
+}
+
+// TestFixChecksOnAGeneratedAccount does the same on a generated account of
+// 2,000 interfaces, where fixes name groups with many members and one
+// address among many, so that what a fix also opens is counted from the
+// group's members alone and must agree with every path evaluated again.
+func TestFixChecksOnAGeneratedAccount(t *testing.T) {
+	spec := genaccount.Spec{Interfaces: 2000}
+	net := genaccount.Network(spec)
+	opened := 0
+	for _, c := range []struct{ from, to string }{
+		{"10.0.0.5", "10.0.0.10:5432"},   // same VPC: a group reference
+		{"10.16.0.4", "10.0.0.10:5432"},  // across the peering: one address
+		{"10.0.0.5", "10.0.10.10:22"},    // into a subnet with its own ACL
+		{"10.32.0.9", "10.16.3.7:8001"},  // spoke to spoke: no route
+		{"10.0.1.7", "93.184.216.34:25"}, // the internet
+	} {
+		rep, err := checks.Check(net, checks.CheckArgs{From: c.from, To: c.to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := checks.NewQuery(c.from, c.to, "tcp", 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range rep.Layers {
+			for _, f := range l.Findings {
+				if f.Severity != checks.SeverityBlock || f.FixCheck == nil || !f.FixCheck.Applied {
+					continue
+				}
+				fresh := genaccount.Network(spec)
+				if !checks.ApplyFix(fresh, &rep, f.Fix) {
+					t.Fatalf("%s: checked as applied, yet not appliable", f.Fix)
+				}
+				compareApplied(t, f.Fix, net, fresh, q, rep.Source.ENI, f.FixCheck)
+				opened += f.FixCheck.AlsoOpens.Count
+			}
+		}
+	}
+	if opened == 0 {
+		t.Error("no fix opened another interface: the account must exercise the count")
+	}
+	t.Logf("the fixes also open %d interfaces in all", opened)
 }
