@@ -322,7 +322,7 @@ func sweepToward(q Query, ids []string) SweepSpec {
 // sweep of every interface without the changes), which sweep computes
 // once, when first needed.
 func alsoOpens(n *Network, q Query, rep *Report, changes []*fixChange, p *fixPatch, before func() []SweepResult) *AlsoOpens {
-	ids, known := candidates(n, changes)
+	ids, known := candidates(n, changes, rep.Destination.ENI)
 	var pruned []string
 	if known {
 		ids = slices.DeleteFunc(ids, func(id string) bool { return id == rep.Source.ENI })
@@ -379,18 +379,19 @@ func prune(n *Network, changes []*fixChange, source string, before []SweepResult
 	return out
 }
 
-// candidates lists, in ID order, the only sources whose paths the security
-// group rules the changes add can match, when that can be known without
-// evaluating every path (known is false otherwise):
-//   - an inbound rule naming a group matches only untranslated packets from
-//     the group's members (SEMANTICS.md §6.3): the sources owning their
-//     addresses;
-//   - an inbound rule naming one address of an ordinary interface (not a
-//     NAT, an appliance, a load balancer or an endpoint, which send for
-//     others) matches only packets that interface sends;
-//   - an outbound rule is asked only of the paths of its group's members,
-//     unless one of them forwards others' traffic.
-func candidates(n *Network, changes []*fixChange) ([]string, bool) {
+// candidates lists, in ID order, the only sources whose paths the rules
+// the changes add can match, when that can be known without evaluating
+// every path (known is false otherwise):
+//   - a security group rule naming a group matches only untranslated
+//     packets of the group's members (SEMANTICS.md §6.3): the sources owning
+//     their addresses;
+//   - a security group rule or a network ACL entry naming one address of
+//     ordinary interfaces (not a NAT, an appliance, a load balancer or an
+//     endpoint, which send for others), other than the destination,
+//     matches only packets to or from them, and so only their paths;
+//   - an outbound security group rule is asked only of the paths of its
+//     group's members, unless one of them forwards others' traffic.
+func candidates(n *Network, changes []*fixChange, destination string) ([]string, bool) {
 	ix := n.index
 	set := map[string]bool{}
 	addOwners := func(a netip.Addr) bool {
@@ -399,7 +400,7 @@ func candidates(n *Network, changes []*fixChange) ([]string, bool) {
 			return false
 		}
 		for _, o := range owners {
-			if !ix.ordinary(o) {
+			if !ix.ordinary(o) || o.ID == destination {
 				return false
 			}
 			set[o.ID] = true
@@ -407,10 +408,13 @@ func candidates(n *Network, changes []*fixChange) ([]string, bool) {
 		return true
 	}
 	for _, c := range changes {
-		if c.kind != changeSGRule {
+		switch {
+		case c.kind == changeNACLEntry:
+			if !c.entry.CIDR.IsSingleIP() || !addOwners(c.entry.CIDR.Addr()) {
+				return nil, false
+			}
+		case c.kind != changeSGRule:
 			return nil, false
-		}
-		switch r := c.sgRule; {
 		case !c.inbound:
 			for _, m := range ix.sgMembers[c.id] {
 				if !ix.ordinary(m) {
@@ -418,16 +422,16 @@ func candidates(n *Network, changes []*fixChange) ([]string, bool) {
 				}
 				set[m.ID] = true
 			}
-		case r.Peer.GroupID != "":
-			for _, m := range ix.sgMembers[r.Peer.GroupID] {
+		case c.sgRule.Peer.GroupID != "":
+			for _, m := range ix.sgMembers[c.sgRule.Peer.GroupID] {
 				for _, ip := range m.PrivateIPs {
 					for _, o := range ix.enisByAddr[ip.Addr] {
 						set[o.ID] = true
 					}
 				}
 			}
-		case r.Peer.CIDR.IsValid() && r.Peer.CIDR.IsSingleIP():
-			if !addOwners(r.Peer.CIDR.Addr()) {
+		case c.sgRule.Peer.CIDR.IsSingleIP():
+			if !addOwners(c.sgRule.Peer.CIDR.Addr()) {
 				return nil, false
 			}
 		default:

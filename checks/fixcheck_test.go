@@ -151,6 +151,8 @@ func TestFixChecksOnAGeneratedAccount(t *testing.T) {
 		{"10.0.0.5", "10.0.10.10:22"},    // into a subnet with its own ACL
 		{"10.32.0.9", "10.16.3.7:8001"},  // spoke to spoke: no route
 		{"10.0.1.7", "93.184.216.34:25"}, // the internet
+		{"10.48.0.4", "10.0.0.10:3500"},  // a network ACL entry for one source
+		{"10.0.0.5", "93.184.216.34:22"}, // a network ACL entry for the destination
 	} {
 		rep, err := checks.Check(net, checks.CheckArgs{From: c.from, To: c.to})
 		if err != nil {

@@ -77,27 +77,35 @@ func BenchmarkEvaluatePath(b *testing.B) {
 }
 
 // BenchmarkVerifyFixes is the cost of checking a report's fixes: the
-// path again with each fix, and one sweep of every interface toward the
-// destination for what the fix would also open.
+// path again with each fix, and what the fix would also open: counted
+// from the members of the group or the owner of the address a security
+// group rule names, or, for a network ACL entry or a route, from every
+// interface evaluated again.
 func BenchmarkVerifyFixes(b *testing.B) {
-	for _, size := range sizes() {
-		b.Run(fmt.Sprintf("%d", size), func(b *testing.B) {
-			n := Network(Spec{Interfaces: size})
-			n.Compile()
-			q, err := checks.NewQuery(eniID(1), "10.0.0.10:5432", "tcp", 0, 0)
-			if err != nil {
-				b.Fatal(err)
-			}
-			rep, err := checks.Evaluate(n, q)
-			if err != nil || rep.Verdict != checks.Unreachable {
-				b.Fatalf("the benchmark's path must be blocked: %s %v", rep.Verdict, err)
-			}
-			for b.Loop() {
-				r := rep
-				r.Layers = cloneLayers(rep.Layers)
-				checks.VerifyFixes(n, q, &r)
-			}
-		})
+	for _, c := range []struct{ name, from, to string }{
+		{"group-rule", eniID(1), "10.0.0.10:5432"},
+		{"address-rule", "10.16.0.4", "10.0.0.10:5432"},
+		{"acl-entry", "10.48.0.4", "10.0.0.10:3500"},
+	} {
+		for _, size := range sizes() {
+			b.Run(fmt.Sprintf("%s/%d", c.name, size), func(b *testing.B) {
+				n := Network(Spec{Interfaces: size})
+				n.Compile()
+				q, err := checks.NewQuery(c.from, c.to, "tcp", 0, 0)
+				if err != nil {
+					b.Fatal(err)
+				}
+				rep, err := checks.Evaluate(n, q)
+				if err != nil || rep.Verdict != checks.Unreachable {
+					b.Fatalf("the benchmark's path must be blocked: %s %v", rep.Verdict, err)
+				}
+				for b.Loop() {
+					r := rep
+					r.Layers = cloneLayers(rep.Layers)
+					checks.VerifyFixes(n, q, &r)
+				}
+			})
+		}
 	}
 }
 

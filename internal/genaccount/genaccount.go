@@ -16,6 +16,8 @@ package genaccount
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"os"
@@ -279,12 +281,25 @@ func writeFile(path, key string, count int, item func(w *bufio.Writer, i int)) (
 	}()
 	w := bufio.NewWriterSize(f, 1<<20)
 	fmt.Fprintf(w, "{\n    %q: [", key)
+	// Each item is written compact, then indented as the AWS CLI prints it
+	// (four spaces a level): the files have the size of real ones.
+	var compact, indented bytes.Buffer
+	one := bufio.NewWriter(&compact)
 	for i := 0; i < count; i++ {
 		if i > 0 {
 			w.WriteString(",")
 		}
 		w.WriteString("\n        ")
-		item(w, i)
+		compact.Reset()
+		indented.Reset()
+		item(one, i)
+		if err := one.Flush(); err != nil {
+			return err
+		}
+		if err := json.Indent(&indented, compact.Bytes(), "        ", "    "); err != nil {
+			return fmt.Errorf("%s item %d: %w", path, i, err)
+		}
+		w.Write(indented.Bytes())
 	}
 	w.WriteString("\n    ]\n}\n")
 	return w.Flush()
