@@ -34,6 +34,7 @@ lint: ## gofmt, go vet and staticcheck
 
 bench: ## the engine and loader benchmarks recorded in docs/PERFORMANCE.md
 	$(GO) test -run '^$$' -bench . -benchmem ./checks/
+	REACH_BENCH_1M=1 $(GO) test -run '^$$' -bench . -benchtime 1x -benchmem -timeout 60m ./internal/genaccount/
 
 fuzz: ## a short run of every fuzz target
 	$(GO) test -run '^$$' -fuzz FuzzParseEnd -fuzztime 20s ./checks/
