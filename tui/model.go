@@ -717,15 +717,18 @@ func (m *Model) runChecks() tea.Cmd {
 	}
 	m.runID++
 	run, gen, n, p := m.runID, m.pathGen, m.net, m.path
+	// Fixes are verified once every kind has loaded: a network still
+	// arriving would make each verification stale before it is shown.
+	verify := len(m.pending) == 0
 	return func() tea.Msg {
-		rep, err := evaluate(n, p)
+		rep, err := evaluate(n, p, verify)
 		return reportMsg{run: run, gen: gen, rep: rep, err: err}
 	}
 }
 
 // evaluate resolves the path and runs the engine; a panic in the engine
 // becomes an error in the status line rather than a crash.
-func evaluate(n *checks.Network, p screen.PathSpec) (rep checks.Report, err error) {
+func evaluate(n *checks.Network, p screen.PathSpec, verify bool) (rep checks.Report, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error while checking: %v", r)
@@ -735,7 +738,11 @@ func evaluate(n *checks.Network, p screen.PathSpec) (rep checks.Report, err erro
 	if err != nil {
 		return rep, err
 	}
-	return checks.Evaluate(n, q)
+	rep, err = checks.Evaluate(n, q)
+	if err == nil && verify {
+		checks.VerifyFixes(n, q, &rep)
+	}
+	return rep, err
 }
 
 func (m *Model) onReport(msg reportMsg) {
