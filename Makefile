@@ -40,6 +40,8 @@ fuzz: ## a short run of every fuzz target
 	$(GO) test -run '^$$' -fuzz FuzzParseEnd -fuzztime 20s ./checks/
 	$(GO) test -run '^$$' -fuzz FuzzNewQuery -fuzztime 20s ./checks/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 20s ./config/
+	$(GO) test -run '^$$' -fuzz FuzzSweepPorts -fuzztime 20s ./internal/cli/
+	$(GO) test -run '^$$' -fuzz FuzzParsePort -fuzztime 20s ./tui/screens/sweep/
 
 e2e: ## drive the built binary in tmux at 80x24 and read the screen: the demo, then live endpoints (closed, stalled, moto)
 	bash scripts/e2e-tui.sh

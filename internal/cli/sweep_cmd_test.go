@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/reachnet/reach/checks"
 )
 
 func TestSweepCommand(t *testing.T) {
@@ -148,4 +150,26 @@ func TestSweepCSVAndMarkdown(t *testing.T) {
 	if code != exitReachable || !strings.Contains(out, "| verdict | count | layer | component | rule | code |") || !strings.Contains(out, "`sg-0e5f6a7b8c9d00014`") {
 		t.Errorf("markdown (exit %d):\n%s", code, out)
 	}
+}
+
+// FuzzSweepPorts: any --ports value is a list of valid ports or one error,
+// never a panic, and never more than the bound.
+func FuzzSweepPorts(f *testing.F) {
+	for _, s := range []string{"22,443", "8000-8010", "1-256", "0", "65536", "9-1", ",", "-", "1--2", " 22 , 443 "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ports, err := sweepPorts(checks.ProtocolTCP, 0, s)
+		if err != nil {
+			return
+		}
+		if len(ports) == 0 || len(ports) > maxSweepPorts {
+			t.Fatalf("%q: %d ports", s, len(ports))
+		}
+		for _, p := range ports {
+			if p < 1 || p > 65535 {
+				t.Fatalf("%q: port %d", s, p)
+			}
+		}
+	})
 }
