@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/internal/sweeps"
 	"github.com/reachnet/reach/themes"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
@@ -441,8 +442,9 @@ func (m *Model) onIntent(it screen.Intent) tea.Cmd {
 	return nil
 }
 
-// runSweep sweeps on the newest network in a command; the network is
-// compiled and only read, and a result of an older run is dropped.
+// runSweep sweeps on the newest network in a command, on every core; the
+// network is compiled and only read, and a result of an older run is
+// dropped.
 func (m *Model) runSweep(run int) tea.Cmd {
 	if m.net == nil {
 		m.sweep.Result(run, nil)
@@ -456,7 +458,7 @@ func (m *Model) runSweep(run int) tea.Cmd {
 				msg = sweepMsg{run: run, err: fmt.Errorf("internal error while sweeping: %v", r)}
 			}
 		}()
-		return sweepMsg{run: run, results: checks.SweepPaths(n, spec)}
+		return sweepMsg{run: run, results: sweeps.Run(n, spec, 0)}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/internal/genaccount"
+	"github.com/reachnet/reach/internal/sweeps"
 )
 
 // BenchmarkSweepWorkers sweeps every interface of a generated account of
@@ -19,7 +20,7 @@ func BenchmarkSweepWorkers(b *testing.B) {
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			for b.Loop() {
-				res := sweepParallel(n, spec, workers)
+				res := sweeps.Run(n, spec, workers)
 				if len(res) != 99_999 {
 					b.Fatalf("swept %d", len(res))
 				}

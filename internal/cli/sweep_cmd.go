@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/internal/sweeps"
 	"github.com/reachnet/reach/render"
 )
 
@@ -120,7 +119,7 @@ func runSweep(p *parsed, stdout, stderr io.Writer) int {
 		}
 		return fail(stderr, exitUsage, "sweep: the network holds no interface to sweep")
 	}
-	results := sweepParallel(net, spec, runtime.GOMAXPROCS(0))
+	results := sweeps.Run(net, spec, 0)
 	rep := render.NewSweepReport(fixed, fromFixed, proto, spec.Ports, results)
 	rep.Notes = notes
 	show := sweepShown
@@ -396,37 +395,6 @@ func (f eniFilter) apply(net *checks.Network) []string {
 			}
 		}
 		out = append(out, id)
-	}
-	return out
-}
-
-// sweepParallel splits the interfaces among workers, each sweeping its
-// share of the compiled network (which is only read), and joins the
-// results in order.
-func sweepParallel(net *checks.Network, spec checks.SweepSpec, workers int) []checks.SweepResult {
-	net.Compile()
-	const minShare = 256
-	workers = max(1, min(workers, len(spec.ENIs)/minShare))
-	if workers == 1 {
-		return checks.SweepPaths(net, spec)
-	}
-	parts := make([][]checks.SweepResult, workers)
-	var wg sync.WaitGroup
-	share := (len(spec.ENIs) + workers - 1) / workers
-	for i := range workers {
-		lo, hi := i*share, min((i+1)*share, len(spec.ENIs))
-		s := spec
-		s.ENIs = spec.ENIs[lo:hi]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			parts[i] = checks.SweepPaths(net, s)
-		}()
-	}
-	wg.Wait()
-	var out []checks.SweepResult
-	for _, part := range parts {
-		out = append(out, part...)
 	}
 	return out
 }
