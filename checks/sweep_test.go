@@ -156,3 +156,18 @@ func TestSweepConcurrentReads(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSweepDemo sweeps every interface of the demo account toward
+// the database.
+func BenchmarkSweepDemo(b *testing.B) {
+	net := loadScenario(b, "testdata/demo")
+	to, err := checks.ParseEnd("10.0.33.12:5432")
+	if err != nil {
+		b.Fatal(err)
+	}
+	spec := checks.SweepSpec{Fixed: to, Protocol: checks.ProtocolTCP, Ports: []int{5432}}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = checks.SweepPaths(net, spec)
+	}
+}
