@@ -34,6 +34,7 @@ lint: ## gofmt, go vet and staticcheck
 
 bench: ## the engine and loader benchmarks recorded in docs/PERFORMANCE.md
 	$(GO) test -run '^$$' -bench . -benchmem ./checks/
+	REACH_BENCH_1M=1 $(GO) test -run '^$$' -bench . -benchtime 1x -benchmem -timeout 60m ./internal/genaccount/
 
 FLOW_FILE ?= /tmp/reach-flows-1m.log
 
@@ -45,6 +46,8 @@ fuzz: ## a short run of every fuzz target
 	$(GO) test -run '^$$' -fuzz FuzzParseEnd -fuzztime 20s ./checks/
 	$(GO) test -run '^$$' -fuzz FuzzNewQuery -fuzztime 20s ./checks/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 20s ./config/
+	$(GO) test -run '^$$' -fuzz FuzzSweepPorts -fuzztime 20s ./internal/cli/
+	$(GO) test -run '^$$' -fuzz FuzzParsePort -fuzztime 20s ./tui/screens/sweep/
 
 e2e: ## drive the built binary in tmux at 80x24 and read the screen: the demo, reach serve over ssh, then live endpoints (closed, stalled, moto)
 	bash scripts/e2e-tui.sh

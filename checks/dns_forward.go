@@ -23,7 +23,7 @@ func (w *walker) dnsPath(from *ENI, to netip.Addr, port int, proto Protocol) dns
 	raw := netip.AddrPortFrom(to, uint16(port)).String()
 	q := Query{From: End{Kind: EndENI, ID: from.ID, Raw: from.ID}, To: End{Kind: EndAddress, Addr: to, Raw: raw, Port: port},
 		Protocol: proto, Port: port, ICMPType: 8}
-	rep, err := evaluate(w.n, q, w.brief)
+	rep, err := evaluateWith(w.n, q, w.brief, w.patch)
 	if err != nil {
 		rep = Report{Verdict: Unknown, Notes: []string{err.Error()}}
 	}

@@ -37,9 +37,10 @@ func verdictRank(v Verdict) int {
 // and the notes give every other address's verdict. Merging the findings
 // of several paths into one checklist would mix rules of different hops
 // and make blocked_by ambiguous.
-func evaluateHost(n *Network, q Query, src endpoint, brief bool) Report {
+func evaluateHost(n *Network, q Query, src endpoint, brief bool, patch *fixPatch) Report {
 	dw := newWalker(n)
 	dw.brief = brief
+	dw.patch = patch
 	dw.dir = Forward
 	dw.order = dnsOrderBase
 	addrs := dw.resolveHost(q, src)
@@ -69,6 +70,7 @@ func evaluateHost(n *Network, q Query, src endpoint, brief bool) Report {
 	for i, a := range addrs {
 		w := newWalker(n)
 		w.brief = brief
+		w.patch = patch
 		l := w.layers[LayerDNS]
 		l.Findings = slices.Clone(dnsLayer.Findings)
 		l.Decisions = slices.Clone(dnsLayer.Decisions)
@@ -89,6 +91,7 @@ func evaluateHost(n *Network, q Query, src endpoint, brief bool) Report {
 		d.end.Input, d.end.Name = q.To.Raw, q.To.Host
 		rep.Source, rep.Destination = src.end, d.end
 		w.finish(&rep, aq, d)
+		rep.fixChanges = w.fixChanges
 		verdicts = append(verdicts, fmt.Sprintf("%s %s", a, rep.Verdict))
 		if i == 0 || verdictRank(rep.Verdict) > verdictRank(worst.Verdict) {
 			worst = rep

@@ -156,15 +156,7 @@ func (w *walker) resolveDestination(q Query, src endpoint) (endpoint, error) {
 }
 
 // nameOf is the ENI's Name tag, else its instance's.
-func (w *walker) nameOf(e *ENI) string {
-	if e.Name != "" {
-		return e.Name
-	}
-	if inst := w.n.Instances[e.InstanceID]; inst != nil {
-		return inst.Name
-	}
-	return ""
-}
+func (w *walker) nameOf(e *ENI) string { return w.n.nameOf(e) }
 
 func eniIDs(list []*ENI) string {
 	ids := make([]string, len(list))

@@ -23,15 +23,22 @@ func Evaluate(n *Network, q Query) (Report, error) {
 // evaluate runs one query; brief leaves out the rule listings of each
 // decision, which only people read.
 func evaluate(n *Network, q Query, brief bool) (Report, error) {
+	return evaluateWith(n, q, brief, nil)
+}
+
+// evaluateWith runs one query on the network with a fix's patched
+// resource in place of the original (none when patch is nil).
+func evaluateWith(n *Network, q Query, brief bool, patch *fixPatch) (Report, error) {
 	w := newWalker(n)
 	w.brief = brief
+	w.patch = patch
 	rep := Report{Protocol: q.Protocol.String(), Verdict: Unknown}
 	src, srcErr := w.resolveSource(q)
 	if srcErr != nil {
 		return rep, srcErr
 	}
 	if q.To.Kind == EndHost {
-		return evaluateHost(n, q, src, brief), nil
+		return evaluateHost(n, q, src, brief, patch), nil
 	}
 	dst, dstErr := w.resolveDestination(q, src)
 	if dstErr != nil {
@@ -42,6 +49,7 @@ func evaluate(n *Network, q Query, brief bool) (Report, error) {
 	w.run(q, src, dst, &rep)
 	w.evalService(q, src, dst, &rep)
 	w.finish(&rep, q, dst)
+	rep.fixChanges = w.fixChanges
 	return rep, nil
 }
 
@@ -90,6 +98,10 @@ type walker struct {
 	// lastRoute is the route table and the route that last forwarded the
 	// packet: the one to blame when a reply goes astray.
 	lastRoute routeRef
+	// patch holds the resource a fix under verification changes.
+	patch *fixPatch
+	// changes are the fixes offered, as changes to the model.
+	fixChanges map[string]*fixChange
 }
 
 func newWalker(n *Network) *walker {
@@ -379,7 +391,7 @@ func (w *walker) runFromOutside(p packet, src, dst endpoint, rep *Report) {
 	}
 	// Which gateway would carry the source's traffic: the one the
 	// destination routes the source's address to.
-	ct := w.ix.tableForSubnet(ds)
+	ct := w.tableForSubnet(ds)
 	if ct == nil {
 		w.missing(LayerRoute, KindRouteTables, ds.ID, "no route table is known for subnet "+ds.ID)
 		return

@@ -34,7 +34,7 @@ const defaultRuleNumber = 32767
 
 // naclFix proposes an allow entry numbered just below the rule that denied
 // the traffic, at the first free number.
-func naclFix(acl *NetworkACL, inbound bool, p packet, peer netip.Addr, v naclVerdict) string {
+func naclFix(acl *NetworkACL, inbound bool, p packet, peer netip.Addr, v naclVerdict) (string, *fixChange) {
 	rules := acl.Outbound
 	flag := "--egress"
 	if inbound {
@@ -72,20 +72,25 @@ func naclFix(acl *NetworkACL, inbound bool, p packet, peer netip.Addr, v naclVer
 		cidrFlag = "--ipv6-cidr-block"
 	}
 	var ports string
+	entry := NACLRule{Number: number, Protocol: p.proto, Allow: true, CIDR: netip.PrefixFrom(peer, peer.BitLen()), ICMPType: -1, ICMPCode: -1}
 	switch {
 	case p.proto.HasPorts():
 		blocked := v.blocked
 		lo, hi := blocked[0].From, blocked[len(blocked)-1].To
 		ports = fmt.Sprintf(" --port-range From=%d,To=%d", lo, hi)
+		entry.Ports = PortRange{lo, hi}
 	case p.proto == ProtocolICMP:
 		ports = fmt.Sprintf(" --icmp-type-code Type=%d,Code=%d", p.icmpType, p.icmpCode)
+		entry.ICMPType, entry.ICMPCode = p.icmpType, p.icmpCode
 	}
+	change := &fixChange{kind: changeNACLEntry, id: acl.ID, inbound: inbound, entry: entry}
 	if number == 0 {
+		change.entry.Number, change.replacesEntry = ceiling+1, ceiling+1
 		return fmt.Sprintf("aws ec2 replace-network-acl-entry --network-acl-id %s %s --rule-number %d --protocol %s%s %s %s --rule-action allow",
-			acl.ID, flag, ceiling+1, cliProtocol(p.proto), ports, cidrFlag, cidr)
+			acl.ID, flag, ceiling+1, cliProtocol(p.proto), ports, cidrFlag, cidr), change
 	}
 	return fmt.Sprintf("aws ec2 create-network-acl-entry --network-acl-id %s %s --rule-number %d --protocol %s%s %s %s --rule-action allow",
-		acl.ID, flag, number, cliProtocol(p.proto), ports, cidrFlag, cidr)
+		acl.ID, flag, number, cliProtocol(p.proto), ports, cidrFlag, cidr), change
 }
 
 // sgFix proposes the narrowest rule: a reference to the peer's security
@@ -96,17 +101,21 @@ func (w *walker) sgFix(e *ENI, inbound bool, p packet, peer netip.Addr, ctx sgCo
 		verb = "authorize-security-group-ingress"
 	}
 	perm := "IpProtocol=" + cliProtocol(p.proto)
+	rule := SGRule{Protocol: p.proto, ICMPType: -1, ICMPCode: -1}
 	switch {
 	case p.proto.HasPorts():
 		perm += fmt.Sprintf(",FromPort=%d,ToPort=%d", p.ports.From, p.ports.To)
+		rule.Ports = p.ports
 	case p.proto == ProtocolICMP:
 		perm += fmt.Sprintf(",FromPort=%d,ToPort=%d", p.icmpType, p.icmpCode)
+		rule.ICMPType, rule.ICMPCode = p.icmpType, p.icmpCode
 	}
 	peerPart := ""
 	if !ctx.flags.appliance && !ctx.flags.natted && peer.Is4() {
 		for _, o := range w.ix.enisByAddr[peer] {
 			if len(o.SecurityGroupIDs) > 0 && o.VPCID == e.VPCID {
 				peerPart = fmt.Sprintf(",UserIdGroupPairs=[{GroupId=%s}]", o.SecurityGroupIDs[0])
+				rule.Peer = SGPeer{GroupID: o.SecurityGroupIDs[0]}
 			}
 		}
 	}
@@ -116,8 +125,11 @@ func (w *walker) sgFix(e *ENI, inbound bool, p packet, peer netip.Addr, ctx sgCo
 		} else {
 			peerPart = fmt.Sprintf(",Ipv6Ranges=[{CidrIpv6=%s}]", hostPrefix(peer))
 		}
+		rule.Peer = SGPeer{CIDR: netip.PrefixFrom(peer, peer.BitLen())}
 	}
-	return fmt.Sprintf("aws ec2 %s --group-id %s --ip-permissions '%s%s'", verb, e.SecurityGroupIDs[0], perm, peerPart)
+	fix := fmt.Sprintf("aws ec2 %s --group-id %s --ip-permissions '%s%s'", verb, e.SecurityGroupIDs[0], perm, peerPart)
+	w.offer(fix, &fixChange{kind: changeSGRule, id: e.SecurityGroupIDs[0], inbound: inbound, sgRule: rule})
+	return fix
 }
 
 // routeFix proposes a route to dst through whatever already connects the
@@ -181,9 +193,29 @@ func (w *walker) routeFix(rt *RouteTable, s *Subnet, dst netip.Addr, replacing s
 		target = "<--gateway-id | --vpc-peering-connection-id | --transit-gateway-id …>"
 	}
 	if replacing != "" {
-		return fmt.Sprintf("aws ec2 replace-route --route-table-id %s --destination-cidr-block %s %s", rt.ID, replacing, target)
+		fix := fmt.Sprintf("aws ec2 replace-route --route-table-id %s --destination-cidr-block %s %s", rt.ID, replacing, target)
+		w.offerRoute(fix, rt, replacing, target, true)
+		return fix
 	}
-	return strings.TrimSpace(fmt.Sprintf("aws ec2 create-route --route-table-id %s --destination-cidr-block %s %s", rt.ID, dstCIDR, target))
+	fix := strings.TrimSpace(fmt.Sprintf("aws ec2 create-route --route-table-id %s --destination-cidr-block %s %s", rt.ID, dstCIDR, target))
+	w.offerRoute(fix, rt, dstCIDR, target, false)
+	return fix
+}
+
+// offerRoute records a route fix as a change: a route to cidr through
+// target ("--flag id"), replacing the route to cidr when replace is set.
+func (w *walker) offerRoute(fix string, rt *RouteTable, cidr, target string, replace bool) {
+	flag, id, _ := strings.Cut(target, " ")
+	kind, ok := routeTarget(flag, id)
+	dst, err := netip.ParsePrefix(cidr)
+	if !ok || err != nil {
+		return
+	}
+	c := &fixChange{kind: changeRoute, id: rt.ID, route: Route{Destination: dst, Target: kind, TargetID: id, Origin: OriginStatic}}
+	if replace {
+		c.replacesRoute = dst
+	}
+	w.offer(fix, c)
 }
 
 // natRouteFix sends a table's default route through a NAT gateway of the
@@ -191,7 +223,9 @@ func (w *walker) routeFix(rt *RouteTable, s *Subnet, dst netip.Addr, replacing s
 func (w *walker) natRouteFix(rt *RouteTable, vpc string) string {
 	for _, id := range sortedKeys(w.n.NATGateways) {
 		if nat := w.n.NATGateways[id]; nat.VPCID == vpc && nat.Public && (nat.State == "" || nat.State == "available") {
-			return fmt.Sprintf("aws ec2 replace-route --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id %s", rt.ID, nat.ID)
+			fix := fmt.Sprintf("aws ec2 replace-route --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id %s", rt.ID, nat.ID)
+			w.offerRoute(fix, rt, "0.0.0.0/0", "--nat-gateway-id "+nat.ID, true)
+			return fix
 		}
 	}
 	return fmt.Sprintf("aws ec2 create-nat-gateway --subnet-id <a public subnet of %s> --allocation-id <eipalloc-…>, then aws ec2 replace-route --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <nat-…>", vpc, rt.ID)

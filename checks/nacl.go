@@ -97,7 +97,7 @@ func (w *walker) crossNACLs(from, to *Subnet, p packet, why string) {
 }
 
 func (w *walker) evalSubnetACL(s *Subnet, inbound bool, p packet, why string) {
-	acl := w.ix.subnetACL[s.ID]
+	acl := w.subnetACL(s.ID)
 	side := "outbound"
 	if inbound {
 		side = "inbound"
@@ -119,14 +119,14 @@ func (w *walker) evalSubnetACL(s *Subnet, inbound bool, p packet, why string) {
 	v := evalNACL(rules, peer, p)
 	var lines []RuleLine
 	if !w.brief {
-		texts := w.ix.aclText(acl, inbound)
+		texts := w.aclText(acl, inbound)
 		lines = make([]RuleLine, 0, len(rules)+1)
 		for i := range rules {
 			lines = append(lines, RuleLine{Text: texts[i], Matched: slices.Contains(v.deciding, i)})
 		}
 		lines = append(lines, RuleLine{Text: "* deny all traffic (implicit)", Matched: slices.Contains(v.deciding, -1)})
 	}
-	texts := w.ix.aclText(acl, inbound)
+	texts := w.aclText(acl, inbound)
 	decidingText := make([]string, 0, len(v.deciding))
 	for _, i := range v.deciding {
 		if i < 0 {
@@ -172,7 +172,9 @@ func (w *walker) evalSubnetACL(s *Subnet, inbound bool, p packet, why string) {
 		}
 		fix := ""
 		if !w.brief {
-			fix = naclFix(acl, inbound, p, peer, v)
+			var change *fixChange
+			fix, change = naclFix(acl, inbound, p, peer, v)
+			w.offer(fix, change)
 		}
 		w.find(LayerNACL, Finding{Code: "SUBNET_ACL_RESTRICTION", Severity: SeverityBlock, Component: acl.ID, Rule: rule, Detail: detail, Fix: fix})
 	}

@@ -225,6 +225,9 @@ type ENI struct {
 	// Platform is "windows" for Windows instances, "" otherwise; it decides
 	// the client's ephemeral port range.
 	Platform string
+	// Tags are the interface's tags (Name among them); nil when it has
+	// none.
+	Tags map[string]string
 }
 
 // PrimaryIP returns the ENI's primary private IPv4 address.
@@ -289,6 +292,8 @@ type Instance struct {
 	// ENIIDs lists the instance's interfaces, the primary (device 0) first.
 	ENIIDs          []string
 	SourceDestCheck bool
+	// Tags are the instance's tags; nil when it has none.
+	Tags map[string]string
 }
 
 // TargetKind classifies a route target.

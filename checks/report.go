@@ -77,6 +77,10 @@ type Finding struct {
 	// Fix is an AWS CLI command (or a short instruction when no single
 	// command fits).
 	Fix string `json:"fix,omitempty"`
+	// FixCheck is what the fix does when applied in the model
+	// (VerifyFixes): whether it opens the path, what still blocks it, and
+	// what else it opens.
+	FixCheck *FixCheck `json:"fix_check,omitempty"`
 
 	hop int
 }
@@ -181,6 +185,13 @@ type Report struct {
 	// not be read (denied, throttled, the window cut short).
 	History     []HistoryEvent `json:"history,omitzero"`
 	HistoryGaps []string       `json:"history_gaps,omitempty"`
+	// AllFixes is what the report's fixes do applied together, when
+	// there are several reach can apply (VerifyFixes).
+	AllFixes *FixCheck `json:"all_fixes,omitempty"`
+
+	// fixChanges are the fixes of the findings as changes to the model, by
+	// fix text, for VerifyFixes.
+	fixChanges map[string]*fixChange
 }
 
 // Layer returns the named layer, or nil.

@@ -84,7 +84,7 @@ func (w *walker) walk(s *Subnet, sender *ENI, p packet, flags pathFlags, final *
 			}
 			return walkEnd{stopped: true, pkt: p, flags: flags}
 		}
-		ct := w.ix.tableForSubnet(s)
+		ct := w.tableForSubnet(s)
 		if ct == nil {
 			w.missing(LayerRoute, KindRouteTables, s.ID, fmt.Sprintf("no route table is known for subnet %s", s.ID))
 			return walkEnd{stopped: true, pkt: p, flags: flags}

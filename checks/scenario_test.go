@@ -63,7 +63,7 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
-func loadScenario(t *testing.T, dir string) *checks.Network {
+func loadScenario(t testing.TB, dir string) *checks.Network {
 	t.Helper()
 	var inv *inventory.Inventory
 	var err error

@@ -49,7 +49,7 @@ func (w *walker) evalSGs(e *ENI, inbound bool, p packet, ctx sgContext, step str
 	var maybeRule *SGRule
 	for _, gid := range e.SecurityGroupIDs {
 		w.hop(gid, "security-group")
-		sg := w.n.SecurityGroups[gid]
+		sg := w.securityGroup(gid)
 		if _, bad := w.ix.resourceGap(KindSecurityGroups, gid); bad {
 			// Its rules cannot be trusted (two sources disagree, or they
 			// are malformed): only another group of e may decide.
@@ -71,7 +71,7 @@ func (w *walker) evalSGs(e *ENI, inbound bool, p packet, ctx sgContext, step str
 		if inbound {
 			rules = sg.Inbound
 		}
-		texts := w.ix.sgText(sg, inbound)
+		texts := w.sgText(sg, inbound)
 		for i, r := range rules {
 			m := w.sgRuleMatches(r, e, peer, p, ctx)
 			if m == matchYes && decided == "" {
@@ -133,7 +133,7 @@ func (w *walker) evalSGs(e *ENI, inbound bool, p packet, ctx sgContext, step str
 // protocol and port from some address.
 func (w *walker) sgCouldAdmit(e *ENI, inbound bool, p packet) bool {
 	for _, gid := range e.SecurityGroupIDs {
-		sg := w.n.SecurityGroups[gid]
+		sg := w.securityGroup(gid)
 		if sg == nil {
 			continue
 		}

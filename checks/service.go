@@ -96,7 +96,7 @@ func (w *walker) lambdaEgress(src, dst endpoint) {
 	if s == nil {
 		return
 	}
-	ct := w.ix.tableForSubnet(s)
+	ct := w.tableForSubnet(s)
 	if ct == nil {
 		return
 	}
@@ -143,7 +143,9 @@ func (w *walker) lambdaNATFix(rt *RouteTable, s *Subnet, dst string) string {
 	for _, id := range sortedKeys(w.n.NATGateways) {
 		nat := w.n.NATGateways[id]
 		if nat.VPCID == s.VPCID && nat.Public && (nat.State == "" || nat.State == "available") {
-			return fmt.Sprintf("aws ec2 replace-route --route-table-id %s --destination-cidr-block %s --nat-gateway-id %s", rt.ID, dst, nat.ID)
+			fix := fmt.Sprintf("aws ec2 replace-route --route-table-id %s --destination-cidr-block %s --nat-gateway-id %s", rt.ID, dst, nat.ID)
+			w.offerRoute(fix, rt, dst, "--nat-gateway-id "+nat.ID, true)
+			return fix
 		}
 	}
 	return fmt.Sprintf("aws ec2 create-nat-gateway --subnet-id <a public subnet of %s> --allocation-id <eipalloc-…>, then aws ec2 replace-route --route-table-id %s --destination-cidr-block %s --nat-gateway-id <nat-…>", s.VPCID, rt.ID, dst)

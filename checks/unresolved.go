@@ -41,6 +41,7 @@ func evaluateArgs(n *Network, a CheckArgs, from, to string) (Report, error) {
 	if err != nil {
 		return unknownOr(a, err)
 	}
+	VerifyFixes(n, q, &rep)
 	rep.Source.Input, rep.Destination.Input = a.From, a.To
 	return rep, nil
 }

@@ -111,7 +111,13 @@ func Text(w io.Writer, r *checks.Report, ascii bool) error {
 			if f.Fix != "" {
 				fmt.Fprintf(&b, "  fix: %s\n", asciiSafe(f.Fix, ascii))
 			}
+			if f.FixCheck != nil {
+				fmt.Fprintf(&b, "  %s\n", asciiSafe(Inert(f.FixCheck.String()), ascii))
+			}
 		}
+	}
+	if r.AllFixes != nil {
+		fmt.Fprintf(&b, "\nall fixes together: %s\n", asciiSafe(Inert(r.AllFixes.Describe("these fixes")), ascii))
 	}
 	if len(r.Notes) > 0 {
 		fmt.Fprintln(&b)
@@ -178,7 +184,13 @@ func Markdown(w io.Writer, r *checks.Report) error {
 				fence := codeFence(f.Fix)
 				fmt.Fprintf(&b, "\n  %ssh\n  %s\n  %s\n", fence, Inert(f.Fix), fence)
 			}
+			if f.FixCheck != nil {
+				fmt.Fprintf(&b, "\n  _%s_\n", MarkdownText(f.FixCheck.String()))
+			}
 		}
+	}
+	if r.AllFixes != nil {
+		fmt.Fprintf(&b, "\n_All fixes together: %s_\n", MarkdownText(r.AllFixes.Describe("these fixes")))
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\n> %s\n", MarkdownText(n))

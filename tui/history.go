@@ -29,7 +29,8 @@ type historyDoneMsg struct {
 // and the changes to rep. A path the baseline cannot place is an unknown
 // verdict there, not an error of the check.
 func compareBaseline(rep *checks.Report, base, now *checks.Network, p screen.PathSpec, name string, taken *time.Time) {
-	then, err := evaluate(base, p)
+	// The baseline's fixes are not shown: only its verdict is.
+	then, err := evaluate(base, p, false)
 	if err != nil {
 		then = checks.Report{Verdict: checks.Unknown}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/internal/sweeps"
 	"github.com/reachnet/reach/themes"
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
@@ -24,6 +25,7 @@ import (
 	"github.com/reachnet/reach/tui/screens/detail"
 	"github.com/reachnet/reach/tui/screens/history"
 	"github.com/reachnet/reach/tui/screens/picker"
+	sweepscreen "github.com/reachnet/reach/tui/screens/sweep"
 	"github.com/reachnet/reach/tui/screens/tail"
 )
 
@@ -41,6 +43,11 @@ type (
 		run, gen int
 		rep      checks.Report
 		err      error
+	}
+	sweepMsg struct {
+		run     int
+		results []checks.SweepResult
+		err     error
 	}
 	spinMsg  struct{}
 	watchMsg struct{ gen int }
@@ -93,6 +100,7 @@ type Model struct {
 	// one (leaving the pane, quitting).
 	historyGen    int
 	historyCancel context.CancelFunc
+	sweep         *sweepscreen.Model
 	stack         []screen.Screen
 	helpOpen      bool
 	short         help.Model
@@ -158,6 +166,7 @@ func newModel(ctx context.Context, opts Options, e *screen.Env, recents []screen
 	m.checklist = checklist.New(e)
 	m.tail = tail.New(e)
 	m.history = history.New(e)
+	m.sweep = sweepscreen.New(e)
 	m.cmd = newCmdline(e)
 	m.stack = []screen.Screen{m.browser}
 	m.restyle()
@@ -204,6 +213,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onCatalog(msg.cat)
 	case reportMsg:
 		m.onReport(msg)
+	case sweepMsg:
+		m.onSweep(msg)
 	case spinMsg:
 		cmd = m.onSpin()
 	case watchMsg:
@@ -296,6 +307,7 @@ func (m *Model) layout() {
 	m.checklist.SetSize(w, h)
 	m.tail.SetSize(w, h)
 	m.history.SetSize(w, h)
+	m.sweep.SetSize(w, h)
 	m.short.SetWidth(w)
 }
 
@@ -450,8 +462,44 @@ func (m *Model) onIntent(it screen.Intent) tea.Cmd {
 		m.askAnalyzer()
 	case screen.OpenHistory:
 		return m.openHistory(it)
+	case screen.OpenSweep:
+		label := it.ENI
+		if m.cat != nil {
+			label = m.cat.Label(it.ENI)
+		}
+		m.sweep.Open(it.ENI, label, it.Inbound)
+		m.push(m.sweep)
+	case screen.RunSweep:
+		return m.runSweep(it.Run)
 	}
 	return nil
+}
+
+// runSweep sweeps on the newest network in a command, on every core; the
+// network is compiled and only read, and a result of an older run is
+// dropped.
+func (m *Model) runSweep(run int) tea.Cmd {
+	if m.net == nil {
+		m.sweep.Result(run, nil)
+		m.setStatus("no network loaded yet: sweep again (e) once it has loaded", true)
+		return nil
+	}
+	n, spec := m.net, m.sweep.Spec()
+	return func() (msg tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg = sweepMsg{run: run, err: fmt.Errorf("internal error while sweeping: %v", r)}
+			}
+		}()
+		return sweepMsg{run: run, results: sweeps.Run(n, spec, 0)}
+	}
+}
+
+func (m *Model) onSweep(msg sweepMsg) {
+	if msg.err != nil {
+		m.setStatus(cells.FromEngine(msg.err.Error(), m.env.ASCII), true)
+	}
+	m.sweep.Result(msg.run, msg.results)
 }
 
 func (m *Model) setEnd(it screen.SetEnd) tea.Cmd {
@@ -704,8 +752,11 @@ func (m *Model) runChecks() tea.Cmd {
 	}
 	m.runID++
 	run, gen, n, p, o := m.runID, m.pathGen, m.net, m.path, m.opts
+	// Fixes are verified once every kind has loaded: a network still
+	// arriving would make each verification stale before it is shown.
+	verify := len(m.pending) == 0
 	return func() tea.Msg {
-		rep, err := evaluate(n, p)
+		rep, err := evaluate(n, p, verify)
 		if err == nil && o.Baseline != nil {
 			compareBaseline(&rep, o.Baseline, n, p, o.BaselineName, o.BaselineTaken)
 		}
@@ -715,7 +766,7 @@ func (m *Model) runChecks() tea.Cmd {
 
 // evaluate resolves the path and runs the engine; a panic in the engine
 // becomes an error in the status line rather than a crash.
-func evaluate(n *checks.Network, p screen.PathSpec) (rep checks.Report, err error) {
+func evaluate(n *checks.Network, p screen.PathSpec, verify bool) (rep checks.Report, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error while checking: %v", r)
@@ -725,7 +776,11 @@ func evaluate(n *checks.Network, p screen.PathSpec) (rep checks.Report, err erro
 	if err != nil {
 		return rep, err
 	}
-	return checks.Evaluate(n, q)
+	rep, err = checks.Evaluate(n, q)
+	if err == nil && verify {
+		checks.VerifyFixes(n, q, &rep)
+	}
+	return rep, err
 }
 
 func (m *Model) onReport(msg reportMsg) {

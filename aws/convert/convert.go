@@ -142,6 +142,24 @@ func nameTagOf(tags []ec2types.Tag) string {
 	return ""
 }
 
+// tagsOf keeps the tags as a map, nil when there are none; a key given
+// twice keeps its first value, as the console shows it.
+func tagsOf(tags []ec2types.Tag) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(tags))
+	for _, t := range tags {
+		if t.Key == nil {
+			continue
+		}
+		if _, seen := out[*t.Key]; !seen {
+			out[*t.Key] = awsString(t.Value)
+		}
+	}
+	return out
+}
+
 // parseAWSPrefix parses a CIDR as AWS prints it; host bits are cleared, as AWS
 // clears them.
 func parseAWSPrefix(field, s string) (netip.Prefix, error) {

@@ -328,6 +328,7 @@ func TestConvertENIsAndInstances(t *testing.T) {
 		SecurityGroupIDs: []string{"sg-1", "sg-2"},
 		InstanceID:       "i-1",
 		Platform:         "windows",
+		Tags:             map[string]string{"Name": "web-eni"},
 	}
 	if !reflect.DeepEqual(e, want) {
 		t.Errorf("eni-1\n got %+v\nwant %+v", e, want)
@@ -346,7 +347,7 @@ func TestConvertENIsAndInstances(t *testing.T) {
 		t.Errorf("eni-nat = %+v", nat)
 	}
 	inst := n.Instances["i-1"]
-	wantInst := &checks.Instance{ID: "i-1", Name: "web", State: "running", Platform: "windows", ENIIDs: []string{"eni-1", "eni-2"}}
+	wantInst := &checks.Instance{ID: "i-1", Name: "web", State: "running", Platform: "windows", ENIIDs: []string{"eni-1", "eni-2"}, Tags: map[string]string{"Name": "web"}}
 	if !reflect.DeepEqual(inst, wantInst) {
 		t.Errorf("instance\n got %+v\nwant %+v", inst, wantInst)
 	}

@@ -29,7 +29,7 @@ func (c *netConverter) instances() {
 				c.noID(checks.KindInstances, "describe-instances", fmt.Sprintf("Reservations[%d].Instances[%d]", ri, ii), "InstanceId")
 				continue
 			}
-			inst := &checks.Instance{ID: id, Name: nameTagOf(in.Tags)}
+			inst := &checks.Instance{ID: id, Name: nameTagOf(in.Tags), Tags: tagsOf(in.Tags)}
 			if in.State != nil {
 				inst.State = inventory.Sanitize(string(in.State.Name))
 			}
@@ -87,6 +87,7 @@ func (c *netConverter) eni(ni ec2types.NetworkInterface, kind checks.DataKind) *
 	e := &checks.ENI{
 		ID:               id,
 		Name:             nameTagOf(ni.TagSet),
+		Tags:             tagsOf(ni.TagSet),
 		Description:      awsString(ni.Description),
 		OwnerID:          awsString(ni.OwnerId),
 		SubnetID:         awsString(ni.SubnetId),

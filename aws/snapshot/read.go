@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/fnv"
 	"io"
 	"io/fs"
 	"math"
@@ -80,10 +82,72 @@ type reader struct {
 	copies map[string]resourceCopy
 }
 
-// resourceCopy is where a resource was first described, and how.
+// resourceCopy is where a resource was first described, and a digest of
+// how: keeping the digest rather than the description keeps a large
+// snapshot's resources out of memory twice.
 type resourceCopy struct {
 	file    string
-	content string
+	content fingerprint
+}
+
+// fingerprint is a 128-bit digest of a resource's description in a
+// canonical form (keys sorted, every value tagged with its type and
+// length), so two copies with the same digest are described alike.
+type fingerprint [16]byte
+
+func fingerprintOf(obj map[string]any, leaveOut string) fingerprint {
+	h := fnv.New128a()
+	var scratch []byte
+	writeCanonical(h, &scratch, obj, leaveOut)
+	var f fingerprint
+	h.Sum(f[:0])
+	return f
+}
+
+// writeCanonical writes v to h in a form where different JSON values never
+// write the same bytes; leaveOut names a key of the outermost object to
+// leave out.
+func writeCanonical(h hash.Hash, scratch *[]byte, v any, leaveOut string) {
+	put := func(tag byte, s string) {
+		b := append((*scratch)[:0], tag)
+		b = strconv.AppendInt(b, int64(len(s)), 10)
+		b = append(b, ':')
+		b = append(b, s...)
+		*scratch = b
+		h.Write(b)
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			if k != leaveOut {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		put('{', strconv.Itoa(len(keys)))
+		for _, k := range keys {
+			put('k', k)
+			writeCanonical(h, scratch, v[k], "")
+		}
+	case []any:
+		put('[', strconv.Itoa(len(v)))
+		for _, e := range v {
+			writeCanonical(h, scratch, e, "")
+		}
+	case string:
+		put('s', v)
+	case json.Number:
+		put('n', string(v))
+	case float64:
+		put('n', strconv.FormatFloat(v, 'g', -1, 64))
+	case bool:
+		put('b', strconv.FormatBool(v))
+	case nil:
+		put('z', "")
+	default:
+		put('?', fmt.Sprint(v))
+	}
 }
 
 func readSnapshot(fsys fs.FS, root, shown string, display func(string) string) (*inventory.Inventory, error) {
@@ -598,16 +662,7 @@ func (r *reader) noteCopies(o *output, file string, doc map[string]any) {
 		if id == "" {
 			continue
 		}
-		trimmed := make(map[string]any, len(obj))
-		for k, v := range obj {
-			if k != "Tags" {
-				trimmed[k] = v
-			}
-		}
-		content, err := json.Marshal(trimmed)
-		if err != nil {
-			continue
-		}
+		content := fingerprintOf(obj, "Tags")
 		if r.copies == nil {
 			r.copies = map[string]resourceCopy{}
 		}
@@ -615,8 +670,8 @@ func (r *reader) noteCopies(o *output, file string, doc map[string]any) {
 		first, seen := r.copies[key]
 		switch {
 		case !seen:
-			r.copies[key] = resourceCopy{file: file, content: string(content)}
-		case first.file != file && first.content != string(content):
+			r.copies[key] = resourceCopy{file: file, content: content}
+		case first.file != file && first.content != content:
 			if !slices.ContainsFunc(r.inv.Conflicts, func(c inventory.Conflict) bool { return c.Kind == o.kind && c.ID == id }) {
 				r.inv.Conflicts = append(r.inv.Conflicts, inventory.Conflict{Kind: o.kind, ID: id, Files: [2]string{first.file, file}})
 			}

@@ -222,6 +222,24 @@ func (a *app) newRoot() *cobra.Command {
 	addFlags(check, concat(sourceFlagSpecs, pathFlagSpecs, checkFlagSpecs)...)
 	exclusive(check, append(liveOnly, demoOrSnapshot, demoOrProfile, demoOrRegion, snapOrProfile, snapOrRegion)...)
 
+	sweep := &cobra.Command{
+		Use:   "sweep",
+		Short: "who can reach a destination, or what a source can reach: every interface at the other end",
+		Long: "sweep --to DST[:PORT] checks the path from every interface of the account (or those --from-vpc, --from-subnet " +
+			"and --from-tag keep) to DST; sweep --from SRC checks the path from SRC to every interface (--to-vpc, --to-subnet, " +
+			"--to-tag) on --port or each of --ports. --from internet stands for any internet address (each interface is reached " +
+			"at its public address where it has one); --from on-premises for an address of the on-premises range the route " +
+			"tables send to a VPN gateway. Each path's verdict is the one reach check gives for it, unknown included. The paths " +
+			"are grouped by verdict and deciding rule: reachable first, then unknown, then blocked, the largest group first. " +
+			"-o json is the contract of docs/check.md; -o csv gives one line per path.\n\n" +
+			"Exit status: 0 some path is reachable, 1 every path is blocked, 3 none is reachable and some are unknown " +
+			"(data missing), 2 bad input or usage. A sweep of one path exits as reach check of that path does.",
+		Args: noArgs,
+		RunE: a.do(runSweep),
+	}
+	addFlags(sweep, concat(sourceFlagSpecs, sweepFlagSpecs)...)
+	exclusive(sweep, append(liveOnly, demoOrSnapshot, demoOrProfile, demoOrRegion, snapOrProfile, snapOrRegion, [2]string{"from", "to"}, [2]string{"port", "ports"})...)
+
 	save := &cobra.Command{
 		Use:   "save DIR",
 		Short: "save the live region as AWS CLI JSON, for --snapshot DIR",
@@ -345,7 +363,7 @@ func (a *app) newRoot() *cobra.Command {
 	addFlags(report, concat(sourceFlagSpecs, pathFlagSpecs, reportFlagSpecs)...)
 	exclusive(report, append(liveOnly, demoOrSnapshot, demoOrProfile, demoOrRegion, snapOrProfile, snapOrRegion)...)
 
-	root.AddCommand(check, group("snapshot", "save the live region as AWS CLI JSON, for --snapshot DIR", save),
+	root.AddCommand(check, sweep, group("snapshot", "save the live region as AWS CLI JSON, for --snapshot DIR", save),
 		flows, serve, report, config, completion, man, versionCmd, help)
 	root.SetHelpCommand(help)
 	return root

@@ -33,6 +33,7 @@ var screenTitles = map[string]string{
 	"checklist": "Checklist",
 	"evidence":  "Evidence (enter on a checklist row)",
 	"tail":      "Flow tail",
+	"sweep":     "Sweep: who can reach this, what can this reach (i or o on an interface)",
 }
 
 // keysMarkdown is docs/keys.md, from the terminal's bindings.
@@ -129,6 +130,7 @@ func TestGeneratedDocs(t *testing.T) {
 	t.Run("reach.1", func(t *testing.T) { checkGenerated(t, "docs/reach.1", manPage(commandTree())) })
 	t.Run("check.md", func(t *testing.T) { checkConsoleBlocks(t, "docs/check.md") })
 	t.Run("configuration.md", func(t *testing.T) { checkConsoleBlocks(t, "docs/configuration.md") })
+	t.Run("sweep.md", func(t *testing.T) { checkConsoleBlocks(t, "docs/sweep.md") })
 }
 
 // consoleBlocks match ```console blocks, and ````console blocks for output

@@ -94,6 +94,17 @@ func (p PathSpec) Query(n *checks.Network) (checks.Query, error) {
 	return checks.NewQuery(from, to, p.Proto(), port, p.SourcePort)
 }
 
+// OpenSweep opens "who can reach this" (Inbound) or "what can this
+// reach" on an interface.
+type OpenSweep struct {
+	ENI     string
+	Inbound bool
+}
+
+// RunSweep asks the root to run the sweep screen's sweep on the newest
+// network, as run Run.
+type RunSweep struct{ Run int }
+
 // OpenTail asks the root to open a tail: of one interface (eni set) or of
 // the checklist's path.
 type OpenTail struct{ ENI string }

@@ -16,6 +16,7 @@ type KeyMaps struct {
 	Checklist ChecklistKeys
 	Evidence  EvidenceKeys
 	Tail      TailKeys
+	Sweep     SweepKeys
 }
 
 type GlobalKeys struct {
@@ -54,6 +55,12 @@ type EvidenceKeys struct {
 // the others on the flow tail.
 type TailKeys struct {
 	Open, Pause, Filter, Enter, Diagnosis key.Binding
+}
+
+// SweepKeys: Inbound and Outbound open a sweep from the browser and the
+// detail; Enter and Port work on the sweep screen.
+type SweepKeys struct {
+	Inbound, Outbound, Enter, Port key.Binding
 }
 
 func b(keys []string, help, desc string) key.Binding {
@@ -127,6 +134,12 @@ func DefaultKeys() KeyMaps {
 
 			Diagnosis: b([]string{"e"}, "e", "the whole diagnosis"),
 		},
+		Sweep: SweepKeys{
+			Inbound:  b([]string{"i"}, "i", "who can reach this (sweep)"),
+			Outbound: b([]string{"o"}, "o", "what this can reach (sweep)"),
+			Enter:    b([]string{"enter"}, "enter", "expand a group / checklist of a path"),
+			Port:     b([]string{"e"}, "e", "sweep another port"),
+		},
 	}
 }
 
@@ -177,5 +190,7 @@ func (k *KeyMaps) actions() []keyAction {
 		{"evidence.copy", &k.Evidence.Copy}, {"evidence.filter", &k.Evidence.Filter},
 		{"tail.open", &k.Tail.Open}, {"tail.pause", &k.Tail.Pause}, {"tail.filter", &k.Tail.Filter},
 		{"tail.enter", &k.Tail.Enter}, {"tail.diagnosis", &k.Tail.Diagnosis},
+		{"sweep.inbound", &k.Sweep.Inbound}, {"sweep.outbound", &k.Sweep.Outbound},
+		{"sweep.enter", &k.Sweep.Enter}, {"sweep.port", &k.Sweep.Port},
 	}
 }

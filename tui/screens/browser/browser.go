@@ -316,6 +316,10 @@ func (b *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		if id := b.SelectedID(); id != "" {
 			return nil, screen.OpenTail{ENI: id}
 		}
+	case key.Matches(km, k.Sweep.Inbound), key.Matches(km, k.Sweep.Outbound):
+		if id := b.SelectedID(); id != "" {
+			return nil, screen.OpenSweep{ENI: id, Inbound: key.Matches(km, k.Sweep.Inbound)}
+		}
 	case key.Matches(km, k.Browser.SortName):
 		b.SortBy(catalog.ColName)
 	case key.Matches(km, k.Browser.SortID):
@@ -470,7 +474,7 @@ func (b *Model) ShortHelp() []key.Binding {
 func (b *Model) FullHelp() [][]key.Binding {
 	k := b.env.Keys
 	return [][]key.Binding{
-		{k.Browser.Filter, k.Filter.Apply, k.Filter.Clear, k.Browser.Enter, k.Browser.Source, k.Browser.Dest, k.Tail.Open},
+		{k.Browser.Filter, k.Filter.Apply, k.Filter.Clear, k.Browser.Enter, k.Browser.Source, k.Browser.Dest, k.Tail.Open, k.Sweep.Inbound, k.Sweep.Outbound},
 		{k.Browser.SortName, k.Browser.SortID, k.Browser.SortType, k.Browser.SortPrivate, k.Browser.SortSubnet, k.Browser.SortVPC},
 		k.List.Bindings(),
 	}

@@ -181,6 +181,11 @@ func evidenceLines(e *screen.Env, rep *checks.Report, row LayerRow, c *catalog.C
 				add("  " + st.Accent.Render(s))
 			}
 		}
+		if f.FixCheck != nil {
+			for _, s := range cells.Wrap(cells.FromEngine(f.FixCheck.String(), e.ASCII), w-2, "     ") {
+				add("  " + st.Subtle.Render(s))
+			}
+		}
 	}
 	var dir checks.Direction
 	for _, d := range l.Decisions {

@@ -66,6 +66,8 @@ func (d *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		return nil, screen.SetEnd{Dest: true, Value: d.ID}
 	case key.Matches(km, k.Tail.Open):
 		return nil, screen.OpenTail{ENI: d.ID}
+	case key.Matches(km, k.Sweep.Inbound), key.Matches(km, k.Sweep.Outbound):
+		return nil, screen.OpenSweep{ENI: d.ID, Inbound: key.Matches(km, k.Sweep.Inbound)}
 	}
 	d.Pager.ScrollKey(km)
 	return nil, nil
@@ -80,5 +82,5 @@ func (d *Model) ShortHelp() []key.Binding {
 
 func (d *Model) FullHelp() [][]key.Binding {
 	k := d.env.Keys
-	return [][]key.Binding{{k.Browser.Source, k.Browser.Dest, k.Tail.Open, k.Evidence.Filter, k.Global.Back}, k.List.Bindings()}
+	return [][]key.Binding{{k.Browser.Source, k.Browser.Dest, k.Tail.Open, k.Sweep.Inbound, k.Sweep.Outbound, k.Evidence.Filter, k.Global.Back}, k.List.Bindings()}
 }
