@@ -85,6 +85,7 @@ func evaluateHost(n *Network, q Query, src endpoint, brief bool) Report {
 		} else {
 			w.run(aq, src, d, &rep)
 			w.evalService(aq, src, d, &rep)
+			w.targetLegs(aq, src)
 		}
 		d.end.Input, d.end.Name = q.To.Raw, q.To.Host
 		rep.Source, rep.Destination = src.end, d.end

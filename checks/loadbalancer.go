@@ -38,6 +38,12 @@ type LoadBalancer struct {
 	// has none, which is not the same as listeners that were not read).
 	Listeners     []Listener
 	ListenersRead bool
+	// Zones are the Availability Zones the load balancer enables, by
+	// name; a target elsewhere gets no traffic.
+	Zones []string
+	// Attributes are describe-load-balancer-attributes by key; nil when
+	// they were not read (an empty map when read and none set).
+	Attributes map[string]string
 }
 
 // Listener is one listener of a load balancer.
@@ -66,6 +72,9 @@ type TargetGroup struct {
 	// TargetsRead says whether describe-target-health was read for the
 	// group (a group without targets has none, which is not the same).
 	TargetsRead bool
+	// Attributes are describe-target-group-attributes by key; nil when
+	// they were not read.
+	Attributes map[string]string
 }
 
 // Target is one registered target and its health.
@@ -182,9 +191,9 @@ func (w *walker) loadBalancerDestination(q Query, dst endpoint) {
 			if w.noTargetTakesIt(lb, li) {
 				return
 			}
-			// Say plainly that a green path stops at the load balancer.
-			w.find(LayerService, Finding{Code: "TARGETS_NOT_CHECKED", Severity: SeverityWarn, Component: lb.ARN, Rule: rule,
-				Detail: fmt.Sprintf("load balancer %s listens on %d/%s and forwards to its targets; reach does not yet check the leg from the load balancer to the targets (their security groups, network ACLs, routes and health), so check that at least one target is healthy and admits the load balancer (aws elbv2 describe-target-health)", lb.Name, li.Port, strings.ToLower(li.Protocol))})
+			// The second leg runs once the first is complete
+			// (targetLegs), from the node the connection arrived at.
+			w.forwarding = &forwarding{lb: lb, listener: li, node: e}
 		}
 		return
 	}

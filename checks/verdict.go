@@ -65,6 +65,9 @@ func (w *walker) finish(rep *Report, q Query, dst endpoint) {
 		rep.Hops = []Hop{}
 	}
 	rep.Notes = w.notes
+	if w.targets != nil {
+		rep.Destination.Targets = w.targets
+	}
 	switch {
 	case anyBlock:
 		rep.Verdict = Unreachable

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
 	"github.com/reachnet/reach/aws/inventory"
 	"github.com/reachnet/reach/checks"
 )
@@ -41,6 +43,13 @@ func (c *netConverter) loadBalancers() {
 			State:         state,
 			DNSName:       strings.ToLower(awsString(lb.DNSName)),
 			ListenersRead: listenersRead && !scoped,
+			Attributes: elbAttributes(c, inventory.KindLoadBalancerAttributes, arn, c.inv.LoadBalancerAttributes,
+				func(a elbtypes.LoadBalancerAttribute) (*string, *string) { return a.Key, a.Value }),
+		}
+		for _, z := range lb.AvailabilityZones {
+			if name := awsString(z.ZoneName); name != "" {
+				c.n.LoadBalancers[arn].Zones = append(c.n.LoadBalancers[arn].Zones, name)
+			}
 		}
 	}
 	for i, l := range c.inv.Listeners {
@@ -97,6 +106,8 @@ func (c *netConverter) targetGroups() {
 		if tg.Port != nil {
 			g.Port = int(*tg.Port)
 		}
+		g.Attributes = elbAttributes(c, inventory.KindTargetGroupAttributes, arn, c.inv.TargetGroupAttributes,
+			func(a elbtypes.TargetGroupAttribute) (*string, *string) { return a.Key, a.Value })
 		health, read := c.inv.TargetHealth[arn]
 		_, gap := c.inventoryGap(inventory.KindTargetHealth, arn)
 		g.TargetsRead = read && !gap
@@ -122,4 +133,24 @@ func (c *netConverter) targetGroups() {
 		}
 		c.n.TargetGroups[arn] = g
 	}
+}
+
+// elbAttributes turns a load balancer's or target group's attributes into
+// a map, or nil when they were not read for that parent (no output, or a
+// gap covering it): a default then cannot be assumed, since the attribute
+// may have changed it.
+func elbAttributes[T any](c *netConverter, kind checks.DataKind, parent string, byParent map[string][]T, keyValue func(T) (*string, *string)) map[string]string {
+	list, read := byParent[parent]
+	if !read || !c.inv.Present[kind] {
+		return nil
+	}
+	if _, gap := c.inventoryGap(kind, parent); gap {
+		return nil
+	}
+	out := make(map[string]string, len(list))
+	for _, a := range list {
+		k, v := keyValue(a)
+		out[awsString(k)] = awsString(v)
+	}
+	return out
 }
