@@ -302,6 +302,7 @@ func (w *walker) networkLeg(q Query, src endpoint, f *forwarding, tg *TargetGrou
 			tv.Reason = fmt.Sprintf("%s; with client IP preservation the leg is %s, without it %s", why, verdictOf(preserved, rep, other), verdictOf(!preserved, rep, other))
 			return tv
 		}
+		reason += fmt.Sprintf(", and %s without it; %s, which therefore does not matter", other.Verdict, why)
 	}
 	tv.Verdict, tv.BlockedBy, tv.Leg = rep.Verdict, rep.BlockedBy, &rep
 	tv.Reason = reason
