@@ -244,3 +244,37 @@ func TestTargetLegsOrder(t *testing.T) {
 		t.Fatalf("web-1's leg %+v, want eni-nlb-a → eni-web1:8443", leg)
 	}
 }
+
+// BenchmarkPathThroughLoadBalancer: a client to an NLB node whose group
+// holds N instance targets spread over two zones, cross-zone on, client IP
+// preserved: one path and N target legs, full evidence.
+func BenchmarkPathThroughLoadBalancer(b *testing.B) {
+	for _, targets := range []int{1, 10, 100} {
+		b.Run(fmt.Sprintf("targets=%d", targets), func(b *testing.B) {
+			nb := legNet()
+			tg := nb.n.TargetGroups[legTG]
+			tg.Attributes["load_balancing.cross_zone.enabled"] = "true"
+			tg.Targets = nil
+			for i := range targets {
+				subnet := []string{"subnet-a", "subnet-b"}[i%2]
+				id := fmt.Sprintf("i-bench%04d", i)
+				e := nb.eni(fmt.Sprintf("eni-bench%04d", i), subnet, fmt.Sprintf("10.0.%d.%d", 1+i%2, 30+i/2), "sg-web")
+				e.InstanceID = id
+				nb.n.Instances[id] = &Instance{ID: id, State: "running", ENIIDs: []string{e.ID}}
+				tg.Targets = append(tg.Targets, Target{ID: id, Port: 8443, State: "healthy"})
+			}
+			q := mustQuery(b, "eni-client", "10.0.1.100:443", "tcp", 0)
+			r, err := Evaluate(nb.n, q)
+			if err != nil || r.Verdict != Reachable || len(r.Destination.Targets) != targets {
+				b.Fatalf("verdict %s with %d targets (%v), want reachable with %d", r.Verdict, len(r.Destination.Targets), err, targets)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := Evaluate(nb.n, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
