@@ -57,6 +57,7 @@ var AllowedActions = []string{
 	"elasticloadbalancing:DescribeListeners",
 	"elasticloadbalancing:DescribeLoadBalancerAttributes",
 	"elasticloadbalancing:DescribeLoadBalancers",
+	"elasticloadbalancing:DescribeRules",
 	"elasticloadbalancing:DescribeTargetGroupAttributes",
 	"elasticloadbalancing:DescribeTargetGroups",
 	"elasticloadbalancing:DescribeTargetHealth",

@@ -10,6 +10,7 @@ package checks
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,6 +58,29 @@ type Listener struct {
 	// redirect, fixed-response, authenticate-oidc, authenticate-cognito.
 	Actions []string
 	// TargetGroupARNs are the groups the forward action sends to.
+	TargetGroupARNs []string
+	// Rules are an Application Load Balancer listener's rules
+	// (describe-rules) in priority order, the default rule last;
+	// RulesRead says whether they were read. Without them the default
+	// actions above stand for every rule.
+	Rules     []ListenerRule
+	RulesRead bool
+}
+
+// ListenerRule is one rule of a listener.
+type ListenerRule struct {
+	// Priority is AWS's: a number, or "default".
+	Priority  string
+	IsDefault bool
+	// Conditions say what a request must carry to match, one line each
+	// ("path-pattern /api/*"); SourceCIDRs are the source-ip condition's
+	// ranges, the one condition the network decides.
+	Conditions  []string
+	SourceCIDRs []netip.Prefix
+	// OnlySourceIP says the rule's conditions are all source-ip (or it
+	// has none): whether a connection matches it is known.
+	OnlySourceIP    bool
+	Actions         []string
 	TargetGroupARNs []string
 }
 
@@ -187,6 +211,11 @@ func (w *walker) loadBalancerDestination(q Query, dst endpoint) {
 		}
 		rule := fmt.Sprintf("listener %d/%s", li.Port, strings.ToLower(li.Protocol))
 		w.decide(LayerService, Decision{Component: lb.ARN, Step: "listener of " + lb.Name, Outcome: "allow", Rule: rule + " (" + strings.Join(li.Actions, ", ") + ")"})
+		if li.RulesRead && len(li.Rules) > 0 {
+			// The rules decide where the request goes (targetLegs).
+			w.forwarding = &forwarding{lb: lb, listener: li, node: e}
+			return
+		}
 		if slices.Contains(li.Actions, "forward") {
 			if w.noTargetTakesIt(lb, li) {
 				return

@@ -66,6 +66,8 @@ type TargetVerdict struct {
 	BlockedBy *Blocked `json:"blocked_by"`
 	// Reason says in one sentence why the target has its verdict.
 	Reason string `json:"reason"`
+	// Rule is the listener rule (or rules) the target came from.
+	Rule string `json:"rule,omitempty"`
 	// Leg is the checklist of the load balancer's interface to the
 	// target, when the network was walked; nil when the load balancer
 	// sends nothing to it, or the target is not reached over the network.
@@ -89,26 +91,109 @@ func (w *walker) targetLegs(q Query, src endpoint) {
 	if f == nil {
 		return
 	}
-	groups, ok := w.forwardGroups(f)
-	if !ok {
-		return
+	client := w.arrivedFrom
+	if !client.IsValid() {
+		client = src.addr
 	}
+	plans := w.rulePlans(f, client)
+	var answers []string
 	var verdicts []TargetVerdict
-	for _, tg := range groups {
-		for _, t := range tg.Targets {
-			verdicts = append(verdicts, w.targetVerdict(q, src, f, tg, t))
+	index := map[string][]int{}
+	for _, p := range plans {
+		if p.answers {
+			if p.certain {
+				answers = append(answers, p.label)
+			} else {
+				// It answers only the requests that match it, which the
+				// network cannot tell: the others go on to the targets.
+				w.notes = append(w.notes, fmt.Sprintf("%s of %s answers by itself (%s) the requests that match it; the others are forwarded as below", p.label, f.lb.Name, strings.Join(p.actions, ", ")))
+			}
+			continue
+		}
+		groups, ok := w.forwardGroups(f, p.groups)
+		if !ok {
+			return
+		}
+		for _, tg := range groups {
+			if at, seen := index[tg.ARN]; seen {
+				for _, i := range at {
+					verdicts[i].Rule += "; " + p.label
+				}
+				continue
+			}
+			for _, t := range tg.Targets {
+				tv := w.targetVerdict(q, src, f, tg, t)
+				tv.Rule = p.label
+				index[tg.ARN] = append(index[tg.ARN], len(verdicts))
+				verdicts = append(verdicts, tv)
+			}
 		}
 	}
 	slices.SortStableFunc(verdicts, func(a, b TargetVerdict) int { return verdictRank(b.Verdict) - verdictRank(a.Verdict) })
 	w.targets = verdicts
-	w.settleTargets(f, verdicts)
+	w.settleTargets(f, verdicts, answers)
 }
 
-// forwardGroups returns the target groups the listener forwards to, all
-// read with their targets; otherwise the service layer says what is
-// missing and the second leg is not evaluated.
-func (w *walker) forwardGroups(f *forwarding) ([]*TargetGroup, bool) {
-	if len(f.listener.TargetGroupARNs) == 0 {
+// rulePlan is one place a request may go: a rule's (or the default
+// action's) target groups, or an answer the load balancer gives itself.
+type rulePlan struct {
+	label   string
+	groups  []string
+	actions []string
+	answers bool
+	// certain says every connection that reaches this plan takes it:
+	// the default, or a rule whose source-ip condition the client
+	// matches.
+	certain bool
+}
+
+// rulePlans returns where a connection from client may be sent. Without
+// rules, the listener's default action. With them, in priority order: a
+// rule whose conditions are all source-ip decides when it matches and is
+// passed over when it does not; a rule with a condition on the request
+// (host, path, header, method, query) may match any request, so its groups
+// are kept and the search goes on ("rules are evaluated in priority order,
+// from the lowest value to the highest value; the default rule is evaluated
+// last", ELB user guide, application/listener-update-rules).
+func (w *walker) rulePlans(f *forwarding, client netip.Addr) []rulePlan {
+	li := f.listener
+	if !li.RulesRead || len(li.Rules) == 0 {
+		if len(li.Rules) == 0 && f.lb.Type == "application" && !li.RulesRead {
+			w.notes = append(w.notes, fmt.Sprintf("the rules of %s's listener %d/%s were not read (aws elbv2 describe-rules): its default action's target groups stand for every rule", f.lb.Name, li.Port, strings.ToLower(li.Protocol)))
+		}
+		return []rulePlan{{label: "default action", groups: li.TargetGroupARNs, actions: li.Actions, answers: !slices.Contains(li.Actions, "forward"), certain: true}}
+	}
+	var plans []rulePlan
+	for _, r := range li.Rules {
+		label := "rule " + r.Priority
+		if r.IsDefault {
+			label = "default rule"
+		} else if len(r.Conditions) > 0 {
+			label += " (" + strings.Join(r.Conditions, "; ") + ")"
+		}
+		plan := rulePlan{label: label, groups: r.TargetGroupARNs, actions: r.Actions, answers: !slices.Contains(r.Actions, "forward")}
+		if r.IsDefault || r.OnlySourceIP && client.IsValid() {
+			matches := len(r.SourceCIDRs) == 0
+			for _, c := range r.SourceCIDRs {
+				matches = matches || c.Contains(client)
+			}
+			if !r.IsDefault && len(r.SourceCIDRs) > 0 && !matches {
+				continue
+			}
+			plan.certain = true
+			plans = append(plans, plan)
+			break
+		}
+		plans = append(plans, plan)
+	}
+	return plans
+}
+
+// forwardGroups returns the target groups named, all read with their
+// targets; otherwise the service layer says what is missing and the
+// second leg is not evaluated.
+func (w *walker) forwardGroups(f *forwarding, arns []string) ([]*TargetGroup, bool) {
+	if len(arns) == 0 {
 		w.find(LayerService, Finding{Code: "TARGETS_NOT_CHECKED", Severity: SeverityUnknown, Component: f.lb.ARN, Rule: fmt.Sprintf("listener %d/%s", f.listener.Port, strings.ToLower(f.listener.Protocol)),
 			Detail: fmt.Sprintf("load balancer %s forwards, but the listener names no target group, so where the connection goes is unknown", f.lb.Name)})
 		return nil, false
@@ -118,7 +203,7 @@ func (w *walker) forwardGroups(f *forwarding) ([]*TargetGroup, bool) {
 		return nil, false
 	}
 	var groups []*TargetGroup
-	for _, arn := range f.listener.TargetGroupARNs {
+	for _, arn := range arns {
 		tg := w.n.TargetGroups[arn]
 		switch {
 		case tg == nil:
@@ -392,7 +477,7 @@ func firstUnknown(r *Report) string {
 // when one target is; when none is and every one is blocked the same way,
 // that block decides the path; otherwise the service layer fails (or is
 // unknown) at the load balancer, naming each target's fate.
-func (w *walker) settleTargets(f *forwarding, verdicts []TargetVerdict) {
+func (w *walker) settleTargets(f *forwarding, verdicts []TargetVerdict, answers []string) {
 	comp := f.lb.ARN
 	rule := fmt.Sprintf("listener %d/%s", f.listener.Port, strings.ToLower(f.listener.Protocol))
 	var reachable, blocked, unknown []TargetVerdict
@@ -414,9 +499,12 @@ func (w *walker) settleTargets(f *forwarding, verdicts []TargetVerdict) {
 		return strings.Join(parts, "; ")
 	}
 	switch {
-	case len(reachable) > 0:
-		w.decide(LayerService, Decision{Component: comp, Step: "targets of " + f.lb.Name, Outcome: "allow",
-			Rule: fmt.Sprintf("%d of %d targets take the connection from %s", len(reachable), len(verdicts), f.node.ID)})
+	case len(reachable) > 0 || len(answers) > 0:
+		what := fmt.Sprintf("%d of %d targets take the connection from %s", len(reachable), len(verdicts), f.node.ID)
+		if len(answers) > 0 {
+			what += "; the load balancer answers by itself under " + strings.Join(answers, ", ")
+		}
+		w.decide(LayerService, Decision{Component: comp, Step: "targets of " + f.lb.Name, Outcome: "allow", Rule: what})
 		var broken []TargetVerdict
 		for _, tv := range blocked {
 			if tv.Leg != nil && tv.Leg.Verdict == Unreachable {
@@ -429,6 +517,10 @@ func (w *walker) settleTargets(f *forwarding, verdicts []TargetVerdict) {
 			w.find(LayerService, Finding{Code: "TARGETS_PARTLY_UNREACHABLE", Severity: SeverityWarn, Component: comp, Rule: rule,
 				Detail: fmt.Sprintf("load balancer %s reaches %d of %d targets; %s", f.lb.Name, len(reachable), len(verdicts), list(broken))})
 		}
+	case len(verdicts) == 0:
+		w.decide(LayerService, Decision{Component: comp, Step: "targets of " + f.lb.Name, Outcome: "deny", Rule: "no target registered"})
+		w.find(LayerService, Finding{Code: "TARGET_GROUP_NO_TARGETS", Severity: SeverityBlock, Component: comp, Rule: rule,
+			Detail: fmt.Sprintf("load balancer %s accepts the connection, but the target groups its rules forward to have no registered targets", f.lb.Name)})
 	case len(unknown) > 0:
 		w.find(LayerService, Finding{Code: "TARGETS_UNKNOWN", Severity: SeverityUnknown, Component: comp, Rule: rule,
 			Detail: fmt.Sprintf("no target of load balancer %s is known to take the connection: %s", f.lb.Name, list(verdicts))})

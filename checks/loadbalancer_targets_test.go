@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -10,7 +11,24 @@ const (
 	legNLB = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/api/0123456789abcdef"
 	legALB = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web/0123456789abcdef"
 	legTG  = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/api/89abcdef01234567"
+	legTG2 = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/batch/0123456789abcdef"
 )
+
+// withRules gives the listener rules read from describe-rules: those
+// given, then the default rule forwarding to group api; group batch holds
+// i-web3, whose group admits nothing on 8443.
+func withRules(b *netBuilder, rules ...ListenerRule) {
+	l := &b.n.LoadBalancers[legALB].Listeners[0]
+	l.Rules = append(rules, ListenerRule{Priority: "default", IsDefault: true, OnlySourceIP: true, Actions: []string{"forward"}, TargetGroupARNs: []string{legTG}})
+	l.RulesRead = true
+	b.n.TargetGroups[legTG].Attributes["load_balancing.cross_zone.enabled"] = "true"
+	b.sg("sg-batch", "vpc-app")
+	e := b.eni("eni-web3", "subnet-a", "10.0.1.30", "sg-batch")
+	e.InstanceID = "i-web3"
+	b.n.Instances["i-web3"] = &Instance{ID: "i-web3", State: "running", ENIIDs: []string{"eni-web3"}}
+	b.n.TargetGroups[legTG2] = &TargetGroup{ARN: legTG2, Name: "batch", Port: 8443, Protocol: "HTTP", TargetType: "instance", TargetsRead: true,
+		Attributes: map[string]string{}, Targets: []Target{{ID: "i-web3", Port: 8443, State: "healthy"}}}
+}
 
 // legNet is one VPC in two zones: a client in zone a; a Network Load
 // Balancer without security groups with a node in each zone, listening on
@@ -188,6 +206,32 @@ func TestTargetLegs(t *testing.T) {
 			tg(b).TargetType = "ip"
 			tg(b).Targets = []Target{{ID: "10.1.1.30", Port: 8443, AZ: "all", State: "healthy"}}
 		}, "10.0.1.100:443", Unreachable, map[string]string{"10.1.1.30": "unreachable NO_ROUTE_TO_DESTINATION"}, "route NO_ROUTE_TO_DESTINATION"},
+		{"ALB rules: a path rule and the default rule may both take a request", func(b *netBuilder) {
+			asALB(b)
+			withRules(b, ListenerRule{Priority: "10", Conditions: []string{"path-pattern /api/*"}, Actions: []string{"forward"}, TargetGroupARNs: []string{legTG2}})
+			b.n.SecurityGroups["sg-web"].Inbound = []SGRule{tcpFromGroup(8443, "sg-alb")}
+		}, "10.0.1.100:443", Reachable, map[string]string{"i-web1": "reachable", "i-web2": "reachable", "i-web3": "unreachable ENI_SG_RULES_MISMATCH"}, ""},
+		{"ALB rules: a source-ip rule that matches the client decides alone", func(b *netBuilder) {
+			asALB(b)
+			withRules(b, ListenerRule{Priority: "5", Conditions: []string{"source-ip 10.0.1.0/24"}, SourceCIDRs: []netip.Prefix{pfx("10.0.1.0/24")}, OnlySourceIP: true,
+				Actions: []string{"forward"}, TargetGroupARNs: []string{legTG2}})
+		}, "10.0.1.100:443", Unreachable, map[string]string{"i-web3": "unreachable ENI_SG_RULES_MISMATCH"}, "security-group ENI_SG_RULES_MISMATCH"},
+		{"ALB rules: a source-ip rule that does not match is passed over", func(b *netBuilder) {
+			asALB(b)
+			withRules(b, ListenerRule{Priority: "5", Conditions: []string{"source-ip 192.168.0.0/16"}, SourceCIDRs: []netip.Prefix{pfx("192.168.0.0/16")}, OnlySourceIP: true,
+				Actions: []string{"forward"}, TargetGroupARNs: []string{legTG2}})
+			b.n.SecurityGroups["sg-web"].Inbound = []SGRule{tcpFromGroup(8443, "sg-alb")}
+		}, "10.0.1.100:443", Reachable, map[string]string{"i-web1": "reachable", "i-web2": "reachable"}, ""},
+		{"ALB rules: a rule that answers by itself only some requests does not open the path", func(b *netBuilder) {
+			asALB(b)
+			withRules(b, ListenerRule{Priority: "1", Conditions: []string{"host-header maintenance.example.com"}, Actions: []string{"fixed-response"}})
+			b.n.SecurityGroups["sg-web"].Inbound = nil
+		}, "10.0.1.100:443", Unreachable, map[string]string{"i-web1": "unreachable ENI_SG_RULES_MISMATCH", "i-web2": "unreachable ENI_SG_RULES_MISMATCH"}, "security-group ENI_SG_RULES_MISMATCH"},
+		{"ALB rules: a source-ip rule the client matches answers by itself", func(b *netBuilder) {
+			asALB(b)
+			withRules(b, ListenerRule{Priority: "1", Conditions: []string{"source-ip 10.0.0.0/16"}, SourceCIDRs: []netip.Prefix{pfx("10.0.0.0/16")}, OnlySourceIP: true, Actions: []string{"redirect"}})
+			b.n.SecurityGroups["sg-web"].Inbound = nil
+		}, "10.0.1.100:443", Reachable, map[string]string{}, ""},
 		{"a fixed-response listener answers by itself: no second leg", func(b *netBuilder) {
 			asALB(b)
 			l := &b.n.LoadBalancers[legALB].Listeners[0]
@@ -208,8 +252,8 @@ func TestTargetLegs(t *testing.T) {
 					v += " " + tv.BlockedBy.Code
 				}
 				got[tv.ID] = v
-				if tv.Reason == "" {
-					t.Errorf("target %s has no reason", tv.ID)
+				if tv.Reason == "" || tv.Rule == "" {
+					t.Errorf("target %s has no reason or no rule: %+v", tv.ID, tv)
 				}
 			}
 			blocked := ""

@@ -224,6 +224,9 @@ func TargetLine(t checks.TargetVerdict) string {
 		s += " " + t.AZ
 	}
 	s += " " + t.Health
+	if t.Rule != "" && t.Rule != "default action" {
+		s += ", by " + t.Rule
+	}
 	if t.BlockedBy != nil {
 		s += fmt.Sprintf(", blocked at %s %s (%s)", t.BlockedBy.Layer, t.BlockedBy.Component, t.BlockedBy.Code)
 	}

@@ -220,6 +220,9 @@ func snapshotFiles(inv *inventory.Inventory) []snapshotFile {
 	perARN(inventory.KindTargetGroupAttributes, mapIDs(inv.TargetGroupAttributes), func(arn string) object {
 		return object{{"Attributes", inv.TargetGroupAttributes[arn]}}
 	})
+	perARN(inventory.KindListenerRules, mapIDs(inv.ListenerRules), func(arn string) object {
+		return object{{"Rules", inv.ListenerRules[arn]}}
+	})
 	if inv.Present[inventory.KindDXAssociations] {
 		// One file per Direct Connect gateway, as the CLI lists them
 		// (describe-direct-connect-gateway-associations

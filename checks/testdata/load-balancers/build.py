@@ -118,6 +118,15 @@ listen(edge, 80, "HTTP", forward(group("edge-lambda/0a0b0c0d0e0f1021", 0, None, 
        [(f"arn:aws:lambda:{REGION}:{ACCT}:function:payments-webhook", None, None, "unavailable")], [("lambda.multi_value_headers.enabled", "false")])))
 tgs[-1].pop("Protocol")
 tgs[-1].pop("Port")
+# Its rules: /legacy/* goes to the on-premises group; anything else to the
+# default action, the Lambda function.
+rule_base = listeners[-1]["ListenerArn"].replace(":listener/", ":listener-rule/")
+save("describe-rules_" + urllib.parse.quote(listeners[-1]["ListenerArn"], safe="") + ".json", {"Rules": [
+    {"RuleArn": rule_base + "/0a0b0c0d0e0f2010", "Priority": "10", "IsDefault": False,
+     "Conditions": [{"Field": "path-pattern", "Values": ["/legacy/*"], "PathPatternConfig": {"Values": ["/legacy/*"]}}],
+     "Actions": [{"Type": "forward", "TargetGroupArn": arn("targetgroup", "edge-onprem/0a0b0c0d0e0f1022"), "Order": 1}]},
+    {"RuleArn": rule_base + "/0a0b0c0d0e0f20ff", "Priority": "default", "IsDefault": True, "Conditions": [],
+     "Actions": listeners[-1]["DefaultActions"]}]})
 listen(edge, 81, "HTTP", [{"Type": "fixed-response", "Order": 1, "FixedResponseConfig": {"StatusCode": "503", "ContentType": "text/plain"}}])
 listen(edge, 82, "HTTP", forward(group("edge-onprem/0a0b0c0d0e0f1022", 443, "HTTPS", "ip", edge,
        [("172.16.5.10", 443, "all", "healthy")], [("load_balancing.cross_zone.enabled", "use_load_balancer_configuration")])))
