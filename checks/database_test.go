@@ -123,3 +123,32 @@ func TestDBInstanceEndpointName(t *testing.T) {
 		})
 	}
 }
+
+// TestManagedByNamesTheDBInstance: an RDS interface is named by the one
+// DB instance that singles it out, and stays unnamed when none or two do.
+func TestManagedByNamesTheDBInstance(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		dbs  []*DBInstance
+		want string
+	}{
+		{"one instance singles it out", []*DBInstance{{ID: "payments", VPCID: "vpc-app", SubnetIDs: []string{"subnet-b"}, SecurityGroupIDs: []string{"sg-server"}}}, "payments"},
+		{"no instance matches", []*DBInstance{{ID: "other", VPCID: "vpc-data"}}, ""},
+		{"two instances match", []*DBInstance{
+			{ID: "a", VPCID: "vpc-app", SubnetIDs: []string{"subnet-b"}, SecurityGroupIDs: []string{"sg-server"}},
+			{ID: "b", VPCID: "vpc-app", SubnetIDs: []string{"subnet-b"}, SecurityGroupIDs: []string{"sg-server"}}}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := twoVPCs()
+			e := b.n.ENIs["eni-server"]
+			e.Description = "RDSNetworkInterface"
+			b.n.DBInstances = map[string]*DBInstance{}
+			for _, db := range tc.dbs {
+				b.n.DBInstances[db.ID] = db
+			}
+			if m := b.n.ManagedBy(e); m.Kind != "RDS database" || m.Name != tc.want {
+				t.Errorf("ManagedBy = %+v, want an RDS database named %q", m, tc.want)
+			}
+		})
+	}
+}
