@@ -66,6 +66,7 @@ var AllowedActions = []string{
 	"logs:StartLiveTail",
 	"logs:StartQuery",
 	"logs:StopQuery",
+	"rds:DescribeDBClusters",
 	"rds:DescribeDBInstances",
 	"route53:GetHostedZone",
 	"route53:ListHostedZones",

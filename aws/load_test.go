@@ -257,6 +257,10 @@ func TestLoadAllReadsDBInstances(t *testing.T) {
 		!slices.Equal(db.SecurityGroupIDs, []string{topo.SGApp}) {
 		t.Errorf("DB instance %+v", db)
 	}
+	cl := n.DBClusters[topo.DBCluster]
+	if cl == nil || cl.Endpoint == "" || cl.ReaderEndpoint == "" || !slices.Equal(cl.Writers, []string{topo.DBClusterWriter}) {
+		t.Errorf("Aurora cluster %s: %+v, want its endpoints and writer %s", topo.DBCluster, cl, topo.DBClusterWriter)
+	}
 }
 
 func TestLoadPathNotFound(t *testing.T) {
@@ -285,7 +289,7 @@ var allKinds = []checks.DataKind{
 	inventory.KindResolverEndpoints, inventory.KindResolverEndpointIPs, inventory.KindResolverRules, inventory.KindResolverRuleAssociations,
 	inventory.KindDXVirtualInterfaces, inventory.KindDXAssociations,
 	checks.KindLoadBalancers, checks.KindListeners, inventory.KindListenerRules, inventory.KindLoadBalancerAttributes,
-	inventory.KindTargetGroups, inventory.KindTargetHealth, inventory.KindTargetGroupAttributes, checks.KindDBInstances,
+	inventory.KindTargetGroups, inventory.KindTargetHealth, inventory.KindTargetGroupAttributes, checks.KindDBInstances, checks.KindDBClusters,
 }
 
 // TestLoadAllSeededInventory checks that a full load reads every kind

@@ -81,6 +81,7 @@ func DumpCLI(ctx context.Context, endpoint, dir string) error {
 	}
 	first = append(first, cliCommand{File: filepath.Join(dir, "describe-virtual-interfaces.json"), Args: []string{"directconnect", "describe-virtual-interfaces"}})
 	first = append(first, cliCommand{File: filepath.Join(dir, "describe-db-instances.json"), Args: []string{"rds", "describe-db-instances"}})
+	first = append(first, cliCommand{File: filepath.Join(dir, "describe-db-clusters.json"), Args: []string{"rds", "describe-db-clusters"}})
 	for _, c := range []string{"describe-load-balancers", "describe-target-groups"} {
 		first = append(first, cliCommand{File: filepath.Join(dir, c+".json"), Args: []string{"elbv2", c}})
 	}

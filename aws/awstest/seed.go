@@ -61,6 +61,7 @@ type Topology struct {
 	ALB, ALBListener, ALBTargetGroup, ALBRule   string
 	ENILoadBalancer, LoadBalancerIP             string
 	DBInstance                                  string
+	DBCluster, DBClusterWriter                  string
 }
 
 // Clients holds unguarded SDK clients for seeding (the loader's clients
@@ -661,6 +662,21 @@ func SeedFull(ctx context.Context, c Clients) (*Topology, error) {
 			return err
 		}
 		t.DBInstance = *o.DBInstance.DBInstanceIdentifier
+		return nil
+	})
+	s.step("aurora cluster", func() error {
+		cl, err := c.RDS.CreateDBCluster(ctx, &rds.CreateDBClusterInput{DBClusterIdentifier: str("orders"), Engine: str("aurora-postgresql"),
+			MasterUsername: str("orders"), MasterUserPassword: str("not-a-secret-2"), DBSubnetGroupName: str("payments"), VpcSecurityGroupIds: []string{t.SGApp}})
+		if err != nil {
+			return err
+		}
+		t.DBCluster = *cl.DBCluster.DBClusterIdentifier
+		o, err := c.RDS.CreateDBInstance(ctx, &rds.CreateDBInstanceInput{DBInstanceIdentifier: str("orders-1"), DBInstanceClass: str("db.r6g.large"),
+			Engine: str("aurora-postgresql"), DBClusterIdentifier: str(t.DBCluster)})
+		if err != nil {
+			return err
+		}
+		t.DBClusterWriter = *o.DBInstance.DBInstanceIdentifier
 		return nil
 	})
 	if s.err != nil {

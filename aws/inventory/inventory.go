@@ -79,6 +79,8 @@ type Inventory struct {
 
 	// DBInstances are RDS's describe-db-instances.
 	DBInstances []rdstypes.DBInstance
+	// DBClusters are RDS's describe-db-clusters (Aurora).
+	DBClusters []rdstypes.DBCluster
 
 	// Present records which kinds were read (a snapshot file or a
 	// successful API call); a kind absent here becomes a checks.Gap.

@@ -139,6 +139,7 @@ func snapshotFiles(inv *inventory.Inventory) []snapshotFile {
 	add(checks.KindLoadBalancers, "LoadBalancers", inv.LoadBalancers)
 	add(inventory.KindTargetGroups, "TargetGroups", inv.TargetGroups)
 	add(checks.KindDBInstances, "DBInstances", inv.DBInstances)
+	add(checks.KindDBClusters, "DBClusters", inv.DBClusters)
 
 	// Outputs read per parent: one file each, the parent's ID last in the
 	// name. IDs go into file names, so anything that is not a plain ID is
