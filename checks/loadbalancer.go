@@ -283,3 +283,57 @@ func (w *walker) noTargetTakesIt(lb *LoadBalancer, li Listener) bool {
 	}
 	return false
 }
+
+// LoadBalancerEnd turns a destination named by a load balancer's ARN or
+// name (with an optional :PORT) into its DNS name, so that the path is
+// resolved as the source would resolve it (internal schemes to private
+// addresses, internet-facing ones to public addresses from outside) and
+// every node it answers with is evaluated. It reports false when typed
+// names no load balancer read, a name two of them share, or a Name tag of
+// an instance or interface.
+func (n *Network) LoadBalancerEnd(typed string) (string, bool) {
+	host, port := typed, ""
+	if i := strings.LastIndex(typed, ":"); i > 0 && isDigits(typed[i+1:]) {
+		host, port = typed[:i], typed[i:]
+	}
+	var found *LoadBalancer
+	if strings.HasPrefix(host, "arn:") {
+		found = n.LoadBalancers[host]
+	} else {
+		for _, inst := range n.Instances {
+			if inst.Name == host {
+				// A Name tag names what it tags first.
+				return "", false
+			}
+		}
+		for _, e := range n.ENIs {
+			if e.Name == host {
+				return "", false
+			}
+		}
+		for _, arn := range sortedKeys(n.LoadBalancers) {
+			if lb := n.LoadBalancers[arn]; lb.Name == host {
+				if found != nil {
+					return "", false
+				}
+				found = lb
+			}
+		}
+	}
+	if found == nil || found.DNSName == "" {
+		return "", false
+	}
+	return found.DNSName + port, true
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -145,3 +145,37 @@ func TestLoadBalancerTargetHealth(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadBalancerEnd: a load balancer named by its ARN or name is reached
+// by its DNS name; a Name tag of an instance or interface keeps its
+// meaning, and a name two load balancers share names neither.
+func TestLoadBalancerEnd(t *testing.T) {
+	const arn = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/api/0123456789abcdef"
+	for _, tc := range []struct {
+		name, typed, want string
+		setup             func(b *netBuilder)
+	}{
+		{"by ARN with a port", arn + ":443", "api-0123456789abcdef.elb.us-east-1.amazonaws.com:443", nil},
+		{"by ARN", arn, "api-0123456789abcdef.elb.us-east-1.amazonaws.com", nil},
+		{"by name with a port", "api:443", "api-0123456789abcdef.elb.us-east-1.amazonaws.com:443", nil},
+		{"an unknown ARN", arn + "0:443", "", nil},
+		{"a Name tag wins", "api:443", "", func(b *netBuilder) { b.n.ENIs["eni-peer"].Name = "api" }},
+		{"a name two load balancers share", "api", "", func(b *netBuilder) {
+			other := *b.n.LoadBalancers[arn]
+			other.ARN = arn + "ff"
+			b.n.LoadBalancers[other.ARN] = &other
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := twoVPCs()
+			b.loadBalancer("eni-server", "net/api/0123456789abcdef").DNSName = "api-0123456789abcdef.elb.us-east-1.amazonaws.com"
+			if tc.setup != nil {
+				tc.setup(b)
+			}
+			got, ok := b.n.LoadBalancerEnd(tc.typed)
+			if got != tc.want || ok != (tc.want != "") {
+				t.Errorf("LoadBalancerEnd(%q) = %q, %t; want %q", tc.typed, got, ok, tc.want)
+			}
+		})
+	}
+}
