@@ -140,7 +140,7 @@ func readListenerRules(inv *inventory.Inventory, doc map[string]any, _ string) e
 	for i, r := range rules {
 		listener, ok := ListenerOfRule(awssdk.ToString(r.RuleArn))
 		if !ok {
-			return fmt.Errorf("Rules[%d]: RuleArn %q does not name a listener", i, awssdk.ToString(r.RuleArn))
+			return fmt.Errorf("describe-rules entry %d: RuleArn %q does not name a listener", i, awssdk.ToString(r.RuleArn))
 		}
 		inv.ListenerRules[listener] = append(inv.ListenerRules[listener], r)
 	}
