@@ -282,6 +282,25 @@ func (w *walker) targetVerdict(q Query, src endpoint, f *forwarding, tg *TargetG
 	if s := w.n.Subnets[f.node.SubnetID]; nodeZone == "" && s != nil {
 		nodeZone = s.AZ
 	}
+	if tv.AZ == "" && tg.TargetType == "ip" {
+		// An address in the load balancer's VPC is in its interface's
+		// zone.
+		if a, err := netip.ParseAddr(t.ID); err == nil {
+			for _, e := range w.ix.enisByAddr[a] {
+				if e.VPCID == f.node.VPCID {
+					tv.AZ = e.AZ
+				}
+			}
+		}
+	}
+	if tv.AZ == "" || nodeZone == "" {
+		if on, known, why := crossZone(f.lb, tg); !on {
+			if !known {
+				why = "whether cross-zone load balancing is on is unknown: " + why
+			}
+			return unknown(fmt.Sprintf("the zone of %s or of the node %s is unknown, and %s, so whether this node sends to it is unknown", t.ID, f.node.ID, why))
+		}
+	}
 	if tv.AZ != "" && tv.AZ != "all" && nodeZone != "" && tv.AZ != nodeZone {
 		on, known, why := crossZone(f.lb, tg)
 		switch {

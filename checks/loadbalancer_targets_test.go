@@ -232,6 +232,14 @@ func TestTargetLegs(t *testing.T) {
 			withRules(b, ListenerRule{Priority: "1", Conditions: []string{"source-ip 10.0.0.0/16"}, SourceCIDRs: []netip.Prefix{pfx("10.0.0.0/16")}, OnlySourceIP: true, Actions: []string{"redirect"}})
 			b.n.SecurityGroups["sg-web"].Inbound = nil
 		}, "10.0.1.100:443", Reachable, map[string]string{}, ""},
+		{"an IP target in the VPC is in its interface's zone", func(b *netBuilder) {
+			tg(b).TargetType = "ip"
+			tg(b).Targets = []Target{{ID: "10.0.2.20", Port: 8443, State: "healthy"}}
+		}, "10.0.1.100:443", Unreachable, map[string]string{"10.0.2.20": "unreachable CROSS_ZONE_DISABLED"}, "service CROSS_ZONE_DISABLED"},
+		{"an IP target of unknown zone with cross-zone off: unknown", func(b *netBuilder) {
+			tg(b).TargetType = "ip"
+			tg(b).Targets = []Target{{ID: "10.0.2.99", Port: 8443, State: "healthy"}}
+		}, "10.0.1.100:443", Unknown, map[string]string{"10.0.2.99": "unknown"}, ""},
 		{"a fixed-response listener answers by itself: no second leg", func(b *netBuilder) {
 			asALB(b)
 			l := &b.n.LoadBalancers[legALB].Listeners[0]
