@@ -98,6 +98,9 @@ type walker struct {
 	// (loadbalancer_targets.go).
 	forwarding *forwarding
 	targets    []TargetVerdict
+	// outOfDNS says why the load balancer's DNS name does not answer with
+	// the node this path reached ("" when it does).
+	outOfDNS string
 	// legOf is set on the walker of a load balancer's leg to one target;
 	// preservedClient when that leg carries the client's address, whose
 	// ports legPorts then are.

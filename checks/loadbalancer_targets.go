@@ -129,9 +129,59 @@ func (w *walker) targetLegs(q Query, src endpoint) {
 			}
 		}
 	}
+	w.outOfDNS = w.zoneOutOfDNS(f, verdicts)
 	slices.SortStableFunc(verdicts, func(a, b TargetVerdict) int { return verdictRank(b.Verdict) - verdictRank(a.Verdict) })
 	w.targets = verdicts
 	w.settleTargets(f, verdicts, answers)
+}
+
+// zoneOutOfDNS says why the node's address is not in the load balancer's
+// DNS name, or "": "If there are no healthy targets in an enabled
+// Availability Zone" for a target group that does not balance across
+// zones, "we remove the IP address for the corresponding subnet from DNS";
+// when every zone is in that state the load balancer fails open and
+// answers with all of them (ELB user guide, target group health checks).
+func (w *walker) zoneOutOfDNS(f *forwarding, verdicts []TargetVerdict) string {
+	nodeZone := f.node.AZ
+	if nodeZone == "" || len(f.lb.Zones) < 2 {
+		return ""
+	}
+	healthyIn := func(zone string) (bool, string) {
+		groups := map[string]bool{}
+		healthy := map[string]bool{}
+		for _, tv := range verdicts {
+			groups[tv.TargetGroup] = true
+			h := strings.ToLower(tv.Health)
+			if (tv.AZ == zone || tv.AZ == "all") && (h == "healthy" || h == "unavailable") {
+				healthy[tv.TargetGroup] = true
+			}
+		}
+		for _, arn := range sortedKeys(groups) {
+			tg := w.n.TargetGroups[arn]
+			if tg == nil {
+				return true, ""
+			}
+			if on, known, _ := crossZone(f.lb, tg); !known || on {
+				continue
+			}
+			if !healthy[arn] {
+				return false, tg.Name
+			}
+		}
+		return true, ""
+	}
+	ok, group := healthyIn(nodeZone)
+	if ok {
+		return ""
+	}
+	for _, z := range f.lb.Zones {
+		if z != nodeZone {
+			if other, _ := healthyIn(z); other {
+				return fmt.Sprintf("target group %s has no healthy target in %s and does not balance across zones, so %s's DNS name leaves out the node %s there", group, nodeZone, f.lb.Name, f.node.ID)
+			}
+		}
+	}
+	return ""
 }
 
 // rulePlan is one place a request may go: a rule's (or the default

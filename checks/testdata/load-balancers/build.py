@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes snapshot/ for the load-balancers scenario: the demo account's EC2
-outputs, with the demo's own load balancer files left out, plus three load
+"""Writes snapshot/ for the load-balancers scenario: the demo account's
+outputs, with the demo's own load balancers, RDS and flow logs left out, plus three load
 balancers of this fixture (their interfaces, groups, listeners, target
 groups, target health and attributes), one rule of the ELB user guides per
 listener. Run from the repository root; README.md says what each case shows."""
@@ -30,7 +30,7 @@ shutil.rmtree(OUT, ignore_errors=True)
 os.makedirs(OUT)
 for name in sorted(os.listdir(DEMO)):
     cmd = name.split("_")[0].split(".")[0]
-    if (cmd.startswith("describe-") or cmd == "get-managed-prefix-list-entries") and cmd not in ("describe-load-balancers", "describe-listeners", "describe-target-groups",
+    if cmd not in ("describe-load-balancers", "describe-listeners", "describe-target-groups",
                                                  "describe-target-health", "describe-load-balancer-attributes",
                                                  "describe-target-group-attributes", "describe-db-instances", "describe-flow-logs"):
         shutil.copy(os.path.join(DEMO, name), os.path.join(OUT, name))
