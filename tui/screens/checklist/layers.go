@@ -172,7 +172,8 @@ func targetRows(targets []checks.TargetVerdict, ascii bool) []LayerRow {
 		case checks.Unreachable:
 			status = checks.StatusFail
 		}
-		rows = append(rows, LayerRow{Name: arrow + name, Status: screen.StatusOf(status), summary: cells.FromEngine(t.Reason, ascii), Target: t})
+		// Names and reasons carry AWS's strings: made inert here, once.
+		rows = append(rows, LayerRow{Name: arrow + cells.Clean(name, ascii), Status: screen.StatusOf(status), summary: cells.FromEngine(t.Reason, ascii), Target: t})
 	}
 	return rows
 }
