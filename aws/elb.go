@@ -19,7 +19,7 @@ import (
 // instead). A listener read that fails leaves a gap scoped to its load
 // balancer's ARN, so only that load balancer's service layer is unknown.
 func (l *Loader) loadBalancersTask(names []string, withTargetGroups bool) *task {
-	holds := []checks.DataKind{checks.KindListeners, inventory.KindLoadBalancerAttributes}
+	holds := []checks.DataKind{checks.KindListeners, inventory.KindListenerRules, inventory.KindLoadBalancerAttributes}
 	if withTargetGroups {
 		holds = append(holds, inventory.KindTargetGroups, inventory.KindTargetHealth, inventory.KindTargetGroupAttributes)
 	}
@@ -40,7 +40,7 @@ func (l *Loader) loadBalancersTask(names []string, withTargetGroups bool) *task 
 			ts := make([]*task, 0, 2*len(lbs))
 			for _, lb := range lbs {
 				arn := awssdk.ToString(lb.LoadBalancerArn)
-				ts = append(ts, l.listenersTask(arn), l.loadBalancerAttributesTask(arn))
+				ts = append(ts, l.listenersTask(arn, lb.Type == elbtypes.LoadBalancerTypeEnumApplication), l.loadBalancerAttributesTask(arn))
 				if withTargetGroups {
 					ts = append(ts, l.targetGroupsTask(awssdk.String(arn)))
 				}
@@ -49,7 +49,9 @@ func (l *Loader) loadBalancersTask(names []string, withTargetGroups bool) *task 
 		}, holds...)
 }
 
-func (l *Loader) listenersTask(lbARN string) *task {
+// listenersTask reads a load balancer's listeners, then, for an
+// Application Load Balancer, each listener's rules.
+func (l *Loader) listenersTask(lbARN string, application bool) *task {
 	return listTask(checks.KindListeners, "elasticloadbalancing:DescribeListeners", lbARN,
 		func(ctx context.Context, round int) ([]elbtypes.Listener, int, error) {
 			var out []elbtypes.Listener
@@ -62,6 +64,34 @@ func (l *Loader) listenersTask(lbARN string) *task {
 		},
 		func(inv *inventory.Inventory, items []elbtypes.Listener) {
 			inv.Listeners = mergeBy(inv.Listeners, items, func(v *elbtypes.Listener) string { return awssdk.ToString(v.ListenerArn) })
+		},
+		func(listeners []elbtypes.Listener) []*task {
+			// Only an Application Load Balancer's listeners have rules
+			// beyond the default one.
+			var ts []*task
+			if !application {
+				return nil
+			}
+			for _, li := range listeners {
+				ts = append(ts, l.rulesTask(awssdk.ToString(li.ListenerArn)))
+			}
+			return ts
+		}, inventory.KindListenerRules)
+}
+
+func (l *Loader) rulesTask(listenerARN string) *task {
+	return listTask(inventory.KindListenerRules, "elasticloadbalancing:DescribeRules", listenerARN,
+		func(ctx context.Context, round int) ([]elbtypes.Rule, int, error) {
+			var out []elbtypes.Rule
+			p := elasticloadbalancingv2.NewDescribeRulesPaginator(l.elb, &elasticloadbalancingv2.DescribeRulesInput{ListenerArn: awssdk.String(listenerARN)})
+			last, err := pages(ctx, round, p.HasMorePages, p.NextPage, func(o *elasticloadbalancingv2.DescribeRulesOutput) { out = append(out, o.Rules...) })
+			if err != nil {
+				return nil, last, fmt.Errorf("describe rules of %s: %w", listenerARN, err)
+			}
+			return out, last, nil
+		},
+		func(inv *inventory.Inventory, items []elbtypes.Rule) {
+			inv.ListenerRules[listenerARN] = append([]elbtypes.Rule{}, items...)
 		}, nil)
 }
 

@@ -226,6 +226,7 @@ func (l *Loader) allTasks() []*task {
 		l.loadBalancersTask(nil, false),
 		l.targetGroupsTask(nil),
 		l.dbInstancesTask(),
+		l.dbClustersTask(),
 	}
 }
 

@@ -257,6 +257,10 @@ func TestLoadAllReadsDBInstances(t *testing.T) {
 		!slices.Equal(db.SecurityGroupIDs, []string{topo.SGApp}) {
 		t.Errorf("DB instance %+v", db)
 	}
+	cl := n.DBClusters[topo.DBCluster]
+	if cl == nil || cl.Endpoint == "" || cl.ReaderEndpoint == "" || !slices.Equal(cl.Writers, []string{topo.DBClusterWriter}) {
+		t.Errorf("Aurora cluster %s: %+v, want its endpoints and writer %s", topo.DBCluster, cl, topo.DBClusterWriter)
+	}
 }
 
 func TestLoadPathNotFound(t *testing.T) {
@@ -284,8 +288,8 @@ var allKinds = []checks.DataKind{
 	inventory.KindPrefixListEntries, inventory.KindDHCPOptions, inventory.KindFlowLogs, inventory.KindAddresses, inventory.KindHostedZones, inventory.KindHostedZone, inventory.KindRecordSets,
 	inventory.KindResolverEndpoints, inventory.KindResolverEndpointIPs, inventory.KindResolverRules, inventory.KindResolverRuleAssociations,
 	inventory.KindDXVirtualInterfaces, inventory.KindDXAssociations,
-	checks.KindLoadBalancers, checks.KindListeners, inventory.KindLoadBalancerAttributes,
-	inventory.KindTargetGroups, inventory.KindTargetHealth, inventory.KindTargetGroupAttributes, checks.KindDBInstances,
+	checks.KindLoadBalancers, checks.KindListeners, inventory.KindListenerRules, inventory.KindLoadBalancerAttributes,
+	inventory.KindTargetGroups, inventory.KindTargetHealth, inventory.KindTargetGroupAttributes, checks.KindDBInstances, checks.KindDBClusters,
 }
 
 // TestLoadAllSeededInventory checks that a full load reads every kind
@@ -312,8 +316,10 @@ func TestLoadAllSeededInventory(t *testing.T) {
 			t.Errorf("%s not present", k)
 		}
 	}
-	if stats.Rounds != 2 {
-		t.Errorf("%d rounds, want 2 (listings, then what is read per parent)", stats.Rounds)
+	if stats.Rounds != 3 {
+		// An Application Load Balancer listener's rules can be asked
+		// for only by the listener's ARN, read per load balancer.
+		t.Errorf("%d rounds, want 3 (listings, what is read per parent, then each Application Load Balancer listener's rules)", stats.Rounds)
 	}
 	if stats.Calls != len(proxy.Calls()) || stats.Attempts != stats.Calls {
 		t.Errorf("stats count %d calls and %d attempts; the proxy saw %d requests", stats.Calls, stats.Attempts, len(proxy.Calls()))
@@ -395,6 +401,18 @@ func TestLoadAllSeededInventory(t *testing.T) {
 		"TGW route table":  net.TransitGatewayRouteTables[topo.TGWRouteTable] != nil,
 		"gateway endpoint": net.Endpoints[topo.EndpointS3] != nil,
 		"prefix list":      net.PrefixLists[topo.PrefixList] != nil && len(net.PrefixLists[topo.PrefixList].CIDRs) == 2,
+		"ALB listener rules": func() bool {
+			lb := net.LoadBalancers[topo.ALB]
+			if lb == nil || len(lb.Listeners) != 1 || !lb.Listeners[0].RulesRead {
+				return false
+			}
+			for _, r := range lb.Listeners[0].Rules {
+				if r.Priority == "10" && slices.Equal(r.TargetGroupARNs, []string{topo.ALBTargetGroup}) && slices.Equal(r.Conditions, []string{"path-pattern /api/*"}) {
+					return true
+				}
+			}
+			return false
+		}(),
 	} {
 		has(what+" in the network", ok)
 	}

@@ -200,7 +200,7 @@ func (l *Loader) LoadPath(ctx context.Context, from, to []string, onEvent func(E
 	if databases {
 		// RDS interfaces name no instance: the instances say which port
 		// answers and whether the database is public or running.
-		second = append(second, l.dbInstancesTask())
+		second = append(second, l.dbInstancesTask(), l.dbClustersTask())
 	}
 	r.spawn(int(r.maxRound.Load())+1, second...)
 	r.wg.Wait()

@@ -11,8 +11,23 @@ import (
 	"strings"
 )
 
-// KindDBInstances is the RDS data the service layer reads.
-const KindDBInstances DataKind = "describe-db-instances"
+// The RDS data the service and dns layers read.
+const (
+	KindDBInstances DataKind = "describe-db-instances"
+	KindDBClusters  DataKind = "describe-db-clusters"
+)
+
+// DBCluster is an Aurora DB cluster: its writer (cluster) endpoint, its
+// reader endpoint and the instances behind each.
+type DBCluster struct {
+	ID             string
+	Status         string
+	Endpoint       string
+	ReaderEndpoint string
+	Port           int
+	// Writers and Readers are the member instances' identifiers.
+	Writers, Readers []string
+}
 
 // DBInstance is an RDS DB instance.
 type DBInstance struct {
@@ -113,18 +128,65 @@ func (w *walker) dbInstanceDestination(q Query, src, dst endpoint) bool {
 // dbInstanceAnswer resolves an RDS endpoint name to the interface of the
 // instance that owns it: its private address, or from outside the
 // instance's VPC its public one when the instance is publicly accessible.
-// It reports false when the data does not single out one interface.
+// An Aurora cluster's endpoint resolves to its writer, its reader endpoint
+// to its readers (to the writer when it has none: "if the cluster contains
+// only a primary instance, the reader endpoint connects to the primary",
+// Aurora user guide, Aurora endpoints). It reports false when the data
+// does not single out the interfaces.
 func (w *walker) dbInstanceAnswer(ctx *dnsCtx, name string) ([]netip.Addr, bool) {
-	var db *DBInstance
 	for _, id := range sortedKeys(w.n.DBInstances) {
 		if d := w.n.DBInstances[id]; d.Address != "" && normName(d.Address) == name {
-			db = d
-			break
+			addr, e, ok := w.dbInstanceAddr(ctx, d)
+			if !ok {
+				return nil, false
+			}
+			w.dnsDecide(Decision{Component: d.ID, Step: "RDS endpoint " + name, Outcome: "allow",
+				Rule: fmt.Sprintf("the endpoint of DB instance %s, whose interface %s (its VPC, DB subnet group and security groups) has %s", d.ID, e.ID, addr)})
+			return []netip.Addr{addr}, true
 		}
 	}
-	if db == nil {
-		return nil, false
+	for _, id := range sortedKeys(w.n.DBClusters) {
+		cl := w.n.DBClusters[id]
+		var members []string
+		role := ""
+		switch {
+		case cl.Endpoint != "" && normName(cl.Endpoint) == name:
+			members, role = cl.Writers, "cluster (writer) endpoint"
+		case cl.ReaderEndpoint != "" && normName(cl.ReaderEndpoint) == name:
+			members, role = cl.Readers, "reader endpoint"
+			if len(members) == 0 {
+				members = cl.Writers
+			}
+		default:
+			continue
+		}
+		if len(members) == 0 || w.n.DBInstances == nil {
+			return nil, false
+		}
+		var addrs []netip.Addr
+		var parts []string
+		for _, m := range members {
+			db := w.n.DBInstances[m]
+			if db == nil {
+				return nil, false
+			}
+			addr, e, ok := w.dbInstanceAddr(ctx, db)
+			if !ok {
+				return nil, false
+			}
+			addrs = append(addrs, addr)
+			parts = append(parts, fmt.Sprintf("%s (%s, %s)", db.ID, e.ID, addr))
+		}
+		w.dnsDecide(Decision{Component: cl.ID, Step: "Aurora " + role + " " + name, Outcome: "allow",
+			Rule: fmt.Sprintf("the %s of DB cluster %s: %s", role, cl.ID, strings.Join(parts, ", "))})
+		return addrs, true
 	}
+	return nil, false
+}
+
+// dbInstanceAddr is the address a name of DB instance db answers with,
+// from the interface that db alone singles out.
+func (w *walker) dbInstanceAddr(ctx *dnsCtx, db *DBInstance) (netip.Addr, *ENI, bool) {
 	var enis []*ENI
 	for _, id := range w.ix.eniOrder {
 		e := w.n.ENIs[id]
@@ -136,17 +198,12 @@ func (w *walker) dbInstanceAnswer(ctx *dnsCtx, name string) ([]netip.Addr, bool)
 		}
 	}
 	if len(enis) != 1 {
-		return nil, false
+		return netip.Addr{}, nil, false
 	}
 	e := enis[0]
 	addr := e.PrimaryIP()
 	if db.PubliclyAccessible && ctx.vpcID != db.VPCID {
 		addr = e.PublicFor(e.PrimaryIP())
 	}
-	if !addr.IsValid() {
-		return nil, false
-	}
-	w.dnsDecide(Decision{Component: db.ID, Step: "RDS endpoint " + name, Outcome: "allow",
-		Rule: fmt.Sprintf("the endpoint of DB instance %s, whose interface %s (its VPC, DB subnet group and security groups) has %s", db.ID, e.ID, addr)})
-	return []netip.Addr{addr}, true
+	return addr, e, addr.IsValid()
 }

@@ -83,7 +83,10 @@ func TestDBInstancePubliclyAccessible(t *testing.T) {
 // TestDBInstanceEndpointName: "the endpoint ... resolves to the private IP
 // address from within the DB instance's VPC" and, for a publicly accessible
 // instance, to the public one from outside it (RDS user guide, "Working
-// with a DB instance in a VPC"); a private-zone CNAME to it follows.
+// with a DB instance in a VPC"); a private-zone CNAME to it follows. An
+// Aurora cluster endpoint resolves to its writer and the reader endpoint
+// to its readers, to the writer when there are none (Aurora user guide,
+// "Amazon Aurora endpoint connections").
 func TestDBInstanceEndpointName(t *testing.T) {
 	const endpoint = "payments.c8x2k1m9q4zt.us-east-1.rds.amazonaws.com"
 	for _, tc := range []struct {
@@ -103,6 +106,18 @@ func TestDBInstanceEndpointName(t *testing.T) {
 			e.RequesterID, e.Description = "amazon-rds", "RDSNetworkInterface"
 		}, endpoint, Unknown, StatusUnknown, ""},
 		{"another instance's name", nil, "other.c8x2k1m9q4zt.us-east-1.rds.amazonaws.com", Unknown, StatusUnknown, ""},
+		{"an Aurora cluster endpoint: its writer", func(b *netBuilder) {
+			b.n.DBClusters = map[string]*DBCluster{"orders": {ID: "orders", Endpoint: "orders.cluster-c8x2k1m9q4zt.us-east-1.rds.amazonaws.com",
+				ReaderEndpoint: "orders.cluster-ro-c8x2k1m9q4zt.us-east-1.rds.amazonaws.com", Writers: []string{"payments"}}}
+		}, "orders.cluster-c8x2k1m9q4zt.us-east-1.rds.amazonaws.com", Reachable, StatusPass, "10.0.2.20"},
+		{"an Aurora reader endpoint without readers: the writer", func(b *netBuilder) {
+			b.n.DBClusters = map[string]*DBCluster{"orders": {ID: "orders", Endpoint: "orders.cluster-c8x2k1m9q4zt.us-east-1.rds.amazonaws.com",
+				ReaderEndpoint: "orders.cluster-ro-c8x2k1m9q4zt.us-east-1.rds.amazonaws.com", Writers: []string{"payments"}}}
+		}, "orders.cluster-ro-c8x2k1m9q4zt.us-east-1.rds.amazonaws.com", Reachable, StatusPass, "10.0.2.20"},
+		{"an Aurora reader endpoint whose reader is not among the instances read", func(b *netBuilder) {
+			b.n.DBClusters = map[string]*DBCluster{"orders": {ID: "orders", Endpoint: "orders.cluster-c8x2k1m9q4zt.us-east-1.rds.amazonaws.com",
+				ReaderEndpoint: "orders.cluster-ro-c8x2k1m9q4zt.us-east-1.rds.amazonaws.com", Writers: []string{"payments"}, Readers: []string{"orders-2"}}}
+		}, "orders.cluster-ro-c8x2k1m9q4zt.us-east-1.rds.amazonaws.com", Unknown, StatusUnknown, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := dnsWorld()
@@ -119,6 +134,35 @@ func TestDBInstanceEndpointName(t *testing.T) {
 			}
 			if tc.want != "" && r.Destination.Address != tc.want {
 				t.Errorf("destination %s, want %s", r.Destination.Address, tc.want)
+			}
+		})
+	}
+}
+
+// TestManagedByNamesTheDBInstance: an RDS interface is named by the one
+// DB instance that singles it out, and stays unnamed when none or two do.
+func TestManagedByNamesTheDBInstance(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		dbs  []*DBInstance
+		want string
+	}{
+		{"one instance singles it out", []*DBInstance{{ID: "payments", VPCID: "vpc-app", SubnetIDs: []string{"subnet-b"}, SecurityGroupIDs: []string{"sg-server"}}}, "payments"},
+		{"no instance matches", []*DBInstance{{ID: "other", VPCID: "vpc-data"}}, ""},
+		{"two instances match", []*DBInstance{
+			{ID: "a", VPCID: "vpc-app", SubnetIDs: []string{"subnet-b"}, SecurityGroupIDs: []string{"sg-server"}},
+			{ID: "b", VPCID: "vpc-app", SubnetIDs: []string{"subnet-b"}, SecurityGroupIDs: []string{"sg-server"}}}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := twoVPCs()
+			e := b.n.ENIs["eni-server"]
+			e.Description = "RDSNetworkInterface"
+			b.n.DBInstances = map[string]*DBInstance{}
+			for _, db := range tc.dbs {
+				b.n.DBInstances[db.ID] = db
+			}
+			if m := b.n.ManagedBy(e); m.Kind != "RDS database" || m.Name != tc.want {
+				t.Errorf("ManagedBy = %+v, want an RDS database named %q", m, tc.want)
 			}
 		})
 	}

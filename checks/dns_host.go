@@ -66,8 +66,9 @@ func evaluateHost(n *Network, q Query, src endpoint, brief bool, patch *fixPatch
 		return rep
 	}
 	var worst Report
-	var verdicts []string
-	for i, a := range addrs {
+	var verdicts, outOfDNS []string
+	chosen := false
+	for _, a := range addrs {
 		w := newWalker(n)
 		w.brief = brief
 		w.patch = patch
@@ -87,18 +88,32 @@ func evaluateHost(n *Network, q Query, src endpoint, brief bool, patch *fixPatch
 		} else {
 			w.run(aq, src, d, &rep)
 			w.evalService(aq, src, d, &rep)
+			w.targetLegs(aq, src)
 		}
 		d.end.Input, d.end.Name = q.To.Raw, q.To.Host
 		rep.Source, rep.Destination = src.end, d.end
 		w.finish(&rep, aq, d)
 		rep.fixChanges = w.fixChanges
+		if w.outOfDNS != "" && len(addrs) > 1 {
+			// The load balancer's name does not answer with this node
+			// while its zone is unhealthy; it decides only if every node
+			// is left out (the name then fails open).
+			outOfDNS = append(outOfDNS, fmt.Sprintf("%s (%s)", a, w.outOfDNS))
+			if !chosen && (worst.Verdict == "" || verdictRank(rep.Verdict) > verdictRank(worst.Verdict)) {
+				worst = rep
+			}
+			continue
+		}
 		verdicts = append(verdicts, fmt.Sprintf("%s %s", a, rep.Verdict))
-		if i == 0 || verdictRank(rep.Verdict) > verdictRank(worst.Verdict) {
-			worst = rep
+		if !chosen || verdictRank(rep.Verdict) > verdictRank(worst.Verdict) {
+			worst, chosen = rep, true
 		}
 	}
-	if len(addrs) > 1 && !brief {
-		worst.Notes = append(worst.Notes, fmt.Sprintf("%s resolves to %d addresses; each was evaluated (%s) and this report shows %s, the first with the worst verdict", q.To.Host, len(addrs), strings.Join(verdicts, ", "), worst.Destination.Address))
+	if len(verdicts) > 1 && !brief {
+		worst.Notes = append(worst.Notes, fmt.Sprintf("%s resolves to %d addresses; each was evaluated (%s) and this report shows %s, the first with the worst verdict", q.To.Host, len(verdicts), strings.Join(verdicts, ", "), worst.Destination.Address))
+	}
+	if len(outOfDNS) > 0 && chosen && !brief {
+		worst.Notes = append(worst.Notes, "left out of the load balancer's DNS answer while their zone has no healthy target, so not evaluated: "+strings.Join(outOfDNS, "; "))
 	}
 	return worst
 }

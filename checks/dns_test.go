@@ -307,11 +307,11 @@ func TestDNSRecordChains(t *testing.T) {
 			addAlias(z, "y.example.internal", "x.example.internal.", "Zapp")
 		}, "x.example.internal", Unreachable, StatusFail, "DNS_LOOP", "Zapp", ""},
 		{"alias to a network load balancer", func(b *netBuilder, z *HostedZone) {
-			b.loadBalancer("eni-server", "net/api-nlb/0123456789abcdef", Listener{Port: 443, Protocol: "TLS", Actions: []string{"forward"}})
+			b.loadBalancer("eni-server", "net/api-nlb/0123456789abcdef", Listener{Port: 443, Protocol: "TLS", Actions: []string{"fixed-response"}})
 			addAlias(z, "api.example.internal", "api-nlb-0123456789abcdef.elb.us-east-1.amazonaws.com.", "Z26RNL4JYFTOTI")
 		}, "api.example.internal", Reachable, StatusPass, "", "", "10.0.2.20"},
 		{"alias to an internal application load balancer", func(b *netBuilder, z *HostedZone) {
-			b.loadBalancer("eni-server", "app/my-alb/50dc6c495c0c9188", Listener{Port: 443, Protocol: "HTTPS", Actions: []string{"forward"}})
+			b.loadBalancer("eni-server", "app/my-alb/50dc6c495c0c9188", Listener{Port: 443, Protocol: "HTTPS", Actions: []string{"fixed-response"}})
 			addAlias(z, "alb.example.internal", "dualstack.internal-my-alb-1234567890.us-east-1.elb.amazonaws.com.", "Z35SXDOTRQ7X7K")
 		}, "alb.example.internal", Reachable, StatusPass, "", "", "10.0.2.20"},
 		{"alias to an internet-facing load balancer answers its public address", func(b *netBuilder, z *HostedZone) {

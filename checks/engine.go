@@ -48,6 +48,7 @@ func evaluateWith(n *Network, q Query, brief bool, patch *fixPatch) (Report, err
 	rep.Source, rep.Destination = src.end, dst.end
 	w.run(q, src, dst, &rep)
 	w.evalService(q, src, dst, &rep)
+	w.targetLegs(q, src)
 	w.finish(&rep, q, dst)
 	rep.fixChanges = w.fixChanges
 	return rep, nil
@@ -102,6 +103,25 @@ type walker struct {
 	patch *fixPatch
 	// changes are the fixes offered, as changes to the model.
 	fixChanges map[string]*fixChange
+	// arrivedFrom and arrivedPorts are the source address and ports of the
+	// request as it reached the destination (after any translation): what
+	// a load balancer that preserves the client's address passes on.
+	arrivedFrom  netip.Addr
+	arrivedPorts PortRange
+	// forwarding is set when the destination is a load balancer whose
+	// listener forwards; targets holds the verdict of each of its targets
+	// (loadbalancer_targets.go).
+	forwarding *forwarding
+	targets    []TargetVerdict
+	// outOfDNS says why the load balancer's DNS name does not answer with
+	// the node this path reached ("" when it does).
+	outOfDNS string
+	// legOf is set on the walker of a load balancer's leg to one target;
+	// preservedClient when that leg carries the client's address, whose
+	// ports legPorts then are.
+	legOf           *forwarding
+	preservedClient bool
+	legPorts        PortRange
 }
 
 func newWalker(n *Network) *walker {
@@ -219,6 +239,9 @@ func (w *walker) run(q Query, src, dst endpoint, rep *Report) {
 		}
 		w.missing(LayerRoute, KindNetworkInterfaces, comp, "the network interfaces, which decide where addresses are delivered")
 	}
+	if w.legPorts != (PortRange{}) {
+		p.sports = w.legPorts
+	}
 	if q.SourcePort != 0 {
 		p.sports = PortRange{uint16(q.SourcePort), uint16(q.SourcePort)}
 	}
@@ -291,6 +314,7 @@ func (w *walker) finishForward(end walkEnd, p packet, src, dst endpoint, rep *Re
 		saved := w.hops
 		w.hops = nil
 		w.evalSGs(dw, true, end.pkt, sgContext{flags: end.flags, inbound: true}, "destination receives")
+		w.arrivedFrom, w.arrivedPorts = end.pkt.src, end.pkt.sports
 		destHops = w.hops
 		w.hops = saved
 		if len(w.hops) > 0 {
@@ -482,6 +506,7 @@ func (w *walker) finishOutside(pos position, end *walkEnd, p packet, src, dst en
 		return
 	}
 	w.evalSGs(fin.delivered, true, fin.pkt, sgContext{flags: fin.flags, inbound: true}, "destination receives")
+	w.arrivedFrom, w.arrivedPorts = fin.pkt.src, fin.pkt.sports
 	w.hop(fin.delivered.ID, "network-interface")
 	w.dir = Return
 	defer func() { w.dir = Forward }()

@@ -10,6 +10,7 @@ package checks
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,6 +39,12 @@ type LoadBalancer struct {
 	// has none, which is not the same as listeners that were not read).
 	Listeners     []Listener
 	ListenersRead bool
+	// Zones are the Availability Zones the load balancer enables, by
+	// name; a target elsewhere gets no traffic.
+	Zones []string
+	// Attributes are describe-load-balancer-attributes by key; nil when
+	// they were not read (an empty map when read and none set).
+	Attributes map[string]string
 }
 
 // Listener is one listener of a load balancer.
@@ -51,6 +58,29 @@ type Listener struct {
 	// redirect, fixed-response, authenticate-oidc, authenticate-cognito.
 	Actions []string
 	// TargetGroupARNs are the groups the forward action sends to.
+	TargetGroupARNs []string
+	// Rules are an Application Load Balancer listener's rules
+	// (describe-rules) in priority order, the default rule last;
+	// RulesRead says whether they were read. Without them the default
+	// actions above stand for every rule.
+	Rules     []ListenerRule
+	RulesRead bool
+}
+
+// ListenerRule is one rule of a listener.
+type ListenerRule struct {
+	// Priority is AWS's: a number, or "default".
+	Priority  string
+	IsDefault bool
+	// Conditions say what a request must carry to match, one line each
+	// ("path-pattern /api/*"); SourceCIDRs are the source-ip condition's
+	// ranges, the one condition the network decides.
+	Conditions  []string
+	SourceCIDRs []netip.Prefix
+	// OnlySourceIP says the rule's conditions are all source-ip (or it
+	// has none): whether a connection matches it is known.
+	OnlySourceIP    bool
+	Actions         []string
 	TargetGroupARNs []string
 }
 
@@ -66,6 +96,9 @@ type TargetGroup struct {
 	// TargetsRead says whether describe-target-health was read for the
 	// group (a group without targets has none, which is not the same).
 	TargetsRead bool
+	// Attributes are describe-target-group-attributes by key; nil when
+	// they were not read.
+	Attributes map[string]string
 }
 
 // Target is one registered target and its health.
@@ -178,13 +211,18 @@ func (w *walker) loadBalancerDestination(q Query, dst endpoint) {
 		}
 		rule := fmt.Sprintf("listener %d/%s", li.Port, strings.ToLower(li.Protocol))
 		w.decide(LayerService, Decision{Component: lb.ARN, Step: "listener of " + lb.Name, Outcome: "allow", Rule: rule + " (" + strings.Join(li.Actions, ", ") + ")"})
+		if li.RulesRead && len(li.Rules) > 0 {
+			// The rules decide where the request goes (targetLegs).
+			w.forwarding = &forwarding{lb: lb, listener: li, node: e}
+			return
+		}
 		if slices.Contains(li.Actions, "forward") {
 			if w.noTargetTakesIt(lb, li) {
 				return
 			}
-			// Say plainly that a green path stops at the load balancer.
-			w.find(LayerService, Finding{Code: "TARGETS_NOT_CHECKED", Severity: SeverityWarn, Component: lb.ARN, Rule: rule,
-				Detail: fmt.Sprintf("load balancer %s listens on %d/%s and forwards to its targets; reach does not yet check the leg from the load balancer to the targets (their security groups, network ACLs, routes and health), so check that at least one target is healthy and admits the load balancer (aws elbv2 describe-target-health)", lb.Name, li.Port, strings.ToLower(li.Protocol))})
+			// The second leg runs once the first is complete
+			// (targetLegs), from the node the connection arrived at.
+			w.forwarding = &forwarding{lb: lb, listener: li, node: e}
 		}
 		return
 	}
@@ -244,4 +282,58 @@ func (w *walker) noTargetTakesIt(lb *LoadBalancer, li Listener) bool {
 			Fix:    fmt.Sprintf("aws elbv2 describe-target-health --target-group-arn %s  (the Reason and Description say why each fails)", component)})
 	}
 	return false
+}
+
+// LoadBalancerEnd turns a destination named by a load balancer's ARN or
+// name (with an optional :PORT) into its DNS name, so that the path is
+// resolved as the source would resolve it (internal schemes to private
+// addresses, internet-facing ones to public addresses from outside) and
+// every node it answers with is evaluated. It reports false when typed
+// names no load balancer read, a name two of them share, or a Name tag of
+// an instance or interface.
+func (n *Network) LoadBalancerEnd(typed string) (string, bool) {
+	host, port := typed, ""
+	if i := strings.LastIndex(typed, ":"); i > 0 && isDigits(typed[i+1:]) {
+		host, port = typed[:i], typed[i:]
+	}
+	var found *LoadBalancer
+	if strings.HasPrefix(host, "arn:") {
+		found = n.LoadBalancers[host]
+	} else {
+		for _, inst := range n.Instances {
+			if inst.Name == host {
+				// A Name tag names what it tags first.
+				return "", false
+			}
+		}
+		for _, e := range n.ENIs {
+			if e.Name == host {
+				return "", false
+			}
+		}
+		for _, arn := range sortedKeys(n.LoadBalancers) {
+			if lb := n.LoadBalancers[arn]; lb.Name == host {
+				if found != nil {
+					return "", false
+				}
+				found = lb
+			}
+		}
+	}
+	if found == nil || found.DNSName == "" {
+		return "", false
+	}
+	return found.DNSName + port, true
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -42,7 +42,7 @@ func TestLoadBalancerListeners(t *testing.T) {
 	}{
 		{"a listener on the port", func(b *netBuilder) {
 			b.loadBalancer("eni-server", "net/api/0123456789abcdef", Listener{Port: 443, Protocol: "TCP", Actions: forward})
-		}, "10.0.2.20:443", "tcp", Reachable, StatusWarn, "TARGETS_NOT_CHECKED", "does not yet check the leg"},
+		}, "10.0.2.20:443", "tcp", Unknown, StatusUnknown, "TARGETS_NOT_CHECKED", "names no target group"},
 		{"no listener on the port", func(b *netBuilder) {
 			b.loadBalancer("eni-server", "net/api/0123456789abcdef", Listener{Port: 80, Protocol: "TCP", Actions: forward}, Listener{Port: 8443, Protocol: "TLS", Actions: forward})
 		}, "10.0.2.20:443", "tcp", Unreachable, StatusFail, "LOAD_BALANCER_LISTENER_PORT_RESTRICTION", "listeners on 80/tcp, 8443/tls"},
@@ -55,7 +55,7 @@ func TestLoadBalancerListeners(t *testing.T) {
 		{"a TCP_UDP listener takes UDP", func(b *netBuilder) {
 			b.n.SecurityGroups["sg-server"].Inbound = append(b.n.SecurityGroups["sg-server"].Inbound, SGRule{Protocol: ProtocolUDP, Ports: PortRange{53, 53}, Peer: SGPeer{CIDR: pfx("10.0.0.0/16")}})
 			b.loadBalancer("eni-server", "net/api/0123456789abcdef", Listener{Port: 53, Protocol: "TCP_UDP", Actions: forward})
-		}, "10.0.2.20:53", "udp", Reachable, StatusWarn, "TARGETS_NOT_CHECKED", ""},
+		}, "10.0.2.20:53", "udp", Unknown, StatusUnknown, "TARGETS_NOT_CHECKED", ""},
 		{"a fixed-response listener answers by itself", func(b *netBuilder) {
 			b.loadBalancer("eni-server", "app/web/0123456789abcdef", Listener{Port: 443, Protocol: "HTTPS", Actions: []string{"fixed-response"}})
 		}, "10.0.2.20:443", "tcp", Reachable, StatusPass, "", ""},
@@ -105,7 +105,9 @@ func TestLoadBalancerListeners(t *testing.T) {
 	}
 }
 
-// TestLoadBalancerTargetHealth: draining targets get no new connections
+// TestLoadBalancerTargetHealth: a group with no target taking traffic
+// refuses at the group, before any leg; the legs themselves are
+// TestTargetLegs's. Draining targets get no new connections
 // ("Elastic Load Balancing stops sending requests to targets that are
 // deregistering", ELB user guides, deregistration delay); unused ones are in
 // no use (target health states: "unused"); and "if a target group contains
@@ -121,13 +123,10 @@ func TestLoadBalancerTargetHealth(t *testing.T) {
 		verdict Verdict
 		code    string
 	}{
-		{"a healthy target", &TargetGroup{ARN: tgARN, TargetsRead: true, Targets: []Target{target("i-1", "healthy")}}, Reachable, "TARGETS_NOT_CHECKED"},
-		{"one healthy among draining", &TargetGroup{ARN: tgARN, TargetsRead: true, Targets: []Target{target("i-1", "draining"), target("i-2", "healthy")}}, Reachable, "TARGETS_NOT_CHECKED"},
 		{"no targets registered", &TargetGroup{ARN: tgARN, TargetsRead: true}, Unreachable, "TARGET_GROUP_NO_TARGETS"},
 		{"every target draining or unused", &TargetGroup{ARN: tgARN, TargetsRead: true, Targets: []Target{target("i-1", "draining"), target("i-2", "unused")}}, Unreachable, "TARGET_GROUP_NO_TARGETS"},
-		{"every target unhealthy: fails open", &TargetGroup{ARN: tgARN, TargetsRead: true, Targets: []Target{target("i-1", "unhealthy"), target("i-2", "unhealthy")}}, Reachable, "TARGETS_ALL_UNHEALTHY"},
-		{"health not read decides nothing", &TargetGroup{ARN: tgARN}, Reachable, "TARGETS_NOT_CHECKED"},
-		{"a group not among those read decides nothing", nil, Reachable, "TARGETS_NOT_CHECKED"},
+		{"health not read: unknown", &TargetGroup{ARN: tgARN}, Unknown, "DATA_MISSING"},
+		{"a group not among those read: unknown", nil, Unknown, "DATA_MISSING"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := twoVPCs()
@@ -142,6 +141,40 @@ func TestLoadBalancerTargetHealth(t *testing.T) {
 			}
 			if tc.verdict == Unreachable && (r.BlockedBy == nil || r.BlockedBy.Component != tgARN) {
 				t.Errorf("blocked_by %+v, want the target group %s", r.BlockedBy, tgARN)
+			}
+		})
+	}
+}
+
+// TestLoadBalancerEnd: a load balancer named by its ARN or name is reached
+// by its DNS name; a Name tag of an instance or interface keeps its
+// meaning, and a name two load balancers share names neither.
+func TestLoadBalancerEnd(t *testing.T) {
+	const arn = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/api/0123456789abcdef"
+	for _, tc := range []struct {
+		name, typed, want string
+		setup             func(b *netBuilder)
+	}{
+		{"by ARN with a port", arn + ":443", "api-0123456789abcdef.elb.us-east-1.amazonaws.com:443", nil},
+		{"by ARN", arn, "api-0123456789abcdef.elb.us-east-1.amazonaws.com", nil},
+		{"by name with a port", "api:443", "api-0123456789abcdef.elb.us-east-1.amazonaws.com:443", nil},
+		{"an unknown ARN", arn + "0:443", "", nil},
+		{"a Name tag wins", "api:443", "", func(b *netBuilder) { b.n.ENIs["eni-peer"].Name = "api" }},
+		{"a name two load balancers share", "api", "", func(b *netBuilder) {
+			other := *b.n.LoadBalancers[arn]
+			other.ARN = arn + "ff"
+			b.n.LoadBalancers[other.ARN] = &other
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := twoVPCs()
+			b.loadBalancer("eni-server", "net/api/0123456789abcdef").DNSName = "api-0123456789abcdef.elb.us-east-1.amazonaws.com"
+			if tc.setup != nil {
+				tc.setup(b)
+			}
+			got, ok := b.n.LoadBalancerEnd(tc.typed)
+			if got != tc.want || ok != (tc.want != "") {
+				t.Errorf("LoadBalancerEnd(%q) = %q, %t; want %q", tc.typed, got, ok, tc.want)
 			}
 		})
 	}

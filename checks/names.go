@@ -68,6 +68,11 @@ func (n *Network) ManagedBy(e *ENI) Managed {
 		}
 		return Managed{Kind: "NAT gateway", Name: name, ID: id}
 	case d == "RDSNetworkInterface":
+		// The interface names no instance; the one DB instance whose VPC,
+		// subnet group and security groups single it out does.
+		if dbs := n.dbInstanceOf(e); len(dbs) == 1 {
+			return Managed{Kind: "RDS database", Name: dbs[0].ID, ID: dbs[0].ID}
+		}
 		return Managed{Kind: "RDS database"}
 	}
 	return Managed{}

@@ -64,6 +64,9 @@ type Network struct {
 	// DBInstances holds the RDS DB instances by identifier; nil when not
 	// read.
 	DBInstances map[string]*DBInstance
+	// DBClusters holds the Aurora DB clusters by identifier; nil when not
+	// read.
+	DBClusters map[string]*DBCluster
 
 	// LinuxClientPorts and WindowsClientPorts replace the ephemeral port
 	// ranges clients are assumed to pick from (zero keeps AWS's defaults,

@@ -35,6 +35,10 @@ func (w *walker) reply(end walkEnd, src endpoint, d *ENI) {
 	if ds == nil {
 		return
 	}
+	if w.preservedClient {
+		w.replyThroughLoadBalancer(end, ds, d)
+		return
+	}
 	w.lastRoute = routeRef{}
 	back := w.walk(ds, d, r, pathFlags{}, src.eni)
 	w.checkReplyEnd(back, src)

@@ -156,6 +156,10 @@ type PathEnd struct {
 	Name     string `json:"name,omitempty"`
 	// External is true for an address outside the account.
 	External bool `json:"external,omitempty"`
+	// Targets are the verdicts of a load balancer's targets, each on the
+	// leg from the load balancer, when the destination is a load balancer
+	// that forwards the connection.
+	Targets []TargetVerdict `json:"targets,omitempty"`
 }
 
 // Report is the engine's answer for one path.

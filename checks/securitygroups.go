@@ -6,6 +6,7 @@ package checks
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 )
 
@@ -192,6 +193,12 @@ func (w *walker) sgRuleMatches(r SGRule, e *ENI, peer netip.Addr, p packet, ctx 
 // on) across a transit gateway; never public addresses, never after a
 // middlebox or a translation.
 func (w *walker) groupReferenceMatches(ref SGPeer, e *ENI, peer netip.Addr, ctx sgContext) match {
+	if w.preservedClient && ctx.inbound && slices.Contains(w.legOf.node.SecurityGroupIDs, ref.GroupID) {
+		// A target's rule that names the load balancer's group admits
+		// the load balancer's traffic even when it carries the client's
+		// address (ELB user guide, load-balancer-security-groups).
+		return matchYes
+	}
 	if ctx.flags.appliance || ctx.flags.natted || !peer.Is4() {
 		return matchNo
 	}

@@ -59,6 +59,13 @@ func unknownOr(a CheckArgs, err error) (Report, error) {
 // the instances and interfaces were read, and a *DataError when they were
 // not: the name may belong to one of them.
 func ResolveName(n *Network, flag, arg string) (string, error) {
+	if flag == "--to" {
+		// A load balancer is reached by its DNS name, whichever way it
+		// is named.
+		if to, ok := n.LoadBalancerEnd(arg); ok {
+			return to, nil
+		}
+	}
 	if !IsResourceName(arg) {
 		return arg, nil
 	}

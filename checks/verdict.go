@@ -66,6 +66,9 @@ func (w *walker) finish(rep *Report, q Query, dst endpoint) {
 	}
 	rep.returnHops = slices.CompactFunc(w.returnHops, func(a, b Hop) bool { return a.Component == b.Component })
 	rep.Notes = w.notes
+	if w.targets != nil {
+		rep.Destination.Targets = w.targets
+	}
 	switch {
 	case anyBlock:
 		rep.Verdict = Unreachable

@@ -8,7 +8,7 @@
 //
 // The account holds three VPCs: prod (10.0.0.0/16) with public, private,
 // data and Lambda subnets, a NAT gateway, an S3 gateway endpoint, a VPN
-// gateway to on-premises (172.16.0.0/12), an internal NLB, an RDS instance
+// gateway to on-premises (172.16.0.0/12), an internal NLB and ALB, an RDS instance
 // and Route 53 Resolver endpoints; staging (10.1.0.0/16), peered with prod,
 // whose private subnets reach the internet through a NAT instance; and an
 // isolated sandbox (10.2.0.0/16). The private hosted zone

@@ -102,6 +102,12 @@ func Text(w io.Writer, r *checks.Report, ascii bool) error {
 	if r.BlockedBy != nil {
 		fmt.Fprintf(&b, "blocked by: %s %s (%s, %s): %s\n", r.BlockedBy.Layer, r.BlockedBy.Component, r.BlockedBy.Code, r.BlockedBy.Direction, asciiSafe(r.BlockedBy.Rule, ascii))
 	}
+	if ts := r.Destination.Targets; len(ts) > 0 {
+		fmt.Fprintf(&b, "targets (%d, failing first):\n", len(ts))
+		for _, t := range ts {
+			fmt.Fprintf(&b, "  %-6s %s  %s\n", Mark(TargetStatus(t.Verdict), ascii), asciiSafe(TargetLine(t), ascii), asciiSafe(t.Reason, ascii))
+		}
+	}
 	for _, l := range r.Layers {
 		for _, f := range l.Findings {
 			if f.Severity == checks.SeverityInfo {
@@ -174,6 +180,12 @@ func Markdown(w io.Writer, r *checks.Report) error {
 		bb := r.BlockedBy
 		fmt.Fprintf(&b, "\n**Blocked by:** %s %s (%s, %s): %s\n", MarkdownText(bb.Layer), MarkdownCode(bb.Component), MarkdownText(bb.Code), MarkdownText(string(bb.Direction)), MarkdownText(bb.Rule))
 	}
+	if ts := r.Destination.Targets; len(ts) > 0 {
+		fmt.Fprintln(&b, "\n| target | verdict | why |\n|---|---|---|")
+		for _, t := range ts {
+			fmt.Fprintf(&b, "| %s | %s %s | %s |\n", MarkdownText(TargetLine(t)), Mark(TargetStatus(t.Verdict), false), t.Verdict, MarkdownText(t.Reason))
+		}
+	}
 	for _, l := range r.Layers {
 		for _, f := range l.Findings {
 			if f.Severity == checks.SeverityInfo {
@@ -221,6 +233,40 @@ func Markdown(w io.Writer, r *checks.Report) error {
 	baselineMarkdown(&b, r)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// TargetStatus is the checklist status a target's verdict shows as.
+func TargetStatus(v checks.Verdict) checks.Status {
+	switch v {
+	case checks.Reachable:
+		return checks.StatusPass
+	case checks.Unreachable:
+		return checks.StatusFail
+	}
+	return checks.StatusUnknown
+}
+
+// TargetLine names a load balancer's target: its ID and port, its zone,
+// its health, and where the path stops when it does.
+func TargetLine(t checks.TargetVerdict) string {
+	s := t.ID
+	if t.Name != "" {
+		s += " (" + t.Name + ")"
+	}
+	if t.Port != 0 {
+		s = fmt.Sprintf("%s:%d", s, t.Port)
+	}
+	if t.AZ != "" {
+		s += " " + t.AZ
+	}
+	s += " " + t.Health
+	if t.Rule != "" && t.Rule != "default action" {
+		s += ", by " + t.Rule
+	}
+	if t.BlockedBy != nil {
+		s += fmt.Sprintf(", blocked at %s %s (%s)", t.BlockedBy.Layer, t.BlockedBy.Component, t.BlockedBy.Code)
+	}
+	return s
 }
 
 // analyzerHeadline says in one line how the second opinion ended and

@@ -81,6 +81,7 @@ func DumpCLI(ctx context.Context, endpoint, dir string) error {
 	}
 	first = append(first, cliCommand{File: filepath.Join(dir, "describe-virtual-interfaces.json"), Args: []string{"directconnect", "describe-virtual-interfaces"}})
 	first = append(first, cliCommand{File: filepath.Join(dir, "describe-db-instances.json"), Args: []string{"rds", "describe-db-instances"}})
+	first = append(first, cliCommand{File: filepath.Join(dir, "describe-db-clusters.json"), Args: []string{"rds", "describe-db-clusters"}})
 	for _, c := range []string{"describe-load-balancers", "describe-target-groups"} {
 		first = append(first, cliCommand{File: filepath.Join(dir, c+".json"), Args: []string{"elbv2", c}})
 	}
@@ -186,7 +187,30 @@ func DumpCLI(ctx context.Context, endpoint, dir string) error {
 	for _, a := range tgs {
 		second = append(second, perARN("describe-target-health", "--target-group-arn", a), perARN("describe-target-group-attributes", "--target-group-arn", a))
 	}
-	return runCLI(ctx, endpoint, second)
+	if err := runCLI(ctx, endpoint, second); err != nil {
+		return err
+	}
+
+	// The rules of each Application Load Balancer listener, with the
+	// listeners' ARNs from the second batch.
+	types, err := ids("describe-load-balancers", "LoadBalancers", "Type")
+	if err != nil {
+		return err
+	}
+	var third []cliCommand
+	for i, a := range lbs {
+		if i >= len(types) || types[i] != "application" {
+			continue
+		}
+		listeners, err := ids(strings.TrimSuffix(filepath.Base(perARN("describe-listeners", "", a).File), ".json"), "Listeners", "ListenerArn")
+		if err != nil {
+			return err
+		}
+		for _, li := range listeners {
+			third = append(third, perARN("describe-rules", "--listener-arn", li))
+		}
+	}
+	return runCLI(ctx, endpoint, third)
 }
 
 // runCLI runs the commands through the in-process driver, or one aws

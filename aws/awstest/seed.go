@@ -58,8 +58,10 @@ type Topology struct {
 	ResolverOutboundIPs, ResolverInboundIPs     []string
 	HostedZoneName, ForwardDomain, DBRecordName string
 	LoadBalancer, Listener, TargetGroup         string
+	ALB, ALBListener, ALBTargetGroup, ALBRule   string
 	ENILoadBalancer, LoadBalancerIP             string
 	DBInstance                                  string
+	DBCluster, DBClusterWriter                  string
 }
 
 // Clients holds unguarded SDK clients for seeding (the loader's clients
@@ -617,6 +619,37 @@ func SeedFull(ctx context.Context, c Clients) (*Topology, error) {
 		t.ENILoadBalancer = *o.NetworkInterface.NetworkInterfaceId
 		return nil
 	})
+	s.step("application load balancer", func() error {
+		// An Application Load Balancer's listener has rules beyond its
+		// default action: one forwarding /api/* to its own group.
+		lb, err := c.ELB.CreateLoadBalancer(ctx, &elasticloadbalancingv2.CreateLoadBalancerInput{Name: str("web"), Type: elbtypes.LoadBalancerTypeEnumApplication,
+			Scheme: elbtypes.LoadBalancerSchemeEnumInternal, Subnets: []string{t.SubnetAPublic, t.SubnetAPrivate}, SecurityGroups: []string{t.SGWeb}})
+		if err != nil {
+			return err
+		}
+		t.ALB = *lb.LoadBalancers[0].LoadBalancerArn
+		tg, err := c.ELB.CreateTargetGroup(ctx, &elasticloadbalancingv2.CreateTargetGroupInput{Name: str("web-api"), Protocol: elbtypes.ProtocolEnumHttp,
+			Port: awssdk.Int32(8080), VpcId: str(t.VPCA), TargetType: elbtypes.TargetTypeEnumInstance})
+		if err != nil {
+			return err
+		}
+		t.ALBTargetGroup = *tg.TargetGroups[0].TargetGroupArn
+		l, err := c.ELB.CreateListener(ctx, &elasticloadbalancingv2.CreateListenerInput{LoadBalancerArn: str(t.ALB), Protocol: elbtypes.ProtocolEnumHttp,
+			Port: awssdk.Int32(80), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumFixedResponse,
+				FixedResponseConfig: &elbtypes.FixedResponseActionConfig{StatusCode: str("404")}}}})
+		if err != nil {
+			return err
+		}
+		t.ALBListener = *l.Listeners[0].ListenerArn
+		r, err := c.ELB.CreateRule(ctx, &elasticloadbalancingv2.CreateRuleInput{ListenerArn: str(t.ALBListener), Priority: awssdk.Int32(10),
+			Conditions: []elbtypes.RuleCondition{{Field: str("path-pattern"), Values: []string{"/api/*"}}},
+			Actions:    []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: str(t.ALBTargetGroup)}}})
+		if err != nil {
+			return err
+		}
+		t.ALBRule = *r.Rules[0].RuleArn
+		return nil
+	})
 	s.step("db instance", func() error {
 		if _, err := c.RDS.CreateDBSubnetGroup(ctx, &rds.CreateDBSubnetGroupInput{DBSubnetGroupName: str("payments"), DBSubnetGroupDescription: str("payments"),
 			SubnetIds: []string{t.SubnetAPublic, t.SubnetAPrivate}}); err != nil {
@@ -629,6 +662,21 @@ func SeedFull(ctx context.Context, c Clients) (*Topology, error) {
 			return err
 		}
 		t.DBInstance = *o.DBInstance.DBInstanceIdentifier
+		return nil
+	})
+	s.step("aurora cluster", func() error {
+		cl, err := c.RDS.CreateDBCluster(ctx, &rds.CreateDBClusterInput{DBClusterIdentifier: str("orders"), Engine: str("aurora-postgresql"),
+			MasterUsername: str("orders"), MasterUserPassword: str("not-a-secret-2"), DBSubnetGroupName: str("payments"), VpcSecurityGroupIds: []string{t.SGApp}})
+		if err != nil {
+			return err
+		}
+		t.DBCluster = *cl.DBCluster.DBClusterIdentifier
+		o, err := c.RDS.CreateDBInstance(ctx, &rds.CreateDBInstanceInput{DBInstanceIdentifier: str("orders-1"), DBInstanceClass: str("db.r6g.large"),
+			Engine: str("aurora-postgresql"), DBClusterIdentifier: str(t.DBCluster)})
+		if err != nil {
+			return err
+		}
+		t.DBClusterWriter = *o.DBInstance.DBInstanceIdentifier
 		return nil
 	})
 	if s.err != nil {

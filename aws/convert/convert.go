@@ -81,6 +81,7 @@ func Network(inv *inventory.Inventory) (*checks.Network, error) {
 	c.loadBalancers()
 	c.targetGroups()
 	c.dbInstances()
+	c.dbClusters()
 	if err := convertDNS(inv, c.n); err != nil {
 		c.errs = append(c.errs, err)
 	}

@@ -2,6 +2,7 @@ package convert_test
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -66,6 +67,9 @@ type corpusFlow struct {
 	// via lists components the request must pass (the report's hops);
 	// replyVia lists components the reply's route lookups must consult.
 	via, replyVia []string
+	// targets are the verdicts of a load balancer's targets on the leg
+	// from the node the path reaches, by target ID.
+	targets map[string]checks.Verdict
 }
 
 // corpusFlows are the flows of Batfish's AwsConfiguration*Test suites, plus
@@ -599,17 +603,27 @@ var corpusFlows = []corpusFlow{
 	// balancer has no listeners, it can't receive traffic from clients"
 	// (ELB user guide, load-balancer-listeners): a port without a listener
 	// is refused by the load balancer itself.
+	//
+	// The listener forwards to test-lb-tg: test1 (us-east-2b) and test20
+	// (us-east-2a), healthy on port 22, whose group admits the jump host.
+	// The load balancer turns cross-zone on, but the snapshot has no
+	// target group attributes, and the group's
+	// load_balancing.cross_zone.enabled may override the load balancer's:
+	// the node reaches the target in its own zone, and the other is
+	// unknown (ELB user guide, network/target-group-cross-zone).
 	{
-		name:     "jump host to the NLB's first address on its listener port 80: an NLB without security groups filters nothing",
+		name:     "jump host to the NLB's first address on its listener port 80: an NLB without security groups filters nothing; the node in us-east-2b reaches test1",
 		snapshot: "test-load-balancer", from: "i-0c8ce8bbdd98cc4e8", to: "10.1.1.237:80",
 		batfish: "ACCEPTED both ways (forwarded to a server)",
 		want:    checks.Reachable,
+		targets: map[string]checks.Verdict{"i-055b0db7be365202c": checks.Reachable, "i-0f4af951d61a19245": checks.Unknown},
 	},
 	{
-		name:     "jump host to the NLB's second address on its listener port 80: an NLB without security groups filters nothing",
+		name:     "jump host to the NLB's second address on its listener port 80: an NLB without security groups filters nothing; the node in us-east-2a reaches test20",
 		snapshot: "test-load-balancer", from: "i-0c8ce8bbdd98cc4e8", to: "10.1.20.123:80",
 		batfish: "ACCEPTED both ways (forwarded to a server)",
 		want:    checks.Reachable,
+		targets: map[string]checks.Verdict{"i-0f4af951d61a19245": checks.Reachable, "i-055b0db7be365202c": checks.Unknown},
 	},
 	{
 		name:     "jump host to the NLB's first address on tcp 81: the NLB listens only on 80",
@@ -722,6 +736,15 @@ func (f *corpusFlow) mismatches(rep *checks.Report) []string {
 		}
 	} else if f.want == checks.Reachable && rep.Exit != nil {
 		out = append(out, fmt.Sprintf("exit through %s, want delivery inside the account", rep.Exit.Gateway))
+	}
+	if f.targets != nil {
+		got := map[string]checks.Verdict{}
+		for _, t := range rep.Destination.Targets {
+			got[t.ID] = t.Verdict
+		}
+		if !maps.Equal(got, f.targets) {
+			out = append(out, fmt.Sprintf("targets %v, want %v", got, f.targets))
+		}
 	}
 	for _, c := range f.via {
 		if !slices.ContainsFunc(rep.Hops, func(h checks.Hop) bool { return h.Component == c }) {

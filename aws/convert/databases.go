@@ -48,3 +48,39 @@ func (c *netConverter) dbInstances() {
 		c.n.DBInstances[id] = db
 	}
 }
+
+// dbClusters converts the Aurora DB clusters: their endpoints and which
+// member instance writes and which read. The map stays nil when
+// describe-db-clusters was not read.
+func (c *netConverter) dbClusters() {
+	if !c.inv.Present[checks.KindDBClusters] {
+		return
+	}
+	if _, gap := c.inventoryGap(checks.KindDBClusters, ""); gap {
+		return
+	}
+	c.n.DBClusters = map[string]*checks.DBCluster{}
+	for i, d := range c.inv.DBClusters {
+		id := awsString(d.DBClusterIdentifier)
+		if id == "" {
+			c.noID(checks.KindDBClusters, "describe-db-clusters", fmt.Sprintf("entry %d", i), "DBClusterIdentifier")
+			continue
+		}
+		cl := &checks.DBCluster{ID: id, Status: awsString(d.Status), Endpoint: awsString(d.Endpoint), ReaderEndpoint: awsString(d.ReaderEndpoint)}
+		if d.Port != nil {
+			cl.Port = int(*d.Port)
+		}
+		for _, m := range d.DBClusterMembers {
+			mid := awsString(m.DBInstanceIdentifier)
+			if mid == "" {
+				continue
+			}
+			if m.IsClusterWriter != nil && *m.IsClusterWriter {
+				cl.Writers = append(cl.Writers, mid)
+			} else {
+				cl.Readers = append(cl.Readers, mid)
+			}
+		}
+		c.n.DBClusters[id] = cl
+	}
+}

@@ -2,8 +2,12 @@ package convert
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
+
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/reachnet/reach/aws/inventory"
 	"github.com/reachnet/reach/checks"
@@ -41,6 +45,13 @@ func (c *netConverter) loadBalancers() {
 			State:         state,
 			DNSName:       strings.ToLower(awsString(lb.DNSName)),
 			ListenersRead: listenersRead && !scoped,
+			Attributes: elbAttributes(c, inventory.KindLoadBalancerAttributes, arn, c.inv.LoadBalancerAttributes,
+				func(a elbtypes.LoadBalancerAttribute) (*string, *string) { return a.Key, a.Value }),
+		}
+		for _, z := range lb.AvailabilityZones {
+			if name := awsString(z.ZoneName); name != "" {
+				c.n.LoadBalancers[arn].Zones = append(c.n.LoadBalancers[arn].Zones, name)
+			}
 		}
 	}
 	for i, l := range c.inv.Listeners {
@@ -74,8 +85,83 @@ func (c *netConverter) loadBalancers() {
 				}
 			}
 		}
+		li.Rules, li.RulesRead = c.listenerRules(li.ARN)
 		lb.Listeners = append(lb.Listeners, li)
 	}
+}
+
+// listenerRules converts a listener's describe-rules, by priority with
+// the default rule last. They count as read when the output holds the
+// listener's rules (it always lists the default one) and no gap covers it.
+func (c *netConverter) listenerRules(listener string) ([]checks.ListenerRule, bool) {
+	raw, read := c.inv.ListenerRules[listener]
+	if !read || len(raw) == 0 || !c.inv.Present[inventory.KindListenerRules] {
+		return nil, false
+	}
+	if _, gap := c.inventoryGap(inventory.KindListenerRules, listener); gap {
+		return nil, false
+	}
+	var rules []checks.ListenerRule
+	for _, r := range raw {
+		rule := checks.ListenerRule{Priority: awsString(r.Priority), IsDefault: r.IsDefault != nil && *r.IsDefault, OnlySourceIP: true}
+		for _, cond := range r.Conditions {
+			field := awsString(cond.Field)
+			values := cond.Values
+			switch {
+			case cond.SourceIpConfig != nil:
+				values = cond.SourceIpConfig.Values
+			case cond.HostHeaderConfig != nil:
+				values = cond.HostHeaderConfig.Values
+			case cond.PathPatternConfig != nil:
+				values = cond.PathPatternConfig.Values
+			case cond.HttpRequestMethodConfig != nil:
+				values = cond.HttpRequestMethodConfig.Values
+			case cond.HttpHeaderConfig != nil:
+				values = append([]string{awsString(cond.HttpHeaderConfig.HttpHeaderName)}, cond.HttpHeaderConfig.Values...)
+			}
+			if field != "source-ip" {
+				rule.OnlySourceIP = false
+			} else {
+				for _, v := range values {
+					p, err := netip.ParsePrefix(v)
+					if err != nil {
+						// A range reach cannot read: whether the rule
+						// matches is unknown.
+						rule.OnlySourceIP = false
+						continue
+					}
+					rule.SourceCIDRs = append(rule.SourceCIDRs, p.Masked())
+				}
+			}
+			rule.Conditions = append(rule.Conditions, inventory.Sanitize(field+" "+strings.Join(values, ",")))
+		}
+		for _, a := range r.Actions {
+			rule.Actions = append(rule.Actions, inventory.Sanitize(string(a.Type)))
+			if arn := awsString(a.TargetGroupArn); arn != "" && !slices.Contains(rule.TargetGroupARNs, arn) {
+				rule.TargetGroupARNs = append(rule.TargetGroupARNs, arn)
+			}
+			if a.ForwardConfig != nil {
+				for _, tg := range a.ForwardConfig.TargetGroups {
+					if arn := awsString(tg.TargetGroupArn); arn != "" && !slices.Contains(rule.TargetGroupARNs, arn) {
+						rule.TargetGroupARNs = append(rule.TargetGroupARNs, arn)
+					}
+				}
+			}
+		}
+		rules = append(rules, rule)
+	}
+	slices.SortStableFunc(rules, func(a, b checks.ListenerRule) int {
+		if a.IsDefault != b.IsDefault {
+			if a.IsDefault {
+				return 1
+			}
+			return -1
+		}
+		x, _ := strconv.Atoi(a.Priority)
+		y, _ := strconv.Atoi(b.Priority)
+		return x - y
+	})
+	return rules, true
 }
 
 // targetGroups converts the target groups and their targets' health. A
@@ -97,6 +183,8 @@ func (c *netConverter) targetGroups() {
 		if tg.Port != nil {
 			g.Port = int(*tg.Port)
 		}
+		g.Attributes = elbAttributes(c, inventory.KindTargetGroupAttributes, arn, c.inv.TargetGroupAttributes,
+			func(a elbtypes.TargetGroupAttribute) (*string, *string) { return a.Key, a.Value })
 		health, read := c.inv.TargetHealth[arn]
 		_, gap := c.inventoryGap(inventory.KindTargetHealth, arn)
 		g.TargetsRead = read && !gap
@@ -122,4 +210,24 @@ func (c *netConverter) targetGroups() {
 		}
 		c.n.TargetGroups[arn] = g
 	}
+}
+
+// elbAttributes turns a load balancer's or target group's attributes into
+// a map, or nil when they were not read for that parent (no output, or a
+// gap covering it): a default then cannot be assumed, since the attribute
+// may have changed it.
+func elbAttributes[T any](c *netConverter, kind checks.DataKind, parent string, byParent map[string][]T, keyValue func(T) (*string, *string)) map[string]string {
+	list, read := byParent[parent]
+	if !read || !c.inv.Present[kind] {
+		return nil
+	}
+	if _, gap := c.inventoryGap(kind, parent); gap {
+		return nil
+	}
+	out := make(map[string]string, len(list))
+	for _, a := range list {
+		k, v := keyValue(a)
+		out[awsString(k)] = awsString(v)
+	}
+	return out
 }

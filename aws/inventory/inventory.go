@@ -73,9 +73,14 @@ type Inventory struct {
 	TargetHealth           map[string][]elbtypes.TargetHealthDescription // by target group ARN
 	LoadBalancerAttributes map[string][]elbtypes.LoadBalancerAttribute   // by load balancer ARN
 	TargetGroupAttributes  map[string][]elbtypes.TargetGroupAttribute    // by target group ARN
+	// ListenerRules are describe-rules by listener ARN (an Application
+	// Load Balancer's listener rules; each rule's ARN names its listener).
+	ListenerRules map[string][]elbtypes.Rule
 
 	// DBInstances are RDS's describe-db-instances.
 	DBInstances []rdstypes.DBInstance
+	// DBClusters are RDS's describe-db-clusters (Aurora).
+	DBClusters []rdstypes.DBCluster
 
 	// Present records which kinds were read (a snapshot file or a
 	// successful API call); a kind absent here becomes a checks.Gap.
@@ -120,6 +125,7 @@ func NewInventory() *Inventory {
 		TargetHealth:               map[string][]elbtypes.TargetHealthDescription{},
 		LoadBalancerAttributes:     map[string][]elbtypes.LoadBalancerAttribute{},
 		TargetGroupAttributes:      map[string][]elbtypes.TargetGroupAttribute{},
+		ListenerRules:              map[string][]elbtypes.Rule{},
 		Present:                    map[checks.DataKind]bool{},
 	}
 }
@@ -178,8 +184,9 @@ func HostedZoneID(id string) string {
 }
 
 // The Elastic Load Balancing kinds beyond those the service layer reads
-// (checks.KindLoadBalancers, checks.KindListeners). Target health and
-// attributes are read per parent, whose ARN a gap carries in Gap.Scope.
+// (checks.KindLoadBalancers, checks.KindListeners). Target health,
+// attributes and listener rules are read per parent, whose ARN a gap
+// carries in Gap.Scope.
 const (
 	KindListenerRules          checks.DataKind = "describe-rules"
 	KindTargetGroups           checks.DataKind = "describe-target-groups"

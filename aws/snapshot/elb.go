@@ -1,10 +1,12 @@
 package snapshot
 
 import (
+	"fmt"
 	"net/url"
 	"path"
 	"strings"
 
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/reachnet/reach/aws/inventory"
@@ -105,4 +107,55 @@ func readAttributes(inv *inventory.Inventory, doc map[string]any, parent string)
 		return appendItemsTo(doc, "Attributes", inv.TargetGroupAttributes, parent)
 	}
 	return appendItemsTo(doc, "Attributes", inv.LoadBalancerAttributes, parent)
+}
+
+// isListenerRuleList tells describe-rules apart from other outputs with a
+// Rules key: its rules are Elastic Load Balancing listener rules.
+func isListenerRuleList(doc map[string]any) bool {
+	items, ok := doc["Rules"].([]any)
+	if !ok {
+		return false
+	}
+	for _, it := range items {
+		m, ok := it.(map[string]any)
+		if !ok {
+			return false
+		}
+		arn, _ := m["RuleArn"].(string)
+		if !strings.Contains(arn, ":listener-rule/") {
+			return false
+		}
+	}
+	return true
+}
+
+// readListenerRules reads describe-rules; each rule's ARN names its
+// listener ("…:listener-rule/app/NAME/LB/LISTENER/RULE" belongs to
+// "…:listener/app/NAME/LB/LISTENER"), so the file name need not.
+func readListenerRules(inv *inventory.Inventory, doc map[string]any, _ string) error {
+	var rules []elbtypes.Rule
+	if err := decodeKey(doc, "Rules", &rules); err != nil {
+		return err
+	}
+	for i, r := range rules {
+		listener, ok := ListenerOfRule(awssdk.ToString(r.RuleArn))
+		if !ok {
+			return fmt.Errorf("describe-rules entry %d: RuleArn %q does not name a listener", i, awssdk.ToString(r.RuleArn))
+		}
+		inv.ListenerRules[listener] = append(inv.ListenerRules[listener], r)
+	}
+	return nil
+}
+
+// ListenerOfRule returns the ARN of the listener a rule's ARN belongs to.
+func ListenerOfRule(ruleARN string) (string, bool) {
+	head, path, ok := strings.Cut(ruleARN, ":listener-rule/")
+	if !ok {
+		return "", false
+	}
+	i := strings.LastIndex(path, "/")
+	if i <= 0 {
+		return "", false
+	}
+	return head + ":listener/" + path[:i], true
 }

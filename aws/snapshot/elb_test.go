@@ -98,3 +98,32 @@ func TestBatfishLoadBalancerFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestListenerRules: describe-rules names no listener, but each rule's ARN
+// does; a Rules output of another service is not mistaken for it.
+func TestListenerRules(t *testing.T) {
+	const listener = "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/web/0123456789abcdef/fedcba9876543210"
+	const rule = "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener-rule/app/web/0123456789abcdef/fedcba9876543210/0011223344556677"
+	inv := mustSnapshot(t, map[string]string{
+		"rules.json": `{"Rules": [{"RuleArn": "` + rule + `", "Priority": "10", "IsDefault": false,
+			"Conditions": [{"Field": "path-pattern", "Values": ["/api/*"]}], "Actions": [{"Type": "forward", "TargetGroupArn": "` + testTG + `"}]}]}`,
+	})
+	if r := inv.ListenerRules[listener]; len(r) != 1 || *r[0].Priority != "10" || !inv.Present[inventory.KindListenerRules] {
+		t.Fatalf("rules by listener: %+v", inv.ListenerRules)
+	}
+	for _, tc := range []struct{ name, rule, listener string }{
+		{"a rule of an application listener", rule, listener},
+		{"not a rule", "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/web/0123456789abcdef/fedcba9876543210", ""},
+		{"a rule without its own ID", "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener-rule/x", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := ListenerOfRule(tc.rule)
+			if got != tc.listener || ok != (tc.listener != "") {
+				t.Errorf("ListenerOfRule(%s) = %q, %t; want %q", tc.rule, got, ok, tc.listener)
+			}
+		})
+	}
+	if isListenerRuleList(map[string]any{"Rules": []any{map[string]any{"Name": "nightly", "Arn": "arn:aws:events:us-east-1:111122223333:rule/nightly"}}}) {
+		t.Error("an EventBridge rule list read as listener rules")
+	}
+}

@@ -515,6 +515,12 @@ var outputs = []output{
 			return inventory.KindLoadBalancerAttributes
 		},
 		read: readAttributes},
+	{key: "Rules", command: "elbv2 describe-rules", kind: inventory.KindListenerRules, match: isListenerRuleList,
+		read: readListenerRules},
+	{key: "DBClusters", command: "rds describe-db-clusters", kind: checks.KindDBClusters,
+		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
+			return appendItems(doc, "DBClusters", &inv.DBClusters)
+		}},
 	{key: "DBInstances", command: "rds describe-db-instances", kind: checks.KindDBInstances,
 		read: func(inv *inventory.Inventory, doc map[string]any, _ string) error {
 			return appendItems(doc, "DBInstances", &inv.DBInstances)

@@ -139,6 +139,7 @@ func snapshotFiles(inv *inventory.Inventory) []snapshotFile {
 	add(checks.KindLoadBalancers, "LoadBalancers", inv.LoadBalancers)
 	add(inventory.KindTargetGroups, "TargetGroups", inv.TargetGroups)
 	add(checks.KindDBInstances, "DBInstances", inv.DBInstances)
+	add(checks.KindDBClusters, "DBClusters", inv.DBClusters)
 
 	// Outputs read per parent: one file each, the parent's ID last in the
 	// name. IDs go into file names, so anything that is not a plain ID is
@@ -219,6 +220,9 @@ func snapshotFiles(inv *inventory.Inventory) []snapshotFile {
 	})
 	perARN(inventory.KindTargetGroupAttributes, mapIDs(inv.TargetGroupAttributes), func(arn string) object {
 		return object{{"Attributes", inv.TargetGroupAttributes[arn]}}
+	})
+	perARN(inventory.KindListenerRules, mapIDs(inv.ListenerRules), func(arn string) object {
+		return object{{"Rules", inv.ListenerRules[arn]}}
 	})
 	if inv.Present[inventory.KindDXAssociations] {
 		// One file per Direct Connect gateway, as the CLI lists them

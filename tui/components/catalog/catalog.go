@@ -481,6 +481,13 @@ func (a *AmbiguousEnd) Error() string {
 // returned unchanged for checks.ParseEnd to judge. A name that stands for
 // several resources is an *ambiguousEnd.
 func ResolveEnd(n *checks.Network, typed string, dest bool) (string, error) {
+	if n != nil && dest {
+		// A load balancer is reached by its DNS name, whichever way it
+		// is named.
+		if to, ok := n.LoadBalancerEnd(typed); ok {
+			return to, nil
+		}
+	}
 	if n == nil || !checks.IsResourceName(typed) {
 		return typed, nil
 	}

@@ -259,6 +259,9 @@ func (c *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		}
 		return nil, screen.OpenHistory{Layer: layer, Components: ids}
 	case key.Matches(km, k.Checklist.Enter):
+		if p, ok := c.targetPath(); ok && !c.full {
+			return nil, screen.CheckPath{Path: p}
+		}
 		if !c.full {
 			c.full = true
 			c.Evidence.Offset = 0
@@ -284,6 +287,24 @@ func (c *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		c.Evidence.ScrollKey(km)
 	}
 	return nil, nil
+}
+
+// targetPath is the leg of the selected target as a path of its own,
+// from the load balancer's interface to the target.
+func (c *Model) targetPath() (screen.PathSpec, bool) {
+	if c.Cursor >= len(c.Rows) || c.Rows[c.Cursor].Target == nil || c.Rows[c.Cursor].Target.Leg == nil {
+		return screen.PathSpec{}, false
+	}
+	t := c.Rows[c.Cursor].Target
+	leg := t.Leg
+	to := leg.Destination.ENI
+	if to == "" {
+		to = leg.Destination.Address
+	}
+	if leg.Source.ENI == "" || to == "" {
+		return screen.PathSpec{}, false
+	}
+	return screen.PathSpec{From: leg.Source.ENI, To: to, Port: t.Port, Protocol: leg.Protocol}, true
 }
 
 func (c *Model) select_(i int) {

@@ -2,6 +2,7 @@ package checklist
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -139,6 +140,9 @@ func evidenceLines(e *screen.Env, rep *checks.Report, row LayerRow, c *catalog.C
 			add(st.Pending.Render("waiting for the data this layer reads"))
 		}
 		return out
+	}
+	if row.Target != nil {
+		return targetEvidence(e, row.Target, w)
 	}
 	l := rep.Layer(row.Name)
 	if l == nil {
@@ -357,5 +361,55 @@ func analyzerLines(e *screen.Env, a *checks.AnalyzerResult, c *catalog.Catalog, 
 			wrap(st.Subtle, "* not on reach's path", "  ")
 		}
 	}
+	return out
+}
+
+// targetEvidence is a load balancer target's side of the path: what the
+// load balancer decides about it, then its own leg layer by layer.
+func targetEvidence(e *screen.Env, t *checks.TargetVerdict, w int) []string {
+	st := e.Styles
+	var out []string
+	add := func(s string) { out = append(out, s) }
+	head := "target " + t.ID
+	if t.Name != "" {
+		head += " (" + t.Name + ")"
+	}
+	if t.Port != 0 {
+		head += " port " + strconv.Itoa(t.Port)
+	}
+	if t.AZ != "" {
+		head += ", " + t.AZ
+	}
+	head += ", " + t.Health
+	if t.Rule != "" && t.Rule != "default action" {
+		head += ", by " + t.Rule
+	}
+	for _, s := range cells.Wrap(cells.FromEngine(head, e.ASCII), w, "  ") {
+		add(st.Title.Render(s))
+	}
+	for _, s := range cells.Wrap(cells.FromEngine(t.Reason, e.ASCII), w, "  ") {
+		add(st.Text.Render(s))
+	}
+	leg := t.Leg
+	if leg == nil {
+		add(st.Subtle.Render(cells.FromEngine("the load balancer sends nothing to it over the network, so there is no leg to walk", e.ASCII)))
+		return out
+	}
+	add("")
+	dst := leg.Destination.Address
+	if leg.Destination.ENI != "" {
+		dst = leg.Destination.ENI
+	}
+	add(st.Title.Render(cells.FromEngine("leg "+leg.Source.ENI+" "+e.Glyphs.Arrow+" "+dst+":"+strconv.Itoa(t.Port)+": "+string(leg.Verdict), e.ASCII)))
+	for _, l := range leg.Layers {
+		line := e.Mark(screen.StatusOf(l.Status), 0) + " " + cells.Fit(l.Name, nameW, e.Glyphs.Ellipsis) + " " + cells.FromEngine(l.Summary, e.ASCII)
+		add(cells.Truncate(line, w, e.Glyphs.Ellipsis))
+	}
+	if b := leg.BlockedBy; b != nil {
+		for _, s := range cells.Wrap(cells.FromEngine("blocked by: "+b.Layer+" "+b.Component+" ("+b.Code+", "+string(b.Direction)+"): "+b.Rule, e.ASCII), w, "  ") {
+			add(st.Fail.Render(s))
+		}
+	}
+	add(st.Subtle.Render("enter opens this leg as its own checklist"))
 	return out
 }

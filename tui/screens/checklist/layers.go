@@ -2,6 +2,7 @@ package checklist
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -22,6 +23,9 @@ type LayerRow struct {
 	// Differs is true when a resource of this layer on the path differs
 	// from the baseline (reach tui --baseline DIR).
 	Differs bool
+	// Target is set on the rows after the layers: one per target of a
+	// load balancer, the second leg of the path.
+	Target *checks.TargetVerdict
 }
 
 // layerInputs names the kinds of data each layer reads. A layer is pending
@@ -132,6 +136,47 @@ func layerRows(rep *checks.Report, evalErr error, pending map[checks.DataKind]bo
 			}
 			rows[i].Status = screen.StatusOf(l.Status)
 		}
+	}
+	if rep != nil {
+		rows = append(rows, targetRows(rep.Destination.Targets, ascii)...)
+	}
+	return rows
+}
+
+// maxTargetRows is how many targets the checklist lists before it says
+// how many more there are.
+const maxTargetRows = 8
+
+// targetRows are the second leg of a path to a load balancer: a row per
+// target, failing ones first as the engine orders them.
+func targetRows(targets []checks.TargetVerdict, ascii bool) []LayerRow {
+	arrow := "→ "
+	if ascii {
+		arrow = "-> "
+	}
+	rows := make([]LayerRow, 0, min(len(targets), maxTargetRows+1))
+	for i := range targets {
+		if i == maxTargetRows {
+			// The screen keeps room for the evidence; every target is in
+			// reach check's report.
+			rows = append(rows, LayerRow{Name: fmt.Sprintf("%s%d more", arrow, len(targets)-i), Status: screen.RowNone,
+				summary: "targets not listed here; reach check -o json lists every one"})
+			break
+		}
+		t := &targets[i]
+		name := t.ID
+		if t.Name != "" {
+			name = t.Name
+		}
+		status := checks.StatusUnknown
+		switch t.Verdict {
+		case checks.Reachable:
+			status = checks.StatusPass
+		case checks.Unreachable:
+			status = checks.StatusFail
+		}
+		// Names and reasons carry AWS's strings: made inert here, once.
+		rows = append(rows, LayerRow{Name: arrow + cells.Clean(name, ascii), Status: screen.StatusOf(status), summary: cells.FromEngine(t.Reason, ascii), Target: t})
 	}
 	return rows
 }
