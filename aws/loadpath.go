@@ -202,7 +202,10 @@ func (l *Loader) LoadPath(ctx context.Context, from, to []string, onEvent func(E
 		// answers and whether the database is public or running.
 		second = append(second, l.dbInstancesTask(), l.dbClustersTask())
 	}
-	r.spawn(int(r.maxRound.Load())+1, second...)
+	// The round after the ends', not one more than the highest so far:
+	// Direct Connect's second call may already have raised it, and the two
+	// run alongside each other.
+	r.spawn(next+1, second...)
 	r.wg.Wait()
 	r.release(stage2...)
 

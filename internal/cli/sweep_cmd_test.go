@@ -18,7 +18,7 @@ func TestSweepCommand(t *testing.T) {
 		out, errOut []string
 	}{
 		{"who can reach the database", []string{"--to", "10.0.33.12:5432"}, exitReachable,
-			[]string{"who can reach 10.0.33.12:5432/tcp", "4 reachable, 14 unreachable, 0 unknown", "app-1 10.0.16.45",
+			[]string{"who can reach 10.0.33.12:5432/tcp", "4 reachable, 16 unreachable, 0 unknown", "app-1 10.0.16.45",
 				"8 interfaces blocked by security-group sg-0e5f6a7b8c9d00014: no inbound rule matches"}, nil},
 		{"narrowed to a subnet", []string{"--to", "10.0.33.12:5432", "--from-subnet", "subnet-0b2c3d4e5f6a70013"}, exitUnreachable,
 			[]string{"0 reachable"}, nil},
@@ -96,14 +96,14 @@ func TestSweepJSONContract(t *testing.T) {
 	if got.Protocol != "tcp" || got.Port != 5432 || got.Destination["eni"] != "eni-0f6a7b8c9d0e10022" {
 		t.Errorf("header %+v %s %d", got.Destination, got.Protocol, got.Port)
 	}
-	if len(got.Sources) != 18 || got.Counts["reachable"]+got.Counts["unreachable"]+got.Counts["unknown"] != 18 {
+	if len(got.Sources) != 20 || got.Counts["reachable"]+got.Counts["unreachable"]+got.Counts["unknown"] != 20 {
 		t.Fatalf("%d sources, counts %v", len(got.Sources), got.Counts)
 	}
 	total := 0
 	for _, g := range got.Groups {
 		total += g.Count
 	}
-	if total != 18 || got.Groups[0].Verdict != "reachable" {
+	if total != 20 || got.Groups[0].Verdict != "reachable" {
 		t.Errorf("groups %+v", got.Groups)
 	}
 	for _, row := range got.Sources {
@@ -143,7 +143,7 @@ func TestSweepCSVAndMarkdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(recs[0], ",") != "eni,name,address,port,verdict,layer,component,code,direction,rule" || len(recs) != 1+2*18 {
+	if strings.Join(recs[0], ",") != "eni,name,address,port,verdict,layer,component,code,direction,rule" || len(recs) != 1+2*20 {
 		t.Errorf("%d records, header %v", len(recs), recs[0])
 	}
 	code, out, _ = runCLI("sweep", "--demo", "--to", "10.0.33.12:5432", "-o", "markdown")
