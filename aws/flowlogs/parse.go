@@ -28,6 +28,9 @@ type Parser struct {
 	// (prefilter.go), kept so that a line costs no allocation or clearing.
 	starts, ends []int
 	check        checks.Flow
+	// kinds are the one-pass filter's kind of each column of the first
+	// format (prefilter.go), decided once per parser.
+	kinds []fastKind
 }
 
 // NewParser returns a parser for records in one of the formats (the
@@ -44,7 +47,7 @@ func NewParser(formats ...*Format) *Parser {
 	if len(fs) == 0 {
 		fs = []*Format{DefaultFormat}
 	}
-	return &Parser{formats: fs, strs: make(map[string]string, 64)}
+	return &Parser{formats: fs, strs: make(map[string]string, 64), kinds: fastKinds(fs[0])}
 }
 
 // Formats returns the formats the parser tries.

@@ -256,6 +256,41 @@ func rejectsOnePass[T text](p *Parser, f *Filter, format *Format, line T) bool {
 	return drop
 }
 
+// fastKind is how the one-pass filter checks a column.
+type fastKind uint8
+
+const (
+	kindString      fastKind = iota // any token without a blank
+	kindLongNumber                  // digits whose value is not needed
+	kindSmallNumber                 // digits whose value is bounded or filtered on
+	kindAddress                     // an IPv4 address
+	kindAction                      // ACCEPT, REJECT
+	kindLogStatus                   // OK, NODATA, SKIPDATA
+	kindUndecided                   // left to the full parse
+)
+
+// fastKinds are the kinds of f's columns.
+func fastKinds(f *Format) []fastKind {
+	kinds := make([]fastKind, len(f.cols))
+	for i, id := range f.cols {
+		switch id {
+		case fPackets, fBytes, fStart, fEnd:
+			kinds[i] = kindLongNumber
+		case fVersion, fSrcPort, fDstPort, fProtocol, fTCPFlags, fTrafficPath:
+			kinds[i] = kindSmallNumber
+		case fSrcAddr, fDstAddr, fPktSrcAddr, fPktDstAddr:
+			kinds[i] = kindAddress
+		case fAction:
+			kinds[i] = kindAction
+		case fLogStatus:
+			kinds[i] = kindLogStatus
+		case fEncryptionStatus:
+			kinds[i] = kindUndecided
+		}
+	}
+	return kinds
+}
+
 // rejectsFast decides the common case of a file's lines quickly: one
 // format, fields separated by single spaces, and every field of a kind it
 // can vouch for by looking at its bytes (numbers, IPv4 addresses, the
@@ -291,8 +326,8 @@ func rejectsFast(p *Parser, f *Filter, line []byte) (drop, decided bool) {
 		}
 		start := i
 		dash := line[i] == '-' && (i+1 == len(line) || line[i+1] == ' ')
-		switch id {
-		case fPackets, fBytes, fStart, fEnd:
+		switch p.kinds[col] {
+		case kindLongNumber:
 			// Only the form counts: eleven digits at most stay under both
 			// bounds (2^63-1, the last second of year 9999); longer
 			// numbers take the full check.
@@ -304,7 +339,7 @@ func rejectsFast(p *Parser, f *Filter, line []byte) (drop, decided bool) {
 			if n := i - start; n == 0 || n > 11 {
 				return false, false
 			}
-		case fVersion, fSrcPort, fDstPort, fProtocol, fTCPFlags, fTrafficPath:
+		case kindSmallNumber:
 			if dash {
 				i++
 				if id == fProtocol {
@@ -353,7 +388,7 @@ func rejectsFast(p *Parser, f *Filter, line []byte) (drop, decided bool) {
 					return false, false
 				}
 			}
-		case fSrcAddr, fDstAddr, fPktSrcAddr, fPktDstAddr:
+		case kindAddress:
 			if dash {
 				i++
 				break
@@ -368,7 +403,7 @@ func rejectsFast(p *Parser, f *Filter, line []byte) (drop, decided bool) {
 			} else if len(f.Hosts) > 0 && id == fDstAddr {
 				dst, haveDst = netip.AddrFrom4(a), true
 			}
-		case fAction:
+		case kindAction:
 			i = nextBlank(line, i)
 			tok := line[start:i]
 			switch {
@@ -379,12 +414,12 @@ func rejectsFast(p *Parser, f *Filter, line []byte) (drop, decided bool) {
 			default:
 				return false, false
 			}
-		case fLogStatus:
+		case kindLogStatus:
 			i = nextBlank(line, i)
 			if tok := line[start:i]; !dash && !eq(tok, "OK") && !eq(tok, "NODATA") && !eq(tok, "SKIPDATA") {
 				return false, false
 			}
-		case fEncryptionStatus:
+		case kindUndecided:
 			return false, false
 		default:
 			// A string: any token is one, as long as no other blank
@@ -475,37 +510,50 @@ func digitRun(line []byte, i int) int {
 }
 
 // scan4 reads the IPv4 address at line[i:] as parse4 accepts it (four
-// decimal octets, no leading zeros), stopping at the next space or the
-// end; end is the index after it.
+// decimal octets of one to three digits, no leading zeros, none above
+// 255), stopping at the next space or the end; end is the index after it.
+// Each octet is read digit by digit without a loop, which is most of what
+// a file's line costs to check.
 func scan4(line []byte, i int) (a [4]byte, end int, ok bool) {
-	n, digits, val := 0, 0, 0
-	for ; i < len(line) && line[i] != ' '; i++ {
-		c := line[i]
-		switch {
-		case c >= '0' && c <= '9':
-			if digits == 1 && val == 0 {
-				return a, i, false
-			}
-			val = val*10 + int(c-'0')
-			digits++
-			if val > 255 {
-				return a, i, false
-			}
-		case c == '.':
-			if digits == 0 || n == 3 {
-				return a, i, false
-			}
-			a[n] = byte(val)
-			n++
-			digits, val = 0, 0
-		default:
+	for octet := range 4 {
+		if i >= len(line) {
 			return a, i, false
 		}
+		v := uint(line[i] - '0')
+		if v > 9 {
+			return a, i, false
+		}
+		i++
+		if i < len(line) {
+			if d := uint(line[i] - '0'); d <= 9 {
+				if v == 0 {
+					// Leading zeros are ambiguous (octal to some parsers).
+					return a, i, false
+				}
+				v = v*10 + d
+				i++
+				if i < len(line) {
+					if d := uint(line[i] - '0'); d <= 9 {
+						v = v*10 + d
+						i++
+					}
+				}
+			}
+		}
+		if v > 255 {
+			return a, i, false
+		}
+		a[octet] = byte(v)
+		if octet < 3 {
+			if i >= len(line) || line[i] != '.' {
+				return a, i, false
+			}
+			i++
+		}
 	}
-	if n != 3 || digits == 0 {
+	if i < len(line) && line[i] != ' ' {
 		return a, i, false
 	}
-	a[3] = byte(val)
 	return a, i, true
 }
 

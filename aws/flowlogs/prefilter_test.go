@@ -332,3 +332,26 @@ func TestWordScans(t *testing.T) {
 		}
 	}
 }
+
+// TestScan4AgreesWithParse4: the unrolled address scan accepts exactly
+// what parse4 accepts, on addresses and near-addresses of every shape.
+func TestScan4AgreesWithParse4(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	tokens := []string{"0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.02.3.4", "1..2.3", ".1.2.3", "1.2.3.", "1000.1.1.1", "1.2.3.4a", "10.0.16.45", "1.2.3.0", "0.1.2.3", "00.1.2.3", "1.2.3.256", "199.299.1.1"}
+	for range 20000 {
+		b := make([]byte, 1+rng.IntN(17))
+		for j := range b {
+			b[j] = "0123456789..1"[rng.IntN(13)]
+		}
+		tokens = append(tokens, string(b))
+	}
+	for _, tok := range tokens {
+		want, wantOK := parse4(tok)
+		for _, line := range []string{tok, tok + " rest"} {
+			a, end, ok := scan4([]byte(line), 0)
+			if ok != wantOK || ok && (netip.AddrFrom4(a) != want || end != len(tok)) {
+				t.Fatalf("scan4(%q) = %v %d %v; parse4 says %v %v", line, a, end, ok, want, wantOK)
+			}
+		}
+	}
+}
