@@ -44,6 +44,7 @@ import (
 // The kinds of target data the second leg reads.
 const (
 	KindTargetGroups           DataKind = "describe-target-groups"
+	KindListenerRules          DataKind = "describe-rules"
 	KindTargetHealth           DataKind = "describe-target-health"
 	KindLoadBalancerAttributes DataKind = "describe-load-balancer-attributes"
 	KindTargetGroupAttributes  DataKind = "describe-target-group-attributes"
@@ -96,6 +97,10 @@ func (w *walker) targetLegs(q Query, src endpoint) {
 		client = src.addr
 	}
 	plans := w.rulePlans(f, client)
+	if plans == nil {
+		// Where the connection goes is unknown; rulePlans said why.
+		return
+	}
 	var answers []string
 	var verdicts []TargetVerdict
 	index := map[string][]int{}
@@ -207,10 +212,15 @@ type rulePlan struct {
 // last", ELB user guide, application/listener-update-rules).
 func (w *walker) rulePlans(f *forwarding, client netip.Addr) []rulePlan {
 	li := f.listener
-	if !li.RulesRead || len(li.Rules) == 0 {
-		if len(li.Rules) == 0 && f.lb.Type == "application" && !li.RulesRead {
-			w.notes = append(w.notes, fmt.Sprintf("the rules of %s's listener %d/%s were not read (aws elbv2 describe-rules): its default action's target groups stand for every rule", f.lb.Name, li.Port, strings.ToLower(li.Protocol)))
-		}
+	if !li.RulesRead && f.lb.Type == "application" {
+		// An Application Load Balancer's rules decide which group a
+		// connection goes to, the default action only what no rule
+		// takes: without them, where it goes is not known, and neither
+		// the default's targets passing nor failing may decide.
+		w.missingFor(LayerService, KindListenerRules, li.ARN, f.lb.ARN, fmt.Sprintf("the rules of %s's listener %d/%s were not read (aws elbv2 describe-rules --listener-arn %s), and they decide which target group a connection goes to", f.lb.Name, li.Port, strings.ToLower(li.Protocol), li.ARN))
+		return nil
+	}
+	if len(li.Rules) == 0 {
 		return []rulePlan{{label: "default action", groups: li.TargetGroupARNs, actions: li.Actions, answers: !slices.Contains(li.Actions, "forward"), certain: true}}
 	}
 	var plans []rulePlan

@@ -67,6 +67,11 @@ func asALB(b *netBuilder) {
 	delete(b.n.LoadBalancers, legNLB)
 	lb.ARN, lb.Type, lb.Name = legALB, "application", "web"
 	lb.Listeners[0].Protocol = "HTTP"
+	// Its rules are read: the default rule alone, as describe-rules lists
+	// it for a listener without others.
+	lb.Listeners[0].ARN = "arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/web/0123456789abcdef/0000000000000443"
+	lb.Listeners[0].RulesRead = true
+	lb.Listeners[0].Rules = []ListenerRule{{Priority: "default", IsDefault: true, OnlySourceIP: true, Actions: []string{"forward"}, TargetGroupARNs: []string{legTG}}}
 	b.n.LoadBalancers[legALB] = lb
 	b.sg("sg-alb", "vpc-app", tcpFrom(443, "10.0.0.0/16"))
 	for _, id := range []string{"eni-nlb-a", "eni-nlb-b"} {
@@ -170,6 +175,12 @@ func TestTargetLegs(t *testing.T) {
 			asALB(b)
 			b.n.SecurityGroups["sg-web"].Inbound = []SGRule{tcpFromGroup(8443, "sg-alb")}
 		}, "10.0.1.100:443", Reachable, map[string]string{"i-web1": "reachable", "i-web2": "reachable"}, ""},
+		{"ALB: its listener's rules not read, where a connection goes is unknown", func(b *netBuilder) {
+			asALB(b)
+			b.n.SecurityGroups["sg-web"].Inbound = []SGRule{tcpFromGroup(8443, "sg-alb")}
+			li := &b.n.LoadBalancers[legALB].Listeners[0]
+			li.RulesRead, li.Rules = false, nil
+		}, "10.0.1.100:443", Unknown, map[string]string{}, ""},
 		{"ALB: its group lets nothing out to the targets", func(b *netBuilder) {
 			asALB(b)
 			b.n.SecurityGroups["sg-alb"].Outbound = []SGRule{tcpFrom(80, "0.0.0.0/0")}
@@ -244,6 +255,7 @@ func TestTargetLegs(t *testing.T) {
 			asALB(b)
 			l := &b.n.LoadBalancers[legALB].Listeners[0]
 			l.Actions, l.TargetGroupARNs = []string{"fixed-response"}, nil
+			l.Rules[0].Actions, l.Rules[0].TargetGroupARNs = l.Actions, nil
 			b.n.SecurityGroups["sg-web"].Inbound = nil
 		}, "10.0.1.100:443", Reachable, map[string]string{}, ""},
 	} {

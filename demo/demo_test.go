@@ -59,6 +59,7 @@ var outputs = map[string]any{
 	"describe-listeners":                       elasticloadbalancingv2.DescribeListenersOutput{},
 	"describe-target-groups":                   elasticloadbalancingv2.DescribeTargetGroupsOutput{},
 	"describe-target-health":                   elasticloadbalancingv2.DescribeTargetHealthOutput{},
+	"describe-rules":                           elasticloadbalancingv2.DescribeRulesOutput{},
 	"describe-load-balancer-attributes":        elasticloadbalancingv2.DescribeLoadBalancerAttributesOutput{},
 	"describe-target-group-attributes":         elasticloadbalancingv2.DescribeTargetGroupAttributesOutput{},
 	"describe-db-instances":                    rds.DescribeDBInstancesOutput{},

@@ -106,6 +106,14 @@ listen(zonal, 8083, "TCP", forward(group("zonal-app-unhealthy/0a0b0c0d0e0f1014",
 listen(zonal, 8084, "TCP", forward(group("zonal-mixed/0a0b0c0d0e0f1015", 8080, "TCP", "instance", zonal,
        [(APP2, 8080, None, "draining"), (BATCH1, 8080, None, "healthy")], [("load_balancing.cross_zone.enabled", "true")])))
 
+def save_default_rule(listener):
+    """describe-rules of an ALB listener with no rule but its default one:
+    without it, where a connection goes would be unknown."""
+    save("describe-rules_" + urllib.parse.quote(listener["ListenerArn"], safe="") + ".json", {"Rules": [
+        {"RuleArn": listener["ListenerArn"].replace(":listener/", ":listener-rule/") + "/0a0b0c0d0e0f20fe", "Priority": "default",
+         "IsDefault": True, "Conditions": [], "Actions": listener["DefaultActions"]}]})
+
+
 # edge-alb: an internal ALB in front of a Lambda function, an on-premises
 # address and a fixed response.
 groups["SecurityGroups"].append({"GroupId": "sg-0e5f6a7b8c9d00051", "GroupName": "edge-alb", "Description": "edge-alb", "VpcId": VPC, "OwnerId": ACCT,
@@ -128,8 +136,10 @@ save("describe-rules_" + urllib.parse.quote(listeners[-1]["ListenerArn"], safe="
     {"RuleArn": rule_base + "/0a0b0c0d0e0f20ff", "Priority": "default", "IsDefault": True, "Conditions": [],
      "Actions": listeners[-1]["DefaultActions"]}]})
 listen(edge, 81, "HTTP", [{"Type": "fixed-response", "Order": 1, "FixedResponseConfig": {"StatusCode": "503", "ContentType": "text/plain"}}])
+save_default_rule(listeners[-1])
 listen(edge, 82, "HTTP", forward(group("edge-onprem/0a0b0c0d0e0f1022", 443, "HTTPS", "ip", edge,
        [("172.16.5.10", 443, "all", "healthy")], [("load_balancing.cross_zone.enabled", "use_load_balancer_configuration")])))
+save_default_rule(listeners[-1])
 
 save("describe-network-interfaces.json", enis)
 save("describe-security-groups.json", groups)
