@@ -24,7 +24,12 @@ func trailWith(t *testing.T, evs ...awstest.TrailEvent) (*awstest.CloudTrail, *H
 	ct.Add(evs...)
 	srv := httptest.NewServer(ct)
 	t.Cleanup(srv.Close)
-	return ct, NewHistory(awstest.Config(srv.URL))
+	cfg := awstest.Config(srv.URL)
+	// The server's own client: with the shared default transport, a kept
+	// connection to an earlier case's server on the same port could be
+	// reused once that server is gone.
+	cfg.HTTPClient = srv.Client()
+	return ct, NewHistory(cfg)
 }
 
 var historyNow = time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
