@@ -39,13 +39,21 @@ type Proxy struct {
 	// URL is the proxy's endpoint.
 	URL string
 
-	srv     *httptest.Server
-	mu      sync.Mutex
-	calls   []string
-	faults  map[string]*fault
-	latency time.Duration
+	srv    *httptest.Server
+	mu     sync.Mutex
+	calls  []string
+	faults map[string]*fault
+	// matching are faults for requests of an action whose form values
+	// contain a string (one account's AssumeRole).
+	matching []matchingFault
+	latency  time.Duration
 	// inFlight and maxInFlight count requests being answered at once.
 	inFlight, maxInFlight int
+}
+
+type matchingFault struct {
+	action, match string
+	kind          FaultKind
 }
 
 type fault struct {
@@ -88,6 +96,11 @@ func NewProxy(target string) (*Proxy, error) {
 				f.left--
 			}
 		}
+		for _, f := range p.matching {
+			if f.action == name && formContains(body, f.match) {
+				kind = f.kind
+			}
+		}
 		p.mu.Unlock()
 		if delay > 0 {
 			select {
@@ -121,6 +134,29 @@ func (p *Proxy) Inject(action string, kind FaultKind, times int) {
 	p.faults[action] = &fault{kind: kind, left: times}
 }
 
+// InjectMatching makes every request for action whose form values contain
+// match fail with kind: sts:AssumeRole of one account's role, say.
+func (p *Proxy) InjectMatching(action, match string, kind FaultKind) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.matching = append(p.matching, matchingFault{action: action, match: match, kind: kind})
+}
+
+func formContains(body []byte, match string) bool {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return false
+	}
+	for _, vs := range form {
+		for _, v := range vs {
+			if strings.Contains(v, match) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // SetLatency delays every request by d before it is answered.
 func (p *Proxy) SetLatency(d time.Duration) {
 	p.mu.Lock()
@@ -134,6 +170,7 @@ func (p *Proxy) Reset() {
 	defer p.mu.Unlock()
 	p.calls = nil
 	p.faults = map[string]*fault{}
+	p.matching = nil
 	p.latency = 0
 	p.maxInFlight = 0
 }
@@ -223,7 +260,13 @@ func writeFault(w http.ResponseWriter, service string, kind FaultKind) {
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `<?xml version="1.0"?>
 <ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type><Code>%s</Code><Message>injected by awstest</Message></Error><RequestId>%s</RequestId></ErrorResponse>`, code, reqID)
-	case "route53resolver", "logs", "directconnect":
+	case "sts":
+		code, status := map[FaultKind]string{Deny: "AccessDenied", Throttle: "Throttling", ServerError: "InternalFailure"}[kind],
+			map[FaultKind]int{Deny: 403, Throttle: 400, ServerError: 500}[kind]
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>%s</Code><Message>injected by awstest: not authorized to perform sts:AssumeRole</Message></Error><RequestId>%s</RequestId></ErrorResponse>`, code, reqID)
+	case "route53resolver", "logs", "directconnect", "organizations":
 		code, status := map[FaultKind]string{Deny: "AccessDeniedException", Throttle: "ThrottlingException", ServerError: "InternalServiceErrorException"}[kind],
 			map[FaultKind]int{Deny: 403, Throttle: 400, ServerError: 500}[kind]
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
