@@ -176,3 +176,27 @@ func TestRecordedActionsAreAllowed(t *testing.T) {
 		}
 	}
 }
+
+// TestStackSetRoleGrantsTheAccountReads keeps the role of
+// docs/organization-stackset.yaml granting exactly the reads a load of one
+// account makes: every allowed action but the bastion's own
+// (OrganizationAction) and the flow-log reads.
+func TestStackSetRoleGrantsTheAccountReads(t *testing.T) {
+	b, err := os.ReadFile("../docs/organization-stackset.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var granted []string
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if a, ok := strings.CutPrefix(line, `- "`); ok && strings.Contains(a, ":") {
+			granted = append(granted, strings.TrimSuffix(a, `"`))
+		}
+	}
+	slices.Sort(granted)
+	want := slices.DeleteFunc(slices.Clone(AllowedActions), func(a string) bool { return OrganizationAction(a) || FlowLogAction(a) })
+	slices.Sort(want)
+	if !slices.Equal(granted, want) {
+		t.Errorf("the StackSet role grants %v\nan account's load calls %v", granted, want)
+	}
+}

@@ -34,6 +34,8 @@ type sourceFlags struct {
 	// callTimeout and loadTimeout bound a live load (zero: the loader's
 	// defaults).
 	callTimeout, loadTimeout time.Duration
+	// org names several accounts or Regions to read into one network.
+	org aws.Accounts
 }
 
 // loader builds the live loader with the flags' deadlines.
@@ -193,6 +195,11 @@ func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (*checks.
 	if src.demo && src.snapshot != "" {
 		return nil, fail(stderr, exitUsage, "--demo and --snapshot exclude each other: pick one"), false
 	}
+	if !src.demo && src.snapshot == "" {
+		if err := src.org.Validate(); err != nil {
+			return nil, fail(stderr, exitUsage, "%v", err), false
+		}
+	}
 	var inv *inventory.Inventory
 	var err error
 	partial := false
@@ -208,6 +215,20 @@ func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (*checks.
 		if err != nil {
 			return nil, fail(stderr, exitUsage, "%v", err), false
 		}
+	case src.org.Several():
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		org, err := loadOrganization(ctx, src)
+		switch {
+		case ctx.Err() != nil:
+			return nil, fail(stderr, exitInterrupted, "interrupted while loading the accounts"), false
+		case err != nil:
+			return nil, fail(stderr, exitUsage, "%v", err), false
+		}
+		for _, f := range org.Failures {
+			fmt.Fprintf(stderr, "reach: unreadable: %s\n", render.Inert(f.Reason()))
+		}
+		inv, label = org.Inventory, orgLabel(org)
 	default:
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()

@@ -38,6 +38,11 @@ func runTUI(p *parsed, stdout, stderr io.Writer) int {
 	if src.demo && src.snapshot != "" {
 		return fail(stderr, exitUsage, "--demo and --snapshot exclude each other: pick one")
 	}
+	if !src.demo && src.snapshot == "" {
+		if err := src.org.Validate(); err != nil {
+			return fail(stderr, exitUsage, "%v", err)
+		}
+	}
 	conf := &awsConfig{src: src}
 	o := tui.Options{
 		Source:        tuiSource(src, conf, cfg),
@@ -58,6 +63,9 @@ func runTUI(p *parsed, stdout, stderr io.Writer) int {
 	case src.snapshot != "":
 		// A snapshot holds the configuration, not the traffic: t says
 		// there are no flow logs to tail with this source.
+	case src.org.Several():
+		// Flow logs and Reachability Analyzer read one account; across
+		// accounts the terminal has neither yet.
 	default:
 		o.Flows = liveFlows(conf)
 		o.Analyzer = liveAnalyzer(conf)
@@ -156,6 +164,18 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 			}
 			emit(tui.Update{Build: build(inv), Scope: snapshotScope(dir)})
 			remember(src.label(), inv)
+			return nil
+		})
+	}
+	if src.org.Several() {
+		return tui.NewSource("live accounts", func(ctx context.Context, emit func(tui.Update)) error {
+			emit(tui.Update{Scope: "loading " + strings.Join(strings.Fields(strings.Join(src.org.IDs, " ")+" "+strings.Join(src.org.Profiles, " ")), ", ")})
+			org, err := loadOrganization(ctx, src)
+			if err != nil {
+				return err
+			}
+			emit(tui.Update{Build: build(org.Inventory), Scope: orgScope(org)})
+			remember(orgLabel(org), org.Inventory)
 			return nil
 		})
 	}

@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/reachnet/reach/aws"
+	"github.com/reachnet/reach/aws/awstest"
+)
+
+// TestOrganizationCheckAndSnapshot runs check and snapshot save across
+// three accounts in two Regions against moto, one account's role refused:
+// the refused account is named on stderr and in the report of the path
+// that needs it, the others get their verdicts, the configuration file
+// names the organisation as the flags do, and the saved snapshot
+// (accounts/ACCOUNT/REGION/) gives the same reports.
+func TestOrganizationCheckAndSnapshot(t *testing.T) {
+	m, err := awstest.Start()
+	m = awstest.Require(t, m, err)
+	defer m.Stop()
+	topo, err := awstest.SeedOrganization(context.Background(), m.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy, err := awstest.NewProxy(m.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	proxy.InjectMatching(aws.AssumeRoleAction, awstest.LockedAccount, awstest.Deny)
+	pointAtEndpoint(t, proxy.URL)
+	t.Setenv("REACH_CONFIG", filepath.Join(t.TempDir(), "none.toml"))
+	if err := os.WriteFile(os.Getenv("REACH_CONFIG"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	org := []string{"--accounts", strings.Join([]string{awstest.WorkloadAccount, awstest.DataAccount, awstest.LockedAccount}, ","),
+		"--role-name", "reach-read", "--external-id", "bastion-7", "--regions", awstest.Region + "," + awstest.SecondRegion}
+
+	paths := []struct {
+		name     string
+		args     []string
+		verdict  string
+		exit     int
+		mentions string
+	}{
+		{"across accounts", []string{"--from", topo.AppENI, "--to", topo.DBIP + ":5432"}, "reachable", 0, ""},
+		{"across accounts, refused by the group", []string{"--from", topo.AppENI, "--to", topo.DBIP + ":22"}, "unreachable", 1, ""},
+		{"across Regions", []string{"--from", topo.DBENI, "--to", topo.WebIP + ":443"}, "reachable", 0, ""},
+		{"into the refused account", []string{"--from", topo.AppENI, "--to", topo.LockedIP + ":443"}, "unknown", 3, "role/reach-read"},
+		{"from an interface no loaded account has", []string{"--from", "eni-0123456789abcdef0", "--to", topo.DBIP + ":5432"}, "unknown", 3, awstest.LockedAccount},
+	}
+	live := map[string]string{}
+	for _, p := range paths {
+		code, out, errOut := runCLI(append(append([]string{"check", "-o", "json"}, org...), p.args...)...)
+		if code != p.exit {
+			t.Errorf("%s: exit %d, want %d\n%s\n%s", p.name, code, p.exit, out, errOut)
+			continue
+		}
+		if !strings.Contains(errOut, "unreadable: account "+awstest.LockedAccount) {
+			t.Errorf("%s: stderr does not name the refused account: %q", p.name, errOut)
+		}
+		var rep struct{ Verdict string }
+		if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Verdict != p.verdict {
+			t.Errorf("%s: verdict %q (%v), want %s\n%s", p.name, rep.Verdict, err, p.verdict, out)
+		}
+		if p.mentions != "" && !strings.Contains(out, p.mentions) {
+			t.Errorf("%s: the report does not name %q\n%s", p.name, p.mentions, out)
+		}
+		live[p.name] = out
+	}
+
+	// The same organisation named in the configuration file.
+	conf := "accounts = [\"" + awstest.WorkloadAccount + "\", \"" + awstest.DataAccount + "\", \"" + awstest.LockedAccount + "\"]\n" +
+		"role_name = \"reach-read\"\nexternal_id = \"bastion-7\"\nregions = [\"" + awstest.Region + "\", \"" + awstest.SecondRegion + "\"]\n"
+	if err := os.WriteFile(os.Getenv("REACH_CONFIG"), []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(append([]string{"check", "-o", "json"}, paths[0].args...)...)
+	if code != 0 || !sameReport(t, live[paths[0].name], out) {
+		t.Errorf("from the configuration file: exit %d\n%s\n%s", code, out, errOut)
+	}
+
+	dir := filepath.Join(t.TempDir(), "org")
+	code, out, errOut = runCLI(append([]string{"snapshot", "save", dir}, org...)...)
+	if code != 0 {
+		t.Fatalf("snapshot save: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "2 accounts · 2 Regions · failed: "+awstest.LockedAccount) {
+		t.Errorf("snapshot save said %q", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "accounts", awstest.DataAccount, awstest.SecondRegion, "describe-network-interfaces.json")); err != nil {
+		t.Errorf("snapshot layout: %v", err)
+	}
+	if err := os.WriteFile(os.Getenv("REACH_CONFIG"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range paths {
+		code, out, errOut := runCLI(append([]string{"check", "-o", "json", "--snapshot", dir}, p.args...)...)
+		if code != p.exit || errOut != "" {
+			t.Errorf("%s from the snapshot: exit %d, stderr %q", p.name, code, errOut)
+			continue
+		}
+		if !sameReport(t, live[p.name], out) {
+			t.Errorf("%s: the snapshot's report differs from the live one\nlive:\n%s\nsnapshot:\n%s", p.name, live[p.name], out)
+		}
+	}
+	for _, a := range proxy.Actions() {
+		if !aws.Allowed(a) {
+			t.Errorf("called %s, which is not on the read-only list", a)
+		}
+	}
+}
+
+// TestOrganizationFlagsRefuseBadInput: bad account IDs, a role without
+// accounts, profiles with accounts: one line, exit 2, before any call.
+func TestOrganizationFlagsRefuseBadInput(t *testing.T) {
+	pointAtEndpoint(t, "http://127.0.0.1:1")
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"not an account ID", []string{"--accounts", "12345", "--role-name", "r"}, "not an account ID"},
+		{"accounts without a role", []string{"--accounts", "111111111111"}, "need --role-name"},
+		{"a role without accounts", []string{"--role-name", "r"}, "needs --accounts or --organization"},
+		{"profiles and accounts", []string{"--profiles", "a", "--accounts", "111111111111", "--role-name", "r"}, "excludes --accounts"},
+		{"a bad Region", []string{"--regions", "mars-1", "--accounts", "111111111111", "--role-name", "r"}, "not a Region"},
+		{"all among others", []string{"--regions", "all,us-east-1", "--accounts", "111111111111", "--role-name", "r"}, "not a Region"},
+		{"with the demo", []string{"--demo", "--accounts", "111111111111", "--role-name", "r"}, "exclude each other"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, errOut := runCLI(append([]string{"check", "--from", "eni-1", "--to", "10.0.0.1:22"}, c.args...)...)
+			if code != exitUsage || !strings.Contains(errOut, c.want) || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+				t.Errorf("exit %d, stderr %q, want 2 and %q", code, errOut, c.want)
+			}
+		})
+	}
+}
