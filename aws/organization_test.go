@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -260,4 +261,56 @@ func TestMergerConflicts(t *testing.T) {
 func tgwWith(id, state, name string) ec2types.TransitGateway {
 	return ec2types.TransitGateway{TransitGatewayId: awssdk.String(id), State: ec2types.TransitGatewayState(state),
 		Tags: []ec2types.Tag{{Key: awssdk.String("Name"), Value: awssdk.String(name)}}}
+}
+
+// BenchmarkLoadOrganization loads 50 accounts × 2 Regions, each with a
+// VPC, a subnet, a group and an instance, through the fault proxy adding
+// 50 ms to every call: the figures of docs/PERFORMANCE.md.
+//
+//	go test ./aws -run '^$' -bench BenchmarkLoadOrganization -benchtime 1x
+func BenchmarkLoadOrganization(b *testing.B) {
+	m, _ := seededMoto(b)
+	ctx := context.Background()
+	const accounts = 50
+	var ids []string
+	for i := range accounts {
+		id := fmt.Sprintf("7%011d", i+1)
+		ids = append(ids, id)
+		for j, region := range []string{awstest.Region, awstest.SecondRegion} {
+			if err := awstest.SeedAccountVPC(ctx, m.URL, id, region, fmt.Sprintf("10.%d.0.0/16", 100+j)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	proxy, err := awstest.NewProxy(m.URL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer proxy.Close()
+	a := Accounts{IDs: ids, RoleName: testRole, Regions: []string{awstest.Region, awstest.SecondRegion}}
+	// Without latency the wall time is the emulator's own: what the
+	// latency adds is the difference.
+	for _, latency := range []time.Duration{50 * time.Millisecond, 0} {
+		b.Run(fmt.Sprintf("latency-%s", latency), func(b *testing.B) {
+			proxy.Reset()
+			proxy.SetLatency(latency)
+			var org *Organization
+			for b.Loop() {
+				res, err := ResolveTargets(ctx, awstest.Config(proxy.URL), a, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if org, err = LoadOrganization(ctx, res, 0, 0, WithRetry(3, 10*time.Millisecond)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if len(org.Parts) != 2*accounts || len(org.Failures) != 0 {
+				b.Fatalf("%d parts, failures %+v", len(org.Parts), org.Failures)
+			}
+			b.ReportMetric(float64(org.Stats.Calls), "calls/op")
+			b.ReportMetric(float64(org.Stats.Rounds), "rounds/op")
+			b.ReportMetric(float64(proxy.MaxInFlight()), "max-in-flight")
+			b.ReportMetric(org.Stats.Elapsed.Seconds(), "wall-s/op")
+		})
+	}
 }
