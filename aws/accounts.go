@@ -197,6 +197,12 @@ func apiReason(err error) string {
 		return apiErr.ErrorCode() + ": " + msg
 	}
 	reason, _ := gapReason(err)
+	if detail := firstLine(err.Error()); reason != detail {
+		if len(detail) > 240 {
+			detail = detail[:240] + "…"
+		}
+		reason += " (" + detail + ")"
+	}
 	return reason
 }
 

@@ -64,6 +64,17 @@ func (o *Organization) Accounts() []string {
 	return slices.Compact(ids)
 }
 
+// Profiles maps each account read through a shared-config profile to it.
+func (o *Organization) Profiles() map[string]string {
+	profiles := map[string]string{}
+	for _, p := range o.Parts {
+		if p.Scope.Profile != "" {
+			profiles[p.Scope.Account] = p.Scope.Profile
+		}
+	}
+	return profiles
+}
+
 // Regions lists the distinct Regions loaded, sorted.
 func (o *Organization) Regions() []string {
 	var rs []string

@@ -106,7 +106,7 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 	if analyzer && p.dur("analyzer-timeout") <= 0 {
 		return fail(stderr, exitUsage, "check: --analyzer-timeout must be positive")
 	}
-	net, code, ok := loadNetwork(p.source(), []string{from}, []string{to}, stderr)
+	net, profiles, code, ok := loadNetwork(p.source(), []string{from}, []string{to}, stderr)
 	if !ok {
 		return code
 	}
@@ -117,6 +117,7 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, exitUsage, "check: %v", err)
 	}
+	fixWithProfiles(&rep, profiles)
 	interrupted := false
 	switch {
 	case analyzer && p.str("snapshot") != "":
@@ -191,13 +192,16 @@ func secondOpinion(src sourceFlags, rep *checks.Report, timeout time.Duration, s
 // loadNetwork reads the network the flags name. A live load reads only
 // what the path's ends touch when they are IDs or addresses, so the first
 // verdict does not wait for the whole region.
-func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (*checks.Network, int, bool) {
+//
+// profiles maps each account read through a profile (--profiles) to it,
+// so that fixes can name it.
+func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (net *checks.Network, profiles map[string]string, code int, ok bool) {
 	if src.demo && src.snapshot != "" {
-		return nil, fail(stderr, exitUsage, "--demo and --snapshot exclude each other: pick one"), false
+		return nil, nil, fail(stderr, exitUsage, "--demo and --snapshot exclude each other: pick one"), false
 	}
 	if !src.demo && src.snapshot == "" {
 		if err := src.org.Validate(); err != nil {
-			return nil, fail(stderr, exitUsage, "%v", err), false
+			return nil, nil, fail(stderr, exitUsage, "%v", err), false
 		}
 	}
 	var inv *inventory.Inventory
@@ -208,12 +212,12 @@ func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (*checks.
 	case src.demo:
 		inv, err = snapshot.ReadFS(demo.FS(), ".")
 		if err != nil {
-			return nil, fail(stderr, exitUsage, "demo scenario: %v", err), false
+			return nil, nil, fail(stderr, exitUsage, "demo scenario: %v", err), false
 		}
 	case src.snapshot != "":
 		inv, err = snapshot.Read(src.snapshot)
 		if err != nil {
-			return nil, fail(stderr, exitUsage, "%v", err), false
+			return nil, nil, fail(stderr, exitUsage, "%v", err), false
 		}
 	case src.org.Several():
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -221,20 +225,21 @@ func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (*checks.
 		org, err := loadOrganization(ctx, src)
 		switch {
 		case ctx.Err() != nil:
-			return nil, fail(stderr, exitInterrupted, "interrupted while loading the accounts"), false
+			return nil, nil, fail(stderr, exitInterrupted, "interrupted while loading the accounts"), false
 		case err != nil:
-			return nil, fail(stderr, exitUsage, "%v", err), false
+			return nil, nil, fail(stderr, exitUsage, "%v", err), false
 		}
 		for _, f := range org.Failures {
 			fmt.Fprintf(stderr, "reach: unreadable: %s\n", render.Inert(f.Reason()))
 		}
 		inv, label = org.Inventory, orgLabel(org)
+		profiles = org.Profiles()
 	default:
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
 		cfg, err := loadAWSConfig(ctx, src)
 		if err != nil {
-			return nil, fail(stderr, exitUsage, "%s", aws.Explain(err)), false
+			return nil, nil, fail(stderr, exitUsage, "%s", aws.Explain(err)), false
 		}
 		label = liveLabel(src.profile, cfg.Region)
 		loader := src.loader(cfg)
@@ -246,26 +251,26 @@ func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (*checks.
 		}
 		switch {
 		case ctx.Err() != nil:
-			return nil, fail(stderr, exitInterrupted, "interrupted while loading the account"), false
+			return nil, nil, fail(stderr, exitInterrupted, "interrupted while loading the account"), false
 		case err != nil && inv != nil && !aws.UserMustAct(err):
 			// Every call failed alike (connection refused, timed out): the
 			// inventory holds a gap for each kind, and the report says
 			// unknown and why, in every output format.
 			fmt.Fprintf(stderr, "reach: %s\n", render.Inert(aws.Explain(err)))
 		case err != nil:
-			return nil, fail(stderr, exitUsage, "%s", aws.Explain(err)), false
+			return nil, nil, fail(stderr, exitUsage, "%s", aws.Explain(err)), false
 		}
 	}
-	net, err := convert.Network(inv)
+	net, err = convert.Network(inv)
 	if err != nil {
-		return nil, fail(stderr, exitUsage, "%v", err), false
+		return nil, nil, fail(stderr, exitUsage, "%v", err), false
 	}
 	if !src.demo {
 		// The demo completes from the embedded data; anything else is
 		// remembered for completing the next command's --from and --to.
 		writeInventoryCache(label, net, partial)
 	}
-	return net, 0, true
+	return net, profiles, 0, true
 }
 
 // targetable reports whether every end names an ID, an address or a host

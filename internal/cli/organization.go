@@ -10,6 +10,7 @@ import (
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/reachnet/reach/aws"
+	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/render"
 )
 
@@ -97,5 +98,27 @@ func reportOrganization(w io.Writer, org *aws.Organization) {
 	fmt.Fprintf(w, "read %s: %d API calls in %d rounds, %s\n", render.Inert(orgScope(org)), org.Stats.Calls, org.Stats.Rounds, org.Stats.Elapsed.Round(1e6))
 	for _, f := range org.Failures {
 		fmt.Fprintf(w, "unreadable: %s\n", render.Inert(f.Reason()))
+	}
+}
+
+// fixWithProfiles turns the account a fix must run in (checks ends such a
+// fix with checks.FixAccountMarker and the account) into --profile P when
+// that account was read through profile P, so the command is ready to run
+// (with the profile's credentials, which must then allow the change).
+func fixWithProfiles(rep *checks.Report, profiles map[string]string) {
+	if len(profiles) == 0 {
+		return
+	}
+	for li := range rep.Layers {
+		for fi := range rep.Layers[li].Findings {
+			f := &rep.Layers[li].Findings[fi]
+			cmd, account, ok := strings.Cut(f.Fix, checks.FixAccountMarker)
+			if !ok {
+				continue
+			}
+			if p := profiles[account]; p != "" {
+				f.Fix = cmd + " --profile " + p
+			}
+		}
 	}
 }

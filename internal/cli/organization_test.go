@@ -8,8 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/aws/awstest"
+	"github.com/reachnet/reach/checks"
 )
 
 // TestOrganizationCheckAndSnapshot runs check and snapshot save across
@@ -108,6 +112,32 @@ func TestOrganizationCheckAndSnapshot(t *testing.T) {
 			t.Errorf("%s: the snapshot's report differs from the live one\nlive:\n%s\nsnapshot:\n%s", p.name, live[p.name], out)
 		}
 	}
+
+	// One profile per account, each with a session of its account's role
+	// (the SDK's own role_arn profiles call the real STS, not the
+	// emulator); the fix names the profile to run it with.
+	profiles := "[default]\naws_access_key_id = test\naws_secret_access_key = test\n"
+	for name, account := range map[string]string{"work": awstest.WorkloadAccount, "data": awstest.DataAccount} {
+		creds, err := sts.NewFromConfig(awstest.Config(m.URL)).AssumeRole(context.Background(), &sts.AssumeRoleInput{
+			RoleArn: sdkaws.String("arn:aws:iam::" + account + ":role/reach-read"), RoleSessionName: sdkaws.String("test")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := creds.Credentials
+		profiles += "[profile " + name + "]\naws_access_key_id = " + *c.AccessKeyId + "\naws_secret_access_key = " + *c.SecretAccessKey +
+			"\naws_session_token = " + *c.SessionToken + "\n"
+	}
+	if err := os.WriteFile(os.Getenv("AWS_CONFIG_FILE"), []byte(profiles), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Keys in the environment would win over every profile's.
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	code, out, errOut = runCLI(append([]string{"check", "-o", "json", "--profiles", "work,data", "--regions", awstest.Region + "," + awstest.SecondRegion}, paths[1].args...)...)
+	if code != exitUnreachable || errOut != "" || !strings.Contains(out, "--profile data") {
+		t.Errorf("--profiles: exit %d, stderr %q, want unreachable and a fix with --profile data\n%s", code, errOut, out)
+	}
+
 	for _, a := range proxy.Actions() {
 		if !aws.Allowed(a) {
 			t.Errorf("called %s, which is not on the read-only list", a)
@@ -139,5 +169,36 @@ func TestOrganizationFlagsRefuseBadInput(t *testing.T) {
 				t.Errorf("exit %d, stderr %q, want 2 and %q", code, errOut, c.want)
 			}
 		})
+	}
+}
+
+// TestFixWithProfiles: a fix that must run in an account read through a
+// profile names the profile; one read through a role keeps the account.
+func TestFixWithProfiles(t *testing.T) {
+	fix := "aws ec2 authorize-security-group-ingress --group-id sg-1"
+	rep := checks.Report{Layers: []checks.Layer{{Name: checks.LayerSecurityGroup, Findings: []checks.Finding{
+		{Fix: fix + checks.FixAccountMarker + "222222222222"},
+		{Fix: fix + checks.FixAccountMarker + "333333333333"},
+		{Fix: fix},
+	}}}}
+	fixWithProfiles(&rep, map[string]string{"222222222222": "data"})
+	want := []string{fix + " --profile data", fix + checks.FixAccountMarker + "333333333333", fix}
+	for i, f := range rep.Layers[0].Findings {
+		if f.Fix != want[i] {
+			t.Errorf("fix %d: %q, want %q", i, f.Fix, want[i])
+		}
+	}
+}
+
+// TestOrgScope: the header says how many accounts and Regions loaded and
+// which failed.
+func TestOrgScope(t *testing.T) {
+	org := &aws.Organization{
+		Parts: []aws.Part{{Scope: aws.Scope{Account: "111111111111", Region: "us-east-1"}}, {Scope: aws.Scope{Account: "111111111111", Region: "eu-west-1"}},
+			{Scope: aws.Scope{Account: "222222222222", Region: "us-east-1"}}},
+		Failures: []aws.ScopeFailure{{Scope: aws.Scope{Account: "444444444444", Region: "us-east-1"}}, {Scope: aws.Scope{Profile: "gone", Region: "us-east-1"}}},
+	}
+	if got, want := orgScope(org), "2 accounts · 2 Regions · failed: 444444444444 us-east-1, profile gone us-east-1"; got != want {
+		t.Errorf("scope %q, want %q", got, want)
 	}
 }
