@@ -103,7 +103,10 @@ func (o *Organization) Folders() map[string]*inventory.Inventory {
 // all, and merges the parts. It never fails as a whole: a part that cannot
 // be read becomes a ScopeFailure and gaps, and the rest still loads. Only
 // the caller's cancellation stops it early (the error is then ctx's).
-func LoadOrganization(ctx context.Context, res *Resolution, accountConcurrency, overallConcurrency int, opts ...Option) (*Organization, error) {
+//
+// progress, when set, is called after each part with how many are done of
+// how many, serially.
+func LoadOrganization(ctx context.Context, res *Resolution, accountConcurrency, overallConcurrency int, progress func(done, total int), opts ...Option) (*Organization, error) {
 	if accountConcurrency < 1 {
 		accountConcurrency = DefaultAccountConcurrency
 	}
@@ -123,11 +126,25 @@ func LoadOrganization(ctx context.Context, res *Resolution, accountConcurrency, 
 		failure *ScopeFailure
 	}
 	out := make([]outcome, len(res.Targets))
-	var wg sync.WaitGroup
+	var (
+		wg         sync.WaitGroup
+		progressMu sync.Mutex
+		done       int
+	)
+	partDone := func() {
+		if progress == nil {
+			return
+		}
+		progressMu.Lock()
+		defer progressMu.Unlock()
+		done++
+		progress(done, len(res.Targets))
+	}
 	for i, t := range res.Targets {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer partDone()
 			l := NewLoader(t.Config, append(slices.Clone(opts), WithSharedLimits(accountSlots[t.Scope.Account], overall))...)
 			inv, stats, err := l.LoadAll(ctx, nil)
 			var empty *EmptyRegionError

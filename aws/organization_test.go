@@ -57,7 +57,7 @@ func loadTestOrganization(t *testing.T, proxy *awstest.Proxy) *Organization {
 	if err != nil {
 		t.Fatal(err)
 	}
-	org, err := LoadOrganization(ctx, res, 0, 0, WithRetry(3, 10*time.Millisecond))
+	org, err := LoadOrganization(ctx, res, 0, 0, nil, WithRetry(3, 10*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestOrganizationRoundsDoNotGrow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		org, err := LoadOrganization(ctx, res, 0, 0, WithRetry(3, 10*time.Millisecond))
+		org, err := LoadOrganization(ctx, res, 0, 0, nil, WithRetry(3, 10*time.Millisecond))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -300,7 +300,7 @@ func BenchmarkLoadOrganization(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if org, err = LoadOrganization(ctx, res, 0, 0, WithRetry(3, 10*time.Millisecond)); err != nil {
+				if org, err = LoadOrganization(ctx, res, 0, 0, nil, WithRetry(3, 10*time.Millisecond)); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -222,7 +222,7 @@ func loadNetwork(src sourceFlags, from, to []string, stderr io.Writer) (net *che
 	case src.org.Several():
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
-		org, err := loadOrganization(ctx, src)
+		org, err := loadOrganization(ctx, src, nil)
 		switch {
 		case ctx.Err() != nil:
 			return nil, nil, fail(stderr, exitInterrupted, "interrupted while loading the accounts"), false

@@ -31,7 +31,9 @@ func splitList(s string) []string {
 // parts merge into one inventory. A usage error (bad input, the
 // organisation cannot be listed, no credentials at all) is returned; an
 // account that cannot be read is a gap of the result.
-func loadOrganization(ctx context.Context, src sourceFlags) (*aws.Organization, error) {
+//
+// progress, when set, hears how many accounts and Regions are done.
+func loadOrganization(ctx context.Context, src sourceFlags, progress func(done, total int)) (*aws.Organization, error) {
 	if err := src.org.Validate(); err != nil {
 		return nil, err
 	}
@@ -53,7 +55,7 @@ func loadOrganization(ctx context.Context, src sourceFlags) (*aws.Organization, 
 		}
 		return nil, fmt.Errorf("no account could be read: %s", strings.Join(why, "; "))
 	}
-	return aws.LoadOrganization(ctx, res, 0, 0, aws.WithTimeouts(src.callTimeout, src.loadTimeout))
+	return aws.LoadOrganization(ctx, res, 0, 0, progress, aws.WithTimeouts(src.callTimeout, src.loadTimeout))
 }
 
 // orgLabel names a load across accounts in the inventory cache and the

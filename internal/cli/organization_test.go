@@ -113,6 +113,34 @@ func TestOrganizationCheckAndSnapshot(t *testing.T) {
 		}
 	}
 
+	// The terminal's source: progress in the header, then the network and
+	// the accounts that loaded and failed.
+	src := sourceFlags{org: aws.Accounts{IDs: []string{awstest.WorkloadAccount, awstest.DataAccount, awstest.LockedAccount}, RoleName: "reach-read",
+		ExternalID: "bastion-7", Regions: []string{awstest.Region, awstest.SecondRegion}}}
+	var scopes []string
+	var enis int
+	for u := range tuiSource(src, nil, nil).Load(context.Background()) {
+		if u.Err != nil {
+			t.Fatalf("terminal source: %v", u.Err)
+		}
+		if u.Scope != "" {
+			scopes = append(scopes, u.Scope)
+		}
+		switch {
+		case u.Network != nil:
+			enis = len(u.Network.ENIs)
+		case u.Build != nil:
+			built, err := u.Build()
+			if err != nil {
+				t.Fatal(err)
+			}
+			enis = len(built.Network.ENIs)
+		}
+	}
+	if len(scopes) == 0 || scopes[len(scopes)-1] != "2 accounts · 2 Regions · failed: "+awstest.LockedAccount || enis != 3 {
+		t.Errorf("terminal source: scopes %q, %d interfaces", scopes, enis)
+	}
+
 	// One profile per account, each with a session of its account's role
 	// (the SDK's own role_arn profiles call the real STS, not the
 	// emulator); the fix names the profile to run it with.

@@ -127,7 +127,7 @@ func saveAnalysis(ctx context.Context, p *parsed, cfg sdkaws.Config, inv *invent
 // to DIR/accounts/ACCOUNT/REGION/, and the accounts that could not be read
 // to reach-unreadable-accounts.json, so that reading it back names them.
 func saveOrganization(ctx context.Context, src sourceFlags, dir string, stdout, stderr io.Writer) int {
-	org, err := loadOrganization(ctx, src)
+	org, err := loadOrganization(ctx, src, nil)
 	switch {
 	case ctx.Err() != nil:
 		return fail(stderr, exitInterrupted, "snapshot save: interrupted; nothing written")

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -169,8 +170,10 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 	}
 	if src.org.Several() {
 		return tui.NewSource("live accounts", func(ctx context.Context, emit func(tui.Update)) error {
-			emit(tui.Update{Scope: "loading " + strings.Join(strings.Fields(strings.Join(src.org.IDs, " ")+" "+strings.Join(src.org.Profiles, " ")), ", ")})
-			org, err := loadOrganization(ctx, src)
+			emit(tui.Update{Scope: "finding the accounts"})
+			org, err := loadOrganization(ctx, src, func(done, total int) {
+				emit(tui.Update{Scope: fmt.Sprintf("loading accounts and Regions: %d of %d read", done, total)})
+			})
 			if err != nil {
 				return err
 			}
