@@ -54,11 +54,14 @@ type Organization struct {
 	Stats Stats
 }
 
-// Accounts lists the distinct accounts loaded, sorted.
+// Accounts lists the distinct accounts loaded (in one Region at least),
+// sorted.
 func (o *Organization) Accounts() []string {
 	var ids []string
 	for _, p := range o.Parts {
-		ids = append(ids, p.Scope.Account)
+		if p.Inventory != nil {
+			ids = append(ids, p.Scope.Account)
+		}
 	}
 	slices.Sort(ids)
 	return slices.Compact(ids)
@@ -75,11 +78,14 @@ func (o *Organization) Profiles() map[string]string {
 	return profiles
 }
 
-// Regions lists the distinct Regions loaded, sorted.
+// Regions lists the distinct Regions loaded (for one account at least),
+// sorted.
 func (o *Organization) Regions() []string {
 	var rs []string
 	for _, p := range o.Parts {
-		rs = append(rs, p.Scope.Region)
+		if p.Inventory != nil {
+			rs = append(rs, p.Scope.Region)
+		}
 	}
 	slices.Sort(rs)
 	return slices.Compact(rs)

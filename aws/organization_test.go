@@ -314,3 +314,57 @@ func BenchmarkLoadOrganization(b *testing.B) {
 		})
 	}
 }
+
+// TestOrganizationRegionNotEnabled: a Region that answers OptInRequired is
+// a named gap for each account in it, and the other Region still loads.
+func TestOrganizationRegionNotEnabled(t *testing.T) {
+	m, topo := seededOrganization(t)
+	proxy, err := awstest.NewProxy(m.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	proxy.InjectRegion(awstest.SecondRegion, awstest.OptIn)
+	ctx := context.Background()
+	res, err := ResolveTargets(ctx, awstest.Config(proxy.URL), Accounts{IDs: []string{awstest.WorkloadAccount, awstest.DataAccount}, RoleName: testRole,
+		Regions: []string{awstest.Region, awstest.SecondRegion}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := LoadOrganization(ctx, res, 0, 0, nil, WithRetry(3, 10*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := org.Regions(); !slices.Equal(got, []string{awstest.Region}) {
+		t.Errorf("regions loaded %v, want only %s", got, awstest.Region)
+	}
+	if len(org.Failures) != 2 {
+		t.Fatalf("failures %+v, want one per account in %s", org.Failures, awstest.SecondRegion)
+	}
+	for _, f := range org.Failures {
+		if r := f.Reason(); f.Scope.Region != awstest.SecondRegion || !strings.Contains(r, "OptInRequired") || !strings.Contains(r, f.Scope.Account) {
+			t.Errorf("failure %q", r)
+		}
+	}
+	n, err := convert.Network(org.Inventory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		to   string
+		port int
+		want checks.Verdict
+	}{{topo.DBIP, 5432, checks.Reachable}, {topo.WebIP, 443, checks.Unknown}} {
+		q, err := checks.NewQuery(topo.DBENI, c.to, "tcp", c.port, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.to == topo.DBIP {
+			q, _ = checks.NewQuery(topo.AppENI, c.to, "tcp", c.port, 0)
+		}
+		rep, err := checks.Evaluate(n, q)
+		if err != nil || rep.Verdict != c.want {
+			t.Errorf("to %s: %s (%v), want %s: %s", c.to, rep.Verdict, err, c.want, summaries(rep))
+		}
+	}
+}

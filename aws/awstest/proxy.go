@@ -31,6 +31,9 @@ const (
 	// Hang accepts the request and never answers, until the client gives
 	// up or the proxy closes: a stalled endpoint.
 	Hang
+	// OptIn answers OptInRequired, as AWS does in a Region the account has
+	// not enabled.
+	OptIn
 )
 
 // Proxy is a reverse proxy in front of moto that records the AWS action of
@@ -46,7 +49,9 @@ type Proxy struct {
 	// matching are faults for requests of an action whose form values
 	// contain a string (one account's AssumeRole).
 	matching []matchingFault
-	latency  time.Duration
+	// regions are faults for every request signed for a Region.
+	regions map[string]FaultKind
+	latency time.Duration
 	// inFlight and maxInFlight count requests being answered at once.
 	inFlight, maxInFlight int
 }
@@ -101,6 +106,9 @@ func NewProxy(target string) (*Proxy, error) {
 				kind = f.kind
 			}
 		}
+		if m := regionRE.FindStringSubmatch(r.Header.Get("Authorization")); m != nil && p.regions[m[1]] != 0 {
+			kind = p.regions[m[1]]
+		}
 		p.mu.Unlock()
 		if delay > 0 {
 			select {
@@ -142,6 +150,19 @@ func (p *Proxy) InjectMatching(action, match string, kind FaultKind) {
 	p.matching = append(p.matching, matchingFault{action: action, match: match, kind: kind})
 }
 
+// InjectRegion makes every request signed for region fail with kind: a
+// Region the account has not enabled (OptIn).
+func (p *Proxy) InjectRegion(region string, kind FaultKind) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.regions == nil {
+		p.regions = map[string]FaultKind{}
+	}
+	p.regions[region] = kind
+}
+
+var regionRE = regexp.MustCompile(`Credential=[^/]+/[^/]+/([^/]+)/[^/]+/aws4_request`)
+
 func formContains(body []byte, match string) bool {
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
@@ -171,6 +192,7 @@ func (p *Proxy) Reset() {
 	p.calls = nil
 	p.faults = map[string]*fault{}
 	p.matching = nil
+	p.regions = nil
 	p.latency = 0
 	p.maxInFlight = 0
 }
@@ -275,8 +297,8 @@ func writeFault(w http.ResponseWriter, service string, kind FaultKind) {
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `{"__type":"%s","Message":"injected by awstest"}`, code)
 	default: // EC2's query protocol
-		code, status := map[FaultKind]string{Deny: "UnauthorizedOperation", Throttle: "RequestLimitExceeded", ServerError: "InternalError"}[kind],
-			map[FaultKind]int{Deny: 403, Throttle: 503, ServerError: 500}[kind]
+		code, status := map[FaultKind]string{Deny: "UnauthorizedOperation", Throttle: "RequestLimitExceeded", ServerError: "InternalError", OptIn: "OptInRequired"}[kind],
+			map[FaultKind]int{Deny: 403, Throttle: 503, ServerError: 500, OptIn: 401}[kind]
 		w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
@@ -292,6 +314,8 @@ func (k FaultKind) String() string {
 		return "throttle"
 	case ServerError:
 		return "server error"
+	case OptIn:
+		return "opt-in required"
 	}
 	return fmt.Sprintf("FaultKind(%d)", int(k))
 }

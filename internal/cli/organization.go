@@ -72,13 +72,17 @@ func orgScope(org *aws.Organization) string {
 	if len(org.Failures) == 0 {
 		return s
 	}
+	asked := map[string]bool{}
+	for _, p := range org.Parts {
+		asked[p.Scope.Region] = true
+	}
 	var failed []string
 	for _, f := range org.Failures {
 		name := f.Scope.Account
 		if name == "" {
 			name = "profile " + f.Scope.Profile
 		}
-		if f.Scope.Region != "" && len(org.Regions()) > 1 {
+		if f.Scope.Region != "" && len(asked) > 1 {
 			name += " " + f.Scope.Region
 		}
 		failed = append(failed, name)

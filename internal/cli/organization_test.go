@@ -13,6 +13,7 @@ import (
 
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/aws/awstest"
+	"github.com/reachnet/reach/aws/inventory"
 	"github.com/reachnet/reach/checks"
 )
 
@@ -222,11 +223,14 @@ func TestFixWithProfiles(t *testing.T) {
 // which failed.
 func TestOrgScope(t *testing.T) {
 	org := &aws.Organization{
-		Parts: []aws.Part{{Scope: aws.Scope{Account: "111111111111", Region: "us-east-1"}}, {Scope: aws.Scope{Account: "111111111111", Region: "eu-west-1"}},
-			{Scope: aws.Scope{Account: "222222222222", Region: "us-east-1"}}},
-		Failures: []aws.ScopeFailure{{Scope: aws.Scope{Account: "444444444444", Region: "us-east-1"}}, {Scope: aws.Scope{Profile: "gone", Region: "us-east-1"}}},
+		Parts: []aws.Part{{Scope: aws.Scope{Account: "111111111111", Region: "us-east-1"}, Inventory: inventory.NewInventory()},
+			{Scope: aws.Scope{Account: "111111111111", Region: "eu-west-1"}, Inventory: inventory.NewInventory()},
+			{Scope: aws.Scope{Account: "222222222222", Region: "us-east-1"}, Inventory: inventory.NewInventory()},
+			{Scope: aws.Scope{Account: "222222222222", Region: "eu-west-1"}}},
+		Failures: []aws.ScopeFailure{{Scope: aws.Scope{Account: "444444444444"}}, {Scope: aws.Scope{Account: "222222222222", Region: "eu-west-1"}},
+			{Scope: aws.Scope{Profile: "gone", Region: "us-east-1"}}},
 	}
-	if got, want := orgScope(org), "2 accounts · 2 Regions · failed: 444444444444 us-east-1, profile gone us-east-1"; got != want {
+	if got, want := orgScope(org), "2 accounts · 2 Regions · failed: 222222222222 eu-west-1, 444444444444, profile gone us-east-1"; got != want {
 		t.Errorf("scope %q, want %q", got, want)
 	}
 }
