@@ -13,6 +13,7 @@ import (
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 
 	"github.com/reachnet/reach/aws/awstest"
 	"github.com/reachnet/reach/aws/convert"
@@ -366,5 +367,21 @@ func TestOrganizationRegionNotEnabled(t *testing.T) {
 		if err != nil || rep.Verdict != c.want {
 			t.Errorf("to %s: %s (%v), want %s: %s", c.to, rep.Verdict, err, c.want, summaries(rep))
 		}
+	}
+}
+
+// TestMergerKeepsOneCopyOfAGlobalList: Route 53 read in two Regions of one
+// account gives a zone's records twice; the merge keeps one list.
+func TestMergerKeepsOneCopyOfAGlobalList(t *testing.T) {
+	part := func() *inventory.Inventory {
+		inv := inventory.NewInventory()
+		inv.RecordSets["Z1"] = []r53types.ResourceRecordSet{{Name: awssdk.String("db.internal."), Type: r53types.RRTypeA}}
+		return inv
+	}
+	m := inventory.NewMerger()
+	m.Add(part(), "accounts/1/us-east-1", nil)
+	m.Add(part(), "accounts/1/eu-west-1", nil)
+	if got := len(m.Inventory().RecordSets["Z1"]); got != 1 {
+		t.Errorf("%d copies of the zone's records, want 1", got)
 	}
 }

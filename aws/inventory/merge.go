@@ -91,7 +91,12 @@ func (m *Merger) Add(part *Inventory, folder string, relabel func(checks.Gap) ch
 			for iter.Next() {
 				k, v := iter.Key(), iter.Value()
 				if cur := d.MapIndex(k); cur.IsValid() && v.Kind() == reflect.Slice {
-					d.SetMapIndex(k, reflect.AppendSlice(cur, v))
+					// A global service read in two Regions of one account
+					// (Route 53's records of a zone) gives the same list
+					// twice: keep one, or each record would count double.
+					if !reflect.DeepEqual(cur.Interface(), v.Interface()) {
+						d.SetMapIndex(k, reflect.AppendSlice(cur, v))
+					}
 					continue
 				}
 				d.SetMapIndex(k, v)
