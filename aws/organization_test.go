@@ -13,6 +13,8 @@ import (
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 
 	"github.com/reachnet/reach/aws/awstest"
@@ -383,5 +385,45 @@ func TestMergerKeepsOneCopyOfAGlobalList(t *testing.T) {
 	m.Add(part(), "accounts/1/eu-west-1", nil)
 	if got := len(m.Inventory().RecordSets["Z1"]); got != 1 {
 		t.Errorf("%d copies of the zone's records, want 1", got)
+	}
+}
+
+// TestOrganizationListsItsAccounts: --organization reads the accounts
+// organizations:ListAccounts lists (moto: the management account and the
+// ones it created), each through the role.
+func TestOrganizationListsItsAccounts(t *testing.T) {
+	m, _ := seededOrganization(t)
+	ctx := context.Background()
+	org := organizations.NewFromConfig(awstest.Config(m.URL))
+	if _, err := org.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: orgtypes.OrganizationFeatureSetAll}); err != nil {
+		t.Fatal(err)
+	}
+	created, err := org.CreateAccount(ctx, &organizations.CreateAccountInput{AccountName: awssdk.String("workload"), Email: awssdk.String("workload@example.invalid")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy, err := awstest.NewProxy(m.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	res, err := ResolveTargets(ctx, awstest.Config(proxy.URL), Accounts{Organization: true, RoleName: testRole}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, target := range res.Targets {
+		got = append(got, target.Scope.Account)
+		if target.Scope.Role != "arn:aws:iam::"+target.Scope.Account+":role/"+testRole {
+			t.Errorf("account %s read through %q", target.Scope.Account, target.Scope.Role)
+		}
+	}
+	want := []string{"123456789012", awssdk.ToString(created.CreateAccountStatus.AccountId)}
+	slices.Sort(want)
+	if !slices.Equal(got, want) || len(res.Failures) != 0 {
+		t.Errorf("accounts %v (failures %+v), want %v", got, res.Failures, want)
+	}
+	if !slices.Contains(proxy.Actions(), ListAccountsAction) {
+		t.Errorf("organizations:ListAccounts was not called: %v", proxy.Actions())
 	}
 }
