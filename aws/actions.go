@@ -18,6 +18,11 @@ import (
 // Search calls. Adding an action means adding it here, regenerating the
 // policy, and saying why in the commit.
 //
+// sts:AssumeRole, organizations:ListAccounts and ec2:DescribeRegions find
+// the accounts and Regions of a load across accounts (--accounts,
+// --organization, --regions all); the assumed role in each account needs
+// only the reads.
+//
 // The logs: actions read flow-log records for `reach flows` and the flow
 // tail: StartLiveTail streams new log events, FilterLogEvents reads them
 // when Live Tail is denied or unavailable, and StartQuery, GetQueryResults
@@ -42,6 +47,7 @@ var AllowedActions = []string{
 	"ec2:DescribeNatGateways",
 	"ec2:DescribeNetworkAcls",
 	"ec2:DescribeNetworkInterfaces",
+	"ec2:DescribeRegions",
 	"ec2:DescribeRouteTables",
 	"ec2:DescribeSecurityGroups",
 	"ec2:DescribeSubnets",
@@ -71,6 +77,7 @@ var AllowedActions = []string{
 	"logs:StartLiveTail",
 	"logs:StartQuery",
 	"logs:StopQuery",
+	"organizations:ListAccounts",
 	"rds:DescribeDBClusters",
 	"rds:DescribeDBInstances",
 	"route53:GetHostedZone",
@@ -80,6 +87,7 @@ var AllowedActions = []string{
 	"route53resolver:ListResolverEndpoints",
 	"route53resolver:ListResolverRuleAssociations",
 	"route53resolver:ListResolverRules",
+	"sts:AssumeRole",
 	"sts:GetCallerIdentity",
 }
 
@@ -115,6 +123,7 @@ var serviceIDs = map[string]string{
 	"Direct Connect":            "directconnect",
 	"EC2":                       "ec2",
 	"Elastic Load Balancing v2": "elasticloadbalancing",
+	"Organizations":             "organizations",
 	"RDS":                       "rds",
 	"Route 53":                  "route53",
 	"Route53Resolver":           "route53resolver",
@@ -129,6 +138,14 @@ var ReadOnlyVerbExceptions = map[string]string{
 	"logs:StartLiveTail":      "streams newly ingested log events to the caller",
 	"logs:StartQuery":         "runs a read-only Logs Insights query",
 	"logs:StopQuery":          "stops a query reach itself started",
+	"sts:AssumeRole":          "returns temporary credentials of a read-only role in another account; it changes nothing there",
+}
+
+// OrganizationAction reports whether action is one of the calls that find
+// the accounts and Regions of a load across accounts (ResolveTargets),
+// which a load of one account never makes.
+func OrganizationAction(action string) bool {
+	return action == AssumeRoleAction || action == ListAccountsAction || action == RegionsAction
 }
 
 // FlowLogAction reports whether action is one of the CloudWatch Logs reads

@@ -76,7 +76,7 @@ func TestAllowedActionsAreReads(t *testing.T) {
 	}
 	for _, a := range AllowedActions {
 		service, op, ok := strings.Cut(a, ":")
-		if !ok || strings.ContainsAny(a, "*?") || !slices.Contains([]string{"cloudtrail", "directconnect", "ec2", "elasticloadbalancing", "logs", "rds", "route53", "route53resolver", "sts"}, service) {
+		if !ok || strings.ContainsAny(a, "*?") || !slices.Contains([]string{"cloudtrail", "directconnect", "ec2", "elasticloadbalancing", "logs", "organizations", "rds", "route53", "route53resolver", "sts"}, service) {
 			t.Errorf("%s: not service:Operation of a service reach reads", a)
 		}
 		if _, why := ReadOnlyVerbExceptions[a]; why {
@@ -112,8 +112,8 @@ func TestGuardRefusesBeforeSending(t *testing.T) {
 			_, err := l.ec2.CreateNetworkInsightsPath(ctx, &ec2.CreateNetworkInsightsPathInput{Source: awssdk.String("eni-1"), Protocol: "tcp"})
 			return err
 		},
-		"ec2:DescribeRegions": func() error {
-			_, err := l.ec2.DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
+		"ec2:DescribeKeyPairs": func() error {
+			_, err := l.ec2.DescribeKeyPairs(ctx, &ec2.DescribeKeyPairsInput{})
 			return err
 		},
 		"route53:DeleteHostedZone": func() error {
@@ -166,9 +166,10 @@ func TestRecordedActionsAreAllowed(t *testing.T) {
 	}
 	full := proxy.Actions()
 	// The flow-log sources' logs: actions are exercised by aws/flowlogs'
-	// tests, the history's by history_test.go; the inventory load uses
-	// every other one.
-	inventory := slices.DeleteFunc(slices.Clone(AllowedActions), func(a string) bool { return FlowLogAction(a) || a == HistoryAction })
+	// tests, the history's by history_test.go, the organisation's calls by the tests
+	// across accounts; the
+	// inventory load uses every other one.
+	inventory := slices.DeleteFunc(slices.Clone(AllowedActions), func(a string) bool { return FlowLogAction(a) || a == HistoryAction || OrganizationAction(a) })
 	if !slices.Equal(full, inventory) {
 		t.Errorf("a full load called %v\nAllowedActions (without logs: and the history) is %v", full, inventory)
 	}
@@ -179,5 +180,29 @@ func TestRecordedActionsAreAllowed(t *testing.T) {
 		if !Allowed(a) {
 			t.Errorf("called %s, which is not in AllowedActions", a)
 		}
+	}
+}
+
+// TestStackSetRoleGrantsTheAccountReads keeps the role of
+// docs/organization-stackset.yaml granting exactly the reads a load of one
+// account makes: every allowed action but the bastion's own
+// (OrganizationAction) and the flow-log reads.
+func TestStackSetRoleGrantsTheAccountReads(t *testing.T) {
+	b, err := os.ReadFile("../docs/organization-stackset.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var granted []string
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if a, ok := strings.CutPrefix(line, `- "`); ok && strings.Contains(a, ":") {
+			granted = append(granted, strings.TrimSuffix(a, `"`))
+		}
+	}
+	slices.Sort(granted)
+	want := slices.DeleteFunc(slices.Clone(AllowedActions), func(a string) bool { return OrganizationAction(a) || FlowLogAction(a) })
+	slices.Sort(want)
+	if !slices.Equal(granted, want) {
+		t.Errorf("the StackSet role grants %v\nan account's load calls %v", granted, want)
 	}
 }

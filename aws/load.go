@@ -87,6 +87,9 @@ type loaderOptions struct {
 	retryer func() awssdk.Retryer
 	// callTimeout bounds one attempt of a call, loadTimeout a whole load.
 	callTimeout, loadTimeout time.Duration
+	// accountSlots and overallSlots, when set, bound the calls in flight
+	// across every load of one account, and across all accounts.
+	accountSlots, overallSlots chan struct{}
 }
 
 // WithConcurrency bounds the calls in flight (DefaultConcurrency when n < 1).
@@ -114,6 +117,9 @@ type Loader struct {
 	region      string
 	concurrency int
 	loadTimeout time.Duration
+	// accountSlots and overallSlots are shared with the other loads of an
+	// organisation (WithSharedLimits); nil for a load of its own.
+	accountSlots, overallSlots chan struct{}
 }
 
 // NewLoader builds the clients from cfg (see LoadConfig). The retryer is
@@ -162,9 +168,11 @@ func NewLoader(cfg awssdk.Config, opts ...Option) *Loader {
 		rds: rds.NewFromConfig(cfg, func(c *rds.Options) {
 			c.APIOptions = append(c.APIOptions, ReadOnlyGuard("rds"), instrument, bound)
 		}),
-		region:      cfg.Region,
-		concurrency: o.concurrency,
-		loadTimeout: o.loadTimeout,
+		region:       cfg.Region,
+		concurrency:  o.concurrency,
+		loadTimeout:  o.loadTimeout,
+		accountSlots: o.accountSlots,
+		overallSlots: o.overallSlots,
 	}
 }
 
@@ -273,6 +281,9 @@ type run struct {
 	cancel  context.CancelCauseFunc
 	onEvent func(Event)
 	sem     chan struct{}
+	// overall, when set, is a second bound shared by every load of an
+	// organisation; it is taken after sem, always in that order.
+	overall chan struct{}
 	start   time.Time
 	wg      sync.WaitGroup
 
@@ -296,10 +307,15 @@ type runKey struct{}
 type roundKey struct{}
 
 func (l *Loader) newRun(ctx context.Context, onEvent func(Event)) *run {
+	sem := l.accountSlots
+	if sem == nil {
+		sem = make(chan struct{}, l.concurrency)
+	}
 	r := &run{
 		l:         l,
 		onEvent:   onEvent,
-		sem:       make(chan struct{}, l.concurrency),
+		sem:       sem,
+		overall:   l.overallSlots,
 		start:     time.Now(),
 		inv:       inventory.NewInventory(),
 		pending:   map[checks.DataKind]int{},
@@ -336,6 +352,14 @@ func instrument(stack *middleware.Stack) error {
 				return middleware.InitializeOutput{}, middleware.Metadata{}, context.Cause(ctx)
 			}
 			defer func() { <-r.sem }()
+			if r.overall != nil {
+				select {
+				case r.overall <- struct{}{}:
+				case <-ctx.Done():
+					return middleware.InitializeOutput{}, middleware.Metadata{}, context.Cause(ctx)
+				}
+				defer func() { <-r.overall }()
+			}
 			r.calls.Add(1)
 			action := serviceIDs[middleware.GetServiceID(ctx)] + ":" + middleware.GetOperationName(ctx)
 			c, _ := r.byAction.LoadOrStore(action, new(atomic.Int64))

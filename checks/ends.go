@@ -182,6 +182,9 @@ func (w *walker) notFound(flag, id string, k DataKind) error {
 	if g, ok := w.ix.gap(k); ok {
 		return newDataError(flag, id, fmt.Sprintf("%s %s: cannot be found because %s is missing (%s)", flag, id, k, g.Reason), g)
 	}
+	if g, ok := w.n.unreadableAccount(k); ok {
+		return newDataError(flag, id, fmt.Sprintf("%s %s: not in the data; it may belong to account %s, which could not be read (%s)", flag, id, g.Account, g.Reason), g)
+	}
 	return &InputError{fmt.Sprintf("%s %s: no such resource in the network (check the ID, the account and the region)", flag, id)}
 }
 

@@ -17,7 +17,9 @@ import (
 // while the data to know it is present.
 func Evaluate(n *Network, q Query) (Report, error) {
 	n.Compile()
-	return evaluate(n, q, false)
+	rep, err := evaluate(n, q, false)
+	nameFixAccounts(n, &rep)
+	return rep, err
 }
 
 // evaluate runs one query; brief leaves out the rule listings of each

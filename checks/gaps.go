@@ -77,3 +77,37 @@ func gapFix(g Gap, ok bool) string {
 	}
 	return ""
 }
+
+// accountGap returns the gap of kind k recorded for an account that could
+// not be read, when account is one.
+func (ix *index) accountGap(k DataKind, account string) (Gap, bool) {
+	if account == "" {
+		return Gap{}, false
+	}
+	for _, g := range ix.scopedGaps[account] {
+		if g.Kind == k && g.Account == account {
+			return g, true
+		}
+	}
+	return Gap{}, false
+}
+
+// unreadableAccount returns a gap of kind k of an account that could not
+// be read, if any: a resource not in the network may be that account's.
+func (n *Network) unreadableAccount(k DataKind) (Gap, bool) {
+	for _, g := range n.Gaps {
+		if g.Kind == k && g.Account != "" {
+			return g, true
+		}
+	}
+	return Gap{}, false
+}
+
+// accountReason is ", which could not be read (why)" for an account that
+// could not be read, else "".
+func (ix *index) accountReason(k DataKind, account string) string {
+	if g, ok := ix.accountGap(k, account); ok {
+		return fmt.Sprintf(": account %s could not be read (%s)", account, g.Reason)
+	}
+	return ""
+}

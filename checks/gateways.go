@@ -479,7 +479,7 @@ func (w *walker) viaPeering(s *Subnet, ct *compiledTable, r *Route, p packet, fl
 	if d == nil {
 		if _, gap := w.ix.gap(KindNetworkInterfaces); gap || w.n.VPCs[peer.VPCID] == nil {
 			w.find(LayerRoute, Finding{Code: "DATA_MISSING", Severity: SeverityUnknown, Component: peer.VPCID, Rule: routeTextPlain(r),
-				Detail: fmt.Sprintf("the peer VPC %s (account %s) is not in the data, so reach cannot follow the packet past %s", peer.VPCID, peer.OwnerID, pcx.ID)})
+				Detail: fmt.Sprintf("the peer VPC %s (account %s) is not in the data, so reach cannot follow the packet past %s", peer.VPCID, peer.OwnerID, pcx.ID) + w.ix.accountReason(KindVPCs, peer.OwnerID)})
 			return position{}, stop
 		}
 		if w.dir == Return {

@@ -161,6 +161,14 @@ type Gap struct {
 	// Pending is true while the data may still arrive (a live load in
 	// progress); the terminal shows a spinner rather than unknown.
 	Pending bool `json:"pending,omitempty"`
+	// Account is set when a whole account (or one of its Regions) could
+	// not be read: its role could not be assumed, its Region is not
+	// enabled. Scope is then the account ID, so the gap covers only that
+	// account's resources, which are absent from the network: a resource
+	// owned by it that a path reaches is unknown and the gap says why.
+	// When the account's ID is unknown (a profile whose credentials
+	// failed) it is "profile NAME".
+	Account string `json:"account,omitempty"`
 }
 
 // VPC is one virtual private cloud.

@@ -80,6 +80,9 @@ func ResolveName(n *Network, flag, arg string) (string, error) {
 			if g, ok := n.wholeGap(k); ok {
 				return "", newDataError(flag, arg, fmt.Sprintf("%s %s: no instance or interface has this Name tag, and %s is missing (%s)", flag, arg, k, g.Reason), g)
 			}
+			if g, ok := n.unreadableAccount(k); ok {
+				return "", newDataError(flag, arg, fmt.Sprintf("%s %s: no instance or interface has this Name tag; it may be one of account %s, which could not be read (%s)", flag, arg, g.Account, g.Reason), g)
+			}
 		}
 		return arg, nil
 	case 1:

@@ -100,6 +100,16 @@ type Config struct {
 	// Keys rebinds terminal actions, in file order.
 	Keys []KeyOverride
 
+	// Accounts, Organization, RoleName, ExternalID, Profiles and Regions
+	// name the accounts and Regions a live load reads into one network,
+	// as --accounts, --organization, --role-name, --external-id,
+	// --profiles and --regions do: a bastion names its organisation once.
+	Accounts          []string
+	Organization      bool
+	RoleName          string
+	ExternalID        string
+	Profiles, Regions []string
+
 	// at is where each key the file set is, by its dotted name.
 	at map[string]position
 }
@@ -224,6 +234,7 @@ const (
 	kindDuration
 	kindPorts
 	kindKeys
+	kindList
 )
 
 // Key describes one setting: its name as written in the file, the type of
@@ -241,7 +252,7 @@ type Key struct {
 
 // Type names the value's type for people.
 func (k Key) Type() string {
-	return [...]string{"string", "boolean", "duration", "port range", "key list"}[k.kind]
+	return [...]string{"string", "boolean", "duration", "port range", "key list", "list of strings"}[k.kind]
 }
 
 // Keys lists every key the file may set, in the example file's order; key
@@ -280,6 +291,40 @@ var Keys = []Key{
 	{Name: "analyzer_timeout", kind: kindDuration, Example: `"3m"`,
 		Doc: "Give up on a Reachability Analyzer run (reach check --analyzer, the terminal's A key) after\nthis long; the analysis and its path are deleted all the same. --analyzer-timeout overrides it.",
 		set: func(c *Config, v value) error { c.AnalyzerTimeout = v.d; return nil }},
+	{Name: "accounts", kind: kindList, Example: `["111111111111", "222222222222"]`,
+		Doc: "Live: read these accounts too, each by assuming role_name in it (--accounts).",
+		set: func(c *Config, v value) error {
+			for _, id := range v.list {
+				if len(id) != 12 || strings.Trim(id, "0123456789") != "" {
+					return fmt.Errorf("%q is not an account ID (12 digits)", id)
+				}
+			}
+			c.Accounts = v.list
+			return nil
+		}},
+	{Name: "organization", kind: kindBool, Example: "false",
+		Doc: "Live: read every active account organizations:ListAccounts lists, by assuming role_name\n(--organization; run from the management or a delegated administrator account).",
+		set: func(c *Config, v value) error { c.Organization = v.b; return nil }},
+	{Name: "role_name", kind: kindString, Example: `"reach-read-only"`,
+		Doc: "The read-only role assumed in each account of accounts or organization (--role-name).",
+		set: func(c *Config, v value) error { c.RoleName = v.s; return nil }},
+	{Name: "external_id", kind: kindString, Example: `"bastion-7"`,
+		Doc: "The external ID the roles' trust policy asks for (--external-id).",
+		set: func(c *Config, v value) error { c.ExternalID = v.s; return nil }},
+	{Name: "profiles", kind: kindList, Example: `["network", "workload"]`,
+		Doc: "Live: read one account per shared-config profile (--profiles).",
+		set: func(c *Config, v value) error { c.Profiles = v.list; return nil }},
+	{Name: "regions", kind: kindList, Example: `["us-east-1", "eu-west-1"]`,
+		Doc: "Live: the Regions read in every account; [\"all\"] for every enabled one (--regions).",
+		set: func(c *Config, v value) error {
+			for _, r := range v.list {
+				if r != "all" && !validRegion(r) {
+					return fmt.Errorf("%q is not a Region name (for example us-east-1) nor \"all\"", r)
+				}
+			}
+			c.Regions = v.list
+			return nil
+		}},
 	{Name: "ports.linux", kind: kindPorts, Example: `"32768-60999"`,
 		Doc: "Ephemeral ports of Linux clients (net.ipv4.ip_local_port_range): replies go to this range,\nso network ACLs must admit all of it. reach check and the terminal use it for Linux clients.",
 		set: func(c *Config, v value) error { c.LinuxClientPorts = v.p; return nil }},
@@ -576,6 +621,19 @@ func convert(k Key, v *value) error {
 			return err
 		}
 		v.p = p
+	case kindList:
+		switch v.kind {
+		case "string":
+			v.list = []string{v.s}
+		case "array":
+		default:
+			return fmt.Errorf("expected a list of strings such as [\"a\", \"b\"], got a %s", v.kind)
+		}
+		for _, e := range v.list {
+			if strings.TrimSpace(e) != e || e == "" || strings.Contains(e, ",") {
+				return fmt.Errorf("%q: one name per entry, without spaces or commas", e)
+			}
+		}
 	case kindKeys:
 		switch v.kind {
 		case "string":

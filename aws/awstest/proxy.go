@@ -31,6 +31,9 @@ const (
 	// Hang accepts the request and never answers, until the client gives
 	// up or the proxy closes: a stalled endpoint.
 	Hang
+	// OptIn answers OptInRequired, as AWS does in a Region the account has
+	// not enabled.
+	OptIn
 )
 
 // Proxy is a reverse proxy in front of moto that records the AWS action of
@@ -39,13 +42,23 @@ type Proxy struct {
 	// URL is the proxy's endpoint.
 	URL string
 
-	srv     *httptest.Server
-	mu      sync.Mutex
-	calls   []string
-	faults  map[string]*fault
+	srv    *httptest.Server
+	mu     sync.Mutex
+	calls  []string
+	faults map[string]*fault
+	// matching are faults for requests of an action whose form values
+	// contain a string (one account's AssumeRole).
+	matching []matchingFault
+	// regions are faults for every request signed for a Region.
+	regions map[string]FaultKind
 	latency time.Duration
 	// inFlight and maxInFlight count requests being answered at once.
 	inFlight, maxInFlight int
+}
+
+type matchingFault struct {
+	action, match string
+	kind          FaultKind
 }
 
 type fault struct {
@@ -88,6 +101,14 @@ func NewProxy(target string) (*Proxy, error) {
 				f.left--
 			}
 		}
+		for _, f := range p.matching {
+			if f.action == name && formContains(body, f.match) {
+				kind = f.kind
+			}
+		}
+		if m := regionRE.FindStringSubmatch(r.Header.Get("Authorization")); m != nil && p.regions[m[1]] != 0 {
+			kind = p.regions[m[1]]
+		}
 		p.mu.Unlock()
 		if delay > 0 {
 			select {
@@ -121,6 +142,42 @@ func (p *Proxy) Inject(action string, kind FaultKind, times int) {
 	p.faults[action] = &fault{kind: kind, left: times}
 }
 
+// InjectMatching makes every request for action whose form values contain
+// match fail with kind: sts:AssumeRole of one account's role, say.
+func (p *Proxy) InjectMatching(action, match string, kind FaultKind) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.matching = append(p.matching, matchingFault{action: action, match: match, kind: kind})
+}
+
+// InjectRegion makes every request signed for region fail with kind: a
+// Region the account has not enabled (OptIn).
+func (p *Proxy) InjectRegion(region string, kind FaultKind) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.regions == nil {
+		p.regions = map[string]FaultKind{}
+	}
+	p.regions[region] = kind
+}
+
+var regionRE = regexp.MustCompile(`Credential=[^/]+/[^/]+/([^/]+)/[^/]+/aws4_request`)
+
+func formContains(body []byte, match string) bool {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return false
+	}
+	for _, vs := range form {
+		for _, v := range vs {
+			if strings.Contains(v, match) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // SetLatency delays every request by d before it is answered.
 func (p *Proxy) SetLatency(d time.Duration) {
 	p.mu.Lock()
@@ -134,6 +191,8 @@ func (p *Proxy) Reset() {
 	defer p.mu.Unlock()
 	p.calls = nil
 	p.faults = map[string]*fault{}
+	p.matching = nil
+	p.regions = nil
 	p.latency = 0
 	p.maxInFlight = 0
 }
@@ -223,7 +282,13 @@ func writeFault(w http.ResponseWriter, service string, kind FaultKind) {
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `<?xml version="1.0"?>
 <ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type><Code>%s</Code><Message>injected by awstest</Message></Error><RequestId>%s</RequestId></ErrorResponse>`, code, reqID)
-	case "route53resolver", "logs", "directconnect":
+	case "sts":
+		code, status := map[FaultKind]string{Deny: "AccessDenied", Throttle: "Throttling", ServerError: "InternalFailure"}[kind],
+			map[FaultKind]int{Deny: 403, Throttle: 400, ServerError: 500}[kind]
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>%s</Code><Message>injected by awstest: not authorized to perform sts:AssumeRole</Message></Error><RequestId>%s</RequestId></ErrorResponse>`, code, reqID)
+	case "route53resolver", "logs", "directconnect", "organizations":
 		code, status := map[FaultKind]string{Deny: "AccessDeniedException", Throttle: "ThrottlingException", ServerError: "InternalServiceErrorException"}[kind],
 			map[FaultKind]int{Deny: 403, Throttle: 400, ServerError: 500}[kind]
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
@@ -232,8 +297,8 @@ func writeFault(w http.ResponseWriter, service string, kind FaultKind) {
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `{"__type":"%s","Message":"injected by awstest"}`, code)
 	default: // EC2's query protocol
-		code, status := map[FaultKind]string{Deny: "UnauthorizedOperation", Throttle: "RequestLimitExceeded", ServerError: "InternalError"}[kind],
-			map[FaultKind]int{Deny: 403, Throttle: 503, ServerError: 500}[kind]
+		code, status := map[FaultKind]string{Deny: "UnauthorizedOperation", Throttle: "RequestLimitExceeded", ServerError: "InternalError", OptIn: "OptInRequired"}[kind],
+			map[FaultKind]int{Deny: 403, Throttle: 503, ServerError: 500, OptIn: 401}[kind]
 		w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
@@ -249,6 +314,8 @@ func (k FaultKind) String() string {
 		return "throttle"
 	case ServerError:
 		return "server error"
+	case OptIn:
+		return "opt-in required"
 	}
 	return fmt.Sprintf("FaultKind(%d)", int(k))
 }

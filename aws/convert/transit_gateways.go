@@ -115,7 +115,9 @@ func (c *netConverter) tgwAttachments() {
 			att.PeerTGWID = req
 		}
 	}
-	if !c.inv.Present[inventory.KindTransitGatewayVPCAttachments] {
+	// A snapshot of several accounts in which one capture lacks the
+	// attachments' subnets may lack exactly the ones that matter.
+	if !c.inv.Present[inventory.KindTransitGatewayVPCAttachments] || c.folderLacking(inventory.KindTransitGatewayVPCAttachments) != "" {
 		for _, id := range sortedIDs(c.n.TransitGatewayAttachments) {
 			if att := c.n.TransitGatewayAttachments[id]; att.ResourceType == "vpc" && len(att.SubnetIDs) == 0 {
 				c.scoped = append(c.scoped, checks.Gap{

@@ -570,6 +570,9 @@ var pagingKeys = map[string]bool{
 
 func (r *reader) readDoc(shown, name string, doc map[string]any) (int, error) {
 	inv := r.inv
+	if _, ok := doc[unreadableKey]; ok {
+		return 1, r.readUnreadable(doc)
+	}
 	used := 0
 	for i := range outputs {
 		o := &outputs[i]
@@ -1201,4 +1204,33 @@ func addFields(f *fieldSet, t reflect.Type, depth int) {
 	for _, et := range embedded {
 		addFields(f, et, depth+1)
 	}
+}
+
+// readUnreadable reads the accounts a load across accounts could not read
+// (WriteParts): each entry is a gap scoped to its account.
+func (r *reader) readUnreadable(doc map[string]any) error {
+	var entries []unreadableEntry
+	if err := decode(doc[unreadableKey], unreadableKey, &entries); err != nil {
+		return err
+	}
+	for i, e := range entries {
+		account := clipTo(e.Account, 80)
+		if account == "" || e.Kind == "" {
+			return fmt.Errorf("%s[%d]: an entry without Account or Kind", unreadableKey, i)
+		}
+		r.inv.Gaps = append(r.inv.Gaps, checks.Gap{
+			Kind: checks.DataKind(clipTo(e.Kind, 80)), Scope: account, Account: account,
+			Reason: clipTo(e.Reason, 400), Action: clipTo(e.Action, 80), Retry: e.Retry,
+		})
+	}
+	return nil
+}
+
+// clipTo sanitizes s and keeps at most n bytes of it, whole runes only.
+func clipTo(s string, n int) string {
+	s = inventory.Sanitize(s)
+	if len(s) > n {
+		s = strings.ToValidUTF8(s[:n], "") + "…"
+	}
+	return s
 }

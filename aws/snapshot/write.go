@@ -36,6 +36,90 @@ func Write(dir string, inv *inventory.Inventory) error {
 	if inv == nil {
 		return errors.New("save snapshot: no inventory")
 	}
+	return writeDir(dir, func(tmp string) error { return writeFiles(tmp, inv) })
+}
+
+// WriteParts writes a snapshot of several accounts or Regions: each
+// inventory of parts into its own folder, by the folder's slash-separated
+// path relative to dir (accounts/111111111111/us-east-1), as Write writes
+// one. Reading dir back merges the folders.
+//
+// unreadable are the gaps of accounts that could not be read at all
+// (checks.Gap.Account set); they are written to unreadableFile at the top,
+// so that reading the snapshot back names those accounts as the live load
+// did.
+func WriteParts(dir string, parts map[string]*inventory.Inventory, unreadable []checks.Gap) error {
+	if len(parts) == 0 {
+		return errors.New("save snapshot: no inventory")
+	}
+	for folder := range parts {
+		if folder == "" || !fs.ValidPath(folder) || folder == "." {
+			return fmt.Errorf("save snapshot: %q is not a folder inside the snapshot", folder)
+		}
+	}
+	return writeDir(dir, func(tmp string) error {
+		for _, folder := range mapIDs(parts) {
+			sub := filepath.Join(tmp, filepath.FromSlash(folder))
+			if err := os.MkdirAll(sub, 0o700); err != nil {
+				return fmt.Errorf("save snapshot: %w", err)
+			}
+			if err := writeFiles(sub, parts[folder]); err != nil {
+				return err
+			}
+		}
+		var entries []unreadableEntry
+		for _, g := range unreadable {
+			if g.Account != "" {
+				entries = append(entries, unreadableEntry{Account: g.Account, Kind: string(g.Kind), Reason: g.Reason, Action: g.Action, Retry: g.Retry})
+			}
+		}
+		if len(entries) == 0 {
+			return nil
+		}
+		data, err := cliJSON(object{{unreadableKey, entries}})
+		if err != nil {
+			return fmt.Errorf("save snapshot: encode %s: %w", unreadableFile, err)
+		}
+		if err := os.WriteFile(filepath.Join(tmp, unreadableFile), data, 0o600); err != nil {
+			return fmt.Errorf("save snapshot: %w", err)
+		}
+		return nil
+	})
+}
+
+// unreadableFile lists the accounts a load across accounts could not read,
+// one entry per kind of data each lacks. It is reach's own file, not an
+// AWS CLI output; its key says so.
+const (
+	unreadableFile = "reach-unreadable-accounts.json"
+	unreadableKey  = "ReachUnreadableAccounts"
+)
+
+type unreadableEntry struct {
+	Account string
+	Kind    string
+	Reason  string
+	Action  string `json:",omitempty"`
+	Retry   bool   `json:",omitempty"`
+}
+
+// writeFiles writes the files of inv into the directory dir.
+func writeFiles(dir string, inv *inventory.Inventory) error {
+	for _, f := range snapshotFiles(inv) {
+		data, err := cliJSON(f.doc)
+		if err != nil {
+			return fmt.Errorf("save snapshot: encode %s: %w", f.name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f.name), data, 0o600); err != nil {
+			return fmt.Errorf("save snapshot: %w", err)
+		}
+	}
+	return nil
+}
+
+// writeDir fills a new directory next to dir and moves it into place, so a
+// failed save leaves nothing behind.
+func writeDir(dir string, fill func(tmp string) error) error {
 	if dir == "" {
 		return errors.New("save snapshot: no directory given")
 	}
@@ -58,14 +142,8 @@ func Write(dir string, inv *inventory.Inventory) error {
 		return fmt.Errorf("save snapshot: %w", err)
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
-	for _, f := range snapshotFiles(inv) {
-		data, err := cliJSON(f.doc)
-		if err != nil {
-			return fmt.Errorf("save snapshot: encode %s: %w", f.name, err)
-		}
-		if err := os.WriteFile(filepath.Join(tmp, f.name), data, 0o600); err != nil {
-			return fmt.Errorf("save snapshot: %w", err)
-		}
+	if err := fill(tmp); err != nil {
+		return err
 	}
 	if err := os.Chmod(tmp, 0o700); err != nil {
 		return fmt.Errorf("save snapshot: %w", err)

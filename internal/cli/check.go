@@ -34,6 +34,8 @@ type sourceFlags struct {
 	// callTimeout and loadTimeout bound a live load (zero: the loader's
 	// defaults).
 	callTimeout, loadTimeout time.Duration
+	// org names several accounts or Regions to read into one network.
+	org aws.Accounts
 }
 
 // loader builds the live loader with the flags' deadlines.
@@ -125,7 +127,7 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 	}
 	// With a baseline every resource of both networks is compared, so a
 	// live account is read whole, not only around the path.
-	net, code, ok := loadNetwork(p.source(), []string{from}, []string{to}, baselineDir != "", stderr)
+	net, profiles, code, ok := loadNetwork(p.source(), []string{from}, []string{to}, baselineDir != "", stderr)
 	if !ok {
 		return code
 	}
@@ -144,6 +146,7 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 		applyPorts(baseline, cfg)
 		compareWithBaseline(&rep, args, baseline, net, baselineDir, taken)
 	}
+	fixWithProfiles(&rep, profiles)
 	interrupted := false
 	switch {
 	case analyzer && p.str("snapshot") != "":
@@ -222,9 +225,17 @@ func secondOpinion(src sourceFlags, rep *checks.Report, timeout time.Duration, s
 // what the path's ends touch when they are IDs or addresses, so the first
 // verdict does not wait for the whole region, unless whole asks for all
 // of it (a baseline diff compares every resource).
-func loadNetwork(src sourceFlags, from, to []string, whole bool, stderr io.Writer) (*checks.Network, int, bool) {
+//
+// profiles maps each account read through a profile (--profiles) to it,
+// so that fixes can name it.
+func loadNetwork(src sourceFlags, from, to []string, whole bool, stderr io.Writer) (net *checks.Network, profiles map[string]string, code int, ok bool) {
 	if src.demo && src.snapshot != "" {
-		return nil, fail(stderr, exitUsage, "--demo and --snapshot exclude each other: pick one"), false
+		return nil, nil, fail(stderr, exitUsage, "--demo and --snapshot exclude each other: pick one"), false
+	}
+	if !src.demo && src.snapshot == "" {
+		if err := src.org.Validate(); err != nil {
+			return nil, nil, fail(stderr, exitUsage, "%v", err), false
+		}
 	}
 	var inv *inventory.Inventory
 	var err error
@@ -234,19 +245,34 @@ func loadNetwork(src sourceFlags, from, to []string, whole bool, stderr io.Write
 	case src.demo:
 		inv, err = snapshot.ReadFS(demo.FS(), ".")
 		if err != nil {
-			return nil, fail(stderr, exitUsage, "demo scenario: %v", err), false
+			return nil, nil, fail(stderr, exitUsage, "demo scenario: %v", err), false
 		}
 	case src.snapshot != "":
 		inv, err = snapshot.Read(src.snapshot)
 		if err != nil {
-			return nil, fail(stderr, exitUsage, "%v", err), false
+			return nil, nil, fail(stderr, exitUsage, "%v", err), false
 		}
+	case src.org.Several():
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		org, err := loadOrganization(ctx, src, nil)
+		switch {
+		case ctx.Err() != nil:
+			return nil, nil, fail(stderr, exitInterrupted, "interrupted while loading the accounts"), false
+		case err != nil:
+			return nil, nil, fail(stderr, exitUsage, "%v", err), false
+		}
+		for _, f := range org.Failures {
+			fmt.Fprintf(stderr, "reach: unreadable: %s\n", render.Inert(f.Reason()))
+		}
+		inv, label = org.Inventory, orgLabel(org)
+		profiles = org.Profiles()
 	default:
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
 		cfg, err := loadAWSConfig(ctx, src)
 		if err != nil {
-			return nil, fail(stderr, exitUsage, "%s", aws.Explain(err)), false
+			return nil, nil, fail(stderr, exitUsage, "%s", aws.Explain(err)), false
 		}
 		label = liveLabel(src.profile, cfg.Region)
 		loader := src.loader(cfg)
@@ -258,26 +284,26 @@ func loadNetwork(src sourceFlags, from, to []string, whole bool, stderr io.Write
 		}
 		switch {
 		case ctx.Err() != nil:
-			return nil, fail(stderr, exitInterrupted, "interrupted while loading the account"), false
+			return nil, nil, fail(stderr, exitInterrupted, "interrupted while loading the account"), false
 		case err != nil && inv != nil && !aws.UserMustAct(err):
 			// Every call failed alike (connection refused, timed out): the
 			// inventory holds a gap for each kind, and the report says
 			// unknown and why, in every output format.
 			fmt.Fprintf(stderr, "reach: %s\n", render.Inert(aws.Explain(err)))
 		case err != nil:
-			return nil, fail(stderr, exitUsage, "%s", aws.Explain(err)), false
+			return nil, nil, fail(stderr, exitUsage, "%s", aws.Explain(err)), false
 		}
 	}
-	net, err := convert.Network(inv)
+	net, err = convert.Network(inv)
 	if err != nil {
-		return nil, fail(stderr, exitUsage, "%v", err), false
+		return nil, nil, fail(stderr, exitUsage, "%v", err), false
 	}
 	if !src.demo {
 		// The demo completes from the embedded data; anything else is
 		// remembered for completing the next command's --from and --to.
 		writeInventoryCache(label, net, partial)
 	}
-	return net, 0, true
+	return net, profiles, 0, true
 }
 
 // targetable reports whether every end names an ID, an address or a host

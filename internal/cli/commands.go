@@ -10,6 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/reachnet/reach/aws"
 )
 
 // The command tree. Every command and flag is defined once here; cobra
@@ -63,6 +65,16 @@ var sourceFlagSpecs = []flagSpec{
 	{name: "region", arg: "R", usage: "AWS Region (default: AWS_REGION, the profile's region, then the config file's region)", complete: completeRegions},
 	{name: "call-timeout", kind: kindDuration, arg: "D", usage: "live: give up on one attempt of an AWS call after D (default 20s; it is retried)"},
 	{name: "load-timeout", kind: kindDuration, arg: "D", usage: "live: stop waiting for the account after D; what did not arrive is unknown (default 2m)"},
+}
+
+// orgFlagSpecs read several accounts and Regions into one network.
+var orgFlagSpecs = []flagSpec{
+	{name: "accounts", arg: "ID[,ID]", usage: "live: read these accounts too, assuming --role-name in each (the profile's credentials assume it)"},
+	{name: "organization", kind: kindBool, usage: "live: read every active account organizations:ListAccounts lists, assuming --role-name in each"},
+	{name: "role-name", arg: "NAME", usage: "with --accounts or --organization: the read-only role to assume in each account (session name reach)"},
+	{name: "external-id", arg: "ID", usage: "with --role-name: the external ID the roles' trust policy asks for"},
+	{name: "profiles", arg: "P[,P]", usage: "live: read one account per shared-config profile", complete: completeProfiles},
+	{name: "regions", arg: "R[,R]", usage: "live: read these Regions of every account (all: every enabled Region; default: --region)", complete: completeRegions},
 }
 
 var pathFlagSpecs = []flagSpec{
@@ -179,6 +191,14 @@ var (
 	snapOrRegion   = [2]string{"snapshot", "region"}
 	// The deadlines are for reading a live account.
 	liveOnly = [][2]string{{"demo", "call-timeout"}, {"demo", "load-timeout"}, {"snapshot", "call-timeout"}, {"snapshot", "load-timeout"}}
+	// So are the accounts and Regions of an organisation.
+	orgOnlyLive = func() [][2]string {
+		var pairs [][2]string
+		for _, f := range orgFlagSpecs {
+			pairs = append(pairs, [2]string{"demo", f.name}, [2]string{"snapshot", f.name})
+		}
+		return pairs
+	}()
 )
 
 // newRoot builds the command tree of one invocation.
@@ -204,8 +224,8 @@ func (a *app) newRoot() *cobra.Command {
 	root.SetVersionTemplate("reach {{.Version}}\n")
 	root.SetHelpFunc(func(c *cobra.Command, _ []string) { writeCommandHelp(c.OutOrStdout(), c) })
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return err })
-	addFlags(root, concat(sourceFlagSpecs, pathFlagSpecs, tuiFlagSpecs)...)
-	exclusive(root, append(liveOnly, demoOrSnapshot, demoOrProfile, demoOrRegion, snapOrProfile, snapOrRegion)...)
+	addFlags(root, concat(sourceFlagSpecs, orgFlagSpecs, pathFlagSpecs, tuiFlagSpecs)...)
+	exclusive(root, append(slices.Concat(liveOnly, orgOnlyLive), demoOrSnapshot, demoOrProfile, demoOrRegion, snapOrProfile, snapOrRegion)...)
 	root.Flags().BoolP("version", "v", false, "print the version, commit and build date")
 	root.Flags().BoolP("help", "h", false, "show the commands and the terminal's flags")
 
@@ -219,8 +239,8 @@ func (a *app) newRoot() *cobra.Command {
 		Args: noArgs,
 		RunE: a.do(runCheck),
 	}
-	addFlags(check, concat(sourceFlagSpecs, pathFlagSpecs, checkFlagSpecs)...)
-	exclusive(check, append(liveOnly, demoOrSnapshot, demoOrProfile, demoOrRegion, snapOrProfile, snapOrRegion)...)
+	addFlags(check, concat(sourceFlagSpecs, orgFlagSpecs, pathFlagSpecs, checkFlagSpecs)...)
+	exclusive(check, append(slices.Concat(liveOnly, orgOnlyLive), demoOrSnapshot, demoOrProfile, demoOrRegion, snapOrProfile, snapOrRegion)...)
 
 	sweep := &cobra.Command{
 		Use:   "sweep",
@@ -244,7 +264,9 @@ func (a *app) newRoot() *cobra.Command {
 		Use:   "save DIR",
 		Short: "save the live region as AWS CLI JSON, for --snapshot DIR",
 		Long: "snapshot save reads the whole region with read-only calls and writes one file of AWS CLI JSON per " +
-			"command to DIR, so an investigation can be shared and replayed with --snapshot DIR (docs/snapshot.md).",
+			"command to DIR, so an investigation can be shared and replayed with --snapshot DIR (docs/snapshot.md). " +
+			"With several accounts or Regions (--accounts, --organization, --profiles, --regions) each is written to " +
+			"DIR/accounts/ACCOUNT/REGION/.",
 		Args:              exactArgs("DIR"),
 		ValidArgsFunction: completeDirs,
 		RunE:              a.do(runSnapshot),
@@ -252,6 +274,8 @@ func (a *app) newRoot() *cobra.Command {
 	addFlags(save, sourceFlagSpecs[2], sourceFlagSpecs[3],
 		flagSpec{name: "analyzer", kind: kindBool, usage: "also run Reachability Analyzer on the path of --from and --to and save its analysis, replayed by check --snapshot DIR --analyzer (charged, about $0.10)"},
 		pathFlagSpecs[0], pathFlagSpecs[1], pathFlagSpecs[2], pathFlagSpecs[3], checkFlagSpecs[3])
+	addFlags(save, orgFlagSpecs...)
+	exclusive(save, [2]string{"analyzer", "accounts"}, [2]string{"analyzer", "organization"}, [2]string{"analyzer", "profiles"}, [2]string{"analyzer", "regions"})
 
 	flows := &cobra.Command{
 		Use:   "flows",
@@ -524,6 +548,10 @@ func (p *parsed) setDefault(name string, v any) {
 // source returns the flags that say where the network comes from.
 func (p *parsed) source() sourceFlags {
 	s := sourceFlags{snapshot: p.str("snapshot"), demo: p.flag("demo"), profile: p.str("profile"), region: p.str("region"), fallbackRegion: p.fallbackRegion}
+	if p.has("accounts") {
+		s.org = aws.Accounts{IDs: splitList(p.str("accounts")), Organization: p.flag("organization"), RoleName: p.str("role-name"),
+			ExternalID: p.str("external-id"), Profiles: splitList(p.str("profiles")), Regions: splitList(p.str("regions"))}
+	}
 	if p.has("call-timeout") {
 		s.callTimeout, s.loadTimeout = p.dur("call-timeout"), p.dur("load-timeout")
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/config"
@@ -71,6 +72,25 @@ func applyConfig(p *parsed) (*config.Config, error) {
 	}
 	if cfg.AnalyzerTimeout > 0 {
 		p.setDefault("analyzer-timeout", cfg.AnalyzerTimeout)
+	}
+	typed := false
+	for _, f := range orgFlagSpecs {
+		typed = typed || p.changed(f.name)
+	}
+	if p.has("accounts") && !typed && !p.changed("demo") && !p.changed("snapshot") {
+		// The organisation the file names is read live, and only live,
+		// and as a whole: any organisation flag typed replaces it.
+		for flag, v := range map[string]string{
+			"accounts": strings.Join(cfg.Accounts, ","), "role-name": cfg.RoleName, "external-id": cfg.ExternalID,
+			"profiles": strings.Join(cfg.Profiles, ","), "regions": strings.Join(cfg.Regions, ","),
+		} {
+			if v != "" {
+				p.setDefault(flag, v)
+			}
+		}
+		if cfg.Organization {
+			p.setDefault("organization", true)
+		}
 	}
 	return cfg, nil
 }

@@ -62,7 +62,7 @@ func runReport(p *parsed, stdout, stderr io.Writer) int {
 		froms[i], tos[i] = rp.from, rp.to
 	}
 	started := time.Now()
-	net, code, ok := loadNetwork(p.source(), froms, tos, false, stderr)
+	net, _, code, ok := loadNetwork(p.source(), froms, tos, false, stderr)
 	if !ok {
 		return code
 	}

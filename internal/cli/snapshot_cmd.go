@@ -40,8 +40,14 @@ func runSnapshot(p *parsed, stdout, stderr io.Writer) int {
 		return fail(stderr, exitUsage, "snapshot save: --analyzer-timeout must be positive")
 	}
 	src := p.source()
+	if err := src.org.Validate(); err != nil {
+		return fail(stderr, exitUsage, "snapshot save: %v", err)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if src.org.Several() {
+		return saveOrganization(ctx, src, dir, stdout, stderr)
+	}
 	cfg, err := loadAWSConfig(ctx, src)
 	if err != nil {
 		return fail(stderr, exitUsage, "%s", aws.Explain(err))
@@ -133,5 +139,37 @@ func saveAnalysis(ctx context.Context, p *parsed, cfg sdkaws.Config, inv *invent
 		return fail(stderr, exitUsage, "snapshot save: %v", err)
 	}
 	fmt.Fprintf(stdout, "saved Reachability Analyzer analysis %s (%s)\n", render.Inert(res.AnalysisID), res.Status)
+	return 0
+}
+
+// saveOrganization writes a snapshot of several accounts or Regions: each
+// to DIR/accounts/ACCOUNT/REGION/, and the accounts that could not be read
+// to reach-unreadable-accounts.json, so that reading it back names them.
+func saveOrganization(ctx context.Context, src sourceFlags, dir string, stdout, stderr io.Writer) int {
+	org, err := loadOrganization(ctx, src, nil)
+	switch {
+	case ctx.Err() != nil:
+		return fail(stderr, exitInterrupted, "snapshot save: interrupted; nothing written")
+	case err != nil:
+		return fail(stderr, exitUsage, "%v", err)
+	}
+	if err := snapshot.WriteParts(dir, org.Folders(), org.Inventory.Gaps); err != nil {
+		return fail(stderr, exitUsage, "snapshot save: %v", err)
+	}
+	if net, err := convert.Network(org.Inventory); err == nil {
+		writeInventoryCache(orgLabel(org), net, false)
+	}
+	fmt.Fprintf(stdout, "saved %s: %d folders\n", render.Inert(dir), len(org.Folders()))
+	reportOrganization(stdout, org)
+	for _, g := range org.Inventory.Gaps {
+		if g.Account != "" {
+			continue // reported once per account above
+		}
+		fmt.Fprintf(stdout, "missing %s: %s", g.Kind, render.Inert(g.Reason))
+		if r := g.Remedy(); r != "" {
+			fmt.Fprintf(stdout, " (%s)", r)
+		}
+		fmt.Fprintln(stdout)
+	}
 	return 0
 }

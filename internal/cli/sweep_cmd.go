@@ -83,7 +83,7 @@ func runSweep(p *parsed, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, exitUsage, "sweep: --%s-tag %v", narrow, err)
 	}
-	net, code, ok := loadNetwork(p.source(), []string{sweepWholeAccount}, nil, true, stderr)
+	net, _, code, ok := loadNetwork(p.source(), []string{sweepWholeAccount}, nil, true, stderr)
 	if !ok {
 		return code
 	}

@@ -55,6 +55,11 @@ func terminalOptions(p *parsed, stderr io.Writer) (tui.Options, error) {
 	if src.demo && src.snapshot != "" {
 		return tui.Options{}, errors.New("--demo and --snapshot exclude each other: pick one")
 	}
+	if !src.demo && src.snapshot == "" {
+		if err := src.org.Validate(); err != nil {
+			return tui.Options{}, err
+		}
+	}
 	conf := &awsConfig{src: src}
 	o := tui.Options{
 		Source:        tuiSource(src, conf, cfg),
@@ -78,6 +83,9 @@ func terminalOptions(p *parsed, stderr io.Writer) (tui.Options, error) {
 	case src.snapshot != "":
 		// A snapshot holds the configuration, not the traffic: t says
 		// there are no flow logs to tail with this source.
+	case src.org.Several():
+		// Flow logs and Reachability Analyzer read one account; across
+		// accounts the terminal has neither yet.
 	default:
 		o.Flows = liveFlows(conf)
 		o.Analyzer = liveAnalyzer(conf)
@@ -193,6 +201,20 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 			}
 			emit(tui.Update{Build: build(inv), Scope: snapshotScope(dir)})
 			remember(src.label(), inv)
+			return nil
+		})
+	}
+	if src.org.Several() {
+		return tui.NewSource("live accounts", func(ctx context.Context, emit func(tui.Update)) error {
+			emit(tui.Update{Scope: "finding the accounts"})
+			org, err := loadOrganization(ctx, src, func(done, total int) {
+				emit(tui.Update{Scope: fmt.Sprintf("loading accounts and Regions: %d of %d read", done, total)})
+			})
+			if err != nil {
+				return err
+			}
+			emit(tui.Update{Build: build(org.Inventory), Scope: orgScope(org)})
+			remember(orgLabel(org), org.Inventory)
 			return nil
 		})
 	}

@@ -27,6 +27,10 @@ const (
 	colSGs
 	ColStatus
 	ColSDC
+	// ColAccount and ColRegion are shown only when the network spans
+	// several accounts or Regions (Catalog.Natural marks them hidden).
+	ColAccount
+	ColRegion
 	NumCols
 )
 
@@ -41,6 +45,8 @@ var Columns = [NumCols]columns.Spec{
 	colSGs:     {Title: "SECURITY GROUPS", Min: 15, Max: 48, Prio: 8},
 	ColStatus:  {Title: "STATUS", Min: 6, Max: 9, Prio: 5},
 	ColSDC:     {Title: "SDC", Min: 3, Max: 3, Prio: 9},
+	ColAccount: {Title: "ACCOUNT", Min: 12, Max: 12, Prio: 5},
+	ColRegion:  {Title: "REGION", Min: 9, Max: 14, Prio: 6},
 }
 
 // Row is one ENI as the browser draws it: cells already cleaned of
@@ -67,7 +73,8 @@ type Catalog struct {
 	Version int
 	ascii   bool
 	Rows    []Row
-	// Natural is the widest cell of each column, capped at its max.
+	// Natural is the widest cell of each column, capped at its max; -1
+	// hides a column (ACCOUNT and REGION when there is one of each).
 	Natural [NumCols]int
 	// completions are sorted by lower-case value.
 	completions []Completion
@@ -187,6 +194,11 @@ func Build(version int, n *checks.Network, hostnames []string, ascii bool) *Cata
 			}
 		}
 	}
+	for _, col := range []int{ColAccount, ColRegion} {
+		if distinctCells(c.Rows, col) < 2 {
+			c.Natural[col] = -1
+		}
+	}
 	for k, ids := range c.ByName {
 		slices.SortFunc(ids, func(a, b string) int {
 			// Instances first: "app-1" names the instance rather than
@@ -276,6 +288,12 @@ func (c *Catalog) row(n *checks.Network, e *checks.ENI, ascii bool) Row {
 	}
 	r.Cells[colSGs] = OrDash(strings.Join(sgs, ","))
 	r.Cells[ColStatus] = OrDash(cells.Clean(e.Status, ascii))
+	r.Cells[ColAccount] = OrDash(cells.Clean(e.OwnerID, ascii))
+	region := ""
+	if v := n.VPCs[e.VPCID]; v != nil {
+		region = v.Region
+	}
+	r.Cells[ColRegion] = OrDash(cells.Clean(region, ascii))
 	if e.SourceDestCheck {
 		r.Cells[ColSDC] = "on"
 	} else {
@@ -503,4 +521,15 @@ func ResolveEnd(n *checks.Network, typed string, dest bool) (string, error) {
 		return ids[0], nil
 	}
 	return "", &AmbiguousEnd{Dest: dest, name: host, IDs: ids}
+}
+
+// distinctCells counts the different values of a column, dashes aside.
+func distinctCells(rows []Row, col int) int {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if v := r.Cells[col]; v != "-" {
+			seen[v] = true
+		}
+	}
+	return len(seen)
 }

@@ -25,7 +25,8 @@ type Placed struct {
 // Fit is the one column layout of the terminal's tables: it keeps
 // columns in priority order while they fit at their narrowest (never
 // narrower than the title), then widens the kept ones, in priority order,
-// up to their widest cell (natural) or their max. spec describes column c.
+// up to their widest cell (natural) or their max. spec describes column c;
+// a negative natural width hides the column.
 func Fit(natural []int, total int, spec func(c int) Spec) []Placed {
 	n := len(natural)
 	order := make([]int, n)
@@ -36,6 +37,9 @@ func Fit(natural []int, total int, spec func(c int) Spec) []Placed {
 	widths := make([]int, n)
 	used := 0
 	for _, c := range order {
+		if natural[c] < 0 {
+			continue // hidden
+		}
 		col := spec(c)
 		w := max(min(col.Min, natural[c]), cells.Width(col.Title))
 		need := w

@@ -205,6 +205,7 @@ func (b *Model) relayout() {
 	for i := range catalog.Columns {
 		natural[i] = catalog.Columns[i].Max
 	}
+	natural[catalog.ColAccount], natural[catalog.ColRegion] = -1, -1
 	if b.Catalog != nil && len(b.Catalog.Rows) > 0 {
 		natural = b.Catalog.Natural
 	}
