@@ -115,8 +115,11 @@ func TestHistoryGaps(t *testing.T) {
 			want: []string{"history of sg-0abc not read: cloudtrail:LookupEvents throttled (ThrottlingException); retry in a minute"}},
 		// The stand-in enforces the limit: a client that does not pace
 		// itself is throttled (and may get through on a retry).
-		{name: "called faster than the limit", opt: HistoryOptions{Interval: time.Millisecond}, resources: []string{"sg-0abc"},
-			tooFast: true, events: -1},
+		// The stand-in's limit is set far above the client's pace, so
+		// that however slow a loaded machine is, the second call comes
+		// too soon.
+		{name: "called faster than the limit", setup: func(ct *awstest.CloudTrail) { ct.MinInterval = time.Hour },
+			opt: HistoryOptions{Interval: time.Millisecond}, resources: []string{"sg-0abc"}, tooFast: true, events: -1},
 		{name: "too many events for the page cap", opt: HistoryOptions{MaxPages: 1}, resources: []string{"sg-0abc"},
 			want: []string{"window cut short for sg-0abc: more than 50 events; read back to 2026-12-06 11:10:00Z only"}, events: 50},
 		{name: "the time budget runs out", opt: HistoryOptions{Budget: time.Nanosecond}, resources: []string{"sg-0abc", "rtb-0abc"},

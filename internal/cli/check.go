@@ -112,6 +112,11 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 		if p.flag("demo") || p.str("snapshot") != "" {
 			return fail(stderr, exitUsage, "check: --history reads CloudTrail event history, which needs a live account; a snapshot or the demo holds no history (compare with an older snapshot with --baseline DIR)")
 		}
+		if p.source().org.Several() {
+			// The history is read with the base credentials, in their
+			// account alone: the others' changes would be missed unsaid.
+			return fail(stderr, exitUsage, "check: --history reads one account's CloudTrail event history; it does not yet read the accounts of --accounts, --profiles or --organization")
+		}
 		if window, err = parseWindow(p.str("history")); err != nil {
 			return fail(stderr, exitUsage, "check: --history: %v", err)
 		}
