@@ -135,6 +135,10 @@ func (b *batcher) keptSoFar() int {
 // pending records are handed on first when the chunk would take them past
 // the bound.
 func (b *batcher) addChunk(res *chunkResult) {
+	if b.lend && len(res.flows) > 0 {
+		b.lendChunk(res)
+		return
+	}
 	b.mu.Lock()
 	if len(b.pending) > 0 && len(b.pending)+len(res.flows) > b.max {
 		b.mu.Unlock()
@@ -266,4 +270,29 @@ func (b *batcher) start(ctx context.Context, interval time.Duration) (stop func(
 		once.Do(func() { close(quit) })
 		<-done
 	}
+}
+
+// lendChunk hands a chunk's records to the receiver as a batch of their
+// own, without copying them: the receiver is done with them when emit
+// returns (Options.LendBatches), before the chunk is reused. What is
+// pending is handed on first, so records keep the file's order.
+func (b *batcher) lendChunk(res *chunkResult) {
+	b.flush()
+	b.emitMu.Lock()
+	defer b.emitMu.Unlock()
+	b.mu.Lock()
+	b.kept += len(res.flows)
+	batch := Batch{
+		Flows: res.flows, Malformed: b.malformed + res.malformed, Dropped: b.dropped, Filtered: b.filtered + res.filtered,
+		Source: b.source, Note: b.note, Sampled: b.sampled, Samples: b.samples,
+	}
+	for _, m := range res.samples {
+		if len(batch.Samples) < maxSamples {
+			batch.Samples = append(batch.Samples, m)
+		}
+	}
+	b.malformed, b.samples, b.dropped, b.filtered = 0, nil, 0, 0
+	b.note, b.sampled, b.dirty = "", false, false
+	b.mu.Unlock()
+	b.emit(batch)
 }
