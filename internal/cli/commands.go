@@ -123,7 +123,7 @@ var flowsFlagSpecs = concat(sourceFlagSpecs, []flagSpec{
 var serveFlagSpecs = []flagSpec{
 	{name: "listen", arg: "ADDR", def: defaultListen, usage: "the address to listen on (host:port; port 0 picks a free one)"},
 	{name: "host-key", arg: "FILE", usage: "the server's private host key, created on first start (default: in the state directory)", complete: completeFiles},
-	{name: "authorized-keys", arg: "FILE", usage: "the public keys allowed to connect (default ~/.ssh/authorized_keys)", complete: completeFiles},
+	{name: "authorized-keys", arg: "FILE", usage: "the public keys allowed to connect (default ~/.ssh/authorized_keys; read again when it changes)", complete: completeFiles},
 }
 
 var reportFlagSpecs = []flagSpec{

@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -57,7 +59,7 @@ func runServe(p *parsed, stdout, stderr io.Writer) int {
 		}
 		authPath = filepath.Join(home, ".ssh", "authorized_keys")
 	}
-	allowed, err := readAuthorizedKeys(authPath)
+	allowed, err := newAuthorizedKeys(authPath)
 	if err != nil {
 		return fail(stderr, exitUsage, "%v", err)
 	}
@@ -78,10 +80,11 @@ func runServe(p *parsed, stdout, stderr io.Writer) int {
 		return fail(stderr, exitUsage, "%v", err)
 	}
 	log := pairing.Log()
+	allowed.log = log
 	srv, err := wish.NewServer(
 		wish.WithHostKeyPath(hostKey),
 		wish.WithPublicKeyAuth(func(sctx ssh.Context, key ssh.PublicKey) bool {
-			_, ok := allowed[string(key.Marshal())]
+			_, ok := allowed.lookup(key)
 			if !ok {
 				log.Warn("serve refused key", "user", sctx.User(), "from", sctx.RemoteAddr().String(), "fingerprint", gossh.FingerprintSHA256(key))
 			}
@@ -97,8 +100,8 @@ func runServe(p *parsed, stdout, stderr io.Writer) int {
 		pairing.Close()
 		return fail(stderr, 1, "ssh server: %v", err)
 	}
-	log.Info("serve start", "listen", ln.Addr().String(), "host_key", hostKey, "host_fingerprint", hostFP, "authorized_keys", authPath, "keys", len(allowed), "source", o.Source.Name())
-	fmt.Fprintf(stderr, "reach serve: listening on %s (host key %s); %d authorized keys from %s\n", ln.Addr(), hostFP, len(allowed), authPath)
+	log.Info("serve start", "listen", ln.Addr().String(), "host_key", hostKey, "host_fingerprint", hostFP, "authorized_keys", authPath, "keys", allowed.count(), "source", o.Source.Name())
+	fmt.Fprintf(stderr, "reach serve: listening on %s (host key %s); %d authorized keys from %s (read again when it changes)\n", ln.Addr(), hostFP, allowed.count(), authPath)
 	fmt.Fprintf(stderr, "reach serve: join with ssh -p %s -t %s (Ctrl-C here ends every session)\n", portOf(ln.Addr()), hostOf(ln.Addr()))
 
 	served := make(chan error, 1)
@@ -126,7 +129,7 @@ func runServe(p *parsed, stdout, stderr io.Writer) int {
 }
 
 // seatProgram seats every session in the pairing and gives it a program.
-func seatProgram(pairing *tui.Pairing, allowed map[string]string) wishtea.ProgramHandler {
+func seatProgram(pairing *tui.Pairing, allowed *authorizedKeys) wishtea.ProgramHandler {
 	return func(sess ssh.Session) *tea.Program {
 		pty, _, ok := sess.Pty()
 		if !ok {
@@ -135,7 +138,7 @@ func seatProgram(pairing *tui.Pairing, allowed map[string]string) wishtea.Progra
 		who := tui.Member{From: sess.RemoteAddr().String()}
 		if key := sess.PublicKey(); key != nil {
 			who.Fingerprint = gossh.FingerprintSHA256(key)
-			who.Name = allowed[string(key.Marshal())]
+			who.Name, _ = allowed.lookup(key)
 		}
 		pairing.Log().Info("serve connect", "who", who.Name, "user", sess.User(), "from", who.From, "fingerprint", who.Fingerprint, "term", pty.Term, "size", fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height))
 		seat := pairing.Join(who, pty.Window.Width, pty.Window.Height)
@@ -149,6 +152,87 @@ func seatProgram(pairing *tui.Pairing, allowed map[string]string) wishtea.Progra
 			pairing.Log().Info("serve disconnect", "who", who.Name, "from", who.From, "fingerprint", who.Fingerprint)
 		}()
 		return prog
+	}
+}
+
+// authorizedKeys is the authorized_keys file as it stands now: like sshd,
+// which reads the file for every connection, a key added or removed while
+// reach serve runs takes effect at the next connection, without a restart.
+// Sessions already connected stay, as they do under sshd.
+type authorizedKeys struct {
+	path string
+	log  *slog.Logger
+
+	mu   sync.Mutex
+	keys map[string]string // by the key's wire form: its comment
+	// stamp is the file's size and modification time when keys were read;
+	// a file that changed is read again.
+	stamp fileStamp
+}
+
+type fileStamp struct {
+	size    int64
+	modTime time.Time
+}
+
+func newAuthorizedKeys(path string) (*authorizedKeys, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("--authorized-keys: %w", err)
+	}
+	keys, err := readAuthorizedKeys(path)
+	if err != nil {
+		return nil, err
+	}
+	return &authorizedKeys{path: path, keys: keys, stamp: fileStamp{info.Size(), info.ModTime()}}, nil
+}
+
+// lookup says whether key may connect and under which name, reading the
+// file again first if it changed. A file that can no longer be read, or
+// holds no key, admits nobody until it is fixed: a removed key must never
+// stay admitted because the file around it broke.
+func (a *authorizedKeys) lookup(key ssh.PublicKey) (string, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.refresh()
+	name, ok := a.keys[string(key.Marshal())]
+	return name, ok
+}
+
+func (a *authorizedKeys) count() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.keys)
+}
+
+// refresh reads the file again when its size or modification time
+// changed; it is called with mu held.
+func (a *authorizedKeys) refresh() {
+	info, err := os.Stat(a.path)
+	if err != nil {
+		if a.keys != nil {
+			a.logf("serve authorized keys unreadable: admitting nobody", "error", err.Error())
+		}
+		a.keys, a.stamp = nil, fileStamp{}
+		return
+	}
+	stamp := fileStamp{info.Size(), info.ModTime()}
+	if stamp == a.stamp {
+		return
+	}
+	keys, err := readAuthorizedKeys(a.path)
+	if err != nil {
+		a.logf("serve authorized keys unusable: admitting nobody", "error", err.Error())
+		a.keys, a.stamp = nil, stamp
+		return
+	}
+	a.keys, a.stamp = keys, stamp
+	a.logf("serve authorized keys read again", "keys", len(keys))
+}
+
+func (a *authorizedKeys) logf(msg string, args ...any) {
+	if a.log != nil {
+		a.log.Info(msg, args...)
 	}
 }
 

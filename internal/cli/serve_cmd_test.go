@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -354,4 +355,65 @@ func rssKB(t *testing.T, pid int) int {
 	}
 	t.Skip("no VmRSS")
 	return 0
+}
+
+// TestServeRereadsAuthorizedKeys edits authorized_keys while reach serve
+// runs, as an administrator granting and revoking access would: the next
+// connection sees the file as it is now, without a restart.
+func TestServeRereadsAuthorizedKeys(t *testing.T) {
+	dir := t.TempDir()
+	keys := writeClientKeys(t, dir, "alice", "bob", "mallory")
+	addr, _ := startServe(t, keys)
+	original, err := os.ReadFile(keys.authorized)
+	if err != nil {
+		t.Fatal(err)
+	}
+	authorizedLine := func(name string) string {
+		return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(keys.signers[name].PublicKey()))) + " " + name + "\n"
+	}
+	rewrite := func(content string) {
+		t.Helper()
+		// Through a rename, as editors and configuration tools write it.
+		tmp := filepath.Join(dir, "authorized_keys.new")
+		if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, keys.authorized); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admitted := func(name string) bool {
+		t.Helper()
+		_, err := dialSeat(t, addr, keys.signers[name], name, 80, 24)
+		if err != nil && !strings.Contains(err.Error(), "unable to authenticate") {
+			t.Fatalf("%s: %v, want a session or an authentication failure", name, err)
+		}
+		return err == nil
+	}
+
+	steps := []struct {
+		name    string
+		content string
+		want    map[string]bool
+	}{
+		{"as started", string(original), map[string]bool{"alice": true, "mallory": false}},
+		{"mallory's key added", string(original) + authorizedLine("mallory"), map[string]bool{"mallory": true, "alice": true}},
+		{"alice's key removed", authorizedLine("bob") + authorizedLine("mallory"), map[string]bool{"alice": false, "bob": true}},
+		{"a file with no key in it admits nobody", "# emptied\n", map[string]bool{"bob": false, "mallory": false}},
+		{"the file restored", authorizedLine("alice"), map[string]bool{"alice": true, "bob": false}},
+	}
+	for _, step := range steps {
+		rewrite(step.content)
+		for _, name := range slices.Sorted(maps.Keys(step.want)) {
+			if got := admitted(name); got != step.want[name] {
+				t.Errorf("%s: %s admitted = %v, want %v", step.name, name, got, step.want[name])
+			}
+		}
+	}
+	if err := os.Remove(keys.authorized); err != nil {
+		t.Fatal(err)
+	}
+	if admitted("alice") {
+		t.Error("authorized_keys removed: alice admitted, want nobody")
+	}
 }
