@@ -124,6 +124,10 @@ type walker struct {
 	legOf           *forwarding
 	preservedClient bool
 	legPorts        PortRange
+	// chained counts the load balancers this walk is behind: 1 on a leg
+	// from a load balancer to its target, 2 on the leg of a load
+	// balancer that is itself a target (maxLoadBalancerChain).
+	chained int
 }
 
 func newWalker(n *Network) *walker {

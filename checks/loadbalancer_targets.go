@@ -336,7 +336,7 @@ func (w *walker) targetVerdict(q Query, src endpoint, f *forwarding, tg *TargetG
 		tv.Reason = fmt.Sprintf("the load balancer invokes Lambda function %s through the Lambda API: no network path of the account's is crossed, so no route, network ACL or security group applies", t.ID)
 		return tv
 	case "alb":
-		return unknown(fmt.Sprintf("%s is an Application Load Balancer registered as the target of %s; reach does not follow a load balancer behind another", t.ID, tg.Name))
+		return w.albTarget(q, src, f, tg, tv)
 	}
 	nodeZone := f.node.AZ
 	if s := w.n.Subnets[f.node.SubnetID]; nodeZone == "" && s != nil {
@@ -432,6 +432,17 @@ func clientIPPreserved(lb *LoadBalancer, tg *TargetGroup) (on, known bool, why s
 		return true, true, "client IP preservation is always on for " + proto + " target groups"
 	}
 	def := tg.TargetType != "ip"
+	if tg.TargetType == "alb" {
+		// "When the target group type is alb, you can't modify the target
+		// group attributes. These attributes always use their default
+		// values" (network/application-load-balancer-target), and the
+		// guide does not say what the default is for this type: only a
+		// value the attributes output states decides.
+		if v, set := tg.Attributes[key]; set {
+			return v == "true", true, fmt.Sprintf("%s %s=%s", tg.Name, key, v)
+		}
+		return def, false, fmt.Sprintf("whether %s (an Application Load Balancer target group) preserves the client's address is not stated in its attributes", tg.Name)
+	}
 	if tg.Attributes == nil {
 		return def, false, fmt.Sprintf("the attributes of %s were not read (%s defaults to %t for %s targets over %s)", tg.Name, key, def, tg.TargetType, proto)
 	}
@@ -501,6 +512,7 @@ func (w *walker) walkTargetLeg(q Query, f *forwarding, tg *TargetGroup, tv Targe
 		}
 	}()
 	tw.legOf = f
+	tw.chained = w.chained + 1
 	tw.preservedClient = preserved && from != f.node.PrimaryIP()
 	proto := q.Protocol
 	switch strings.ToUpper(tg.Protocol) {
@@ -537,6 +549,7 @@ func (w *walker) walkTargetLeg(q Query, f *forwarding, tg *TargetGroup, tv Targe
 	}
 	tw.run(tq, s, d, &rep)
 	tw.evalService(tq, s, d, &rep)
+	tw.chainedLegs(tq, s)
 	rep.Source, rep.Destination = s.end, d.end
 	tw.finish(&rep, tq, d)
 	how := "from the load balancer's address " + from.String()
