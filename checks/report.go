@@ -75,12 +75,13 @@ type Finding struct {
 	Rule      string    `json:"rule"`
 	Detail    string    `json:"detail"`
 	// Fix is an AWS CLI command (or a short instruction when no single
-	// command fits).
+	// command fits). In JSON it is an object: the command and FixCheck's
+	// fields (findingjson.go).
 	Fix string `json:"fix,omitempty"`
 	// FixCheck is what the fix does when applied in the model
 	// (VerifyFixes): whether it opens the path, what still blocks it, and
 	// what else it opens.
-	FixCheck *FixCheck `json:"fix_check,omitempty"`
+	FixCheck *FixCheck `json:"-"`
 
 	hop int
 }

@@ -91,6 +91,8 @@ func runScenarioCase(t *testing.T, net *checks.Network, dir string, c scenarioCa
 	if err != nil {
 		t.Fatalf("evaluate: %v", err)
 	}
+	// As reach check reports it: each fix with what it does when applied.
+	checks.VerifyFixes(net, q, &rep)
 	if string(rep.Verdict) != c.Verdict {
 		t.Errorf("verdict %s, want %s", rep.Verdict, c.Verdict)
 	}

@@ -18,7 +18,9 @@ type gapReport struct {
 		Findings []struct {
 			Code   string `json:"code"`
 			Detail string `json:"detail"`
-			Fix    string `json:"fix"`
+			Fix    struct {
+				Command string `json:"command"`
+			} `json:"fix"`
 		} `json:"findings"`
 	} `json:"layers"`
 }
