@@ -472,6 +472,21 @@ func (w *walker) runFromOutside(p packet, src, dst endpoint, rep *Report) {
 		if pos, end, ok = w.enterFromTGW(r, ds, p, &flags, dst.eni); !ok {
 			return
 		}
+	case TargetNAT:
+		// However the request came in, the reply goes to the NAT
+		// gateway, which sends it on from its own address: "instances in
+		// a private subnet can connect to services outside your VPC but
+		// external services cannot initiate a connection with those
+		// instances" (VPC user guide, NAT gateways).
+		w.find(LayerRoute, Finding{Code: "NAT_GATEWAY_NO_INBOUND", Severity: SeverityBlock, Component: ct.table.ID, Rule: routeTextPlain(r),
+			Detail: fmt.Sprintf("%s routes %s through NAT gateway %s, which carries only connections opened from inside the VPC: a connection from %s cannot be opened to %s (its reply would leave with the NAT gateway's address)", ct.table.ID, src.addr, r.TargetID, src.addr, dst.addr),
+			Fix:    fmt.Sprintf("to serve %s from outside, put it behind an internet-facing load balancer, or give it a public address in a subnet whose route to %s is an internet gateway (or a VPN or transit gateway, for a private network)", dst.eni.ID, src.addr)})
+		return
+	case TargetEIGW:
+		w.find(LayerRoute, Finding{Code: "EGRESS_ONLY_NO_INBOUND", Severity: SeverityBlock, Component: ct.table.ID, Rule: routeTextPlain(r),
+			Detail: fmt.Sprintf("%s routes %s through egress-only internet gateway %s, which \"prevents the internet from initiating an IPv6 connection with your instances\" (VPC user guide)", ct.table.ID, src.addr, r.TargetID),
+			Fix:    fmt.Sprintf("to serve %s from the internet over IPv6, route %s to an internet gateway instead (aws ec2 replace-route --route-table-id %s --destination-ipv6-cidr-block %s --gateway-id <igw-…>)", dst.eni.ID, src.addr, ct.table.ID, r.Destination)})
+		return
 	default:
 		w.find(LayerRoute, Finding{Code: "UNSUPPORTED_TARGET", Severity: SeverityUnknown, Component: ct.table.ID, Rule: routeTextPlain(r),
 			Detail: fmt.Sprintf("%s routes %s to %s; reach cannot tell how traffic from there enters the VPC", ct.table.ID, src.addr, r.TargetID)})

@@ -136,6 +136,21 @@ func TestGateways(t *testing.T) {
 			verdict: Reachable,
 		},
 		{
+			name:  "from outside to a private address whose subnet routes the reply through a NAT gateway",
+			world: internetVPC, change: func(b *netBuilder) { b.n.SecurityGroups["sg-server"].Inbound = []SGRule{tcpFrom(443, "0.0.0.0/0")} },
+			from: "203.0.113.9", to: "10.0.2.20:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerRoute: StatusFail},
+			findings: []wantFinding{{layer: LayerRoute, code: "NAT_GATEWAY_NO_INBOUND", component: "rtb-main-vpc-app", detail: []string{"nat-1", "only connections opened from inside"}}},
+		},
+		{
+			name:  "the same NAT route with its NAT gateway not read still decides: the route names it",
+			world: internetVPC, change: func(b *netBuilder) { delete(b.n.NATGateways, "nat-1") },
+			from: "203.0.113.9", to: "10.0.2.20:443",
+			verdict:  Unreachable,
+			findings: []wantFinding{{layer: LayerRoute, code: "NAT_GATEWAY_NO_INBOUND", component: "rtb-main-vpc-app"}},
+		},
+		{
 			name:  "from the internet to a public address its group admits",
 			world: internetVPC,
 			from:  "203.0.113.9", to: "54.0.0.10:443",

@@ -71,6 +71,14 @@ func TestIPv6(t *testing.T) {
 			exit:    &Exit{Gateway: "eigw-1", Kind: ExitInternet},
 		},
 		{
+			name:  "the internet cannot open an IPv6 connection through an egress-only gateway",
+			world: ipv6World, change: serverAdmits("::/0"),
+			from: "2606:4700::1111", to: "[2600:1f18:1:2::20]:443",
+			verdict:  Unreachable,
+			statuses: map[string]Status{LayerRoute: StatusFail},
+			findings: []wantFinding{{layer: LayerRoute, code: "EGRESS_ONLY_NO_INBOUND", component: "rtb-main-vpc-app", detail: []string{"eigw-1"}}},
+		},
+		{
 			name:  "a dual-stack source addressed by IPv4 cannot reach an IPv6 address",
 			world: ipv6World, change: serverAdmits("2600:1f18:1::/56"),
 			from: "10.0.1.10", to: "[2606:4700::1111]:443",
