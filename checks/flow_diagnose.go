@@ -234,6 +234,18 @@ type FlowDiagnoser struct {
 	repAtDst                       int
 	repAtSrc, repAcceptedAtDst     int
 	rejectedPorts, acceptedPorts   []uint16
+
+	// legs read the records of each target's leg when the path ends at a
+	// load balancer that forwards: its node (or, with the client's address
+	// preserved, the client) to the target.
+	legs []targetLeg
+}
+
+// targetLeg is one target's leg and the diagnoser of its records.
+type targetLeg struct {
+	lb     string
+	target TargetVerdict
+	d      *FlowDiagnoser
 }
 
 // NewFlowDiagnoser evaluates the path once; records are then given to Add.
@@ -254,6 +266,29 @@ func NewFlowDiagnoser(n *Network, q Query) *FlowDiagnoser {
 	d.cli, d.srv = endAddrs(n, rep.Source), endAddrs(n, rep.Destination)
 	d.seen = map[connKey]bool{}
 	d.srcENI, d.dstENI = rep.Source.ENI, rep.Destination.ENI
+	lb := rep.Destination.ENI
+	if e := n.ENIs[lb]; e != nil {
+		if b := n.loadBalancerOf(e); b != nil {
+			lb = b.Name
+		}
+	}
+	for _, tv := range rep.Destination.Targets {
+		leg := tv.Leg
+		if leg == nil || leg.Destination.ENI == "" {
+			continue
+		}
+		ld := &FlowDiagnoser{n: n, rep: *leg, proto: d.proto, port: uint16(leg.Destination.Port), seen: map[connKey]bool{},
+			cli: endAddrs(n, leg.Source), srv: endAddrs(n, leg.Destination), srcENI: leg.Source.ENI, dstENI: leg.Destination.ENI}
+		if p, err := ParseProtocol(leg.Protocol); err == nil {
+			ld.proto = p
+		}
+		// The target sees the node's address, or the client's when the
+		// load balancer preserves it: records of either are the leg's.
+		for a := range d.cli {
+			ld.cli[a] = true
+		}
+		d.legs = append(d.legs, targetLeg{lb: lb, target: tv, d: ld})
+	}
 	return d
 }
 
@@ -263,6 +298,7 @@ func (d *FlowDiagnoser) Add(f *Flow) {
 	if d.err != nil {
 		return
 	}
+	d.addToLegs(f)
 	srcENI, dstENI, proto, port := d.srcENI, d.dstENI, d.proto, d.port
 	atSrc := srcENI != "" && f.InterfaceID == srcENI
 	atDst := dstENI != "" && f.InterfaceID == dstENI
@@ -362,6 +398,13 @@ func (d *FlowDiagnoser) Add(f *Flow) {
 	}
 }
 
+// addToLegs gives a record to each target leg's diagnoser.
+func (d *FlowDiagnoser) addToLegs(f *Flow) {
+	for _, l := range d.legs {
+		l.d.Add(f)
+	}
+}
+
 // Diagnosis reads the records added so far over the window.
 func (fd *FlowDiagnoser) Diagnosis(w FlowWindow) Diagnosis {
 	if fd.err != nil {
@@ -386,6 +429,14 @@ func (fd *FlowDiagnoser) Diagnosis(w FlowWindow) Diagnosis {
 			rejectedPorts, acceptedPorts = nil, nil
 		}
 		d.add(rejectedReply(n, rep, fd.firstRepReject, d.Counts, rejectedPorts, acceptedPorts))
+	}
+	for _, l := range fd.legs {
+		if l.d.hasReqReject {
+			d.add(legRejected(l, l.d.firstReqReject, l.d.counts.RequestsRejected, false))
+		}
+		if l.d.hasRepReject {
+			d.add(legRejected(l, l.d.firstRepReject, l.d.counts.RepliesRejected, true))
+		}
 	}
 	// Replies leaving the destination show the requests arrived, recorded
 	// or not.
@@ -528,6 +579,38 @@ func rejectedReply(n *Network, rep Report, f Flow, c FlowCounts, rejected, accep
 		fmt.Fprintf(&b, "; replies to %s got through, so connections fail only when the client picks a blocked port", portList(accepted))
 	}
 	ff.Summary = b.String()
+	return ff
+}
+
+// legRejected explains rejected records of a load balancer's leg to one
+// target by the leg's own checklist: the records are judged against the
+// path the load balancer takes, not the direct path between their
+// addresses.
+func legRejected(l targetLeg, f Flow, records int, reply bool) FlowFinding {
+	leg := l.d.rep
+	ff := FlowFinding{Pattern: PatternRejectedRequest, Records: records}
+	what := count(records, "request") + " from " + f.Src.String()
+	if reply {
+		ff.Pattern = PatternRejectedReply
+		what = count(records, "reply") + " to " + f.Dst.String()
+	}
+	at := f.InterfaceID
+	if at == "" {
+		at = "an interface"
+	}
+	prefix := fmt.Sprintf("on the leg from load balancer %s to target %s: %s rejected at %s", l.lb, l.target.ID, what, at)
+	bb := leg.BlockedBy
+	if leg.Verdict == Unreachable && bb != nil && (bb.Direction == Return) == reply {
+		ff.Layer, ff.Component, ff.Code, ff.Direction, ff.Rule = bb.Layer, bb.Component, bb.Code, bb.Direction, bb.Rule
+		ff.Fix, ff.Agrees = findingFix(leg, bb), true
+		ff.Summary = fmt.Sprintf("%s: %s %s decides (%s)", prefix, bb.Layer, bb.Component, bb.Rule)
+		return ff
+	}
+	ff.Pattern = PatternContradiction
+	ff.Summary = fmt.Sprintf("%s, yet the configuration finds the leg %s: the configuration changed since, or the records are of other connections", prefix, leg.Verdict)
+	if bb != nil {
+		ff.Summary = fmt.Sprintf("%s, yet the configuration blocks the leg elsewhere, at %s %s (%s)", prefix, bb.Layer, bb.Component, bb.Direction)
+	}
 	return ff
 }
 

@@ -241,6 +241,29 @@ func (m *Model) tailTarget(it screen.OpenTail) (tail.FlowTarget, error) {
 	}
 	t.From = m.endAddrs(&t, rep.Source)
 	t.To = m.endAddrs(&t, rep.Destination)
+	for _, tv := range rep.Destination.Targets {
+		leg := tv.Leg
+		if leg == nil {
+			continue
+		}
+		target, err := netip.ParseAddr(leg.Destination.Address)
+		if err != nil || leg.Destination.Port <= 0 {
+			continue
+		}
+		l := tail.FlowLeg{To: target, Port: leg.Destination.Port}
+		if node := m.net.ENIs[leg.Source.ENI]; node != nil {
+			for _, p := range node.PrivateIPs {
+				l.From = appendAddr(l.From, p.Addr)
+			}
+		}
+		for _, a := range t.From {
+			l.From = appendAddr(l.From, a)
+		}
+		if e := m.net.ENIs[leg.Destination.ENI]; e != nil {
+			t.AddENI(e)
+		}
+		t.Legs = append(t.Legs, l)
+	}
 	return t, nil
 }
 

@@ -3,6 +3,7 @@ package flowlogs
 import (
 	"errors"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/reachnet/reach/checks"
@@ -20,6 +21,20 @@ type Path struct {
 	// destination as the interfaces record them: a server named by its
 	// public address is recorded with its private one.
 	Client, Server netip.Addr
+	// Legs are the legs of a path through a load balancer, one per target
+	// the load balancer sends to over the network: their records say what
+	// became of the connections past the load balancer.
+	Legs []Leg
+}
+
+// Leg is one target's leg of a path through a load balancer: the records
+// between Clients (the node's addresses, and the client's, which the load
+// balancer may preserve) and Target, on Port.
+type Leg struct {
+	TargetENI string
+	Clients   []netip.Addr
+	Target    netip.Addr
+	Port      uint16
 }
 
 // ResolvePath evaluates the query once to find the path's interfaces and
@@ -35,10 +50,30 @@ func ResolvePath(n *checks.Network, q checks.Query) (Path, error) {
 	if e := n.ENIs[p.DstENI]; e != nil && p.Server.IsValid() && !e.Owns(p.Server) {
 		p.Server = e.PrimaryIP()
 	}
+	for _, tv := range rep.Destination.Targets {
+		leg := tv.Leg
+		if leg == nil || leg.Destination.ENI == "" || leg.Destination.Port <= 0 || leg.Destination.Port > 65535 {
+			continue
+		}
+		target, err := netip.ParseAddr(leg.Destination.Address)
+		if err != nil {
+			continue
+		}
+		l := Leg{TargetENI: leg.Destination.ENI, Target: target, Port: uint16(leg.Destination.Port)}
+		if node := n.ENIs[leg.Source.ENI]; node != nil {
+			for _, a := range node.PrivateIPs {
+				l.Clients = append(l.Clients, a.Addr)
+			}
+		}
+		if p.Client.IsValid() && !slices.Contains(l.Clients, p.Client) {
+			l.Clients = append(l.Clients, p.Client)
+		}
+		p.Legs = append(p.Legs, l)
+	}
 	return p, nil
 }
 
-// ENIs are the path's interfaces in the account.
+// ENIs are the path's interfaces in the account, its targets' included.
 func (p Path) ENIs() []string {
 	var out []string
 	for _, e := range []string{p.SrcENI, p.DstENI} {
@@ -46,7 +81,23 @@ func (p Path) ENIs() []string {
 			out = append(out, e)
 		}
 	}
+	for _, l := range p.Legs {
+		if !containsString(out, l.TargetENI) {
+			out = append(out, l.TargetENI)
+		}
+	}
 	return out
+}
+
+// QueryHosts are the addresses a CloudWatch Logs query or pattern may
+// narrow the path's records by: both ends, or none for a path through a
+// load balancer, whose legs' records hold other addresses (the path's
+// interfaces' streams still narrow them).
+func (p Path) QueryHosts() []netip.Addr {
+	if len(p.Legs) > 0 {
+		return nil
+	}
+	return p.Hosts()
 }
 
 // Hosts are the path's two addresses (the valid ones).
@@ -62,7 +113,20 @@ func (p Path) Hosts() []netip.Addr {
 
 // Filter selects the path's records: requests and replies between its
 // addresses, on its port and protocol.
+//
+// For a path through a load balancer the filter keeps every record of the
+// path's interfaces (the targets' too) on its protocol, a superset of the
+// path's and its legs' records: Match then keeps those of the path.
 func (p Path) Filter() Filter {
+	f := p.ownFilter()
+	if len(p.Legs) > 0 {
+		f.Hosts, f.Port, f.ENIs = nil, 0, p.ENIs()
+	}
+	return f
+}
+
+// ownFilter selects the records between the path's two addresses.
+func (p Path) ownFilter() Filter {
 	f := Filter{Hosts: p.Hosts(), Protocol: p.Query.Protocol}
 	if f.Protocol == checks.ProtocolAll {
 		f.Protocol = 0
@@ -71,6 +135,25 @@ func (p Path) Filter() Filter {
 		f.Port = uint16(p.Query.Port)
 	}
 	return f
+}
+
+// Match reports whether a record is the path's (between its two
+// addresses, on its port and protocol) or one of its legs'.
+func (p Path) Match(r *checks.Flow) bool {
+	own := p.ownFilter()
+	if own.Match(r) {
+		return true
+	}
+	if own.Protocol != 0 && r.Protocol != own.Protocol {
+		return false
+	}
+	for _, l := range p.Legs {
+		if slices.Contains(l.Clients, r.Src) && r.Dst == l.Target && r.DstPort == l.Port ||
+			r.Src == l.Target && slices.Contains(l.Clients, r.Dst) && r.SrcPort == l.Port {
+			return true
+		}
+	}
+	return false
 }
 
 // IsReply reports whether a record of the path is a reply (from the
@@ -101,7 +184,7 @@ func NewLiveTail(n *checks.Network, p Path, api TailAPI, region string, opts Pol
 	if e := n.ENIs[enis[0]]; e != nil {
 		account = e.OwnerID
 	}
-	target, formats, err := TargetFor(d, region, account, p.Hosts()...)
+	target, formats, err := TargetFor(d, region, account, p.QueryHosts()...)
 	t := &Tail{Discovery: d}
 	if err != nil {
 		return t, err

@@ -241,7 +241,7 @@ func runFlows(p *parsed, stdout, stderr io.Writer) int {
 		}
 		var hosts []netip.Addr
 		if r.path != nil {
-			hosts = r.path.Hosts()
+			hosts = r.path.QueryHosts()
 		}
 		target, found, err := flowlogs.TargetFor(*disc, cfg.Region, account, hosts...)
 		if msg := render.NoFlowCoverage(*disc, pathENIs); err != nil && msg != "" {
@@ -467,7 +467,10 @@ func (r *flowsRun) batch(b flowlogs.Batch) {
 		if r.diag != nil {
 			r.diag.Add(f)
 		}
-		if !r.display.Match(f) {
+		if !r.display.Match(f) || r.path != nil && len(r.path.Legs) > 0 && !r.path.Match(f) {
+			// A path through a load balancer is read broadly (its
+			// targets' legs hold other addresses): only its own records
+			// and its legs' are shown.
 			r.filtered++
 			continue
 		}

@@ -383,3 +383,42 @@ func TestFlowsOutputIsInert(t *testing.T) {
 		}
 	}
 }
+
+// TestFlowsThroughLoadBalancer reads a path to the demo's Network Load
+// Balancer: its targets' legs are read too (their records hold the
+// target's address, not the load balancer's), shown beside the path's own
+// records, and diagnosed by each leg's checklist; other traffic of the
+// targets' interfaces is not shown.
+func TestFlowsThroughLoadBalancer(t *testing.T) {
+	const (
+		client = "10.0.81.7"    // batch-1
+		node   = "10.0.16.200"  // payment-api-nlb in us-east-1a
+		app1   = "10.0.16.45"   // a healthy target, on 8443
+		other  = "10.0.250.250" // nothing of the path
+	)
+	lines := []string{
+		"2 111122223333 eni-0f6a7b8c9d0e10023 " + client + " " + node + " 40001 443 6 3 180 1795000000 1795000060 ACCEPT OK",
+		"2 111122223333 eni-0f6a7b8c9d0e10012 " + client + " " + app1 + " 40001 8443 6 3 180 1795000000 1795000060 REJECT OK",
+		"2 111122223333 eni-0f6a7b8c9d0e10012 " + client + " " + app1 + " 40002 8443 6 3 180 1795000000 1795000060 REJECT OK",
+		"2 111122223333 eni-0f6a7b8c9d0e10012 " + other + " " + app1 + " 5555 22 6 1 60 1795000000 1795000060 REJECT OK",
+	}
+	path := filepath.Join(t.TempDir(), "flows.log")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runFlowsCLI("--demo", "--file", path, "--from", "batch-1", "--to", node+":443")
+	if code != 0 || errOut != "" {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"# 3 records shown",
+		"on the leg from load balancer payment-api-nlb to target i-01a2b3c4d5e6f0012: 2 requests from " + client + " rejected at eni-0f6a7b8c9d0e10012, yet the configuration finds the leg reachable",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, other+":5555") || strings.Contains(out, other+" ") {
+		t.Errorf("a record of other traffic of the target's interface is shown:\n%s", out)
+	}
+}

@@ -82,6 +82,10 @@ type FlowTarget struct {
 	// request's destination port or in the reply's source port.
 	Protocol checks.Protocol
 	Port     int
+	// Legs are the legs of a path through a load balancer, one per target
+	// it sends to: a record between one of a leg's From and its To, on
+	// its Port, belongs to the path too.
+	Legs []FlowLeg
 	// Query is the path's query as the checklist resolved it, nil for an
 	// interface. An opener that reads CloudWatch Logs finds the path's
 	// interfaces and addresses with it (flowlogs.ResolvePath); the
@@ -111,14 +115,30 @@ func (t *FlowTarget) matches(f *checks.Flow) bool {
 	if !f.Src.IsValid() && !f.Dst.IsValid() {
 		return f.InterfaceID != "" && slices.Contains(t.ENIs, f.InterfaceID)
 	}
-	in := func(side []netip.Addr, a netip.Addr) bool { return len(side) == 0 || slices.Contains(side, a) }
-	if !(in(t.From, f.Src) && in(t.To, f.Dst)) && !(in(t.To, f.Src) && in(t.From, f.Dst)) {
-		return false
-	}
 	if t.Protocol != checks.ProtocolAll && f.Protocol != t.Protocol {
 		return false
 	}
-	return t.Port == 0 || int(f.DstPort) == t.Port || int(f.SrcPort) == t.Port
+	in := func(side []netip.Addr, a netip.Addr) bool { return len(side) == 0 || slices.Contains(side, a) }
+	if (in(t.From, f.Src) && in(t.To, f.Dst) || in(t.To, f.Src) && in(t.From, f.Dst)) &&
+		(t.Port == 0 || int(f.DstPort) == t.Port || int(f.SrcPort) == t.Port) {
+		return true
+	}
+	for _, l := range t.Legs {
+		if slices.Contains(l.From, f.Src) && f.Dst == l.To && int(f.DstPort) == l.Port ||
+			f.Src == l.To && slices.Contains(l.From, f.Dst) && int(f.SrcPort) == l.Port {
+			return true
+		}
+	}
+	return false
+}
+
+// FlowLeg is one target's leg of a path through a load balancer: the
+// records between From (the node's addresses, and the client's, which the
+// load balancer may preserve) and To, the target, on Port.
+type FlowLeg struct {
+	From []netip.Addr
+	To   netip.Addr
+	Port int
 }
 
 // FlowWindower is implemented by a FlowSource that knows when its records
