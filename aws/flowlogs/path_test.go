@@ -3,6 +3,7 @@ package flowlogs
 import (
 	"context"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -92,5 +93,52 @@ func TestNewLiveTail(t *testing.T) {
 	tail, err = NewLiveTail(n, sandbox, nil, "us-east-1", PollOptions{}, time.Now())
 	if err == nil || tail == nil || len(tail.Discovery.Uncovered) != 1 || !strings.Contains(tail.Discovery.CreateCommand, "create-flow-logs") {
 		t.Errorf("uncovered path: %v %+v", err, tail)
+	}
+}
+
+// TestPathThroughLoadBalancer: a path to the demo's Network Load Balancer
+// holds a leg per target it sends to over the network; its filter reads
+// every interface of the path and its legs, and Match keeps the path's
+// records and its legs' only.
+func TestPathThroughLoadBalancer(t *testing.T) {
+	n := demoNetwork(t)
+	p := demoPath(t, n, "i-01a2b3c4d5e6f0014", "10.0.16.200:443")
+	if len(p.Legs) == 0 {
+		t.Fatal("no legs on a path to a load balancer with targets")
+	}
+	var app1 *Leg
+	for i := range p.Legs {
+		if p.Legs[i].TargetENI == "eni-0f6a7b8c9d0e10012" {
+			app1 = &p.Legs[i]
+		}
+	}
+	if app1 == nil || app1.Port != 8443 || app1.Target.String() != "10.0.16.45" {
+		t.Fatalf("legs %+v: want app-1's, 10.0.16.45:8443", p.Legs)
+	}
+	f := p.Filter()
+	if f.Hosts != nil || f.Port != 0 || !containsString(f.ENIs, "eni-0f6a7b8c9d0e10012") || !containsString(f.ENIs, "eni-0f6a7b8c9d0e10023") {
+		t.Errorf("filter %+v: want no hosts or port, and the node's and the targets' interfaces", f)
+	}
+	if p.QueryHosts() != nil {
+		t.Errorf("query hosts %v: a path with legs must not narrow a query by its two addresses", p.QueryHosts())
+	}
+	rec := func(src, dst string, sport, dport uint16) *checks.Flow {
+		return &checks.Flow{Src: netip.MustParseAddr(src), Dst: netip.MustParseAddr(dst), SrcPort: sport, DstPort: dport, Protocol: checks.ProtocolTCP, Action: "ACCEPT", LogStatus: "OK"}
+	}
+	for _, tc := range []struct {
+		name string
+		r    *checks.Flow
+		want bool
+	}{
+		{"the request to the node", rec("10.0.81.7", "10.0.16.200", 40001, 443), true},
+		{"the preserved client to the target", rec("10.0.81.7", "10.0.16.45", 40001, 8443), true},
+		{"the target's reply to the preserved client", rec("10.0.16.45", "10.0.81.7", 8443, 40001), true},
+		{"the node to the target", rec("10.0.16.200", "10.0.16.45", 40001, 8443), true},
+		{"the client to the target on another port", rec("10.0.81.7", "10.0.16.45", 40001, 22), false},
+		{"another host to the target", rec("10.0.250.250", "10.0.16.45", 40001, 8443), false},
+	} {
+		if got := p.Match(tc.r); got != tc.want {
+			t.Errorf("%s: Match = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
