@@ -76,6 +76,7 @@ func AccountClients(ctx context.Context, endpoint, account, region string) (Clie
 type orgVPC struct {
 	c                     *ec2.Client
 	vpc, subnet, eni, rtb string
+	group, instance       string
 }
 
 func seedOrgVPC(ctx context.Context, c *ec2.Client, name, cidr, subnet, ip string, ingress []ec2types.IpPermission) (*orgVPC, error) {
@@ -95,24 +96,23 @@ func seedOrgVPC(ctx context.Context, c *ec2.Client, name, cidr, subnet, ip strin
 		}
 		return err
 	})
-	var group string
 	s.step(name+" group", func() error {
 		out, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: str(name), Description: str(name), VpcId: str(v.vpc)})
 		if err == nil {
-			group = *out.GroupId
+			v.group = *out.GroupId
 		}
 		return err
 	})
 	if len(ingress) > 0 {
 		s.step(name+" ingress", func() error {
-			_, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: str(group), IpPermissions: ingress})
+			_, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: str(v.group), IpPermissions: ingress})
 			return err
 		})
 	}
 	s.step(name+" instance", func() error {
 		out, err := c.RunInstances(ctx, &ec2.RunInstancesInput{
 			ImageId: str("ami-12345678"), InstanceType: ec2types.InstanceTypeT3Micro, MinCount: awssdk.Int32(1), MaxCount: awssdk.Int32(1),
-			SubnetId: str(v.subnet), SecurityGroupIds: []string{group}, PrivateIpAddress: str(ip),
+			SubnetId: str(v.subnet), SecurityGroupIds: []string{v.group}, PrivateIpAddress: str(ip),
 			TagSpecifications: tags(name, ec2types.ResourceTypeInstance),
 		})
 		if err == nil && (len(out.Instances) != 1 || len(out.Instances[0].NetworkInterfaces) == 0) {
@@ -120,6 +120,7 @@ func seedOrgVPC(ctx context.Context, c *ec2.Client, name, cidr, subnet, ip strin
 		}
 		if err == nil {
 			v.eni = *out.Instances[0].NetworkInterfaces[0].NetworkInterfaceId
+			v.instance = *out.Instances[0].InstanceId
 		}
 		return err
 	})
