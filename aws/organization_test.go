@@ -427,3 +427,85 @@ func TestOrganizationListsItsAccounts(t *testing.T) {
 		t.Errorf("organizations:ListAccounts was not called: %v", proxy.Actions())
 	}
 }
+
+// TestOrganizationProgress: the load tells of each account and Region as
+// it lands, with the network so far: the parts still loading are pending
+// gaps of their account, so a path that needs one of them is unknown until
+// it lands (never decided without it; a path within one Region needs no
+// other Region's part), and the last step is the whole
+// organisation, nothing pending.
+func TestOrganizationProgress(t *testing.T) {
+	m, topo := seededOrganization(t)
+	proxy, err := awstest.NewProxy(m.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	proxy.InjectMatching(AssumeRoleAction, awstest.LockedAccount, awstest.Deny)
+	ctx := context.Background()
+	res, err := ResolveTargets(ctx, awstest.Config(proxy.URL), Accounts{
+		IDs: []string{awstest.WorkloadAccount, awstest.DataAccount, awstest.LockedAccount}, RoleName: orgRoleName,
+		Regions: []string{awstest.Region, awstest.SecondRegion}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := checks.NewQuery(topo.AppENI, topo.DBIP, "tcp", 5432, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []Progress
+	_, err = LoadOrganization(ctx, res, 0, 0, func(p Progress) { steps = append(steps, p) }, WithRetry(3, 10*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != len(res.Targets) {
+		t.Fatalf("%d steps for %d parts", len(steps), len(res.Targets))
+	}
+	for i, p := range steps {
+		if p.Done != i+1 || p.Total != len(res.Targets) {
+			t.Errorf("step %d: %d of %d", i, p.Done, p.Total)
+		}
+		pendingAccounts := map[string]bool{}
+		for _, g := range p.Organization.Inventory.Gaps {
+			if g.Pending {
+				pendingAccounts[g.Account] = true
+				if !strings.Contains(g.Reason, "still loading") {
+					t.Errorf("step %d: pending gap %+v does not say it is loading", i, g)
+				}
+			}
+		}
+		if got := len(p.Organization.Parts); got != p.Done {
+			t.Errorf("step %d: %d parts so far, want %d", i, got, p.Done)
+		}
+		if len(p.Organization.Failures) != 1 {
+			t.Errorf("step %d: failures %+v, want the locked account's from the start", i, p.Organization.Failures)
+		}
+		n, err := convert.Network(p.Organization.Inventory)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, evalErr := checks.Evaluate(n, q)
+		landed := map[string]bool{}
+		for _, part := range p.Organization.Parts {
+			landed[part.Scope.Folder()] = true
+		}
+		want := checks.Reachable
+		for _, needed := range []string{awstest.WorkloadAccount, awstest.DataAccount} {
+			if !landed["accounts/"+needed+"/"+awstest.Region] {
+				want = checks.Unknown
+			}
+		}
+		switch {
+		case evalErr != nil && want == checks.Unknown && strings.Contains(evalErr.Error(), "still loading"):
+			// The source's account and Region have not landed: the path
+			// cannot be asked yet, and the refusal says why.
+		case evalErr != nil:
+			t.Errorf("step %d (landed %v): %v", i, landed, evalErr)
+		case rep.Verdict != want:
+			t.Errorf("step %d (landed %v): verdict %s, want %s: %s", i, landed, rep.Verdict, want, summaries(rep))
+		}
+		if i == len(steps)-1 && len(pendingAccounts) != 0 {
+			t.Errorf("the last step has pending accounts %v", pendingAccounts)
+		}
+	}
+}

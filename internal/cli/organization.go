@@ -32,8 +32,9 @@ func splitList(s string) []string {
 // organisation cannot be listed, no credentials at all) is returned; an
 // account that cannot be read is a gap of the result.
 //
-// progress, when set, hears how many accounts and Regions are done.
-func loadOrganization(ctx context.Context, src sourceFlags, progress func(done, total int)) (*aws.Organization, error) {
+// progress, when set, hears of each account and Region done, with the
+// load so far.
+func loadOrganization(ctx context.Context, src sourceFlags, progress func(aws.Progress)) (*aws.Organization, error) {
 	if err := src.org.Validate(); err != nil {
 		return nil, err
 	}
@@ -89,6 +90,12 @@ func orgScope(org *aws.Organization) string {
 	}
 	slices.Sort(failed)
 	return s + " · failed: " + strings.Join(slices.Compact(failed), ", ")
+}
+
+// orgProgressScope is the header while a load across accounts runs: what
+// loaded and failed so far, and how many parts are read of how many.
+func orgProgressScope(p aws.Progress) string {
+	return fmt.Sprintf("%s · %d of %d %s read", orgScope(p.Organization), p.Done, p.Total, plural(p.Total, "account and Region", "accounts and Regions"))
 }
 
 func plural(n int, one, many string) string {

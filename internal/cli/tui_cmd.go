@@ -207,8 +207,10 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 	if src.org.Several() {
 		return tui.NewSource("live accounts", func(ctx context.Context, emit func(tui.Update)) error {
 			emit(tui.Update{Scope: "finding the accounts"})
-			org, err := loadOrganization(ctx, src, func(done, total int) {
-				emit(tui.Update{Scope: fmt.Sprintf("loading accounts and Regions: %d of %d read", done, total)})
+			// Each account and Region shows as it lands, its network with
+			// the others' pending, as one account's kinds do.
+			org, err := loadOrganization(ctx, src, func(p aws.Progress) {
+				emit(tui.Update{Build: build(p.Organization.Inventory), Scope: orgProgressScope(p)})
 			})
 			if err != nil {
 				return err
