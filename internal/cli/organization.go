@@ -11,6 +11,7 @@ import (
 
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/config"
 	"github.com/reachnet/reach/render"
 )
 
@@ -57,6 +58,19 @@ func loadOrganization(ctx context.Context, src sourceFlags, progress func(aws.Pr
 		return nil, fmt.Errorf("no account could be read: %s", strings.Join(why, "; "))
 	}
 	return aws.LoadOrganization(ctx, res, 0, 0, progress, aws.WithTimeouts(src.callTimeout, src.loadTimeout))
+}
+
+// noteConfigOrganization says on stderr, once, that a command without the
+// organisation flags reads one account although the configuration file
+// names several accounts or Regions: it must not look as if it read them.
+func noteConfigOrganization(p *parsed, cfg *config.Config, stderr io.Writer) {
+	if cfg == nil || p.has("accounts") || (p.has("demo") && p.flag("demo")) || (p.has("snapshot") && p.str("snapshot") != "") {
+		return
+	}
+	if len(cfg.Accounts) == 0 && !cfg.Organization && len(cfg.Profiles) == 0 && len(cfg.Regions) == 0 {
+		return
+	}
+	fmt.Fprintf(stderr, "reach: %s reads one account and Region (the profile's); the accounts and Regions of the configuration file are not read\n", render.Inert("reach "+p.cmd.Name()))
 }
 
 // orgLabel names a load across accounts in the inventory cache and the

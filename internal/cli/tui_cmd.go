@@ -51,6 +51,7 @@ func terminalOptions(p *parsed, stderr io.Writer) (tui.Options, error) {
 	if err != nil {
 		return tui.Options{}, err
 	}
+	noteConfigOrganization(p, cfg, stderr)
 	src := p.source()
 	if src.demo && src.snapshot != "" {
 		return tui.Options{}, errors.New("--demo and --snapshot exclude each other: pick one")
@@ -84,8 +85,10 @@ func terminalOptions(p *parsed, stderr io.Writer) (tui.Options, error) {
 		// A snapshot holds the configuration, not the traffic: t says
 		// there are no flow logs to tail with this source.
 	case src.org.Several():
-		// Flow logs and Reachability Analyzer read one account; across
-		// accounts the terminal has neither yet.
+		// Flow logs, Reachability Analyzer and the history read one
+		// account; across accounts the terminal has none of them yet, and
+		// says so rather than read the base account alone.
+		o.SeveralAccounts = true
 	default:
 		o.Flows = liveFlows(conf)
 		o.Analyzer = liveAnalyzer(conf)
