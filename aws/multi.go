@@ -113,20 +113,8 @@ func (o *Organization) Folders() map[string]*inventory.Inventory {
 // progress, when set, is called serially after each part, loaded or
 // failed, with the load so far (see Progress).
 func LoadOrganization(ctx context.Context, res *Resolution, accountConcurrency, overallConcurrency int, progress func(Progress), opts ...Option) (*Organization, error) {
-	if accountConcurrency < 1 {
-		accountConcurrency = DefaultAccountConcurrency
-	}
-	if overallConcurrency < 1 {
-		overallConcurrency = DefaultOverallConcurrency
-	}
 	start := time.Now()
-	overall := make(chan struct{}, overallConcurrency)
-	accountSlots := map[string]chan struct{}{}
-	for _, t := range res.Targets {
-		if accountSlots[t.Scope.Account] == nil {
-			accountSlots[t.Scope.Account] = make(chan struct{}, accountConcurrency)
-		}
-	}
+	overall, accountSlots := sharedLimits(res, accountConcurrency, overallConcurrency)
 	type outcome struct {
 		part    Part
 		failure *ScopeFailure
@@ -177,12 +165,8 @@ func LoadOrganization(ctx context.Context, res *Resolution, accountConcurrency, 
 			case err == nil, errors.As(err, &empty):
 				out[i].part = Part{Scope: t.Scope, Inventory: inv, Stats: stats}
 			default:
-				action := actionOf(err)
-				if action == "" {
-					action = "the load"
-				}
 				out[i].part = Part{Scope: t.Scope, Stats: stats}
-				out[i].failure = &ScopeFailure{Scope: t.Scope, Action: action, Err: err}
+				out[i].failure = partFailure(t.Scope, err)
 			}
 		}()
 	}
@@ -211,6 +195,33 @@ func LoadOrganization(ctx context.Context, res *Resolution, accountConcurrency, 
 	stats.Elapsed = time.Since(start)
 	org.Stats = stats
 	return org, nil
+}
+
+// sharedLimits makes the slots of calls in flight: one set for every
+// load, and one per account, shared by its Regions' loads.
+func sharedLimits(res *Resolution, accountConcurrency, overallConcurrency int) (chan struct{}, map[string]chan struct{}) {
+	if accountConcurrency < 1 {
+		accountConcurrency = DefaultAccountConcurrency
+	}
+	if overallConcurrency < 1 {
+		overallConcurrency = DefaultOverallConcurrency
+	}
+	accountSlots := map[string]chan struct{}{}
+	for _, t := range res.Targets {
+		if accountSlots[t.Scope.Account] == nil {
+			accountSlots[t.Scope.Account] = make(chan struct{}, accountConcurrency)
+		}
+	}
+	return make(chan struct{}, overallConcurrency), accountSlots
+}
+
+// partFailure is the failure of a part's load as a whole.
+func partFailure(scope Scope, err error) *ScopeFailure {
+	action := actionOf(err)
+	if action == "" {
+		action = "the load"
+	}
+	return &ScopeFailure{Scope: scope, Action: action, Err: err}
 }
 
 // Progress is one step of a load across accounts: a part (an account in

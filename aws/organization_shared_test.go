@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -103,7 +104,7 @@ func checkOrgPath(t *testing.T, nets map[string]*checks.Network, p orgPath, comp
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"live", "saved"} {
+	for _, name := range slices.Sorted(maps.Keys(nets)) {
 		rep, err := checks.Evaluate(nets[name], q)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -222,23 +223,7 @@ func TestSharedNetworkEachAccountSeesItsShare(t *testing.T) {
 func TestSharedNetworkLive(t *testing.T) {
 	_, topo := seededSharedNetwork(t)
 	nets := liveAndSaved(t, loadSharedNetwork(t))
-	for _, c := range []struct {
-		orgPath
-		component string
-	}{
-		{orgPath: orgPath{name: "participant instance in the shared subnet reaches the database through the shared transit gateway",
-			from: topo.AppInstance, to: topo.DatabaseIP, port: 5432, want: checks.Reachable,
-			mentions: []string{topo.SharedRouteTable, topo.TransitGateway, topo.SharedNetworkACL}}},
-		{orgPath: orgPath{name: "the owner's network ACL decides for the participant's instance",
-			from: topo.AppInstance, to: topo.DatabaseIP, port: 3306, want: checks.Unreachable, blocked: checks.LayerNACL,
-			mentions: []string{"# in account " + awstest.NetworkAccount}}, component: topo.SharedNetworkACL},
-		{orgPath: orgPath{name: "a rule referencing the participant's group admits it across the peering",
-			from: topo.WebENI, to: topo.DatabaseIP, port: 8443, want: checks.Reachable,
-			mentions: []string{awstest.ParticipantAccount + "/" + topo.WebGroup}}},
-		{orgPath: orgPath{name: "the reference admits no other group",
-			from: topo.AppInstance, to: topo.DatabaseIP, port: 8443, want: checks.Unreachable, blocked: checks.LayerSecurityGroup,
-			mentions: []string{"# in account " + awstest.DatabaseAccount}}, component: topo.DatabaseGroup},
-	} {
+	for _, c := range sharedPaths(topo) {
 		t.Run(c.name, func(t *testing.T) { checkOrgPath(t, nets, c.orgPath, c.component) })
 	}
 }
@@ -261,4 +246,76 @@ func TestSharedNetworkReferenceRemoved(t *testing.T) {
 	nets := liveAndSaved(t, loadSharedNetwork(t))
 	checkOrgPath(t, nets, orgPath{from: topo.WebENI, to: topo.DatabaseIP, port: 8443, want: checks.Unreachable, blocked: checks.LayerSecurityGroup,
 		mentions: []string{"# in account " + awstest.DatabaseAccount}}, topo.DatabaseGroup)
+}
+
+// sharedPaths are the shared network's cases, with the component that
+// must block each unreachable one.
+func sharedPaths(topo *awstest.SharedTopology) []struct {
+	orgPath
+	component string
+} {
+	return []struct {
+		orgPath
+		component string
+	}{
+		{orgPath: orgPath{name: "participant instance in the shared subnet reaches the database through the shared transit gateway",
+			from: topo.AppInstance, to: topo.DatabaseIP, port: 5432, want: checks.Reachable,
+			mentions: []string{topo.SharedRouteTable, topo.TransitGateway, topo.SharedNetworkACL}}},
+		{orgPath: orgPath{name: "the owner's network ACL decides for the participant's instance",
+			from: topo.AppInstance, to: topo.DatabaseIP, port: 3306, want: checks.Unreachable, blocked: checks.LayerNACL,
+			mentions: []string{"# in account " + awstest.NetworkAccount}}, component: topo.SharedNetworkACL},
+		{orgPath: orgPath{name: "a rule referencing the participant's group admits it across the peering",
+			from: topo.WebENI, to: topo.DatabaseIP, port: 8443, want: checks.Reachable,
+			mentions: []string{awstest.ParticipantAccount + "/" + topo.WebGroup}}},
+		{orgPath: orgPath{name: "the reference admits no other group",
+			from: topo.AppInstance, to: topo.DatabaseIP, port: 8443, want: checks.Unreachable, blocked: checks.LayerSecurityGroup,
+			mentions: []string{"# in account " + awstest.DatabaseAccount}}, component: topo.DatabaseGroup},
+	}
+}
+
+// TestSharedNetworkPathLoad: reading only what each path needs in each
+// account, the owners asked for the shared subnet's VPC and the shared
+// transit gateway the other accounts found, gives the verdicts of the full
+// load, with fewer calls.
+func TestSharedNetworkPathLoad(t *testing.T) {
+	sharing, topo := seededSharedNetwork(t)
+	full := loadSharedNetwork(t)
+	ctx := context.Background()
+	for _, c := range sharedPaths(topo) {
+		t.Run(c.name, func(t *testing.T) {
+			proxy, err := awstest.NewProxy(sharing.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer proxy.Close()
+			res, err := ResolveTargets(ctx, awstest.Config(proxy.URL), Accounts{
+				IDs:      []string{awstest.NetworkAccount, awstest.ParticipantAccount, awstest.DatabaseAccount},
+				RoleName: orgRoleName,
+			}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			org, err := LoadOrganizationPath(ctx, res, 0, 0, []string{c.from}, []string{c.to}, WithRetry(3, 10*time.Millisecond))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(org.Failures) != 0 {
+				t.Fatalf("failures %+v", org.Failures)
+			}
+			for _, a := range proxy.Actions() {
+				if !Allowed(a) {
+					t.Errorf("called %s, which is not in AllowedActions", a)
+				}
+			}
+			t.Logf("path load: %d calls in %d rounds; full load: %d calls in %d rounds", org.Stats.Calls, org.Stats.Rounds, full.Stats.Calls, full.Stats.Rounds)
+			if org.Stats.Calls >= full.Stats.Calls {
+				t.Errorf("the path load made %d calls, the full load %d", org.Stats.Calls, full.Stats.Calls)
+			}
+			n, err := convert.Network(org.Inventory)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkOrgPath(t, map[string]*checks.Network{"path": n}, c.orgPath, c.component)
+		})
+	}
 }

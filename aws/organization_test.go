@@ -268,21 +268,24 @@ func tgwWith(id, state, name string) ec2types.TransitGateway {
 
 // BenchmarkLoadOrganization loads 50 accounts × 2 Regions, each with a
 // VPC, a subnet, a group and an instance, through the fault proxy adding
-// 50 ms to every call: the figures of docs/PERFORMANCE.md.
+// 50 ms to every call, whole and around one path: the figures of
+// docs/PERFORMANCE.md.
 //
 //	go test ./aws -run '^$' -bench BenchmarkLoadOrganization -benchtime 1x
 func BenchmarkLoadOrganization(b *testing.B) {
 	m, _ := seededMoto(b)
 	ctx := context.Background()
 	const accounts = 50
-	var ids []string
+	var ids, enis []string
 	for i := range accounts {
 		id := fmt.Sprintf("7%011d", i+1)
 		ids = append(ids, id)
 		for j, region := range []string{awstest.Region, awstest.SecondRegion} {
-			if err := awstest.SeedAccountVPC(ctx, m.URL, id, region, fmt.Sprintf("10.%d.0.0/16", 100+j)); err != nil {
+			eni, err := awstest.SeedAccountVPC(ctx, m.URL, id, region, fmt.Sprintf("10.%d.0.0/16", 100+j))
+			if err != nil {
 				b.Fatal(err)
 			}
+			enis = append(enis, eni)
 		}
 	}
 	proxy, err := awstest.NewProxy(m.URL)
@@ -292,29 +295,39 @@ func BenchmarkLoadOrganization(b *testing.B) {
 	defer proxy.Close()
 	a := Accounts{IDs: ids, RoleName: orgRoleName, Regions: []string{awstest.Region, awstest.SecondRegion}}
 	// Without latency the wall time is the emulator's own: what the
-	// latency adds is the difference.
-	for _, latency := range []time.Duration{50 * time.Millisecond, 0} {
-		b.Run(fmt.Sprintf("latency-%s", latency), func(b *testing.B) {
-			proxy.Reset()
-			proxy.SetLatency(latency)
-			var org *Organization
-			for b.Loop() {
-				res, err := ResolveTargets(ctx, awstest.Config(proxy.URL), a, nil)
-				if err != nil {
-					b.Fatal(err)
+	// latency adds is the difference. A check reads only its path in each
+	// account (LoadOrganizationPath): here from the first account's
+	// instance to the second's, both in the first Region.
+	from, to := []string{enis[0]}, []string{enis[2] + ":443"}
+	for _, load := range []string{"full", "path"} {
+		for _, latency := range []time.Duration{50 * time.Millisecond, 0} {
+			b.Run(fmt.Sprintf("%s-latency-%s", load, latency), func(b *testing.B) {
+				proxy.Reset()
+				proxy.SetLatency(latency)
+				var org *Organization
+				for b.Loop() {
+					res, err := ResolveTargets(ctx, awstest.Config(proxy.URL), a, nil)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if load == "full" {
+						org, err = LoadOrganization(ctx, res, 0, 0, nil, WithRetry(3, 10*time.Millisecond))
+					} else {
+						org, err = LoadOrganizationPath(ctx, res, 0, 0, from, to, WithRetry(3, 10*time.Millisecond))
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
 				}
-				if org, err = LoadOrganization(ctx, res, 0, 0, nil, WithRetry(3, 10*time.Millisecond)); err != nil {
-					b.Fatal(err)
+				if len(org.Parts) != 2*accounts || len(org.Failures) != 0 {
+					b.Fatalf("%d parts, failures %+v", len(org.Parts), org.Failures)
 				}
-			}
-			if len(org.Parts) != 2*accounts || len(org.Failures) != 0 {
-				b.Fatalf("%d parts, failures %+v", len(org.Parts), org.Failures)
-			}
-			b.ReportMetric(float64(org.Stats.Calls), "calls/op")
-			b.ReportMetric(float64(org.Stats.Rounds), "rounds/op")
-			b.ReportMetric(float64(proxy.MaxInFlight()), "max-in-flight")
-			b.ReportMetric(org.Stats.Elapsed.Seconds(), "wall-s/op")
-		})
+				b.ReportMetric(float64(org.Stats.Calls), "calls/op")
+				b.ReportMetric(float64(org.Stats.Rounds), "rounds/op")
+				b.ReportMetric(float64(proxy.MaxInFlight()), "max-in-flight")
+				b.ReportMetric(org.Stats.Elapsed.Seconds(), "wall-s/op")
+			})
+		}
 	}
 }
 

@@ -230,13 +230,17 @@ func SeedOrganization(ctx context.Context, endpoint string) (*OrgTopology, error
 
 // SeedAccountVPC gives account one VPC in region (cidr, a /16) with a
 // subnet, a security group and an instance: the small topology of the
-// load-cost benchmark across many accounts.
-func SeedAccountVPC(ctx context.Context, endpoint, account, region, cidr string) error {
+// load-cost benchmark across many accounts. It returns the instance's
+// interface.
+func SeedAccountVPC(ctx context.Context, endpoint, account, region, cidr string) (string, error) {
 	c, err := AccountClients(ctx, endpoint, account, region)
 	if err != nil {
-		return err
+		return "", err
 	}
 	prefix := strings.TrimSuffix(cidr, ".0.0/16")
-	_, err = seedOrgVPC(ctx, c.EC2, "bench-"+account, cidr, prefix+".1.0/24", prefix+".1.10", ingressFrom("tcp", 443, 443, "10.0.0.0/8"))
-	return err
+	v, err := seedOrgVPC(ctx, c.EC2, "bench-"+account, cidr, prefix+".1.0/24", prefix+".1.10", ingressFrom("tcp", 443, 443, "10.0.0.0/8"))
+	if err != nil {
+		return "", err
+	}
+	return v.eni, nil
 }

@@ -265,7 +265,14 @@ func loadNetwork(src sourceFlags, from, to []string, whole bool, stderr io.Write
 	case src.org.Several():
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
-		org, err := loadOrganization(ctx, src, nil)
+		var org *aws.Organization
+		if !whole && targetable(from) && targetable(to) {
+			// Only what the path needs, in every account.
+			org, err = loadOrganizationPath(ctx, src, from, to)
+			partial = true
+		} else {
+			org, err = loadOrganization(ctx, src, nil)
+		}
 		switch {
 		case ctx.Err() != nil:
 			return nil, nil, fail(stderr, exitInterrupted, "interrupted while loading the accounts"), false

@@ -36,6 +36,26 @@ func splitList(s string) []string {
 // progress, when set, hears of each account and Region done, with the
 // load so far.
 func loadOrganization(ctx context.Context, src sourceFlags, progress func(aws.Progress)) (*aws.Organization, error) {
+	res, err := resolveOrganization(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	return aws.LoadOrganization(ctx, res, 0, 0, progress, aws.WithTimeouts(src.callTimeout, src.loadTimeout))
+}
+
+// loadOrganizationPath reads, in every account and Region the flags name,
+// only what a check between from and to needs (aws.LoadOrganizationPath).
+func loadOrganizationPath(ctx context.Context, src sourceFlags, from, to []string) (*aws.Organization, error) {
+	res, err := resolveOrganization(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	return aws.LoadOrganizationPath(ctx, res, 0, 0, from, to, aws.WithTimeouts(src.callTimeout, src.loadTimeout))
+}
+
+// resolveOrganization finds the accounts and Regions the flags name, and
+// their credentials.
+func resolveOrganization(ctx context.Context, src sourceFlags) (*aws.Resolution, error) {
 	if err := src.org.Validate(); err != nil {
 		return nil, err
 	}
@@ -57,7 +77,7 @@ func loadOrganization(ctx context.Context, src sourceFlags, progress func(aws.Pr
 		}
 		return nil, fmt.Errorf("no account could be read: %s", strings.Join(why, "; "))
 	}
-	return aws.LoadOrganization(ctx, res, 0, 0, progress, aws.WithTimeouts(src.callTimeout, src.loadTimeout))
+	return res, nil
 }
 
 // noteConfigOrganization says on stderr, once, that a command without the
