@@ -8,6 +8,7 @@ import (
 	"time"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/reachnet/reach/aws/inventory"
 )
@@ -28,9 +29,10 @@ const maxOwnerRounds = 3
 // parts found but do not own are read by their owners, the parts of the
 // same Region in the accounts named by their OwnerId: the VPC of a subnet
 // shared with the account that holds an end (its route tables, network
-// ACLs and transit gateway attachments are the owner's), and a transit
-// gateway shared with it (its route tables and propagations are the
-// owner's). That repeats while new owners' resources turn up, at most
+// ACLs and transit gateway attachments are the owner's), a transit gateway
+// shared with it (its route tables and propagations are the owner's), and
+// the VPC across a peering a route names (in the Region and account the
+// peering names), where an address that is no interface's may lie. That repeats while new owners' resources turn up, at most
 // maxOwnerRounds times: the rounds grow with the chain of owners a path
 // crosses, not with the number of accounts.
 //
@@ -136,6 +138,34 @@ func LoadOrganizationPath(ctx context.Context, res *Resolution, accountConcurren
 				seed.vpcs = append(seed.vpcs, id)
 			}
 			need[j] = seed
+		}
+		// The peerings a route of a read VPC names: the VPC on their other
+		// side is where such a route leads, whoever owns it.
+		routed := map[string]bool{}
+		for _, s := range states {
+			for _, inv := range s.invs {
+				for _, rt := range inv.RouteTables {
+					for _, r := range rt.Routes {
+						if id := awssdk.ToString(r.VpcPeeringConnectionId); id != "" {
+							routed[id] = true
+						}
+					}
+				}
+			}
+		}
+		for _, s := range states {
+			for _, inv := range s.invs {
+				for _, p := range inv.Peerings {
+					if !routed[awssdk.ToString(p.VpcPeeringConnectionId)] {
+						continue
+					}
+					for _, side := range []*ec2types.VpcPeeringConnectionVpcInfo{p.RequesterVpcInfo, p.AccepterVpcInfo} {
+						if side != nil {
+							ask(awssdk.ToString(side.OwnerId), awssdk.ToString(side.Region), awssdk.ToString(side.VpcId), false)
+						}
+					}
+				}
+			}
 		}
 		for i, s := range states {
 			scope := res.Targets[i].Scope

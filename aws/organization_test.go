@@ -522,3 +522,80 @@ func TestOrganizationProgress(t *testing.T) {
 		}
 	}
 }
+
+// TestOrganizationPathLoadMatchesFull: reading only each path in every
+// account gives the verdict, the blocking layer and every layer's status
+// the whole load gives, with fewer calls: paths across accounts and
+// Regions, into the refused account, and to addresses no interface has
+// behind peerings (read by the account on the peering's other side).
+func TestOrganizationPathLoadMatchesFull(t *testing.T) {
+	m, topo := seededOrganization(t)
+	proxy, err := awstest.NewProxy(m.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	full := loadTestOrganization(t, proxy)
+	fullNet, err := convert.Network(full.Inventory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := orgPaths(topo)
+	for _, extra := range []orgPath{
+		{name: "to an address without an interface across a peering", from: topo.AppENI, to: "10.20.1.99", port: 5432},
+		{name: "to an address without an interface across Regions", from: topo.DBENI, to: "10.30.1.99", port: 443},
+		{name: "to an address behind the refused account's peering", from: topo.AppENI, to: "10.40.1.99", port: 443},
+		{name: "to the internet", from: topo.AppENI, to: "8.8.8.8", port: 443},
+	} {
+		paths = append(paths, extra)
+	}
+	ctx := context.Background()
+	for _, p := range paths {
+		t.Run(p.name, func(t *testing.T) {
+			proxy.InjectMatching(AssumeRoleAction, awstest.LockedAccount, awstest.Deny)
+			res, err := ResolveTargets(ctx, awstest.Config(proxy.URL), Accounts{
+				IDs: []string{awstest.WorkloadAccount, awstest.DataAccount, awstest.LockedAccount}, RoleName: orgRoleName,
+				Regions: []string{awstest.Region, awstest.SecondRegion}}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			org, err := LoadOrganizationPath(ctx, res, 0, 0, []string{p.from}, []string{fmt.Sprintf("%s:%d", p.to, p.port)}, WithRetry(3, 10*time.Millisecond))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if org.Stats.Calls >= full.Stats.Calls {
+				t.Errorf("the path load made %d calls, the whole load %d", org.Stats.Calls, full.Stats.Calls)
+			}
+			pathNet, err := convert.Network(org.Inventory)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := checks.NewQuery(p.from, p.to, "tcp", p.port, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := checks.Evaluate(fullNet, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := checks.Evaluate(pathNet, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.want != "" && want.Verdict != p.want {
+				t.Fatalf("the whole load's verdict %s, want %s", want.Verdict, p.want)
+			}
+			if got.Verdict != want.Verdict || fmt.Sprint(got.BlockedBy) != fmt.Sprint(want.BlockedBy) || layerStatuses(got) != layerStatuses(want) {
+				t.Errorf("path load: %s %v %s\nwhole load: %s %v %s", got.Verdict, got.BlockedBy, summaries(got), want.Verdict, want.BlockedBy, summaries(want))
+			}
+		})
+	}
+}
+
+func layerStatuses(rep checks.Report) string {
+	var b strings.Builder
+	for _, l := range rep.Layers {
+		b.WriteString(l.Name + "=" + string(l.Status) + " ")
+	}
+	return b.String()
+}
