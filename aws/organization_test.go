@@ -540,15 +540,12 @@ func TestOrganizationPathLoadMatchesFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	paths := orgPaths(topo)
-	for _, extra := range []orgPath{
+	paths := append(orgPaths(topo), []orgPath{
 		{name: "to an address without an interface across a peering", from: topo.AppENI, to: "10.20.1.99", port: 5432},
 		{name: "to an address without an interface across Regions", from: topo.DBENI, to: "10.30.1.99", port: 443},
 		{name: "to an address behind the refused account's peering", from: topo.AppENI, to: "10.40.1.99", port: 443},
 		{name: "to the internet", from: topo.AppENI, to: "8.8.8.8", port: 443},
-	} {
-		paths = append(paths, extra)
-	}
+	}...)
 	ctx := context.Background()
 	for _, p := range paths {
 		t.Run(p.name, func(t *testing.T) {
