@@ -150,8 +150,7 @@ func LoadOrganization(ctx context.Context, res *Resolution, accountConcurrency, 
 				failures = append(failures, *o.failure)
 			}
 		}
-		partial := assemble(parts, failures, pending)
-		progress(Progress{Done: done, Total: len(res.Targets), Organization: partial})
+		progress(Progress{Done: done, Total: len(res.Targets), Parts: parts, Failures: failures, pending: pending})
 	}
 	for i, t := range res.Targets {
 		wg.Add(1)
@@ -228,12 +227,20 @@ func partFailure(scope Scope, err error) *ScopeFailure {
 // a Region) finished, loaded or failed.
 type Progress struct {
 	Done, Total int
-	// Organization is the load so far: the parts done merged, the failures
-	// so far, and, for every part still loading, a pending gap
-	// (checks.Gap.Pending) of every kind, scoped to its account as a
-	// failure's are, so that a path into it waits rather than being
-	// decided without it. Its Stats are zero. The receiver owns it.
-	Organization *Organization
+	// Parts are the parts done, Failures the failures so far.
+	Parts    []Part
+	Failures []ScopeFailure
+	pending  []Scope
+}
+
+// Organization merges the load so far: the parts done, the failures, and,
+// for every part still loading, a pending gap (checks.Gap.Pending) of every
+// kind, scoped to its account as a failure's are, so that a path into it
+// waits rather than being decided without it. Its Stats are zero. Each call
+// merges anew, so a receiver that shows only the newest step merges only
+// that one; the result is the caller's.
+func (p Progress) Organization() *Organization {
+	return assemble(p.Parts, p.Failures, p.pending)
 }
 
 // assemble merges the parts that loaded, with gaps for the failures and

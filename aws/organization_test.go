@@ -479,7 +479,8 @@ func TestOrganizationProgress(t *testing.T) {
 			t.Errorf("step %d: %d of %d", i, p.Done, p.Total)
 		}
 		pendingAccounts := map[string]bool{}
-		for _, g := range p.Organization.Inventory.Gaps {
+		so := p.Organization()
+		for _, g := range so.Inventory.Gaps {
 			if g.Pending {
 				pendingAccounts[g.Account] = true
 				if !strings.Contains(g.Reason, "still loading") {
@@ -487,19 +488,19 @@ func TestOrganizationProgress(t *testing.T) {
 				}
 			}
 		}
-		if got := len(p.Organization.Parts); got != p.Done {
+		if got := len(so.Parts); got != p.Done {
 			t.Errorf("step %d: %d parts so far, want %d", i, got, p.Done)
 		}
-		if len(p.Organization.Failures) != 1 {
-			t.Errorf("step %d: failures %+v, want the locked account's from the start", i, p.Organization.Failures)
+		if len(so.Failures) != 1 {
+			t.Errorf("step %d: failures %+v, want the locked account's from the start", i, so.Failures)
 		}
-		n, err := convert.Network(p.Organization.Inventory)
+		n, err := convert.Network(so.Inventory)
 		if err != nil {
 			t.Fatal(err)
 		}
 		rep, evalErr := checks.Evaluate(n, q)
 		landed := map[string]bool{}
-		for _, part := range p.Organization.Parts {
+		for _, part := range so.Parts {
 			landed[part.Scope.Folder()] = true
 		}
 		want := checks.Reachable

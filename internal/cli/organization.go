@@ -129,7 +129,8 @@ func orgScope(org *aws.Organization) string {
 // orgProgressScope is the header while a load across accounts runs: what
 // loaded and failed so far, and how many parts are read of how many.
 func orgProgressScope(p aws.Progress) string {
-	return fmt.Sprintf("%s · %d of %d %s read", orgScope(p.Organization), p.Done, p.Total, plural(p.Total, "account and Region", "accounts and Regions"))
+	so := &aws.Organization{Parts: p.Parts, Failures: p.Failures}
+	return fmt.Sprintf("%s · %d of %d %s read", orgScope(so), p.Done, p.Total, plural(p.Total, "account and Region", "accounts and Regions"))
 }
 
 func plural(n int, one, many string) string {

@@ -236,7 +236,7 @@ func TestOrgScope(t *testing.T) {
 	if got, want := orgScope(org), "2 accounts · 2 Regions · failed: 222222222222 eu-west-1, 444444444444, profile gone us-east-1"; got != want {
 		t.Errorf("scope %q, want %q", got, want)
 	}
-	progress := aws.Progress{Done: 4, Total: 6, Organization: org}
+	progress := aws.Progress{Done: 4, Total: 6, Parts: org.Parts, Failures: org.Failures}
 	if got, want := orgProgressScope(progress), "2 accounts · 2 Regions · failed: 222222222222 eu-west-1, 444444444444, profile gone us-east-1 · 4 of 6 accounts and Regions read"; got != want {
 		t.Errorf("progress scope %q, want %q", got, want)
 	}

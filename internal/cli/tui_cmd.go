@@ -213,7 +213,9 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 			// Each account and Region shows as it lands, its network with
 			// the others' pending, as one account's kinds do.
 			org, err := loadOrganization(ctx, src, func(p aws.Progress) {
-				emit(tui.Update{Build: build(p.Organization.Inventory), Scope: orgProgressScope(p)})
+				emit(tui.Update{Scope: orgProgressScope(p), Build: func() (tui.Update, error) {
+					return build(p.Organization().Inventory)()
+				}})
 			})
 			if err != nil {
 				return err
