@@ -62,8 +62,9 @@ import (
 //     moto accepts; requests that name the real group (authorize, revoke)
 //     reach moto naming the stand-in, and answers name the real group.
 //
-// Requests of other services, and of accounts Sharing knows nothing of,
-// pass through unchanged.
+// Requests of other services pass through unchanged; so do the EC2
+// requests of accounts Sharing was told nothing of, whose answers change
+// only where they name an attachment's resource owner.
 type Sharing struct {
 	// URL is the endpoint: point the loader (or a fault proxy) at it.
 	URL string
