@@ -36,6 +36,9 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if sharedNet != nil {
+		sharedNet.Close()
+	}
 	motoSrv.Stop()
 	os.Exit(code)
 }

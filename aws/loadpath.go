@@ -51,6 +51,17 @@ import (
 // exist, so the layers that need the kind must say unknown. IDs that do not
 // exist give *NotFoundError, with the inventory of the other ends returned.
 func (l *Loader) LoadPath(ctx context.Context, from, to []string, onEvent func(Event)) (*inventory.Inventory, Stats, error) {
+	return l.loadPath(ctx, from, to, pathSeeds{}, onEvent)
+}
+
+// pathSeeds are what a path load reads besides what its ends lead to: the
+// VPCs and transit gateways another account's part of the path found, whose
+// owner this account is (a subnet it shares, a transit gateway it shares).
+type pathSeeds struct {
+	vpcs, tgws []string
+}
+
+func (l *Loader) loadPath(ctx context.Context, from, to []string, seeds pathSeeds, onEvent func(Event)) (*inventory.Inventory, Stats, error) {
 	if l.region == "" {
 		return inventory.NewInventory(), Stats{}, &ConfigError{Err: ErrNoRegion}
 	}
@@ -145,7 +156,8 @@ func (l *Loader) LoadPath(ctx context.Context, from, to []string, onEvent func(E
 
 	// Round 2: what the interfaces sit in.
 	r.mu.Lock()
-	var subnets, vpcs, attached, enis, loadBalancers []string
+	var subnets, attached, enis, loadBalancers []string
+	vpcs := slices.Clone(seeds.vpcs)
 	databases := false
 	for _, n := range r.inv.NetworkInterfaces {
 		if name, ok := loadBalancerName(awssdk.ToString(n.Description)); ok {
@@ -213,6 +225,9 @@ func (l *Loader) LoadPath(ctx context.Context, from, to []string, onEvent func(E
 	r.mu.Lock()
 	ref := references(r.inv)
 	r.mu.Unlock()
+	for _, id := range seeds.tgws {
+		ref.tgws = appendNew(ref.tgws, id)
+	}
 	var third []*task
 	if len(ref.groups) > 0 {
 		third = append(third, chunked(ref.groups, func(ids []string) *task { return l.securityGroupsTask(filter("group-id", ids)) })...)
@@ -380,6 +395,14 @@ func references(inv *inventory.Inventory) refs {
 	}
 	for _, a := range inv.TransitGatewayAttachments {
 		r.tgws = appendNew(r.tgws, awssdk.ToString(a.TransitGatewayId))
+		owner, resourceOwner := awssdk.ToString(a.TransitGatewayOwnerId), awssdk.ToString(a.ResourceOwnerId)
+		if owner != "" && resourceOwner != "" && owner != resourceOwner {
+			// A transit gateway shared with this account: its route
+			// tables are its owner's, which alone may read them
+			// (transit-gateway-share.html); a load across accounts reads
+			// them there.
+			continue
+		}
 		if a.Association != nil {
 			r.tgwRouteTables = appendNew(r.tgwRouteTables, awssdk.ToString(a.Association.TransitGatewayRouteTableId))
 		}

@@ -110,23 +110,11 @@ func (o *Organization) Folders() map[string]*inventory.Inventory {
 // be read becomes a ScopeFailure and gaps, and the rest still loads. Only
 // the caller's cancellation stops it early (the error is then ctx's).
 //
-// progress, when set, is called after each part with how many are done of
-// how many, serially.
-func LoadOrganization(ctx context.Context, res *Resolution, accountConcurrency, overallConcurrency int, progress func(done, total int), opts ...Option) (*Organization, error) {
-	if accountConcurrency < 1 {
-		accountConcurrency = DefaultAccountConcurrency
-	}
-	if overallConcurrency < 1 {
-		overallConcurrency = DefaultOverallConcurrency
-	}
+// progress, when set, is called serially after each part, loaded or
+// failed, with the load so far (see Progress).
+func LoadOrganization(ctx context.Context, res *Resolution, accountConcurrency, overallConcurrency int, progress func(Progress), opts ...Option) (*Organization, error) {
 	start := time.Now()
-	overall := make(chan struct{}, overallConcurrency)
-	accountSlots := map[string]chan struct{}{}
-	for _, t := range res.Targets {
-		if accountSlots[t.Scope.Account] == nil {
-			accountSlots[t.Scope.Account] = make(chan struct{}, accountConcurrency)
-		}
-	}
+	overall, accountSlots := sharedLimits(res, accountConcurrency, overallConcurrency)
 	type outcome struct {
 		part    Part
 		failure *ScopeFailure
@@ -137,20 +125,38 @@ func LoadOrganization(ctx context.Context, res *Resolution, accountConcurrency, 
 		progressMu sync.Mutex
 		done       int
 	)
-	partDone := func() {
+	finished := make([]bool, len(res.Targets))
+	partDone := func(i int) {
 		if progress == nil {
 			return
 		}
 		progressMu.Lock()
 		defer progressMu.Unlock()
 		done++
-		progress(done, len(res.Targets))
+		finished[i] = true
+		var so []outcome
+		var pending []Scope
+		for j, f := range finished {
+			if f {
+				so = append(so, out[j])
+			} else {
+				pending = append(pending, res.Targets[j].Scope)
+			}
+		}
+		parts, failures := make([]Part, len(so)), slices.Clone(res.Failures)
+		for j, o := range so {
+			parts[j] = o.part
+			if o.failure != nil {
+				failures = append(failures, *o.failure)
+			}
+		}
+		progress(Progress{Done: done, Total: len(res.Targets), Parts: parts, Failures: failures, pending: pending})
 	}
 	for i, t := range res.Targets {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer partDone()
+			defer partDone(i)
 			l := NewLoader(t.Config, append(slices.Clone(opts), WithSharedLimits(accountSlots[t.Scope.Account], overall))...)
 			inv, stats, err := l.LoadAll(ctx, nil)
 			var empty *EmptyRegionError
@@ -158,12 +164,8 @@ func LoadOrganization(ctx context.Context, res *Resolution, accountConcurrency, 
 			case err == nil, errors.As(err, &empty):
 				out[i].part = Part{Scope: t.Scope, Inventory: inv, Stats: stats}
 			default:
-				action := actionOf(err)
-				if action == "" {
-					action = "the load"
-				}
 				out[i].part = Part{Scope: t.Scope, Stats: stats}
-				out[i].failure = &ScopeFailure{Scope: t.Scope, Action: action, Err: err}
+				out[i].failure = partFailure(t.Scope, err)
 			}
 		}()
 	}
@@ -171,12 +173,12 @@ func LoadOrganization(ctx context.Context, res *Resolution, accountConcurrency, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	org := &Organization{Failures: slices.Clone(res.Failures)}
-	m := inventory.NewMerger()
+	var parts []Part
+	failures := slices.Clone(res.Failures)
 	stats := Stats{Calls: res.Calls, Rounds: res.Rounds, ByAction: map[string]int{}}
 	longest := 0
 	for _, o := range out {
-		org.Parts = append(org.Parts, o.part)
+		parts = append(parts, o.part)
 		stats.Calls += o.part.Stats.Calls
 		stats.Attempts += o.part.Stats.Attempts
 		longest = max(longest, o.part.Stats.Rounds)
@@ -184,24 +186,102 @@ func LoadOrganization(ctx context.Context, res *Resolution, accountConcurrency, 
 			stats.ByAction[a] += n
 		}
 		if o.failure != nil {
-			org.Failures = append(org.Failures, *o.failure)
-			continue
+			failures = append(failures, *o.failure)
 		}
-		scope := o.part.Scope
-		m.Add(o.part.Inventory, scope.Folder(), func(g checks.Gap) checks.Gap {
-			g.Reason = fmt.Sprintf("account %s in %s: %s", scope.Account, scope.Region, g.Reason)
-			return g
-		})
 	}
-	for _, f := range org.Failures {
-		m.AddGaps(failureGaps(f)...)
-	}
-	org.Inventory = m.Inventory()
-	slices.SortFunc(org.Inventory.Gaps, compareGaps)
+	org := assemble(parts, failures, nil)
 	stats.Rounds += longest
 	stats.Elapsed = time.Since(start)
 	org.Stats = stats
 	return org, nil
+}
+
+// sharedLimits makes the slots of calls in flight: one set for every
+// load, and one per account, shared by its Regions' loads.
+func sharedLimits(res *Resolution, accountConcurrency, overallConcurrency int) (chan struct{}, map[string]chan struct{}) {
+	if accountConcurrency < 1 {
+		accountConcurrency = DefaultAccountConcurrency
+	}
+	if overallConcurrency < 1 {
+		overallConcurrency = DefaultOverallConcurrency
+	}
+	accountSlots := map[string]chan struct{}{}
+	for _, t := range res.Targets {
+		if accountSlots[t.Scope.Account] == nil {
+			accountSlots[t.Scope.Account] = make(chan struct{}, accountConcurrency)
+		}
+	}
+	return make(chan struct{}, overallConcurrency), accountSlots
+}
+
+// partFailure is the failure of a part's load as a whole.
+func partFailure(scope Scope, err error) *ScopeFailure {
+	action := actionOf(err)
+	if action == "" {
+		action = "the load"
+	}
+	return &ScopeFailure{Scope: scope, Action: action, Err: err}
+}
+
+// Progress is one step of a load across accounts: a part (an account in
+// a Region) finished, loaded or failed.
+type Progress struct {
+	Done, Total int
+	// Parts are the parts done, Failures the failures so far.
+	Parts    []Part
+	Failures []ScopeFailure
+	pending  []Scope
+}
+
+// Organization merges the load so far: the parts done, the failures, and,
+// for every part still loading, a pending gap (checks.Gap.Pending) of every
+// kind, scoped to its account as a failure's are, so that a path into it
+// waits rather than being decided without it. Its Stats are zero. Each call
+// merges anew, so a receiver that shows only the newest step merges only
+// that one; the result is the caller's.
+func (p Progress) Organization() *Organization {
+	return assemble(p.Parts, p.Failures, p.pending)
+}
+
+// assemble merges the parts that loaded, with gaps for the failures and
+// pending gaps for the scopes still loading.
+func assemble(parts []Part, failures []ScopeFailure, pending []Scope) *Organization {
+	org := &Organization{Parts: parts, Failures: failures}
+	m := inventory.NewMerger()
+	for _, p := range parts {
+		if p.Inventory == nil {
+			continue
+		}
+		scope := p.Scope
+		m.Add(p.Inventory, scope.Folder(), func(g checks.Gap) checks.Gap {
+			g.Reason = fmt.Sprintf("account %s in %s: %s", scope.Account, scope.Region, g.Reason)
+			return g
+		})
+	}
+	for _, f := range failures {
+		m.AddGaps(failureGaps(f)...)
+	}
+	for _, s := range pending {
+		m.AddGaps(pendingGaps(s)...)
+	}
+	org.Inventory = m.Inventory()
+	slices.SortFunc(org.Inventory.Gaps, compareGaps)
+	return org
+}
+
+// pendingGaps is one pending gap for every kind a full load reads of a
+// scope still loading.
+func pendingGaps(s Scope) []checks.Gap {
+	account := s.Account
+	if account == "" {
+		account = "profile " + s.Profile
+	}
+	var gaps []checks.Gap
+	for _, k := range fullLoadKinds() {
+		gaps = append(gaps, checks.Gap{Kind: k, Scope: account, Account: account, Pending: true,
+			Reason: fmt.Sprintf("account %s in %s (%s): still loading", orUnknown(s.Account), s.Region, s.Via())})
+	}
+	return gaps
 }
 
 // failureGaps is one gap for every kind a full load reads, naming the
@@ -226,7 +306,7 @@ func failureGaps(f ScopeFailure) []checks.Gap {
 }
 
 // fullLoadKinds lists every kind LoadAll reads.
-func fullLoadKinds() []checks.DataKind {
+var fullLoadKinds = sync.OnceValue(func() []checks.DataKind {
 	l := NewLoader(awssdk.Config{Region: "us-east-1"})
 	var kinds []checks.DataKind
 	for _, t := range l.allTasks() {
@@ -235,4 +315,4 @@ func fullLoadKinds() []checks.DataKind {
 	}
 	slices.Sort(kinds)
 	return slices.Compact(kinds)
-}
+})

@@ -268,21 +268,24 @@ func tgwWith(id, state, name string) ec2types.TransitGateway {
 
 // BenchmarkLoadOrganization loads 50 accounts × 2 Regions, each with a
 // VPC, a subnet, a group and an instance, through the fault proxy adding
-// 50 ms to every call: the figures of docs/PERFORMANCE.md.
+// 50 ms to every call, whole and around one path: the figures of
+// docs/PERFORMANCE.md.
 //
 //	go test ./aws -run '^$' -bench BenchmarkLoadOrganization -benchtime 1x
 func BenchmarkLoadOrganization(b *testing.B) {
 	m, _ := seededMoto(b)
 	ctx := context.Background()
 	const accounts = 50
-	var ids []string
+	var ids, enis []string
 	for i := range accounts {
 		id := fmt.Sprintf("7%011d", i+1)
 		ids = append(ids, id)
 		for j, region := range []string{awstest.Region, awstest.SecondRegion} {
-			if err := awstest.SeedAccountVPC(ctx, m.URL, id, region, fmt.Sprintf("10.%d.0.0/16", 100+j)); err != nil {
+			eni, err := awstest.SeedAccountVPC(ctx, m.URL, id, region, fmt.Sprintf("10.%d.0.0/16", 100+j))
+			if err != nil {
 				b.Fatal(err)
 			}
+			enis = append(enis, eni)
 		}
 	}
 	proxy, err := awstest.NewProxy(m.URL)
@@ -292,29 +295,39 @@ func BenchmarkLoadOrganization(b *testing.B) {
 	defer proxy.Close()
 	a := Accounts{IDs: ids, RoleName: orgRoleName, Regions: []string{awstest.Region, awstest.SecondRegion}}
 	// Without latency the wall time is the emulator's own: what the
-	// latency adds is the difference.
-	for _, latency := range []time.Duration{50 * time.Millisecond, 0} {
-		b.Run(fmt.Sprintf("latency-%s", latency), func(b *testing.B) {
-			proxy.Reset()
-			proxy.SetLatency(latency)
-			var org *Organization
-			for b.Loop() {
-				res, err := ResolveTargets(ctx, awstest.Config(proxy.URL), a, nil)
-				if err != nil {
-					b.Fatal(err)
+	// latency adds is the difference. A check reads only its path in each
+	// account (LoadOrganizationPath): here from the first account's
+	// instance to the second's, both in the first Region.
+	from, to := []string{enis[0]}, []string{enis[2] + ":443"}
+	for _, load := range []string{"full", "path"} {
+		for _, latency := range []time.Duration{50 * time.Millisecond, 0} {
+			b.Run(fmt.Sprintf("%s-latency-%s", load, latency), func(b *testing.B) {
+				proxy.Reset()
+				proxy.SetLatency(latency)
+				var org *Organization
+				for b.Loop() {
+					res, err := ResolveTargets(ctx, awstest.Config(proxy.URL), a, nil)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if load == "full" {
+						org, err = LoadOrganization(ctx, res, 0, 0, nil, WithRetry(3, 10*time.Millisecond))
+					} else {
+						org, err = LoadOrganizationPath(ctx, res, 0, 0, from, to, WithRetry(3, 10*time.Millisecond))
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
 				}
-				if org, err = LoadOrganization(ctx, res, 0, 0, nil, WithRetry(3, 10*time.Millisecond)); err != nil {
-					b.Fatal(err)
+				if len(org.Parts) != 2*accounts || len(org.Failures) != 0 {
+					b.Fatalf("%d parts, failures %+v", len(org.Parts), org.Failures)
 				}
-			}
-			if len(org.Parts) != 2*accounts || len(org.Failures) != 0 {
-				b.Fatalf("%d parts, failures %+v", len(org.Parts), org.Failures)
-			}
-			b.ReportMetric(float64(org.Stats.Calls), "calls/op")
-			b.ReportMetric(float64(org.Stats.Rounds), "rounds/op")
-			b.ReportMetric(float64(proxy.MaxInFlight()), "max-in-flight")
-			b.ReportMetric(org.Stats.Elapsed.Seconds(), "wall-s/op")
-		})
+				b.ReportMetric(float64(org.Stats.Calls), "calls/op")
+				b.ReportMetric(float64(org.Stats.Rounds), "rounds/op")
+				b.ReportMetric(float64(proxy.MaxInFlight()), "max-in-flight")
+				b.ReportMetric(org.Stats.Elapsed.Seconds(), "wall-s/op")
+			})
+		}
 	}
 }
 
@@ -426,4 +439,161 @@ func TestOrganizationListsItsAccounts(t *testing.T) {
 	if !slices.Contains(proxy.Actions(), ListAccountsAction) {
 		t.Errorf("organizations:ListAccounts was not called: %v", proxy.Actions())
 	}
+}
+
+// TestOrganizationProgress: the load tells of each account and Region as
+// it lands, with the network so far: the parts still loading are pending
+// gaps of their account, so a path that needs one of them is unknown until
+// it lands (never decided without it; a path within one Region needs no
+// other Region's part), and the last step is the whole
+// organisation, nothing pending.
+func TestOrganizationProgress(t *testing.T) {
+	m, topo := seededOrganization(t)
+	proxy, err := awstest.NewProxy(m.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	proxy.InjectMatching(AssumeRoleAction, awstest.LockedAccount, awstest.Deny)
+	ctx := context.Background()
+	res, err := ResolveTargets(ctx, awstest.Config(proxy.URL), Accounts{
+		IDs: []string{awstest.WorkloadAccount, awstest.DataAccount, awstest.LockedAccount}, RoleName: orgRoleName,
+		Regions: []string{awstest.Region, awstest.SecondRegion}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := checks.NewQuery(topo.AppENI, topo.DBIP, "tcp", 5432, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []Progress
+	_, err = LoadOrganization(ctx, res, 0, 0, func(p Progress) { steps = append(steps, p) }, WithRetry(3, 10*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != len(res.Targets) {
+		t.Fatalf("%d steps for %d parts", len(steps), len(res.Targets))
+	}
+	for i, p := range steps {
+		if p.Done != i+1 || p.Total != len(res.Targets) {
+			t.Errorf("step %d: %d of %d", i, p.Done, p.Total)
+		}
+		pendingAccounts := map[string]bool{}
+		so := p.Organization()
+		for _, g := range so.Inventory.Gaps {
+			if g.Pending {
+				pendingAccounts[g.Account] = true
+				if !strings.Contains(g.Reason, "still loading") {
+					t.Errorf("step %d: pending gap %+v does not say it is loading", i, g)
+				}
+			}
+		}
+		if got := len(so.Parts); got != p.Done {
+			t.Errorf("step %d: %d parts so far, want %d", i, got, p.Done)
+		}
+		if len(so.Failures) != 1 {
+			t.Errorf("step %d: failures %+v, want the locked account's from the start", i, so.Failures)
+		}
+		n, err := convert.Network(so.Inventory)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, evalErr := checks.Evaluate(n, q)
+		landed := map[string]bool{}
+		for _, part := range so.Parts {
+			landed[part.Scope.Folder()] = true
+		}
+		want := checks.Reachable
+		for _, needed := range []string{awstest.WorkloadAccount, awstest.DataAccount} {
+			if !landed["accounts/"+needed+"/"+awstest.Region] {
+				want = checks.Unknown
+			}
+		}
+		switch {
+		case evalErr != nil && want == checks.Unknown && strings.Contains(evalErr.Error(), "still loading"):
+			// The source's account and Region have not landed: the path
+			// cannot be asked yet, and the refusal says why.
+		case evalErr != nil:
+			t.Errorf("step %d (landed %v): %v", i, landed, evalErr)
+		case rep.Verdict != want:
+			t.Errorf("step %d (landed %v): verdict %s, want %s: %s", i, landed, rep.Verdict, want, summaries(rep))
+		}
+		if i == len(steps)-1 && len(pendingAccounts) != 0 {
+			t.Errorf("the last step has pending accounts %v", pendingAccounts)
+		}
+	}
+}
+
+// TestOrganizationPathLoadMatchesFull: reading only each path in every
+// account gives the verdict, the blocking layer and every layer's status
+// the whole load gives, with fewer calls: paths across accounts and
+// Regions, into the refused account, and to addresses no interface has
+// behind peerings (read by the account on the peering's other side).
+func TestOrganizationPathLoadMatchesFull(t *testing.T) {
+	m, topo := seededOrganization(t)
+	proxy, err := awstest.NewProxy(m.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	full := loadTestOrganization(t, proxy)
+	fullNet, err := convert.Network(full.Inventory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := append(orgPaths(topo), []orgPath{
+		{name: "to an address without an interface across a peering", from: topo.AppENI, to: "10.20.1.99", port: 5432},
+		{name: "to an address without an interface across Regions", from: topo.DBENI, to: "10.30.1.99", port: 443},
+		{name: "to an address behind the refused account's peering", from: topo.AppENI, to: "10.40.1.99", port: 443},
+		{name: "to the internet", from: topo.AppENI, to: "8.8.8.8", port: 443},
+	}...)
+	ctx := context.Background()
+	for _, p := range paths {
+		t.Run(p.name, func(t *testing.T) {
+			proxy.InjectMatching(AssumeRoleAction, awstest.LockedAccount, awstest.Deny)
+			res, err := ResolveTargets(ctx, awstest.Config(proxy.URL), Accounts{
+				IDs: []string{awstest.WorkloadAccount, awstest.DataAccount, awstest.LockedAccount}, RoleName: orgRoleName,
+				Regions: []string{awstest.Region, awstest.SecondRegion}}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			org, err := LoadOrganizationPath(ctx, res, 0, 0, []string{p.from}, []string{fmt.Sprintf("%s:%d", p.to, p.port)}, WithRetry(3, 10*time.Millisecond))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if org.Stats.Calls >= full.Stats.Calls {
+				t.Errorf("the path load made %d calls, the whole load %d", org.Stats.Calls, full.Stats.Calls)
+			}
+			pathNet, err := convert.Network(org.Inventory)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := checks.NewQuery(p.from, p.to, "tcp", p.port, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := checks.Evaluate(fullNet, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := checks.Evaluate(pathNet, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.want != "" && want.Verdict != p.want {
+				t.Fatalf("the whole load's verdict %s, want %s", want.Verdict, p.want)
+			}
+			if got.Verdict != want.Verdict || fmt.Sprint(got.BlockedBy) != fmt.Sprint(want.BlockedBy) || layerStatuses(got) != layerStatuses(want) {
+				t.Errorf("path load: %s %v %s\nwhole load: %s %v %s", got.Verdict, got.BlockedBy, summaries(got), want.Verdict, want.BlockedBy, summaries(want))
+			}
+		})
+	}
+}
+
+func layerStatuses(rep checks.Report) string {
+	var b strings.Builder
+	for _, l := range rep.Layers {
+		b.WriteString(l.Name + "=" + string(l.Status) + " ")
+	}
+	return b.String()
 }

@@ -22,6 +22,8 @@ type analyzerMsg struct {
 // charged.
 func (m *Model) askAnalyzer() {
 	switch {
+	case m.opts.Analyzer == nil && m.opts.SeveralAccounts:
+		m.setStatus("Reachability Analyzer runs in one account; across accounts and Regions it is not asked yet", false)
 	case m.opts.Analyzer == nil:
 		m.setStatus("Reachability Analyzer needs a live account (not the demo nor a snapshot)", false)
 	case m.analyzerCancel != nil || m.checklist.AnalyzerRunning():

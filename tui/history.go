@@ -40,6 +40,10 @@ func compareBaseline(rep *checks.Report, base, now *checks.Network, p screen.Pat
 // openHistory shows the history pane of a layer and starts its lookup in
 // the background; progress arrives as messages, one per resource.
 func (m *Model) openHistory(it screen.OpenHistory) tea.Cmd {
+	if m.opts.History == nil && m.opts.SeveralAccounts {
+		m.setStatus("the history reads one account's CloudTrail; across accounts and Regions it is not read yet", false)
+		return nil
+	}
 	if m.opts.History == nil {
 		m.setStatus("the history reads CloudTrail, which needs a live account (not the demo nor a snapshot)", false)
 		return nil

@@ -22,6 +22,10 @@ import (
 // openTail closes the open tail, if any, and opens one for an interface or
 // for the checklist's path.
 func (m *Model) openTail(it screen.OpenTail) tea.Cmd {
+	if m.opts.Flows == nil && m.opts.SeveralAccounts {
+		m.setStatus("flow logs are tailed in one account; across accounts and Regions they are not read yet", false)
+		return nil
+	}
 	if m.opts.Flows == nil {
 		m.setStatus("no flow logs with this source: run reach with an account (or --demo) to tail them", false)
 		return nil

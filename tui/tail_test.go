@@ -882,3 +882,22 @@ func TestTailOfAnInterfaceHasNoDiagnosis(t *testing.T) {
 		t.Errorf("screen:\n%s", s)
 	}
 }
+
+// TestSeveralAccountsSaysWhatItLacks: across accounts the terminal has no
+// flow logs, analyzer or history; each key says so, not "a live account".
+func TestSeveralAccountsSaysWhatItLacks(t *testing.T) {
+	m := newTestModel(t, Static("live accounts", tuitest.SmallNet(), nil), Options{From: "batch-1", To: "10.0.33.12:5432", SeveralAccounts: true})
+	start(t, m)
+	press(t, m, "t")
+	if !strings.Contains(m.status, "across accounts and Regions") {
+		t.Errorf("t: status %q", m.status)
+	}
+	press(t, m, "A")
+	if !strings.Contains(m.status, "across accounts and Regions") {
+		t.Errorf("A: status %q", m.status)
+	}
+	m.openHistory(screen.OpenHistory{})
+	if !strings.Contains(m.status, "across accounts and Regions") {
+		t.Errorf("the history: status %q", m.status)
+	}
+}

@@ -81,6 +81,11 @@ type Options struct {
 	// progress as each resource is done; it never fails, naming what it
 	// could not read in gaps. Nil when the source is not a live account.
 	History func(ctx context.Context, components []string, progress func(done, total int)) (events []checks.HistoryEvent, gaps []string)
+	// SeveralAccounts is set when the source reads several accounts or
+	// Regions: flow logs, Reachability Analyzer and the history read one
+	// account, so the keys that need them say that rather than ask for a
+	// live account.
+	SeveralAccounts bool
 
 	// Theme is "auto" (follow the terminal's background, the default),
 	// "dark" or "light".

@@ -76,6 +76,7 @@ func AccountClients(ctx context.Context, endpoint, account, region string) (Clie
 type orgVPC struct {
 	c                     *ec2.Client
 	vpc, subnet, eni, rtb string
+	group, instance       string
 }
 
 func seedOrgVPC(ctx context.Context, c *ec2.Client, name, cidr, subnet, ip string, ingress []ec2types.IpPermission) (*orgVPC, error) {
@@ -95,24 +96,23 @@ func seedOrgVPC(ctx context.Context, c *ec2.Client, name, cidr, subnet, ip strin
 		}
 		return err
 	})
-	var group string
 	s.step(name+" group", func() error {
 		out, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: str(name), Description: str(name), VpcId: str(v.vpc)})
 		if err == nil {
-			group = *out.GroupId
+			v.group = *out.GroupId
 		}
 		return err
 	})
 	if len(ingress) > 0 {
 		s.step(name+" ingress", func() error {
-			_, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: str(group), IpPermissions: ingress})
+			_, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: str(v.group), IpPermissions: ingress})
 			return err
 		})
 	}
 	s.step(name+" instance", func() error {
 		out, err := c.RunInstances(ctx, &ec2.RunInstancesInput{
 			ImageId: str("ami-12345678"), InstanceType: ec2types.InstanceTypeT3Micro, MinCount: awssdk.Int32(1), MaxCount: awssdk.Int32(1),
-			SubnetId: str(v.subnet), SecurityGroupIds: []string{group}, PrivateIpAddress: str(ip),
+			SubnetId: str(v.subnet), SecurityGroupIds: []string{v.group}, PrivateIpAddress: str(ip),
 			TagSpecifications: tags(name, ec2types.ResourceTypeInstance),
 		})
 		if err == nil && (len(out.Instances) != 1 || len(out.Instances[0].NetworkInterfaces) == 0) {
@@ -120,6 +120,7 @@ func seedOrgVPC(ctx context.Context, c *ec2.Client, name, cidr, subnet, ip strin
 		}
 		if err == nil {
 			v.eni = *out.Instances[0].NetworkInterfaces[0].NetworkInterfaceId
+			v.instance = *out.Instances[0].InstanceId
 		}
 		return err
 	})
@@ -229,13 +230,17 @@ func SeedOrganization(ctx context.Context, endpoint string) (*OrgTopology, error
 
 // SeedAccountVPC gives account one VPC in region (cidr, a /16) with a
 // subnet, a security group and an instance: the small topology of the
-// load-cost benchmark across many accounts.
-func SeedAccountVPC(ctx context.Context, endpoint, account, region, cidr string) error {
+// load-cost benchmark across many accounts. It returns the instance's
+// interface.
+func SeedAccountVPC(ctx context.Context, endpoint, account, region, cidr string) (string, error) {
 	c, err := AccountClients(ctx, endpoint, account, region)
 	if err != nil {
-		return err
+		return "", err
 	}
 	prefix := strings.TrimSuffix(cidr, ".0.0/16")
-	_, err = seedOrgVPC(ctx, c.EC2, "bench-"+account, cidr, prefix+".1.0/24", prefix+".1.10", ingressFrom("tcp", 443, 443, "10.0.0.0/8"))
-	return err
+	v, err := seedOrgVPC(ctx, c.EC2, "bench-"+account, cidr, prefix+".1.0/24", prefix+".1.10", ingressFrom("tcp", 443, 443, "10.0.0.0/8"))
+	if err != nil {
+		return "", err
+	}
+	return v.eni, nil
 }

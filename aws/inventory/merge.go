@@ -95,7 +95,10 @@ func (m *Merger) Add(part *Inventory, folder string, relabel func(checks.Gap) ch
 					// (Route 53's records of a zone) gives the same list
 					// twice: keep one, or each record would count double.
 					if !reflect.DeepEqual(cur.Interface(), v.Interface()) {
-						d.SetMapIndex(k, reflect.AppendSlice(cur, v))
+						// Clipped, the append copies: cur may be a part's
+						// own list, which another merge of the same parts
+						// (a load's progress) reads.
+						d.SetMapIndex(k, reflect.AppendSlice(cur.Slice3(0, cur.Len(), cur.Len()), v))
 					}
 					continue
 				}

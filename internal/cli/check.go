@@ -106,6 +106,11 @@ func runCheck(p *parsed, stdout, stderr io.Writer) int {
 	if analyzer && p.dur("analyzer-timeout") <= 0 {
 		return fail(stderr, exitUsage, "check: --analyzer-timeout must be positive")
 	}
+	if analyzer && p.str("snapshot") == "" && p.source().org.Several() {
+		// The analysis would run with the base credentials, in their
+		// account alone, on a path whose resources are in others.
+		return fail(stderr, exitUsage, "check: --analyzer asks Reachability Analyzer in one account; it does not yet run across the accounts of --accounts, --profiles, --organization or --regions")
+	}
 	baselineDir := p.str("baseline")
 	var window time.Duration
 	if p.changed("history") {
@@ -260,7 +265,14 @@ func loadNetwork(src sourceFlags, from, to []string, whole bool, stderr io.Write
 	case src.org.Several():
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 		defer stop()
-		org, err := loadOrganization(ctx, src, nil)
+		var org *aws.Organization
+		if !whole && targetable(from) && targetable(to) {
+			// Only what the path needs, in every account.
+			org, err = loadOrganizationPath(ctx, src, from, to)
+			partial = true
+		} else {
+			org, err = loadOrganization(ctx, src, nil)
+		}
 		switch {
 		case ctx.Err() != nil:
 			return nil, nil, fail(stderr, exitInterrupted, "interrupted while loading the accounts"), false

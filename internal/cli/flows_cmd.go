@@ -73,6 +73,7 @@ func runFlows(p *parsed, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, exitUsage, "%v", err)
 	}
+	noteConfigOrganization(p, conf, stderr)
 	src := p.source()
 	file, live, since := p.str("file"), p.flag("live"), p.dur("since")
 	output := p.str("output")

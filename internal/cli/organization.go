@@ -11,6 +11,7 @@ import (
 
 	"github.com/reachnet/reach/aws"
 	"github.com/reachnet/reach/checks"
+	"github.com/reachnet/reach/config"
 	"github.com/reachnet/reach/render"
 )
 
@@ -32,8 +33,29 @@ func splitList(s string) []string {
 // organisation cannot be listed, no credentials at all) is returned; an
 // account that cannot be read is a gap of the result.
 //
-// progress, when set, hears how many accounts and Regions are done.
-func loadOrganization(ctx context.Context, src sourceFlags, progress func(done, total int)) (*aws.Organization, error) {
+// progress, when set, hears of each account and Region done, with the
+// load so far.
+func loadOrganization(ctx context.Context, src sourceFlags, progress func(aws.Progress)) (*aws.Organization, error) {
+	res, err := resolveOrganization(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	return aws.LoadOrganization(ctx, res, 0, 0, progress, aws.WithTimeouts(src.callTimeout, src.loadTimeout))
+}
+
+// loadOrganizationPath reads, in every account and Region the flags name,
+// only what a check between from and to needs (aws.LoadOrganizationPath).
+func loadOrganizationPath(ctx context.Context, src sourceFlags, from, to []string) (*aws.Organization, error) {
+	res, err := resolveOrganization(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	return aws.LoadOrganizationPath(ctx, res, 0, 0, from, to, aws.WithTimeouts(src.callTimeout, src.loadTimeout))
+}
+
+// resolveOrganization finds the accounts and Regions the flags name, and
+// their credentials.
+func resolveOrganization(ctx context.Context, src sourceFlags) (*aws.Resolution, error) {
 	if err := src.org.Validate(); err != nil {
 		return nil, err
 	}
@@ -55,7 +77,20 @@ func loadOrganization(ctx context.Context, src sourceFlags, progress func(done, 
 		}
 		return nil, fmt.Errorf("no account could be read: %s", strings.Join(why, "; "))
 	}
-	return aws.LoadOrganization(ctx, res, 0, 0, progress, aws.WithTimeouts(src.callTimeout, src.loadTimeout))
+	return res, nil
+}
+
+// noteConfigOrganization says on stderr, once, that a command without the
+// organisation flags reads one account although the configuration file
+// names several accounts or Regions: it must not look as if it read them.
+func noteConfigOrganization(p *parsed, cfg *config.Config, stderr io.Writer) {
+	if cfg == nil || p.has("accounts") || (p.has("demo") && p.flag("demo")) || (p.has("snapshot") && p.str("snapshot") != "") {
+		return
+	}
+	if len(cfg.Accounts) == 0 && !cfg.Organization && len(cfg.Profiles) == 0 && len(cfg.Regions) == 0 {
+		return
+	}
+	fmt.Fprintf(stderr, "reach: %s reads one account and Region (the profile's); the accounts and Regions of the configuration file are not read\n", render.Inert("reach "+p.cmd.Name()))
 }
 
 // orgLabel names a load across accounts in the inventory cache and the
@@ -89,6 +124,13 @@ func orgScope(org *aws.Organization) string {
 	}
 	slices.Sort(failed)
 	return s + " · failed: " + strings.Join(slices.Compact(failed), ", ")
+}
+
+// orgProgressScope is the header while a load across accounts runs: what
+// loaded and failed so far, and how many parts are read of how many.
+func orgProgressScope(p aws.Progress) string {
+	so := &aws.Organization{Parts: p.Parts, Failures: p.Failures}
+	return fmt.Sprintf("%s · %d of %d %s read", orgScope(so), p.Done, p.Total, plural(p.Total, "account and Region", "accounts and Regions"))
 }
 
 func plural(n int, one, many string) string {

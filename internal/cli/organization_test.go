@@ -190,6 +190,9 @@ func TestOrganizationFlagsRefuseBadInput(t *testing.T) {
 		{"a bad Region", []string{"--regions", "mars-1", "--accounts", "111111111111", "--role-name", "r"}, "not a Region"},
 		{"all among others", []string{"--regions", "all,us-east-1", "--accounts", "111111111111", "--role-name", "r"}, "not a Region"},
 		{"with the demo", []string{"--demo", "--accounts", "111111111111", "--role-name", "r"}, "exclude each other"},
+		{"the analyzer across accounts", []string{"--analyzer", "--accounts", "111111111111", "--role-name", "r"}, "--analyzer asks Reachability Analyzer in one account"},
+		{"the history across accounts", []string{"--history", "--accounts", "111111111111", "--role-name", "r"}, "--history reads one account"},
+		{"the analyzer across Regions", []string{"--analyzer", "--regions", "us-east-1,eu-west-1"}, "--analyzer asks Reachability Analyzer in one account"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -232,5 +235,41 @@ func TestOrgScope(t *testing.T) {
 	}
 	if got, want := orgScope(org), "2 accounts · 2 Regions · failed: 222222222222 eu-west-1, 444444444444, profile gone us-east-1"; got != want {
 		t.Errorf("scope %q, want %q", got, want)
+	}
+	progress := aws.Progress{Done: 4, Total: 6, Parts: org.Parts, Failures: org.Failures}
+	if got, want := orgProgressScope(progress), "2 accounts · 2 Regions · failed: 222222222222 eu-west-1, 444444444444, profile gone us-east-1 · 4 of 6 accounts and Regions read"; got != want {
+		t.Errorf("progress scope %q, want %q", got, want)
+	}
+}
+
+// TestConfigOrganizationNamedByOneAccountCommands: a command that reads one
+// account says so when the configuration file names several, rather than
+// read the profile's account as if it were the organisation; the demo and
+// commands that read the organisation say nothing.
+func TestConfigOrganizationNamedByOneAccountCommands(t *testing.T) {
+	pointAtEndpoint(t, "http://127.0.0.1:1")
+	t.Setenv("REACH_CONFIG", filepath.Join(t.TempDir(), "org.toml"))
+	if err := os.WriteFile(os.Getenv("REACH_CONFIG"), []byte("accounts = [\"111111111111\"]\nrole_name = \"reach-read\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const note = "reads one account and Region (the profile's); the accounts and Regions of the configuration file are not read"
+	cases := []struct {
+		name string
+		args []string
+		note bool
+	}{
+		{"sweep", []string{"sweep", "--to", "10.0.0.1:22", "--call-timeout", "1s", "--load-timeout", "2s"}, true},
+		{"report", []string{"report", "--from", "eni-1", "--to", "10.0.0.1:22", "--call-timeout", "1s", "--load-timeout", "2s"}, true},
+		{"flows", []string{"flows", "--from", "eni-1", "--to", "10.0.0.1:22", "--since", "5m"}, true},
+		{"sweep on the demo", []string{"sweep", "--demo", "--to", "10.0.33.12:5432"}, false},
+		{"check, which reads the organisation", []string{"check", "--from", "eni-1", "--to", "10.0.0.1:22", "--call-timeout", "1s", "--load-timeout", "2s"}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, errOut := runCLI(c.args...)
+			if got := strings.Contains(errOut, note); got != c.note {
+				t.Errorf("note %v, want %v; stderr %q", got, c.note, errOut)
+			}
+		})
 	}
 }

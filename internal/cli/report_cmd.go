@@ -40,6 +40,7 @@ func runReport(p *parsed, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, exitUsage, "%v", err)
 	}
+	noteConfigOrganization(p, cfg, stderr)
 	var paths []reportPath
 	if p.str("from") != "" || p.str("to") != "" {
 		if p.str("from") == "" || p.str("to") == "" {

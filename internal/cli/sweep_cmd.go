@@ -47,6 +47,7 @@ func runSweep(p *parsed, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, exitUsage, "%v", err)
 	}
+	noteConfigOrganization(p, cfg, stderr)
 	from, to, output := p.str("from"), p.str("to"), p.str("output")
 	switch {
 	case from == "" && to == "":

@@ -51,6 +51,7 @@ func terminalOptions(p *parsed, stderr io.Writer) (tui.Options, error) {
 	if err != nil {
 		return tui.Options{}, err
 	}
+	noteConfigOrganization(p, cfg, stderr)
 	src := p.source()
 	if src.demo && src.snapshot != "" {
 		return tui.Options{}, errors.New("--demo and --snapshot exclude each other: pick one")
@@ -84,8 +85,10 @@ func terminalOptions(p *parsed, stderr io.Writer) (tui.Options, error) {
 		// A snapshot holds the configuration, not the traffic: t says
 		// there are no flow logs to tail with this source.
 	case src.org.Several():
-		// Flow logs and Reachability Analyzer read one account; across
-		// accounts the terminal has neither yet.
+		// Flow logs, Reachability Analyzer and the history read one
+		// account; across accounts the terminal has none of them yet, and
+		// says so rather than read the base account alone.
+		o.SeveralAccounts = true
 	default:
 		o.Flows = liveFlows(conf)
 		o.Analyzer = liveAnalyzer(conf)
@@ -207,8 +210,12 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 	if src.org.Several() {
 		return tui.NewSource("live accounts", func(ctx context.Context, emit func(tui.Update)) error {
 			emit(tui.Update{Scope: "finding the accounts"})
-			org, err := loadOrganization(ctx, src, func(done, total int) {
-				emit(tui.Update{Scope: fmt.Sprintf("loading accounts and Regions: %d of %d read", done, total)})
+			// Each account and Region shows as it lands, its network with
+			// the others' pending, as one account's kinds do.
+			org, err := loadOrganization(ctx, src, func(p aws.Progress) {
+				emit(tui.Update{Scope: orgProgressScope(p), Build: func() (tui.Update, error) {
+					return build(p.Organization().Inventory)()
+				}})
 			})
 			if err != nil {
 				return err
