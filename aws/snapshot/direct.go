@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
@@ -30,6 +31,53 @@ import (
 type directScanner struct {
 	data []byte
 	pos  int
+	// text holds the bytes of the strings decoded so far, and strings and
+	// bools the values that the SDK's *string and *bool fields point to:
+	// a large account has millions of them, and allocating them in blocks
+	// spares the allocator and the collector as many small objects.
+	text    []byte
+	strings []string
+	bools   []bool
+}
+
+// textBlock is the size of the blocks of decoded strings' bytes, and
+// valueBlock the number of values in a block of pointed-to values.
+const (
+	textBlock  = 64 << 10
+	valueBlock = 512
+)
+
+// newString returns raw as a string, its bytes copied to the current block.
+func (s *directScanner) newString(raw []byte) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	if len(raw) > textBlock/8 {
+		return string(raw)
+	}
+	if cap(s.text)-len(s.text) < len(raw) {
+		s.text = make([]byte, 0, textBlock)
+	}
+	start := len(s.text)
+	s.text = append(s.text, raw...)
+	// The block's bytes are never written again once appended.
+	return unsafe.String(&s.text[start], len(raw))
+}
+
+func (s *directScanner) newStringPointer(v string) *string {
+	if len(s.strings) == cap(s.strings) {
+		s.strings = make([]string, 0, valueBlock)
+	}
+	s.strings = append(s.strings, v)
+	return &s.strings[len(s.strings)-1]
+}
+
+func (s *directScanner) newBoolPointer(v bool) *bool {
+	if len(s.bools) == cap(s.bools) {
+		s.bools = make([]bool, 0, valueBlock)
+	}
+	s.bools = append(s.bools, v)
+	return &s.bools[len(s.bools)-1]
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
@@ -104,7 +152,7 @@ func (s *directScanner) stringValue() (string, bool) {
 		return "", false
 	}
 	if plain {
-		return string(raw), true
+		return s.newString(raw), true
 	}
 	var v string
 	if err := json.Unmarshal(s.data[start:s.pos], &v); err != nil {
@@ -326,7 +374,11 @@ func buildDirectType(t reflect.Type) *directType {
 	return d
 }
 
-var unmarshalerTy = reflect.TypeFor[json.Unmarshaler]()
+var (
+	unmarshalerTy = reflect.TypeFor[json.Unmarshaler]()
+	stringType    = reflect.TypeFor[string]()
+	boolType      = reflect.TypeFor[bool]()
+)
 
 // value decodes the value at the scanner's position into v, of type d.
 func (s *directScanner) value(v reflect.Value, d *directType, depth int) bool {
@@ -343,6 +395,25 @@ func (s *directScanner) value(v reflect.Value, d *directType, depth int) bool {
 	}
 	switch d.kind {
 	case reflect.Pointer:
+		switch d.elem.t {
+		case stringType:
+			str, ok := s.stringValue()
+			if ok {
+				*(**string)(v.Addr().UnsafePointer()) = s.newStringPointer(str)
+			}
+			return ok
+		case boolType:
+			var b bool
+			switch {
+			case s.literal("true"):
+				b = true
+			case s.literal("false"):
+			default:
+				return false
+			}
+			*(**bool)(v.Addr().UnsafePointer()) = s.newBoolPointer(b)
+			return true
+		}
 		p := reflect.New(d.elem.t)
 		if !s.value(p.Elem(), d.elem, depth) {
 			return false
@@ -581,18 +652,32 @@ func addDirect[T any](key string, dst func(*inventory.Inventory) *[]T, idOf func
 		panic("snapshot: " + key + " is not an output the direct decoder can read")
 	}
 	directOutputs[key] = directOutput{output: o, decode: func(s *directScanner) (func(*inventory.Inventory, func(string)), bool) {
-		items, ok := decodeItems[T](s)
+		parts, ok := decodeItems[T](s)
 		if !ok {
 			return nil, false
 		}
 		return func(inv *inventory.Inventory, noteID func(string)) {
-			*dst(inv) = append(*dst(inv), items...)
+			list := dst(inv)
+			if len(*list) == 0 && len(parts) == 1 {
+				*list = parts[0]
+			} else {
+				n := 0
+				for _, p := range parts {
+					n += len(p)
+				}
+				*list = slices.Grow(*list, n)
+				for _, p := range parts {
+					*list = append(*list, p...)
+				}
+			}
 			if idOf == nil {
 				return
 			}
-			for i := range items {
-				if id := idOf(&items[i]); id != nil && *id != "" {
-					noteID(*id)
+			for _, p := range parts {
+				for i := range p {
+					if id := idOf(&p[i]); id != nil && *id != "" {
+						noteID(*id)
+					}
 				}
 			}
 		}, true
@@ -620,15 +705,14 @@ func readDirect(data []byte) (f directFile, ok bool) {
 		if !ok || !plain || !s.consume(':') {
 			return f, false
 		}
-		key := string(raw)
-		switch d, isDirect := directOutputs[key]; {
+		switch d, isDirect := directOutputs[string(raw)]; {
 		case isDirect && f.output == nil:
 			apply, ok := d.decode(s)
 			if !ok {
 				return f, false
 			}
 			f = directFile{output: d.output, apply: apply}
-		case pagingKeys[key]:
+		case pagingKeys[string(raw)]:
 			if !s.skipValue(1) {
 				return f, false
 			}
@@ -650,12 +734,12 @@ func readDirect(data []byte) (f directFile, ok bool) {
 // among the cores.
 const parallelFrom = 4 << 20
 
-// decodeItems decodes the array at the scanner's position into a []T (nil
-// for null). A large array is split among the cores: each part starts
-// where an element seems to start, and a part counts only if the part
-// before it, decoded element by element, ends exactly there; otherwise the
-// whole array is decoded again in one go.
-func decodeItems[T any](s *directScanner) ([]T, bool) {
+// decodeItems decodes the array at the scanner's position, in parts whose
+// concatenation is the list (none for null). A large array is split among
+// the cores: each part starts where an element seems to start, and a part
+// counts only if the part before it, decoded element by element, ends
+// exactly there; otherwise the whole array is decoded again in one go.
+func decodeItems[T any](s *directScanner) ([][]T, bool) {
 	if s.next() == 'n' {
 		return nil, s.literal("null")
 	}
@@ -663,7 +747,7 @@ func decodeItems[T any](s *directScanner) ([]T, bool) {
 		return nil, false
 	}
 	if s.consume(']') {
-		return []T{}, true
+		return nil, true
 	}
 	start := s.pos
 	parts := runtime.GOMAXPROCS(0)
@@ -699,7 +783,7 @@ func decodeItems[T any](s *directScanner) ([]T, bool) {
 	}
 	decodePart(0)
 	wg.Wait()
-	n := 0
+	lists := make([][]T, 0, len(results))
 	for _, r := range results {
 		if !r.ok {
 			if len(starts) == 1 {
@@ -708,20 +792,12 @@ func decodeItems[T any](s *directScanner) ([]T, bool) {
 			s.pos = start
 			items, end, ok := decodeElements[T](s, elem, -1)
 			s.pos = end
-			return items, ok
+			return [][]T{items}, ok
 		}
-		n += len(r.items)
-	}
-	if len(results) == 1 {
-		s.pos = results[0].end
-		return results[0].items, true
-	}
-	items := make([]T, 0, n)
-	for _, r := range results {
-		items = append(items, r.items...)
+		lists = append(lists, r.items)
 	}
 	s.pos = results[len(results)-1].end
-	return items, true
+	return lists, true
 }
 
 // decodeElements decodes array elements from the scanner's position. With
@@ -729,7 +805,19 @@ func decodeItems[T any](s *directScanner) ([]T, bool) {
 // after it; otherwise it stops where the next element starts, which must be
 // stop exactly.
 func decodeElements[T any](s *directScanner, elem *directType, stop int) (items []T, end int, ok bool) {
+	start := s.pos
 	for {
+		if len(items) == estimateAfter {
+			// Size the list once from the bytes its first elements took,
+			// rather than growing it step by step.
+			span := stop
+			if span < 0 {
+				span = len(s.data)
+			}
+			if want := (span-start)/max(1, (s.pos-start)/len(items))*11/10 + 1; want > cap(items) {
+				items = slices.Grow(items, want-len(items))
+			}
+		}
 		var zero T
 		items = append(items, zero)
 		if !s.value(reflect.ValueOf(&items[len(items)-1]).Elem(), elem, 1) {
@@ -753,6 +841,10 @@ func decodeElements[T any](s *directScanner, elem *directType, stop int) (items 
 		}
 	}
 }
+
+// estimateAfter is the number of elements after which decodeElements sizes
+// its list.
+const estimateAfter = 32
 
 // guessElementStart returns the first position from from that looks like
 // the start of an object element of an array: a '{' whose previous byte
