@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/reachnet/reach/checks"
@@ -45,6 +46,12 @@ func cacheDir() (string, error) { return xdg.Dir(xdg.Cache) }
 
 // endEntries lists the candidates a network offers for --from and --to.
 func endEntries(n *checks.Network) []endEntry {
+	return finishEntries(rawEndEntries(n))
+}
+
+// rawEndEntries collects the candidates, their descriptions not yet made
+// one clean line: the cheap part, done while the network is not shared.
+func rawEndEntries(n *checks.Network) []endEntry {
 	var out []endEntry
 	add := func(value, desc string) {
 		if value == "" || strings.IndexFunc(value, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }) >= 0 {
@@ -52,7 +59,7 @@ func endEntries(n *checks.Network) []endEntry {
 			// shell word; its ID is offered instead.
 			return
 		}
-		out = append(out, endEntry{value, cleanDesc(desc)})
+		out = append(out, endEntry{value, desc})
 	}
 	instName := func(id string) string {
 		if i := n.Instances[id]; i != nil {
@@ -106,13 +113,34 @@ func endEntries(n *checks.Network) []endEntry {
 			add(name, kind)
 		}
 	}
-	return sortEntries(out)
+	return out
+}
+
+// finishEntries sorts raw entries, keeps the first of each value and cleans
+// the descriptions kept.
+func finishEntries(es []endEntry) []endEntry {
+	es = sortEntries(es)
+	for i := range es {
+		es[i].desc = cleanDesc(es[i].desc)
+	}
+	return es
 }
 
 // sortEntries sorts by value and keeps the first of duplicates.
 func sortEntries(es []endEntry) []endEntry {
-	slices.SortStableFunc(es, func(a, b endEntry) int { return cmp.Compare(a.value, b.value) })
-	return slices.CompactFunc(es, func(a, b endEntry) bool { return a.value == b.value })
+	// The first entry of a value wins; dropping the others before sorting
+	// lets an unstable sort (much faster at a large account's hundreds of
+	// thousands of entries) give the same result.
+	seen := make(map[string]bool, len(es))
+	kept := es[:0]
+	for _, e := range es {
+		if !seen[e.value] {
+			seen[e.value] = true
+			kept = append(kept, e)
+		}
+	}
+	slices.SortFunc(kept, func(a, b endEntry) int { return cmp.Compare(a.value, b.value) })
+	return kept
 }
 
 // cleanDesc makes a description one short line: Name tags and
@@ -130,16 +158,39 @@ func cleanDesc(s string) string {
 // (reach check's targeted load) adds to the cache of the same source
 // instead of replacing it. Failing to write is not worth failing the
 // command for: completion is a convenience, so errors are dropped.
+//
+// Only the collecting happens before it returns; sorting and writing go on
+// beside the command (at a large account, hundreds of thousands of entries),
+// and Main waits for them before the process ends.
 func writeInventoryCache(label string, n *checks.Network, partial bool) {
-	_ = saveInventoryCache(label, n, partial)
+	raw := rawEndEntries(n)
+	pendingCacheWrites.Add(1)
+	go func() {
+		defer pendingCacheWrites.Done()
+		entries := finishEntries(raw)
+		// One write at a time: a partial load merges with what the
+		// write before it left.
+		cacheWriteMu.Lock()
+		defer cacheWriteMu.Unlock()
+		_ = saveEntries(label, entries, partial)
+	}()
 }
 
+// pendingCacheWrites are the inventory cache writes still going on.
+var (
+	pendingCacheWrites sync.WaitGroup
+	cacheWriteMu       sync.Mutex
+)
+
 func saveInventoryCache(label string, n *checks.Network, partial bool) error {
+	return saveEntries(label, endEntries(n), partial)
+}
+
+func saveEntries(label string, entries []endEntry, partial bool) error {
 	dir, err := cacheDir()
 	if err != nil {
 		return err
 	}
-	entries := endEntries(n)
 	if partial {
 		if old, es, err := readInventoryCache(); err == nil && old == label {
 			entries = sortEntries(append(entries, es...))
