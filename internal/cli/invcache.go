@@ -52,7 +52,7 @@ func endEntries(n *checks.Network) []endEntry {
 // rawEndEntries collects the candidates, their descriptions not yet made
 // one clean line: the cheap part, done while the network is not shared.
 func rawEndEntries(n *checks.Network) []endEntry {
-	var out []endEntry
+	out := make([]endEntry, 0, 2*len(n.ENIs)+len(n.Instances))
 	add := func(value, desc string) {
 		if value == "" || strings.IndexFunc(value, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }) >= 0 {
 			// A value with spaces or control characters cannot be one
@@ -67,7 +67,7 @@ func rawEndEntries(n *checks.Network) []endEntry {
 		}
 		return ""
 	}
-	names := map[string][]string{}
+	names := make(map[string][]string, len(n.ENIs))
 	for id, e := range n.ENIs {
 		label := e.Name
 		if label == "" {
