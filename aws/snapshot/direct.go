@@ -399,7 +399,7 @@ func (s *directScanner) value(v reflect.Value, d *directType, depth int) bool {
 		case stringType:
 			str, ok := s.stringValue()
 			if ok {
-				*(**string)(v.Addr().UnsafePointer()) = s.newStringPointer(str)
+				*(**string)(unsafe.Pointer(v.UnsafeAddr())) = s.newStringPointer(str)
 			}
 			return ok
 		case boolType:
@@ -411,7 +411,7 @@ func (s *directScanner) value(v reflect.Value, d *directType, depth int) bool {
 			default:
 				return false
 			}
-			*(**bool)(v.Addr().UnsafePointer()) = s.newBoolPointer(b)
+			*(**bool)(unsafe.Pointer(v.UnsafeAddr())) = s.newBoolPointer(b)
 			return true
 		}
 		p := reflect.New(d.elem.t)

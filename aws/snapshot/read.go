@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -175,6 +176,11 @@ type fileResult struct {
 // path, one at a time, in the walk's order. Either way the inventory is the
 // same, item for item.
 func readSnapshot(fsys fs.FS, root, shown string, display func(string) string, direct bool) (*inventory.Inventory, error) {
+	// A large snapshot's inventory is read in one go and all of it stays
+	// live: collecting less often while it grows spares marking it again
+	// and again, and restoring the setting collects the files' bytes at
+	// once, before conversion adds the network beside it.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	var files []walkedFile
 	jsonFiles := 0
 	walkErr := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
