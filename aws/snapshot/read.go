@@ -180,7 +180,7 @@ func readSnapshot(fsys fs.FS, root, shown string, display func(string) string, d
 	// live: collecting less often while it grows spares marking it again
 	// and again, and restoring the setting collects the files' bytes at
 	// once, before conversion adds the network beside it.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer collectLessOften()()
 	var files []walkedFile
 	jsonFiles := 0
 	walkErr := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
@@ -288,6 +288,34 @@ func readSnapshot(fsys fs.FS, root, shown string, display func(string) string, d
 		return nil, err
 	}
 	return r.inv, nil
+}
+
+// readsUnderWay counts the reads under way, so that reads at once (several
+// accounts' snapshots) restore the collector's setting only when the last
+// one ends.
+var (
+	readsUnderWay  int
+	gcPercentSaved int
+	readsMu        sync.Mutex
+)
+
+// collectLessOften raises the collector's target for the time of a read and
+// returns the function that restores it.
+func collectLessOften() (restore func()) {
+	readsMu.Lock()
+	defer readsMu.Unlock()
+	if readsUnderWay == 0 {
+		gcPercentSaved = debug.SetGCPercent(400)
+	}
+	readsUnderWay++
+	return func() {
+		readsMu.Lock()
+		defer readsMu.Unlock()
+		readsUnderWay--
+		if readsUnderWay == 0 {
+			debug.SetGCPercent(gcPercentSaved)
+		}
+	}
 }
 
 // applyDirect adds a file the direct decoder read, as readDoc would have.
