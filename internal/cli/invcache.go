@@ -147,11 +147,29 @@ func sortEntries(es []endEntry) []endEntry {
 // descriptions come from the account and may hold anything, including
 // escape sequences meant for a terminal.
 func cleanDesc(s string) string {
+	if isOneCleanLine(s) {
+		return s
+	}
 	s = strings.Join(strings.Fields(render.Inert(s)), " ")
 	if r := []rune(s); len(r) > 80 {
 		s = string(r[:79]) + "…"
 	}
 	return s
+}
+
+// isOneCleanLine reports whether cleanDesc would leave s as it is: short
+// printable ASCII, single spaces between words. Most descriptions are, and a
+// large account has hundreds of thousands.
+func isOneCleanLine(s string) bool {
+	if len(s) > 80 || strings.HasPrefix(s, " ") || strings.HasSuffix(s, " ") || strings.Contains(s, "  ") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // writeInventoryCache records n's candidates for completion. A partial load
