@@ -7,6 +7,7 @@ package sweeps
 
 import (
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -31,6 +32,10 @@ func Run(n *checks.Network, spec checks.SweepSpec, workers int) []checks.SweepRe
 	if ids == nil {
 		ids = checks.SweepOrder(n)
 	}
+	// Each evaluation leaves a few kilobytes of garbage and nothing else:
+	// collecting less often during the sweep spares marking the whole
+	// network again for every few hundred megabytes of it.
+	defer collectLessOften()()
 	workers = max(1, min(workers, len(ids)/minShare))
 	if workers == 1 {
 		return checks.SweepPaths(n, spec)
@@ -61,4 +66,31 @@ func Run(n *checks.Network, spec checks.SweepSpec, workers int) []checks.SweepRe
 		out = append(out, part...)
 	}
 	return out
+}
+
+// sweepsUnderWay counts the sweeps under way (the terminal may run two), so
+// that the collector's setting is restored when the last one ends.
+var (
+	sweepsUnderWay int
+	gcPercentSaved int
+	sweepsMu       sync.Mutex
+)
+
+// collectLessOften raises the collector's target for the time of a sweep
+// and returns the function that restores it.
+func collectLessOften() (restore func()) {
+	sweepsMu.Lock()
+	defer sweepsMu.Unlock()
+	if sweepsUnderWay == 0 {
+		gcPercentSaved = debug.SetGCPercent(200)
+	}
+	sweepsUnderWay++
+	return func() {
+		sweepsMu.Lock()
+		defer sweepsMu.Unlock()
+		sweepsUnderWay--
+		if sweepsUnderWay == 0 {
+			debug.SetGCPercent(gcPercentSaved)
+		}
+	}
 }
