@@ -306,7 +306,8 @@ func loadNetwork(src sourceFlags, from, to []string, whole bool, stderr io.Write
 	if !src.demo {
 		// The demo completes from the embedded data; anything else is
 		// remembered for completing the next command's --from and --to.
-		writeInventoryCache(label, net, partial)
+		// The commands that load through here only read the network.
+		writeInventoryCacheAside(label, net, partial)
 	}
 	return net, profiles, 0, true
 }

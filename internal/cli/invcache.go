@@ -194,6 +194,22 @@ func writeInventoryCache(label string, n *checks.Network, partial bool) {
 	}()
 }
 
+// writeInventoryCacheAside is writeInventoryCache with the collecting done
+// beside the command too, for a network the command only reads once loaded
+// (reach check, sweep and report): compiling it, evaluating paths and
+// collecting its ends then all read it at once. A command that changes the
+// network it loaded must use writeInventoryCache.
+func writeInventoryCacheAside(label string, n *checks.Network, partial bool) {
+	pendingCacheWrites.Add(1)
+	go func() {
+		defer pendingCacheWrites.Done()
+		entries := endEntries(n)
+		cacheWriteMu.Lock()
+		defer cacheWriteMu.Unlock()
+		_ = saveEntries(label, entries, partial)
+	}()
+}
+
 // pendingCacheWrites are the inventory cache writes still going on.
 var (
 	pendingCacheWrites sync.WaitGroup
