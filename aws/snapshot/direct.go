@@ -618,8 +618,8 @@ func (s *directScanner) timeValue(v reflect.Value) bool {
 type directOutput struct {
 	output *output
 	// decode decodes the list at the scanner's position; apply appends
-	// it to an inventory and returns the IDs its items carry for the
-	// comparison of copies (nil for outputs that are not compared).
+	// it to an inventory and passes noteID the ID of each item whose
+	// copies in other files are compared.
 	decode func(s *directScanner) (apply func(inv *inventory.Inventory, noteID func(id string)), ok bool)
 }
 
