@@ -241,7 +241,10 @@ func saveEntries(label string, entries []endEntry, partial bool) error {
 	w := bufio.NewWriter(f)
 	fmt.Fprintf(w, "# reach inventory: %s\n", cleanDesc(label))
 	for _, e := range entries {
-		fmt.Fprintf(w, "%s\t%s\n", e.value, e.desc)
+		w.WriteString(e.value)
+		w.WriteByte('\t')
+		w.WriteString(e.desc)
+		w.WriteByte('\n')
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()
