@@ -307,7 +307,9 @@ func loadNetwork(src sourceFlags, from, to []string, whole bool, stderr io.Write
 		// The demo completes from the embedded data; anything else is
 		// remembered for completing the next command's --from and --to.
 		// The commands that load through here only read the network.
-		writeInventoryCacheAside(label, net, partial)
+		if src.snapshot == "" || !cacheHoldsSnapshot(label, src.snapshot) {
+			writeInventoryCacheAside(label, net, partial)
+		}
 	}
 	return net, profiles, 0, true
 }

@@ -262,6 +262,50 @@ func saveEntries(label string, entries []endEntry, partial bool) error {
 	return os.Rename(f.Name(), filepath.Join(dir, cacheFile))
 }
 
+// cacheHoldsSnapshot reports whether the inventory cache already holds the
+// snapshot at dir under label: written after every file of the snapshot
+// and the running binary last changed, so writing it again would write the
+// same lines. At a large account that writing costs as much CPU as
+// reading the snapshot; a snapshot checked again and again pays it once.
+func cacheHoldsSnapshot(label, dir string) bool {
+	cdir, err := cacheDir()
+	if err != nil {
+		return false
+	}
+	f, err := os.Open(filepath.Join(cdir, cacheFile))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	written := info.ModTime()
+	header, err := bufio.NewReader(f).ReadString('\n')
+	if err != nil || header != "# reach inventory: "+cleanDesc(label)+"\n" {
+		return false
+	}
+	if exe, err := os.Executable(); err != nil {
+		return false
+	} else if st, err := os.Stat(exe); err != nil || !st.ModTime().Before(written) {
+		return false
+	}
+	held := true
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		var st fs.FileInfo
+		if err == nil {
+			st, err = d.Info()
+		}
+		if err != nil || !st.ModTime().Before(written) {
+			held = false
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return held
+}
+
 // readInventoryCache returns the cache's source label and entries; a
 // missing cache is fs.ErrNotExist.
 func readInventoryCache() (string, []endEntry, error) {

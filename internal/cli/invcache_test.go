@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/reachnet/reach/render"
 )
@@ -35,5 +38,86 @@ func TestCleanDescShortcut(t *testing.T) {
 				t.Errorf("cleanDesc(%q) = %q, want %q", tc.desc, got, want)
 			}
 		})
+	}
+}
+
+// TestInventoryCacheKeptForAnUnchangedSnapshot: checking the same snapshot
+// again leaves the cache as it is; a snapshot file changed since, or
+// another snapshot, writes it again.
+func TestInventoryCacheKeptForAnUnchangedSnapshot(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	snap := t.TempDir()
+	entries, err := os.ReadDir("demo/snapshot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join("demo/snapshot", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(snap, e.Name()), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The files predate the cache by a clear margin, whatever the file
+	// system's clock granularity.
+	past := time.Now().Add(-time.Hour)
+	for _, e := range entries {
+		if err := os.Chtimes(filepath.Join(snap, e.Name()), past, past); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chtimes(snap, past, past); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := cacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, cacheFile)
+	check := func() {
+		t.Helper()
+		if code, _, errOut := runCLI("check", "--snapshot", snap, "--from", "app-1", "--to", "10.0.33.12:5432"); code != 0 {
+			t.Fatalf("check: %d %s", code, errOut)
+		}
+	}
+	// Marks the cache so that a rewrite shows.
+	mark := func() {
+		t.Helper()
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, append(b, "# marked\n"...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	marked := func() bool {
+		b, _ := os.ReadFile(path)
+		return strings.HasSuffix(string(b), "# marked\n")
+	}
+	check()
+	mark()
+	check()
+	if !marked() {
+		t.Error("checking the unchanged snapshot again wrote the cache")
+	}
+	if err := os.Chtimes(filepath.Join(snap, entries[0].Name()), time.Now().Add(time.Minute), time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	check()
+	if marked() {
+		t.Error("a snapshot file changed since did not write the cache again")
+	}
+	mark()
+	if code, _, errOut := runCLI("check", "--demo", "--from", "app-1", "--to", "10.0.33.12:5432"); code != 0 {
+		t.Fatalf("demo check: %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI("check", "--snapshot", "demo/snapshot", "--from", "app-1", "--to", "10.0.33.12:5432"); code != 0 {
+		t.Fatalf("check: %d %s", code, errOut)
+	}
+	if marked() {
+		t.Error("another snapshot did not write the cache")
 	}
 }
