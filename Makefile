@@ -35,6 +35,7 @@ lint: ## gofmt, go vet and staticcheck
 bench: ## the engine and loader benchmarks recorded in docs/PERFORMANCE.md
 	$(GO) test -run '^$$' -bench . -benchmem ./checks/
 	REACH_BENCH_1M=1 $(GO) test -run '^$$' -bench . -benchtime 1x -benchmem -timeout 60m ./internal/genaccount/
+	REACH_BENCH_100K=1 $(GO) test -run '^$$' -bench Read -benchtime 3x -benchmem ./aws/snapshot/
 
 FLOW_FILE ?= /tmp/reach-flows-1m.log
 
@@ -48,6 +49,7 @@ fuzz: ## a short run of every fuzz target
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 20s ./config/
 	$(GO) test -run '^$$' -fuzz FuzzSweepPorts -fuzztime 20s ./internal/cli/
 	$(GO) test -run '^$$' -fuzz FuzzParsePort -fuzztime 20s ./tui/screens/sweep/
+	$(GO) test -run '^$$' -fuzz FuzzDirectDecoder -fuzztime 20s ./aws/snapshot/
 
 e2e: ## drive the built binary in tmux at 80x24 and read the screen: the demo, reach serve over ssh, then live endpoints (closed, stalled, moto)
 	bash scripts/e2e-tui.sh

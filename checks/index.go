@@ -10,6 +10,12 @@ import (
 	"slices"
 )
 
+// memberAddr is one private address of a security group's member.
+type memberAddr struct {
+	addr   netip.Addr
+	member *ENI
+}
+
 // vpcAddr keys an address inside one VPC: VPCs may overlap, so an address
 // alone does not name an interface.
 type vpcAddr struct {
@@ -90,6 +96,11 @@ type index struct {
 	sgTexts  map[string]*[2][]string
 	// dns holds the compiled DNS data (dns_index.go).
 	dns *dnsIndex
+
+	// sgMemberAddrs holds, by group, each member's private addresses in
+	// the members' order: a rule naming the group is matched against the
+	// peer's address by a scan of contiguous memory.
+	sgMemberAddrs map[string][]memberAddr
 }
 
 func (ix *index) aclText(acl *NetworkACL, inbound bool) []string {
@@ -144,8 +155,8 @@ func (n *Network) Compile() {
 
 func (n *Network) buildIndex() *index {
 	ix := &index{
-		enisByAddr:     map[netip.Addr][]*ENI{},
-		eniByVPCAddr:   map[vpcAddr]*ENI{},
+		enisByAddr:     make(map[netip.Addr][]*ENI, len(n.ENIs)),
+		eniByVPCAddr:   make(map[vpcAddr]*ENI, len(n.ENIs)),
 		byPublic:       map[netip.Addr]publicMapping{},
 		natByENI:       map[string]*NATGateway{},
 		natENIs:        map[string]*ENI{},
@@ -156,6 +167,7 @@ func (n *Network) buildIndex() *index {
 		tables:         map[string]*compiledTable{},
 		subnetACL:      map[string]*NetworkACL{},
 		sgMembers:      map[string][]*ENI{},
+		sgMemberAddrs:  map[string][]memberAddr{},
 		peeringsByVPC:  map[string][]*Peering{},
 		tgwAttachByVPC: map[string][]*TransitGatewayAttachment{},
 		tgwTables:      map[string]*compiledTGWTable{},
@@ -196,6 +208,9 @@ func (n *Network) buildIndex() *index {
 		}
 		for _, g := range e.SecurityGroupIDs {
 			ix.sgMembers[g] = append(ix.sgMembers[g], e)
+			for _, p := range e.PrivateIPs {
+				ix.sgMemberAddrs[g] = append(ix.sgMemberAddrs[g], memberAddr{p.Addr, e})
+			}
 		}
 		if e.InstanceID != "" {
 			ix.instanceENIs[e.InstanceID] = append(ix.instanceENIs[e.InstanceID], e)

@@ -202,17 +202,11 @@ func (w *walker) groupReferenceMatches(ref SGPeer, e *ENI, peer netip.Addr, ctx 
 	if ctx.flags.appliance || ctx.flags.natted || !peer.Is4() {
 		return matchNo
 	}
-	for _, m := range w.ix.sgMembers[ref.GroupID] {
-		owns := false
-		for _, ip := range m.PrivateIPs {
-			if ip.Addr == peer {
-				owns = true
-				break
-			}
-		}
-		if !owns {
+	for _, ma := range w.ix.sgMemberAddrs[ref.GroupID] {
+		if ma.addr != peer {
 			continue
 		}
+		m := ma.member
 		if m.VPCID == e.VPCID {
 			return matchYes
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -70,6 +71,10 @@ func nicOrder(ni ec2types.InstanceNetworkInterface) int64 {
 }
 
 func (c *netConverter) networkInterfaces() {
+	if len(c.n.ENIs) == 0 {
+		// Sized once: a large account has a hundred thousand.
+		c.n.ENIs = make(map[string]*checks.ENI, len(c.inv.NetworkInterfaces))
+	}
 	for i, ni := range c.inv.NetworkInterfaces {
 		if awsString(ni.NetworkInterfaceId) == "" {
 			c.noID(checks.KindNetworkInterfaces, "describe-network-interfaces", fmt.Sprintf("entry %d", i), "NetworkInterfaceId")
@@ -105,7 +110,7 @@ func (c *netConverter) eni(ni ec2types.NetworkInterface, kind checks.DataKind) *
 		if p.Association != nil {
 			public = p.Association.PublicIp
 		}
-		c.addPrivateIP(e, fmt.Sprintf("PrivateIpAddresses[%d]", j), p.PrivateIpAddress, awsBool(p.Primary, false), public, bad)
+		c.addPrivateIP(e, "PrivateIpAddresses["+strconv.Itoa(j)+"]", p.PrivateIpAddress, awsBool(p.Primary, false), public, bad)
 	}
 	if len(ni.PrivateIpAddresses) == 0 && ni.PrivateIpAddress != nil {
 		c.addPrivateIP(e, "", ni.PrivateIpAddress, true, nil, bad)

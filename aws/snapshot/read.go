@@ -12,15 +12,19 @@ import (
 	"hash/fnv"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -53,7 +57,7 @@ func Read(dir string) (*inventory.Inventory, error) {
 	}
 	return readSnapshot(os.DirFS(dir), ".", dir, func(p string) string {
 		return filepath.Join(dir, filepath.FromSlash(p))
-	})
+	}, true)
 }
 
 // ReadFS reads a snapshot directory from a file system (an embedded
@@ -69,26 +73,27 @@ func ReadFS(fsys fs.FS, root string) (*inventory.Inventory, error) {
 	case !info.IsDir():
 		return nil, fmt.Errorf("snapshot %s is not a directory", root)
 	}
-	return readSnapshot(fsys, root, root, func(p string) string { return p })
+	return readSnapshot(fsys, root, root, func(p string) string { return p }, true)
 }
 
 // reader fills an inventory from the files of one snapshot directory.
 type reader struct {
 	inv *inventory.Inventory
-	// folder is the folder of the file being read.
+	// folder is the folder of the file being read, and file its index
+	// among the snapshot's files.
 	folder string
-	// copies holds the first description read of each resource, by output
-	// key and ID, to tell a second copy that differs.
-	copies map[string]resourceCopy
+	file   int
+	// firstCopy is the file that first described each resource, by
+	// output key and ID; duplicated holds the resources another file
+	// describes too, and copyFiles the files that hold them. Only those
+	// copies are compared, once every file is read (compareCopies).
+	firstCopy  map[copyKey]int
+	duplicated map[copyKey]bool
+	copyFiles  map[int]bool
 }
 
-// resourceCopy is where a resource was first described, and a digest of
-// how: keeping the digest rather than the description keeps a large
-// snapshot's resources out of memory twice.
-type resourceCopy struct {
-	file    string
-	content fingerprint
-}
+// copyKey names a resource: its output's key and its ID.
+type copyKey struct{ output, id string }
 
 // fingerprint is a 128-bit digest of a resource's description in a
 // canonical form (keys sorted, every value tagged with its type and
@@ -150,13 +155,37 @@ func writeCanonical(h hash.Hash, scratch *[]byte, v any, leaveOut string) {
 	}
 }
 
-func readSnapshot(fsys fs.FS, root, shown string, display func(string) string) (*inventory.Inventory, error) {
-	r := &reader{inv: inventory.NewInventory()}
-	var errs []error
-	jsonFiles, recognised := 0, 0
+// walkedFile is one .json file of a snapshot, or an error met walking
+// the directory, in the order of the walk.
+type walkedFile struct {
+	path, name, shown string
+	walkErr           error
+}
+
+// fileResult is a file read and, when the direct decoder could, decoded.
+type fileResult struct {
+	data   []byte
+	direct directFile
+	isRead bool // direct holds the file
+	err    error
+}
+
+// readSnapshot reads the files of a snapshot directory. With direct, the
+// files that the direct decoder reads are decoded on all cores, each
+// straight into the SDK's types; every other file goes through the careful
+// path, one at a time, in the walk's order. Either way the inventory is the
+// same, item for item.
+func readSnapshot(fsys fs.FS, root, shown string, display func(string) string, direct bool) (*inventory.Inventory, error) {
+	// A large snapshot's inventory is read in one go and all of it stays
+	// live: collecting less often while it grows spares marking it again
+	// and again, and restoring the setting collects the files' bytes at
+	// once, before conversion adds the network beside it.
+	defer collectLessOften()()
+	var files []walkedFile
+	jsonFiles := 0
 	walkErr := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %v", display(p), pathErr(err)))
+			files = append(files, walkedFile{walkErr: fmt.Errorf("%s: %v", display(p), pathErr(err))})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -174,19 +203,71 @@ func readSnapshot(fsys fs.FS, root, shown string, display func(string) string) (
 			return nil
 		}
 		jsonFiles++
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %v", display(p), pathErr(err)))
-			return nil
+		files = append(files, walkedFile{path: p, name: name, shown: display(p)})
+		return nil
+	})
+
+	results := make([]fileResult, len(files))
+	done := make([]chan struct{}, len(files))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	var next atomic.Int64
+	work := func() {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= len(files) {
+				return
+			}
+			f := files[i]
+			if f.walkErr == nil {
+				data, err := fs.ReadFile(fsys, f.path)
+				results[i] = fileResult{data: data, err: err}
+				if err == nil && direct {
+					if d, ok := readDirect(data); ok {
+						results[i] = fileResult{direct: d, isRead: true}
+					}
+				}
+			}
+			close(done[i])
 		}
-		r.folder = path.Dir(p)
-		n, err := r.readFile(display(p), name, data)
+	}
+	workers := 1
+	if direct {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	for range workers - 1 {
+		go work()
+	}
+	go work()
+
+	r := &reader{inv: inventory.NewInventory()}
+	var errs []error
+	recognised := 0
+	for i, f := range files {
+		<-done[i]
+		res := results[i]
+		results[i] = fileResult{}
+		switch {
+		case f.walkErr != nil:
+			errs = append(errs, f.walkErr)
+			continue
+		case res.err != nil:
+			errs = append(errs, fmt.Errorf("%s: %v", f.shown, pathErr(res.err)))
+			continue
+		}
+		r.folder, r.file = path.Dir(f.path), i
+		if res.isRead {
+			r.applyDirect(res.direct)
+			recognised++
+			continue
+		}
+		n, err := r.readFile(f.shown, f.name, res.data)
 		if err != nil {
 			errs = append(errs, err)
 		}
 		recognised += n
-		return nil
-	})
+	}
 	if walkErr != nil {
 		errs = append(errs, fmt.Errorf("%s: %v", shown, walkErr))
 	}
@@ -203,7 +284,48 @@ func readSnapshot(fsys fs.FS, root, shown string, display func(string) string) (
 	if recognised == 0 {
 		return nil, fmt.Errorf("snapshot directory %s contains no AWS CLI output that reach reads (%d .json files; see docs/snapshot.md)", shown, jsonFiles)
 	}
+	if err := r.compareCopies(fsys, files); err != nil {
+		return nil, err
+	}
 	return r.inv, nil
+}
+
+// readsUnderWay counts the reads under way, so that reads at once (several
+// accounts' snapshots) restore the collector's setting only when the last
+// one ends.
+var (
+	readsUnderWay  int
+	gcPercentSaved int
+	readsMu        sync.Mutex
+)
+
+// collectLessOften raises the collector's target for the time of a read and
+// returns the function that restores it.
+func collectLessOften() (restore func()) {
+	readsMu.Lock()
+	defer readsMu.Unlock()
+	if readsUnderWay == 0 {
+		gcPercentSaved = debug.SetGCPercent(400)
+	}
+	readsUnderWay++
+	return func() {
+		readsMu.Lock()
+		defer readsMu.Unlock()
+		readsUnderWay--
+		if readsUnderWay == 0 {
+			debug.SetGCPercent(gcPercentSaved)
+		}
+	}
+}
+
+// applyDirect adds a file the direct decoder read, as readDoc would have.
+func (r *reader) applyDirect(f directFile) {
+	o := f.output
+	f.apply(r.inv, func(id string) { r.noteCopy(o.key, id) })
+	r.markPresent(o.kind)
+	for _, k := range o.also {
+		r.markPresent(k)
+	}
 }
 
 // pathErr drops the path an fs error repeats, since messages already
@@ -599,7 +721,7 @@ func (r *reader) readDoc(shown, name string, doc map[string]any) (int, error) {
 		if err := o.read(inv, doc, parent); err != nil {
 			return used, err
 		}
-		r.noteCopies(o, shown, doc)
+		r.noteCopies(o, doc)
 		if o.kindFor != nil {
 			r.markPresent(o.kindFor(parent))
 		} else {
@@ -653,10 +775,9 @@ var idFields = map[string]string{
 	"VpcEndpoints":               "VpcEndpointId",
 }
 
-// noteCopies compares each resource of an output with the copy another
-// file described, and records a conflict when they differ. Tags are left
-// out of the comparison: each account names a shared resource its own way.
-func (r *reader) noteCopies(o *output, file string, doc map[string]any) {
+// noteCopies notes the IDs of an output's resources, to compare the copies
+// that several files describe (compareCopies).
+func (r *reader) noteCopies(o *output, doc map[string]any) {
 	idField, ok := idFields[o.key]
 	if !ok {
 		return
@@ -667,25 +788,111 @@ func (r *reader) noteCopies(o *output, file string, doc map[string]any) {
 		if !ok {
 			continue
 		}
-		id, _ := obj[idField].(string)
-		if id == "" {
-			continue
+		if id, _ := obj[idField].(string); id != "" {
+			r.noteCopy(o.key, id)
 		}
-		content := fingerprintOf(obj, "Tags")
-		if r.copies == nil {
-			r.copies = map[string]resourceCopy{}
+	}
+}
+
+func (r *reader) noteCopy(output, id string) {
+	if r.firstCopy == nil {
+		r.firstCopy = map[copyKey]int{}
+		r.duplicated = map[copyKey]bool{}
+		r.copyFiles = map[int]bool{}
+	}
+	k := copyKey{output, id}
+	first, seen := r.firstCopy[k]
+	switch {
+	case !seen:
+		r.firstCopy[k] = r.file
+	case first != r.file:
+		r.duplicated[k] = true
+		r.copyFiles[first] = true
+		r.copyFiles[r.file] = true
+	}
+}
+
+// copyAt is where a copy of a resource is described: the file, the
+// document in it, the output and the item, in the order they are read.
+type copyAt [4]int
+
+// compareCopies compares the resources that several files describe, each
+// with its first copy, and records a conflict for the first copy in
+// another file that differs. Tags are left out of the comparison: each
+// account names a shared resource its own way. Only the files holding such
+// resources are decoded again, and only their shared resources compared.
+func (r *reader) compareCopies(fsys fs.FS, files []walkedFile) error {
+	if len(r.duplicated) == 0 {
+		return nil
+	}
+	type copyOf struct {
+		at      copyAt
+		content fingerprint
+	}
+	copies := map[copyKey][]copyOf{}
+	for _, fi := range slices.Sorted(maps.Keys(r.copyFiles)) {
+		f := files[fi]
+		data, err := fs.ReadFile(fsys, f.path)
+		if err != nil {
+			return fmt.Errorf("%s: %v", f.shown, pathErr(err))
 		}
-		key := o.key + "/" + id
-		first, seen := r.copies[key]
-		switch {
-		case !seen:
-			r.copies[key] = resourceCopy{file: file, content: content}
-		case first.file != file && first.content != content:
-			if !slices.ContainsFunc(r.inv.Conflicts, func(c inventory.Conflict) bool { return c.Kind == o.kind && c.ID == id }) {
-				r.inv.Conflicts = append(r.inv.Conflicts, inventory.Conflict{Kind: o.kind, ID: id, Files: [2]string{first.file, file}})
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		for di := 0; ; di++ {
+			var doc any
+			if err := dec.Decode(&doc); err != nil {
+				break
+			}
+			obj, ok := doc.(map[string]any)
+			if !ok {
+				continue
+			}
+			if _, ok := obj[unreadableKey]; ok {
+				continue
+			}
+			for oi := range outputs {
+				o := &outputs[oi]
+				idField, compared := idFields[o.key]
+				if _, ok := obj[o.key]; !ok || !compared || (o.match != nil && !o.match(obj)) {
+					continue
+				}
+				items, _ := obj[o.key].([]any)
+				for ii, it := range items {
+					item, ok := it.(map[string]any)
+					if !ok {
+						continue
+					}
+					id, _ := item[idField].(string)
+					if k := (copyKey{o.key, id}); id != "" && r.duplicated[k] {
+						copies[k] = append(copies[k], copyOf{at: copyAt{fi, di, oi, ii}, content: fingerprintOf(item, "Tags")})
+					}
+				}
 			}
 		}
 	}
+	type conflictAt struct {
+		at       copyAt
+		conflict inventory.Conflict
+	}
+	var conflicts []conflictAt
+	for k, cs := range copies {
+		slices.SortFunc(cs, func(a, b copyOf) int { return slices.Compare(a.at[:], b.at[:]) })
+		first := cs[0]
+		for _, c := range cs[1:] {
+			if c.at[0] != first.at[0] && c.content != first.content {
+				o := &outputs[c.at[2]]
+				conflicts = append(conflicts, conflictAt{at: c.at, conflict: inventory.Conflict{
+					Kind: o.kind, ID: k.id, Files: [2]string{files[first.at[0]].shown, files[c.at[0]].shown},
+				}})
+				break
+			}
+		}
+	}
+	slices.SortFunc(conflicts, func(a, b conflictAt) int { return slices.Compare(a.at[:], b.at[:]) })
+	for _, c := range conflicts {
+		r.inv.Conflicts = append(r.inv.Conflicts, c.conflict)
+	}
+	return nil
 }
 
 // markPresent records that the snapshot holds kind k, and in which folder.

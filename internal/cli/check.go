@@ -318,7 +318,10 @@ func loadNetwork(src sourceFlags, from, to []string, whole bool, stderr io.Write
 	if !src.demo {
 		// The demo completes from the embedded data; anything else is
 		// remembered for completing the next command's --from and --to.
-		writeInventoryCache(label, net, partial)
+		// The commands that load through here only read the network.
+		if src.snapshot == "" || !cacheHoldsSnapshot(label, src.snapshot) {
+			writeInventoryCacheAside(label, net, partial)
+		}
 	}
 	return net, profiles, 0, true
 }

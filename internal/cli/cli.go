@@ -38,6 +38,7 @@ const (
 // the exit status. Bad input is one line on stderr and exit status 2,
 // never a usage dump.
 func Main(args []string, stdout, stderr io.Writer) int {
+	defer pendingCacheWrites.Wait()
 	a := &app{stdout: stdout, stderr: stderr}
 	root := a.newRoot()
 	root.SetArgs(args)
