@@ -211,6 +211,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onLoad(msg)
 	case catalogMsg:
 		cmd = m.onCatalog(msg.cat)
+	case browser.Searched:
+		m.browser.Searched(msg)
 	case reportMsg:
 		m.onReport(msg)
 	case sweepMsg:
@@ -728,7 +730,7 @@ func (m *Model) onCatalog(c *catalog.Catalog) tea.Cmd {
 	}
 	m.cat = c
 	m.browser.Loading = m.loading
-	m.browser.SetCatalog(c)
+	next = tea.Batch(next, m.browser.SetCatalog(c))
 	m.picker.Catalog = c
 	m.checklist.Catalog = c
 	m.checklist.Refresh()
