@@ -132,3 +132,17 @@ func BenchmarkFilterSearchCommand100k(b *testing.B) {
 		_ = cat.Match(q, cands)
 	}
 }
+
+// BenchmarkSameNetwork100k is what a watch poll pays to learn that the
+// account did not change, instead of verifying the path's fixes again.
+func BenchmarkSameNetwork100k(b *testing.B) {
+	x, y := tuitest.BigNet(100_000), tuitest.BigNet(100_000)
+	x.Compile()
+	y.Compile()
+	b.ReportAllocs()
+	for b.Loop() {
+		if !sameNetwork(x, y) {
+			b.Fatal("the same content compares different")
+		}
+	}
+}
