@@ -23,6 +23,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/directconnect"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
@@ -185,19 +186,79 @@ func NewLoader(cfg awssdk.Config, opts ...Option) *Loader {
 // region, nothing reachable) or the region holds no network interfaces
 // (*EmptyRegionError, with the inventory still returned).
 func (l *Loader) LoadAll(ctx context.Context, onEvent func(Event)) (*inventory.Inventory, Stats, error) {
+	return l.loadAll(ctx, nil, onEvent)
+}
+
+// InterfaceSink takes the network interfaces of a full load page by page,
+// as they arrive, in place of the inventory: a region's interfaces are its
+// largest output by far, and a consumer that converts each page when it
+// lands (convert.Assembler) need not hold the raw pages. Page is called
+// from the loader's goroutines, one page at a time; Done(true) when the
+// listing finished (under the same lock as the merge of any other kind, so
+// an event emitted afterwards reports the kind present), Done(false) when
+// it failed: its pages then count for nothing.
+type InterfaceSink interface {
+	Page([]ec2types.NetworkInterface)
+	Done(ok bool)
+}
+
+// LoadAllStreaming is LoadAll with the network interfaces handed to sink
+// as each page arrives rather than kept: the inventory it returns, and
+// every event's, holds no network interfaces (its Present and Gaps still
+// say whether they loaded). reach snapshot save, which writes the raw
+// outputs, uses LoadAll.
+func (l *Loader) LoadAllStreaming(ctx context.Context, sink InterfaceSink, onEvent func(Event)) (*inventory.Inventory, Stats, error) {
+	if sink == nil {
+		return nil, Stats{}, errors.New("LoadAllStreaming: no sink for the network interfaces")
+	}
+	return l.loadAll(ctx, sink, onEvent)
+}
+
+func (l *Loader) loadAll(ctx context.Context, sink InterfaceSink, onEvent func(Event)) (*inventory.Inventory, Stats, error) {
 	if l.region == "" {
 		return inventory.NewInventory(), Stats{}, &ConfigError{Err: ErrNoRegion}
 	}
 	r := l.newRun(ctx, onEvent)
 	defer r.cancel(nil)
-	r.spawn(1, l.allTasks()...)
+	tasks := l.allTasks()
+	if sink != nil {
+		for i, t := range tasks {
+			if t.kind == checks.KindNetworkInterfaces {
+				tasks[i] = l.streamedENIsTask(sink, &r.streamedENIs)
+			}
+		}
+	}
+	r.spawn(1, tasks...)
 	r.started()
 	r.wg.Wait()
 	inv, stats, err := r.finish()
-	if err == nil && inv.Present[checks.KindNetworkInterfaces] && len(inv.NetworkInterfaces) == 0 {
+	if err == nil && inv.Present[checks.KindNetworkInterfaces] && len(inv.NetworkInterfaces) == 0 && r.streamedENIs == 0 {
 		err = &EmptyRegionError{Region: l.region, VPCs: len(inv.VPCs)}
 	}
 	return inv, stats, err
+}
+
+// streamedENIsTask lists every network interface of the region, handing
+// each page to sink as it arrives; count, written under the run's lock
+// with the merge, is how many entries the listing returned.
+func (l *Loader) streamedENIsTask(sink InterfaceSink, count *int) *task {
+	return &task{kind: checks.KindNetworkInterfaces, action: "ec2:DescribeNetworkInterfaces",
+		run: func(ctx context.Context, round int) (taskResult, error) {
+			n := 0
+			p := ec2.NewDescribeNetworkInterfacesPaginator(l.ec2, &ec2.DescribeNetworkInterfacesInput{MaxResults: awssdk.Int32(1000)})
+			last, err := pages(ctx, round, p.HasMorePages, p.NextPage, func(o *ec2.DescribeNetworkInterfacesOutput) {
+				sink.Page(o.NetworkInterfaces)
+				n += len(o.NetworkInterfaces)
+			})
+			if err != nil {
+				sink.Done(false)
+				return taskResult{}, fmt.Errorf("describe network interfaces: %w", err)
+			}
+			return taskResult{last: last, apply: func(*inventory.Inventory) {
+				sink.Done(true)
+				*count = n
+			}}, nil
+		}}
 }
 
 // allTasks lists the first round of a full load.
@@ -297,6 +358,8 @@ type run struct {
 	failures  map[checks.DataKind][]failure
 	succeeded int
 	fatal     error
+	// streamedENIs counts the interfaces handed to a sink instead of inv.
+	streamedENIs int
 	// emitMu keeps events in the order their snapshots were taken: it is
 	// taken before mu is released and held while the callback runs.
 	emitMu sync.Mutex

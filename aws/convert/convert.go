@@ -63,11 +63,21 @@ func Network(inv *inventory.Inventory) (*checks.Network, error) {
 	if inv == nil {
 		return nil, errors.New("convert: no inventory")
 	}
+	return convertNetwork(inv, nil)
+}
+
+// convertNetwork is Network; interfaces, when set, puts the interfaces in
+// place of converting inv's (an Assembler converted them as they arrived).
+func convertNetwork(inv *inventory.Inventory, interfaces func(*netConverter)) (*checks.Network, error) {
 	c := &netConverter{inv: inv, n: checks.NewNetwork(), referencedPLs: map[string]bool{}}
 	c.vpcs()
 	c.subnets()
 	c.instances()
-	c.networkInterfaces()
+	if interfaces != nil {
+		interfaces(c)
+	} else {
+		c.networkInterfaces()
+	}
 	c.instanceENIs()
 	c.routeTables()
 	c.networkACLs()

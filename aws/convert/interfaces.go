@@ -167,8 +167,10 @@ func (c *netConverter) instanceENIs() {
 		}
 	}
 	for _, e := range c.n.ENIs {
-		if e.InstanceID != "" {
-			e.Platform = c.platforms[e.InstanceID]
+		// Written only when it changes: an Assembler's networks share the
+		// interfaces this leaves alone.
+		if p := c.platforms[e.InstanceID]; e.InstanceID != "" && e.Platform != p {
+			e.Platform = p
 		}
 	}
 }
