@@ -49,7 +49,9 @@ type Event struct {
 	Kind checks.DataKind
 	// Inventory is a consistent copy of everything loaded so far, with a
 	// pending gap (Gap.Pending) for every kind still in flight. The
-	// receiver owns it: the loader never changes it afterwards.
+	// receiver owns it: the loader never changes it afterwards. A load
+	// that hands its interfaces to an InterfaceSink (LoadAllStreaming)
+	// leaves them out of it.
 	Inventory *inventory.Inventory
 	// Gaps holds what is missing of Kind, empty when it loaded completely.
 	Gaps []checks.Gap
