@@ -24,6 +24,11 @@ import (
 // serving 100,000 of them holds none.
 type pagedEC2 struct {
 	interfaces int
+	// instances are attached to the first interfaces, one each (the
+	// listing of interfaces leaves the attachment out, so conversion
+	// completes it from the instances); every tenth has a second
+	// interface that only describe-instances lists.
+	instances int
 	// failPage, when positive, is the page of interfaces that answers a
 	// server error instead (retried, then a gap).
 	failPage int
@@ -92,6 +97,8 @@ func (p *pagedEC2) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !p.interfacesPage(w, &b, form) {
 			return
 		}
+	case "DescribeInstances":
+		p.instancesPage(&b, form)
 	}
 	fmt.Fprintf(&b, "</%sResponse>", action)
 	_, _ = io.WriteString(w, b.String())
@@ -143,6 +150,47 @@ func (p *pagedEC2) interfacesPage(w http.ResponseWriter, b *strings.Builder, for
 		p.lastServedOnce.Do(func() { close(p.lastServed) })
 	}
 	return true
+}
+
+// pageBounds reads MaxResults and NextToken.
+func pageBounds(form url.Values, total int) (start, end int) {
+	size, _ := strconv.Atoi(form.Get("MaxResults"))
+	if size < 5 || size > 1000 {
+		size = 1000
+	}
+	start, _ = strconv.Atoi(strings.TrimPrefix(form.Get("NextToken"), "page-from-"))
+	return start, min(start+size, total)
+}
+
+// instancesPage writes one page of instances, one reservation each.
+func (p *pagedEC2) instancesPage(b *strings.Builder, form url.Values) {
+	start, end := pageBounds(form, p.instances)
+	nic := func(eni string, e, device int) {
+		s := e / 250
+		addr := fmt.Sprintf("10.%d.%d.%d", s/256, s%256, 4+e%250)
+		fmt.Fprintf(b, `<item><networkInterfaceId>%s</networkInterfaceId><subnetId>subnet-%017x</subnetId><vpcId>vpc-00000000000000001</vpcId><ownerId>%s</ownerId>`+
+			`<status>in-use</status><privateIpAddress>%s</privateIpAddress><sourceDestCheck>true</sourceDestCheck>`+
+			`<attachment><attachmentId>eni-attach-%017x</attachmentId><deviceIndex>%d</deviceIndex><status>attached</status></attachment>`+
+			`<groupSet><item><groupId>sg-00000000000000001</groupId><groupName>app</groupName></item></groupSet>`+
+			`<privateIpAddressesSet><item><privateIpAddress>%s</privateIpAddress><primary>true</primary></item></privateIpAddressesSet></item>`,
+			eni, s, pagedAccount, addr, e, device, addr)
+	}
+	b.WriteString("<reservationSet>")
+	for i := start; i < end; i++ {
+		fmt.Fprintf(b, `<item><reservationId>r-%017x</reservationId><ownerId>%s</ownerId><instancesSet><item><instanceId>i-%017x</instanceId>`+
+			`<instanceState><code>16</code><name>running</name></instanceState><placement><availabilityZone>us-east-1a</availabilityZone></placement>`+
+			`<sourceDestCheck>true</sourceDestCheck><tagSet><item><key>Name</key><value>vm-%05d</value></item></tagSet><networkInterfaceSet>`,
+			i, pagedAccount, i, i)
+		nic(fmt.Sprintf("eni-%017x", i), i, 0)
+		if i%10 == 0 {
+			nic(fmt.Sprintf("eni-f%016x", i), p.interfaces+i, 1)
+		}
+		b.WriteString("</networkInterfaceSet></item></instancesSet></item>")
+	}
+	b.WriteString("</reservationSet>")
+	if end < p.instances {
+		fmt.Fprintf(b, "<nextToken>page-from-%d</nextToken>", end)
+	}
 }
 
 func writeEC2Error(w http.ResponseWriter, code, msg string) {

@@ -191,32 +191,34 @@ func (l *Loader) LoadAll(ctx context.Context, onEvent func(Event)) (*inventory.I
 	return l.loadAll(ctx, nil, onEvent)
 }
 
-// InterfaceSink takes the network interfaces of a full load page by page,
-// as they arrive, in place of the inventory: a region's interfaces are its
-// largest output by far, and a consumer that converts each page when it
-// lands (convert.Assembler) need not hold the raw pages. Page is called
-// from the loader's goroutines, one page at a time; Done(true) when the
-// listing finished (under the same lock as the merge of any other kind, so
-// an event emitted afterwards reports the kind present), Done(false) when
-// it failed: its pages then count for nothing.
-type InterfaceSink interface {
-	Page([]ec2types.NetworkInterface)
-	Done(ok bool)
+// PageSink takes the network interfaces and the instances of a full load
+// page by page, as they arrive, in place of the inventory: they are a
+// region's largest outputs by far, and a consumer that converts each page
+// when it lands (convert.Assembler) need not hold the raw pages. The page
+// methods are called from the loader's goroutines, one page at a time;
+// Done(kind, true) when a listing finished (under the same lock as the
+// merge of any other kind, so an event emitted afterwards reports the kind
+// present), Done(kind, false) when it failed: its pages then count for
+// nothing.
+type PageSink interface {
+	InterfacesPage([]ec2types.NetworkInterface)
+	InstancesPage([]ec2types.Reservation)
+	Done(kind checks.DataKind, ok bool)
 }
 
-// LoadAllStreaming is LoadAll with the network interfaces handed to sink
-// as each page arrives rather than kept: the inventory it returns, and
-// every event's, holds no network interfaces (its Present and Gaps still
-// say whether they loaded). reach snapshot save, which writes the raw
-// outputs, uses LoadAll.
-func (l *Loader) LoadAllStreaming(ctx context.Context, sink InterfaceSink, onEvent func(Event)) (*inventory.Inventory, Stats, error) {
+// LoadAllStreaming is LoadAll with the network interfaces and the
+// instances handed to sink as each page arrives rather than kept: the
+// inventory it returns, and every event's, holds neither (its Present and
+// Gaps still say whether they loaded). reach snapshot save, which writes
+// the raw outputs, uses LoadAll.
+func (l *Loader) LoadAllStreaming(ctx context.Context, sink PageSink, onEvent func(Event)) (*inventory.Inventory, Stats, error) {
 	if sink == nil {
-		return nil, Stats{}, errors.New("LoadAllStreaming: no sink for the network interfaces")
+		return nil, Stats{}, errors.New("LoadAllStreaming: no sink for the pages")
 	}
 	return l.loadAll(ctx, sink, onEvent)
 }
 
-func (l *Loader) loadAll(ctx context.Context, sink InterfaceSink, onEvent func(Event)) (*inventory.Inventory, Stats, error) {
+func (l *Loader) loadAll(ctx context.Context, sink PageSink, onEvent func(Event)) (*inventory.Inventory, Stats, error) {
 	if l.region == "" {
 		return inventory.NewInventory(), Stats{}, &ConfigError{Err: ErrNoRegion}
 	}
@@ -225,8 +227,20 @@ func (l *Loader) loadAll(ctx context.Context, sink InterfaceSink, onEvent func(E
 	tasks := l.allTasks()
 	if sink != nil {
 		for i, t := range tasks {
-			if t.kind == checks.KindNetworkInterfaces {
-				tasks[i] = l.streamedENIsTask(sink, &r.streamedENIs)
+			switch t.kind {
+			case checks.KindNetworkInterfaces:
+				tasks[i] = streamedTask(t.kind, t.action, "describe network interfaces", &r.streamedENIs, sink,
+					func(ctx context.Context, round int, page func([]ec2types.NetworkInterface)) (int, error) {
+						p := ec2.NewDescribeNetworkInterfacesPaginator(l.ec2, &ec2.DescribeNetworkInterfacesInput{MaxResults: awssdk.Int32(1000)})
+						return pages(ctx, round, p.HasMorePages, p.NextPage, func(o *ec2.DescribeNetworkInterfacesOutput) { page(o.NetworkInterfaces) })
+					}, sink.InterfacesPage)
+			case checks.KindInstances:
+				var instances int
+				tasks[i] = streamedTask(t.kind, t.action, "describe instances", &instances, sink,
+					func(ctx context.Context, round int, page func([]ec2types.Reservation)) (int, error) {
+						p := ec2.NewDescribeInstancesPaginator(l.ec2, &ec2.DescribeInstancesInput{MaxResults: awssdk.Int32(1000)})
+						return pages(ctx, round, p.HasMorePages, p.NextPage, func(o *ec2.DescribeInstancesOutput) { page(o.Reservations) })
+					}, sink.InstancesPage)
 			}
 		}
 	}
@@ -240,24 +254,25 @@ func (l *Loader) loadAll(ctx context.Context, sink InterfaceSink, onEvent func(E
 	return inv, stats, err
 }
 
-// streamedENIsTask lists every network interface of the region, handing
-// each page to sink as it arrives; count, written under the run's lock
-// with the merge, is how many entries the listing returned.
-func (l *Loader) streamedENIsTask(sink InterfaceSink, count *int) *task {
-	return &task{kind: checks.KindNetworkInterfaces, action: "ec2:DescribeNetworkInterfaces",
+// streamedTask is a listing whose pages go to sink as each arrives
+// (deliver) instead of into the inventory; count, written under the run's
+// lock with the merge, is how many entries the listing returned.
+func streamedTask[T any](kind checks.DataKind, action, what string, count *int, sink PageSink,
+	list func(ctx context.Context, round int, page func([]T)) (int, error), deliver func([]T),
+) *task {
+	return &task{kind: kind, action: action,
 		run: func(ctx context.Context, round int) (taskResult, error) {
 			n := 0
-			p := ec2.NewDescribeNetworkInterfacesPaginator(l.ec2, &ec2.DescribeNetworkInterfacesInput{MaxResults: awssdk.Int32(1000)})
-			last, err := pages(ctx, round, p.HasMorePages, p.NextPage, func(o *ec2.DescribeNetworkInterfacesOutput) {
-				sink.Page(o.NetworkInterfaces)
-				n += len(o.NetworkInterfaces)
+			last, err := list(ctx, round, func(page []T) {
+				deliver(page)
+				n += len(page)
 			})
 			if err != nil {
-				sink.Done(false)
-				return taskResult{}, fmt.Errorf("describe network interfaces: %w", err)
+				sink.Done(kind, false)
+				return taskResult{}, fmt.Errorf("%s: %w", what, err)
 			}
 			return taskResult{last: last, apply: func(*inventory.Inventory) {
-				sink.Done(true)
+				sink.Done(kind, true)
 				*count = n
 			}}, nil
 		}}

@@ -17,7 +17,9 @@ import (
 )
 
 // BenchmarkLiveLoad100k is the terminal's full live load of a region of
-// 100,000 interfaces, served by the paged EC2 stand-in, with a consumer
+// 100,000 interfaces and 50,000 instances (5,000 of them with a second
+// interface only describe-instances lists), served by the paged EC2
+// stand-in, with a consumer
 // that does what the terminal does with each update: build the newest
 // network (older undelivered ones are skipped) and compile it; seven kinds
 // land after the interfaces. Reported: the largest live heap after any
@@ -30,6 +32,7 @@ import (
 func BenchmarkLiveLoad100k(b *testing.B) {
 	const interfaces = 100_000
 	stand, srv := newPagedEC2(b, interfaces)
+	stand.instances = interfaces / 2
 	// Seven kinds land after the interfaces, one event each.
 	stand.late = []string{"DescribeInstances", "DescribeRouteTables", "DescribeNetworkAcls", "DescribeSecurityGroups", "DescribeNatGateways", "DescribeVpcEndpoints", "DescribeFlowLogs"}
 	stand.lateEvery = 400 * time.Millisecond
@@ -95,7 +98,7 @@ func BenchmarkLiveLoad100k(b *testing.B) {
 				inv = nil
 				runtime.GC()
 				held := heapObjects() - base
-				if len(final.ENIs) != interfaces {
+				if len(final.ENIs) != interfaces+interfaces/20 {
 					b.Fatalf("%d interfaces", len(final.ENIs))
 				}
 				runtime.KeepAlive(final)
@@ -117,11 +120,15 @@ type timedSink struct {
 	spent atomic.Int64
 }
 
-func (s *timedSink) Page(p []ec2types.NetworkInterface) {
-	s.spent.Add(int64(threadCPU(func() { s.asm.Page(p) })))
+func (s *timedSink) InterfacesPage(p []ec2types.NetworkInterface) {
+	s.spent.Add(int64(threadCPU(func() { s.asm.InterfacesPage(p) })))
 }
 
-func (s *timedSink) Done(ok bool) { s.asm.Done(ok) }
+func (s *timedSink) InstancesPage(p []ec2types.Reservation) {
+	s.spent.Add(int64(threadCPU(func() { s.asm.InstancesPage(p) })))
+}
+
+func (s *timedSink) Done(kind checks.DataKind, ok bool) { s.asm.Done(kind, ok) }
 
 // newest runs the newest build handed to it on one goroutine, skipping
 // those a newer one replaced, as the terminal's source does.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/reachnet/reach/aws/convert"
+	"github.com/reachnet/reach/aws/inventory"
 	"github.com/reachnet/reach/checks"
 )
 
@@ -19,19 +20,21 @@ func TestLoadAllStreamingGivesTheSameNetwork(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		interfaces int
+		instances  int
 		failPage   int
 		pages      int
 		wantENIs   int
 		empty      bool
 	}{
-		{"three pages", 2500, 0, 3, 2500, false},
-		{"exactly one page", 1000, 0, 1, 1000, false},
-		{"the second page fails", 2500, 2, 0, 0, false},
-		{"no interfaces", 0, 0, 1, 0, true},
+		{"three pages, and two of instances", 2500, 1200, 0, 3, 2500 + 120, false},
+		{"exactly one page", 1000, 0, 0, 1, 1000, false},
+		// The instances' own interfaces remain, from describe-instances.
+		{"the second page fails", 2500, 1200, 2, 0, 1200 + 120, false},
+		{"no interfaces", 0, 0, 0, 1, 0, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			stand, srv := newPagedEC2(t, tc.interfaces)
-			stand.failPage = tc.failPage
+			stand.failPage, stand.instances = tc.failPage, tc.instances
 			ctx := context.Background()
 			whole, _, wholeErr := testLoader(srv.URL).LoadAll(ctx, nil)
 			want, wantConvErr := convert.Network(whole)
@@ -42,7 +45,7 @@ func TestLoadAllStreamingGivesTheSameNetwork(t *testing.T) {
 			events, carried := 0, 0
 			rest, _, err := testLoader(srv.URL).LoadAllStreaming(ctx, asm, func(ev Event) {
 				events++
-				carried += len(ev.Inventory.NetworkInterfaces)
+				carried += len(ev.Inventory.NetworkInterfaces) + len(ev.Inventory.Reservations)
 			})
 			var empty *EmptyRegionError
 			if errors.As(err, &empty) != tc.empty || errors.As(wholeErr, &empty) != tc.empty {
@@ -51,8 +54,11 @@ func TestLoadAllStreamingGivesTheSameNetwork(t *testing.T) {
 			if !tc.empty && (err != nil || wholeErr != nil) {
 				t.Fatalf("errors: streaming %v, whole %v", err, wholeErr)
 			}
-			if len(rest.NetworkInterfaces) != 0 || carried != 0 || events == 0 {
-				t.Fatalf("the inventory kept %d interfaces, %d events carried %d", len(rest.NetworkInterfaces), events, carried)
+			if len(rest.NetworkInterfaces) != 0 || len(rest.Reservations) != 0 || carried != 0 || events == 0 {
+				t.Fatalf("the inventory kept %d interfaces and %d reservations, %d events carried %d", len(rest.NetworkInterfaces), len(rest.Reservations), events, carried)
+			}
+			if len(assembledNetwork(asm, rest).Instances) != tc.instances {
+				t.Fatalf("%d instances, want %d", len(assembledNetwork(asm, rest).Instances), tc.instances)
 			}
 			got, convErr := asm.Network(rest)
 			if !reflect.DeepEqual(errText(convErr), errText(wantConvErr)) {
@@ -91,4 +97,10 @@ func errText(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// assembledNetwork is the network of rest and what asm converted.
+func assembledNetwork(asm *convert.Assembler, rest *inventory.Inventory) *checks.Network {
+	n, _ := asm.Network(rest)
+	return n
 }

@@ -1,11 +1,14 @@
 package convert
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
+	"strings"
 	"sync"
 
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/reachnet/reach/aws/inventory"
@@ -13,51 +16,87 @@ import (
 )
 
 // Assembler builds networks while a load is still reading the account. The
-// network interfaces, the largest output of a region by far, are converted
-// once, page by page, as the loader hands them over, and their raw pages
-// are not kept; each network is then assembled from the converted
-// interfaces and the rest of the inventory, which is small and converted
-// again each time. The networks it gives are those Network gives for the
-// whole inventory.
+// network interfaces and the instances, the largest outputs of a region by
+// far, are converted once, page by page, as the loader hands them over, and
+// their raw pages are not kept; each network is then assembled from the
+// converted parts and the rest of the inventory, which is small and
+// converted again each time. The networks it gives are those Network gives
+// for the whole inventory.
 //
-// The interfaces of a listing count only once the listing has finished
-// (Done): a listing that fails leaves none, as when its pages are merged
-// into the inventory at the end. An Assembler is safe for concurrent use.
+// A listing counts only once it has finished (Done): a listing that fails
+// leaves nothing, as when its pages are merged into the inventory at the
+// end. An Assembler takes one listing of each kind; it is safe for
+// concurrent use.
 type Assembler struct {
 	mu sync.Mutex
-	// reading converts the pages of the listing in progress; done holds
-	// the interfaces of the last listing that finished.
-	reading *interfacePages
-	done    *interfacePages
+	// interfaces and instances convert the pages of each listing; the
+	// listing counts once done is set.
+	interfaces *interfacePages
+	instances  *instancePages
+	// misuse is set when a kind was listed twice or fed after it ended.
+	misuse error
 }
 
-// interfacePages is what the pages of one listing converted to, with the
-// problems found, in the order Network reports them.
+// interfacePages is what the pages of describe-network-interfaces
+// converted to, with the problems found, in the order Network reports them.
 type interfacePages struct {
 	enis    map[string]*checks.ENI
 	errs    []error
 	scoped  []checks.Gap
 	entries int
+	done    bool
 }
 
-func newInterfacePages() *interfacePages {
-	return &interfacePages{enis: map[string]*checks.ENI{}}
+// instancePages is what the pages of describe-instances converted to. The
+// interfaces the instances list are kept for what Network completes from
+// them: the instance of a listed interface, and whole interfaces that
+// describe-network-interfaces did not list (raw, until the interfaces'
+// listing shows they are not needed).
+type instancePages struct {
+	// seen and kept follow the loader's merge of the pages: an instance
+	// seen before is left out, a reservation left with none is dropped.
+	seen      map[string]bool
+	kept      int
+	instances map[string]*checks.Instance
+	platforms map[string]string
+	errs      []error
+	scoped    []checks.Gap
+	nics      []instanceNIC
+	done      bool
 }
 
-// NewAssembler returns an Assembler that holds no interfaces yet.
+// instanceNIC is one interface an instance lists, in the order
+// describe-instances gives them.
+type instanceNIC struct {
+	eni, instance string
+	instanceID    *string
+	az            *string
+	device        *int32
+	// raw is the interface as the instance describes it; nil once the
+	// interfaces' listing holds it.
+	raw *ec2types.InstanceNetworkInterface
+}
+
+// NewAssembler returns an Assembler that holds nothing yet.
 func NewAssembler() *Assembler {
 	return &Assembler{}
 }
 
-// Page converts one page of describe-network-interfaces output, entries
-// numbered on from the pages before it.
-func (a *Assembler) Page(page []ec2types.NetworkInterface) {
+var errListedTwice = errors.New("convert: a kind was listed twice into one assembler")
+
+// InterfacesPage converts one page of describe-network-interfaces output,
+// entries numbered on from the pages before it.
+func (a *Assembler) InterfacesPage(page []ec2types.NetworkInterface) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.reading == nil {
-		a.reading = newInterfacePages()
+	if a.interfaces == nil {
+		a.interfaces = &interfacePages{enis: map[string]*checks.ENI{}}
 	}
-	p := a.reading
+	p := a.interfaces
+	if p.done {
+		a.misuse = errListedTwice
+		return
+	}
 	c := &netConverter{inv: inventory.NewInventory(), n: &checks.Network{ENIs: p.enis}, errs: p.errs, scoped: p.scoped}
 	for i, ni := range page {
 		at := p.entries + i
@@ -72,69 +111,222 @@ func (a *Assembler) Page(page []ec2types.NetworkInterface) {
 	p.errs, p.scoped = c.errs, c.scoped
 }
 
-// Done ends the listing whose pages arrived: when it succeeded its
-// interfaces replace those of any earlier listing; when it failed they are
-// dropped.
-func (a *Assembler) Done(ok bool) {
+// InstancesPage converts one page of describe-instances output.
+func (a *Assembler) InstancesPage(page []ec2types.Reservation) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if ok {
-		if a.reading == nil {
-			a.reading = newInterfacePages()
-		}
-		a.done = a.reading
+	if a.instances == nil {
+		a.instances = &instancePages{seen: map[string]bool{}, instances: map[string]*checks.Instance{}, platforms: map[string]string{}}
 	}
-	a.reading = nil
+	p := a.instances
+	if p.done {
+		a.misuse = errListedTwice
+		return
+	}
+	var kept []ec2types.Reservation
+	for _, r := range page {
+		var fresh []ec2types.Instance
+		for _, in := range r.Instances {
+			if id := awssdk.ToString(in.InstanceId); !p.seen[id] {
+				p.seen[id] = true
+				fresh = append(fresh, in)
+			}
+		}
+		if len(fresh) > 0 {
+			r.Instances = fresh
+			kept = append(kept, r)
+		}
+	}
+	c := &netConverter{inv: &inventory.Inventory{Reservations: kept}, n: &checks.Network{Instances: p.instances}, errs: p.errs, scoped: p.scoped}
+	c.instances()
+	// c.instances numbers reservations from 0: the page's come after the
+	// pages before it.
+	for i := len(p.errs); i < len(c.errs); i++ {
+		c.errs[i] = renumberReservation(c.errs[i], p.kept)
+	}
+	maps.Copy(p.platforms, c.platforms)
+	p.errs, p.scoped = c.errs, c.scoped
+	p.kept += len(kept)
+	for _, r := range kept {
+		for _, in := range r.Instances {
+			inst := awsString(in.InstanceId)
+			var az *string
+			if in.Placement != nil {
+				az = in.Placement.AvailabilityZone
+			}
+			for _, ni := range in.NetworkInterfaces {
+				id := awsString(ni.NetworkInterfaceId)
+				if id == "" || inst == "" {
+					continue
+				}
+				nic := instanceNIC{eni: id, instance: inst, instanceID: in.InstanceId, az: az}
+				if ni.Attachment != nil {
+					nic.device = ni.Attachment.DeviceIndex
+				}
+				if a.interfaces == nil || !a.interfaces.done || a.interfaces.enis[id] == nil {
+					raw := ni
+					nic.raw = &raw
+				}
+				p.nics = append(p.nics, nic)
+			}
+		}
+	}
+}
+
+// renumberReservation shifts the reservation index of an error of
+// instances by the reservations of earlier pages.
+func renumberReservation(err error, by int) error {
+	msg := err.Error()
+	var ri, ii int
+	if _, scanErr := fmt.Sscanf(msg, "describe-instances Reservations[%d].Instances[%d]", &ri, &ii); scanErr != nil || by == 0 {
+		return err
+	}
+	head := fmt.Sprintf("describe-instances Reservations[%d].Instances[%d]", ri, ii)
+	if !strings.HasPrefix(msg, head) {
+		return err
+	}
+	return fmt.Errorf("describe-instances Reservations[%d].Instances[%d]%s", ri+by, ii, msg[len(head):])
+}
+
+// Done ends the listing of a kind (checks.KindNetworkInterfaces or
+// checks.KindInstances): when it succeeded what its pages converted to
+// counts from now on; when it failed that is dropped.
+func (a *Assembler) Done(kind checks.DataKind, ok bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if kind == checks.KindNetworkInterfaces && a.interfaces != nil && a.interfaces.done || kind == checks.KindInstances && a.instances != nil && a.instances.done {
+		a.misuse = errListedTwice
+		return
+	}
+	switch kind {
+	case checks.KindNetworkInterfaces:
+		if !ok {
+			a.interfaces = nil
+			return
+		}
+		if a.interfaces == nil {
+			a.interfaces = &interfacePages{enis: map[string]*checks.ENI{}}
+		}
+		a.interfaces.done = true
+		if a.instances != nil {
+			// The instances' copies of listed interfaces are not needed.
+			for i := range a.instances.nics {
+				if a.interfaces.enis[a.instances.nics[i].eni] != nil {
+					a.instances.nics[i].raw = nil
+				}
+			}
+		}
+	case checks.KindInstances:
+		if !ok {
+			a.instances = nil
+			return
+		}
+		if a.instances == nil {
+			a.instances = &instancePages{seen: map[string]bool{}, instances: map[string]*checks.Instance{}, platforms: map[string]string{}}
+		}
+		a.instances.done = true
+	}
 }
 
 // Interfaces is the number of interfaces of the finished listing.
 func (a *Assembler) Interfaces() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.done == nil {
+	if a.interfaces == nil || !a.interfaces.done {
 		return 0
 	}
-	return len(a.done.enis)
+	return len(a.interfaces.enis)
 }
 
 // Network assembles the network of rest (an inventory whose interfaces
-// were handed to the assembler instead of kept in it) and the converted
-// interfaces, with the errors and gaps Network would give. The networks
-// share the converted interfaces, so a region's interfaces are held once
-// however many networks a load shows; an interface that this network's
-// conversion or compilation would write to (its instance or platform
-// completed from describe-instances, its VPC from its subnet) is copied
-// first, so nothing a network handed out earlier can see is ever written.
+// and instances were handed to the assembler instead of kept in it) and
+// the converted parts, with the errors and gaps Network would give. The
+// networks share the converted interfaces and instances, so a region's are
+// held once however many networks a load shows; an interface that this
+// network's conversion or compilation would write to (its instance or
+// platform completed from describe-instances, its VPC from its subnet) is
+// copied first, so nothing a network handed out earlier can see is ever
+// written.
 func (a *Assembler) Network(rest *inventory.Inventory) (*checks.Network, error) {
 	if rest == nil {
-		return nil, fmt.Errorf("convert: no inventory")
+		return nil, errors.New("convert: no inventory")
 	}
+	// Held throughout: a page of instances arriving meanwhile would
+	// change the interfaces' raw copies this reads.
 	a.mu.Lock()
-	done := a.done
-	a.mu.Unlock()
-	return convertNetwork(rest, func(c *netConverter) {
+	defer a.mu.Unlock()
+	if a.misuse != nil {
+		return nil, a.misuse
+	}
+	var ifaces *interfacePages
+	if a.interfaces != nil && a.interfaces.done {
+		ifaces = a.interfaces
+	}
+	var insts *instancePages
+	if a.instances != nil && a.instances.done {
+		insts = a.instances
+		if len(rest.Reservations) > 0 {
+			return nil, errors.New("convert: instances both in the inventory and handed to the assembler")
+		}
+	}
+	var parts convertedParts
+	if insts != nil {
+		parts.instances = func(c *netConverter) {
+			c.platforms = maps.Clone(insts.platforms)
+			c.n.Instances = maps.Clone(insts.instances)
+			c.errs = append(c.errs, insts.errs...)
+			c.scoped = appendGaps(c.scoped, insts.scoped)
+		}
+		parts.instanceInterfaces = func(c *netConverter) {
+			for _, nic := range insts.nics {
+				if e, ok := c.n.ENIs[nic.eni]; ok {
+					if e.InstanceID == "" {
+						e.InstanceID = nic.instance
+						if nic.device != nil {
+							e.DeviceIndex = int(*nic.device)
+						}
+					}
+					continue
+				}
+				if nic.raw == nil {
+					// Dropped because the interfaces' listing holds it,
+					// and every listed interface is in the network.
+					continue
+				}
+				c.n.ENIs[nic.eni] = c.eni(interfaceOfInstance(*nic.raw, nic.instanceID, nic.az), checks.KindInstances)
+			}
+			c.interfacePlatforms()
+		}
+	}
+	parts.interfaces = func(c *netConverter) {
 		// Interfaces in rest itself (none from a load that handed its
 		// pages over) are converted as Network would, first.
 		c.networkInterfaces()
-		if done == nil {
+		if ifaces == nil {
 			return
 		}
-		// The map and slices of done are never changed once it is done:
-		// a later listing builds a new one.
+		// The interfaces an instance lists whose instance this network
+		// fills in.
 		listed := map[string]bool{}
-		for _, r := range c.inv.Reservations {
-			for _, in := range r.Instances {
-				if awsString(in.InstanceId) == "" {
-					continue
-				}
-				for _, ni := range in.NetworkInterfaces {
-					listed[awsString(ni.NetworkInterfaceId)] = true
+		if insts != nil {
+			for _, nic := range insts.nics {
+				listed[nic.eni] = true
+			}
+		} else {
+			for _, r := range c.inv.Reservations {
+				for _, in := range r.Instances {
+					if awsString(in.InstanceId) == "" {
+						continue
+					}
+					for _, ni := range in.NetworkInterfaces {
+						listed[awsString(ni.NetworkInterfaceId)] = true
+					}
 				}
 			}
 		}
 		// A clone of the map copies its table wholesale, far faster than
 		// inserting the interfaces one by one.
-		all := maps.Clone(done.enis)
+		all := maps.Clone(ifaces.enis)
 		own := c.n.ENIs
 		for id, e := range own {
 			if shared, ok := all[id]; ok {
@@ -154,14 +346,21 @@ func (a *Assembler) Network(rest *inventory.Inventory) (*checks.Network, error) 
 				all[id] = &cp
 			}
 		}
-		c.errs = append(c.errs, done.errs...)
-		for _, g := range done.scoped {
-			if g.Scope == "" && containsWholeGap(c.scoped, g.Kind) {
-				continue
-			}
-			c.scoped = append(c.scoped, g)
+		c.errs = append(c.errs, ifaces.errs...)
+		c.scoped = appendGaps(c.scoped, ifaces.scoped)
+	}
+	return convertNetwork(rest, parts)
+}
+
+// appendGaps adds gaps as noID would: one whole-kind gap per kind.
+func appendGaps(to, gaps []checks.Gap) []checks.Gap {
+	for _, g := range gaps {
+		if g.Scope == "" && containsWholeGap(to, g.Kind) {
+			continue
 		}
-	})
+		to = append(to, g)
+	}
+	return to
 }
 
 func containsWholeGap(gaps []checks.Gap, kind checks.DataKind) bool {

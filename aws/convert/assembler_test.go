@@ -11,27 +11,40 @@ import (
 	"github.com/reachnet/reach/aws/convert"
 	"github.com/reachnet/reach/aws/inventory"
 	"github.com/reachnet/reach/aws/snapshot"
+	"github.com/reachnet/reach/checks"
 	"github.com/reachnet/reach/demo"
 	"github.com/reachnet/reach/internal/genaccount"
 )
 
-// assembled hands inv's interfaces to an Assembler in pages of size, as a
-// live load does, and assembles the network of the rest.
+// assembled hands inv's interfaces and instances to an Assembler in pages
+// of size, as a live load does, and returns it with the rest.
 func assembled(t *testing.T, inv *inventory.Inventory, size int, ok bool) (*convert.Assembler, *inventory.Inventory) {
 	t.Helper()
 	asm := convert.NewAssembler()
-	for start := 0; start < len(inv.NetworkInterfaces); start += size {
-		asm.Page(inv.NetworkInterfaces[start:min(start+size, len(inv.NetworkInterfaces))])
+	// The instances' pages arrive before, during and after the
+	// interfaces' listing.
+	enis, res := inv.NetworkInterfaces, inv.Reservations
+	half := len(res) / 2
+	for start := 0; start < half; start += size {
+		asm.InstancesPage(res[start:min(start+size, half)])
 	}
-	asm.Done(ok)
+	for start := 0; start < len(enis); start += size {
+		asm.InterfacesPage(enis[start:min(start+size, len(enis))])
+	}
+	asm.Done(checks.KindNetworkInterfaces, ok)
+	for start := half; start < len(res); start += size {
+		asm.InstancesPage(res[start:min(start+size, len(res))])
+	}
+	asm.Done(checks.KindInstances, ok)
 	rest := *inv
-	rest.NetworkInterfaces = nil
+	rest.NetworkInterfaces, rest.Reservations = nil, nil
 	return asm, &rest
 }
 
-// The network assembled from interfaces converted page by page is the one
-// converting the whole inventory gives: same interfaces, same gaps, same
-// errors, on every fixture, the demo, the corpus and a generated account.
+// The network assembled from interfaces and instances converted page by
+// page is the one converting the whole inventory gives: same interfaces,
+// instances, gaps and errors, on every fixture, the demo, the corpus and a
+// generated account.
 func TestAssemblerMatchesNetwork(t *testing.T) {
 	type snap struct {
 		name string
@@ -43,6 +56,16 @@ func TestAssemblerMatchesNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	snaps = append(snaps, snap{"demo", inv})
+	// Entries without their ID in later pages: the errors name them by
+	// their index in the whole output.
+	broken, err := snapshot.ReadFS(demo.FS(), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := &broken.Reservations[len(broken.Reservations)-1]
+	last.Instances[len(last.Instances)-1].InstanceId = nil
+	broken.NetworkInterfaces[len(broken.NetworkInterfaces)-1].NetworkInterfaceId = nil
+	snaps = append(snaps, snap{"demo with entries without their ID", broken})
 	var dirs []string
 	for _, pattern := range []string{"../../checks/testdata/*/snapshot", "../../checks/testdata/*/*/snapshot", filepath.Join(corpusDir, "*")} {
 		m, _ := filepath.Glob(pattern)
@@ -75,6 +98,9 @@ func TestAssemblerMatchesNetwork(t *testing.T) {
 			want, wantErr := convert.Network(s.inv)
 			asm, rest := assembled(t, s.inv, size, true)
 			got, gotErr := asm.Network(rest)
+			if s.name == "demo with entries without their ID" && (!strings.Contains(errString(wantErr), "Reservations[") || !strings.Contains(errString(wantErr), "entry ")) {
+				t.Fatalf("the broken demo converts without the errors it is for: %v", wantErr)
+			}
 			if errString(gotErr) != errString(wantErr) {
 				t.Errorf("%s, pages of %d: error\n%v\nwant\n%v", s.name, size, gotErr, wantErr)
 			}
@@ -88,8 +114,8 @@ func TestAssemblerMatchesNetwork(t *testing.T) {
 	}
 }
 
-// A listing that fails leaves no interfaces: the network is the one of an
-// inventory without them.
+// Listings that fail leave nothing: the network is the one of an
+// inventory without their kinds.
 func TestAssemblerDropsAFailedListing(t *testing.T) {
 	inv, err := snapshot.ReadFS(demo.FS(), ".")
 	if err != nil {
@@ -127,7 +153,7 @@ func TestAssemblerNetworksDoNotWriteSharedInterfaces(t *testing.T) {
 	}
 	asm, rest := assembled(t, inv, 4, true)
 	early := *rest
-	early.Reservations, early.Subnets = nil, nil
+	early.Subnets = nil
 	older, _ := asm.Network(&early)
 	older.Compile()
 	done := make(chan string)

@@ -166,6 +166,11 @@ func (c *netConverter) instanceENIs() {
 			}
 		}
 	}
+	c.interfacePlatforms()
+}
+
+// interfacePlatforms gives each interface its instance's platform.
+func (c *netConverter) interfacePlatforms() {
 	for _, e := range c.n.ENIs {
 		// Written only when it changes: an Assembler's networks share the
 		// interfaces this leaves alone.
