@@ -768,6 +768,10 @@ func (m *Model) runChecks() tea.Cmd {
 	// Fixes are verified once every kind has loaded: a network still
 	// arriving would make each verification stale before it is shown.
 	verify := len(m.pending) == 0
+	if m.verified != nil && m.verified.path != p {
+		// Of no use for another path: its network may go.
+		m.verified = nil
+	}
 	prev := m.verified
 	return func() tea.Msg {
 		var reused bool

@@ -254,9 +254,10 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 			}()
 		}
 		defer asked.Wait()
-		// The interfaces are converted page by page as they arrive and
-		// not kept raw; each update's network is assembled from them and
-		// the rest of the inventory, converted again (it is small).
+		// The interfaces and instances are converted page by page as
+		// they arrive and not kept raw; each update's network is
+		// assembled from them and the rest of the inventory, converted
+		// again (it is small).
 		asm := convert.NewAssembler()
 		assemble := func(inv *inventory.Inventory) func() (tui.Update, error) {
 			return func() (tui.Update, error) {
