@@ -50,8 +50,8 @@ type interfacePages struct {
 // instancePages is what the pages of describe-instances converted to. The
 // interfaces the instances list are kept for what Network completes from
 // them: the instance of a listed interface, and whole interfaces that
-// describe-network-interfaces did not list (raw, until the interfaces'
-// listing shows they are not needed).
+// describe-network-interfaces did not list (converted from the instance's
+// copy, kept until the interfaces' listing shows they are not needed).
 type instancePages struct {
 	// seen and kept follow the loader's merge of the pages: an instance
 	// seen before is left out, a reservation left with none is dropped.
@@ -62,19 +62,31 @@ type instancePages struct {
 	errs      []error
 	scoped    []checks.Gap
 	nics      []instanceNIC
-	done      bool
+	// listed holds the interfaces of nics.
+	listed map[string]bool
+	done   bool
 }
 
 // instanceNIC is one interface an instance lists, in the order
 // describe-instances gives them.
 type instanceNIC struct {
 	eni, instance string
-	instanceID    *string
-	az            *string
 	device        *int32
-	// raw is the interface as the instance describes it; nil once the
-	// interfaces' listing holds it.
-	raw *ec2types.InstanceNetworkInterface
+	// own is the interface converted from the instance's copy, with the
+	// problems found in it, for a network whose listing of interfaces
+	// lacks it; nil once the interfaces' listing holds it. Its platform
+	// is the instance's already, so that networks can share it.
+	own *instanceInterface
+}
+
+type instanceInterface struct {
+	eni    *checks.ENI
+	errs   []error
+	scoped []checks.Gap
+}
+
+func newInstancePages() *instancePages {
+	return &instancePages{seen: map[string]bool{}, instances: map[string]*checks.Instance{}, platforms: map[string]string{}, listed: map[string]bool{}}
 }
 
 // NewAssembler returns an Assembler that holds nothing yet.
@@ -116,7 +128,7 @@ func (a *Assembler) InstancesPage(page []ec2types.Reservation) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.instances == nil {
-		a.instances = &instancePages{seen: map[string]bool{}, instances: map[string]*checks.Instance{}, platforms: map[string]string{}}
+		a.instances = newInstancePages()
 	}
 	p := a.instances
 	if p.done {
@@ -159,15 +171,18 @@ func (a *Assembler) InstancesPage(page []ec2types.Reservation) {
 				if id == "" || inst == "" {
 					continue
 				}
-				nic := instanceNIC{eni: id, instance: inst, instanceID: in.InstanceId, az: az}
+				nic := instanceNIC{eni: id, instance: inst}
 				if ni.Attachment != nil {
 					nic.device = ni.Attachment.DeviceIndex
 				}
 				if a.interfaces == nil || !a.interfaces.done || a.interfaces.enis[id] == nil {
-					raw := ni
-					nic.raw = &raw
+					own := &netConverter{n: &checks.Network{}}
+					e := own.eni(interfaceOfInstance(ni, in.InstanceId, az), checks.KindInstances)
+					e.Platform = p.platforms[inst]
+					nic.own = &instanceInterface{eni: e, errs: own.errs, scoped: own.scoped}
 				}
 				p.nics = append(p.nics, nic)
+				p.listed[id] = true
 			}
 		}
 	}
@@ -212,7 +227,7 @@ func (a *Assembler) Done(kind checks.DataKind, ok bool) {
 			// The instances' copies of listed interfaces are not needed.
 			for i := range a.instances.nics {
 				if a.interfaces.enis[a.instances.nics[i].eni] != nil {
-					a.instances.nics[i].raw = nil
+					a.instances.nics[i].own = nil
 				}
 			}
 		}
@@ -222,7 +237,7 @@ func (a *Assembler) Done(kind checks.DataKind, ok bool) {
 			return
 		}
 		if a.instances == nil {
-			a.instances = &instancePages{seen: map[string]bool{}, instances: map[string]*checks.Instance{}, platforms: map[string]string{}}
+			a.instances = newInstancePages()
 		}
 		a.instances.done = true
 	}
@@ -251,8 +266,8 @@ func (a *Assembler) Network(rest *inventory.Inventory) (*checks.Network, error) 
 	if rest == nil {
 		return nil, errors.New("convert: no inventory")
 	}
-	// Held throughout: a page of instances arriving meanwhile would
-	// change the interfaces' raw copies this reads.
+	// Held throughout: the end of the interfaces' listing drops the
+	// instances' copies this reads.
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.misuse != nil {
@@ -288,12 +303,19 @@ func (a *Assembler) Network(rest *inventory.Inventory) (*checks.Network, error) 
 					}
 					continue
 				}
-				if nic.raw == nil {
+				if nic.own == nil {
 					// Dropped because the interfaces' listing holds it,
 					// and every listed interface is in the network.
 					continue
 				}
-				c.n.ENIs[nic.eni] = c.eni(interfaceOfInstance(*nic.raw, nic.instanceID, nic.az), checks.KindInstances)
+				e := nic.own.eni
+				if e.VPCID == "" {
+					cp := *e // compilation fills it in
+					e = &cp
+				}
+				c.n.ENIs[nic.eni] = e
+				c.errs = append(c.errs, nic.own.errs...)
+				c.scoped = append(c.scoped, nic.own.scoped...)
 			}
 			c.interfacePlatforms()
 		}
@@ -309,9 +331,7 @@ func (a *Assembler) Network(rest *inventory.Inventory) (*checks.Network, error) 
 		// fills in.
 		listed := map[string]bool{}
 		if insts != nil {
-			for _, nic := range insts.nics {
-				listed[nic.eni] = true
-			}
+			listed = insts.listed
 		} else {
 			for _, r := range c.inv.Reservations {
 				for _, in := range r.Instances {

@@ -66,6 +66,12 @@ func TestAssemblerMatchesNetwork(t *testing.T) {
 	last.Instances[len(last.Instances)-1].InstanceId = nil
 	broken.NetworkInterfaces[len(broken.NetworkInterfaces)-1].NetworkInterfaceId = nil
 	snaps = append(snaps, snap{"demo with entries without their ID", broken})
+	unlisted, err := snapshot.ReadFS(demo.FS(), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlisted.NetworkInterfaces = nil
+	snaps = append(snaps, snap{"demo whose interfaces only the instances list", unlisted})
 	var dirs []string
 	for _, pattern := range []string{"../../checks/testdata/*/snapshot", "../../checks/testdata/*/*/snapshot", filepath.Join(corpusDir, "*")} {
 		m, _ := filepath.Glob(pattern)
@@ -141,35 +147,58 @@ func errString(err error) string {
 // and their VPC from their subnet) never writes into one an older network
 // shows, which the terminal reads meanwhile. Run with -race.
 func TestAssemblerNetworksDoNotWriteSharedInterfaces(t *testing.T) {
-	inv, err := snapshot.ReadFS(demo.FS(), ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range inv.NetworkInterfaces {
-		if i%3 == 0 {
-			// Interfaces without their VPC: compilation fills it in.
-			inv.NetworkInterfaces[i].VpcId = nil
+	dirs, _ := filepath.Glob(filepath.Join(corpusDir, "*"))
+	for _, dir := range append([]string{"demo", "demo without its listing of interfaces"}, dirs...) {
+		var inv *inventory.Inventory
+		var err error
+		if strings.HasPrefix(dir, "demo") {
+			inv, err = snapshot.ReadFS(demo.FS(), ".")
+			if err == nil && dir != "demo" {
+				// Every interface then comes from the instances'
+				// copies.
+				inv.NetworkInterfaces = nil
+			}
+		} else if fi, statErr := os.Stat(dir); statErr == nil && fi.IsDir() {
+			inv, err = snapshot.Read(dir)
+		} else {
+			continue
 		}
-	}
-	asm, rest := assembled(t, inv, 4, true)
-	early := *rest
-	early.Subnets = nil
-	older, _ := asm.Network(&early)
-	older.Compile()
-	done := make(chan string)
-	go func() {
-		var seen strings.Builder
-		for _, e := range older.ENIs {
-			fmt.Fprintf(&seen, "%+v", *e)
+		if err != nil {
+			continue
 		}
-		done <- seen.String()
-	}()
-	newer, _ := asm.Network(rest)
-	newer.Compile()
-	<-done
-	want, _ := convert.Network(inv)
-	want.Compile()
-	if !reflect.DeepEqual(newer.ENIs, want.ENIs) {
-		t.Fatal("the newer network's interfaces differ from the converted inventory's")
+		for i := range inv.NetworkInterfaces {
+			if i%3 == 0 {
+				// Interfaces without their VPC: compilation fills it in.
+				inv.NetworkInterfaces[i].VpcId = nil
+			}
+		}
+		for _, r := range inv.Reservations {
+			for _, in := range r.Instances {
+				for i := range in.NetworkInterfaces {
+					in.NetworkInterfaces[i].VpcId = nil
+				}
+			}
+		}
+		asm, rest := assembled(t, inv, 4, true)
+		early := *rest
+		early.Subnets = nil
+		older, _ := asm.Network(&early)
+		older.Compile()
+		done := make(chan string)
+		go func() {
+			var seen strings.Builder
+			for _, e := range older.ENIs {
+				fmt.Fprintf(&seen, "%+v", *e)
+			}
+			done <- seen.String()
+		}()
+		newer, _ := asm.Network(rest)
+		newer.Compile()
+		<-done
+		want, _ := convert.Network(inv)
+		want.Compile()
+		if !reflect.DeepEqual(newer.ENIs, want.ENIs) {
+			t.Fatalf("%s: the newer network's interfaces differ from the converted inventory's", dir)
+		}
 	}
 }
