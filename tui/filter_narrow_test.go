@@ -205,3 +205,39 @@ func TestSortOrdersMatchAPlainSort(t *testing.T) {
 		})
 	}
 }
+
+// A newer network arriving while the filter is set searches its rows off
+// the terminal's goroutine; until the search lands, no row of the older
+// catalog is drawn from the newer one, and the selection survives.
+func TestNewCatalogWhileSearching(t *testing.T) {
+	net := tuitest.BigNet(1500)
+	net.Compile()
+	m := newTestModel(t, Static("big", net, nil), Options{})
+	m.browser.SyncSearch = 1
+	start(t, m)
+	press(t, m, "/")
+	typeText(t, m, "node-01")
+	press(t, m, "enter", "down", "down")
+	selected := m.browser.SelectedID()
+	if selected == "" {
+		t.Fatal("setup: nothing selected")
+	}
+	smaller := tuitest.BigNet(1200)
+	smaller.Compile()
+	m.net = smaller
+	m.netVer++
+	_, cmd := m.Update(catalogMsg{cat: catalog.Build(m.netVer, smaller, nil, false)})
+	if !m.browser.Searching() {
+		t.Fatal("the search over the newer rows should run in a command")
+	}
+	if frame := screenText(m); !strings.Contains(frame, "searching for") {
+		t.Errorf("while the search runs the list says so:\n%s", frame)
+	}
+	drain(t, m, cmd)
+	if want := wantVisible(m); !slices.Equal(m.browser.Visible, want) {
+		t.Fatalf("%d rows after the search landed, a plain scan finds %d", len(m.browser.Visible), len(want))
+	}
+	if m.browser.SelectedID() != selected {
+		t.Errorf("selected %q, want %q still", m.browser.SelectedID(), selected)
+	}
+}

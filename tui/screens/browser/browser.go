@@ -54,6 +54,10 @@ type Model struct {
 	// newer keystroke is dropped; searching says one is running.
 	searchGen int
 	searching bool
+	// shown is the catalog Visible indexes; keep is the row to select
+	// when a search that runs off the terminal's goroutine lands.
+	shown *catalog.Catalog
+	keep  string
 }
 
 func New(e *screen.Env) *Model {
@@ -160,6 +164,14 @@ func (b *Model) refilter(keep string) tea.Cmd {
 		}
 		if len(cands) > b.syncLimit() {
 			b.searching = true
+			b.keep = keep
+			if b.shown != b.Catalog {
+				// The rows shown index an older catalog: none until
+				// the search lands.
+				b.Visible = b.Visible[:0]
+				b.shown = b.Catalog
+				b.cursor, b.offset = 0, 0
+			}
 			cat, gen := b.Catalog, b.searchGen
 			return func() tea.Msg {
 				return Searched{catalog: cat, gen: gen, query: q, rows: cat.Match(q, cands)}
@@ -185,7 +197,11 @@ func (b *Model) Searched(s Searched) {
 	}
 	b.searching = false
 	b.remember(s.query, s.rows)
-	b.show(b.SelectedID())
+	keep := b.SelectedID()
+	if keep == "" {
+		keep = b.keep
+	}
+	b.show(keep)
 }
 
 // Searching says a search is running off the terminal's goroutine: the
@@ -227,6 +243,7 @@ func (b *Model) narrowest(q string) []int32 {
 // row selected.
 func (b *Model) show(keep string) {
 	b.Visible = b.Visible[:0]
+	b.shown = b.Catalog
 	rows := len(b.Catalog.Rows)
 	switch {
 	case b.matchedQuery == "" && b.order == nil:
@@ -499,6 +516,8 @@ func (b *Model) View() string {
 	lines = append(lines, b.env.Paint.Header.On(cells.Fit(hdr.String(), b.w, b.env.Glyphs.Ellipsis)))
 	lh := b.listHeight()
 	switch {
+	case len(b.Visible) == 0 && b.searching:
+		lines = append(lines, st.Pending.Render(cells.Truncate(fmt.Sprintf("searching for %q%s", b.Filter, b.env.Glyphs.Ellipsis), b.w, b.env.Glyphs.Ellipsis)))
 	case len(b.Visible) == 0 && b.Filter != "":
 		lines = append(lines, st.Subtle.Render(cells.Truncate(fmt.Sprintf("no ENI matches %q", b.Filter), b.w, b.env.Glyphs.Ellipsis)))
 	case len(b.Visible) == 0 && b.Loading:
