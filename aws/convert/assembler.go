@@ -35,6 +35,22 @@ type Assembler struct {
 	instances  *instancePages
 	// misuse is set when a kind was listed twice or fed after it ended.
 	misuse error
+	// completed is the interfaces once both listings ended, completed
+	// from the instances as every network completes them.
+	completed *completedInterfaces
+}
+
+// completedInterfaces is the interfaces of both finished listings as
+// Network completes them from the instances: their instance and platform
+// filled in, the interfaces only instances list added, with the problems
+// those had. Networks share it; compilation completing an interface's VPC
+// from its subnet (which may arrive later) is the one write left, so the
+// interfaces without their VPC are copied per network.
+type completedInterfaces struct {
+	enis   map[string]*checks.ENI
+	noVPC  []string
+	errs   []error
+	scoped []checks.Gap
 }
 
 // interfacePages is what the pages of describe-network-interfaces
@@ -285,6 +301,32 @@ func (a *Assembler) Network(rest *inventory.Inventory) (*checks.Network, error) 
 		}
 	}
 	var parts convertedParts
+	if ifaces != nil && insts != nil && len(rest.NetworkInterfaces) == 0 {
+		if a.completed == nil {
+			a.completed = completeInterfaces(ifaces, insts)
+		}
+		done := a.completed
+		parts.instances = func(c *netConverter) {
+			c.platforms = maps.Clone(insts.platforms)
+			c.n.Instances = maps.Clone(insts.instances)
+			c.errs = append(c.errs, insts.errs...)
+			c.scoped = appendGaps(c.scoped, insts.scoped)
+		}
+		parts.interfaces = func(c *netConverter) {
+			c.n.ENIs = maps.Clone(done.enis)
+			for _, id := range done.noVPC {
+				cp := *c.n.ENIs[id]
+				c.n.ENIs[id] = &cp
+			}
+			c.errs = append(c.errs, ifaces.errs...)
+			c.scoped = appendGaps(c.scoped, ifaces.scoped)
+		}
+		parts.instanceInterfaces = func(c *netConverter) {
+			c.errs = append(c.errs, done.errs...)
+			c.scoped = append(c.scoped, done.scoped...)
+		}
+		return convertNetwork(rest, parts)
+	}
 	if insts != nil {
 		parts.instances = func(c *netConverter) {
 			c.platforms = maps.Clone(insts.platforms)
@@ -370,6 +412,46 @@ func (a *Assembler) Network(rest *inventory.Inventory) (*checks.Network, error) 
 		c.scoped = appendGaps(c.scoped, ifaces.scoped)
 	}
 	return convertNetwork(rest, parts)
+}
+
+// completeInterfaces does once, for both finished listings, what Network
+// does to the interfaces with the instances: interfaces whose instance or
+// platform it fills in are copies, interfaces only instances list are
+// their converted copies, already with their platform.
+func completeInterfaces(ifaces *interfacePages, insts *instancePages) *completedInterfaces {
+	all := maps.Clone(ifaces.enis)
+	for id, e := range all {
+		if e.InstanceID == "" && insts.listed[id] || e.InstanceID != "" && e.Platform != insts.platforms[e.InstanceID] {
+			cp := *e
+			all[id] = &cp
+		}
+	}
+	c := &netConverter{n: &checks.Network{ENIs: all}, platforms: insts.platforms}
+	for _, nic := range insts.nics {
+		if e, ok := c.n.ENIs[nic.eni]; ok {
+			if e.InstanceID == "" {
+				e.InstanceID = nic.instance
+				if nic.device != nil {
+					e.DeviceIndex = int(*nic.device)
+				}
+			}
+			continue
+		}
+		if nic.own == nil {
+			continue // the interfaces' listing holds it
+		}
+		c.n.ENIs[nic.eni] = nic.own.eni
+		c.errs = append(c.errs, nic.own.errs...)
+		c.scoped = append(c.scoped, nic.own.scoped...)
+	}
+	c.interfacePlatforms()
+	done := &completedInterfaces{enis: all, errs: c.errs, scoped: c.scoped}
+	for id, e := range all {
+		if e.VPCID == "" {
+			done.noVPC = append(done.noVPC, id)
+		}
+	}
+	return done
 }
 
 // appendGaps adds gaps as noID would: one whole-kind gap per kind.

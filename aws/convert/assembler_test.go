@@ -202,3 +202,42 @@ func TestAssemblerNetworksDoNotWriteSharedInterfaces(t *testing.T) {
 		}
 	}
 }
+
+// Before both listings ended, a network holds what has: the interfaces
+// without the instances, or the instances (and the interfaces they list)
+// without the listing of interfaces.
+func TestAssemblerBeforeEveryListingEnded(t *testing.T) {
+	inv, err := snapshot.ReadFS(demo.FS(), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest := *inv
+	rest.NetworkInterfaces, rest.Reservations = nil, nil
+	for _, tc := range []struct {
+		name string
+		feed func(*convert.Assembler)
+		want func(inventory.Inventory) inventory.Inventory
+	}{
+		{"only the interfaces", func(a *convert.Assembler) {
+			a.InstancesPage(inv.Reservations[:1])
+			a.InterfacesPage(inv.NetworkInterfaces)
+			a.Done(checks.KindNetworkInterfaces, true)
+		}, func(i inventory.Inventory) inventory.Inventory { i.Reservations = nil; return i }},
+		{"only the instances", func(a *convert.Assembler) {
+			a.InterfacesPage(inv.NetworkInterfaces[:1])
+			a.InstancesPage(inv.Reservations)
+			a.Done(checks.KindInstances, true)
+		}, func(i inventory.Inventory) inventory.Inventory { i.NetworkInterfaces = nil; return i }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			asm := convert.NewAssembler()
+			tc.feed(asm)
+			got, gotErr := asm.Network(&rest)
+			partial := tc.want(*inv)
+			want, wantErr := convert.Network(&partial)
+			if errString(gotErr) != errString(wantErr) || !reflect.DeepEqual(got, want) {
+				t.Fatalf("the network differs from the converted inventory's: %d interfaces, want %d", len(got.ENIs), len(want.ENIs))
+			}
+		})
+	}
+}
