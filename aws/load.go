@@ -23,6 +23,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/directconnect"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
@@ -48,7 +49,9 @@ type Event struct {
 	Kind checks.DataKind
 	// Inventory is a consistent copy of everything loaded so far, with a
 	// pending gap (Gap.Pending) for every kind still in flight. The
-	// receiver owns it: the loader never changes it afterwards.
+	// receiver owns it: the loader never changes it afterwards. A load
+	// that hands its interfaces to an InterfaceSink (LoadAllStreaming)
+	// leaves them out of it.
 	Inventory *inventory.Inventory
 	// Gaps holds what is missing of Kind, empty when it loaded completely.
 	Gaps []checks.Gap
@@ -185,19 +188,94 @@ func NewLoader(cfg awssdk.Config, opts ...Option) *Loader {
 // region, nothing reachable) or the region holds no network interfaces
 // (*EmptyRegionError, with the inventory still returned).
 func (l *Loader) LoadAll(ctx context.Context, onEvent func(Event)) (*inventory.Inventory, Stats, error) {
+	return l.loadAll(ctx, nil, onEvent)
+}
+
+// PageSink takes the network interfaces and the instances of a full load
+// page by page, as they arrive, in place of the inventory: they are a
+// region's largest outputs by far, and a consumer that converts each page
+// when it lands (convert.Assembler) need not hold the raw pages. The page
+// methods are called from the loader's goroutines, one page at a time;
+// Done(kind, true) when a listing finished (under the same lock as the
+// merge of any other kind, so an event emitted afterwards reports the kind
+// present), Done(kind, false) when it failed: its pages then count for
+// nothing.
+type PageSink interface {
+	InterfacesPage([]ec2types.NetworkInterface)
+	InstancesPage([]ec2types.Reservation)
+	Done(kind checks.DataKind, ok bool)
+}
+
+// LoadAllStreaming is LoadAll with the network interfaces and the
+// instances handed to sink as each page arrives rather than kept: the
+// inventory it returns, and every event's, holds neither (its Present and
+// Gaps still say whether they loaded). reach snapshot save, which writes
+// the raw outputs, uses LoadAll.
+func (l *Loader) LoadAllStreaming(ctx context.Context, sink PageSink, onEvent func(Event)) (*inventory.Inventory, Stats, error) {
+	if sink == nil {
+		return nil, Stats{}, errors.New("LoadAllStreaming: no sink for the pages")
+	}
+	return l.loadAll(ctx, sink, onEvent)
+}
+
+func (l *Loader) loadAll(ctx context.Context, sink PageSink, onEvent func(Event)) (*inventory.Inventory, Stats, error) {
 	if l.region == "" {
 		return inventory.NewInventory(), Stats{}, &ConfigError{Err: ErrNoRegion}
 	}
 	r := l.newRun(ctx, onEvent)
 	defer r.cancel(nil)
-	r.spawn(1, l.allTasks()...)
+	tasks := l.allTasks()
+	if sink != nil {
+		for i, t := range tasks {
+			switch t.kind {
+			case checks.KindNetworkInterfaces:
+				tasks[i] = streamedTask(t.kind, t.action, "describe network interfaces", &r.streamedENIs, sink,
+					func(ctx context.Context, round int, page func([]ec2types.NetworkInterface)) (int, error) {
+						p := ec2.NewDescribeNetworkInterfacesPaginator(l.ec2, &ec2.DescribeNetworkInterfacesInput{MaxResults: awssdk.Int32(1000)})
+						return pages(ctx, round, p.HasMorePages, p.NextPage, func(o *ec2.DescribeNetworkInterfacesOutput) { page(o.NetworkInterfaces) })
+					}, sink.InterfacesPage)
+			case checks.KindInstances:
+				var instances int
+				tasks[i] = streamedTask(t.kind, t.action, "describe instances", &instances, sink,
+					func(ctx context.Context, round int, page func([]ec2types.Reservation)) (int, error) {
+						p := ec2.NewDescribeInstancesPaginator(l.ec2, &ec2.DescribeInstancesInput{MaxResults: awssdk.Int32(1000)})
+						return pages(ctx, round, p.HasMorePages, p.NextPage, func(o *ec2.DescribeInstancesOutput) { page(o.Reservations) })
+					}, sink.InstancesPage)
+			}
+		}
+	}
+	r.spawn(1, tasks...)
 	r.started()
 	r.wg.Wait()
 	inv, stats, err := r.finish()
-	if err == nil && inv.Present[checks.KindNetworkInterfaces] && len(inv.NetworkInterfaces) == 0 {
+	if err == nil && inv.Present[checks.KindNetworkInterfaces] && len(inv.NetworkInterfaces) == 0 && r.streamedENIs == 0 {
 		err = &EmptyRegionError{Region: l.region, VPCs: len(inv.VPCs)}
 	}
 	return inv, stats, err
+}
+
+// streamedTask is a listing whose pages go to sink as each arrives
+// (deliver) instead of into the inventory; count, written under the run's
+// lock with the merge, is how many entries the listing returned.
+func streamedTask[T any](kind checks.DataKind, action, what string, count *int, sink PageSink,
+	list func(ctx context.Context, round int, page func([]T)) (int, error), deliver func([]T),
+) *task {
+	return &task{kind: kind, action: action,
+		run: func(ctx context.Context, round int) (taskResult, error) {
+			n := 0
+			last, err := list(ctx, round, func(page []T) {
+				deliver(page)
+				n += len(page)
+			})
+			if err != nil {
+				sink.Done(kind, false)
+				return taskResult{}, fmt.Errorf("%s: %w", what, err)
+			}
+			return taskResult{last: last, apply: func(*inventory.Inventory) {
+				sink.Done(kind, true)
+				*count = n
+			}}, nil
+		}}
 }
 
 // allTasks lists the first round of a full load.
@@ -297,6 +375,8 @@ type run struct {
 	failures  map[checks.DataKind][]failure
 	succeeded int
 	fatal     error
+	// streamedENIs counts the interfaces handed to a sink instead of inv.
+	streamedENIs int
 	// emitMu keeps events in the order their snapshots were taken: it is
 	// taken before mu is released and held while the callback runs.
 	emitMu sync.Mutex

@@ -85,3 +85,64 @@ func BenchmarkCatalog100k(b *testing.B) {
 		_ = catalog.Build(1, net, nil, false)
 	}
 }
+
+// BenchmarkFilterFirstKeystroke100k is the first character typed after /:
+// the byte sets answer it without reading a haystack.
+func BenchmarkFilterFirstKeystroke100k(b *testing.B) {
+	m := browserWith100k(b)
+	press(b, m, "/")
+	keys := []tea.KeyPressMsg{{Code: '7', Text: "7"}, {Code: tea.KeyBackspace}}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		m.Update(keys[i%2])
+		_ = m.View()
+		i++
+	}
+}
+
+// BenchmarkFilterPaste100k pastes a query that extends nothing searched
+// before: the terminal's goroutine pays for ruling rows out by their bytes
+// and hands the rest to a command (BenchmarkFilterSearchCommand100k).
+func BenchmarkFilterPaste100k(b *testing.B) {
+	m := browserWith100k(b)
+	press(b, m, "/")
+	pastes := []tea.PasteMsg{{Content: "node-04"}, {Content: "10.1"}}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		m.Update(tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+		m.Update(pastes[i%2])
+		_ = m.View()
+		i++
+	}
+}
+
+// BenchmarkFilterSearchCommand100k is the search a paste hands off: every
+// haystack the byte sets could not rule out, read off the terminal's
+// goroutine.
+func BenchmarkFilterSearchCommand100k(b *testing.B) {
+	net := tuitest.BigNet(100_000)
+	net.Compile()
+	cat := catalog.Build(1, net, nil, false)
+	b.ReportAllocs()
+	for b.Loop() {
+		q := "node-04"
+		cands, _ := cat.Candidates(q, nil)
+		_ = cat.Match(q, cands)
+	}
+}
+
+// BenchmarkSameNetwork100k is what a watch poll pays to learn that the
+// account did not change, instead of verifying the path's fixes again.
+func BenchmarkSameNetwork100k(b *testing.B) {
+	x, y := tuitest.BigNet(100_000), tuitest.BigNet(100_000)
+	x.Compile()
+	y.Compile()
+	b.ReportAllocs()
+	for b.Loop() {
+		if !sameNetwork(x, y) {
+			b.Fatal("the same content compares different")
+		}
+	}
+}

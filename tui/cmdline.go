@@ -194,8 +194,7 @@ func (m *Model) cmdSort(args []string) tea.Cmd {
 
 func (m *Model) cmdFilter(args []string) tea.Cmd {
 	m.stack = m.stack[:1]
-	m.browser.SetFilter(strings.Join(args, " "))
-	return nil
+	return m.browser.SetFilter(strings.Join(args, " "))
 }
 
 // askQuit quits at once when nothing runs; while a check or a tail does,

@@ -30,7 +30,7 @@ type historyDoneMsg struct {
 // verdict there, not an error of the check.
 func compareBaseline(rep *checks.Report, base, now *checks.Network, p screen.PathSpec, name string, taken *time.Time) {
 	// The baseline's fixes are not shown: only its verdict is.
-	then, err := evaluate(base, p, false)
+	then, err := evaluate(base, p, nil)
 	if err != nil {
 		then = checks.Report{Verdict: checks.Unknown}
 	}

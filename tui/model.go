@@ -43,6 +43,12 @@ type (
 		run, gen int
 		rep      checks.Report
 		err      error
+		// net and path are what rep was evaluated on; verified says its
+		// fixes were verified, reused that the verifications were those
+		// of the previous report (same network content, same path).
+		net              *checks.Network
+		path             screen.PathSpec
+		verified, reused bool
 	}
 	sweepMsg struct {
 		run     int
@@ -79,10 +85,15 @@ type Model struct {
 	loadErr  error
 	// polling is true while a watch poll loads; polled holds its newest
 	// network until the poll ends.
-	polling  bool
-	polled   *checks.Network
-	cancel   context.CancelFunc
-	loadedAt time.Time
+	polling bool
+	polled  *checks.Network
+	// verified is the last report whose fixes were verified; a re-check
+	// on the same content and path reuses its verifications.
+	// verifications counts the verifications that ran.
+	verified      *verifiedFixes
+	verifications int
+	cancel        context.CancelFunc
+	loadedAt      time.Time
 	// loadStarted is when the running load began, for its elapsed time.
 	loadStarted time.Time
 	lastKind    checks.DataKind
@@ -211,6 +222,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.onLoad(msg)
 	case catalogMsg:
 		cmd = m.onCatalog(msg.cat)
+	case browser.Searched:
+		m.browser.Searched(msg)
 	case reportMsg:
 		m.onReport(msg)
 	case sweepMsg:
@@ -728,7 +741,7 @@ func (m *Model) onCatalog(c *catalog.Catalog) tea.Cmd {
 	}
 	m.cat = c
 	m.browser.Loading = m.loading
-	m.browser.SetCatalog(c)
+	next = tea.Batch(next, m.browser.SetCatalog(c))
 	m.picker.Catalog = c
 	m.checklist.Catalog = c
 	m.checklist.Refresh()
@@ -755,18 +768,32 @@ func (m *Model) runChecks() tea.Cmd {
 	// Fixes are verified once every kind has loaded: a network still
 	// arriving would make each verification stale before it is shown.
 	verify := len(m.pending) == 0
+	if m.verified != nil && m.verified.path != p {
+		// Of no use for another path: its network may go.
+		m.verified = nil
+	}
+	prev := m.verified
 	return func() tea.Msg {
-		rep, err := evaluate(n, p, verify)
+		var reused bool
+		rep, err := evaluate(n, p, func(q checks.Query, rep *checks.Report) {
+			if !verify {
+				return
+			}
+			if reused = prev.reuse(n, p, rep); !reused {
+				checks.VerifyFixes(n, q, rep)
+			}
+		})
 		if err == nil && o.Baseline != nil {
 			compareBaseline(&rep, o.Baseline, n, p, o.BaselineName, o.BaselineTaken)
 		}
-		return reportMsg{run: run, gen: gen, rep: rep, err: err}
+		return reportMsg{run: run, gen: gen, rep: rep, err: err, net: n, path: p, verified: verify && err == nil, reused: reused}
 	}
 }
 
-// evaluate resolves the path and runs the engine; a panic in the engine
-// becomes an error in the status line rather than a crash.
-func evaluate(n *checks.Network, p screen.PathSpec, verify bool) (rep checks.Report, err error) {
+// evaluate resolves the path and runs the engine, then verify (which may
+// verify the report's fixes); a panic in the engine becomes an error in
+// the status line rather than a crash.
+func evaluate(n *checks.Network, p screen.PathSpec, verify func(checks.Query, *checks.Report)) (rep checks.Report, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error while checking: %v", r)
@@ -777,8 +804,8 @@ func evaluate(n *checks.Network, p screen.PathSpec, verify bool) (rep checks.Rep
 		return rep, err
 	}
 	rep, err = checks.Evaluate(n, q)
-	if err == nil && verify {
-		checks.VerifyFixes(n, q, &rep)
+	if err == nil && verify != nil {
+		verify(q, &rep)
 	}
 	return rep, err
 }
@@ -791,6 +818,14 @@ func (m *Model) onReport(msg reportMsg) {
 	var rep *checks.Report
 	if msg.err == nil {
 		rep = &msg.rep
+	}
+	if msg.verified {
+		// The newest network is kept, so a poll that read the same
+		// content lets the older one go.
+		m.verified = &verifiedFixes{net: msg.net, path: msg.path, rep: msg.rep}
+		if !msg.reused {
+			m.verifications++
+		}
 	}
 	m.checklist.Result(rep, msg.err, m.pending, m.env.Now())
 	if msg.err == nil || !checklist.WaitsForData(msg.err, m.pending) {

@@ -63,12 +63,31 @@ func Network(inv *inventory.Inventory) (*checks.Network, error) {
 	if inv == nil {
 		return nil, errors.New("convert: no inventory")
 	}
+	return convertNetwork(inv, convertedParts{})
+}
+
+// convertedParts replaces steps of Network with parts an Assembler
+// converted as they arrived; a nil step is converted from the inventory.
+type convertedParts struct {
+	instances, interfaces, instanceInterfaces func(*netConverter)
+}
+
+func orConvert(step, convert func(*netConverter), c *netConverter) {
+	if step != nil {
+		step(c)
+		return
+	}
+	convert(c)
+}
+
+// convertNetwork is Network with some steps done by parts.
+func convertNetwork(inv *inventory.Inventory, parts convertedParts) (*checks.Network, error) {
 	c := &netConverter{inv: inv, n: checks.NewNetwork(), referencedPLs: map[string]bool{}}
 	c.vpcs()
 	c.subnets()
-	c.instances()
-	c.networkInterfaces()
-	c.instanceENIs()
+	orConvert(parts.instances, (*netConverter).instances, c)
+	orConvert(parts.interfaces, (*netConverter).networkInterfaces, c)
+	orConvert(parts.instanceInterfaces, (*netConverter).instanceENIs, c)
 	c.routeTables()
 	c.networkACLs()
 	c.securityGroups()

@@ -171,9 +171,16 @@ func (c *netConverter) instanceENIs() {
 			}
 		}
 	}
+	c.interfacePlatforms()
+}
+
+// interfacePlatforms gives each interface its instance's platform.
+func (c *netConverter) interfacePlatforms() {
 	for _, e := range c.n.ENIs {
-		if e.InstanceID != "" {
-			e.Platform = c.platforms[e.InstanceID]
+		// Written only when it changes: an Assembler's networks share the
+		// interfaces this leaves alone.
+		if p := c.platforms[e.InstanceID]; e.InstanceID != "" && e.Platform != p {
+			e.Platform = p
 		}
 	}
 }

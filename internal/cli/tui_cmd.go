@@ -261,13 +261,29 @@ func tuiSource(src sourceFlags, conf *awsConfig, file *config.Config) tui.Source
 			}()
 		}
 		defer asked.Wait()
-		inv, _, err := src.loader(cfg).LoadAll(ctx, func(ev aws.Event) {
-			emit(tui.Update{Kind: ev.Kind, Build: build(ev.Inventory)})
+		// The interfaces and instances are converted page by page as
+		// they arrive and not kept raw; each update's network is
+		// assembled from them and the rest of the inventory, converted
+		// again (it is small).
+		asm := convert.NewAssembler()
+		assemble := func(inv *inventory.Inventory) func() (tui.Update, error) {
+			return func() (tui.Update, error) {
+				n, err := asm.Network(inv)
+				applyPorts(n, file)
+				return tui.Update{Network: n}, err
+			}
+		}
+		inv, _, err := src.loader(cfg).LoadAllStreaming(ctx, asm, func(ev aws.Event) {
+			emit(tui.Update{Kind: ev.Kind, Build: assemble(ev.Inventory)})
 		})
 		if err != nil {
 			return errors.New(aws.Explain(err))
 		}
-		remember(liveLabel(src.profile, cfg.Region), inv)
+		cacheOnce.Do(func() {
+			if n, err := asm.Network(inv); err == nil {
+				writeInventoryCache(liveLabel(src.profile, cfg.Region), n, false)
+			}
+		})
 		return nil
 	})
 }

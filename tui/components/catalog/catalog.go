@@ -92,6 +92,11 @@ type Catalog struct {
 	// ENIGap says why the interfaces could not be read ("" when they
 	// were), so an empty list is never mistaken for an empty account.
 	ENIGap string
+	// orders are the rows sorted by each column (see Order).
+	orders *sortOrders
+	// hayBytes holds the bytes of each row's haystack (see Candidates),
+	// apart from the rows so that ruling rows out reads little memory.
+	hayBytes []byteSet
 }
 
 // Build derives the browser rows and the picker's completions.
@@ -214,6 +219,11 @@ func Build(version int, n *checks.Network, hostnames []string, ascii bool) *Cata
 		c.ByName[k] = slices.Compact(ids)
 	}
 	c.completions = buildCompletions(n, c, hostnames, ascii)
+	c.hayBytes = make([]byteSet, len(c.Rows))
+	for i := range c.Rows {
+		c.hayBytes[i] = bytesOf(c.Rows[i].Hay)
+	}
+	c.buildOrders()
 	return c
 }
 

@@ -4,7 +4,6 @@ package browser
 
 import (
 	"fmt"
-	"net/netip"
 	"slices"
 	"strings"
 
@@ -15,7 +14,6 @@ import (
 	"github.com/reachnet/reach/tui/components/catalog"
 	"github.com/reachnet/reach/tui/components/cells"
 	"github.com/reachnet/reach/tui/components/columns"
-	"github.com/reachnet/reach/tui/components/pager"
 	"github.com/reachnet/reach/tui/screen"
 )
 
@@ -30,7 +28,7 @@ type Model struct {
 	Visible []int
 	// order is cat.rows sorted by sortCol (nil: the catalog's own order,
 	// by name); sortDesc reverses it.
-	order    []int
+	order    []int32
 	SortCol  int
 	sortDesc bool
 	Filter   string
@@ -43,6 +41,23 @@ type Model struct {
 	Loading  bool
 	// Failed is the error that ended the last load, "" when it did not.
 	Failed string
+	// SyncSearch, when positive, replaces syncSearch (tests).
+	SyncSearch int
+	// matched are the rows (catalog indexes, ascending) matching
+	// matchedQuery, the normalized filter they were searched for; nil
+	// with an empty query.
+	matched      []int32
+	matchedQuery string
+	// searches are earlier results in this catalog, oldest first.
+	searches []search
+	// searchGen numbers refilters, so that a search finishing after a
+	// newer keystroke is dropped; searching says one is running.
+	searchGen int
+	searching bool
+	// shown is the catalog Visible indexes; keep is the row to select
+	// when a search that runs off the terminal's goroutine lands.
+	shown *catalog.Catalog
+	keep  string
 }
 
 func New(e *screen.Env) *Model {
@@ -71,13 +86,17 @@ func (b *Model) Title() string { return "ENIs" }
 func (b *Model) Capturing() bool { return b.Typing }
 
 // SetCatalog swaps in rows built from a newer network, keeping the selected
-// ENI selected when it still exists.
-func (b *Model) SetCatalog(c *catalog.Catalog) {
+// ENI selected when it still exists. A filter over many rows is searched
+// again off the terminal's goroutine (the returned command).
+func (b *Model) SetCatalog(c *catalog.Catalog) tea.Cmd {
 	sel := b.SelectedID()
 	b.Catalog = c
+	b.searches = nil
+	b.matched, b.matchedQuery = nil, ""
 	b.resort()
-	b.refilter(sel)
+	cmd := b.refilter(sel)
 	b.relayout()
+	return cmd
 }
 
 func (b *Model) SelectedID() string {
@@ -87,20 +106,166 @@ func (b *Model) SelectedID() string {
 	return b.Catalog.Rows[b.Visible[b.cursor]].ID
 }
 
-// refilter recomputes the visible rows. It runs in Update on every keystroke:
-// a substring scan of 10,000 precomputed haystacks takes well under a
-// millisecond.
-func (b *Model) refilter(keep string) {
-	b.Visible = b.Visible[:0]
-	if b.Catalog != nil {
-		q := strings.ToLower(strings.TrimSpace(b.Filter))
-		for n := range b.Catalog.Rows {
-			i := n
-			if b.order != nil {
-				i = b.order[n]
+// syncSearch is the most rows a keystroke reads haystacks of on the
+// terminal's goroutine (a few milliseconds of substring search); a search
+// over more runs in a command, and its result replaces the rows when it
+// lands.
+const syncSearch = 20_000
+
+// maxSearches bounds the earlier results kept for narrowing and for
+// deleting a character.
+const maxSearches = 32
+
+// search is the rows (catalog indexes, ascending) matching one normalized
+// query in the current catalog.
+type search struct {
+	query string
+	rows  []int32
+}
+
+// Searched carries a filter's matches computed off the terminal's
+// goroutine; a result for an older catalog or keystroke is dropped.
+type Searched struct {
+	catalog *catalog.Catalog
+	gen     int
+	query   string
+	rows    []int32
+}
+
+// refilter recomputes the visible rows for the filter. A query extending
+// an earlier one searches only that one's matches, a query searched before
+// (a deleted character) reuses its result, and rows that lack a byte of the
+// query are ruled out without reading them. When more rows than syncSearch
+// remain to be read, the search runs in the returned command and the rows
+// shown stay those of the previous query until it lands.
+func (b *Model) refilter(keep string) tea.Cmd {
+	b.searchGen++
+	b.searching = false
+	if b.Catalog == nil {
+		b.Visible = b.Visible[:0]
+		b.cursor = 0
+		b.clamp()
+		return nil
+	}
+	q := catalog.NormalizeQuery(b.Filter)
+	switch {
+	case q == "":
+		b.matched, b.matchedQuery = nil, ""
+	case q == b.matchedQuery:
+	default:
+		if rows, ok := b.remembered(q); ok {
+			b.matched, b.matchedQuery = rows, q
+			break
+		}
+		cands, exact := b.Catalog.Candidates(q, b.narrowest(q))
+		if exact {
+			b.remember(q, cands)
+			break
+		}
+		if len(cands) > b.syncLimit() {
+			b.searching = true
+			b.keep = keep
+			if b.shown != b.Catalog {
+				// The rows shown index an older catalog: none until
+				// the search lands.
+				b.Visible = b.Visible[:0]
+				b.shown = b.Catalog
+				b.cursor, b.offset = 0, 0
 			}
-			if q == "" || pager.MatchAll(b.Catalog.Rows[i].Hay, q) {
-				b.Visible = append(b.Visible, i)
+			cat, gen := b.Catalog, b.searchGen
+			return func() tea.Msg {
+				return Searched{catalog: cat, gen: gen, query: q, rows: cat.Match(q, cands)}
+			}
+		}
+		b.remember(q, b.Catalog.Match(q, cands))
+	}
+	b.show(keep)
+	return nil
+}
+
+func (b *Model) syncLimit() int {
+	if b.SyncSearch > 0 {
+		return b.SyncSearch
+	}
+	return syncSearch
+}
+
+// Searched applies a search that ran off the terminal's goroutine.
+func (b *Model) Searched(s Searched) {
+	if s.catalog != b.Catalog || s.gen != b.searchGen {
+		return
+	}
+	b.searching = false
+	b.remember(s.query, s.rows)
+	keep := b.SelectedID()
+	if keep == "" {
+		keep = b.keep
+	}
+	b.show(keep)
+}
+
+// Searching says a search is running off the terminal's goroutine: the
+// rows shown are those of the previous query.
+func (b *Model) Searching() bool { return b.searching }
+
+// remember makes rows the current matches and keeps them for later
+// queries.
+func (b *Model) remember(q string, rows []int32) {
+	b.matched, b.matchedQuery = rows, q
+	if len(b.searches) == maxSearches {
+		b.searches = slices.Delete(b.searches, 0, 1)
+	}
+	b.searches = append(b.searches, search{query: q, rows: rows})
+}
+
+func (b *Model) remembered(q string) ([]int32, bool) {
+	for i := len(b.searches) - 1; i >= 0; i-- {
+		if b.searches[i].query == q {
+			return b.searches[i].rows, true
+		}
+	}
+	return nil, false
+}
+
+// narrowest returns the fewest rows known to hold every match of q: those
+// of an earlier query that q extends, or nil for all rows.
+func (b *Model) narrowest(q string) []int32 {
+	var best []int32
+	for _, s := range b.searches {
+		if catalog.Narrows(q, s.query) && (best == nil || len(s.rows) < len(best)) {
+			best = s.rows
+		}
+	}
+	return best
+}
+
+// show lays the matches out in the sorted order and keeps the selected
+// row selected.
+func (b *Model) show(keep string) {
+	b.Visible = b.Visible[:0]
+	b.shown = b.Catalog
+	rows := len(b.Catalog.Rows)
+	switch {
+	case b.matchedQuery == "" && b.order == nil:
+		for i := range rows {
+			b.Visible = append(b.Visible, i)
+		}
+	case b.matchedQuery == "":
+		for _, i := range b.order {
+			b.Visible = append(b.Visible, int(i))
+		}
+	case b.order == nil:
+		for _, i := range b.matched {
+			b.Visible = append(b.Visible, int(i))
+		}
+	default:
+		in := make([]uint64, (rows+63)/64)
+		for _, i := range b.matched {
+			in[i>>6] |= 1 << (i & 63)
+		}
+		for _, i := range b.order {
+			if in[i>>6]&(1<<(i&63)) != 0 {
+				b.Visible = append(b.Visible, int(i))
 			}
 		}
 	}
@@ -114,12 +279,12 @@ func (b *Model) refilter(keep string) {
 }
 
 // SetFilter applies a filter as if it had been typed after /.
-func (b *Model) SetFilter(text string) {
+func (b *Model) SetFilter(text string) tea.Cmd {
 	b.Typing = false
 	b.input.Blur()
 	b.Filter = text
 	b.input.SetValue(text)
-	b.refilter(b.SelectedID())
+	return b.refilter(b.SelectedID())
 }
 
 // SortBy sorts the list by a column, as k9s does: the column's key again
@@ -132,53 +297,23 @@ func (b *Model) SortBy(col int) {
 	}
 	sel := b.SelectedID()
 	b.resort()
-	b.refilter(sel)
+	if b.Catalog != nil {
+		b.show(sel)
+	}
 	b.relayout()
 }
 
-// resort computes the sorted order once per catalog or sort change, so
-// filtering as you type stays a scan.
+// Descending says the sorted column is in reverse order.
+func (b *Model) Descending() bool { return b.sortDesc }
+
+// resort picks the sorted order; the catalog sorted every column when it
+// was built, so a sort keystroke only lays the matches out again.
 func (b *Model) resort() {
 	if b.Catalog == nil || b.SortCol < 0 {
 		b.order = nil
 		return
 	}
-	rows := b.Catalog.Rows
-	order := make([]int, len(rows))
-	for i := range order {
-		order[i] = i
-	}
-	col := b.SortCol
-	slices.SortStableFunc(order, func(x, y int) int {
-		r := compareCells(col, rows[x].Cells[col], rows[y].Cells[col])
-		if b.sortDesc {
-			r = -r
-		}
-		if r == 0 {
-			r = strings.Compare(rows[x].ID, rows[y].ID)
-		}
-		return r
-	})
-	b.order = order
-}
-
-// compareCells orders addresses numerically and everything else as text,
-// with the "-" of an empty cell last.
-func compareCells(col int, a, c string) int {
-	if (a == "-") != (c == "-") {
-		if a == "-" {
-			return 1
-		}
-		return -1
-	}
-	if col == catalog.ColPrivate || col == catalog.ColPublic {
-		pa, errA := netip.ParseAddr(a)
-		pc, errC := netip.ParseAddr(c)
-		if errA == nil && errC == nil {
-			return pa.Compare(pc)
-		}
-	}
-	return strings.Compare(catalog.Lower(a), catalog.Lower(c))
+	b.order = b.Catalog.Order(b.SortCol, b.sortDesc)
 }
 
 // SortColumn maps a column's name (as :sort takes it) to its index.
@@ -267,8 +402,7 @@ func (b *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 				b.input.Blur()
 				b.Filter = ""
 				b.input.SetValue("")
-				b.refilter(b.SelectedID())
-				return nil, nil
+				return b.refilter(b.SelectedID()), nil
 			case km.String() == "up" || km.String() == "down":
 				// Arrows move the selection while the filter is typed.
 				b.Move(map[string]int{"up": -1, "down": 1}[km.String()])
@@ -279,7 +413,7 @@ func (b *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		b.input, cmd = b.input.Update(msg)
 		if v := b.input.Value(); v != b.Filter {
 			b.Filter = v
-			b.refilter(b.SelectedID())
+			cmd = tea.Batch(cmd, b.refilter(b.SelectedID()))
 		}
 		return cmd, nil
 	}
@@ -292,13 +426,12 @@ func (b *Model) Update(msg tea.Msg) (tea.Cmd, screen.Intent) {
 		b.Typing = true
 		b.Filter = ""
 		b.input.SetValue("")
-		b.refilter(b.SelectedID())
-		return b.input.Focus(), nil
+		return tea.Batch(b.refilter(b.SelectedID()), b.input.Focus()), nil
 	case key.Matches(km, k.Global.Back):
 		if b.Filter != "" {
 			b.Filter = ""
 			b.input.SetValue("")
-			b.refilter(b.SelectedID())
+			return b.refilter(b.SelectedID()), nil
 		}
 		return nil, nil
 	case key.Matches(km, k.Browser.Enter):
@@ -383,6 +516,8 @@ func (b *Model) View() string {
 	lines = append(lines, b.env.Paint.Header.On(cells.Fit(hdr.String(), b.w, b.env.Glyphs.Ellipsis)))
 	lh := b.listHeight()
 	switch {
+	case len(b.Visible) == 0 && b.searching:
+		lines = append(lines, st.Pending.Render(cells.Truncate(fmt.Sprintf("searching for %q%s", b.Filter, b.env.Glyphs.Ellipsis), b.w, b.env.Glyphs.Ellipsis)))
 	case len(b.Visible) == 0 && b.Filter != "":
 		lines = append(lines, st.Subtle.Render(cells.Truncate(fmt.Sprintf("no ENI matches %q", b.Filter), b.w, b.env.Glyphs.Ellipsis)))
 	case len(b.Visible) == 0 && b.Loading:
@@ -402,6 +537,10 @@ func (b *Model) View() string {
 	}
 	if b.Typing || b.Filter != "" {
 		count := fmt.Sprintf(" %d/%d", len(b.Visible), b.total())
+		if b.searching {
+			// The rows are still the previous query's.
+			count = fmt.Sprintf(" %s/%d", b.env.Glyphs.Ellipsis, b.total())
+		}
 		var f string
 		if b.Typing {
 			f = b.input.View()
