@@ -174,10 +174,27 @@ func FuzzDirectDecoder(f *testing.F) {
 		`{"RouteTables": [{"RouteTableId": "rtb-1", "Routes": [{"DestinationCidrBlock": "10.0.0.0/33", "GatewayId": "local"}]}]}`,
 		`{"Vpcs": [{"VpcId": "vpc-1", "vpcid": "vpc-2"}]}`,
 		`{"Vpcs": [{"VpcId": "vpc-1", "IsDefault": true, "CidrBlockAssociationSet": [{"CidrBlock": "10.0.0.0/16"}]}]}`,
+		`{"NetworkInterfaces":[{"PrivAteIpAddress": [{}],"Attachment":{"attachTime":"8097","11":0}}],"22": ""}`,
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		readBothWays(t, fstest.MapFS{"s/x.json": &fstest.MapFile{Data: data}}, "s")
 	})
+}
+
+// TestSeveralMistypedFieldsReportedAlike: of two mistyped fields, the
+// careful path names the same one every time (it once depended on the
+// order a map was walked in).
+func TestSeveralMistypedFieldsReportedAlike(t *testing.T) {
+	file := `{"NetworkInterfaces": [{"PrivAteIpAddress": [{}], "Attachment": {"attachTime": "8097"}, "SubnetId": 1}]}`
+	_, first := mapSnapshot(t, map[string]string{"x.json": file})
+	if first == nil {
+		t.Fatal("no error")
+	}
+	for range 20 {
+		if _, err := mapSnapshot(t, map[string]string{"x.json": file}); err == nil || err.Error() != first.Error() {
+			t.Fatalf("error %v, earlier %v", err, first)
+		}
+	}
 }

@@ -1167,12 +1167,14 @@ func conform(v any, t reflect.Type, at string) (any, error) {
 			return nil, mismatch(at, "an object", v)
 		}
 		fields := fieldsOf(t)
-		for k, val := range obj {
+		// In the keys' order, so that of two mistyped fields the same one
+		// is reported every time.
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
 			ft, ok := fields.lookup(k)
 			if !ok {
 				continue
 			}
-			nv, err := conform(val, ft, inventory.FieldPath(at, k))
+			nv, err := conform(obj[k], ft, inventory.FieldPath(at, k))
 			if err != nil {
 				return nil, err
 			}
@@ -1187,8 +1189,8 @@ func conform(v any, t reflect.Type, at string) (any, error) {
 		if t.Key().Kind() != reflect.String {
 			return obj, nil
 		}
-		for k, val := range obj {
-			nv, err := conform(val, t.Elem(), inventory.FieldPath(at, k))
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
+			nv, err := conform(obj[k], t.Elem(), inventory.FieldPath(at, k))
 			if err != nil {
 				return nil, err
 			}
