@@ -72,7 +72,11 @@ func (p *pagedEC2) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if i := slices.Index(p.late, action); i >= 0 {
-		<-p.lastServed
+		select {
+		case <-p.lastServed:
+		case <-r.Context().Done():
+			return // the client gave up; the server may close
+		}
 		time.Sleep(time.Duration(i+1) * p.lateEvery)
 	}
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
