@@ -50,8 +50,8 @@ type Event struct {
 	// Inventory is a consistent copy of everything loaded so far, with a
 	// pending gap (Gap.Pending) for every kind still in flight. The
 	// receiver owns it: the loader never changes it afterwards. A load
-	// that hands its interfaces to an InterfaceSink (LoadAllStreaming)
-	// leaves them out of it.
+	// that hands its interfaces and instances to a PageSink
+	// (LoadAllStreaming) leaves them out of it.
 	Inventory *inventory.Inventory
 	// Gaps holds what is missing of Kind, empty when it loaded completely.
 	Gaps []checks.Gap
