@@ -3,6 +3,7 @@ package aws
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -28,10 +29,9 @@ func trailWith(t *testing.T, evs ...awstest.TrailEvent) (*awstest.CloudTrail, *H
 	// The server's own client: with the shared default transport, a kept
 	// connection to an earlier case's server on the same port could be
 	// reused once that server is gone.
-	cfg.HTTPClient = srv.Client()
+	cfg.HTTPClient = &http.Client{Transport: awstest.BufferedRequests{Next: srv.Client().Transport}}
 	// The history's own retryer decides the attempts, as it does outside
-	// the tests: a connection seen closed under its reader on a loaded
-	// machine is retried.
+	// the tests.
 	cfg.RetryMaxAttempts = 0
 	return ct, NewHistory(cfg)
 }
