@@ -1,9 +1,6 @@
 package checks_test
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -17,76 +14,56 @@ import (
 // interfaces it newly opens to the destination, with what VerifyFixes
 // found on its copy-on-write view of the one changed resource.
 func TestFixChecksMatchTheAppliedFix(t *testing.T) {
-	dirs, err := filepath.Glob("testdata/*/cases.json")
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no scenarios under testdata: %v", err)
-	}
 	verified, applied, notApplied := 0, 0, 0
-	for _, casesFile := range dirs {
-		dir := filepath.Dir(casesFile)
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			net := loadScenario(t, dir)
-			var cases []scenarioCase
-			raw, err := os.ReadFile(casesFile)
-			if err != nil {
-				t.Fatal(err)
+	forEachScenario(t, loadScenario, func(t *testing.T, net *checks.Network, dir string, c scenarioCase) {
+		rep, err := checks.Check(net, checks.CheckArgs{From: c.From, To: c.To, Protocol: c.Protocol, Port: c.Port, SourcePort: c.SourcePort})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := checks.NewQuery(c.From, c.To, c.Protocol, c.Port, c.SourcePort)
+		if err != nil {
+			t.Fatal(err)
+		}
+		together := loadScenario(t, dir)
+		appliedHere := 0
+		seen := map[string]bool{}
+		for _, l := range rep.Layers {
+			for _, f := range l.Findings {
+				if f.Severity != checks.SeverityBlock || f.Fix == "" {
+					continue
+				}
+				fc := f.FixCheck
+				if fc == nil {
+					t.Fatalf("%s %s: fix %q has no check", f.Component, f.Code, f.Fix)
+				}
+				if !seen[f.Fix] && checks.ApplyFix(together, &rep, f.Fix) {
+					appliedHere++
+				}
+				seen[f.Fix] = true
+				fresh := loadScenario(t, dir)
+				if !checks.ApplyFix(fresh, &rep, f.Fix) {
+					if fc.Applied || fc.Verified {
+						t.Errorf("%s: fix reach cannot apply is marked applied: %+v", f.Fix, fc)
+					}
+					notApplied++
+					continue
+				}
+				applied++
+				if fc.Verified {
+					verified++
+				}
+				compareApplied(t, f.Fix, net, fresh, q, rep.Source.ENI, fc)
 			}
-			if err := json.Unmarshal(raw, &cases); err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range cases {
-				t.Run(c.Name, func(t *testing.T) {
-					rep, err := checks.Check(net, checks.CheckArgs{From: c.From, To: c.To, Protocol: c.Protocol, Port: c.Port, SourcePort: c.SourcePort})
-					if err != nil {
-						t.Fatal(err)
-					}
-					q, err := checks.NewQuery(c.From, c.To, c.Protocol, c.Port, c.SourcePort)
-					if err != nil {
-						t.Fatal(err)
-					}
-					together := loadScenario(t, dir)
-					appliedHere := 0
-					seen := map[string]bool{}
-					for _, l := range rep.Layers {
-						for _, f := range l.Findings {
-							if f.Severity != checks.SeverityBlock || f.Fix == "" {
-								continue
-							}
-							fc := f.FixCheck
-							if fc == nil {
-								t.Fatalf("%s %s: fix %q has no check", f.Component, f.Code, f.Fix)
-							}
-							if !seen[f.Fix] && checks.ApplyFix(together, &rep, f.Fix) {
-								appliedHere++
-							}
-							seen[f.Fix] = true
-							fresh := loadScenario(t, dir)
-							if !checks.ApplyFix(fresh, &rep, f.Fix) {
-								if fc.Applied || fc.Verified {
-									t.Errorf("%s: fix reach cannot apply is marked applied: %+v", f.Fix, fc)
-								}
-								notApplied++
-								continue
-							}
-							applied++
-							if fc.Verified {
-								verified++
-							}
-							compareApplied(t, f.Fix, net, fresh, q, rep.Source.ENI, fc)
-						}
-					}
-					switch {
-					case appliedHere > 1 && rep.AllFixes == nil:
-						t.Errorf("%d fixes apply, and no check of them together", appliedHere)
-					case appliedHere > 1:
-						compareApplied(t, "every fix", net, together, q, rep.Source.ENI, rep.AllFixes)
-					case rep.AllFixes != nil:
-						t.Errorf("%d fixes apply, yet a check of them together: %+v", appliedHere, rep.AllFixes)
-					}
-				})
-			}
-		})
-	}
+		}
+		switch {
+		case appliedHere > 1 && rep.AllFixes == nil:
+			t.Errorf("%d fixes apply, and no check of them together", appliedHere)
+		case appliedHere > 1:
+			compareApplied(t, "every fix", net, together, q, rep.Source.ENI, rep.AllFixes)
+		case rep.AllFixes != nil:
+			t.Errorf("%d fixes apply, yet a check of them together: %+v", appliedHere, rep.AllFixes)
+		}
+	})
 	t.Logf("%d fixes applied (%d open their path), %d reach cannot apply", applied, verified, notApplied)
 	if applied == 0 || verified == 0 {
 		t.Error("no fix was verified: the scenarios must exercise verification")

@@ -1,8 +1,6 @@
 package checks_test
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -146,33 +144,18 @@ func TestDiagnoseDemoStream(t *testing.T) {
 // the scenario's report blocks at, and that the records' diagnosis reads
 // the pattern the blocker implies.
 func TestAttributeScenarioFlows(t *testing.T) {
-	dirs, err := filepath.Glob("testdata/*/cases.json")
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no scenarios: %v", err)
-	}
 	start := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	for _, casesFile := range dirs {
-		dir := filepath.Dir(casesFile)
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			n := loadWithFlowLogs(t, dir)
-			n.FlowLogs = map[string]*checks.FlowLog{}
-			for id := range n.VPCs {
-				n.FlowLogs["fl-"+id] = &checks.FlowLog{ID: "fl-" + id, ResourceID: id, TrafficType: "ALL", DestinationType: checks.FlowLogDestCloudWatchLogs,
-					LogGroupName: "/test", Format: checks.DefaultFlowLogFormat + " ${flow-direction}", MaxAggregationInterval: 60}
-			}
-			var cases []scenarioCase
-			raw, err := os.ReadFile(casesFile)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := json.Unmarshal(raw, &cases); err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range cases {
-				t.Run(c.Name, func(t *testing.T) { attributeCase(t, n, c, start) })
-			}
-		})
+	// Each scenario with a flow log on every VPC.
+	load := func(t testing.TB, dir string) *checks.Network {
+		n := loadWithFlowLogs(t, dir)
+		n.FlowLogs = map[string]*checks.FlowLog{}
+		for id := range n.VPCs {
+			n.FlowLogs["fl-"+id] = &checks.FlowLog{ID: "fl-" + id, ResourceID: id, TrafficType: "ALL", DestinationType: checks.FlowLogDestCloudWatchLogs,
+				LogGroupName: "/test", Format: checks.DefaultFlowLogFormat + " ${flow-direction}", MaxAggregationInterval: 60}
+		}
+		return n
 	}
+	forEachScenario(t, load, func(t *testing.T, n *checks.Network, _ string, c scenarioCase) { attributeCase(t, n, c, start) })
 }
 
 func attributeCase(t *testing.T, n *checks.Network, c scenarioCase, start time.Time) {

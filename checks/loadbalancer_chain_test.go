@@ -71,6 +71,9 @@ func TestLoadBalancerBehindLoadBalancer(t *testing.T) {
 		{"the ALB has no node in the NLB node's zone and cross-zone is off: unknown", func(b *netBuilder) {
 			delete(b.n.ENIs, "eni-inner-a")
 		}, Unknown, map[string]string{innerALB: "unknown"}, ""},
+		{"the interfaces not all read: unknown, however open the leg", func(b *netBuilder) {
+			b.n.Gaps = append(b.n.Gaps, Gap{Kind: KindNetworkInterfaces, Reason: "AccessDenied"})
+		}, Unknown, map[string]string{innerALB: "unknown"}, ""},
 		{"an address target that is the ALB's node: its targets are followed", func(b *netBuilder) {
 			api(b).TargetType = "ip"
 			api(b).Targets = []Target{{ID: "10.0.1.110", Port: 80, State: "healthy"}}

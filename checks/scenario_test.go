@@ -40,6 +40,14 @@ type scenarioCase struct {
 // a snapshot directory (or the demo account for testdata/demo), cases.json
 // the paths.
 func TestScenarios(t *testing.T) {
+	forEachScenario(t, loadScenario, runScenarioCase)
+}
+
+// forEachScenario runs, for every scenario under testdata, each case of its
+// cases.json as a subtest, on the network load reads from the scenario's
+// directory (once for all its cases).
+func forEachScenario(t *testing.T, load func(testing.TB, string) *checks.Network, run func(t *testing.T, net *checks.Network, dir string, c scenarioCase)) {
+	t.Helper()
 	dirs, err := filepath.Glob("testdata/*/cases.json")
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no scenarios under testdata: %v", err)
@@ -47,7 +55,7 @@ func TestScenarios(t *testing.T) {
 	for _, casesFile := range dirs {
 		dir := filepath.Dir(casesFile)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			net := loadScenario(t, dir)
+			net := load(t, dir)
 			var cases []scenarioCase
 			raw, err := os.ReadFile(casesFile)
 			if err != nil {
@@ -57,7 +65,7 @@ func TestScenarios(t *testing.T) {
 				t.Fatalf("%s: %v", casesFile, err)
 			}
 			for _, c := range cases {
-				t.Run(c.Name, func(t *testing.T) { runScenarioCase(t, net, dir, c) })
+				t.Run(c.Name, func(t *testing.T) { run(t, net, dir, c) })
 			}
 		})
 	}

@@ -1,9 +1,6 @@
 package checks_test
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -17,28 +14,10 @@ import (
 // reason for unknown with what Check gives for that path alone: a sweep is
 // never greener, nor redder, than a check.
 func TestSweepAgreesWithCheck(t *testing.T) {
-	dirs, err := filepath.Glob("testdata/*/cases.json")
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no scenarios under testdata: %v", err)
-	}
 	compared := 0
-	for _, casesFile := range dirs {
-		dir := filepath.Dir(casesFile)
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			net := loadScenario(t, dir)
-			var cases []scenarioCase
-			raw, err := os.ReadFile(casesFile)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := json.Unmarshal(raw, &cases); err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range cases {
-				t.Run(c.Name, func(t *testing.T) { compared += compareSweeps(t, net, c) })
-			}
-		})
-	}
+	forEachScenario(t, loadScenario, func(t *testing.T, net *checks.Network, _ string, c scenarioCase) {
+		compared += compareSweeps(t, net, c)
+	})
 	t.Logf("%d sweep paths compared with a check of the same path", compared)
 }
 

@@ -21,6 +21,9 @@ type Path struct {
 	// destination as the interfaces record them: a server named by its
 	// public address is recorded with its private one.
 	Client, Server netip.Addr
+	// own selects the records between Client and Server (ownFilter),
+	// made once by ResolvePath: Match asks it for every record.
+	own Filter
 	// Legs are the legs of a path through a load balancer, one per target
 	// the load balancer sends to over the network: their records say what
 	// became of the connections past the load balancer.
@@ -70,6 +73,7 @@ func ResolvePath(n *checks.Network, q checks.Query) (Path, error) {
 		}
 		p.Legs = append(p.Legs, l)
 	}
+	p.own = p.ownFilter()
 	return p, nil
 }
 
@@ -140,7 +144,11 @@ func (p Path) ownFilter() Filter {
 // Match reports whether a record is the path's (between its two
 // addresses, on its port and protocol) or one of its legs'.
 func (p Path) Match(r *checks.Flow) bool {
-	own := p.ownFilter()
+	own := p.own
+	if own.Hosts == nil {
+		// A Path not made by ResolvePath.
+		own = p.ownFilter()
+	}
 	if own.Match(r) {
 		return true
 	}

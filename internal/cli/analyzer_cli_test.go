@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -46,19 +45,7 @@ type analyzerJSON struct {
 // neither the verdict nor the exit status ever moves. Without --analyzer,
 // and in `snapshot save`, no network-insights action is called at all.
 func TestCheckAnalyzer(t *testing.T) {
-	m, err := awstest.Start()
-	m = awstest.Require(t, m, err)
-	defer m.Stop()
-	topo, err := awstest.SeedFull(context.Background(), awstest.NewClients(m.URL))
-	if err != nil {
-		t.Fatalf("seed: %v", err)
-	}
-	proxy, err := awstest.NewProxy(m.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer proxy.Close()
-	pointAtEndpoint(t, proxy.URL)
+	m, topo, proxy := seededBehindProxy(t)
 	path := []string{"check", "-o", "json", "--from", topo.ENIWeb, "--to", topo.AppIP + ":8080"}
 
 	baseCode, baseOut, baseErr := runCLI(path...)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -42,19 +41,7 @@ func (r gapReport) status(layer string) string {
 // error; aws's TestRetriedFaults checks that both ask for a retry, without
 // the adaptive retryer's waits).
 func TestLiveGapsNeverDecide(t *testing.T) {
-	m, err := awstest.Start()
-	m = awstest.Require(t, m, err)
-	defer m.Stop()
-	topo, err := awstest.SeedFull(context.Background(), awstest.NewClients(m.URL))
-	if err != nil {
-		t.Fatalf("seed: %v", err)
-	}
-	proxy, err := awstest.NewProxy(m.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer proxy.Close()
-	pointAtEndpoint(t, proxy.URL)
+	_, topo, proxy := seededBehindProxy(t)
 
 	// app (VPC A) to db (VPC B) on 5433: db's group admits app's group,
 	// a reference that matches only across the active peering.

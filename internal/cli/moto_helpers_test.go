@@ -27,6 +27,27 @@ func pointAtEndpoint(t *testing.T, url string) {
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 }
 
+// seededBehindProxy starts moto, seeds the full test topology into it, and
+// points the commands under test at a fault proxy in front of it; all of
+// it stops when the test ends.
+func seededBehindProxy(t *testing.T) (*awstest.Moto, *awstest.Topology, *awstest.Proxy) {
+	t.Helper()
+	m, err := awstest.Start()
+	m = awstest.Require(t, m, err)
+	t.Cleanup(m.Stop)
+	topo, err := awstest.SeedFull(context.Background(), awstest.NewClients(m.URL))
+	if err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	proxy, err := awstest.NewProxy(m.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(proxy.Close)
+	pointAtEndpoint(t, proxy.URL)
+	return m, topo, proxy
+}
+
 // seedFlowLoggedVPC creates a VPC (10.9.0.0/16) with one subnet, an
 // interface for each address, a VPC flow log to CloudWatch Logs group
 // (format empty: the default), and the log group itself.

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -15,19 +14,7 @@ import (
 // denied, no row is reachable: each is unknown, naming the missing data,
 // and the exit status is 3.
 func TestLiveSweep(t *testing.T) {
-	m, err := awstest.Start()
-	m = awstest.Require(t, m, err)
-	defer m.Stop()
-	topo, err := awstest.SeedFull(context.Background(), awstest.NewClients(m.URL))
-	if err != nil {
-		t.Fatalf("seed: %v", err)
-	}
-	proxy, err := awstest.NewProxy(m.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer proxy.Close()
-	pointAtEndpoint(t, proxy.URL)
+	_, topo, proxy := seededBehindProxy(t)
 
 	args := []string{"sweep", "--to", topo.DBIP + ":5432", "-o", "json"}
 	code, live, errOut := runCLI(args...)
